@@ -1,0 +1,190 @@
+"""Connections and schema.
+
+One connection per request lives on ``flask.g`` (closed on teardown). Connections run in
+autocommit mode with WAL, foreign keys and a busy timeout; :mod:`factcheck.store` opens a
+short ``BEGIN IMMEDIATE`` transaction for each user action. The schema grows only through the
+numbered migrations below: once a migration has been applied anywhere, it is never edited.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import click
+from flask import current_app, g
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("factcheck")
+
+
+def connect(path: str, busy_timeout_ms: int = 5000) -> Database:
+    """Open the database at ``path`` with factcheck's connection settings."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=0)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if path != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    conn.row_factory = sqlite3.Row
+    return Database(conn)
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending migrations; return the names applied."""
+    pending = [m.name for m in migrations.pending(db)]
+    if pending:
+        db.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            migrations.apply(db)
+        finally:
+            db.conn.execute("PRAGMA foreign_keys = ON")
+    return pending
+
+
+def get_db() -> Database:
+    """The request's database connection, opened on first use."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
+    return g.db
+
+
+def close_db(exc: BaseException | None = None) -> None:
+    """Close the request's connection, if one was opened."""
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def _execute_statements(db: Database, script: str) -> None:
+    """Run a script statement by statement, inside the migration's transaction.
+
+    ``executescript`` would commit the open transaction first.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement!r}")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Users, articles, claims, verdicts, sources, final verdicts and the audit log."""
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name TEXT NOT NULL DEFAULT '',
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL DEFAULT 'reviewer'
+                CHECK (role IN ('admin', 'editor', 'reviewer')),
+            active INTEGER NOT NULL DEFAULT 1,
+            session_version INTEGER NOT NULL DEFAULT 1,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            url TEXT,
+            publisher TEXT,
+            author TEXT,
+            published TEXT,
+            body TEXT NOT NULL,
+            body_sha256 TEXT NOT NULL UNIQUE,
+            original TEXT,
+            original_type TEXT NOT NULL DEFAULT 'paste',
+            original_name TEXT,
+            status TEXT NOT NULL DEFAULT 'open',
+            created_by INTEGER REFERENCES users(id),
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TRIGGER articles_body_immutable BEFORE UPDATE OF body, body_sha256 ON articles
+        WHEN NEW.body IS NOT OLD.body OR NEW.body_sha256 IS NOT OLD.body_sha256
+        BEGIN SELECT RAISE(ABORT, 'article body is immutable'); END;
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            text TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT '[]',
+            "values" TEXT NOT NULL DEFAULT '[]',
+            score REAL,
+            checkworthy INTEGER NOT NULL DEFAULT 0,
+            origin TEXT NOT NULL DEFAULT 'auto' CHECK (origin IN ('auto', 'manual')),
+            dismissed INTEGER NOT NULL DEFAULT 0,
+            created_by INTEGER REFERENCES users(id),
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX claims_article ON claims(article_id, start, "end");
+        CREATE TABLE verdicts (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            rating TEXT NOT NULL,
+            rationale TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (claim_id, user_id)
+        );
+        CREATE INDEX verdicts_user ON verdicts(user_id);
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            verdict_id INTEGER NOT NULL REFERENCES verdicts(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL DEFAULT 0,
+            url TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            publisher TEXT NOT NULL DEFAULT '',
+            excerpt TEXT NOT NULL DEFAULT '',
+            stance TEXT NOT NULL DEFAULT 'context'
+                CHECK (stance IN ('supports', 'refutes', 'context')),
+            accessed TEXT
+        );
+        CREATE INDEX sources_verdict ON sources(verdict_id, position);
+        CREATE TABLE final_verdicts (
+            claim_id INTEGER PRIMARY KEY REFERENCES claims(id),
+            rating TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            decided_by INTEGER REFERENCES users(id),
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            action TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_id INTEGER,
+            claim_id INTEGER,
+            article_id INTEGER,
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX audit_claim ON audit_log(claim_id, id);
+        CREATE INDEX audit_article ON audit_log(article_id, id);
+        """,
+    )
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create or migrate the database."""
+    applied = migrate(get_db())
+    click.echo(f"Applied {len(applied)} migration(s).")

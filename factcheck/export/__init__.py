@@ -1,0 +1,60 @@
+"""Streaming export renderers: CSV, JSON, JSONL, ClaimReview JSON-LD, Markdown.
+
+Pure functions over *claim records* (plain dicts, one per claim, in article
+order) as yielded by the store; see ``jsonout`` for the record shape.  Every
+renderer is a generator of ``str`` chunks; the caller encodes them as UTF-8.
+
+A record whose ``"claim"`` is None stands for an article without claims: the
+JSON/JSONL exports keep the article, CSV/Markdown/ClaimReview skip it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from .claimreview import (
+    claimreview,
+    claimreview_chunks,
+    jsonld_for_html,
+    rating_bounds,
+    validate_claimreview,
+)
+from .csv_export import CSV_BOM, CSV_COLUMNS, csv_chunks, neutralise_cell
+from .jsonout import json_chunks, jsonl_lines, records_from_json
+from .markdown import markdown_report, report_summary
+
+__all__ = [
+    "CSV_BOM",
+    "CSV_COLUMNS",
+    "batched",
+    "claimreview",
+    "claimreview_chunks",
+    "csv_chunks",
+    "json_chunks",
+    "jsonld_for_html",
+    "jsonl_lines",
+    "markdown_report",
+    "neutralise_cell",
+    "rating_bounds",
+    "records_from_json",
+    "report_summary",
+    "validate_claimreview",
+]
+
+
+def batched(chunks: Iterable[str], size: int = 65536) -> Iterator[str]:
+    """Join small string chunks into pieces of roughly ``size`` characters.
+
+    Useful around :func:`jsonl_lines` before handing the stream to a WSGI server.
+    """
+    buf: list[str] = []
+    n = 0
+    for chunk in chunks:
+        buf.append(chunk)
+        n += len(chunk)
+        if n >= size:
+            yield "".join(buf)
+            buf.clear()
+            n = 0
+    if buf:
+        yield "".join(buf)

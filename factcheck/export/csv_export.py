@@ -1,0 +1,195 @@
+"""CSV export: one row per claim, safe to open in a spreadsheet.
+
+Output is text with ``\\r\\n`` line endings (RFC 4180) and a header row; the
+caller encodes it as UTF-8.  Prepend :data:`CSV_BOM` (or pass ``bom=True``)
+for downloads meant for Excel, which otherwise guesses a legacy code page.
+Write the chunks verbatim (binary, or text mode with ``newline=""``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+__all__ = ["CSV_BOM", "CSV_COLUMNS", "csv_chunks", "neutralise_cell"]
+
+CSV_BOM = "\ufeff"
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "article_id",
+    "article_title",
+    "article_url",
+    "article_publisher",
+    "article_published",
+    "claim_id",
+    "start",
+    "end",
+    "quote",
+    "claim",
+    "kind",
+    "score",
+    "checkworthy",
+    "dismissed",
+    "origin",
+    "final_rating",
+    "final_verdict",
+    "final_reason",
+    "decided_by",
+    "decided_at",
+    "verdicts",
+    "rationales",
+    "n_verdicts",
+    "majority",
+    "spread",
+    "disagreement",
+    "sources",
+)
+
+# OWASP "CSV injection": cells starting with these may be run as formulas.
+_DANGEROUS = frozenset("=+-@\t\r")
+
+
+def neutralise_cell(value: str) -> str:
+    """Prefix ``'`` to a cell starting with ``= + - @``, tab or carriage return."""
+    if value and value[0] in _DANGEROUS:
+        return "'" + value
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _num(value: Any) -> str:
+    """Numbers we produce are kept as numbers (a negative score is not a formula)."""
+    if value.__class__ is int:
+        return str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value) if isinstance(value, float) else str(value)
+    return neutralise_cell(_text(value))
+
+
+def _cell(value: Any) -> str:
+    """Any value as a neutralised text cell (slow path of :func:`_row`)."""
+    return neutralise_cell(_text(value))
+
+
+_EMPTY: dict[str, Any] = {}
+
+
+def _row(record: dict[str, Any]) -> list[str]:
+    article = record.get("article") or _EMPTY
+    claim = record["claim"]
+    verdicts = record.get("verdicts") or ()
+    final = record.get("final") or _EMPTY
+    agreement = record.get("agreement") or _EMPTY
+
+    labels: dict[Any, str] = {}
+    summary = []
+    rationales = []
+    sources: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for v in verdicts:
+        label = v.get("label") or v.get("rating") or ""
+        labels[v.get("rating")] = label
+        reviewer = v.get("reviewer", "")
+        summary.append(f"{reviewer}: {label}")
+        rationale = v.get("rationale")
+        if rationale:
+            rationales.append(f"{reviewer}: {rationale}")
+        for src in v.get("sources") or ():
+            key = (src.get("stance") or "", src.get("url") or "")
+            if key not in seen:
+                seen.add(key)
+                sources.append(f"{key[0]} {key[1]}" if key[0] else key[1])
+    majority = agreement.get("majority")
+
+    # Text cells: one pass, neutralised against formula injection.
+    texts = [
+        article.get("title"),
+        article.get("url"),
+        article.get("publisher"),
+        article.get("published"),
+        claim.get("quote"),
+        claim.get("text"),
+        ";".join(claim.get("kind") or ()),
+        claim.get("checkworthy"),
+        claim.get("dismissed"),
+        claim.get("origin"),
+        final.get("rating"),
+        final.get("label"),
+        final.get("reason"),
+        final.get("decided_by"),
+        final.get("decided_at"),
+        "; ".join(summary),
+        "\n\n".join(rationales),
+        labels.get(majority, majority),
+        agreement.get("disagreement"),
+        "; ".join(sources),
+    ]
+    t = [
+        (("'" + c) if c and c[0] in _DANGEROUS else c) if c.__class__ is str else _cell(c)
+        for c in texts
+    ]
+    return [
+        _num(article.get("id")),
+        t[0],
+        t[1],
+        t[2],
+        t[3],
+        _num(claim.get("id")),
+        _num(claim.get("start")),
+        _num(claim.get("end")),
+        t[4],
+        t[5],
+        t[6],
+        _num(claim.get("score")),
+        *t[7:15],
+        t[15],
+        t[16],
+        _num(agreement.get("n", len(verdicts))),
+        t[17],
+        _num(agreement.get("spread")),
+        t[18],
+        t[19],
+    ]
+
+
+def csv_chunks(
+    records: Iterable[dict[str, Any]], *, bom: bool = False, rows_per_chunk: int = 512
+) -> Iterator[str]:
+    """Stream a CSV document: header row, then one row per claim.
+
+    Yields text chunks of up to ``rows_per_chunk`` rows (the first chunk is
+    the header, preceded by :data:`CSV_BOM` when ``bom``).  Every text cell
+    is neutralised against spreadsheet formula injection.  Records without a
+    claim are skipped.
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield (CSV_BOM if bom else "") + buf.getvalue()
+    buf.seek(0)
+    buf.truncate()
+    pending = 0
+    writerow = writer.writerow
+    for record in records:
+        if record.get("claim") is None:
+            continue
+        writerow(_row(record))
+        pending += 1
+        if pending >= rows_per_chunk:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+            pending = 0
+    if pending:
+        yield buf.getvalue()

@@ -1,0 +1,80 @@
+"""Check-worthiness scoring with the shipped logistic-regression weights (pure Python).
+
+The weights in ``model.json`` were trained by :mod:`factcheck.extract.train` on the
+CheckThat! 2024 task 1 English training data, which is built on the ClaimBuster
+dataset (Arslan, Hassan, Li and Tremayne, "A Benchmark Dataset of Check-worthy
+Factual Claims", ICWSM 2020), released under CC BY 4.0 (Zenodo record 3836810).
+The model uses word unigrams/bigrams seen in at least ten training sentences plus
+generic cue features, so it cannot memorise individual sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from .features import sentence_features
+
+__all__ = ["MODEL_PATH", "Model", "load_model", "score_sentences", "DEFAULT_THRESHOLD"]
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+DEFAULT_THRESHOLD = 0.5
+
+
+class Model:
+    """A linear model over :func:`sentence_features`; ``score`` returns a probability."""
+
+    def __init__(
+        self,
+        weights: dict[str, float],
+        bias: float,
+        threshold: float = 0.5,
+        meta: dict | None = None,
+    ):
+        self.weights = weights
+        self.bias = bias
+        self.threshold = threshold
+        self.meta = meta or {}
+
+    def logit(self, sentence: str) -> float:
+        """Raw linear score of one sentence."""
+        w = self.weights
+        z = self.bias
+        for f in sentence_features(sentence):
+            z += w.get(f, 0.0)
+        return z
+
+    def score(self, sentence: str) -> float:
+        """Check-worthiness probability of one sentence, 0..1."""
+        return _sigmoid(self.logit(sentence))
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> Model:
+    """Load weights from ``path`` (default: the shipped ``model.json``); a neutral model if missing."""  # noqa: E501
+    p = Path(path) if path else MODEL_PATH
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Model({}, 0.0)
+    return Model(
+        {k: float(v) for k, v in data.get("weights", {}).items()},
+        float(data.get("bias", 0.0)),
+        float(data.get("threshold", DEFAULT_THRESHOLD)),
+        data.get("meta", {}),
+    )
+
+
+def score_sentences(sentences: list[str]) -> list[float]:
+    """Return the check-worthiness score (0..1, 4 decimals) of each sentence, in order."""
+    m = load_model()
+    return [round(m.score(s if isinstance(s, str) else str(s)), 4) for s in sentences]

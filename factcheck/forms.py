@@ -1,0 +1,85 @@
+"""WTForms forms; each carries a CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from . import sanitize
+
+
+def http_url(form: Any, field: Any) -> None:
+    """Accept only absolute http(s) addresses (never ``javascript:`` and the like)."""
+    if field.data and sanitize.safe_url(field.data) is None:
+        raise ValidationError("Give a web address starting with http:// or https://.")
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    next = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state (log out, dismiss, restore): only the CSRF token."""
+
+
+class ArticleForm(FlaskForm):
+    title = StringField("Title", validators=[Optional(), Length(max=500)])
+    url = StringField("Source URL", validators=[Optional(), Length(max=2000), http_url])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=300)])
+    author = StringField("Author", validators=[Optional(), Length(max=300)])
+    published = DateField("Publication date", validators=[Optional()])
+    body = TextAreaField("Article text")
+    upload = FileField("…or upload a .txt, .md or .html file")
+
+
+class SourceForm(Form):
+    url = StringField("URL", validators=[Optional(), Length(max=2000), http_url])
+    title = StringField("Title", validators=[Optional(), Length(max=500)])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=300)])
+    excerpt = TextAreaField("Excerpt", validators=[Optional(), Length(max=5000)])
+    stance = SelectField(
+        "Stance",
+        choices=[("supports", "Supports"), ("refutes", "Refutes"), ("context", "Context")],
+        default="context",
+    )
+    accessed = DateField("Accessed", validators=[Optional()])
+
+
+class VerdictForm(FlaskForm):
+    rating = SelectField("Verdict", validators=[DataRequired(message="Choose a verdict.")])
+    rationale = TextAreaField("Rationale (Markdown)", validators=[Length(max=50_000)])
+    sources = FieldList(FormField(SourceForm), min_entries=1, max_entries=50)
+    version = HiddenField()
+
+
+class AddClaimForm(FlaskForm):
+    quote = TextAreaField("Passage", validators=[DataRequired(), Length(max=5000)])
+    start = IntegerField(validators=[Optional()])
+    end = IntegerField(validators=[Optional()])
+    text = TextAreaField("Wording (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class EditClaimForm(FlaskForm):
+    text = TextAreaField("Wording", validators=[DataRequired(), Length(max=2000)])
+    version = IntegerField(validators=[DataRequired()])
+
+
+class ClaimStateForm(FlaskForm):
+    version = IntegerField(validators=[DataRequired()])

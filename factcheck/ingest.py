@@ -1,0 +1,242 @@
+"""Turn pasted text and uploaded files into an article ready to store.
+
+Decoding is strict and says what it did: UTF-8 (with or without BOM) and UTF-16 with BOM are
+read as such, other text is read as Windows-1252 only when every byte is valid there, and a
+file that looks binary is refused. Line endings become ``\\n`` before anything is measured, so
+claim offsets index the stored text exactly. HTML is reduced to the article's text by
+trafilatura; the original is kept beside it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from . import extract
+
+TEXT_TYPES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
+HTML_TYPES = {".html": "html", ".htm": "html"}
+ALLOWED_SUFFIXES = sorted({*TEXT_TYPES, *HTML_TYPES})
+
+
+class IngestError(ValueError):
+    """The input cannot become an article; the message tells the user why."""
+
+
+@dataclass
+class Draft:
+    """An article ready for :func:`factcheck.store.create_article`, with its claims."""
+
+    article: dict[str, Any]
+    claims: list[dict[str, Any]]
+    notices: list[str] = field(default_factory=list)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode uploaded bytes; return ``(text, encoding)`` or raise :class:`IngestError`."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode(data[3:], "utf-8"), "UTF-8 (with BOM)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, "utf-16"), "UTF-16"
+    if b"\x00" in data[:8192]:
+        raise IngestError("This file looks binary (it contains NUL bytes), not text.")
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    lenient = data.decode("utf-8", errors="replace")
+    if any(ord(ch) > 0x7F and ch != "\ufffd" for ch in lenient):
+        # Real UTF-8 sequences beside broken ones: reading it as Windows-1252 would garble it.
+        raise IngestError(
+            f"This file is mostly UTF-8 but has invalid bytes (first at byte {first_bad}); "
+            "repair or re-save it as UTF-8."
+        )
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            "This file is neither UTF-8 nor Windows-1252 text; save it as UTF-8 and try again."
+        ) from exc
+    return text, "Windows-1252"
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"This file says it is {encoding} but has invalid bytes at position {exc.start}."
+        ) from exc
+
+
+def normalise_text(text: str) -> str:
+    """Unify line endings, drop a BOM, and trim surrounding blank space."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return text.strip()
+
+
+def check_text(text: str, max_bytes: int) -> None:
+    """Refuse text that is empty, too large, or mostly control characters."""
+    if not text.strip():
+        raise IngestError("The article is empty: paste or upload some text.")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise IngestError(
+            f"The article is {size:,} bytes; the limit is {max_bytes:,} bytes "
+            "(setting MAX_ARTICLE_BYTES)."
+        )
+    controls = sum(
+        1 for ch in text[:20000] if unicodedata.category(ch) == "Cc" and ch not in "\n\t"
+    )
+    if controls > max(10, len(text[:20000]) // 100):
+        raise IngestError("This text is full of control characters; it looks binary.")
+
+
+def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
+    """Extract the main text and metadata of an HTML page (trafilatura)."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=False, with_metadata=True
+    )
+    if doc is None:
+        raise IngestError("No article text was found in this HTML page.")
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = (data.get("text") or "").strip()
+    if not text:
+        raise IngestError("No article text was found in this HTML page.")
+    meta = {
+        "title": data.get("title"),
+        "author": data.get("author"),
+        "publisher": data.get("sitename"),
+        "published": data.get("date"),
+        "url": data.get("url"),
+    }
+    return text, {key: value for key, value in meta.items() if value}
+
+
+def parse_date(value: str | datetime.date | None) -> str | None:
+    """An ISO date ``YYYY-MM-DD`` from a date or string, or None if it is not one."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    try:
+        return datetime.date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def prepare_article(
+    *,
+    body: str,
+    title: str = "",
+    url: str | None = None,
+    publisher: str | None = None,
+    author: str | None = None,
+    published: str | datetime.date | None = None,
+    original: str | None = None,
+    original_type: str = "paste",
+    original_name: str | None = None,
+    max_bytes: int = 5_000_000,
+    threshold: float | None = None,
+    notices: list[str] | None = None,
+) -> Draft:
+    """Normalise an article's text and metadata and extract its claims."""
+    check_text(body, max_bytes)
+    body = normalise_text(body)
+    published_iso = parse_date(published)
+    title = " ".join((title or "").split())
+    if not title:
+        first_line = body.split("\n", 1)[0]
+        title = first_line[:120] + ("…" if len(first_line) > 120 else "")
+    article = {
+        "title": title[:500],
+        "url": (url or "").strip() or None,
+        "publisher": (publisher or "").strip() or None,
+        "author": (author or "").strip() or None,
+        "published": published_iso,
+        "body": body,
+        "original": original,
+        "original_type": original_type,
+        "original_name": original_name,
+    }
+    claims = extract.extract_claims(body, published=published_iso, threshold=threshold)
+    return Draft(article=article, claims=claims, notices=list(notices or []))
+
+
+def prepare_upload(
+    filename: str, data: bytes, max_bytes: int, threshold: float | None = None, **meta: Any
+) -> Draft:
+    """Prepare an uploaded ``.txt``, ``.md`` or ``.html`` file; metadata given wins."""
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix not in TEXT_TYPES and suffix not in HTML_TYPES:
+        raise IngestError(
+            f"Upload a {', '.join(ALLOWED_SUFFIXES)} file (got {suffix or 'no extension'!r})."
+        )
+    if len(data) > max_bytes * 4:
+        raise IngestError(f"The file is {len(data):,} bytes; the limit is {max_bytes:,} bytes.")
+    text, encoding = decode_bytes(data)
+    notices = [] if encoding.startswith("UTF-8") else [f"Read the file as {encoding}."]
+    if suffix in HTML_TYPES:
+        if len(text.encode("utf-8", "surrogatepass")) > max_bytes * 4:
+            raise IngestError(f"The page is larger than the limit of {max_bytes * 4:,} bytes.")
+        body, found = html_to_text(text)
+        given = {key: value for key, value in meta.items() if value}
+        return prepare_article(
+            body=body,
+            original=text,
+            original_type="html",
+            original_name=filename,
+            max_bytes=max_bytes,
+            threshold=threshold,
+            notices=notices,
+            **(found | given),
+        )
+    if not meta.get("title"):
+        meta["title"] = PurePath(filename).stem.replace("_", " ").replace("-", " ")
+    return prepare_article(
+        body=text,
+        original=None,
+        original_type=TEXT_TYPES[suffix],
+        original_name=filename,
+        max_bytes=max_bytes,
+        threshold=threshold,
+        notices=notices,
+        **meta,
+    )
+
+
+_HEADER_KEYS = {
+    "title": "title",
+    "publisher": "publisher",
+    "author": "author",
+    "date": "published",
+    "published": "published",
+    "url": "url",
+    "source": "url",
+}
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Read ``Key: value`` lines (Title, Publisher, Author, Date, URL) heading a text file.
+
+    The header must start the file and end with a blank line; otherwise the text is returned
+    unchanged with no metadata.
+    """
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    meta: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        if not line.strip():
+            if meta:
+                return meta, "\n".join(lines[index + 1 :])
+            break
+        key, sep, value = line.partition(":")
+        field_name = _HEADER_KEYS.get(key.strip().lower())
+        if not sep or field_name is None or not value.strip():
+            break
+        meta[field_name] = value.strip()
+    return {}, text

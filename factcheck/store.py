@@ -1,0 +1,765 @@
+"""Every read and write of factcheck's data.
+
+Each user action is one short ``BEGIN IMMEDIATE`` transaction (see :func:`transaction`), so a
+writer waits for another (up to the connection's busy timeout) instead of failing half-way.
+Editable records carry a ``version``: an update names the version it read, and when another
+write got there first nothing is overwritten; :class:`Conflict` carries the newer record.
+Every change is written to ``audit_log`` in the same transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlite_utils import Database
+
+from . import sanitize
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+class StoreError(Exception):
+    """Base class of the store's errors."""
+
+
+class NotFound(StoreError):
+    """The record does not exist."""
+
+
+class Invalid(StoreError):
+    """The input cannot be stored; the message says why, for the user."""
+
+
+class Busy(StoreError):
+    """The database stayed locked by another writer past the busy timeout."""
+
+
+class Conflict(StoreError):
+    """The record changed since the version the caller read; ``current`` is the newer one."""
+
+    def __init__(self, current: dict[str, Any]):
+        super().__init__("record changed since it was read")
+        self.current = current
+
+
+class DuplicateArticle(StoreError):
+    """An article with the same body is already stored."""
+
+    def __init__(self, article_id: int):
+        super().__init__(f"article {article_id} has the same text")
+        self.article_id = article_id
+
+
+def now() -> str:
+    """The current UTC time as an ISO 8601 string with microseconds."""
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
+
+
+def sha256(text: str) -> str:
+    """Hex SHA-256 of ``text`` encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error."""
+    conn = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise Busy("the database is busy; try again in a moment") from exc
+        raise
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise Busy("the database is busy; try again in a moment") from exc
+            raise
+
+
+def _row(db: Database, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+    row = db.execute(sql, params).fetchone()
+    return dict(row) if row is not None else None
+
+
+def _rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    return [dict(row) for row in db.execute(sql, params).fetchall()]
+
+
+def _audit(
+    db: Database,
+    *,
+    user_id: int | None,
+    action: str,
+    table: str,
+    row_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    claim_id: int | None = None,
+    article_id: int | None = None,
+) -> None:
+    db.execute(
+        "INSERT INTO audit_log (at, user_id, action, table_name, row_id, claim_id, article_id,"
+        " before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            now(),
+            user_id,
+            action,
+            table,
+            row_id,
+            claim_id,
+            article_id,
+            json.dumps(before, ensure_ascii=False) if before is not None else None,
+            json.dumps(after, ensure_ascii=False) if after is not None else None,
+        ),
+    )
+
+
+# Users ---------------------------------------------------------------------------------------
+
+ROLES = ("admin", "editor", "reviewer")
+_USER_COLUMNS = (
+    "id, username, display_name, role, active, session_version, version, created_at, updated_at"
+)
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def create_user(
+    db: Database, username: str, password: str, role: str = "reviewer", display_name: str = ""
+) -> dict[str, Any]:
+    """Create a user; raise :class:`Invalid` for a bad name, role, password or a taken name."""
+    username = username.strip()
+    if not username or len(username) > 64 or any(ch.isspace() for ch in username):
+        raise Invalid("A username is 1 to 64 characters without spaces.")
+    if role not in ROLES:
+        raise Invalid(f"Role must be one of {', '.join(ROLES)}.")
+    if len(password) < 8:
+        raise Invalid("A password has at least 8 characters.")
+    stamp = now()
+    with transaction(db):
+        if _row(db, "SELECT id FROM users WHERE username = ?", (username,)):
+            raise Invalid(f"The username {username!r} is taken.")
+        cursor = db.execute(
+            "INSERT INTO users (username, display_name, password_hash, role, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (username, display_name.strip(), hash_password(password), role, stamp, stamp),
+        )
+        user_id = cursor.lastrowid
+        _audit(
+            db,
+            user_id=None,
+            action="create",
+            table="users",
+            row_id=user_id,
+            after={"username": username, "role": role},
+        )
+    return get_user(db, user_id)
+
+
+def get_user(db: Database, user_id: int) -> dict[str, Any]:
+    """The user with ``user_id`` (without the password hash)."""
+    user = _row(db, f"SELECT {_USER_COLUMNS} FROM users WHERE id = ?", (user_id,))  # noqa: S608
+    if user is None:
+        raise NotFound(f"user {user_id}")
+    return user
+
+
+def list_users(db: Database) -> list[dict[str, Any]]:
+    """Every user, by name."""
+    return _rows(db, f"SELECT {_USER_COLUMNS} FROM users ORDER BY username")  # noqa: S608
+
+
+def set_password(db: Database, username: str, password: str) -> None:
+    """Change a user's password and end their open sessions."""
+    if len(password) < 8:
+        raise Invalid("A password has at least 8 characters.")
+    with transaction(db):
+        row = _row(db, "SELECT id FROM users WHERE username = ?", (username,))
+        if row is None:
+            raise NotFound(f"user {username!r}")
+        db.execute(
+            "UPDATE users SET password_hash = ?, session_version = session_version + 1,"
+            " version = version + 1, updated_at = ? WHERE id = ?",
+            (hash_password(password), now(), row["id"]),
+        )
+        _audit(db, user_id=None, action="set-password", table="users", row_id=row["id"])
+
+
+def count_users(db: Database) -> int:
+    """How many users exist."""
+    return db.execute("SELECT count(*) FROM users").fetchone()[0]
+
+
+def authenticate(db: Database, username: str, password: str) -> dict[str, Any] | None:
+    """The active user whose name and password match, else None."""
+    row = _row(
+        db, "SELECT id, password_hash, active FROM users WHERE username = ?", (username.strip(),)
+    )
+    if row is None:
+        # Spend the same time as a real check, so that names cannot be probed by timing.
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            _hasher.verify(_DUMMY_HASH, password)
+        return None
+    try:
+        _hasher.verify(row["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if not row["active"]:
+        return None
+    if _hasher.check_needs_rehash(row["password_hash"]):
+        with transaction(db):
+            db.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?",
+                (hash_password(password), row["id"]),
+            )
+    return get_user(db, row["id"])
+
+
+_DUMMY_HASH = _hasher.hash("factcheck-dummy-password")
+
+
+# Articles ------------------------------------------------------------------------------------
+
+_ARTICLE_FIELDS = ("title", "url", "publisher", "author", "published")
+
+
+def create_article(
+    db: Database,
+    article: dict[str, Any],
+    claims: Sequence[dict[str, Any]],
+    user_id: int | None,
+) -> int:
+    """Store an article and its extracted claims in one transaction; return the article id.
+
+    ``article`` has ``title``, ``body`` and optionally ``url``, ``publisher``, ``author``,
+    ``published``, ``original``, ``original_type``, ``original_name``. Raises
+    :class:`DuplicateArticle` when the same body is stored already.
+    """
+    body = article["body"]
+    digest = sha256(body)
+    stamp = now()
+    with transaction(db):
+        existing = _row(db, "SELECT id FROM articles WHERE body_sha256 = ?", (digest,))
+        if existing:
+            raise DuplicateArticle(existing["id"])
+        cursor = db.execute(
+            "INSERT INTO articles (title, url, publisher, author, published, body, body_sha256,"
+            " original, original_type, original_name, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article["title"],
+                article.get("url"),
+                article.get("publisher"),
+                article.get("author"),
+                article.get("published"),
+                body,
+                digest,
+                article.get("original"),
+                article.get("original_type", "paste"),
+                article.get("original_name"),
+                user_id,
+                stamp,
+                stamp,
+            ),
+        )
+        article_id = cursor.lastrowid
+        _insert_claims(db, article_id, body, claims, user_id, stamp)
+        _audit(
+            db,
+            user_id=user_id,
+            action="create",
+            table="articles",
+            row_id=article_id,
+            article_id=article_id,
+            after={key: article.get(key) for key in _ARTICLE_FIELDS} | {"body_sha256": digest},
+        )
+    return article_id
+
+
+def _insert_claims(
+    db: Database,
+    article_id: int,
+    body: str,
+    claims: Sequence[dict[str, Any]],
+    user_id: int | None,
+    stamp: str,
+) -> None:
+    rows = []
+    for claim in claims:
+        start, end = claim["start"], claim["end"]
+        if body[start:end] != claim["quote"]:
+            raise Invalid(f"claim quote does not match the article at {start}:{end}")
+        rows.append(
+            (
+                article_id,
+                start,
+                end,
+                claim["quote"],
+                claim.get("text") or claim["quote"],
+                json.dumps(claim.get("kind", []), ensure_ascii=False),
+                json.dumps(claim.get("values", []), ensure_ascii=False),
+                claim.get("score"),
+                1 if claim.get("checkworthy") else 0,
+                user_id,
+                stamp,
+                stamp,
+            )
+        )
+    db.conn.executemany(
+        'INSERT INTO claims (article_id, start, "end", quote, text, kind, "values", score,'
+        " checkworthy, created_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def get_article(db: Database, article_id: int) -> dict[str, Any]:
+    """The article with ``article_id``, body included."""
+    article = _row(db, "SELECT * FROM articles WHERE id = ?", (article_id,))
+    if article is None:
+        raise NotFound(f"article {article_id}")
+    return article
+
+
+def list_articles(db: Database, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    """Articles, newest first, with claim and verdict counts."""
+    return _rows(
+        db,
+        "SELECT a.id, a.title, a.url, a.publisher, a.author, a.published, a.created_at,"
+        " a.status, length(a.body) AS chars,"
+        " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed)"
+        "   AS claims,"
+        " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed"
+        "   AND c.checkworthy) AS checkworthy,"
+        " (SELECT count(DISTINCT v.claim_id) FROM verdicts v JOIN claims c ON c.id = v.claim_id"
+        "   WHERE c.article_id = a.id AND NOT c.dismissed) AS reviewed"
+        " FROM articles a ORDER BY a.id DESC LIMIT ? OFFSET ?",
+        (limit, offset),
+    )
+
+
+def count_articles(db: Database) -> int:
+    """How many articles are stored."""
+    return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+# Claims --------------------------------------------------------------------------------------
+
+
+def _claim_from_row(row: dict[str, Any]) -> dict[str, Any]:
+    row["kind"] = json.loads(row["kind"])
+    row["values"] = json.loads(row["values"])
+    row["checkworthy"] = bool(row["checkworthy"])
+    row["dismissed"] = bool(row["dismissed"])
+    return row
+
+
+def list_claims(db: Database, article_id: int) -> list[dict[str, Any]]:
+    """The article's claims (dismissed ones included) in reading order."""
+    return [
+        _claim_from_row(row)
+        for row in _rows(
+            db,
+            'SELECT * FROM claims WHERE article_id = ? ORDER BY start, "end", id',
+            (article_id,),
+        )
+    ]
+
+
+def get_claim(db: Database, claim_id: int) -> dict[str, Any]:
+    """The claim with ``claim_id``."""
+    row = _row(db, "SELECT * FROM claims WHERE id = ?", (claim_id,))
+    if row is None:
+        raise NotFound(f"claim {claim_id}")
+    return _claim_from_row(row)
+
+
+def add_claim(
+    db: Database,
+    article_id: int,
+    start: int,
+    end: int,
+    user_id: int | None,
+    text: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Add a reviewer's claim anchored at ``body[start:end]`` (whitespace trimmed)."""
+    with transaction(db):
+        article = _row(db, "SELECT body FROM articles WHERE id = ?", (article_id,))
+        if article is None:
+            raise NotFound(f"article {article_id}")
+        body = article["body"]
+        if not (0 <= start < end <= len(body)):
+            raise Invalid("The selection lies outside the article.")
+        while start < end and body[start].isspace():
+            start += 1
+        while end > start and body[end - 1].isspace():
+            end -= 1
+        if start == end:
+            raise Invalid("The selection is empty.")
+        duplicate = _row(
+            db,
+            'SELECT id FROM claims WHERE article_id = ? AND start = ? AND "end" = ?',
+            (article_id, start, end),
+        )
+        if duplicate:
+            raise Invalid("That passage is a claim already.")
+        quote = body[start:end]
+        wording = (text or "").strip() or quote
+        stamp = now()
+        extra = extra or {}
+        cursor = db.execute(
+            'INSERT INTO claims (article_id, start, "end", quote, text, kind, "values", score,'
+            " checkworthy, origin, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?, ?, ?)",
+            (
+                article_id,
+                start,
+                end,
+                quote,
+                wording,
+                json.dumps(extra.get("kind", []), ensure_ascii=False),
+                json.dumps(extra.get("values", []), ensure_ascii=False),
+                extra.get("score"),
+                1,
+                user_id,
+                stamp,
+                stamp,
+            ),
+        )
+        claim_id = cursor.lastrowid
+        _audit(
+            db,
+            user_id=user_id,
+            action="create",
+            table="claims",
+            row_id=claim_id,
+            claim_id=claim_id,
+            article_id=article_id,
+            after={"start": start, "end": end, "quote": quote, "text": wording},
+        )
+    return get_claim(db, claim_id)
+
+
+def _update_claim(
+    db: Database,
+    claim_id: int,
+    version: int,
+    user_id: int | None,
+    changes: dict[str, Any],
+    action: str,
+) -> dict[str, Any]:
+    with transaction(db):
+        before = _row(db, "SELECT * FROM claims WHERE id = ?", (claim_id,))
+        if before is None:
+            raise NotFound(f"claim {claim_id}")
+        if before["version"] != version:
+            raise Conflict(_claim_from_row(before))
+        if all(before[key] == value for key, value in changes.items()):
+            return _claim_from_row(before)
+        assignments = ", ".join(f"{key} = ?" for key in changes)
+        cursor = db.execute(
+            f"UPDATE claims SET {assignments}, version = version + 1, updated_at = ?"  # noqa: S608
+            " WHERE id = ? AND version = ?",
+            (*changes.values(), now(), claim_id, version),
+        )
+        if cursor.rowcount != 1:
+            raise Conflict(get_claim(db, claim_id))
+        _audit(
+            db,
+            user_id=user_id,
+            action=action,
+            table="claims",
+            row_id=claim_id,
+            claim_id=claim_id,
+            article_id=before["article_id"],
+            before={key: before[key] for key in changes},
+            after=changes,
+        )
+    return get_claim(db, claim_id)
+
+
+def edit_claim_text(
+    db: Database, claim_id: int, text: str, version: int, user_id: int | None
+) -> dict[str, Any]:
+    """Change a claim's wording; its quote and offsets stay anchored."""
+    text = text.strip()
+    if not text:
+        raise Invalid("A claim's wording cannot be empty.")
+    if len(text) > 2000:
+        raise Invalid("A claim's wording is at most 2,000 characters.")
+    return _update_claim(db, claim_id, version, user_id, {"text": text}, "edit")
+
+
+def set_claim_dismissed(
+    db: Database, claim_id: int, dismissed: bool, version: int, user_id: int | None
+) -> dict[str, Any]:
+    """Dismiss a claim (it stays stored) or restore it."""
+    return _update_claim(
+        db,
+        claim_id,
+        version,
+        user_id,
+        {"dismissed": 1 if dismissed else 0},
+        "dismiss" if dismissed else "restore",
+    )
+
+
+def claim_history(db: Database, claim_id: int) -> list[dict[str, Any]]:
+    """Audit entries about a claim and its verdicts, oldest first, with user names."""
+    entries = _rows(
+        db,
+        "SELECT l.id, l.at, l.action, l.table_name, l.row_id, l.before, l.after,"
+        " u.username FROM audit_log l LEFT JOIN users u ON u.id = l.user_id"
+        " WHERE l.claim_id = ? ORDER BY l.id",
+        (claim_id,),
+    )
+    for entry in entries:
+        entry["before"] = json.loads(entry["before"]) if entry["before"] else None
+        entry["after"] = json.loads(entry["after"]) if entry["after"] else None
+    return entries
+
+
+# Verdicts and sources ------------------------------------------------------------------------
+
+STANCES = ("supports", "refutes", "context")
+_SOURCE_FIELDS = ("url", "title", "publisher", "excerpt", "stance", "accessed")
+
+
+def _sources(db: Database, verdict_id: int) -> list[dict[str, Any]]:
+    return _rows(
+        db,
+        "SELECT url, title, publisher, excerpt, stance, accessed FROM sources"
+        " WHERE verdict_id = ? ORDER BY position, id",
+        (verdict_id,),
+    )
+
+
+def get_verdict(db: Database, claim_id: int, user_id: int) -> dict[str, Any] | None:
+    """The user's verdict on the claim, with its sources, or None."""
+    verdict = _row(
+        db, "SELECT * FROM verdicts WHERE claim_id = ? AND user_id = ?", (claim_id, user_id)
+    )
+    if verdict is not None:
+        verdict["sources"] = _sources(db, verdict["id"])
+    return verdict
+
+
+def list_verdicts(db: Database, claim_id: int) -> list[dict[str, Any]]:
+    """Every reviewer's verdict on the claim, with sources and reviewer names."""
+    verdicts = _rows(
+        db,
+        "SELECT v.*, u.username AS reviewer FROM verdicts v JOIN users u ON u.id = v.user_id"
+        " WHERE v.claim_id = ? ORDER BY v.created_at, v.id",
+        (claim_id,),
+    )
+    for verdict in verdicts:
+        verdict["sources"] = _sources(db, verdict["id"])
+    return verdicts
+
+
+def _clean_sources(sources: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for position, source in enumerate(sources):
+        url = (source.get("url") or "").strip()
+        if not url and not any((source.get(key) or "").strip() for key in ("title", "excerpt")):
+            continue
+        if sanitize.safe_url(url) is None:
+            raise Invalid(f"Source {position + 1}: the URL must start with http:// or https://.")
+        stance = source.get("stance") or "context"
+        if stance not in STANCES:
+            raise Invalid(f"Source {position + 1}: stance must be one of {', '.join(STANCES)}.")
+        accessed = source.get("accessed") or None
+        if isinstance(accessed, datetime.date):
+            accessed = accessed.isoformat()
+        cleaned.append(
+            {
+                "url": url,
+                "title": (source.get("title") or "").strip(),
+                "publisher": (source.get("publisher") or "").strip(),
+                "excerpt": (source.get("excerpt") or "").strip(),
+                "stance": stance,
+                "accessed": accessed,
+            }
+        )
+    return cleaned
+
+
+def _verdict_state(verdict: dict[str, Any] | None) -> dict[str, Any] | None:
+    if verdict is None:
+        return None
+    return {
+        "rating": verdict["rating"],
+        "rationale": verdict["rationale"],
+        "sources": [{key: s[key] for key in _SOURCE_FIELDS} for s in verdict["sources"]],
+    }
+
+
+def record_verdict(
+    db: Database,
+    claim_id: int,
+    user_id: int,
+    rating: str,
+    rationale: str,
+    sources: Sequence[dict[str, Any]],
+    version: int | None,
+    ratings: Sequence[str],
+) -> dict[str, Any]:
+    """Create or update the user's verdict on a claim, replacing its sources.
+
+    ``version`` is the version the user edited (None for a new verdict). When the stored
+    verdict moved on, :class:`Conflict` carries it, unless the stored content is exactly what
+    was submitted (a repeated submit), which returns the stored verdict.
+    """
+    if rating not in ratings:
+        raise Invalid("Choose a verdict from the rating scale.")
+    if len(rationale) > 50_000:
+        raise Invalid("A rationale is at most 50,000 characters.")
+    cleaned = _clean_sources(sources)
+    wanted = {"rating": rating, "rationale": rationale, "sources": cleaned}
+    stamp = now()
+    with transaction(db):
+        claim = _row(db, "SELECT id, article_id FROM claims WHERE id = ?", (claim_id,))
+        if claim is None:
+            raise NotFound(f"claim {claim_id}")
+        current = get_verdict(db, claim_id, user_id)
+        before = _verdict_state(current)
+        if before == wanted and current is not None:
+            return current
+        if current is None:
+            if version is not None:
+                raise Invalid("That verdict no longer exists.")
+            cursor = db.execute(
+                "INSERT INTO verdicts (claim_id, user_id, rating, rationale, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (claim_id, user_id, rating, rationale, stamp, stamp),
+            )
+            verdict_id = cursor.lastrowid
+            action = "create"
+        else:
+            if version != current["version"]:
+                raise Conflict(current)
+            verdict_id = current["id"]
+            cursor = db.execute(
+                "UPDATE verdicts SET rating = ?, rationale = ?, version = version + 1,"
+                " updated_at = ? WHERE id = ? AND version = ?",
+                (rating, rationale, stamp, verdict_id, version),
+            )
+            if cursor.rowcount != 1:
+                raise Conflict(get_verdict(db, claim_id, user_id))
+            db.execute("DELETE FROM sources WHERE verdict_id = ?", (verdict_id,))
+            action = "edit"
+        db.conn.executemany(
+            "INSERT INTO sources (verdict_id, position, url, title, publisher, excerpt, stance,"
+            " accessed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (verdict_id, position, *(source[key] for key in _SOURCE_FIELDS))
+                for position, source in enumerate(cleaned)
+            ],
+        )
+        _audit(
+            db,
+            user_id=user_id,
+            action=action,
+            table="verdicts",
+            row_id=verdict_id,
+            claim_id=claim_id,
+            article_id=claim["article_id"],
+            before=before,
+            after=wanted,
+        )
+    return get_verdict(db, claim_id, user_id)
+
+
+# Reports -------------------------------------------------------------------------------------
+
+
+def claim_records(
+    db: Database, article_id: int, scale: Sequence[dict[str, Any]], include_dismissed: bool = False
+) -> Iterator[dict[str, Any]]:
+    """One export record per claim of the article, in reading order (see factcheck.export)."""
+    article = get_article(db, article_id)
+    article_part = {
+        "id": article["id"],
+        "title": article["title"],
+        "url": article["url"],
+        "publisher": article["publisher"],
+        "author": article["author"],
+        "published": article["published"],
+        "body_sha256": article["body_sha256"],
+    }
+    by_key = {entry["key"]: entry for entry in scale}
+    for claim in list_claims(db, article_id):
+        if claim["dismissed"] and not include_dismissed:
+            continue
+        verdicts = []
+        for verdict in list_verdicts(db, claim["id"]):
+            entry = by_key.get(verdict["rating"], {})
+            verdicts.append(
+                {
+                    "reviewer": verdict["reviewer"],
+                    "rating": verdict["rating"],
+                    "label": entry.get("label", verdict["rating"]),
+                    "value": entry.get("value"),
+                    "rationale": verdict["rationale"],
+                    "rationale_html": str(sanitize.render_markdown(verdict["rationale"])),
+                    "created_at": verdict["created_at"],
+                    "updated_at": verdict["updated_at"],
+                    "sources": verdict["sources"],
+                }
+            )
+        final = _row(
+            db,
+            "SELECT f.rating, f.reason, f.updated_at AS decided_at, u.username AS decided_by"
+            " FROM final_verdicts f LEFT JOIN users u ON u.id = f.decided_by"
+            " WHERE f.claim_id = ?",
+            (claim["id"],),
+        )
+        if final is not None:
+            entry = by_key.get(final["rating"], {})
+            final["label"] = entry.get("label", final["rating"])
+            final["value"] = entry.get("value")
+        yield {
+            "article": article_part,
+            "claim": {
+                key: claim[key]
+                for key in (
+                    "id",
+                    "start",
+                    "end",
+                    "quote",
+                    "text",
+                    "kind",
+                    "score",
+                    "checkworthy",
+                    "dismissed",
+                    "origin",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+            "verdicts": verdicts,
+            "final": final,
+        }

@@ -1,0 +1,1 @@
+"""Thin blueprints: parse the form, call the store, render one context."""

@@ -1,0 +1,92 @@
+"""The article list and adding an article (paste or upload)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, g, redirect, request, url_for
+
+from .. import ingest, store
+from ..db import get_db
+from ..forms import ArticleForm
+from ..web import render, validates_own_csrf
+from .auth import login_required
+
+bp = Blueprint("articles", __name__)
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    articles = store.list_articles(get_db())
+    return render("articles/index.html", {"articles": articles})
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+@login_required
+@validates_own_csrf
+def new() -> Any:
+    form = ArticleForm()
+    errors: list[str] = []
+    if request.method == "POST":
+        if form.csrf_token.errors or not form.validate():
+            if form.csrf_token.errors:
+                errors.append(
+                    "The form's security token expired. Your text is kept below: submit again."
+                )
+        else:
+            try:
+                draft = _draft_from_form(form)
+                article_id = store.create_article(
+                    get_db(), draft.article, draft.claims, g.user["id"]
+                )
+            except ingest.IngestError as exc:
+                errors.append(str(exc))
+            except store.DuplicateArticle as exc:
+                flash("This article is already stored; here it is.")
+                return redirect(url_for("review.article", article_id=exc.article_id))
+            else:
+                for notice in draft.notices:
+                    flash(notice)
+                flash(f"Imported with {len(draft.claims)} claims.")
+                return redirect(url_for("review.article", article_id=article_id))
+    status = 400 if errors or form.errors else 200
+    return render(
+        "articles/new.html",
+        {
+            "errors": errors,
+            "field_errors": form.errors,
+            "limit": current_app.config["MAX_ARTICLE_BYTES"],
+        },
+        status=status,
+        form=form,
+    )
+
+
+def _draft_from_form(form: ArticleForm) -> ingest.Draft:
+    config = current_app.config
+    meta = {
+        "title": form.title.data or "",
+        "url": form.url.data,
+        "publisher": form.publisher.data,
+        "author": form.author.data,
+        "published": form.published.data,
+    }
+    upload = form.upload.data
+    if upload is not None and getattr(upload, "filename", ""):
+        if (form.body.data or "").strip():
+            raise ingest.IngestError("Paste text or upload a file, not both.")
+        data = upload.read(config["MAX_ARTICLE_BYTES"] * 4 + 1)
+        return ingest.prepare_upload(
+            upload.filename,
+            data,
+            config["MAX_ARTICLE_BYTES"],
+            threshold=config["CHECKWORTHY_THRESHOLD"],
+            **meta,
+        )
+    return ingest.prepare_article(
+        body=form.body.data or "",
+        max_bytes=config["MAX_ARTICLE_BYTES"],
+        threshold=config["CHECKWORTHY_THRESHOLD"],
+        **meta,
+    )

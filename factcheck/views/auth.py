@@ -1,0 +1,87 @@
+"""Log in and out; load the logged-in user for every request."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, request, session, url_for
+
+from .. import store
+from ..db import get_db
+from ..forms import LoginForm
+from ..web import render, validates_own_csrf
+
+bp = Blueprint("auth", __name__)
+
+
+def load_logged_in_user() -> None:
+    """Put the session's user on ``g.user`` if the session is still valid."""
+    g.user = None
+    user_id = session.get("user_id")
+    if user_id is None or (request.endpoint or "").endswith("static"):
+        return
+    try:
+        user = store.get_user(get_db(), user_id)
+    except store.NotFound:
+        session.clear()
+        return
+    if not user["active"] or user["session_version"] != session.get("session_version"):
+        session.clear()
+        return
+    g.user = user
+
+
+def login_required(view: Callable) -> Callable:
+    """Send anonymous visitors to the login page, then back."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.get("user") is None:
+            if request.method == "GET":
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            from ..web import error_response
+
+            return error_response(401, "Log in first.")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("articles.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@validates_own_csrf
+def login() -> Any:
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    error = None
+    if form.validate_on_submit():
+        user = store.authenticate(get_db(), form.username.data, form.password.data)
+        if user is not None:
+            session.clear()
+            session["user_id"] = user["id"]
+            session["session_version"] = user["session_version"]
+            session.permanent = True
+            return redirect(_safe_next(form.next.data))
+        error = "Unknown username or wrong password."
+    elif form.csrf_token.errors:
+        error = "The form expired; please log in again."
+    status = 401 if error else 200
+    return render("auth/login.html", {"error": error}, status=status, form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    session.clear()
+    flash("You are logged out.")
+    return redirect(url_for("auth.login"))

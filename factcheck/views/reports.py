@@ -1,0 +1,108 @@
+"""Per-article verdict reports: printable HTML, CSV and JSON downloads."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, Response, current_app, stream_with_context
+
+from .. import export, store
+from ..agreement import claim_agreement
+from ..db import get_db
+from ..web import render
+from .auth import login_required
+
+bp = Blueprint("reports", __name__)
+
+
+def _order() -> list[str]:
+    return [e["key"] for e in current_app.config["RATING_SCALE"] if e.get("ordinal", True)]
+
+
+def article_records(article_id: int) -> Iterator[dict[str, Any]]:
+    """The article's claim records with per-claim agreement added."""
+    order = _order()
+    for record in store.claim_records(get_db(), article_id, current_app.config["RATING_SCALE"]):
+        record["agreement"] = claim_agreement([v["rating"] for v in record["verdicts"]], order)
+        yield record
+
+
+def _filename(article: dict[str, Any], suffix: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", article["title"]).strip("-").lower()[:60]
+    return f"factcheck-{article['id']}-{slug or 'article'}.{suffix}"
+
+
+def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/articles/<int:article_id>/report")
+@login_required
+def report(article_id: int) -> Any:
+    article = store.get_article(get_db(), article_id)
+    records = list(article_records(article_id))
+    verdict_counts = Counter(
+        (r["final"] or {}).get("label") or _leading_label(r) or "No verdict yet" for r in records
+    )
+    context = {
+        "article": {key: article[key] for key in article if key not in ("original", "body")},
+        "records": records,
+        "summary": {
+            "claims": len(records),
+            "with_verdicts": sum(1 for r in records if r["verdicts"]),
+            "verdicts": dict(verdict_counts.most_common()),
+        },
+        "contexts": {r["claim"]["id"]: _in_context(article["body"], r["claim"]) for r in records},
+    }
+    return render("reports/report.html", context)
+
+
+def _leading_label(record: dict[str, Any]) -> str | None:
+    """The reviewers' majority verdict label, when there is one."""
+    majority = record["agreement"].get("majority")
+    for verdict in record["verdicts"]:
+        if verdict["rating"] == majority:
+            return verdict["label"]
+    return None
+
+
+def _in_context(body: str, claim: dict[str, Any], width: int = 160) -> dict[str, str]:
+    start, end = claim["start"], claim["end"]
+    before = body[max(0, start - width) : start]
+    after = body[end : end + width]
+    return {
+        "before": ("…" if start > width else "") + before,
+        "quote": body[start:end],
+        "after": after + ("…" if end + width < len(body) else ""),
+    }
+
+
+@bp.route("/articles/<int:article_id>/report.csv")
+@login_required
+def report_csv(article_id: int) -> Response:
+    article = store.get_article(get_db(), article_id)
+    chunks = export.csv_chunks(article_records(article_id))
+    return _download(_with_bom(chunks), "text/csv; charset=utf-8", _filename(article, "csv"))
+
+
+def _with_bom(chunks: Iterator[str]) -> Iterator[str]:
+    yield "\ufeff"
+    yield from chunks
+
+
+@bp.route("/articles/<int:article_id>/report.json")
+@login_required
+def report_json(article_id: int) -> Response:
+    article = store.get_article(get_db(), article_id)
+    meta = {
+        "generator": "factcheck",
+        "article_id": article_id,
+        "scale": current_app.config["RATING_SCALE"],
+    }
+    chunks = export.json_chunks(article_records(article_id), meta)
+    return _download(chunks, "application/json", _filename(article, "json"))

@@ -1,0 +1,341 @@
+"""The review page: the article with its claims, and a claim's verdict panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, url_for
+
+from .. import store
+from ..db import get_db
+from ..forms import AddClaimForm, ClaimStateForm, EditClaimForm, VerdictForm
+from ..highlight import highlight_segments
+from ..web import render, validates_own_csrf, wants_json
+from .auth import login_required
+
+bp = Blueprint("review", __name__)
+
+
+def rating_scale() -> list[dict[str, Any]]:
+    """The configured rating scale."""
+    return current_app.config["RATING_SCALE"]
+
+
+def verdict_form(verdict: dict[str, Any] | None = None, formdata: Any = None) -> VerdictForm:
+    """A verdict form filled from ``verdict`` (or from the request when ``formdata``)."""
+    if formdata is None and verdict is not None:
+        form = VerdictForm(
+            formdata=None,
+            data={
+                "rating": verdict["rating"],
+                "rationale": verdict["rationale"],
+                "sources": verdict["sources"] or [{}],
+                "version": verdict["version"],
+            },
+        )
+        form.sources.append_entry()
+    elif formdata is None:
+        form = VerdictForm(formdata=None)
+    else:
+        form = VerdictForm()
+    form.rating.choices = [("", "— choose —")] + [(e["key"], e["label"]) for e in rating_scale()]
+    return form
+
+
+def _labels() -> dict[str, str]:
+    return {entry["key"]: entry["label"] for entry in rating_scale()}
+
+
+def review_context(
+    article_id: int, claim_id: int | None, only_checkworthy: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The review page's JSON context and the HTML-only objects (forms)."""
+    db = get_db()
+    article = store.get_article(db, article_id)
+    claims = store.list_claims(db, article_id)
+    visible = [c for c in claims if not c["dismissed"]]
+    selected = None
+    if claim_id is not None:
+        selected = next((c for c in claims if c["id"] == claim_id), None)
+        if selected is None:
+            raise store.NotFound(f"claim {claim_id} in article {article_id}")
+    listed = [c for c in claims if c["checkworthy"] or not only_checkworthy]
+    segments = highlight_segments(article["body"], visible)
+    checkworthy_ids = {c["id"] for c in visible if c["checkworthy"]}
+    for segment in segments:
+        segment["checkworthy"] = segment["claim"] in checkworthy_ids
+    context = {
+        "article": {key: article[key] for key in article if key != "original"},
+        "claims": claims,
+        "listed": [c["id"] for c in listed],
+        "only_checkworthy": only_checkworthy,
+        "segments": segments,
+        "selected": selected,
+        "scale": rating_scale(),
+        "counts": {
+            "claims": len(visible),
+            "checkworthy": sum(1 for c in visible if c["checkworthy"]),
+            "dismissed": len(claims) - len(visible),
+        },
+    }
+    extra: dict[str, Any] = {"add_form": AddClaimForm(formdata=None)}
+    if selected is not None:
+        panel, panel_extra = panel_context(selected)
+        context.update(panel)
+        extra.update(panel_extra)
+    return context, extra
+
+
+def panel_context(
+    claim: dict[str, Any], form: VerdictForm | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The selected claim's panel: the user's verdict and, once given, the others'."""
+    db = get_db()
+    mine = store.get_verdict(db, claim["id"], g.user["id"])
+    others = [v for v in store.list_verdicts(db, claim["id"]) if v["user_id"] != g.user["id"]]
+    context = {
+        "selected": claim,
+        "my_verdict": mine,
+        "other_verdicts": [
+            {key: v[key] for key in ("reviewer", "rating", "rationale", "sources", "updated_at")}
+            for v in others
+        ]
+        if mine is not None or g.user["role"] in ("admin", "editor")
+        else [],
+        "others_hidden": len(others) if mine is None and g.user["role"] == "reviewer" else 0,
+        "labels": _labels(),
+    }
+    extra = {
+        "verdict_form": form if form is not None else verdict_form(mine),
+        "edit_form": EditClaimForm(
+            formdata=None, data={"text": claim["text"], "version": claim["version"]}
+        ),
+        "state_form": ClaimStateForm(formdata=None, data={"version": claim["version"]}),
+    }
+    return context, extra
+
+
+@bp.route("/articles/<int:article_id>")
+@login_required
+def article(article_id: int) -> Any:
+    claim_id = request.args.get("claim", type=int)
+    only = request.args.get("only") == "checkworthy"
+    context, extra = review_context(article_id, claim_id, only)
+    return render("review/review.html", context, **extra)
+
+
+@bp.route("/claims/<int:claim_id>")
+@login_required
+def claim(claim_id: int) -> Any:
+    found = store.get_claim(get_db(), claim_id)
+    return redirect(
+        url_for("review.article", article_id=found["article_id"], claim=claim_id) + "#panel"
+    )
+
+
+@bp.route("/claims/<int:claim_id>/panel")
+@login_required
+def panel(claim_id: int) -> Any:
+    found = store.get_claim(get_db(), claim_id)
+    context, extra = panel_context(found)
+    return render("review/_panel.html", context, **extra)
+
+
+def _sources_from_form(form: VerdictForm) -> list[dict[str, Any]]:
+    return [entry.form.data for entry in form.sources]
+
+
+def _review_again(claim: dict[str, Any], form: VerdictForm, status: int, **more: Any) -> Any:
+    context, extra = review_context(claim["article_id"], claim["id"], False)
+    panel, panel_extra = panel_context(claim, form)
+    context.update(panel, **more)
+    extra.update(panel_extra)
+    return render("review/review.html", context, status=status, **extra)
+
+
+@bp.route("/claims/<int:claim_id>/verdict", methods=["POST"])
+@login_required
+@validates_own_csrf
+def save_verdict(claim_id: int) -> Any:
+    db = get_db()
+    found = store.get_claim(db, claim_id)
+    form = verdict_form(formdata=request.form)
+    if not form.validate():
+        message = (
+            "The form's security token expired: reload the page (copy your text first)."
+            if form.csrf_token.errors
+            else "Check the highlighted fields."
+        )
+        if wants_json():
+            return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
+        flash(message)
+        return _review_again(found, form, 400)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    try:
+        verdict = store.record_verdict(
+            db,
+            claim_id,
+            g.user["id"],
+            form.rating.data,
+            form.rationale.data or "",
+            _sources_from_form(form),
+            version,
+            [entry["key"] for entry in rating_scale()],
+        )
+    except store.Invalid as exc:
+        if wants_json():
+            return jsonify({"error": str(exc), "status": 400}), 400
+        flash(str(exc))
+        return _review_again(found, form, 400)
+    except store.Conflict as exc:
+        message = (
+            "This verdict was changed elsewhere since you opened it. "
+            "The saved version is shown beside yours; merge them and save again."
+        )
+        if wants_json():
+            return jsonify({"error": message, "status": 409, "current": exc.current}), 409
+        form.version.data = str(exc.current["version"])
+        return _review_again(found, form, 409, conflict=exc.current)
+    if wants_json():
+        return jsonify({"ok": True, "verdict": verdict, "version": verdict["version"]})
+    flash("Verdict saved.")
+    return redirect(url_for("review.article", article_id=found["article_id"], claim=claim_id))
+
+
+@bp.route("/articles/<int:article_id>/claims", methods=["POST"])
+@login_required
+@validates_own_csrf
+def add_claim(article_id: int) -> Any:
+    db = get_db()
+    article_row = store.get_article(db, article_id)
+    form = AddClaimForm()
+    error = None
+    claim_row = None
+    if not form.validate():
+        error = (
+            "The form's security token expired; reload and select the passage again."
+            if form.csrf_token.errors
+            else "Select a passage of the article first."
+        )
+    else:
+        body = article_row["body"]
+        quote = form.quote.data.replace("\r\n", "\n")
+        start = form.start.data
+        if start is None or body[start : start + len(quote)] != quote:
+            start = _find_passage(body, quote.strip(), start)
+        if start is None:
+            error = "That passage is not in the article's text; select it in the article."
+        else:
+            try:
+                claim_row = store.add_claim(
+                    db, article_id, start, start + len(quote.strip()), g.user["id"], form.text.data
+                )
+            except store.Invalid as exc:
+                error = str(exc)
+    if wants_json():
+        if error:
+            return jsonify({"error": error, "status": 400}), 400
+        return jsonify({"ok": True, "claim": claim_row}), 201
+    if error:
+        flash(error)
+        return redirect(url_for("review.article", article_id=article_id))
+    flash("Claim added.")
+    return redirect(url_for("review.article", article_id=article_id, claim=claim_row["id"]))
+
+
+def _find_passage(body: str, quote: str, near: int | None) -> int | None:
+    """The offset of ``quote`` in ``body``, the occurrence nearest ``near`` if repeated."""
+    if not quote:
+        return None
+    found = []
+    index = body.find(quote)
+    while index != -1 and len(found) < 1000:
+        found.append(index)
+        index = body.find(quote, index + 1)
+    if not found:
+        return None
+    if near is None:
+        return found[0]
+    return min(found, key=lambda offset: abs(offset - near))
+
+
+def _claim_change(claim_id: int, change: Any, success: str) -> Any:
+    db = get_db()
+    found = store.get_claim(db, claim_id)
+    target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
+    try:
+        updated = change(db, found)
+    except store.Invalid as exc:
+        if wants_json():
+            return jsonify({"error": str(exc), "status": 400}), 400
+        flash(str(exc))
+        return redirect(target)
+    except store.Conflict as exc:
+        message = "This claim was changed by someone else; here is the current version."
+        if wants_json():
+            return jsonify({"error": message, "status": 409, "current": exc.current}), 409
+        flash(message)
+        return redirect(target)
+    if wants_json():
+        return jsonify({"ok": True, "claim": updated})
+    flash(success)
+    return redirect(target)
+
+
+@bp.route("/claims/<int:claim_id>/edit", methods=["POST"])
+@login_required
+def edit_claim(claim_id: int) -> Any:
+    form = EditClaimForm()
+    if not form.validate():
+        return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
+    return _claim_change(
+        claim_id,
+        lambda db, c: store.edit_claim_text(
+            db, claim_id, form.text.data, form.version.data, g.user["id"]
+        ),
+        "Claim wording saved.",
+    )
+
+
+@bp.route("/claims/<int:claim_id>/dismiss", methods=["POST"])
+@login_required
+def dismiss_claim(claim_id: int) -> Any:
+    return _set_dismissed(claim_id, True, "Claim dismissed; restore it from the claim list.")
+
+
+@bp.route("/claims/<int:claim_id>/restore", methods=["POST"])
+@login_required
+def restore_claim(claim_id: int) -> Any:
+    return _set_dismissed(claim_id, False, "Claim restored.")
+
+
+def _set_dismissed(claim_id: int, dismissed: bool, success: str) -> Any:
+    form = ClaimStateForm()
+    if not form.validate():
+        return _claim_change(claim_id, _invalid("The claim's version is missing."), "")
+    return _claim_change(
+        claim_id,
+        lambda db, c: store.set_claim_dismissed(
+            db, claim_id, dismissed, form.version.data, g.user["id"]
+        ),
+        success,
+    )
+
+
+def _invalid(message: str) -> Any:
+    def fail(db: Any, claim: Any) -> Any:
+        raise store.Invalid(message)
+
+    return fail
+
+
+@bp.route("/claims/<int:claim_id>/history")
+@login_required
+def history(claim_id: int) -> Any:
+    db = get_db()
+    found = store.get_claim(db, claim_id)
+    entries = store.claim_history(db, claim_id)
+    if g.user["role"] == "reviewer" and store.get_verdict(db, claim_id, g.user["id"]) is None:
+        # Blind review: before giving a verdict, a reviewer sees only claim changes.
+        entries = [e for e in entries if e["table_name"] == "claims"]
+    return render("review/history.html", {"claim": found, "entries": entries})

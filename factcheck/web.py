@@ -1,0 +1,153 @@
+"""Wiring shared by every blueprint: CSRF, the logged-in user, rendering, error pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import HTTPException
+
+from . import sanitize, store
+
+csrf = CSRFProtect()
+
+ERROR_TITLES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Changed by someone else",
+    413: "Too large",
+    429: "Too many requests",
+    500: "Server error",
+    503: "Busy",
+}
+
+
+def validates_own_csrf(view: Callable) -> Callable:
+    """Mark a view whose WTForms form checks the CSRF token itself.
+
+    Such a view re-renders the form with the user's input and a message when the token is
+    missing or stale; every other POST is checked before it reaches its view.
+    """
+    view.validates_own_csrf = True  # type: ignore[attr-defined]
+    return view
+
+
+def wants_json() -> bool:
+    """Whether the client asked for JSON (``Accept`` or ``?_format=json``)."""
+    if request.args.get("_format") == "json":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def render(template: str, context: dict[str, Any], status: int = 200, **extra: Any) -> Any:
+    """Render ``context`` as JSON when asked for it, else as HTML with ``extra`` objects."""
+    if wants_json():
+        response = jsonify(context)
+        response.status_code = status
+        return response
+    return render_template(template, **context, **extra), status
+
+
+def error_response(status: int, message: str, **fields: Any) -> Response:
+    """An error as JSON ``{"error", "status"}`` or as the HTML error page."""
+    if wants_json() or request.path.startswith("/api/"):
+        response = jsonify({"error": message, "status": status, **fields})
+    else:
+        title = ERROR_TITLES.get(status, "Error")
+        response = make_response(
+            render_template("error.html", status=status, title=title, message=message)
+        )
+    response.status_code = status
+    return response
+
+
+def _check_csrf() -> None:
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and getattr(view, "validates_own_csrf", False):
+        return
+    csrf.protect()
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register extensions, blueprints, hooks and error handlers on ``app``."""
+    from .views import articles, auth, reports, review
+
+    app.jinja_env.finalize = sanitize.finalize
+    app.jinja_env.globals.update(csrf_token=generate_csrf, markdown=sanitize.render_markdown)
+    csrf.init_app(app)
+    app.before_request(auth.load_logged_in_user)
+    app.before_request(_check_csrf)
+    app.after_request(_security_headers)
+    for module in (auth, articles, review, reports):
+        app.register_blueprint(module.bp)
+
+    @app.context_processor
+    def _user_context() -> dict[str, Any]:
+        return {"current_user": g.get("user"), "app_version": _version()}
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError) -> Any:
+        return error_response(
+            400,
+            "The form's security token is missing or has expired. "
+            "Go back, reload the page and submit again.",
+        )
+
+    @app.errorhandler(store.NotFound)
+    def _not_found(exc: store.NotFound) -> Any:
+        return error_response(404, f"There is no {exc}.")
+
+    @app.errorhandler(store.Busy)
+    def _busy(exc: store.Busy) -> Any:
+        response = error_response(
+            503, "The database is busy with another change. Wait a moment and try again."
+        )
+        response.headers["Retry-After"] = "2"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        status = exc.code or 500
+        return error_response(status, exc.description or ERROR_TITLES.get(status, "Error"))
+
+    @app.errorhandler(Exception)
+    def _server_error(exc: Exception) -> Any:
+        app.logger.exception("Unhandled error on %s", request.path)
+        return error_response(500, "Something went wrong on our side; the error was logged.")
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__

@@ -1,0 +1,304 @@
+"""Tests for factcheck.extract: segmentation, atomic claims, values, scores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from factcheck.extract import extract_claims, score_sentences, split_sentences
+from factcheck.extract.values import find_values
+
+SEED_ARTICLE = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "article.txt"
+
+# Our own news-like article (not copied from anywhere).
+ARTICLE = "\n".join(
+    [
+        "Flooding in Riverton kills dozens",
+        "By Jane Okoro",
+        "March 3, 2024",
+        "RIVERTON (Reuters) — Flash floods swept through the city of Riverton "
+        "on Saturday, killing at least 42 people, officials said.",
+        "A resident wades through a flooded street. (Photo: Reuters)",
+        "The river rose 3.5 metres in six hours, the highest level since 1998, "
+        "according to the National Weather Service.",
+        "Mayor Dr. Ana Ruiz said the city had spent $12 million on flood "
+        "defences, which failed in two districts and forced about 3,000 people "
+        "from their homes.",
+        "What happens next",
+        '"We are doing everything we can. We will rebuild," Ruiz told reporters.',
+        "I think we should all pray for Riverton.",
+        "",
+    ]
+)
+
+SEGMENT_CASES = [
+    ("Hello world. This is a test.", ["Hello world.", "This is a test."]),
+    (
+        "He moved to the U.S. in 2019. He works for Acme Inc. now.",
+        ["He moved to the U.S. in 2019.", "He works for Acme Inc. now."],
+    ),
+    (
+        "Dr. Smith met Mr. Jones on Jan. 5. They talked.",
+        ["Dr. Smith met Mr. Jones on Jan. 5.", "They talked."],
+    ),
+    (
+        "Prices rose 3.5% in Q1. Analysts were surprised.",
+        ["Prices rose 3.5% in Q1.", "Analysts were surprised."],
+    ),
+    (
+        "She lives in the U.S. The rest of her family lives abroad.",
+        ["She lives in the U.S.", "The rest of her family lives abroad."],
+    ),
+    ("Wait... What happened?", ["Wait...", "What happened?"]),
+    ("He paused... and then left.", ["He paused... and then left."]),
+    ('"Are you coming?" she asked.', ['"Are you coming?" she asked.']),
+    ("See item No. 5 in the list. It is long.", ["See item No. 5 in the list.", "It is long."]),
+    (
+        "\u201cWe won. We always win,\u201d he said. Then he left.",
+        ["\u201cWe won. We always win,\u201d he said.", "Then he left."],
+    ),
+    (
+        "The vote (held on Feb. 3. after a delay) passed. Good.",
+        ["The vote (held on Feb. 3. after a delay) passed.", "Good."],
+    ),
+    ("It cost $1.5 million. That was a lot!", ["It cost $1.5 million.", "That was a lot!"]),
+    ("J. K. Rowling wrote it. Fans loved it.", ["J. K. Rowling wrote it.", "Fans loved it."]),
+    ("Line one\nLine two is here.", ["Line one", "Line two is here."]),
+    (
+        "Crowds gathered at 10 a.m. on Monday. It rained.",
+        ["Crowds gathered at 10 a.m. on Monday.", "It rained."],
+    ),
+    (
+        "The results, e.g. the totals, were late. Nobody knew why.",
+        ["The results, e.g. the totals, were late.", "Nobody knew why."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SEGMENT_CASES)
+def test_split_sentences_cases(text: str, expected: list[str]) -> None:
+    got = [text[s.start : s.end] for s in split_sentences(text)]
+    assert got == expected
+
+
+KIND_CASES = [
+    (
+        "Markets rally as inflation cools\nStocks rose 2% on Monday, traders said.",
+        ["heading", "sentence"],
+    ),
+    ("By Jane Okoro\nThe council voted 7-2 on Tuesday.", ["byline", "sentence"]),
+    ("March 3, 2024\nThe council voted 7-2 on Tuesday.", ["dateline", "sentence"]),
+    ("Protesters march in Quito. (Photo: AP)\nThe council voted.", ["caption", "sentence"]),
+    ("LONDON (Reuters) — Shares fell 3% on Friday.", ["dateline", "sentence"]),
+    ("- Exports fell 4% in May.\n- Imports rose 2%.", ["list_item", "list_item"]),
+    ("Read more: Why the vote matters\nThe council voted.", ["related", "sentence"]),
+]
+
+
+@pytest.mark.parametrize(("text", "kinds"), KIND_CASES)
+def test_segment_kinds(text: str, kinds: list[str]) -> None:
+    assert [s.kind for s in split_sentences(text)] == kinds
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "\u2028"])
+def test_offsets_with_any_line_ending(newline: str) -> None:
+    text = ARTICLE.replace("\n", newline)
+    for c in extract_claims(text):
+        assert text[c["start"] : c["end"]] == c["quote"]
+        assert newline not in c["quote"] or newline == "\u2028"
+
+
+def test_no_segment_longer_than_600() -> None:
+    text = ("word, " * 400 + "and more ") * 5
+    segs = split_sentences(text)
+    assert segs and all(s.end - s.start <= 600 for s in segs)
+
+
+def test_hard_wrapped_paragraph_is_joined() -> None:
+    text = (
+        "The council approved the budget on Tuesday after a long\n"
+        "debate that lasted into the night, with members voting\n"
+        "seven to two in favour of the plan.\n"
+        "Critics said it was rushed.\n"
+    )
+    got = [text[s.start : s.end] for s in split_sentences(text)]
+    assert len(got) == 2 and got[0].startswith("The council") and got[0].endswith("plan.")
+
+
+def _claims_by_quote(text: str, **kw) -> dict[str, dict]:
+    return {c["quote"]: c for c in extract_claims(text, **kw)}
+
+
+def test_article_claims_are_atomic_and_skip_non_claims() -> None:
+    claims = extract_claims(ARTICLE, published="2024-03-03")
+    quotes = [c["quote"] for c in claims]
+    assert "Flooding in Riverton kills dozens" not in quotes
+    assert not any("Jane Okoro" in q for q in quotes)
+    assert not any("Photo" in q for q in quotes)
+    assert "the highest level since 1998" in quotes
+    assert "failed in two districts" in quotes
+    assert "forced about 3,000 people from their homes" in quotes
+    by = {c["quote"]: c for c in claims}
+    forced = by["forced about 3,000 people from their homes"]
+    assert forced["checkworthy"] and "quantity" in forced["kind"]
+    assert {"type": "quantity", "text": "about 3,000", "value": 3000, "approx": True} in forced[
+        "values"
+    ]
+    assert (
+        forced["text"].startswith("Mayor Dr. Ana Ruiz said that")
+        or "flood defences" in forced["text"]
+    )
+    opinion = [c for c in claims if c["quote"].startswith("I think")]
+    assert opinion and not opinion[0]["checkworthy"]
+
+
+def test_claim_dict_contract() -> None:
+    claims = extract_claims(ARTICLE, published="2024-03-03")
+    keys = {
+        "start",
+        "end",
+        "quote",
+        "text",
+        "kind",
+        "score",
+        "checkworthy",
+        "values",
+        "sentence_start",
+        "sentence_end",
+    }
+    assert claims
+    for c in claims:
+        assert set(c) == keys
+        assert ARTICLE[c["start"] : c["end"]] == c["quote"]
+        assert c["sentence_start"] <= c["start"] < c["end"] <= c["sentence_end"]
+        assert 0.0 <= c["score"] <= 1.0 and round(c["score"], 4) == c["score"]
+        assert c["kind"] and set(c["kind"]) <= {
+            "quantity",
+            "time",
+            "superlative",
+            "comparison",
+            "attribution",
+            "causal",
+            "event",
+            "other",
+        }
+        json.dumps(c)
+    assert [(c["start"], c["end"]) for c in claims] == sorted(
+        {(c["start"], c["end"]) for c in claims}
+    )
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t", "\x00"])
+def test_empty_text(text: str) -> None:
+    assert extract_claims(text) == [] or all(c["quote"].strip() for c in extract_claims(text))
+
+
+def test_threshold_controls_checkworthy() -> None:
+    assert all(c["checkworthy"] for c in extract_claims(ARTICLE, threshold=0.0))
+    assert not any(c["checkworthy"] for c in extract_claims(ARTICLE, threshold=1.01))
+
+
+VALUE_CASES = [
+    (
+        "left around a hundred dead",
+        {"type": "quantity", "text": "around a hundred", "value": 100, "approx": True},
+    ),
+    (
+        "tens of thousands of people",
+        {"type": "quantity", "text": "tens of thousands", "value": 10000},
+    ),
+    ("in January 2025", {"type": "date", "text": "January 2025", "value": "2025-01"}),
+    ("on March 3, 2024", {"type": "date", "value": "2024-03-03"}),
+    ("on 5 May 2020", {"type": "date", "value": "2020-05-05"}),
+    ("rose 4.5% last year", {"type": "percent", "value": 4.5}),
+    ("twenty-five percent", {"type": "percent", "value": 25}),
+    ("cost $1.2 billion", {"type": "money", "value": 1_200_000_000, "currency": "USD"}),
+    ("cost €30 million", {"type": "money", "value": 30_000_000, "currency": "EUR"}),
+    (
+        "more than 2.5 million people",
+        {"type": "quantity", "value": 2_500_000, "approx": True, "bound": "lower"},
+    ),
+    ("the second time", {"type": "ordinal", "value": 2}),
+    ("in the 1990s", {"type": "date", "value": "1990s"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), VALUE_CASES)
+def test_find_values(text: str, expected: dict) -> None:
+    values = find_values(text)
+    assert any(all(v.get(k) == val for k, val in expected.items()) for v in values), values
+
+
+RELATIVE_CASES = [
+    ("about a year ago", "2026-01-08", "2025-01"),
+    ("last December", "2026-01-08", "2025-12"),
+    ("on Thursday", "2026-01-08", "2026-01-08"),
+    ("on Wednesday night", "2026-01-08", "2026-01-07"),
+    ("yesterday", "2024-03-01", "2024-02-29"),
+    ("last year", "2024-03-01", "2023"),
+    ("three months ago", "2024-03-01", "2023-12"),
+    ("in March", "2024-01-10", "2023-03"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "value"), RELATIVE_CASES)
+def test_relative_dates(text: str, published: str, value: str) -> None:
+    dates = [v for v in find_values(text, published) if v["type"] == "date"]
+    assert dates and dates[0]["value"] == value
+
+
+def test_relative_dates_without_publication_date_are_unresolved() -> None:
+    dates = [v for v in find_values("last December", None) if v["type"] == "date"]
+    assert dates and dates[0]["value"] is None
+
+
+SCORE_CASES = [
+    ("Unemployment fell to 3.5 percent in 2019, the lowest rate in 50 years.", True),
+    ("The deficit tripled to $1.4 trillion over the last four years.", True),
+    ("Thank you very much, it is great to be here tonight.", False),
+    ("What are you going to do about it?", False),
+    ("Let's work together.", False),
+]
+
+
+@pytest.mark.parametrize(("sentence", "positive"), SCORE_CASES)
+def test_score_sentences(sentence: str, positive: bool) -> None:
+    (score,) = score_sentences([sentence])
+    assert 0.0 <= score <= 1.0
+    assert (score >= 0.5) is positive
+
+
+def test_score_sentences_order_and_empty() -> None:
+    assert score_sentences([]) == []
+    s = score_sentences(["a", "Crime fell 20% in 2019.", "a"])
+    assert len(s) == 3 and s[0] == s[2]
+
+
+def test_model_is_small_and_has_no_sentences() -> None:
+    path = Path(__file__).resolve().parents[1] / "factcheck" / "extract" / "model.json"
+    assert path.stat().st_size < 300_000
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert max(len(k.split()) for k in data["weights"]) <= 2
+
+
+@pytest.mark.skipif(not SEED_ARTICLE.exists(), reason="../shared/seed/article.txt not present")
+def test_seed_article() -> None:
+    text = SEED_ARTICLE.read_text(encoding="utf-8")
+    claims = extract_claims(text, published="2026-01-08")
+    quotes = {c["quote"]: c for c in claims}
+    first = quotes["the first since Trump assumed his second term in January 2025"]
+    assert (
+        first["checkworthy"]
+        and {"type": "date", "text": "January 2025", "value": "2025-01"} in first["values"]
+    )
+    dead = quotes["left around a hundred dead"]
+    assert dead["checkworthy"] and "quantity" in dead["kind"]
+    assert dead["values"][0]["value"] == 100 and dead["values"][0]["approx"]
+    first_line = text.splitlines()[0]
+    assert first_line not in quotes
+    for c in claims:
+        assert text[c["start"] : c["end"]] == c["quote"]
+    segs = split_sentences(text)
+    assert segs[0].kind == "heading"
