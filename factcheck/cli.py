@@ -86,7 +86,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     """factcheck: split news articles into check-worthy claims, review them, export verdicts.
 
     \b
-    Quick start:
+    Examples:
         factcheck serve                  # http://127.0.0.1:5000, creates claims.db
         factcheck import article.txt     # add articles from files
         factcheck extract article.txt    # print claims without storing anything
@@ -261,7 +261,12 @@ def export_command(ctx: click.Context, article_id: int, fmt: str, output: str | 
 
 @cli.group()
 def user() -> None:
-    """Manage accounts."""
+    """Manage accounts: add them, list them, set their passwords.
+
+    \b
+    Example:
+        factcheck user add alice --role reviewer
+    """
 
 
 @user.command("add")

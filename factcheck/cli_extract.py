@@ -146,7 +146,8 @@ def checkworthy_command(path: str, threshold: float | None) -> None:
     "data_dir",
     required=True,
     type=click.Path(exists=True, file_okay=False),
-    help="Folder with train.jsonl (and dev.jsonl for the threshold).",
+    help="Folder with train.jsonl (and dev.jsonl, which with the newest training debates "
+    "picks the threshold; dev-test.jsonl is not used).",
 )
 @click.option(
     "--out",
@@ -157,7 +158,7 @@ def checkworthy_command(path: str, threshold: float | None) -> None:
 def train_model_command(data_dir: str, out: str | None) -> None:
     """Retrain the check-worthiness model (needs the dev extras scikit-learn and numpy).
 
-    Deterministic: the same data gives byte-identical weights.
+    Deterministic: the same data and scikit-learn version give byte-identical weights.
 
     Example:
 

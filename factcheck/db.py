@@ -188,3 +188,60 @@ def init_db_command() -> None:
     """Create or migrate the database."""
     applied = migrate(get_db())
     click.echo(f"Applied {len(applied)} migration(s).")
+
+
+@migrations()
+def m002_desk(db: Database) -> None:
+    """Multi-reviewer desk: assignments, settings, login throttling, publishing, corrections,
+    API tokens."""
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE assignments (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            assigned_by INTEGER REFERENCES users(id),
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, user_id)
+        );
+        CREATE INDEX assignments_user ON assignments(user_id, article_id);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL COLLATE NOCASE,
+            address TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX login_failures_username ON login_failures(username, at);
+        CREATE INDEX login_failures_address ON login_failures(address, at);
+        ALTER TABLE articles ADD COLUMN published_at TEXT;
+        ALTER TABLE articles ADD COLUMN published_by INTEGER REFERENCES users(id);
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            before_rating TEXT,
+            after_rating TEXT NOT NULL,
+            note TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX corrections_claim ON corrections(claim_id, id);
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            prefix TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX api_tokens_user ON api_tokens(user_id);
+        CREATE INDEX claims_final ON final_verdicts(decided_by);
+        """,
+    )

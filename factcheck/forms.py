@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
+from flask import request
+from flask_wtf import FlaskForm as _FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateField,
     FieldList,
@@ -27,6 +29,20 @@ def http_url(form: Any, field: Any) -> None:
     """Accept only absolute http(s) addresses (never ``javascript:`` and the like)."""
     if field.data and sanitize.safe_url(field.data) is None:
         raise ValidationError("Give a web address starting with http:// or https://.")
+
+
+class FlaskForm(_FlaskForm):
+    """A form whose CSRF token may also come in the ``X-CSRFToken`` header (``fetch``)."""
+
+    class Meta:
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            formdata = super().wrap_formdata(form, formdata)
+            header = request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token")
+            if formdata is None or not header or formdata.get("csrf_token"):
+                return formdata
+            merged = MultiDict(formdata.items(multi=True))
+            merged["csrf_token"] = header
+            return merged
 
 
 class LoginForm(FlaskForm):

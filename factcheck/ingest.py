@@ -80,7 +80,8 @@ def normalise_text(text: str) -> str:
 
 def check_text(text: str, max_bytes: int) -> None:
     """Refuse text that is empty, too large, or mostly control characters."""
-    if not text.strip():
+    if not any(ch.isprintable() and not ch.isspace() for ch in text):
+        # Blank space, a lone BOM, zero-width or control characters: nothing to read.
         raise IngestError("The article is empty: paste or upload some text.")
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
@@ -146,8 +147,8 @@ def prepare_article(
     notices: list[str] | None = None,
 ) -> Draft:
     """Normalise an article's text and metadata and extract its claims."""
-    check_text(body, max_bytes)
     body = normalise_text(body)
+    check_text(body, max_bytes)
     published_iso = parse_date(published)
     title = " ".join((title or "").split())
     if not title:

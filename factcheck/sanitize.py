@@ -7,6 +7,7 @@ pass. Callers use these functions only, so the libraries behind them can be swap
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+_URL_ATTRIBUTES = {"href", "src"}
+_BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -32,12 +35,26 @@ def strip_control(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    """Drop URLs hiding a scheme behind control or invisible characters (``java&#1;script:``).
+
+    nh3 reads such a URL as relative and keeps it; old browsers ignored those characters.
+    """
+    if attribute in _URL_ATTRIBUTES:
+        if any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in value):
+            return None
+        if "".join(value.split()).lower().startswith(_BAD_SCHEMES):
+            return None
+    return value
+
+
 def clean_html(html: str) -> Markup:
     """Reduce untrusted HTML to a safe subset: no scripts, handlers, styles or odd URLs."""
     cleaned = nh3.clean(
         strip_control(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )

@@ -699,7 +699,11 @@ def record_verdict(
 def claim_records(
     db: Database, article_id: int, scale: Sequence[dict[str, Any]], include_dismissed: bool = False
 ) -> Iterator[dict[str, Any]]:
-    """One export record per claim of the article, in reading order (see factcheck.export)."""
+    """One export record per claim of the article, in reading order (see factcheck.export).
+
+    An article without (undismissed) claims gives one record whose ``claim`` is None, so
+    that exports still carry the article.
+    """
     article = get_article(db, article_id)
     article_part = {
         "id": article["id"],
@@ -711,6 +715,7 @@ def claim_records(
         "body_sha256": article["body_sha256"],
     }
     by_key = {entry["key"]: entry for entry in scale}
+    yielded = False
     for claim in list_claims(db, article_id):
         if claim["dismissed"] and not include_dismissed:
             continue
@@ -763,3 +768,6 @@ def claim_records(
             "verdicts": verdicts,
             "final": final,
         }
+        yielded = True
+    if not yielded:
+        yield {"article": article_part, "claim": None, "verdicts": [], "final": None}

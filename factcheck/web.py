@@ -139,6 +139,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
+        if status == 413:
+            return error_response(
+                413,
+                f"The request was larger than this server accepts "
+                f"({app.config['MAX_CONTENT_LENGTH']:,} bytes); nothing was stored. "
+                f"An article can have at most {app.config['MAX_ARTICLE_BYTES']:,} bytes of text "
+                "(setting MAX_ARTICLE_BYTES): shorten it and try again.",
+            )
         return error_response(status, exc.description or ERROR_TITLES.get(status, "Error"))
 
     @app.errorhandler(Exception)

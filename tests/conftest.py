@@ -26,6 +26,60 @@ Mayor Ana Lopez said the line would carry about 40,000 passengers a day by 2030.
 said the estimate was twice as high as that of the bus routes it replaces.
 """
 
+# A small news page of our own: navigation, scripts, handlers and the article text.
+NEWS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Harbour ferry fares to rise 8% in March | The Coastal Courier</title>
+  <meta property="og:title" content="Harbour ferry fares to rise 8% in March">
+  <meta property="og:site_name" content="The Coastal Courier">
+  <meta name="author" content="Mara Jensen">
+  <meta property="article:published_time" content="2025-02-11T08:30:00Z">
+  <script>window.trackPageView("ferry-fares"); document.cookie = "x=1";</script>
+  <style>body { font-family: serif }</style>
+</head>
+<body onload="stealCookies()">
+  <header><nav><a href="/">Home</a> <a href="/local">Local</a> <a href="/sport">Sport</a>
+    <a href="/subscribe">Subscribe for 1 euro</a></nav></header>
+  <main>
+    <article>
+      <h1>Harbour ferry fares to rise 8% in March</h1>
+      <p class="byline">By Mara Jensen, transport reporter</p>
+      <p>The regional transport authority confirmed on Monday that single ferry tickets across
+      the harbour will cost 4.30 euros from 1 March, up from 3.98 euros, an increase of 8 per
+      cent.</p>
+      <p onclick="alert('xss')">The authority said fuel costs had risen by a quarter since 2023
+      and that the ferry service lost 2.1 million euros last year. Monthly passes will rise
+      by 5 per cent to 61 euros.</p>
+      <script>alert("injected in the article");</script>
+      <p>Commuter groups said the rise was the third in four years. "People who cross twice a
+      day will pay about 150 euros more a year," said Lena Falk of the Harbour Riders
+      association.</p>
+      <img src="x" onerror="alert('img')">
+      <p>The authority's board will publish the full fare table on its website next week and
+      said discounts for students and pensioners would remain unchanged.</p>
+    </article>
+  </main>
+  <aside><h2>Most read</h2><ul><li><a href="/a">Storm closes coast road</a></li>
+    <li><a href="/b">Fish market reopens</a></li></ul></aside>
+  <footer><p>Copyright 2025 The Coastal Courier. All rights reserved.</p>
+    <a href="/privacy">Privacy</a> <a href="/cookies">Cookie settings</a></footer>
+</body>
+</html>
+"""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing() -> Iterator[None]:
+    """argon2id with the smallest cost: the real parameters take 0.1 s a hash."""
+    from argon2 import PasswordHasher
+
+    real = store._hasher
+    store._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    store._hasher = real
+
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Any]:

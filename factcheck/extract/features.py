@@ -53,7 +53,63 @@ _OPINION = frozenset(
 )
 _FIRST_PERSON = frozenset("i i'm i've i'd i'll me my we we're we've we'll our us".split())
 _SECOND_PERSON = frozenset("you you're you've your".split())
-_MONEY_WORDS = frozenset("dollars dollar tax taxes budget deficit debt spending cost costs".split())
+# Second set of cue lexicons (generic function words and stances, not topical vocabulary).
+_HEDGE = frozenset(
+    "maybe perhaps probably possibly might could seems seem appears likely unlikely guess "
+    "suppose".split()
+)
+_MODAL = frozenset("will would should could can must gonna going".split())
+_EXHORT = frozenset("let's let join vote imagine look listen remember thank thanks please".split())
+_QWORDS = frozenset("what why how who whom where when which whether".split())
+_NEG = frozenset(
+    "not no never don't doesn't didn't won't can't isn't aren't wasn't weren't nothing "
+    "nobody".split()
+)
+_STANCE = frozenset(
+    "think believe feel hope wish want love hate agree disagree proud honored honor pleased "
+    "glad happy sad great terrible wonderful horrible beautiful tremendous amazing incredible "
+    "fantastic disaster frankly honestly".split()
+)
+_FP_SG = frozenset("i i'm i've i'd i'll me my mine myself".split())
+_FP_PL = frozenset("we we're we've we'll we'd our us ours".split())
+_THIRD = frozenset("he she they he's she's they're his her their them him".split())
+_STATE = frozenset("is are was were has have had been".split())
+_PAST_AUX = frozenset("was were had did".split())
+_FACTUAL = frozenset(
+    "percent percentage rate average total number numbers million billion trillion thousand "
+    "hundred jobs tax taxes deficit debt budget unemployment cost costs income spending spent "
+    "paid pay voted vote law bill passed signed cut cuts increase increased decrease "
+    "decreased".split()
+)
+# word-set cues: (feature name, lexicon), counted per sentence (present, and present twice+)
+_LEXICONS = (
+    ("num", _NUM_WORDS),
+    ("cmp", _COMPARATIVE),
+    ("sup", _SUPERLATIVE),
+    ("cause", _CAUSAL),
+    ("att", _ATTRIB),
+    ("op", _OPINION),
+    ("fp", _FIRST_PERSON),
+    ("sp", _SECOND_PERSON),
+    ("hedge", _HEDGE),
+    ("modal", _MODAL),
+    ("neg", _NEG),
+    ("opin", _STANCE),
+    ("fpsg", _FP_SG),
+    ("fppl", _FP_PL),
+    ("tp", _THIRD),
+    ("state", _STATE),
+    ("pastaux", _PAST_AUX),
+    ("factv", _FACTUAL),
+)
+# one lookup per token: word -> the cue names it fires
+_CUES_OF: dict[str, tuple[str, ...]] = {}
+for _name, _words in _LEXICONS:
+    for _w in _words:
+        _CUES_OF[_w] = _CUES_OF.get(_w, ()) + (_name,)
+_TIME_SET = _MONTHS | _TIME_WORDS
+_LEN_BINS = (3, 6, 10, 15, 20, 30, 45)
+_STEM_LEN = 5
 
 
 def _shape(tok: str) -> str:
@@ -76,38 +132,45 @@ def _shape(tok: str) -> str:
 
 
 def sentence_features(sentence: str) -> dict[str, float]:
-    """Return the sparse features of one sentence: word uni/bigrams (prefixed ``w:``/``b:``) and cues (``c:``)."""  # noqa: E501
-    toks = [_shape(t) for t in TOKEN_RE.findall(sentence)]
-    feats: dict[str, float] = {}
+    """Return the sparse binary features of one sentence.
+
+    ``w:`` word unigrams, ``b:`` word bigrams, ``s:`` five-letter prefixes of longer words
+    (a crude stem, so unseen inflections share weight), and ``c:`` generic cues: number,
+    date, money and percentage shapes; comparison, superlative, causal, attribution, hedge,
+    modal, negation, stance and pronoun lexicons; capitalised words inside the sentence
+    (names); questions, exhortations, quotes, interruptions and length bins.
+    """
+    raw = TOKEN_RE.findall(sentence)
+    feats: dict[str, float] = {"c:bias": 1.0}
+    cnt: dict[str, int] = {}
     prev = "<s>"
-    n_num = n_time = n_cmp = n_sup = n_cause = n_att = n_op = n_fp = n_sp = 0
-    for t in toks:
+    caps = 0
+    cues_of = _CUES_OF
+    for i, r in enumerate(raw):
+        t = _shape(r)
         feats["w:" + t] = 1.0
         feats["b:" + prev + " " + t] = 1.0
         prev = t
-        if t[0] == "<" or t in _NUM_WORDS:
-            n_num += 1
-        if t in _MONTHS or t in _TIME_WORDS or t == "<year>" or t == "<decade>":
-            n_time += 1
-        if t in _COMPARATIVE:
-            n_cmp += 1
-        if t in _SUPERLATIVE:
-            n_sup += 1
-        if t in _CAUSAL:
-            n_cause += 1
-        if t in _ATTRIB:
-            n_att += 1
-        if t in _OPINION:
-            n_op += 1
-        if t in _FIRST_PERSON:
-            n_fp += 1
-        if t in _SECOND_PERSON:
-            n_sp += 1
-        if t in _MONEY_WORDS:
-            n_num += 0  # vocabulary covers these; kept for readability
+        if t[0] == "<":
+            cnt["num"] = cnt.get("num", 0) + 1
+            cnt["numshape"] = cnt.get("numshape", 0) + 1
+            if t == "<year>" or t == "<decade>":
+                cnt["time"] = cnt.get("time", 0) + 1
+            continue
+        names = cues_of.get(t)
+        if names:
+            for k in names:
+                cnt[k] = cnt.get(k, 0) + 1
+        if t in _TIME_SET:
+            cnt["time"] = cnt.get("time", 0) + 1
+        if len(t) > 3 and t.endswith("ed"):
+            cnt["ed"] = cnt.get("ed", 0) + 1
+        if len(t) > _STEM_LEN:
+            feats["s:" + t[:_STEM_LEN]] = 1.0
+        if i and r[0].isupper() and r != "I" and not r.startswith(("I'", "I’")):
+            caps += 1
     feats["b:" + prev + " </s>"] = 1.0
-    n = len(toks)
-    feats["c:bias"] = 1.0
+    n = len(raw)
     if n <= 4:
         feats["c:len<=4"] = 1.0
     elif n <= 8:
@@ -118,21 +181,29 @@ def sentence_features(sentence: str) -> dict[str, float]:
         feats["c:len<=32"] = 1.0
     else:
         feats["c:len>32"] = 1.0
-    for name, cnt in (
-        ("num", n_num),
-        ("time", n_time),
-        ("cmp", n_cmp),
-        ("sup", n_sup),
-        ("cause", n_cause),
-        ("att", n_att),
-        ("op", n_op),
-        ("fp", n_fp),
-        ("sp", n_sp),
-    ):
-        if cnt:
-            feats["c:" + name] = 1.0
-            if cnt > 1:
-                feats["c:" + name + "2"] = 1.0
+    for b in _LEN_BINS:
+        if n > b:
+            feats["c:len>" + str(b)] = 1.0
+    for k, v in cnt.items():
+        feats["c:" + k] = 1.0
+        if v > 1:
+            feats["c:" + k + "2"] = 1.0
+    if caps:
+        feats["c:caps"] = 1.0
+        if caps > 1:
+            feats["c:caps2"] = 1.0
+            if caps > 3:
+                feats["c:caps4"] = 1.0
+    if raw:
+        first = raw[0].lower()
+        if first in _QWORDS:
+            feats["c:startq"] = 1.0
+        if first in _EXHORT or first == "let’s":
+            feats["c:starthort"] = 1.0
+    if "[" in sentence:
+        feats["c:bracket"] = 1.0
+    if '"' in sentence or "“" in sentence:
+        feats["c:quote"] = 1.0
     s = sentence.rstrip()
     if s.endswith("?"):
         feats["c:question"] = 1.0

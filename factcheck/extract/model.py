@@ -4,8 +4,9 @@ The weights in ``model.json`` were trained by :mod:`factcheck.extract.train` on 
 CheckThat! 2024 task 1 English training data, which is built on the ClaimBuster
 dataset (Arslan, Hassan, Li and Tremayne, "A Benchmark Dataset of Check-worthy
 Factual Claims", ICWSM 2020), released under CC BY 4.0 (Zenodo record 3836810).
-The model uses word unigrams/bigrams seen in at least ten training sentences plus
-generic cue features, so it cannot memorise individual sentences.
+The model uses word unigrams/bigrams and five-letter word prefixes seen in at least
+five training sentences plus generic cue features (numbers, dates, comparisons,
+attributions, hedges, questions, ...), so it cannot memorise individual sentences.
 """
 
 from __future__ import annotations

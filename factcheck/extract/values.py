@@ -120,7 +120,11 @@ def _approx(tag: str) -> str:
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
+# Every value starts at the beginning of a word (or at a digit / currency sign): the leading
+# guard lets the engine skip mid-word positions at once (4x faster) and stops bogus
+# mid-word matches ("d-one three years ago", "c-over 98%", "ab-out").
 _VALUE_RE = re.compile(
+    r"(?:(?<![^\W\d_])|(?=[\d$€£¥]))(?=[\w$€£¥])(?:"
     r"(?P<money>"
     + _approx("1")
     + r"(?P<cur1>US\$|C\$|A\$|[$€£¥])\s?(?P<mnum>"
@@ -168,7 +172,7 @@ _VALUE_RE = re.compile(
     + _SCALEW
     + r"|"
     + _NUMW
-    + r"))*))",
+    + r"))*)))",
     re.IGNORECASE,
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, request, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, request, url_for
 
 from .. import ingest, store
 from ..db import get_db
@@ -28,6 +28,7 @@ def index() -> Any:
 def new() -> Any:
     form = ArticleForm()
     errors: list[str] = []
+    status = 200
     if request.method == "POST":
         if form.csrf_token.errors or not form.validate():
             if form.csrf_token.errors:
@@ -42,6 +43,16 @@ def new() -> Any:
                 )
             except ingest.IngestError as exc:
                 errors.append(str(exc))
+                if _too_large(form.body.data):
+                    # Sending the oversized text back would double the traffic for nothing.
+                    form.body.data = ""
+                    errors.append("The text was not kept here: shorten it, then paste it again.")
+            except store.Busy:
+                errors.append(
+                    "The database is busy with another change; nothing was stored. "
+                    "Your input is kept below: submit again in a moment."
+                )
+                status = 503
             except store.DuplicateArticle as exc:
                 flash("This article is already stored; here it is.")
                 return redirect(url_for("review.article", article_id=exc.article_id))
@@ -50,17 +61,28 @@ def new() -> Any:
                     flash(notice)
                 flash(f"Imported with {len(draft.claims)} claims.")
                 return redirect(url_for("review.article", article_id=article_id))
-    status = 400 if errors or form.errors else 200
-    return render(
-        "articles/new.html",
-        {
-            "errors": errors,
-            "field_errors": form.errors,
-            "limit": current_app.config["MAX_ARTICLE_BYTES"],
-        },
-        status=status,
-        form=form,
+    if status == 200 and (errors or form.errors):
+        status = 400
+    response = make_response(
+        render(
+            "articles/new.html",
+            {
+                "errors": errors,
+                "field_errors": form.errors,
+                "limit": current_app.config["MAX_ARTICLE_BYTES"],
+            },
+            status=status,
+            form=form,
+        )
     )
+    if status == 503:
+        response.headers["Retry-After"] = "2"
+    return response
+
+
+def _too_large(body: str | None) -> bool:
+    limit = current_app.config["MAX_ARTICLE_BYTES"]
+    return len((body or "").encode("utf-8", "surrogatepass")) > limit
 
 
 def _draft_from_form(form: ArticleForm) -> ingest.Draft:

@@ -51,7 +51,14 @@ def login_required(view: Callable) -> Callable:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    # Browsers read "\\" as "/" (so "/\\evil.example" is "//evil.example") and drop tabs
+    # and newlines: a path with any of them is not trusted.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not any(ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target)
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -65,6 +72,7 @@ def login() -> Any:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     error = None
+    status = 200
     if form.validate_on_submit():
         user = store.authenticate(get_db(), form.username.data, form.password.data)
         if user is not None:
@@ -74,9 +82,13 @@ def login() -> Any:
             session.permanent = True
             return redirect(_safe_next(form.next.data))
         error = "Unknown username or wrong password."
+        status = 401
     elif form.csrf_token.errors:
-        error = "The form expired; please log in again."
-    status = 401 if error else 200
+        error = "The form's security token is missing or has expired; please log in again."
+        status = 400
+    elif request.method == "POST":
+        error = "Give your username and password."
+        status = 400
     return render("auth/login.html", {"error": error}, status=status, form=form)
 
 

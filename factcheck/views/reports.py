@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, stream_with_context
 
 from .. import export, store
-from ..agreement import claim_agreement
+from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..web import render
 from .auth import login_required
@@ -18,15 +18,15 @@ from .auth import login_required
 bp = Blueprint("reports", __name__)
 
 
-def _order() -> list[str]:
-    return [e["key"] for e in current_app.config["RATING_SCALE"] if e.get("ordinal", True)]
-
-
 def article_records(article_id: int) -> Iterator[dict[str, Any]]:
     """The article's claim records with per-claim agreement added."""
-    order = _order()
-    for record in store.claim_records(get_db(), article_id, current_app.config["RATING_SCALE"]):
-        record["agreement"] = claim_agreement([v["rating"] for v in record["verdicts"]], order)
+    scale = current_app.config["RATING_SCALE"]
+    order = ordinal_order(scale)
+    labels = {entry["key"]: entry["label"] for entry in scale}
+    for record in store.claim_records(get_db(), article_id, scale):
+        agreement = claim_agreement([v["rating"] for v in record["verdicts"]], order)
+        agreement["majority_label"] = labels.get(agreement["majority"], agreement["majority"])
+        record["agreement"] = agreement
         yield record
 
 
@@ -45,9 +45,10 @@ def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
 @login_required
 def report(article_id: int) -> Any:
     article = store.get_article(get_db(), article_id)
-    records = list(article_records(article_id))
+    records = [r for r in article_records(article_id) if r["claim"] is not None]
     verdict_counts = Counter(
-        (r["final"] or {}).get("label") or _leading_label(r) or "No verdict yet" for r in records
+        (r["final"] or {}).get("label") or r["agreement"]["majority_label"] or "No verdict yet"
+        for r in records
     )
     context = {
         "article": {key: article[key] for key in article if key not in ("original", "body")},
@@ -60,15 +61,6 @@ def report(article_id: int) -> Any:
         "contexts": {r["claim"]["id"]: _in_context(article["body"], r["claim"]) for r in records},
     }
     return render("reports/report.html", context)
-
-
-def _leading_label(record: dict[str, Any]) -> str | None:
-    """The reviewers' majority verdict label, when there is one."""
-    majority = record["agreement"].get("majority")
-    for verdict in record["verdicts"]:
-        if verdict["rating"] == majority:
-            return verdict["label"]
-    return None
 
 
 def _in_context(body: str, claim: dict[str, Any], width: int = 160) -> dict[str, str]:
@@ -86,13 +78,8 @@ def _in_context(body: str, claim: dict[str, Any], width: int = 160) -> dict[str,
 @login_required
 def report_csv(article_id: int) -> Response:
     article = store.get_article(get_db(), article_id)
-    chunks = export.csv_chunks(article_records(article_id))
-    return _download(_with_bom(chunks), "text/csv; charset=utf-8", _filename(article, "csv"))
-
-
-def _with_bom(chunks: Iterator[str]) -> Iterator[str]:
-    yield "\ufeff"
-    yield from chunks
+    chunks = export.csv_chunks(article_records(article_id), bom=True)
+    return _download(chunks, "text/csv", _filename(article, "csv"))
 
 
 @bp.route("/articles/<int:article_id>/report.json")

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
 
 from .. import store
 from ..db import get_db
@@ -29,7 +40,7 @@ def verdict_form(verdict: dict[str, Any] | None = None, formdata: Any = None) ->
             data={
                 "rating": verdict["rating"],
                 "rationale": verdict["rationale"],
-                "sources": verdict["sources"] or [{}],
+                "sources": [_source_data(source) for source in verdict["sources"]] or [{}],
                 "version": verdict["version"],
             },
         )
@@ -40,6 +51,17 @@ def verdict_form(verdict: dict[str, Any] | None = None, formdata: Any = None) ->
         form = VerdictForm()
     form.rating.choices = [("", "— choose —")] + [(e["key"], e["label"]) for e in rating_scale()]
     return form
+
+
+def _source_data(source: dict[str, Any]) -> dict[str, Any]:
+    """A stored source as form data: the DateField wants a date, not its ISO string."""
+    accessed = source.get("accessed")
+    if isinstance(accessed, str):
+        try:
+            accessed = datetime.date.fromisoformat(accessed)
+        except ValueError:
+            accessed = None
+    return {**source, "accessed": accessed}
 
 
 def _labels() -> dict[str, str]:
@@ -187,6 +209,19 @@ def save_verdict(claim_id: int) -> Any:
             return jsonify({"error": str(exc), "status": 400}), 400
         flash(str(exc))
         return _review_again(found, form, 400)
+    except store.Busy:
+        message = (
+            "The database is busy with another change; your verdict was not saved yet. "
+            "It is kept in the form: save again in a moment."
+        )
+        if wants_json():
+            response = jsonify({"error": message, "status": 503})
+        else:
+            flash(message)
+            response = make_response(_review_again(found, form, 503))
+        response.status_code = 503
+        response.headers["Retry-After"] = "2"
+        return response
     except store.Conflict as exc:
         message = (
             "This verdict was changed elsewhere since you opened it. "
@@ -219,16 +254,18 @@ def add_claim(article_id: int) -> Any:
         )
     else:
         body = article_row["body"]
-        quote = form.quote.data.replace("\r\n", "\n")
+        quote = form.quote.data.replace("\r\n", "\n").replace("\r", "\n")
         start = form.start.data
-        if start is None or body[start : start + len(quote)] != quote:
-            start = _find_passage(body, quote.strip(), start)
+        if start is None or start < 0 or body[start : start + len(quote)] != quote:
+            quote = quote.strip()
+            start = _find_passage(body, quote, start)
         if start is None:
             error = "That passage is not in the article's text; select it in the article."
         else:
             try:
+                # The store trims the blank space a selection may have around it.
                 claim_row = store.add_claim(
-                    db, article_id, start, start + len(quote.strip()), g.user["id"], form.text.data
+                    db, article_id, start, start + len(quote), g.user["id"], form.text.data
                 )
             except store.Invalid as exc:
                 error = str(exc)
@@ -237,8 +274,11 @@ def add_claim(article_id: int) -> Any:
             return jsonify({"error": error, "status": 400}), 400
         return jsonify({"ok": True, "claim": claim_row}), 201
     if error:
+        # Render rather than redirect, so the passage and wording typed are kept.
         flash(error)
-        return redirect(url_for("review.article", article_id=article_id))
+        context, extra = review_context(article_id, None, False)
+        extra["add_form"] = form
+        return render("review/review.html", context, status=400, **extra)
     flash("Claim added.")
     return redirect(url_for("review.article", article_id=article_id, claim=claim_row["id"]))
 

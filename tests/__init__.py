@@ -1,0 +1,1 @@
+"""factcheck's tests (a package, so that tests/browser may reuse module names)."""

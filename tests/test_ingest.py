@@ -1,0 +1,312 @@
+"""factcheck.ingest: decoding, normalising, size limits, HTML extraction, front matter."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from factcheck import ingest
+from tests.conftest import NEWS_PAGE, SAMPLE_ARTICLE
+
+CURLY = "He said \u201cit\u2019s \u20ac5\u201d \u2013 really."
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        (b"Plain ASCII text.", "Plain ASCII text.", "UTF-8"),
+        ("Caf\u00e9 \U0001f600".encode(), "Caf\u00e9 \U0001f600", "UTF-8"),
+        (b"\xef\xbb\xbf" + "Caf\u00e9".encode(), "Caf\u00e9", "UTF-8 (with BOM)"),
+        ("\ufeffCaf\u00e9 \u20ac".encode("utf-16-le"), "Caf\u00e9 \u20ac", "UTF-16"),
+        ("\ufeffCaf\u00e9 \u20ac".encode("utf-16-be"), "Caf\u00e9 \u20ac", "UTF-16"),
+        (CURLY.encode("cp1252"), CURLY, "Windows-1252"),
+        (
+            "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e".encode("latin-1"),
+            "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e",
+            "Windows-1252",
+        ),
+        (b"", "", "UTF-8"),
+    ],
+)
+def test_decode_bytes(data: bytes, text: str, encoding: str) -> None:
+    assert ingest.decode_bytes(data) == (text, encoding)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("Caf\u00e9 ".encode() + b"\xff\xfe broken", "invalid bytes"),
+        ("\u201cok\u201d".encode() + b" \xe2\x82", "invalid bytes"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"text\x00with a NUL", "binary"),
+        (bytes(range(256)) * 4, "binary"),
+        (b"\x81\x8d\x8f\x90\x9d", "neither UTF-8 nor Windows-1252"),
+        (b"\xef\xbb\xbf\xff\xfe bad after a UTF-8 BOM", "invalid bytes"),
+        (b"\xff\xfe" + b"\x00\xd8", "invalid bytes"),  # UTF-16 with a lone surrogate
+    ],
+)
+def test_decode_bytes_refuses(data: bytes, message: str) -> None:
+    with pytest.raises(ingest.IngestError, match=message):
+        ingest.decode_bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("raw", "body"),
+    [
+        ("One.\r\nTwo.\r\n\r\nThree.", "One.\nTwo.\n\nThree."),
+        ("One.\rTwo.\r\rThree.", "One.\nTwo.\n\nThree."),
+        ("One.\r\nTwo.\rThree.\n", "One.\nTwo.\nThree."),
+        ("\ufeff  Leading BOM and space.  \n\n", "Leading BOM and space."),
+        ("\n\n  \tIndented first line.", "Indented first line."),
+    ],
+)
+def test_normalise_text(raw: str, body: str) -> None:
+    assert ingest.normalise_text(raw) == body
+    assert ingest.prepare_article(body=raw).article["body"] == body
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"])
+def test_line_endings_keep_offsets_exact(newline: str) -> None:
+    raw = SAMPLE_ARTICLE.replace("\n", newline)
+    draft = ingest.prepare_article(body=raw, title="Tram")
+    body = draft.article["body"]
+    assert "\r" not in body
+    assert body == SAMPLE_ARTICLE.strip()
+    assert draft.claims
+    for claim in draft.claims:
+        assert body[claim["start"] : claim["end"]] == claim["quote"]
+    expected = ingest.prepare_article(body=SAMPLE_ARTICLE, title="Tram").claims
+    assert [(c["start"], c["end"]) for c in draft.claims] == [
+        (c["start"], c["end"]) for c in expected
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["", " ", "   \n\t\r\n  ", "\ufeff", "\ufeff \n", "\u200b\u200b", "\x00\x00", "\u00a0\u3000"],
+)
+def test_empty_article(body: str) -> None:
+    with pytest.raises(ingest.IngestError, match="empty"):
+        ingest.prepare_article(body=body)
+
+
+@pytest.mark.parametrize(
+    ("body", "limit", "ok"),
+    [
+        ("a" * 100, 100, True),
+        ("a" * 101, 100, False),
+        ("\u20ac" * 33, 100, True),  # 99 bytes of UTF-8
+        ("\u20ac" * 34, 100, False),  # 102 bytes: the limit is in bytes, not characters
+        ("\U0001f600" * 26, 100, False),
+        ("a" * 100 + "\r\n" * 10, 100, True),  # trailing blank space is trimmed first
+    ],
+)
+def test_size_limit(body: str, limit: int, ok: bool) -> None:
+    if ok:
+        assert ingest.prepare_article(body=body, max_bytes=limit).article["body"]
+    else:
+        with pytest.raises(ingest.IngestError, match=f"limit is {limit:,} bytes"):
+            ingest.prepare_article(body=body, max_bytes=limit)
+
+
+def test_upload_over_the_limit() -> None:
+    with pytest.raises(ingest.IngestError, match="limit"):
+        ingest.prepare_upload("big.txt", b"word " * 100, max_bytes=100)
+    with pytest.raises(ingest.IngestError, match="limit"):
+        ingest.prepare_upload("big.txt", b"w" * 401, max_bytes=100)
+
+
+def test_mostly_control_characters() -> None:
+    text = "ab" + "\x01\x02\x03" * 20
+    with pytest.raises(ingest.IngestError, match="control characters"):
+        ingest.prepare_article(body=text)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "body", "notices"),
+    [
+        ("a.txt", "Caf\u00e9 opens.".encode(), "Caf\u00e9 opens.", []),
+        ("a.md", b"\xef\xbb\xbf" + "Caf\u00e9 opens.".encode(), "Caf\u00e9 opens.", []),
+        ("a.TXT", CURLY.encode("cp1252"), CURLY, ["Read the file as Windows-1252."]),
+        ("a.text", "Caf\u00e9".encode("latin-1"), "Caf\u00e9", ["Read the file as Windows-1252."]),
+        (
+            "a.markdown",
+            "\ufeffHi \u20ac".encode("utf-16"),
+            "Hi \u20ac",
+            ["Read the file as UTF-16."],
+        ),
+        ("a.txt", b"One.\r\nTwo.\r\n", "One.\nTwo.", []),
+    ],
+)
+def test_prepare_upload_text(name: str, data: bytes, body: str, notices: list[str]) -> None:
+    draft = ingest.prepare_upload(name, data, max_bytes=10_000)
+    assert draft.article["body"] == body
+    assert draft.notices == notices
+    assert draft.article["original_name"] == name
+    assert draft.article["title"] == "a"  # from the file name
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("report.txt", b"\x00\x01\x02binary\x00" * 50, "binary"),
+        ("photo.txt", bytes(range(256)), "binary"),
+        ("report.pdf", b"%PDF-1.4", "Upload a"),
+        ("noextension", b"text", "no extension"),
+        ("", b"text", "no extension"),
+        ("empty.txt", b"", "empty"),
+        ("blank.md", b"\xef\xbb\xbf \r\n \r\n", "empty"),
+    ],
+)
+def test_prepare_upload_refuses(name: str, data: bytes, message: str) -> None:
+    with pytest.raises(ingest.IngestError, match=message):
+        ingest.prepare_upload(name, data, max_bytes=10_000)
+
+
+def test_html_upload_keeps_text_and_drops_scripts() -> None:
+    draft = ingest.prepare_upload("ferry.html", NEWS_PAGE.encode(), max_bytes=100_000)
+    body = draft.article["body"]
+    for kept in [
+        "single ferry tickets across the harbour will cost 4.30 euros",
+        "the ferry service lost 2.1 million euros last year",
+        "said Lena Falk of the Harbour Riders association",
+        "discounts for students and pensioners would remain unchanged",
+    ]:
+        assert kept in body
+    for dropped in [
+        "alert",
+        "injected",
+        "trackPageView",
+        "cookie",
+        "stealCookies",
+        "onclick",
+        "<",
+        "font-family",
+        "Most read",
+        "All rights reserved",
+        "Subscribe",
+    ]:
+        assert dropped not in body
+    article = draft.article
+    assert article["original"] == NEWS_PAGE
+    assert article["original_type"] == "html"
+    assert article["original_name"] == "ferry.html"
+    assert article["title"].startswith("Harbour ferry fares to rise 8% in March")
+    assert article["publisher"] == "The Coastal Courier"
+    assert article["author"] == "Mara Jensen"
+    assert article["published"] == "2025-02-11"
+    assert draft.claims
+    for claim in draft.claims:
+        assert body[claim["start"] : claim["end"]] == claim["quote"]
+
+
+def test_html_upload_given_metadata_wins() -> None:
+    draft = ingest.prepare_upload(
+        "ferry.htm", NEWS_PAGE.encode(), max_bytes=100_000, title="My title", publisher="Me"
+    )
+    assert draft.article["title"] == "My title"
+    assert draft.article["publisher"] == "Me"
+    assert draft.article["author"] == "Mara Jensen"
+
+
+def test_html_upload_in_windows_1252() -> None:
+    page = NEWS_PAGE.replace("4.30 euros", "\u20ac4.30").replace('<meta charset="utf-8">', "")
+    draft = ingest.prepare_upload("ferry.html", page.encode("cp1252"), max_bytes=100_000)
+    assert "\u20ac4.30" in draft.article["body"]
+    assert draft.notices == ["Read the file as Windows-1252."]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><script>alert(1)</script></body></html>",
+        "<html><head><title>Only a title</title></head><body></body></html>",
+        "",
+    ],
+)
+def test_html_without_text(html: str) -> None:
+    with pytest.raises(ingest.IngestError):
+        ingest.prepare_upload("x.html", html.encode(), max_bytes=100_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "meta", "rest"),
+    [
+        (
+            "Title: Tram line\nPublisher: City Post\nDate: 2025-05-06\n\nBody here.",
+            {"title": "Tram line", "publisher": "City Post", "published": "2025-05-06"},
+            "Body here.",
+        ),
+        (
+            "\ufefftitle: T\r\nURL: https://e.example/a\r\nauthor: Jo\r\n\r\nBody.\r\nMore.",
+            {"title": "T", "url": "https://e.example/a", "author": "Jo"},
+            "Body.\nMore.",
+        ),
+        ("Source: https://e.example/\n\nB", {"url": "https://e.example/"}, "B"),
+        ("Published: 2025-01-02\n\n\nB", {"published": "2025-01-02"}, "\nB"),
+        # not front matter: returned unchanged
+        ("No header here.\n\nBody.", {}, "No header here.\n\nBody."),
+        (
+            "Title: T\nBody follows without a blank line.",
+            {},
+            "Title: T\nBody follows without a blank line.",
+        ),
+        ("Title: T\nColour: red\n\nB", {}, "Title: T\nColour: red\n\nB"),
+        ("Title:\n\nB", {}, "Title:\n\nB"),
+        ("\n\nTitle: T\n\nB", {}, "\n\nTitle: T\n\nB"),
+        ("", {}, ""),
+        ("Title: T", {}, "Title: T"),
+    ],
+)
+def test_split_front_matter(text: str, meta: dict, rest: str) -> None:
+    assert ingest.split_front_matter(text) == (meta, rest)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-05-06", "2025-05-06"),
+        ("2025-05-06T10:00:00Z", "2025-05-06"),
+        (" 2025-05-06 ", "2025-05-06"),
+        (datetime.date(2024, 2, 29), "2024-02-29"),
+        ("2025-02-30", None),
+        ("May 6, 2025", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_date(value: object, expected: str | None) -> None:
+    assert ingest.parse_date(value) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("  Spaced   out\n title ", "Spaced out title"),
+        ("", "City council approves new tram line"),
+    ],
+)
+def test_title(title: str, expected: str) -> None:
+    assert ingest.prepare_article(body=SAMPLE_ARTICLE, title=title).article["title"] == expected
+
+
+def test_title_from_long_first_line() -> None:
+    draft = ingest.prepare_article(body="word " * 100)
+    assert draft.article["title"].endswith("\u2026")
+    assert len(draft.article["title"]) == 121
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "stored"),
+    [
+        ("url", "  https://example.org/a  ", "https://example.org/a"),
+        ("url", "   ", None),
+        ("publisher", " Daily ", "Daily"),
+        ("author", "", None),
+        ("published", "not a date", None),
+    ],
+)
+def test_metadata_cleaned(field: str, value: str, stored: str | None) -> None:
+    draft = ingest.prepare_article(body="Some text.", **{field: value})
+    assert draft.article[field] == stored

@@ -1,0 +1,209 @@
+"""Per-article reports: printable HTML, CSV (spreadsheet-safe) and JSON downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+
+from factcheck import ingest, store
+from tests.test_articles import assert_no_injected_markup
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+HOSTILE_BODY = (
+    '=HYPERLINK("http://evil.example/","Click") The council spent 5 million euros in 2024.\n\n'
+    "@SUM(1+1) The mayor said 40,000 people ride the tram every day."
+)
+
+
+@pytest.fixture
+def reviewed(login: Any, db: Any, article_id: int) -> dict[str, Any]:
+    """The sample article with verdicts from alice and bob on its first claim."""
+    claims = store.list_claims(db, article_id)
+    alice, bob = login("alice"), login("bob")
+    first = claims[0]
+    alice.post(
+        f"/claims/{first['id']}/verdict",
+        data={
+            "rating": "mostly-true",
+            "rationale": "=1+2 **Vote** count confirmed <script>alert(1)</script>",
+            "sources-0-url": "https://council.example.org/minutes",
+            "sources-0-title": "=Minutes of 6 May",
+            "sources-0-publisher": "@City council",
+            "sources-0-excerpt": "31 in favour, 12 against",
+            "sources-0-stance": "supports",
+            "sources-0-accessed": "2025-05-07",
+            "sources-1-url": "https://archive.example.org/1987",
+            "sources-1-title": "Transport history",
+            "sources-1-stance": "context",
+        },
+    )
+    bob.post(f"/claims/{first['id']}/verdict", data={"rating": "false", "rationale": "-Wrong."})
+    return {"article_id": article_id, "claims": claims, "alice": alice, "first": first}
+
+
+def test_report_html(reviewed: dict[str, Any]) -> None:
+    alice, article_id, claims = reviewed["alice"], reviewed["article_id"], reviewed["claims"]
+    response = alice.get(f"/articles/{article_id}/report")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Verdict report" in html
+    assert "Tram line" in html
+    assert f"{len(claims)} claims, 1 with verdicts" in html
+    for claim in claims:
+        assert f'id="claim-{claim["id"]}"' in html
+    assert "alice: Mostly true" in html and "bob: False" in html
+    assert "<strong>Vote</strong>" in html
+    assert "=Minutes of 6 May" in html
+    assert "https://council.example.org/minutes" in html
+    assert "(accessed 2025-05-07)" in html
+    assert "reviewers disagree" in html
+    assert "<mark>" + claims[0]["quote"] + "</mark>" in html
+    assert_no_injected_markup(html)
+
+
+def test_report_html_as_json(reviewed: dict[str, Any]) -> None:
+    alice, article_id = reviewed["alice"], reviewed["article_id"]
+    data = alice.get(f"/articles/{article_id}/report", headers={"Accept": "application/json"})
+    body = data.get_json()
+    assert "body" not in body["article"] and "original" not in body["article"]
+    assert body["summary"]["with_verdicts"] == 1
+
+
+def read_csv(response: Any) -> list[dict[str, str]]:
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"].count("charset") == 1
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"].endswith('.csv"')
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
+    text = raw.decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+
+
+def test_report_csv(reviewed: dict[str, Any], db: Any) -> None:
+    alice, article_id, claims = reviewed["alice"], reviewed["article_id"], reviewed["claims"]
+    rows = read_csv(alice.get(f"/articles/{article_id}/report.csv"))
+    assert [int(r["claim_id"]) for r in rows] == [c["id"] for c in claims]
+    body = store.get_article(db, article_id)["body"]
+    for row, claim in zip(rows, claims, strict=True):
+        assert (int(row["start"]), int(row["end"])) == (claim["start"], claim["end"])
+        assert row["quote"] == claim["quote"] == body[claim["start"] : claim["end"]]
+    first = rows[0]
+    assert first["n_verdicts"] == "2"
+    assert "alice" in first["verdicts"] and "bob" in first["verdicts"]
+    assert "Vote" in first["rationales"] and "Wrong." in first["rationales"]
+    assert "https://council.example.org/minutes" in first["sources"]
+    assert first["disagreement"] == "true"
+    assert rows[1]["n_verdicts"] == "0"
+
+
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@"])
+def test_csv_neutralises_formulas(login: Any, db: Any, prefix: str) -> None:
+    """Cells that a spreadsheet would run as a formula start with a quote instead."""
+    body = HOSTILE_BODY.replace("=HYPERLINK", prefix + "HYPERLINK")
+    draft = ingest.prepare_article(body=body, title=prefix + "cmd|' /C calc'!A0")
+    article_id = store.create_article(db, draft.article, draft.claims, None)
+    claim = store.add_claim(db, article_id, 0, body.index(" The council"), None)
+    alice = login("alice")
+    alice.post(
+        f"/claims/{claim['id']}/edit", data={"text": prefix + "2+3 reworded", "version": "1"}
+    )
+    rows = read_csv(alice.get(f"/articles/{article_id}/report.csv"))
+    cells = [cell for row in rows for cell in row.values()]
+    for cell in cells:
+        if cell and cell[0] in DANGEROUS:
+            float(cell)  # only numbers we wrote ourselves may start with "-" or "+"
+    titles = {row["article_title"] for row in rows}
+    assert titles == {"'" + prefix + "cmd|' /C calc'!A0"}
+    mine = next(row for row in rows if int(row["claim_id"]) == claim["id"])
+    assert mine["quote"] == "'" + body[: body.index(" The council")]
+    assert mine["claim"] == "'" + prefix + "2+3 reworded"
+
+
+def test_report_json(reviewed: dict[str, Any]) -> None:
+    alice, article_id, claims = reviewed["alice"], reviewed["article_id"], reviewed["claims"]
+    response = alice.get(f"/articles/{article_id}/report.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"].endswith('.json"')
+    data = json.loads(response.get_data(as_text=True))
+    assert data["meta"]["article_id"] == article_id
+    assert [e["key"] for e in data["meta"]["scale"]][0] == "true"
+    (article,) = data["articles"]
+    assert article["id"] == article_id
+    assert "body" not in article and "original" not in article
+    assert len(article["body_sha256"]) == 64
+    exported = article["claims"]
+    assert [c["id"] for c in exported] == [c["id"] for c in claims]
+    for got, claim in zip(exported, claims, strict=True):
+        assert (got["start"], got["end"], got["quote"]) == (
+            claim["start"],
+            claim["end"],
+            claim["quote"],
+        )
+    verdicts = exported[0]["verdicts"]
+    assert [(v["reviewer"], v["rating"]) for v in verdicts] == [
+        ("alice", "mostly-true"),
+        ("bob", "false"),
+    ]
+    alice_verdict = verdicts[0]
+    assert alice_verdict["rationale"].startswith("=1+2 **Vote**")
+    assert "<script>" not in alice_verdict["rationale_html"]
+    assert [s["url"] for s in alice_verdict["sources"]] == [
+        "https://council.example.org/minutes",
+        "https://archive.example.org/1987",
+    ]
+    first_source = alice_verdict["sources"][0]
+    assert first_source["title"] == "=Minutes of 6 May"  # JSON keeps the text as it is
+    assert first_source["stance"] == "supports"
+    assert first_source["accessed"] == "2025-05-07"
+    assert exported[0]["agreement"]["disagreement"] is True
+    assert exported[1]["verdicts"] == []
+
+
+def test_dismissed_claims_leave_the_report(reviewed: dict[str, Any]) -> None:
+    alice, article_id, first = reviewed["alice"], reviewed["article_id"], reviewed["first"]
+    alice.post(f"/claims/{first['id']}/dismiss", data={"version": str(first["version"])})
+    rows = read_csv(alice.get(f"/articles/{article_id}/report.csv"))
+    assert first["id"] not in {int(r["claim_id"]) for r in rows}
+    data = json.loads(alice.get(f"/articles/{article_id}/report.json").get_data(as_text=True))
+    assert first["id"] not in {c["id"] for c in data["articles"][0]["claims"]}
+    html = alice.get(f"/articles/{article_id}/report").get_data(as_text=True)
+    assert f'id="claim-{first["id"]}"' not in html
+
+
+def test_report_of_an_article_without_claims(login: Any, db: Any) -> None:
+    article_id = store.create_article(db, {"title": "Quiet", "body": "Nothing to check."}, [], None)
+    alice = login("alice")
+    assert "No claims." in alice.get(f"/articles/{article_id}/report").get_data(as_text=True)
+    assert read_csv(alice.get(f"/articles/{article_id}/report.csv")) == []
+    data = json.loads(alice.get(f"/articles/{article_id}/report.json").get_data(as_text=True))
+    assert data["articles"][0]["id"] == article_id
+
+
+@pytest.mark.parametrize(
+    ("title", "filename"),
+    [
+        ("Tram line", "factcheck-{id}-tram-line"),
+        ('Evil"; filename="x.exe', "factcheck-{id}-evil-filename-x-exe"),
+        ("\u00c9t\u00e9 \u00e0 Paris", "factcheck-{id}-t-paris"),
+        ("!!!", "factcheck-{id}-article"),
+    ],
+)
+def test_download_filenames(login: Any, db: Any, title: str, filename: str) -> None:
+    article_id = store.create_article(db, {"title": title, "body": "Body " + title}, [], None)
+    alice = login("alice")
+    for suffix in ("csv", "json"):
+        disposition = alice.get(f"/articles/{article_id}/report.{suffix}").headers[
+            "Content-Disposition"
+        ]
+        expected = filename.format(id=article_id) + "." + suffix
+        assert disposition == f'attachment; filename="{expected}"'
+        assert re.fullmatch(r'attachment; filename="[a-z0-9.-]+"', disposition)
