@@ -311,6 +311,60 @@ def user_list(ctx: click.Context) -> None:
         db.close()
 
 
+@user.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(store.ROLES))
+@click.pass_context
+def user_set_role(ctx: click.Context, username: str, role: str) -> None:
+    """Give an account another role.
+
+    \b
+    Example:
+        factcheck user set-role alice editor
+    """
+    _change_account(ctx, username, lambda db, user: store.set_role(db, user["id"], role, None))
+    click.echo(f"{username} is now {role}.")
+
+
+@user.command("disable")
+@click.argument("username")
+@click.pass_context
+def user_disable(ctx: click.Context, username: str) -> None:
+    """Disable an account; its open sessions and API tokens stop working at once.
+
+    \b
+    Example:
+        factcheck user disable bob
+    """
+    _change_account(ctx, username, lambda db, user: store.set_active(db, user["id"], False, None))
+    click.echo(f"{username} is disabled.")
+
+
+@user.command("enable")
+@click.argument("username")
+@click.pass_context
+def user_enable(ctx: click.Context, username: str) -> None:
+    """Enable a disabled account again.
+
+    \b
+    Example:
+        factcheck user enable bob
+    """
+    _change_account(ctx, username, lambda db, user: store.set_active(db, user["id"], True, None))
+    click.echo(f"{username} is enabled.")
+
+
+def _change_account(ctx: click.Context, username: str, change: Any) -> None:
+    app = _app(ctx)
+    db = open_database(app)
+    try:
+        change(db, store.user_by_name(db, username))
+    except (store.Invalid, store.NotFound) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.close()
+
+
 @user.command("set-password")
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm as _FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import MultiDict
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -17,6 +18,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -99,3 +101,58 @@ class EditClaimForm(FlaskForm):
 
 class ClaimStateForm(FlaskForm):
     version = IntegerField(validators=[DataRequired()])
+
+
+class FinalVerdictForm(FlaskForm):
+    rating = SelectField("Final verdict", validators=[DataRequired(message="Choose a verdict.")])
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=20_000)])
+    correction_note = TextAreaField(
+        "Correction note (required once published)", validators=[Optional(), Length(max=5000)]
+    )
+    version = HiddenField()
+
+
+class AssignForm(FlaskForm):
+    reviewers = SelectMultipleField("Reviewers", coerce=int, validators=[Optional()])
+
+
+class SpreadForm(FlaskForm):
+    per_article = IntegerField("Reviewers per article", validators=[DataRequired()])
+    only_unassigned = BooleanField("Only articles without reviewers", default=True)
+
+
+class PublishForm(FlaskForm):
+    publish = HiddenField(default="1")
+
+
+class UserForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=1024)])
+    role = SelectField(
+        "Role",
+        choices=[("reviewer", "Reviewer"), ("editor", "Editor"), ("admin", "Admin")],
+        default="reviewer",
+    )
+
+
+class UserChangeForm(FlaskForm):
+    role = SelectField(
+        "Role",
+        choices=[("reviewer", "Reviewer"), ("editor", "Editor"), ("admin", "Admin")],
+        validators=[Optional()],
+    )
+    active = SelectField(
+        "Status", choices=[("1", "Active"), ("0", "Disabled")], validators=[Optional()]
+    )
+    password = PasswordField("New password", validators=[Optional(), Length(min=8, max=1024)])
+
+
+class SettingsForm(FlaskForm):
+    blind_verdicts = BooleanField("Blind review: reviewers see others' verdicts after their own")
+    disagreement_mode = SelectField(
+        "A claim is disputed when verdicts",
+        choices=[("any", "differ at all"), ("step", "are more than one step apart")],
+    )
+    reviewers_per_article = IntegerField(
+        "Reviewers per article (for spreading)", validators=[DataRequired()]
+    )

@@ -101,7 +101,7 @@ def _security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register extensions, blueprints, hooks and error handlers on ``app``."""
-    from .views import articles, auth, reports, review
+    from .views import admin, articles, auth, desk, reports, review
 
     app.jinja_env.finalize = sanitize.finalize
     app.jinja_env.globals.update(csrf_token=generate_csrf, markdown=sanitize.render_markdown)
@@ -109,7 +109,7 @@ def init_app(app: Flask) -> None:
     app.before_request(auth.load_logged_in_user)
     app.before_request(_check_csrf)
     app.after_request(_security_headers)
-    for module in (auth, articles, review, reports):
+    for module in (auth, articles, review, reports, desk, admin):
         app.register_blueprint(module.bp)
 
     @app.context_processor

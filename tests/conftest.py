@@ -166,6 +166,9 @@ def login(app: Any) -> Any:
 
 @pytest.fixture
 def article_id(app: Any, db: Any) -> int:
-    """The sample article, stored with its extracted claims."""
+    """The sample article, stored with its extracted claims, assigned to alice and bob."""
     draft = ingest.prepare_article(body=SAMPLE_ARTICLE, title="Tram line", published="2025-05-06")
-    return store.create_article(db, draft.article, draft.claims, None)
+    article = store.create_article(db, draft.article, draft.claims, None)
+    reviewers = [store.user_by_name(db, name)["id"] for name in ("alice", "bob")]
+    store.set_assignments(db, article, reviewers, None)
+    return article

@@ -110,6 +110,7 @@ def test_csv_neutralises_formulas(login: Any, db: Any, prefix: str) -> None:
     body = HOSTILE_BODY.replace("=HYPERLINK", prefix + "HYPERLINK")
     draft = ingest.prepare_article(body=body, title=prefix + "cmd|' /C calc'!A0")
     article_id = store.create_article(db, draft.article, draft.claims, None)
+    store.set_assignments(db, article_id, [store.user_by_name(db, "alice")["id"]], None)
     claim = store.add_claim(db, article_id, 0, body.index(" The council"), None)
     alice = login("alice")
     alice.post(
@@ -181,6 +182,7 @@ def test_dismissed_claims_leave_the_report(reviewed: dict[str, Any]) -> None:
 
 def test_report_of_an_article_without_claims(login: Any, db: Any) -> None:
     article_id = store.create_article(db, {"title": "Quiet", "body": "Nothing to check."}, [], None)
+    store.set_assignments(db, article_id, [store.user_by_name(db, "alice")["id"]], None)
     alice = login("alice")
     assert "No claims." in alice.get(f"/articles/{article_id}/report").get_data(as_text=True)
     assert read_csv(alice.get(f"/articles/{article_id}/report.csv")) == []
@@ -199,6 +201,7 @@ def test_report_of_an_article_without_claims(login: Any, db: Any) -> None:
 )
 def test_download_filenames(login: Any, db: Any, title: str, filename: str) -> None:
     article_id = store.create_article(db, {"title": title, "body": "Body " + title}, [], None)
+    store.set_assignments(db, article_id, [store.user_by_name(db, "alice")["id"]], None)
     alice = login("alice")
     for suffix in ("csv", "json"):
         disposition = alice.get(f"/articles/{article_id}/report.{suffix}").headers[

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, g, make_response, redirect, request, url_for
 
-from .. import ingest, store
+from .. import access, ingest, store
 from ..db import get_db
 from ..forms import ArticleForm
 from ..web import render, validates_own_csrf
@@ -18,7 +18,8 @@ bp = Blueprint("articles", __name__)
 @bp.route("/")
 @login_required
 def index() -> Any:
-    articles = store.list_articles(get_db())
+    visible_to = None if access.is_editor(g.user) else g.user["id"]
+    articles = store.list_articles(get_db(), visible_to=visible_to)
     return render("articles/index.html", {"articles": articles})
 
 

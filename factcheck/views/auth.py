@@ -16,6 +16,10 @@ from ..web import render, validates_own_csrf
 
 bp = Blueprint("auth", __name__)
 
+LOGIN_WINDOW_MINUTES = 15
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+
 
 def load_logged_in_user() -> None:
     """Put the session's user on ``g.user`` if the session is still valid."""
@@ -50,6 +54,23 @@ def login_required(view: Callable) -> Callable:
     return wrapped
 
 
+def role_required(*roles: str) -> Callable:
+    """Allow only logged-in users with one of ``roles`` (403 for the others)."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if g.get("user") is not None and g.user["role"] not in roles:
+                from ..web import error_response
+
+                return error_response(403, "Your role does not allow this.")
+            return view(*args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorate
+
+
 def _safe_next(target: str | None) -> str:
     # Browsers read "\\" as "/" (so "/\\evil.example" is "//evil.example") and drop tabs
     # and newlines: a path with any of them is not trusted.
@@ -74,13 +95,26 @@ def login() -> Any:
     error = None
     status = 200
     if form.validate_on_submit():
-        user = store.authenticate(get_db(), form.username.data, form.password.data)
+        db = get_db()
+        username = form.username.data.strip()
+        address = request.remote_addr or "unknown"
+        by_name, by_address = store.login_failures(db, username, address, LOGIN_WINDOW_MINUTES)
+        if by_name >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
+            error = (
+                "Too many failed logins. Wait "
+                f"{LOGIN_WINDOW_MINUTES} minutes and try again, or ask an admin to reset "
+                "your password."
+            )
+            return render("auth/login.html", {"error": error}, status=429, form=form)
+        user = store.authenticate(db, username, form.password.data)
         if user is not None:
+            store.clear_login_failures(db, username)
             session.clear()
             session["user_id"] = user["id"]
             session["session_version"] = user["session_version"]
             session.permanent = True
             return redirect(_safe_next(form.next.data))
+        store.record_login_failure(db, username, address)
         error = "Unknown username or wrong password."
         status = 401
     elif form.csrf_token.errors:
@@ -94,6 +128,10 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
+    if g.get("user") is not None:
+        # Signed cookies cannot be revoked one by one: moving the user's session version on
+        # ends this session and any copy of its cookie.
+        store.end_sessions(get_db(), g.user["id"])
     session.clear()
     flash("You are logged out.")
     return redirect(url_for("auth.login"))

@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, current_app, stream_with_context
+from flask import Blueprint, Response, current_app, g, stream_with_context
 
-from .. import export, store
+from .. import access, export, store
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..web import render
@@ -19,15 +19,32 @@ bp = Blueprint("reports", __name__)
 
 
 def article_records(article_id: int) -> Iterator[dict[str, Any]]:
-    """The article's claim records with per-claim agreement added."""
+    """The article's claim records with per-claim agreement added.
+
+    Only what the user may see: while blind review is on, a reviewer's report holds other
+    reviewers' verdicts only on the claims the reviewer has given a verdict on.
+    """
+    db = get_db()
+    access.require_article(db, g.user, article_id)
     scale = current_app.config["RATING_SCALE"]
     order = ordinal_order(scale)
     labels = {entry["key"]: entry["label"] for entry in scale}
-    for record in store.claim_records(get_db(), article_id, scale):
+    visible = access.visible_claim_ids(
+        db, g.user, article_id, store.get_settings(db)["blind_verdicts"]
+    )
+    for record in store.claim_records(db, article_id, scale):
+        record = access.filter_record(record, g.user, visible)
         agreement = claim_agreement([v["rating"] for v in record["verdicts"]], order)
         agreement["majority_label"] = labels.get(agreement["majority"], agreement["majority"])
         record["agreement"] = agreement
         yield record
+
+
+def _visible_article(article_id: int) -> dict[str, Any]:
+    """The article, checked before any streaming starts (else NotFound, as if absent)."""
+    db = get_db()
+    access.require_article(db, g.user, article_id)
+    return store.get_article(db, article_id)
 
 
 def _filename(article: dict[str, Any], suffix: str) -> str:
@@ -44,7 +61,7 @@ def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
 @bp.route("/articles/<int:article_id>/report")
 @login_required
 def report(article_id: int) -> Any:
-    article = store.get_article(get_db(), article_id)
+    article = _visible_article(article_id)
     records = [r for r in article_records(article_id) if r["claim"] is not None]
     verdict_counts = Counter(
         (r["final"] or {}).get("label") or r["agreement"]["majority_label"] or "No verdict yet"
@@ -77,7 +94,7 @@ def _in_context(body: str, claim: dict[str, Any], width: int = 160) -> dict[str,
 @bp.route("/articles/<int:article_id>/report.csv")
 @login_required
 def report_csv(article_id: int) -> Response:
-    article = store.get_article(get_db(), article_id)
+    article = _visible_article(article_id)
     chunks = export.csv_chunks(article_records(article_id), bom=True)
     return _download(chunks, "text/csv", _filename(article, "csv"))
 
@@ -85,7 +102,7 @@ def report_csv(article_id: int) -> Response:
 @bp.route("/articles/<int:article_id>/report.json")
 @login_required
 def report_json(article_id: int) -> Response:
-    article = store.get_article(get_db(), article_id)
+    article = _visible_article(article_id)
     meta = {
         "generator": "factcheck",
         "article_id": article_id,

@@ -17,9 +17,16 @@ from flask import (
     url_for,
 )
 
-from .. import store
+from .. import access, store
+from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
-from ..forms import AddClaimForm, ClaimStateForm, EditClaimForm, VerdictForm
+from ..forms import (
+    AddClaimForm,
+    ClaimStateForm,
+    EditClaimForm,
+    FinalVerdictForm,
+    VerdictForm,
+)
 from ..highlight import highlight_segments
 from ..web import render, validates_own_csrf, wants_json
 from .auth import login_required
@@ -64,6 +71,14 @@ def _source_data(source: dict[str, Any]) -> dict[str, Any]:
     return {**source, "accessed": accessed}
 
 
+def visible_claim(claim_id: int) -> dict[str, Any]:
+    """The claim, if the logged-in user may see its article (else NotFound, as if absent)."""
+    db = get_db()
+    found = store.get_claim(db, claim_id)
+    access.require_article(db, g.user, found["article_id"])
+    return found
+
+
 def _labels() -> dict[str, str]:
     return {entry["key"]: entry["label"] for entry in rating_scale()}
 
@@ -73,6 +88,7 @@ def review_context(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The review page's JSON context and the HTML-only objects (forms)."""
     db = get_db()
+    access.require_article(db, g.user, article_id)
     article = store.get_article(db, article_id)
     claims = store.list_claims(db, article_id)
     visible = [c for c in claims if not c["dismissed"]]
@@ -94,6 +110,7 @@ def review_context(
         "segments": segments,
         "selected": selected,
         "scale": rating_scale(),
+        "is_editor": access.is_editor(g.user),
         "counts": {
             "claims": len(visible),
             "checkworthy": sum(1 for c in visible if c["checkworthy"]),
@@ -111,10 +128,14 @@ def review_context(
 def panel_context(
     claim: dict[str, Any], form: VerdictForm | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The selected claim's panel: the user's verdict and, once given, the others'."""
+    """The selected claim's panel: the user's verdict and, once allowed, the others'."""
     db = get_db()
+    blind = store.get_settings(db)["blind_verdicts"]
     mine = store.get_verdict(db, claim["id"], g.user["id"])
-    others = [v for v in store.list_verdicts(db, claim["id"]) if v["user_id"] != g.user["id"]]
+    everyone = store.list_verdicts(db, claim["id"])
+    others = [v for v in everyone if v["user_id"] != g.user["id"]]
+    sees_others = access.is_editor(g.user) or not blind or mine is not None
+    final = store.get_final_verdict(db, claim["id"])
     context = {
         "selected": claim,
         "my_verdict": mine,
@@ -122,9 +143,15 @@ def panel_context(
             {key: v[key] for key in ("reviewer", "rating", "rationale", "sources", "updated_at")}
             for v in others
         ]
-        if mine is not None or g.user["role"] in ("admin", "editor")
+        if sees_others
         else [],
-        "others_hidden": len(others) if mine is None and g.user["role"] == "reviewer" else 0,
+        "others_hidden": 0 if sees_others else len(others),
+        "agreement": claim_agreement([v["rating"] for v in everyone], ordinal_order(rating_scale()))
+        if sees_others and len(everyone) > 1
+        else None,
+        "final": final if (final and (sees_others or access.is_editor(g.user))) else None,
+        "corrections": store.list_corrections(db, claim["id"]) if final else [],
+        "is_editor": access.is_editor(g.user),
         "labels": _labels(),
     }
     extra = {
@@ -134,7 +161,26 @@ def panel_context(
         ),
         "state_form": ClaimStateForm(formdata=None, data={"version": claim["version"]}),
     }
+    if access.is_editor(g.user):
+        extra["final_form"] = final_form(final)
     return context, extra
+
+
+def final_form(final: dict[str, Any] | None, formdata: Any = None) -> FinalVerdictForm:
+    """The adjudication form, filled from the current final verdict."""
+    if formdata is None:
+        form = FinalVerdictForm(
+            formdata=None,
+            data={
+                "rating": final["rating"] if final else "",
+                "reason": final["reason"] if final else "",
+                "version": final["version"] if final else "",
+            },
+        )
+    else:
+        form = FinalVerdictForm()
+    form.rating.choices = [("", "— choose —")] + [(e["key"], e["label"]) for e in rating_scale()]
+    return form
 
 
 @bp.route("/articles/<int:article_id>")
@@ -149,7 +195,7 @@ def article(article_id: int) -> Any:
 @bp.route("/claims/<int:claim_id>")
 @login_required
 def claim(claim_id: int) -> Any:
-    found = store.get_claim(get_db(), claim_id)
+    found = visible_claim(claim_id)
     return redirect(
         url_for("review.article", article_id=found["article_id"], claim=claim_id) + "#panel"
     )
@@ -158,7 +204,7 @@ def claim(claim_id: int) -> Any:
 @bp.route("/claims/<int:claim_id>/panel")
 @login_required
 def panel(claim_id: int) -> Any:
-    found = store.get_claim(get_db(), claim_id)
+    found = visible_claim(claim_id)
     context, extra = panel_context(found)
     return render("review/_panel.html", context, **extra)
 
@@ -180,7 +226,7 @@ def _review_again(claim: dict[str, Any], form: VerdictForm, status: int, **more:
 @validates_own_csrf
 def save_verdict(claim_id: int) -> Any:
     db = get_db()
-    found = store.get_claim(db, claim_id)
+    found = visible_claim(claim_id)
     form = verdict_form(formdata=request.form)
     if not form.validate():
         message = (
@@ -242,6 +288,7 @@ def save_verdict(claim_id: int) -> Any:
 @validates_own_csrf
 def add_claim(article_id: int) -> Any:
     db = get_db()
+    access.require_article(db, g.user, article_id)
     article_row = store.get_article(db, article_id)
     form = AddClaimForm()
     error = None
@@ -301,7 +348,7 @@ def _find_passage(body: str, quote: str, near: int | None) -> int | None:
 
 def _claim_change(claim_id: int, change: Any, success: str) -> Any:
     db = get_db()
-    found = store.get_claim(db, claim_id)
+    found = visible_claim(claim_id)
     target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
     try:
         updated = change(db, found)
@@ -373,9 +420,15 @@ def _invalid(message: str) -> Any:
 @login_required
 def history(claim_id: int) -> Any:
     db = get_db()
-    found = store.get_claim(db, claim_id)
+    found = visible_claim(claim_id)
     entries = store.claim_history(db, claim_id)
-    if g.user["role"] == "reviewer" and store.get_verdict(db, claim_id, g.user["id"]) is None:
+    blind = store.get_settings(db)["blind_verdicts"]
+    if not access.sees_others(db, g.user, claim_id, blind):
         # Blind review: before giving a verdict, a reviewer sees only claim changes.
-        entries = [e for e in entries if e["table_name"] == "claims"]
+        entries = [
+            e
+            for e in entries
+            if e["table_name"] == "claims"
+            or (e["table_name"] == "verdicts" and e["username"] == g.user["username"])
+        ]
     return render("review/history.html", {"claim": found, "entries": entries})

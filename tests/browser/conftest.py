@@ -84,6 +84,8 @@ def live_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
         body=BROWSER_ARTICLE, title="Airport record", published="2026-01-12"
     )
     article_id = store.create_article(db, draft.article, draft.claims, None)
+    reviewers = [store.user_by_name(db, name)["id"] for name in ("alice", "bob")]
+    store.set_assignments(db, article_id, reviewers, None)
     db.close()
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -21,7 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
-from . import sanitize
+from .. import sanitize
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -180,7 +180,7 @@ def create_user(
 
 def get_user(db: Database, user_id: int) -> dict[str, Any]:
     """The user with ``user_id`` (without the password hash)."""
-    user = _row(db, f"SELECT {_USER_COLUMNS} FROM users WHERE id = ?", (user_id,))  # noqa: S608
+    user = _row(db, f"SELECT {_USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
     if user is None:
         raise NotFound(f"user {user_id}")
     return user
@@ -188,7 +188,7 @@ def get_user(db: Database, user_id: int) -> dict[str, Any]:
 
 def list_users(db: Database) -> list[dict[str, Any]]:
     """Every user, by name."""
-    return _rows(db, f"SELECT {_USER_COLUMNS} FROM users ORDER BY username")  # noqa: S608
+    return _rows(db, f"SELECT {_USER_COLUMNS} FROM users ORDER BY username")
 
 
 def set_password(db: Database, username: str, password: str) -> None:
@@ -343,20 +343,37 @@ def get_article(db: Database, article_id: int) -> dict[str, Any]:
     return article
 
 
-def list_articles(db: Database, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
-    """Articles, newest first, with claim and verdict counts."""
+def list_articles(
+    db: Database, limit: int = 200, offset: int = 0, visible_to: int | None = None
+) -> list[dict[str, Any]]:
+    """Articles, newest first, with claim, verdict and final-verdict counts.
+
+    With ``visible_to``, only the articles assigned to that user or added by them.
+    """
+    where = ""
+    params: tuple[Any, ...] = ()
+    if visible_to is not None:
+        where = (
+            " WHERE a.id IN (SELECT article_id FROM assignments WHERE user_id = ?)"
+            " OR a.created_by = ?"
+        )
+        params = (visible_to, visible_to)
     return _rows(
         db,
         "SELECT a.id, a.title, a.url, a.publisher, a.author, a.published, a.created_at,"
-        " a.status, length(a.body) AS chars,"
+        " a.status, a.published_at, length(a.body) AS chars,"
         " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed)"
         "   AS claims,"
         " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed"
         "   AND c.checkworthy) AS checkworthy,"
         " (SELECT count(DISTINCT v.claim_id) FROM verdicts v JOIN claims c ON c.id = v.claim_id"
-        "   WHERE c.article_id = a.id AND NOT c.dismissed) AS reviewed"
-        " FROM articles a ORDER BY a.id DESC LIMIT ? OFFSET ?",
-        (limit, offset),
+        "   WHERE c.article_id = a.id AND NOT c.dismissed) AS reviewed,"
+        " (SELECT count(*) FROM final_verdicts f JOIN claims c ON c.id = f.claim_id"
+        "   WHERE c.article_id = a.id AND NOT c.dismissed) AS settled,"
+        " (SELECT group_concat(u.username, ', ') FROM assignments s"
+        "   JOIN users u ON u.id = s.user_id WHERE s.article_id = a.id) AS reviewers"
+        f" FROM articles a{where} ORDER BY a.id DESC LIMIT ? OFFSET ?",
+        (*params, limit, offset),
     )
 
 
@@ -481,7 +498,7 @@ def _update_claim(
             return _claim_from_row(before)
         assignments = ", ".join(f"{key} = ?" for key in changes)
         cursor = db.execute(
-            f"UPDATE claims SET {assignments}, version = version + 1, updated_at = ?"  # noqa: S608
+            f"UPDATE claims SET {assignments}, version = version + 1, updated_at = ?"
             " WHERE id = ? AND version = ?",
             (*changes.values(), now(), claim_id, version),
         )
@@ -771,3 +788,42 @@ def claim_records(
         yielded = True
     if not yielded:
         yield {"article": article_part, "claim": None, "verdicts": [], "final": None}
+
+
+from .desk import (  # noqa: E402
+    SETTING_DEFAULTS,
+    active_reviewers,
+    assigned_user_ids,
+    clear_login_failures,
+    contested_claims,
+    end_sessions,
+    get_final_verdict,
+    get_settings,
+    is_assigned,
+    list_assignments,
+    list_corrections,
+    login_failures,
+    next_claim,
+    publish_article,
+    record_final_verdict,
+    record_login_failure,
+    reviewer_queue,
+    set_active,
+    set_assignments,
+    set_role,
+    spread_assignments,
+    update_settings,
+    user_by_name,
+    usernames,
+    verdict_ratings,
+)
+from .exports import (  # noqa: E402,F401
+    ExportFilter,
+    count_export_claims,
+    export_records,
+    public_article,
+    public_claim,
+    rationale_html,
+)
+from .tokens import create_token, get_token, list_tokens, revoke_token, user_for_token  # noqa: E402
+from .imports import ImportItem, ImportSummary, import_items, read_import_file  # noqa: E402,F401

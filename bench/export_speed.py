@@ -1,0 +1,218 @@
+"""Export speed: claims per second and peak memory of each export format.
+
+Seeds a temporary database with ``--claims`` claims (default 1,000,000; 20 per article) and
+three verdicts each (one source per verdict, a final verdict on every other claim), then runs
+each format in a fresh subprocess (so that each peak memory is its own) and prints claims/s and
+peak RSS. Targets: >= 100,000 claims/s for CSV and JSONL on one core, peak memory < 200 MB.
+
+    .venv/bin/python bench/export_speed.py                 # 1,000,000 claims
+    .venv/bin/python bench/export_speed.py --claims 50000  # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FORMATS = ("csv", "jsonl", "json", "claimreview", "markdown")
+CLAIMS_PER_ARTICLE = 20
+WORDS = (
+    "council minister budget percent million tram line report vote record figures rose fell "
+    "year since statistics office said would cost passengers city region study show data"
+).split()
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    return " ".join(words).capitalize()
+
+
+def seed(path: str, claims: int, markdown_share: float) -> None:
+    """Fill a new database at ``path`` with synthetic articles, claims, verdicts and sources."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from factcheck import store
+    from factcheck.db import connect, migrate
+
+    rng = random.Random(5)
+    db = connect(path)
+    migrate(db)
+    conn = db.conn
+    stamp = store.now()
+    conn.execute("BEGIN")
+    reviewers = []
+    for name in ("alice", "bob", "carol", "edna"):
+        cur = conn.execute(
+            "INSERT INTO users (username, password_hash, role, created_at, updated_at)"
+            " VALUES (?, '!', 'reviewer', ?, ?)",
+            (name, stamp, stamp),
+        )
+        reviewers.append(cur.lastrowid)
+    ratings = ["true", "mostly-true", "half-true", "mostly-false", "false", "misleading"]
+    n_articles = (claims + CLAIMS_PER_ARTICLE - 1) // CLAIMS_PER_ARTICLE
+    claim_id = verdict_id = 0
+    for article_id in range(1, n_articles + 1):
+        sentences = [
+            _sentence(rng, 14) + f" in {1990 + article_id % 30}." for _ in range(CLAIMS_PER_ARTICLE)
+        ]
+        body = f"Article {article_id}\n\n" + " ".join(sentences)
+        conn.execute(
+            "INSERT INTO articles (id, title, url, publisher, author, published, body,"
+            " body_sha256, created_at, updated_at, published_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article_id,
+                f"Article {article_id}: {_sentence(rng, 6)}",
+                f"https://news.example/{article_id}",
+                ("Daily Planet", "Coastal Courier", "Metro News")[article_id % 3],
+                "Jo Example",
+                f"20{10 + article_id % 15}-0{1 + article_id % 9}-1{article_id % 10}",
+                body,
+                store.sha256(body),
+                stamp,
+                stamp,
+                stamp if article_id % 2 else None,
+            ),
+        )
+        claim_rows, verdict_rows, source_rows, final_rows = [], [], [], []
+        position = len(f"Article {article_id}\n\n")
+        for sentence in sentences[: min(CLAIMS_PER_ARTICLE, claims - claim_id)]:
+            claim_id += 1
+            start, end = position, position + len(sentence)
+            position = end + 1
+            claim_rows.append(
+                (claim_id, article_id, start, end, sentence, sentence, '["quantity"]',
+                 round(rng.random(), 4), 1, stamp, stamp)
+            )  # fmt: skip
+            chosen = rng.sample(reviewers, 3)
+            majority = rng.choice(ratings)
+            for user in chosen:
+                verdict_id += 1
+                rating = majority if rng.random() < 0.7 else rng.choice(ratings)
+                if rng.random() < markdown_share:
+                    rationale = f"The **{_sentence(rng, 4)}** see https://stats.example/{verdict_id}"
+                else:
+                    rationale = _sentence(rng, 18) + "."
+                verdict_rows.append((verdict_id, claim_id, user, rating, rationale, stamp, stamp))
+                source_rows.append(
+                    (verdict_id, 0, f"https://stats.example/t/{verdict_id % 997}",
+                     "Statistics table", "Statistics Office", "", "refutes", "2025-01-02")
+                )  # fmt: skip
+            if claim_id % 2:
+                final_rows.append((claim_id, majority, _sentence(rng, 10) + ".", chosen[0], stamp, stamp))
+        conn.executemany(
+            'INSERT INTO claims (id, article_id, start, "end", quote, text, kind, score,'
+            " checkworthy, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            claim_rows,
+        )
+        conn.executemany(
+            "INSERT INTO verdicts (id, claim_id, user_id, rating, rationale, created_at,"
+            " updated_at) VALUES (?,?,?,?,?,?,?)",
+            verdict_rows,
+        )
+        conn.executemany(
+            "INSERT INTO sources (verdict_id, position, url, title, publisher, excerpt, stance,"
+            " accessed) VALUES (?,?,?,?,?,?,?,?)",
+            source_rows,
+        )
+        conn.executemany(
+            "INSERT INTO final_verdicts (claim_id, rating, reason, decided_by, created_at,"
+            " updated_at) VALUES (?,?,?,?,?,?)",
+            final_rows,
+        )
+        if article_id % 2000 == 0:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN")
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    db.close()
+
+
+def run_format(path: str, fmt: str) -> None:
+    """Export every claim of ``path`` in ``fmt`` to /dev/null; print claims/s and peak RSS."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from factcheck import export, store
+    from factcheck.agreement import ordinal_order
+    from factcheck.config import DEFAULT_RATING_SCALE
+    from factcheck.db import connect
+
+    scale = DEFAULT_RATING_SCALE
+    db = connect(path)
+    counted = 0
+
+    def records():  # noqa: ANN202
+        nonlocal counted
+        for record in store.export_records(
+            db, store.ExportFilter(), scale, html=fmt in ("json", "jsonl")
+        ):
+            counted += 1
+            yield record
+
+    org = {"name": "Bench desk", "url": "https://desk.example/"}
+    permalink = "https://desk.example/verdicts/{claim_id}"
+    chunks = {
+        "csv": lambda: export.csv_chunks(records(), bom=True),
+        "jsonl": lambda: export.batched(export.jsonl_lines(records())),
+        "json": lambda: export.json_chunks(records(), {"generator": "bench"}),
+        "claimreview": lambda: export.claimreview_chunks(
+            records(), org=org, permalink_template=permalink, scale=scale
+        ),
+        "markdown": lambda: export.markdown_report(None, records(), {}),
+    }[fmt]
+    size = 0
+    started = time.perf_counter()
+    cpu = time.process_time()
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        for chunk in chunks():
+            size += len(chunk)
+            sink.write(chunk)
+    elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{fmt:<12} {counted:>10,} claims  {elapsed:7.2f} s  {counted / elapsed:>10,.0f} claims/s"
+        f"  (cpu {cpu:6.2f} s)  {size / 1e6:8.1f} MB out  peak RSS {peak_mb:6.1f} MB",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--claims", type=int, default=1_000_000, help="claims to seed")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated formats")
+    parser.add_argument(
+        "--markdown-share",
+        type=float,
+        default=0.0,
+        help="share of rationales written in Markdown (rendered by the slow full path)",
+    )
+    parser.add_argument("--db", help="reuse (or keep) this database file instead of a temp one")
+    parser.add_argument("--run", help=argparse.SUPPRESS)  # internal: one format in a subprocess
+    args = parser.parse_args()
+    if args.run:
+        run_format(args.db, args.run)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or os.path.join(tmp, "bench.db")
+        if not os.path.exists(path):
+            started = time.perf_counter()
+            seed(path, args.claims, args.markdown_share)
+            print(
+                f"seeded {args.claims:,} claims, {3 * args.claims:,} verdicts in "
+                f"{time.perf_counter() - started:.1f} s ({os.path.getsize(path) / 1e6:.0f} MB)",
+                flush=True,
+            )
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; one process per format")
+        for fmt in args.formats.split(","):
+            subprocess.run(
+                [sys.executable, __file__, "--db", path, "--run", fmt], check=True
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Who may see and do what. Every view and API endpoint asks here.
+
+Roles: admins and editors see every article and every verdict; reviewers see the articles
+assigned to them (or that they added), and, while blind review is on, other reviewers'
+verdicts on a claim only once they have saved their own. Nobody edits another person's verdict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import store
+
+EDITOR_ROLES = ("admin", "editor")
+
+
+def is_editor(user: dict[str, Any] | None) -> bool:
+    """Admins and editors."""
+    return bool(user) and user["role"] in EDITOR_ROLES
+
+
+def is_admin(user: dict[str, Any] | None) -> bool:
+    """Admins only."""
+    return bool(user) and user["role"] == "admin"
+
+
+def can_view_article(db: Database, user: dict[str, Any] | None, article_id: int) -> bool:
+    """Editors see everything; reviewers their assigned articles and the ones they added."""
+    if user is None:
+        return False
+    if is_editor(user):
+        return True
+    return store.is_assigned(db, article_id, user["id"])
+
+
+def require_article(db: Database, user: dict[str, Any] | None, article_id: int) -> None:
+    """Raise NotFound when the user may not see the article (no hint that it exists)."""
+    if not can_view_article(db, user, article_id):
+        raise store.NotFound(f"article {article_id}")
+
+
+def sees_others(db: Database, user: dict[str, Any], claim_id: int, blind: bool) -> bool:
+    """Whether the user may see other reviewers' verdicts on the claim now."""
+    if is_editor(user) or not blind:
+        return True
+    return store.get_verdict(db, claim_id, user["id"]) is not None
+
+
+def visible_claim_ids(db: Database, user: dict[str, Any], article_id: int, blind: bool) -> set[int]:
+    """Claims of the article whose other verdicts the user may see."""
+    claims = store.list_claims(db, article_id)
+    if is_editor(user) or not blind:
+        return {c["id"] for c in claims}
+    return {c["id"] for c in claims if store.get_verdict(db, c["id"], user["id"]) is not None}
+
+
+def filter_record(
+    record: dict[str, Any], user: dict[str, Any], visible: set[int]
+) -> dict[str, Any]:
+    """Remove verdicts the user may not see yet from an export record."""
+    claim = record.get("claim")
+    if claim is None or claim["id"] in visible:
+        return record
+    own = [v for v in record["verdicts"] if v["reviewer"] == user["username"]]
+    return record | {"verdicts": own, "hidden_verdicts": len(record["verdicts"]) - len(own)}

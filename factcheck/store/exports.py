@@ -1,0 +1,516 @@
+"""Fast, streaming export records over a filtered set of claims, and public verdict reads.
+
+Claims are read in reading order (article id, then position) with keyset pagination over the
+``claims_article`` index: one query per window of articles and one per window of claims, then
+one query each for the window's verdicts, sources and corrections. Memory stays flat however
+many claims match; each record has the shape of :func:`factcheck.store.claim_records` plus
+``corrections``, ``published_at`` (also inside ``article``) and ``agreement``.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import sanitize
+from ..agreement import claim_agreement, ordinal_order
+from . import Invalid, NotFound
+
+#: Review states a claim can be filtered by.
+STATUSES = ("unreviewed", "in-review", "decided", "disputed")
+
+ARTICLE_WINDOW = 500
+CLAIM_WINDOW = 2000
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which claims an export covers; every criterion left as None matches everything.
+
+    ``since``/``until`` (ISO dates, inclusive) apply to the article's publication date;
+    ``verdict`` is a rating key matched against the final verdict, or against the reviewers'
+    strict majority when there is no final verdict; ``reviewer`` is a username with a verdict
+    on the claim; ``status`` is one of :data:`STATUSES`; ``published`` picks articles an editor
+    has (True) or has not (False) published.
+    """
+
+    article_id: int | None = None
+    since: str | None = None
+    until: str | None = None
+    publisher: str | None = None
+    verdict: str | None = None
+    reviewer: str | None = None
+    status: str | None = None
+    published: bool | None = None
+    include_dismissed: bool = False
+
+    def claim_level(self) -> bool:
+        """Whether a criterion looks at claims (articles without matching claims drop out)."""
+        return bool(self.verdict or self.reviewer or self.status)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The criteria that are set, for export metadata."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) not in (None, False, "")
+        }
+
+
+def _article_where(flt: ExportFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if flt.article_id is not None:
+        clauses.append("a.id = ?")
+        params.append(flt.article_id)
+    if flt.since:
+        clauses.append("a.published >= ?")
+        params.append(flt.since)
+    if flt.until:
+        clauses.append("substr(a.published, 1, 10) <= ?")
+        params.append(flt.until)
+    if flt.publisher:
+        clauses.append("a.publisher = ? COLLATE NOCASE")
+        params.append(flt.publisher.strip())
+    if flt.published is True:
+        clauses.append("a.published_at IS NOT NULL")
+    elif flt.published is False:
+        clauses.append("a.published_at IS NULL")
+    return (" AND ".join(clauses) or "1"), params
+
+
+def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if not flt.include_dismissed:
+        clauses.append("NOT c.dismissed")
+    if flt.reviewer:
+        row = db.execute(
+            "SELECT id FROM users WHERE username = ?", (flt.reviewer.strip(),)
+        ).fetchone()
+        if row is None:
+            raise Invalid(f"There is no reviewer named {flt.reviewer!r}.")
+        clauses.append("EXISTS (SELECT 1 FROM verdicts rv WHERE rv.claim_id = c.id AND rv.user_id = ?)")
+        params.append(row[0])
+    if flt.verdict:
+        # The final verdict, or (without one) the reviewers' strict majority.
+        clauses.append(
+            "(f.rating = ? OR (f.claim_id IS NULL"
+            " AND (SELECT count(*) FROM verdicts mv WHERE mv.claim_id = c.id AND mv.rating = ?)"
+            " > coalesce((SELECT max(n) FROM (SELECT count(*) AS n FROM verdicts ov"
+            "   WHERE ov.claim_id = c.id AND ov.rating <> ? GROUP BY ov.rating)), 0)))"
+        )
+        params += [flt.verdict, flt.verdict, flt.verdict]
+    if flt.status:
+        if flt.status not in STATUSES:
+            raise Invalid(f"Status must be one of {', '.join(STATUSES)}.")
+        clauses.append(
+            {
+                "unreviewed": "NOT EXISTS (SELECT 1 FROM verdicts sv WHERE sv.claim_id = c.id)"
+                " AND f.claim_id IS NULL",
+                "in-review": "EXISTS (SELECT 1 FROM verdicts sv WHERE sv.claim_id = c.id)"
+                " AND f.claim_id IS NULL",
+                "decided": "f.claim_id IS NOT NULL",
+                "disputed": "(SELECT count(DISTINCT sv.rating) FROM verdicts sv"
+                " WHERE sv.claim_id = c.id) > 1",
+            }[flt.status]
+        )
+    return (" AND ".join(clauses) or "1"), params
+
+
+def count_export_claims(db: Database, flt: ExportFilter) -> dict[str, int]:
+    """How many claims, and of how many articles, the filter matches."""
+    article_where, article_params = _article_where(flt)
+    claim_where, claim_params = _claim_where(db, flt)
+    row = db.execute(
+        "SELECT count(*), count(DISTINCT c.article_id) FROM claims c"
+        " LEFT JOIN final_verdicts f ON f.claim_id = c.id"
+        f" WHERE c.article_id IN (SELECT a.id FROM articles a WHERE {article_where})"  # noqa: S608
+        f" AND {claim_where}",
+        (*article_params, *claim_params),
+    ).fetchone()
+    return {"claims": row[0], "articles": row[1]}
+
+
+# Rationale HTML --------------------------------------------------------------------------------
+
+# Text made only of these characters, with every "." followed by a space or the end, and each
+# line starting with a letter or an opening quote or bracket, has no Markdown syntax and nothing
+# for linkify to find: its HTML is its escaped paragraphs (tests compare with render_markdown).
+_PLAIN = re.compile(r"[\w .,;:?!'\"()%/’‘“”–—€$£\n]*")
+_DOT_INSIDE = re.compile(r"\.(?=\S)")
+_LINE_START = re.compile(r"^[^\W\d_\"'(’‘“”]", re.MULTILINE)
+
+
+def _plain_paragraphs(text: str) -> str | None:
+    """The HTML of plain prose (as render_markdown would make it), or None if not plain."""
+    if (
+        not _PLAIN.fullmatch(text)
+        or _DOT_INSIDE.search(text)
+        or "_" in text
+        or "!" in text
+        or "//" in text
+    ):
+        return None
+    paragraphs = []
+    for block in re.split(r"\n{2,}", text.strip("\n")):
+        lines = block.split("\n")
+        for line in lines:
+            if not line or line != line.strip() or "  " in line or not _LINE_START.match(line):
+                return None
+        paragraphs.append("<p>" + html.escape("\n".join(lines), quote=False) + "</p>\n")
+    return "".join(paragraphs)
+
+
+@functools.lru_cache(maxsize=2048)
+def _markdown_html(text: str) -> str:
+    return str(sanitize.render_markdown(text))
+
+
+def rationale_html(text: str) -> str:
+    """Sanitised HTML of a rationale: a fast path for plain prose, else render_markdown."""
+    if not text:
+        return ""
+    plain = _plain_paragraphs(text)
+    return plain if plain is not None else _markdown_html(text)
+
+
+# Records ---------------------------------------------------------------------------------------
+
+_ARTICLE_COLUMNS = "a.id, a.title, a.url, a.publisher, a.author, a.published, a.body_sha256, a.published_at"
+_CLAIM_KEYS = (
+    "id",
+    "start",
+    "end",
+    "quote",
+    "text",
+    "kind",
+    "score",
+    "checkworthy",
+    "dismissed",
+    "origin",
+    "created_at",
+    "updated_at",
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _kinds(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+def _ids_json(ids: Sequence[int]) -> str:
+    return "[" + ",".join(map(str, ids)) + "]"
+
+
+def export_records(
+    db: Database,
+    flt: ExportFilter,
+    scale: Sequence[dict[str, Any]],
+    *,
+    html: bool = True,
+    body: bool = False,
+    agreement: bool = True,
+    disagreement_mode: str = "any",
+) -> Iterator[dict[str, Any]]:
+    """Stream one export record per matching claim, in reading order, article by article.
+
+    ``html`` adds each rationale's sanitised HTML (JSON exports; CSV does not need it);
+    ``body`` puts the article text into the first record of each article (for re-import);
+    ``agreement`` adds per-claim agreement figures (``disagreement_mode`` as in
+    :func:`factcheck.agreement.is_disagreement`). An article without matching claims gives
+    one record whose ``claim`` is None, unless a claim-level criterion is set.
+    """
+    labels = {entry["key"]: entry.get("label", entry["key"]) for entry in scale}
+    values = {entry["key"]: entry.get("value") for entry in scale}
+    order = ordinal_order(scale)
+    article_where, article_params = _article_where(flt)
+    claim_where, claim_params = _claim_where(db, flt)
+    keep_empty = not flt.claim_level()
+    users = {row[0]: row[1] for row in db.execute("SELECT id, username FROM users")}
+    cursor = db.conn.cursor()
+    cursor.row_factory = None
+    agreement_of = _agreement_cache(order, labels, disagreement_mode) if agreement else None
+
+    last_article = -1
+    while True:
+        articles = cursor.execute(
+            f"SELECT {_ARTICLE_COLUMNS}{', a.body' if body else ''} FROM articles a"  # noqa: S608
+            f" WHERE a.id > ? AND {article_where} ORDER BY a.id LIMIT ?",
+            (last_article, *article_params, ARTICLE_WINDOW),
+        ).fetchall()
+        if not articles:
+            return
+        last_article = articles[-1][0]
+        parts: dict[int, dict[str, Any]] = {}
+        for row in articles:
+            part = {
+                "id": row[0],
+                "title": row[1],
+                "url": row[2],
+                "publisher": row[3],
+                "author": row[4],
+                "published": row[5],
+                "body_sha256": row[6],
+                "published_at": row[7],
+            }
+            parts[row[0]] = part
+        bodies = {row[0]: row[8] for row in articles} if body else {}
+        ids_json = _ids_json(list(parts))
+        emitted: set[int] = set()
+        current_id = -1
+        article: dict[str, Any] = {}
+        key: tuple[Any, ...] = (-1, -1, -1, -1)
+        first_id, last_id = articles[0][0], last_article
+        while True:
+            claims = cursor.execute(
+                'SELECT c.id, c.article_id, c.start, c."end", c.quote, c.text, c.kind, c.score,'
+                " c.checkworthy, c.dismissed, c.origin, c.created_at, c.updated_at,"
+                " f.rating, f.reason, f.decided_by, f.updated_at"
+                " FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id"
+                ' WHERE (c.article_id, c.start, c."end", c.id) > (?, ?, ?, ?)'
+                " AND c.article_id >= ? AND c.article_id <= ?"
+                " AND c.article_id IN (SELECT value FROM json_each(?))"
+                f" AND {claim_where}"  # noqa: S608
+                ' ORDER BY c.article_id, c.start, c."end", c.id LIMIT ?',
+                (*key, first_id, last_id, ids_json, *claim_params, CLAIM_WINDOW),
+            ).fetchall()
+            if not claims:
+                break
+            last = claims[-1]
+            key = (last[1], last[2], last[3], last[0])
+            verdicts, corrections = _window_details(cursor, [c[0] for c in claims], users)
+            for c in claims:
+                claim_id, article_id = c[0], c[1]
+                if article_id != current_id:
+                    # Articles without matching claims come before the next one with some.
+                    if keep_empty:
+                        yield from _empty_before(parts, emitted, article_id, bodies)
+                    emitted.add(article_id)
+                    current_id = article_id
+                    article = parts[article_id]
+                    if body:
+                        article = {**article, "body": bodies[article_id]}
+                elif body:
+                    article = parts[article_id]
+                claim_verdicts = []
+                for reviewer, rating, rationale, created, updated, sources in verdicts.get(
+                    claim_id, ()
+                ):
+                    if html:
+                        entry = {
+                            "reviewer": reviewer,
+                            "rating": rating,
+                            "label": labels.get(rating, rating),
+                            "value": values.get(rating),
+                            "rationale": rationale,
+                            "rationale_html": rationale_html(rationale),
+                            "created_at": created,
+                            "updated_at": updated,
+                            "sources": sources,
+                        }
+                    else:
+                        entry = {
+                            "reviewer": reviewer,
+                            "rating": rating,
+                            "label": labels.get(rating, rating),
+                            "value": values.get(rating),
+                            "rationale": rationale,
+                            "created_at": created,
+                            "updated_at": updated,
+                            "sources": sources,
+                        }
+                    claim_verdicts.append(entry)
+                final = None
+                if c[13] is not None:
+                    final = {
+                        "rating": c[13],
+                        "reason": c[14],
+                        "decided_at": c[16],
+                        "decided_by": users.get(c[15]),
+                        "label": labels.get(c[13], c[13]),
+                        "value": values.get(c[13]),
+                    }
+                record = {
+                    "article": article,
+                    "claim": {
+                        "id": claim_id,
+                        "start": c[2],
+                        "end": c[3],
+                        "quote": c[4],
+                        "text": c[5],
+                        "kind": list(_kinds(c[6])),
+                        "score": c[7],
+                        "checkworthy": bool(c[8]),
+                        "dismissed": bool(c[9]),
+                        "origin": c[10],
+                        "created_at": c[11],
+                        "updated_at": c[12],
+                    },
+                    "verdicts": claim_verdicts,
+                    "final": final,
+                    "corrections": corrections.get(claim_id, []),
+                    "published_at": article["published_at"],
+                }
+                if agreement_of is not None:
+                    record["agreement"] = agreement_of(tuple(v[1] for v in verdicts.get(claim_id, ())))
+                yield record
+            if len(claims) < CLAIM_WINDOW:
+                break
+        if keep_empty:
+            yield from _empty_before(parts, emitted, None, bodies)
+
+
+def _empty_before(
+    parts: dict[int, dict[str, Any]],
+    emitted: set[int],
+    article_id: int | None,
+    bodies: dict[int, str],
+) -> Iterator[dict[str, Any]]:
+    """Records for the window's articles before ``article_id`` (None: all) without claims."""
+    for other_id, part in parts.items():
+        if article_id is not None and other_id >= article_id:
+            return
+        if other_id not in emitted:
+            emitted.add(other_id)
+            article = {**part, "body": bodies[other_id]} if bodies else part
+            yield {
+                "article": article,
+                "claim": None,
+                "verdicts": [],
+                "final": None,
+                "corrections": [],
+                "published_at": part["published_at"],
+            }
+
+
+def _agreement_cache(order: list[str], labels: dict[str, str], mode: str) -> Any:
+    """Per-claim agreement, memoised by the tuple of ratings (few distinct tuples occur)."""
+
+    @functools.lru_cache(maxsize=4096)
+    def compute(ratings: tuple[str, ...]) -> dict[str, Any]:
+        figures = claim_agreement(ratings, order, mode)
+        figures["majority_label"] = labels.get(figures["majority"], figures["majority"])
+        return figures
+
+    def agreement_of(ratings: tuple[str, ...]) -> dict[str, Any]:
+        figures = compute(ratings)
+        return {**figures, "distribution": dict(figures["distribution"])}
+
+    return agreement_of
+
+
+def _window_details(
+    cursor: Any, claim_ids: list[int], users: dict[int, str]
+) -> tuple[dict[int, list[tuple[Any, ...]]], dict[int, list[dict[str, Any]]]]:
+    """Verdicts (with sources) and corrections of a window of claims, by claim id."""
+    ids_json = _ids_json(claim_ids)
+    rows = cursor.execute(
+        "SELECT v.id, v.claim_id, v.user_id, v.rating, v.rationale, v.created_at, v.updated_at"
+        " FROM verdicts v WHERE v.claim_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY v.claim_id, v.created_at, v.id",
+        (ids_json,),
+    ).fetchall()
+    sources: dict[int, list[dict[str, Any]]] = {}
+    if rows:
+        for s in cursor.execute(
+            "SELECT verdict_id, url, title, publisher, excerpt, stance, accessed FROM sources"
+            " WHERE verdict_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY verdict_id, position, id",
+            (_ids_json([r[0] for r in rows]),),
+        ):
+            sources.setdefault(s[0], []).append(
+                {
+                    "url": s[1],
+                    "title": s[2],
+                    "publisher": s[3],
+                    "excerpt": s[4],
+                    "stance": s[5],
+                    "accessed": s[6],
+                }
+            )
+    verdicts: dict[int, list[tuple[Any, ...]]] = {}
+    for r in rows:
+        verdicts.setdefault(r[1], []).append(
+            (users.get(r[2]), r[3], r[4], r[5], r[6], sources.get(r[0], []))
+        )
+    corrections: dict[int, list[dict[str, Any]]] = {}
+    for r in cursor.execute(
+        "SELECT claim_id, before_rating, after_rating, note, user_id, at FROM corrections"
+        " WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, id",
+        (ids_json,),
+    ):
+        corrections.setdefault(r[0], []).append(
+            {
+                "before_rating": r[1],
+                "after_rating": r[2],
+                "note": r[3],
+                "by": users.get(r[4]),
+                "created_at": r[5],
+            }
+        )
+    return verdicts, corrections
+
+
+# Public verdict pages --------------------------------------------------------------------------
+
+
+def _published_article(db: Database, article_id: int) -> dict[str, Any]:
+    row = db.execute(
+        "SELECT id, title, url, publisher, author, published, published_at, body FROM articles"
+        " WHERE id = ? AND published_at IS NOT NULL",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"article {article_id}")
+    return dict(row)
+
+
+def public_claim(
+    db: Database, claim_id: int, scale: Sequence[dict[str, Any]]
+) -> tuple[dict[str, Any], str]:
+    """The export record of a published claim with a final verdict, and its article's body.
+
+    Raises :class:`NotFound` alike for a claim that does not exist, is dismissed, has no final
+    verdict, or belongs to an article that is not published.
+    """
+    row = db.execute(
+        "SELECT c.article_id FROM claims c JOIN articles a ON a.id = c.article_id"
+        " JOIN final_verdicts f ON f.claim_id = c.id"
+        " WHERE c.id = ? AND NOT c.dismissed AND a.published_at IS NOT NULL",
+        (claim_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"claim {claim_id}")
+    article = _published_article(db, row[0])
+    for record in export_records(
+        db, ExportFilter(article_id=row[0], status="decided", published=True), scale
+    ):
+        if record["claim"] is not None and record["claim"]["id"] == claim_id:
+            return record, article["body"]
+    raise NotFound(f"claim {claim_id}")
+
+
+def public_article(
+    db: Database, article_id: int, scale: Sequence[dict[str, Any]]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A published article (body included) and the records of its claims with a final verdict.
+
+    Raises :class:`NotFound` alike for an article that does not exist or is not published.
+    """
+    article = _published_article(db, article_id)
+    records = [
+        record
+        for record in export_records(
+            db, ExportFilter(article_id=article_id, status="decided", published=True), scale
+        )
+        if record["claim"] is not None
+    ]
+    return article, records

@@ -1,0 +1,492 @@
+"""Import articles from JSON and JSONL: plain article records, or a factcheck export.
+
+A plain record has ``title``, ``text`` or ``html``, and optionally ``url``, ``publisher``,
+``author`` and ``date`` (or ``published``); its claims are extracted on import. A factcheck
+JSON export (``{"factcheck_export": 1, ...}``) or JSONL export (one claim record per line) is
+restored as it was: the article, its claims with their offsets, wording, dismissal and origin,
+every reviewer's verdict with sources, final verdicts and corrections. Reviewers are matched by
+username; a missing one is created as a disabled reviewer with an unusable password.
+
+Each article is stored in its own ``BEGIN IMMEDIATE`` transaction: a failing one is reported
+and rolled back, and the others go on. An article whose text is stored already is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import ingest
+from ..export import records_from_json
+from . import (
+    STANCES,
+    DuplicateArticle,
+    Invalid,
+    _audit,
+    _row,
+    create_article,
+    now,
+    sha256,
+    transaction,
+)
+
+IMPORT_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
+
+@dataclass
+class ImportItem:
+    """One article to import: a plain record, an export bundle, or an unreadable entry."""
+
+    label: str
+    kind: str  # "article" (plain record), "bundle" (from a factcheck export) or "error"
+    data: Any = None
+    error: str | None = None
+
+
+@dataclass
+class ImportSummary:
+    """What an import did: articles imported, duplicates skipped, failures with reasons."""
+
+    imported: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+
+    def line(self) -> str:
+        """A one-line summary for people."""
+        return (
+            f"{len(self.imported)} imported, {len(self.duplicates)} duplicates skipped, "
+            f"{len(self.failed)} failed."
+        )
+
+
+# Reading files ---------------------------------------------------------------------------------
+
+
+def _is_export_record(value: Any) -> bool:
+    return isinstance(value, dict) and "article" in value and "claim" in value
+
+
+def _bundles(records: Iterable[dict[str, Any]], source: str) -> Iterator[ImportItem]:
+    """Group consecutive claim records of the same article into one bundle each."""
+    current: dict[str, Any] | None = None
+    for record in records:
+        article = record.get("article") or {}
+        if current is not None and article.get("id") == current["article"].get("id"):
+            if record.get("claim") is not None:
+                current["records"].append(record)
+            if article.get("body") and not current["article"].get("body"):
+                current["article"] = article
+            continue
+        if current is not None:
+            yield _bundle_item(current, source)
+        current = {
+            "article": article,
+            "records": [record] if record.get("claim") is not None else [],
+        }
+    if current is not None:
+        yield _bundle_item(current, source)
+
+
+def _bundle_item(bundle: dict[str, Any], source: str) -> ImportItem:
+    title = bundle["article"].get("title") or "untitled"
+    return ImportItem(label=f"{source}: {title}", kind="bundle", data=bundle)
+
+
+def _article_items(values: Sequence[Any], source: str) -> Iterator[ImportItem]:
+    for index, value in enumerate(values, 1):
+        label = f"{source} #{index}"
+        if not isinstance(value, dict):
+            yield ImportItem(label, "error", error="an article record must be a JSON object")
+        else:
+            yield ImportItem(f"{label} ({_short(value.get('title'))})", "article", data=value)
+
+
+def _short(title: Any) -> str:
+    text = " ".join(str(title or "untitled").split())
+    return text[:60] + ("…" if len(text) > 60 else "")
+
+
+def items_from_json(text: str, source: str = "input") -> list[ImportItem]:
+    """Import items from a JSON document: a factcheck export, a list of articles, or one."""
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        return [ImportItem(source, "error", error=f"not valid JSON ({exc})")]
+    if isinstance(doc, dict) and "factcheck_export" in doc:
+        try:
+            return list(_bundles(records_from_json(doc), source))
+        except (ValueError, AttributeError, TypeError) as exc:
+            return [ImportItem(source, "error", error=f"not a readable factcheck export ({exc})")]
+    if isinstance(doc, dict) and isinstance(doc.get("articles"), list):
+        return list(_article_items(doc["articles"], source))
+    if isinstance(doc, list):
+        if doc and all(_is_export_record(v) for v in doc):
+            return list(_bundles(doc, source))
+        return list(_article_items(doc, source))
+    if isinstance(doc, dict):
+        return list(_article_items([doc], source))
+    return [ImportItem(source, "error", error="expected a JSON object or list of articles")]
+
+
+def items_from_jsonl(lines: Iterable[str], source: str = "input") -> Iterator[ImportItem]:
+    """Import items from JSON Lines: article records, or factcheck JSONL export records.
+
+    A line that is not valid JSON becomes a failed item; the other lines go on.
+    """
+    pending: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            yield from _bundles(pending, source)
+            pending = []
+            yield ImportItem(f"{source} line {number}", "error", error=f"not valid JSON ({exc})")
+            continue
+        if _is_export_record(value):
+            if pending and (pending[-1].get("article") or {}).get("id") != (
+                value.get("article") or {}
+            ).get("id"):
+                yield from _bundles(pending, source)
+                pending = []
+            pending.append(value)
+            continue
+        yield from _bundles(pending, source)
+        pending = []
+        label = f"{source} line {number}"
+        if isinstance(value, dict):
+            yield ImportItem(f"{label} ({_short(value.get('title'))})", "article", data=value)
+        else:
+            yield ImportItem(label, "error", error="an article record must be a JSON object")
+    yield from _bundles(pending, source)
+
+
+def read_import_file(path: str | Path) -> tuple[int | None, Iterator[ImportItem]]:
+    """``(count or None, items)`` of a ``.json`` or ``.jsonl`` file, read as UTF-8."""
+    path = Path(path)
+    name = path.name
+    if path.suffix.lower() == ".json":
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            items = [ImportItem(name, "error", error=f"not UTF-8 text ({exc.reason})")]
+        else:
+            items = items_from_json(text, name)
+        return len(items), iter(items)
+    with path.open(encoding="utf-8-sig", errors="strict") as handle:
+        try:
+            total = sum(1 for line in handle if line.strip())
+        except UnicodeDecodeError as exc:
+            return 1, iter([ImportItem(name, "error", error=f"not UTF-8 text ({exc.reason})")])
+
+    def lines() -> Iterator[str]:
+        with path.open(encoding="utf-8-sig") as handle:
+            yield from handle
+
+    return total, items_from_jsonl(lines(), name)
+
+
+# Storing ---------------------------------------------------------------------------------------
+
+
+def import_items(
+    db: Database,
+    items: Iterable[ImportItem],
+    *,
+    ratings: Sequence[str],
+    max_bytes: int,
+    threshold: float | None = None,
+    user_id: int | None = None,
+    on_item: Callable[[ImportItem, str, dict[str, Any]], None] | None = None,
+) -> ImportSummary:
+    """Store every item, one transaction each; ``on_item(item, outcome, detail)`` reports."""
+    summary = ImportSummary()
+    for item in items:
+        outcome, detail = import_item(
+            db, item, ratings=ratings, max_bytes=max_bytes, threshold=threshold, user_id=user_id
+        )
+        {"imported": summary.imported, "duplicate": summary.duplicates, "failed": summary.failed}[
+            outcome
+        ].append(detail)
+        if on_item is not None:
+            on_item(item, outcome, detail)
+    return summary
+
+
+def import_item(
+    db: Database,
+    item: ImportItem,
+    *,
+    ratings: Sequence[str],
+    max_bytes: int,
+    threshold: float | None = None,
+    user_id: int | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """Store one item; return ``("imported"|"duplicate"|"failed", detail)``, never raising
+    for bad input."""
+    detail: dict[str, Any] = {"label": item.label}
+    try:
+        if item.kind == "error":
+            raise Invalid(item.error or "unreadable")
+        if item.kind == "article":
+            draft = draft_from_record(item.data, max_bytes=max_bytes, threshold=threshold)
+            article_id = create_article(db, draft.article, draft.claims, user_id)
+            claims = len(draft.claims)
+        else:
+            article_id, claims = restore_bundle(db, item.data, ratings=ratings, user_id=user_id)
+    except DuplicateArticle as exc:
+        return "duplicate", detail | {"article_id": exc.article_id}
+    except (ingest.IngestError, Invalid) as exc:
+        return "failed", detail | {"reason": str(exc)}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return "failed", detail | {"reason": f"malformed record ({type(exc).__name__}: {exc})"}
+    return "imported", detail | {"article_id": article_id, "claims": claims}
+
+
+def _text_field(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str | int | float):
+        raise Invalid(f"the field {key!r} must be text")
+    return str(value)
+
+
+def draft_from_record(
+    record: dict[str, Any], *, max_bytes: int, threshold: float | None = None
+) -> ingest.Draft:
+    """An article draft from a plain record (``text`` or ``html``, plus metadata)."""
+    meta = {
+        "title": _text_field(record, "title") or "",
+        "url": _text_field(record, "url"),
+        "publisher": _text_field(record, "publisher"),
+        "author": _text_field(record, "author"),
+        "published": _text_field(record, "date") or _text_field(record, "published"),
+    }
+    if meta["url"] and not meta["url"].lower().startswith(("http://", "https://")):
+        raise Invalid("the url must start with http:// or https://")
+    text = _text_field(record, "text") or _text_field(record, "body")
+    page = _text_field(record, "html")
+    if text and page:
+        raise Invalid("give either text or html, not both")
+    if page:
+        if len(page.encode("utf-8", "surrogatepass")) > max_bytes * 4:
+            raise Invalid(f"the html is larger than the limit of {max_bytes * 4:,} bytes")
+        body, found = ingest.html_to_text(page)
+        given = {key: value for key, value in meta.items() if value}
+        return ingest.prepare_article(
+            body=body,
+            original=page,
+            original_type="html",
+            max_bytes=max_bytes,
+            threshold=threshold,
+            **(found | given),
+        )
+    if not text:
+        raise Invalid("the record has neither text nor html")
+    return ingest.prepare_article(
+        body=text, original_type="json", max_bytes=max_bytes, threshold=threshold, **meta
+    )
+
+
+def _user_id(db: Database, username: str | None, cache: dict[str, int]) -> int | None:
+    """The id of ``username``, creating a disabled reviewer that cannot log in if missing."""
+    if not username:
+        return None
+    key = username.lower()
+    if key in cache:
+        return cache[key]
+    row = _row(db, "SELECT id FROM users WHERE username = ?", (username,))
+    if row is None:
+        if len(username) > 64 or any(ch.isspace() for ch in username):
+            raise Invalid(f"the reviewer name {username!r} is not a valid username")
+        stamp = now()
+        # "!" + random text is no argon2 hash: no password can ever match it.
+        cursor = db.execute(
+            "INSERT INTO users (username, display_name, password_hash, role, active,"
+            " created_at, updated_at) VALUES (?, '', ?, 'reviewer', 0, ?, ?)",
+            (username, "!" + secrets.token_hex(16), stamp, stamp),
+        )
+        _audit(
+            db,
+            user_id=None,
+            action="import",
+            table="users",
+            row_id=cursor.lastrowid,
+            after={"username": username, "role": "reviewer", "active": False},
+        )
+        cache[key] = cursor.lastrowid
+    else:
+        cache[key] = row["id"]
+    return cache[key]
+
+
+def restore_bundle(
+    db: Database, bundle: dict[str, Any], *, ratings: Sequence[str], user_id: int | None = None
+) -> tuple[int, int]:
+    """Restore one article of a factcheck export; return ``(article_id, claims)``."""
+    article = bundle["article"]
+    body = article.get("body")
+    if not isinstance(body, str) or not body:
+        raise Invalid(
+            "the export has no article text (body); export it again with this version of "
+            "factcheck, whose JSON exports carry the text"
+        )
+    digest = sha256(body)
+    if article.get("body_sha256") and article["body_sha256"] != digest:
+        raise Invalid("the article text does not match its SHA-256 in the export")
+    title = " ".join(str(article.get("title") or "").split()) or body.split("\n", 1)[0][:120]
+    records = bundle["records"]
+    unknown = sorted(
+        {
+            rating
+            for record in records
+            for rating in [v.get("rating") for v in record.get("verdicts") or ()]
+            + [((record.get("final") or {}).get("rating"))]
+            if rating is not None and rating not in ratings
+        }
+    )
+    if unknown:
+        raise Invalid(f"ratings not on this desk's rating scale: {', '.join(unknown)}")
+    stamp = now()
+    users: dict[str, int] = {}
+    with transaction(db):
+        existing = _row(db, "SELECT id FROM articles WHERE body_sha256 = ?", (digest,))
+        if existing:
+            raise DuplicateArticle(existing["id"])
+        article_id = db.execute(
+            "INSERT INTO articles (title, url, publisher, author, published, body, body_sha256,"
+            " original_type, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'import', ?, ?, ?)",
+            (
+                title[:500],
+                article.get("url"),
+                article.get("publisher"),
+                article.get("author"),
+                ingest.parse_date(article.get("published")),
+                body,
+                digest,
+                user_id,
+                stamp,
+                stamp,
+            ),
+        ).lastrowid
+        for record in records:
+            _restore_claim(db, article_id, body, record, users, stamp)
+        _audit(
+            db,
+            user_id=user_id,
+            action="import",
+            table="articles",
+            row_id=article_id,
+            article_id=article_id,
+            after={"title": title, "body_sha256": digest, "claims": len(records)},
+        )
+    return article_id, len(records)
+
+
+def _restore_claim(
+    db: Database,
+    article_id: int,
+    body: str,
+    record: dict[str, Any],
+    users: dict[str, int],
+    stamp: str,
+) -> None:
+    claim = record["claim"]
+    start, end, quote = int(claim["start"]), int(claim["end"]), claim["quote"]
+    if not (0 <= start < end <= len(body)) or body[start:end] != quote:
+        raise Invalid(f"claim {claim.get('id')}: its quote does not match the text at {start}:{end}")
+    origin = claim.get("origin") if claim.get("origin") in ("auto", "manual") else "auto"
+    claim_id = db.execute(
+        'INSERT INTO claims (article_id, start, "end", quote, text, kind, score, checkworthy,'
+        " origin, dismissed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id,
+            start,
+            end,
+            quote,
+            claim.get("text") or quote,
+            json.dumps(list(claim.get("kind") or []), ensure_ascii=False),
+            claim.get("score"),
+            1 if claim.get("checkworthy") else 0,
+            origin,
+            1 if claim.get("dismissed") else 0,
+            claim.get("created_at") or stamp,
+            claim.get("updated_at") or stamp,
+        ),
+    ).lastrowid
+    for verdict in record.get("verdicts") or ():
+        reviewer = _user_id(db, verdict.get("reviewer"), users)
+        if reviewer is None:
+            raise Invalid(f"claim {claim.get('id')}: a verdict has no reviewer")
+        verdict_id = db.execute(
+            "INSERT INTO verdicts (claim_id, user_id, rating, rationale, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                claim_id,
+                reviewer,
+                verdict["rating"],
+                verdict.get("rationale") or "",
+                verdict.get("created_at") or stamp,
+                verdict.get("updated_at") or stamp,
+            ),
+        ).lastrowid
+        rows = []
+        for position, source in enumerate(verdict.get("sources") or ()):
+            url = source.get("url") or ""
+            if url and not url.lower().startswith(("http://", "https://")):
+                raise Invalid(f"claim {claim.get('id')}: source URL {url!r} is not http(s)")
+            stance = source.get("stance") if source.get("stance") in STANCES else "context"
+            rows.append(
+                (
+                    verdict_id,
+                    position,
+                    url,
+                    source.get("title") or "",
+                    source.get("publisher") or "",
+                    source.get("excerpt") or "",
+                    stance,
+                    source.get("accessed"),
+                )
+            )
+        db.conn.executemany(
+            "INSERT INTO sources (verdict_id, position, url, title, publisher, excerpt, stance,"
+            " accessed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    final = record.get("final")
+    if final:
+        decided = final.get("decided_at") or stamp
+        db.execute(
+            "INSERT INTO final_verdicts (claim_id, rating, reason, decided_by, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                claim_id,
+                final["rating"],
+                final.get("reason") or "",
+                _user_id(db, final.get("decided_by"), users),
+                decided,
+                decided,
+            ),
+        )
+    for correction in record.get("corrections") or ():
+        db.execute(
+            "INSERT INTO corrections (claim_id, before_rating, after_rating, note, user_id, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                claim_id,
+                correction.get("before_rating"),
+                correction["after_rating"],
+                correction.get("note") or "",
+                _user_id(db, correction.get("by"), users),
+                correction.get("created_at") or stamp,
+            ),
+        )

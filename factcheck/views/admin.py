@@ -1,0 +1,107 @@
+"""Admin pages: accounts and desk settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, request, url_for
+
+from .. import store
+from ..db import get_db
+from ..forms import SettingsForm, UserChangeForm, UserForm
+from ..web import render
+from .auth import role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@role_required("admin")
+def users() -> Any:
+    db = get_db()
+    form = UserForm()
+    error = None
+    if request.method == "POST":
+        if form.validate():
+            try:
+                created = store.create_user(
+                    db, form.username.data, form.password.data, role=form.role.data
+                )
+            except store.Invalid as exc:
+                error = str(exc)
+            else:
+                flash(f"Added {created['username']} ({created['role']}).")
+                return redirect(url_for("admin.users"))
+        else:
+            error = "Check the fields: " + "; ".join(
+                f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()
+            )
+    context = {"users": store.list_users(db), "error": error}
+    return render(
+        "admin/users.html",
+        context,
+        status=400 if error else 200,
+        form=form,
+        change_form=UserChangeForm(formdata=None),
+    )
+
+
+@bp.route("/users/<int:user_id>", methods=["POST"])
+@role_required("admin")
+def change_user(user_id: int) -> Any:
+    db = get_db()
+    target = store.get_user(db, user_id)
+    form = UserChangeForm()
+    if not form.validate():
+        flash("Not changed: " + "; ".join(" ".join(m) for m in form.errors.values()))
+        return redirect(url_for("admin.users"))
+    try:
+        if form.role.data and form.role.data != target["role"]:
+            store.set_role(db, user_id, form.role.data, g.user["id"])
+            flash(f"{target['username']} is now {form.role.data}.")
+        if form.active.data in ("0", "1") and int(form.active.data) != target["active"]:
+            store.set_active(db, user_id, form.active.data == "1", g.user["id"])
+            flash(
+                f"{target['username']} is "
+                + ("enabled." if form.active.data == "1" else "disabled; their sessions ended.")
+            )
+        if form.password.data:
+            store.set_password(db, target["username"], form.password.data)
+            flash(f"Password of {target['username']} changed; their sessions ended.")
+    except store.Invalid as exc:
+        flash(str(exc))
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required("admin")
+def settings() -> Any:
+    db = get_db()
+    current = store.get_settings(db)
+    form = SettingsForm(data=current) if request.method == "GET" else SettingsForm()
+    error = None
+    if request.method == "POST":
+        if form.validate():
+            try:
+                store.update_settings(
+                    db,
+                    {
+                        "blind_verdicts": bool(form.blind_verdicts.data),
+                        "disagreement_mode": form.disagreement_mode.data,
+                        "reviewers_per_article": form.reviewers_per_article.data,
+                    },
+                    g.user["id"],
+                )
+            except store.Invalid as exc:
+                error = str(exc)
+            else:
+                flash("Settings saved.")
+                return redirect(url_for("admin.settings"))
+        else:
+            error = "Check the fields."
+    return render(
+        "admin/settings.html",
+        {"settings": current, "error": error},
+        status=400 if error else 200,
+        form=form,
+    )
