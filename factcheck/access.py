@@ -59,9 +59,18 @@ def visible_claim_ids(db: Database, user: dict[str, Any], article_id: int, blind
 def filter_record(
     record: dict[str, Any], user: dict[str, Any], visible: set[int]
 ) -> dict[str, Any]:
-    """Remove verdicts the user may not see yet from an export record."""
+    """Remove what the user may not see yet from an export record.
+
+    Before their own verdict (blind review) a reviewer sees neither the other verdicts nor the
+    final verdict and its corrections, in the panel, the API and every export alike.
+    """
     claim = record.get("claim")
     if claim is None or claim["id"] in visible:
         return record
     own = [v for v in record["verdicts"] if v["reviewer"] == user["username"]]
-    return record | {"verdicts": own, "hidden_verdicts": len(record["verdicts"]) - len(own)}
+    return record | {
+        "verdicts": own,
+        "hidden_verdicts": len(record["verdicts"]) - len(own),
+        "final": None,
+        "corrections": [],
+    }

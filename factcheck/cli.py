@@ -139,46 +139,134 @@ def init(ctx: click.Context, no_demo: bool) -> None:
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--publisher", help="Publisher for every file without one.")
-@click.option("--date", "published", help="Publication date YYYY-MM-DD for files without one.")
+@click.option("--publisher", help="Publisher for every text file without one.")
+@click.option("--date", "published", help="Publication date YYYY-MM-DD for text files without one.")
 @click.pass_context
 def import_command(
     ctx: click.Context, files: tuple[str, ...], publisher: str | None, published: str | None
 ) -> None:
-    """Import article files (.txt, .md, .html) and extract their claims.
+    """Import articles from files: .txt, .md, .html, and .json/.jsonl records or exports.
 
     A text file may start with "Title:", "Publisher:", "Author:", "Date:" and "URL:" lines
-    followed by a blank line. A file that fails is reported and the others go on.
+    followed by a blank line. A .json or .jsonl file holds article records (title, text or
+    html, url, publisher, author, date) or a factcheck JSON/JSONL export, which is restored
+    with its claims, verdicts, sources and final verdicts. Articles already stored (same
+    text) are skipped; a record that fails is reported and the others go on. Many records
+    show a progress bar on standard error.
 
     \b
     Example:
         factcheck import articles/*.txt --publisher "Daily Planet"
+        factcheck --db copy.db import factcheck-export.json
     """
+    from .store.imports import IMPORT_SUFFIXES
+
     app = _app(ctx)
     db = open_database(app)
-    imported = duplicates = failed = 0
+    summary = store.ImportSummary()
     try:
         for name in files:
+            if Path(name).suffix.lower() in IMPORT_SUFFIXES:
+                _import_records(app, db, name, summary)
+                continue
             try:
                 draft = _draft_from_file(app, Path(name), publisher, published)
                 article_id = store.create_article(db, draft.article, draft.claims, None)
             except (ingest.IngestError, store.Invalid) as exc:
-                failed += 1
+                summary.failed.append({"label": name, "reason": str(exc)})
                 click.echo(f"failed     {name}: {exc}", err=True)
             except store.DuplicateArticle as exc:
-                duplicates += 1
+                summary.duplicates.append({"label": name, "article_id": exc.article_id})
                 click.echo(f"duplicate  {name}: same text as article {exc.article_id}")
             else:
-                imported += 1
+                summary.imported.append({"label": name, "article_id": article_id})
                 notes = "".join(f" ({n})" for n in draft.notices)
                 click.echo(
                     f"imported   {name}: article {article_id}, {len(draft.claims)} claims{notes}"
                 )
     finally:
         db.close()
-    click.echo(f"{imported} imported, {duplicates} duplicates skipped, {failed} failed.")
-    if failed and not imported:
+    click.echo(summary.line())
+    if summary.failed and not summary.imported:
         sys.exit(1)
+
+
+PROGRESS_FROM = 20  # records in a file from which a progress bar replaces per-record lines
+
+
+def _import_records(app: Any, db: Any, name: str, summary: store.ImportSummary) -> None:
+    """Import the records of one .json/.jsonl file into ``summary``."""
+    total, items = store.read_import_file(name)
+    ratings = [entry["key"] for entry in app.config["RATING_SCALE"]]
+    options = {
+        "ratings": ratings,
+        "max_bytes": app.config["MAX_ARTICLE_BYTES"],
+        "threshold": app.config["CHECKWORTHY_THRESHOLD"],
+    }
+    quiet = total is None or total >= PROGRESS_FROM
+    failures: list[dict[str, Any]] = []
+
+    def report(item: Any, outcome: str, detail: dict[str, Any]) -> None:
+        if outcome == "failed":
+            failures.append(detail)
+        if quiet:
+            return
+        if outcome == "imported":
+            click.echo(
+                f"imported   {detail['label']}: article {detail['article_id']}, "
+                f"{detail['claims']} claims"
+            )
+        elif outcome == "duplicate":
+            click.echo(f"duplicate  {detail['label']}: same text as article {detail['article_id']}")
+        else:
+            click.echo(f"failed     {detail['label']}: {detail['reason']}", err=True)
+
+    if quiet:
+        with click.progressbar(
+            items, length=total, label=f"Importing {Path(name).name}", file=sys.stderr
+        ) as bar:
+            result = store.import_items(db, bar, on_item=report, **options)
+        for detail in failures:
+            click.echo(f"failed     {detail['label']}: {detail['reason']}", err=True)
+    else:
+        result = store.import_items(db, items, on_item=report, **options)
+    summary.imported += result.imported
+    summary.duplicates += result.duplicates
+    summary.failed += result.failed
+
+
+@cli.command("import-url")
+@click.argument("url")
+@click.pass_context
+def import_url_command(ctx: click.Context, url: str) -> None:
+    """Fetch a web page and import its article (text, title, author, date).
+
+    Only http(s) addresses on public networks are fetched (setting ALLOW_PRIVATE_URLS), with
+    a timeout (FETCH_TIMEOUT_SECONDS) and a size limit (FETCH_MAX_BYTES).
+
+    \b
+    Example:
+        factcheck import-url https://news.example.org/2025/05/tram-line
+    """
+    from . import urlfetch
+
+    app = _app(ctx)
+    try:
+        draft = urlfetch.fetch_article(url, app.config)
+    except (urlfetch.FetchError, ingest.IngestError) as exc:
+        raise click.ClickException(str(exc)) from None
+    db = open_database(app)
+    try:
+        article_id = store.create_article(db, draft.article, draft.claims, None)
+    except store.DuplicateArticle as exc:
+        click.echo(f"duplicate  {url}: same text as article {exc.article_id}")
+        return
+    finally:
+        db.close()
+    click.echo(
+        f"imported   {url}: article {article_id} ({draft.article['title']}), "
+        f"{len(draft.claims)} claims"
+    )
 
 
 def _draft_from_file(
@@ -204,59 +292,133 @@ def _draft_from_file(
     return ingest.prepare_upload(path.name, data, limit, threshold=threshold, **defaults)
 
 
+EXPORT_FORMATS = ["csv", "json", "jsonl", "markdown", "claimreview"]
+
+
 @cli.command("export")
-@click.option("--article", "article_id", type=int, required=True, help="Article id.")
+@click.option("--article", "article_id", type=int, help="Only this article (default: all).")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json", "jsonl", "markdown"]),
+    type=click.Choice(EXPORT_FORMATS),
     default="csv",
     show_default=True,
+    help="csv (spreadsheet), json (everything, re-importable), jsonl, markdown, claimreview.",
 )
+@click.option("--check", is_flag=True, help="ClaimReview: only validate; exit 1 on errors.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Articles published from.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Articles published until.")
+@click.option("--publisher", help="Articles of this publisher.")
+@click.option("--verdict", help="Claims with this rating key (final, else the majority).")
+@click.option("--reviewer", help="Claims with a verdict by this username.")
+@click.option(
+    "--status",
+    type=click.Choice(list(store.exports.STATUSES)),
+    help="Claims with no verdict, verdicts but no final one, a final one, or disagreement.",
+)
+@click.option("--published", "published", flag_value=True, default=None, help="Published only.")
+@click.option("--unpublished", "published", flag_value=False, help="Unpublished only.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File.")
 @click.pass_context
-def export_command(ctx: click.Context, article_id: int, fmt: str, output: str | None) -> None:
-    """Export an article's claims, verdicts and sources.
+def export_command(
+    ctx: click.Context,
+    article_id: int | None,
+    fmt: str,
+    check: bool,
+    since: Any,
+    until: Any,
+    publisher: str | None,
+    verdict: str | None,
+    reviewer: str | None,
+    status: str | None,
+    published: bool | None,
+    output: str | None,
+) -> None:
+    """Export claims with their verdicts, rationales and sources, streamed.
+
+    Without --article every article is exported; the filters narrow the set. ClaimReview
+    holds one document per claim with a final verdict: problems found by the validator are
+    printed on standard error and documents with errors are left out. --check validates
+    only, and exits 1 when any document has errors.
 
     \b
     Example:
         factcheck export --article 1 --format csv -o report.csv
+        factcheck export --format claimreview --published --check
+        factcheck export --format json --since 2025-01-01 -o desk.json
     """
-    from . import export
-    from .agreement import claim_agreement, ordinal_order
+    from .views.exports import claimreview_issues, export_stream
 
     app = _app(ctx)
     db = open_database(app)
-    scale = app.config["RATING_SCALE"]
-    order = ordinal_order(scale)
+    scale_keys = [entry["key"] for entry in app.config["RATING_SCALE"]]
     try:
-        article = store.get_article(db, article_id)
-    except store.NotFound:
-        db.close()
-        raise click.ClickException(f"There is no article {article_id}.") from None
-
-    def records() -> Any:
-        for record in store.claim_records(db, article_id, scale):
-            record["agreement"] = claim_agreement([v["rating"] for v in record["verdicts"]], order)
-            yield record
-
-    if fmt == "csv":
-        chunks = export.csv_chunks(records())
-    elif fmt == "json":
-        chunks = export.json_chunks(records(), {"generator": "factcheck", "scale": scale})
-    elif fmt == "jsonl":
-        chunks = export.jsonl_lines(records())
-    else:
-        collected = list(records())
-        chunks = export.markdown_report(article, collected, export.report_summary(collected, order))
-    stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        for chunk in chunks:
-            stream.write(chunk)
+        if verdict and verdict not in scale_keys:
+            raise click.BadParameter(
+                f"{verdict!r} is not on the rating scale ({', '.join(scale_keys)}).",
+                param_hint="--verdict",
+            )
+        article = None
+        if article_id is not None:
+            try:
+                article = store.get_article(db, article_id)
+            except store.NotFound:
+                raise click.ClickException(f"There is no article {article_id}.") from None
+        flt = store.ExportFilter(
+            article_id=article_id,
+            since=since.date().isoformat() if since else None,
+            until=until.date().isoformat() if until else None,
+            publisher=publisher,
+            verdict=verdict,
+            reviewer=reviewer,
+            status=status,
+            published=published,
+        )
+        try:
+            store.check_export_filter(db, flt)
+        except store.Invalid as exc:
+            raise click.ClickException(str(exc)) from None
+        if fmt == "claimreview" or check:
+            if check and fmt != "claimreview":
+                raise click.BadParameter("--check goes with --format claimreview.")
+            result = claimreview_issues(db, flt, app.config)
+            _print_issues(result)
+            if check:
+                if result["with_errors"]:
+                    sys.exit(1)
+                return
+        chunks = export_stream(
+            db,
+            fmt,
+            flt,
+            app.config,
+            article=article,
+            disagreement_mode=store.get_settings(db)["disagreement_mode"],
+            bom=bool(output),
+        )
+        stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            for chunk in chunks:
+                stream.write(chunk)
+        finally:
+            if output:
+                stream.close()
     finally:
-        if output:
-            stream.close()
         db.close()
+
+
+def _print_issues(result: dict[str, Any]) -> None:
+    """ClaimReview validation results, on standard error."""
+    for issue in result["issues"]:
+        click.echo(
+            f"{issue['level']:<8} claim {issue['claim_id']} ({issue['field']}): {issue['message']}",
+            err=True,
+        )
+    click.echo(
+        f"ClaimReview: {result['checked']} checked, {result['valid']} valid, "
+        f"{result['with_errors']} with errors (left out), {result['with_warnings']} with warnings.",
+        err=True,
+    )
 
 
 @cli.group()

@@ -42,7 +42,14 @@ DEFAULTS: dict[str, Any] = {
     "ORG_NAME": "factcheck desk",
     "ORG_URL": "http://127.0.0.1:5000/",
     # Permalink of a claim's verdict, used as the ClaimReview url.
-    "PERMALINK_TEMPLATE": "http://127.0.0.1:5000/claims/{claim_id}",
+    "PERMALINK_TEMPLATE": "http://127.0.0.1:5000/verdicts/{claim_id}",
+    # Import from URL: allow fetching from private, loopback and link-local addresses
+    # (off: a server-side fetch must not reach the internal network).
+    "ALLOW_PRIVATE_URLS": False,
+    # Import from URL: seconds to wait for the server at each step (connect, each read).
+    "FETCH_TIMEOUT_SECONDS": 10,
+    # Import from URL: largest page fetched, in bytes.
+    "FETCH_MAX_BYTES": 5_000_000,
     # Send the session cookie only over HTTPS (turn on behind TLS).
     "SESSION_COOKIE_SECURE": False,
 }

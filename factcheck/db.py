@@ -1,14 +1,20 @@
 """Connections and schema.
 
-One connection per request lives on ``flask.g`` (closed on teardown). Connections run in
-autocommit mode with WAL, foreign keys and a busy timeout; :mod:`factcheck.store` opens a
-short ``BEGIN IMMEDIATE`` transaction for each user action. The schema grows only through the
+A request's connection lives on ``flask.g``. It is each thread's pooled connection to the
+database (opened once, not per request: opening costs PRAGMAs, and closing the last connection
+checkpoints the WAL); on teardown any transaction left open is rolled back and the connection
+goes back to its thread. Connections run in autocommit mode with WAL, foreign keys and a busy
+timeout; :mod:`factcheck.store` opens a short ``BEGIN IMMEDIATE`` transaction for each user
+action, which writers of one process first queue for on a lock per database file (instead of
+SQLite's sleeping busy handler). The schema grows only through the
 numbered migrations below: once a migration has been applied anywhere, it is never edited.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 
 import click
 from flask import current_app, g
@@ -27,7 +33,22 @@ def connect(path: str, busy_timeout_ms: int = 5000) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
     conn.row_factory = sqlite3.Row
-    return Database(conn)
+    db = Database(conn)
+    if path != ":memory:":
+        db.factcheck_write_lock = _write_lock(path)  # type: ignore[attr-defined]
+        db.factcheck_busy_timeout_ms = int(busy_timeout_ms)  # type: ignore[attr-defined]
+    return db
+
+
+_write_locks: dict[str, threading.RLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _write_lock(path: str) -> threading.RLock:
+    """The lock this process's writers to the database file at ``path`` queue on."""
+    key = os.path.realpath(path)
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, threading.RLock())
 
 
 def migrate(db: Database) -> list[str]:
@@ -42,18 +63,60 @@ def migrate(db: Database) -> list[str]:
     return pending
 
 
+_pool = threading.local()  # .db: the thread's connection, .key: what it opened, .busy: in use
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _checkout(path: str, busy_timeout_ms: int) -> Database:
+    """The thread's pooled connection to ``path`` (a new one if the file was replaced)."""
+    if path == ":memory:" or getattr(_pool, "busy", False):
+        return connect(path, busy_timeout_ms)  # (unpooled: closed on release)
+    key = (path, int(busy_timeout_ms), _file_identity(path))
+    pooled = getattr(_pool, "db", None)
+    if pooled is not None and _pool.key != key:
+        _pool.db = None
+        pooled.close()
+        pooled = None
+    if pooled is None:
+        pooled = connect(path, busy_timeout_ms)
+        _pool.db, _pool.key = pooled, (path, int(busy_timeout_ms), _file_identity(path))
+    _pool.busy = True
+    return pooled
+
+
+def _release(db: Database) -> None:
+    """Give a connection back to its thread (rolling back a transaction left open) or close it."""
+    if db is not getattr(_pool, "db", None):
+        db.close()
+        return
+    _pool.busy = False
+    try:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        _pool.db = None
+        db.close()
+
+
 def get_db() -> Database:
-    """The request's database connection, opened on first use."""
+    """The request's database connection, taken from the thread's pool on first use."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
+        g.db = _checkout(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
     return g.db
 
 
 def close_db(exc: BaseException | None = None) -> None:
-    """Close the request's connection, if one was opened."""
+    """Give back the request's connection, if it took one."""
     db = g.pop("db", None)
     if db is not None:
-        db.close()
+        _release(db)
 
 
 def _execute_statements(db: Database, script: str) -> None:

@@ -156,3 +156,16 @@ class SettingsForm(FlaskForm):
     reviewers_per_article = IntegerField(
         "Reviewers per article (for spreading)", validators=[DataRequired()]
     )
+
+
+class UrlImportForm(FlaskForm):
+    """Import an article from a web address: the server fetches the page (guarded)."""
+
+    page_url = StringField(
+        "Web address of the article",
+        validators=[
+            DataRequired(message="Give the article's web address."),
+            Length(max=2000),
+            http_url,
+        ],
+    )

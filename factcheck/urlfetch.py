@@ -193,7 +193,9 @@ def fetch(
             size = 0
             while True:
                 if time.monotonic() > deadline:
-                    raise FetchError(f"Fetching {url} took too long (setting FETCH_TIMEOUT_SECONDS).")
+                    raise FetchError(
+                        f"Fetching {url} took too long (setting FETCH_TIMEOUT_SECONDS)."
+                    )
                 chunk = response.read(65536)
                 if not chunk:
                     break

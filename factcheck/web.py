@@ -79,8 +79,8 @@ def error_response(status: int, message: str, **fields: Any) -> Response:
 
 
 def _check_csrf() -> None:
-    if request.method in {"GET", "HEAD", "OPTIONS"}:
-        return
+    if request.method in {"GET", "HEAD", "OPTIONS"} or request.routing_exception is not None:
+        return  # (an unknown address or method answers 404 or 405, not a token error)
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and getattr(view, "validates_own_csrf", False):
         return
@@ -101,7 +101,7 @@ def _security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register extensions, blueprints, hooks and error handlers on ``app``."""
-    from .views import admin, articles, auth, desk, reports, review
+    from .views import account, admin, api, articles, auth, desk, exports, public, reports, review
 
     app.jinja_env.finalize = sanitize.finalize
     app.jinja_env.globals.update(csrf_token=generate_csrf, markdown=sanitize.render_markdown)
@@ -109,7 +109,7 @@ def init_app(app: Flask) -> None:
     app.before_request(auth.load_logged_in_user)
     app.before_request(_check_csrf)
     app.after_request(_security_headers)
-    for module in (auth, articles, review, reports, desk, admin):
+    for module in (auth, articles, review, reports, desk, admin, account, api, exports, public):
         app.register_blueprint(module.bp)
 
     @app.context_processor

@@ -93,6 +93,18 @@ _DATELINE_PREFIX_RE = re.compile(
     r"([^\W\d_][^\W\d_.'’\- ]*(?:[ .'’\-]+[^\W\d_][^\W\d_.'’\-]*){0,4}"
     r"(?:,\s*[^\W\d_][\w.'’ ]{0,30})?)\s*(\([\w .&/-]{1,30}\))?\s*[—–-]{1,2}\s+(?=\S)"
 )
+
+
+def _is_dateline_prefix(dm: re.Match, text: str) -> bool:
+    """``CITY, Month D (Agency) - ``: an upper-case place, optional date/agency, then a dash."""
+    place = dm.group(1).split(",", 1)[0].strip()
+    if len(place) < 3 or not place.isupper():
+        return False
+    nxt = text[dm.end() : dm.end() + 1]
+    # "NATO - the alliance ..." is running text; a dateline is followed by a new sentence
+    return nxt.isupper() or nxt.isdigit() or nxt in "\"“‘'("
+
+
 _NAME_PARTICLES = frozenset(
     "de del della der di da das dos du la le van von y e bin al el and mac st".split()
 )
@@ -303,7 +315,7 @@ def split_sentences(text: str) -> list[Segment]:
             ps = lm.end()
         else:
             dm = _DATELINE_PREFIX_RE.match(text, ps, pe)
-            if dm and dm.group(1).isupper() and len(dm.group(1)) >= 3:
+            if dm and _is_dateline_prefix(dm, text):
                 de = dm.end()
                 while text[de - 1] in _WS:
                     de -= 1

@@ -177,6 +177,15 @@ _VALUE_RE = re.compile(
 )
 
 
+_NEXT_WORD_RE = re.compile(r"[\s-]+([^\W\d_]+)")
+_COUNTED = frozenset(
+    "people persons dead deaths killed injured wounded children adults men women residents "
+    "households families homes houses buildings soldiers civilians officers police troops "
+    "workers students patients victims hostages migrants refugees prisoners members votes "
+    "seats times hours days weeks months years decades minutes percent points spans bridges "
+    "vehicles cars ships boats planes aircraft countries states cities villages districts "
+    "schools hospitals companies jobs".split()
+)
 _APPROX_GROUPS = [k for k in _VALUE_RE.groupindex if k.startswith("approx")]
 
 
@@ -398,7 +407,10 @@ def find_values(text: str, published: datetime.date | str | None = None) -> list
                     continue
                 small_word = not q[0].isdigit() and v <= 10 and not g("approx5")
                 if small_word:
-                    continue
+                    # "two of its spans" is no quantity; "three people dead" and "three months" are
+                    nm = _NEXT_WORD_RE.match(text, m.end())
+                    if not nm or nm.group(1).lower() not in _COUNTED:
+                        continue
                 item = {"type": "quantity", "value": _clean(v)}
                 _approx_fields(m, item)
             elif g("ord") is not None:

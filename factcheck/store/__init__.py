@@ -819,11 +819,12 @@ from .desk import (  # noqa: E402
 )
 from .exports import (  # noqa: E402,F401
     ExportFilter,
+    check_export_filter,
     count_export_claims,
     export_records,
     public_article,
     public_claim,
     rationale_html,
 )
-from .tokens import create_token, get_token, list_tokens, revoke_token, user_for_token  # noqa: E402
 from .imports import ImportItem, ImportSummary, import_items, read_import_file  # noqa: E402,F401
+from .tokens import create_token, get_token, list_tokens, revoke_token, user_for_token  # noqa: E402

@@ -97,7 +97,9 @@ def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
         ).fetchone()
         if row is None:
             raise Invalid(f"There is no reviewer named {flt.reviewer!r}.")
-        clauses.append("EXISTS (SELECT 1 FROM verdicts rv WHERE rv.claim_id = c.id AND rv.user_id = ?)")
+        clauses.append(
+            "EXISTS (SELECT 1 FROM verdicts rv WHERE rv.claim_id = c.id AND rv.user_id = ?)"
+        )
         params.append(row[0])
     if flt.verdict:
         # The final verdict, or (without one) the reviewers' strict majority.
@@ -123,6 +125,11 @@ def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
             }[flt.status]
         )
     return (" AND ".join(clauses) or "1"), params
+
+
+def check_export_filter(db: Database, flt: ExportFilter) -> None:
+    """Raise :class:`Invalid` for a filter that cannot run (unknown reviewer or status)."""
+    _claim_where(db, flt)
 
 
 def count_export_claims(db: Database, flt: ExportFilter) -> dict[str, int]:
@@ -184,20 +191,8 @@ def rationale_html(text: str) -> str:
 
 # Records ---------------------------------------------------------------------------------------
 
-_ARTICLE_COLUMNS = "a.id, a.title, a.url, a.publisher, a.author, a.published, a.body_sha256, a.published_at"
-_CLAIM_KEYS = (
-    "id",
-    "start",
-    "end",
-    "quote",
-    "text",
-    "kind",
-    "score",
-    "checkworthy",
-    "dismissed",
-    "origin",
-    "created_at",
-    "updated_at",
+_ARTICLE_COLUMNS = (
+    "a.id, a.title, a.url, a.publisher, a.author, a.published, a.body_sha256, a.published_at"
 )
 
 
@@ -360,7 +355,9 @@ def export_records(
                     "published_at": article["published_at"],
                 }
                 if agreement_of is not None:
-                    record["agreement"] = agreement_of(tuple(v[1] for v in verdicts.get(claim_id, ())))
+                    record["agreement"] = agreement_of(
+                        tuple(v[1] for v in verdicts.get(claim_id, ()))
+                    )
                 yield record
             if len(claims) < CLAIM_WINDOW:
                 break

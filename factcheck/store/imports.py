@@ -403,7 +403,9 @@ def _restore_claim(
     claim = record["claim"]
     start, end, quote = int(claim["start"]), int(claim["end"]), claim["quote"]
     if not (0 <= start < end <= len(body)) or body[start:end] != quote:
-        raise Invalid(f"claim {claim.get('id')}: its quote does not match the text at {start}:{end}")
+        raise Invalid(
+            f"claim {claim.get('id')}: its quote does not match the text at {start}:{end}"
+        )
     origin = claim.get("origin") if claim.get("origin") in ("auto", "manual") else "auto"
     claim_id = db.execute(
         'INSERT INTO claims (article_id, start, "end", quote, text, kind, score, checkworthy,'

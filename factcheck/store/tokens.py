@@ -102,7 +102,9 @@ def revoke_token(db: Database, token_id: int, user_id: int) -> dict[str, Any]:
     with transaction(db):
         actor = _row(db, "SELECT role, active FROM users WHERE id = ?", (user_id,))
         token = _row(
-            db, f"SELECT {_TOKEN_COLUMNS} FROM api_tokens WHERE id = ?", (token_id,)  # noqa: S608
+            db,
+            f"SELECT {_TOKEN_COLUMNS} FROM api_tokens WHERE id = ?",
+            (token_id,),  # noqa: S608
         )
         if actor is None or not actor["active"] or token is None:
             raise NotFound(f"token {token_id}")

@@ -21,7 +21,10 @@ bp = Blueprint("account", __name__)
 class TokenForm(FlaskForm):
     name = StringField(
         "Token name",
-        validators=[DataRequired("Give the token a name."), Length(max=store.tokens.MAX_NAME_LENGTH)],
+        validators=[
+            DataRequired("Give the token a name."),
+            Length(max=store.tokens.MAX_NAME_LENGTH),
+        ],
     )
 
 
@@ -81,13 +84,14 @@ def index() -> Any:
 @validates_own_csrf
 def create_token() -> Any:
     form = TokenForm()
+    valid = form.validate()
     if form.csrf_token.errors:
         return _page(
             form,
             errors={"token": "The form's security token expired: reload the page and try again."},
             status=400,
         )
-    if not form.validate():
+    if not valid:
         message = next(iter(form.name.errors), "Give the token a name.")
         return _page(form, errors={"token": message}, status=400)
     try:
@@ -110,10 +114,11 @@ def revoke_token(token_id: int) -> Any:
 @validates_own_csrf
 def change_password() -> Any:
     form = PasswordForm()
+    valid = form.validate()
     if form.csrf_token.errors:
         message = "The form's security token expired: reload the page and try again."
         return _page(password_form=form, errors={"password": message}, status=400)
-    if not form.validate():
+    if not valid:
         message = next(
             (e for f in (form.current, form.new, form.confirm) for e in f.errors),
             "Fill in every password field.",

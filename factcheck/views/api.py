@@ -42,11 +42,24 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "claimreview": ("application/ld+json", "claimreview.json"),
     "markdown": ("text/markdown; charset=utf-8", "md"),
 }
-EXPORT_FLAGS = ("include_dismissed", "checkworthy_only")
+# Export filters and their kinds (see factcheck.store.exports.ExportFilter).
+EXPORT_FILTERS: dict[str, str] = {
+    "article": "id",
+    "since": "date",
+    "until": "date",
+    "publisher": "text",
+    "verdict": "rating",
+    "reviewer": "text",
+    "status": "status",
+    "published": "bool",
+    "include_dismissed": "bool",
+    "checkworthy_only": "bool",
+}
+EXPORT_STATUSES = store.exports.STATUSES
 ARTICLE_FIELDS = ("title", "text", "html", "url", "publisher", "author", "published")
 VERDICT_FIELDS = ("rating", "rationale", "sources")
 # Fields of a GET response that may come back in a PUT (read, change, write back); ignored.
-VERDICT_READ_ONLY = ("id", "claim_id", "reviewer", "version", "created_at", "updated_at")
+VERDICT_READ_ONLY = ("id", "claim_id", "reviewer", "label", "version", "created_at", "updated_at")
 SOURCE_FIELDS = ("url", "title", "publisher", "excerpt", "stance", "accessed")
 
 
@@ -222,7 +235,8 @@ def _visible_claim(claim_id: int) -> dict[str, Any]:
     """The claim, if the caller may see its article; else 404, as if it did not exist."""
     db = get_db()
     claim = store.get_claim(db, claim_id)
-    access.require_article(db, g.user, claim["article_id"])
+    if not access.can_view_article(db, g.user, claim["article_id"]):
+        raise store.NotFound(f"claim {claim_id}")  # the same answer as for a missing claim
     return claim
 
 
@@ -311,7 +325,9 @@ def _verdict(verdict: dict[str, Any], reviewer: str | None = None) -> dict[str, 
         "rating": verdict["rating"],
         "label": labels.get(verdict["rating"], verdict["rating"]),
         "rationale": verdict["rationale"],
-        "sources": [{key: source.get(key) for key in SOURCE_FIELDS} for source in verdict["sources"]],
+        "sources": [
+            {key: source.get(key) for key in SOURCE_FIELDS} for source in verdict["sources"]
+        ],
         "version": verdict["version"],
         "created_at": verdict["created_at"],
         "updated_at": verdict["updated_at"],
@@ -434,9 +450,11 @@ def get_verdict(claim_id: int) -> Any:
 def _verdict_input(data: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
     _check_fields(data, VERDICT_FIELDS, VERDICT_READ_ONLY)
     rating = data.get("rating")
+    keys = [entry["key"] for entry in _scale()]
     if not isinstance(rating, str) or not rating:
-        keys = ", ".join(entry["key"] for entry in _scale())
-        raise ApiError(422, f"'rating' is required: one of {keys}.")
+        raise ApiError(422, f"'rating' is required: one of {', '.join(keys)}.")
+    if rating not in keys:
+        raise ApiError(422, f"Choose a verdict from the rating scale: one of {', '.join(keys)}.")
     rationale = _optional_text(data, "rationale", 50_000) or ""
     sources = data.get("sources") or []
     if not isinstance(sources, list):
@@ -460,6 +478,12 @@ def _verdict_input(data: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]
                 raise ApiError(422, f"Source {position}: '{key}' must be a string.")
         if not (source.get("url") or "").strip():
             raise ApiError(422, f"Source {position}: 'url' is required.")
+        if sanitize.safe_url(source["url"].strip()) is None:
+            raise ApiError(422, f"Source {position}: the URL must start with http:// or https://.")
+        if source.get("stance") and source["stance"] not in store.STANCES:
+            raise ApiError(
+                422, f"Source {position}: stance must be one of {', '.join(store.STANCES)}."
+            )
         accessed = source.get("accessed")
         if accessed:
             try:
@@ -607,14 +631,14 @@ def _named_pairs(
         a, b = pair["coders"]
         pairs.append(
             {
-                "reviewers": [names.get(a, str(a)), names.get(b, str(b))],
+                "reviewers": sorted([names.get(a, str(a)), names.get(b, str(b))]),
                 "n_units": pair["n_units"],
                 "percent": pair["percent"],
                 "alpha_ordinal": pair["alpha_ordinal"],
                 "alpha_nominal": pair["alpha_nominal"],
             }
         )
-    return pairs
+    return sorted(pairs, key=lambda pair: pair["reviewers"])
 
 
 @route("/articles/<int:article_id>/agreement", methods=["GET"])
@@ -663,32 +687,72 @@ def desk_agreement() -> Any:
 
 
 def _export_params(source: dict[str, Any]) -> dict[str, Any]:
-    """Checked export parameters: ``format``, optional ``article`` and the flags."""
-    allowed = ("format", "article", *EXPORT_FLAGS)
-    _check_fields(source, allowed)
+    """Checked export parameters: ``format`` and the filters that are set."""
+    _check_fields(source, ("format", *EXPORT_FILTERS))
     fmt = source.get("format")
     if fmt not in EXPORT_FORMATS:
         raise ApiError(422, f"'format' must be one of {', '.join(EXPORT_FORMATS)}.")
     params: dict[str, Any] = {"format": fmt}
-    article = source.get("article")
-    if article is not None and article != "":
-        if isinstance(article, str) and article.isdigit():
-            article = int(article)
-        if isinstance(article, bool) or not isinstance(article, int) or article < 1:
-            raise ApiError(422, "'article' must be an article id.")
-        access.require_article(get_db(), g.user, article)
-        params["article"] = article
-    for flag in EXPORT_FLAGS:
-        if flag in source:
-            params[flag] = _bool_value(flag, source[flag])
+    for key, kind in EXPORT_FILTERS.items():
+        value = source.get(key)
+        if value is None or value == "":
+            continue
+        if kind == "id":
+            if isinstance(value, str) and value.isdigit():
+                value = int(value)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ApiError(422, f"'{key}' must be an article id.")
+        elif kind == "bool":
+            value = _bool_value(key, value)
+        elif not isinstance(value, str):
+            raise ApiError(422, f"'{key}' must be a string.")
+        elif kind == "date":
+            if len(value) != 10 or ingest.parse_date(value) != value:
+                raise ApiError(422, f"'{key}' must be a date, YYYY-MM-DD.")
+        elif kind == "rating":
+            keys = [entry["key"] for entry in _scale()]
+            if value not in keys:
+                raise ApiError(422, f"'{key}' must be one of {', '.join(keys)}.")
+        elif kind == "status" and value not in EXPORT_STATUSES:
+            raise ApiError(422, f"'{key}' must be one of {', '.join(EXPORT_STATUSES)}.")
+        params[key] = value
+    db = get_db()
+    if "article" in params:
+        access.require_article(db, g.user, params["article"])
+    if not access.is_editor(g.user) and _blind():
+        revealing = [key for key in ("verdict", "status") if key in params]
+        if params.get("reviewer", g.user["username"]).lower() != g.user["username"].lower():
+            revealing.append("reviewer")
+        if revealing:
+            raise ApiError(
+                403,
+                f"Under blind review only editors filter by {', '.join(revealing)}: these "
+                "filters depend on other reviewers' verdicts.",
+            )
+    store.check_export_filter(db, _export_filter(params))
     return params
 
 
+def _export_filter(params: dict[str, Any], article_id: int | None = None) -> Any:
+    return store.ExportFilter(
+        article_id=article_id if article_id is not None else params.get("article"),
+        since=params.get("since"),
+        until=params.get("until"),
+        publisher=params.get("publisher"),
+        verdict=params.get("verdict"),
+        reviewer=params.get("reviewer"),
+        status=params.get("status"),
+        published=params.get("published"),
+        include_dismissed=params.get("include_dismissed", False),
+    )
+
+
 def _query(params: dict[str, Any]) -> dict[str, Any]:
-    """Parameters as query-string values (flags only when on)."""
-    query = {key: value for key, value in params.items() if not isinstance(value, bool)}
-    query.update({key: "true" for key, value in params.items() if value is True})
-    return query
+    """Parameters as query-string values."""
+    return {
+        key: ("true" if value else "false") if isinstance(value, bool) else value
+        for key, value in params.items()
+    }
 
 
 @route("/exports", methods=["POST"])
@@ -709,30 +773,48 @@ def start_export() -> Any:
 
 
 def _export_records(params: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Claim records the caller may see, in article order, verdicts filtered for blind review."""
+    """Claim records the caller may see, in reading order, verdicts filtered for blind review.
+
+    Editors get every matching record in one stream; a reviewer's export runs article by
+    article over the articles they may see, each record passed through
+    :func:`factcheck.access.filter_record`.
+    """
     db = get_db()
     user = g.user
     scale = _scale()
     order = ordinal_order(scale)
-    blind = _blind()
+    mode = store.get_settings(db)["disagreement_mode"]
+    labels = {entry["key"]: entry["label"] for entry in scale}
+    only_checkworthy = params.get("checkworthy_only", False)
+
+    def wanted(record: dict[str, Any]) -> bool:
+        claim = record["claim"]
+        return not only_checkworthy or (claim is not None and claim["checkworthy"])
+
+    def stream(flt: Any) -> Iterator[dict[str, Any]]:
+        return store.export_records(db, flt, scale, disagreement_mode=mode)
+
+    if access.is_editor(user):
+        yield from (record for record in stream(_export_filter(params)) if wanted(record))
+        return
     if "article" in params:
         article_ids = [params["article"]]
     else:
-        visible_to = None if access.is_editor(user) else user["id"]
-        rows = store.list_articles(db, limit=1_000_000_000, visible_to=visible_to)
+        rows = store.list_articles(db, limit=1_000_000_000, visible_to=user["id"])
         article_ids = sorted(row["id"] for row in rows)
+    blind = _blind()
     for article_id in article_ids:
         visible = access.visible_claim_ids(db, user, article_id, blind)
-        records = store.claim_records(
-            db, article_id, scale, include_dismissed=params.get("include_dismissed", False)
-        )
-        for record in records:
-            claim = record["claim"]
-            if params.get("checkworthy_only") and (claim is None or not claim["checkworthy"]):
+        for record in stream(_export_filter(params, article_id)):
+            if not wanted(record):
                 continue
-            record = access.filter_record(record, user, visible)
-            record["agreement"] = claim_agreement([v["rating"] for v in record["verdicts"]], order)
-            yield record
+            filtered = access.filter_record(record, user, visible)
+            if filtered is not record:
+                # Agreement over the verdicts left (filter_record hid the rest and the final).
+                figures = claim_agreement([v["rating"] for v in filtered["verdicts"]], order, mode)
+                figures["majority_label"] = labels.get(figures["majority"], figures["majority"])
+                filtered = filtered | {"agreement": figures}
+            yield filtered
 
 
 @route("/exports/download", methods=["GET"])
@@ -779,4 +861,3 @@ def openapi() -> Any:
     from ..openapi import build_document
 
     return jsonify(build_document(current_app))
-

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, g, make_response, redirect, request, url_for
 
-from .. import access, ingest, store
+from .. import access, ingest, store, urlfetch
 from ..db import get_db
-from ..forms import ArticleForm
+from ..forms import ArticleForm, UrlImportForm
 from ..web import render, validates_own_csrf
 from .auth import login_required
 
@@ -74,6 +74,7 @@ def new() -> Any:
             },
             status=status,
             form=form,
+            url_form=UrlImportForm(formdata=None),
         )
     )
     if status == 503:
@@ -113,3 +114,50 @@ def _draft_from_form(form: ArticleForm) -> ingest.Draft:
         threshold=config["CHECKWORTHY_THRESHOLD"],
         **meta,
     )
+
+
+@bp.route("/articles/import-url", methods=["POST"])
+@login_required
+@validates_own_csrf
+def import_url() -> Any:
+    """Fetch a web page server-side (see :mod:`factcheck.urlfetch`) and import its article."""
+    url_form = UrlImportForm()
+    errors: list[str] = []
+    status = 400
+    valid = url_form.validate()
+    if url_form.csrf_token.errors:
+        errors.append("The form's security token expired. The address is kept below: try again.")
+    elif valid:
+        try:
+            draft = urlfetch.fetch_article(url_form.page_url.data.strip(), current_app.config)
+            article_id = store.create_article(get_db(), draft.article, draft.claims, g.user["id"])
+        except (urlfetch.FetchError, ingest.IngestError) as exc:
+            errors.append(str(exc))
+        except store.Busy:
+            errors.append(
+                "The database is busy with another change; nothing was stored. Try again."
+            )
+            status = 503
+        except store.DuplicateArticle as exc:
+            flash("This article is already stored; here it is.")
+            return redirect(url_for("review.article", article_id=exc.article_id))
+        else:
+            flash(f"Imported from {draft.article['url']} with {len(draft.claims)} claims.")
+            return redirect(url_for("review.article", article_id=article_id))
+    response = make_response(
+        render(
+            "articles/new.html",
+            {
+                "errors": [],
+                "url_errors": errors,
+                "field_errors": url_form.errors,
+                "limit": current_app.config["MAX_ARTICLE_BYTES"],
+            },
+            status=status,
+            form=ArticleForm(formdata=None),
+            url_form=url_form,
+        )
+    )
+    if status == 503:
+        response.headers["Retry-After"] = "2"
+    return response

@@ -1,4 +1,5 @@
-"""Per-article verdict reports: printable HTML, CSV and JSON downloads."""
+"""Per-article verdict reports: printable HTML, and CSV, JSON, JSONL, ClaimReview and Markdown
+downloads."""
 
 from __future__ import annotations
 
@@ -14,27 +15,31 @@ from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..web import render
 from .auth import login_required
+from .exports import claimreview_issues, export_stream, lazy
 
 bp = Blueprint("reports", __name__)
 
 
-def article_records(article_id: int) -> Iterator[dict[str, Any]]:
+def article_records(article_id: int, **options: Any) -> Iterator[dict[str, Any]]:
     """The article's claim records with per-claim agreement added.
 
     Only what the user may see: while blind review is on, a reviewer's report holds other
-    reviewers' verdicts only on the claims the reviewer has given a verdict on.
+    reviewers' verdicts only on the claims the reviewer has given a verdict on. ``options`` go
+    to :func:`factcheck.store.export_records` (``html``, ``body``).
     """
     db = get_db()
     access.require_article(db, g.user, article_id)
     scale = current_app.config["RATING_SCALE"]
     order = ordinal_order(scale)
     labels = {entry["key"]: entry["label"] for entry in scale}
-    visible = access.visible_claim_ids(
-        db, g.user, article_id, store.get_settings(db)["blind_verdicts"]
-    )
-    for record in store.claim_records(db, article_id, scale):
+    settings = store.get_settings(db)
+    visible = access.visible_claim_ids(db, g.user, article_id, settings["blind_verdicts"])
+    flt = store.ExportFilter(article_id=article_id)
+    for record in store.export_records(db, flt, scale, agreement=False, **options):
         record = access.filter_record(record, g.user, visible)
-        agreement = claim_agreement([v["rating"] for v in record["verdicts"]], order)
+        agreement = claim_agreement(
+            [v["rating"] for v in record["verdicts"]], order, settings["disagreement_mode"]
+        )
         agreement["majority_label"] = labels.get(agreement["majority"], agreement["majority"])
         record["agreement"] = agreement
         yield record
@@ -63,21 +68,110 @@ def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
 def report(article_id: int) -> Any:
     article = _visible_article(article_id)
     records = [r for r in article_records(article_id) if r["claim"] is not None]
+    scale = current_app.config["RATING_SCALE"]
+    labels = {entry["key"]: entry["label"] for entry in scale}
     verdict_counts = Counter(
         (r["final"] or {}).get("label") or r["agreement"]["majority_label"] or "No verdict yet"
         for r in records
     )
+    ordered = _in_scale_order(verdict_counts, scale)
+    figures = export.report_summary(records, ordinal_order(scale))
     context = {
         "article": {key: article[key] for key in article if key not in ("original", "body")},
         "records": records,
         "summary": {
             "claims": len(records),
             "with_verdicts": sum(1 for r in records if r["verdicts"]),
-            "verdicts": dict(verdict_counts.most_common()),
+            "with_final": figures["n_final"],
+            "disagreements": figures["n_disagreement"],
+            "verdicts": dict(ordered),
+            "agreement": figures["agreement"],
         },
+        "chart": bar_chart([(label, n, _css_key(label, scale)) for label, n in ordered]),
         "contexts": {r["claim"]["id"]: _in_context(article["body"], r["claim"]) for r in records},
+        "details": {r["claim"]["id"]: _details(r, labels) for r in records},
+        "claimreview": claimreview_issues(
+            get_db(), store.ExportFilter(article_id=article_id), current_app.config
+        ),
     }
     return render("reports/report.html", context)
+
+
+def _in_scale_order(counts: Counter[str], scale: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """Verdict counts in the scale's order, other labels after, "No verdict yet" last."""
+    rank = {entry["label"]: i for i, entry in enumerate(scale)}
+    return sorted(
+        counts.items(),
+        key=lambda item: (item[0] == "No verdict yet", rank.get(item[0], len(rank)), item[0]),
+    )
+
+
+def _css_key(label: str, scale: list[dict[str, Any]]) -> str:
+    key = next((e["key"] for e in scale if e["label"] == label), "none")
+    return re.sub(r"[^a-z0-9-]+", "-", str(key).lower())
+
+
+def bar_chart(
+    bars: list[tuple[str, int, str]], width: int = 560, bar_height: int = 22, gap: int = 8
+) -> dict[str, Any]:
+    """Geometry of a horizontal bar chart for ``(label, count, css key)`` triples.
+
+    The template draws it as inline SVG (no JavaScript, no inline styles: colours come from
+    CSS classes ``bar-<key>``), so it prints with the report.
+    """
+    label_width, count_width = 170, 60
+    room = width - label_width - count_width
+    most = max((count for _label, count, _key in bars), default=0) or 1
+    total = sum(count for _label, count, _key in bars) or 1
+    shapes = []
+    for index, (label, count, key) in enumerate(bars):
+        y = gap + index * (bar_height + gap)
+        length = round(room * count / most, 1)
+        shapes.append(
+            {
+                "label": label,
+                "count": count,
+                "percent": round(100 * count / total),
+                "key": key,
+                "x": label_width,
+                "y": y,
+                "width": max(length, 1 if count else 0),
+                "height": bar_height,
+                "text_y": y + bar_height * 0.7,
+                "count_x": label_width + length + 6,
+            }
+        )
+    return {
+        "width": width,
+        "height": gap + len(bars) * (bar_height + gap),
+        "label_x": label_width - 8,
+        "bars": shapes,
+    }
+
+
+def _details(record: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    """Agreeing verdicts, dissent (verdicts differing from the final) and corrections."""
+    final = record["final"]
+    verdicts = record["verdicts"]
+    if final is None:
+        agreeing, dissent = verdicts, []
+    else:
+        agreeing = [v for v in verdicts if v["rating"] == final["rating"]]
+        dissent = [v for v in verdicts if v["rating"] != final["rating"]]
+    return {
+        "agreeing": agreeing,
+        "dissent": dissent,
+        "corrections": [
+            {
+                "date": (c["created_at"] or "")[:10],
+                "before": labels.get(c["before_rating"], c["before_rating"]),
+                "after": labels.get(c["after_rating"], c["after_rating"]),
+                "note": c["note"],
+                "by": c["by"],
+            }
+            for c in record["corrections"]
+        ],
+    }
 
 
 def _in_context(body: str, claim: dict[str, Any], width: int = 160) -> dict[str, str]:
@@ -95,7 +189,7 @@ def _in_context(body: str, claim: dict[str, Any], width: int = 160) -> dict[str,
 @login_required
 def report_csv(article_id: int) -> Response:
     article = _visible_article(article_id)
-    chunks = export.csv_chunks(article_records(article_id), bom=True)
+    chunks = export.csv_chunks(article_records(article_id, html=False), bom=True)
     return _download(chunks, "text/csv", _filename(article, "csv"))
 
 
@@ -108,5 +202,32 @@ def report_json(article_id: int) -> Response:
         "article_id": article_id,
         "scale": current_app.config["RATING_SCALE"],
     }
-    chunks = export.json_chunks(article_records(article_id), meta)
+    chunks = export.json_chunks(article_records(article_id, body=True), meta)
     return _download(chunks, "application/json", _filename(article, "json"))
+
+
+@bp.route("/articles/<int:article_id>/report.jsonl")
+@login_required
+def report_jsonl(article_id: int) -> Response:
+    article = _visible_article(article_id)
+    chunks = export.batched(export.jsonl_lines(article_records(article_id, body=True)))
+    return _download(chunks, "application/x-ndjson", _filename(article, "jsonl"))
+
+
+@bp.route("/articles/<int:article_id>/report.md")
+@login_required
+def report_markdown(article_id: int) -> Response:
+    article = _visible_article(article_id)
+    records = list(article_records(article_id, html=False))
+    summary = export.report_summary(records, ordinal_order(current_app.config["RATING_SCALE"]))
+    chunks = export.markdown_report(article, records, summary)
+    return _download(chunks, "text/markdown", _filename(article, "md"))
+
+
+@bp.route("/articles/<int:article_id>/claimreview.json")
+@login_required
+def report_claimreview(article_id: int) -> Response:
+    article = _visible_article(article_id)
+    flt, config = store.ExportFilter(article_id=article_id), current_app.config
+    chunks = lazy(lambda: export_stream(get_db(), "claimreview", flt, config))
+    return _download(chunks, "application/ld+json", _filename(article, "claimreview.json"))

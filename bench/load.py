@@ -1,0 +1,543 @@
+"""Load: concurrent reviewers against the production server (waitress) on a temporary database.
+
+Seeds a new database (``--articles`` articles of ``--claims-per-article`` claims with exact
+offsets, ``--reviewers`` reviewers and one editor, each article assigned to 3 reviewers), starts
+``factcheck serve`` on a free port of 127.0.0.1, logs every reviewer in (real POST /login with
+its CSRF token) and drives them concurrently for ``--seconds``. Each reviewer has two browser
+tabs; each step, in one of them, either opens the review page of a claim of one of their
+articles (``GET /articles/<id>?claim=<cid>``) or saves a verdict the way the page's script does
+(``POST /claims/<cid>/verdict`` with ``Accept: application/json`` and ``X-CSRFToken``), naming
+the version that tab last saw. Half of the steps go to a few hot claims shared by the reviewers
+of an article, so a tab's version is often stale: the 409 is a refused stale save (not an
+error) and the tab retries once with the ``current.version`` it was sent, as the page does.
+
+Prints requests/s, per-endpoint counts and p50/p95/p99 latency, errors (any status other than
+2xx, 3xx and 409, and failed connections), refused stale saves, verdict saves/s, and checks that
+there are no lost updates: for every (claim, reviewer), the stored verdict is the last one the
+server accepted (200) and its version is the number of accepted changes.
+Targets (2 cores, load generator on the same machine): 30 reviewers, review page p99 <= 100 ms,
+>= 300 verdict saves/s, zero errors, zero lost updates.
+
+    .venv/bin/python bench/load.py                  # 30 reviewers, 30 s, half saves
+    .venv/bin/python bench/load.py --mix 1          # saves only: the most saves/s
+    .venv/bin/python bench/load.py --seconds 10 --reviewers 10
+    .venv/bin/python bench/load.py --profile        # per-request cProfile, top functions
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "load-test-password"
+RATINGS = ("true", "mostly-true", "half-true", "mostly-false", "false", "misleading")
+REVIEWERS_PER_ARTICLE = 3
+HOT_PER_ARTICLE = 3  # the first claims of each article are the hot ones
+TABS = 2
+
+PLACES = "Harbour City|the northern region|Lakeside|the capital|Riverton|the coastal district"
+SUBJECTS = (
+    "The city council|The transport authority|The finance ministry|The regional hospital board|"
+    "The statistics office|The mayor's office|The teachers' union|The port authority"
+)
+VERBS = "said|reported|announced|estimated|confirmed|claimed|wrote in a statement"
+THINGS = (
+    "unemployment fell to {p} per cent|the budget will rise by {m} million euros|"
+    "{n} new homes were built last year|crime dropped by {p} per cent since {y}|"
+    "waiting times grew to {n} days|the project will cost {m} million euros|"
+    "ticket prices went up {p} per cent|{n} jobs were lost in {y}|"
+    "average rents climbed to {n} euros a month|emissions are down {p} per cent on {y}"
+)
+FILLER = (
+    "Residents who spoke to this newspaper were divided.|The debate is expected to continue "
+    "next month.|Officials did not respond to a request for comment.|Critics called the plan "
+    "rushed.|The committee will meet again after the summer break."
+)
+
+
+def _pick(rng: random.Random, options: str) -> str:
+    return rng.choice(options.split("|"))
+
+
+def _claim_sentence(rng: random.Random) -> tuple[str, int, int]:
+    """A sentence with a figure; also the offsets of its figure clause (a nested claim)."""
+    fact = _pick(rng, THINGS).format(
+        p=f"{rng.randint(1, 40)}.{rng.randint(0, 9)}",
+        m=rng.randint(2, 900),
+        n=f"{rng.randint(120, 90_000):,}",
+        y=rng.randint(1995, 2024),
+    )
+    head = f"{_pick(rng, SUBJECTS)} {_pick(rng, VERBS)} that "
+    sentence = f"{head}{fact} in {_pick(rng, PLACES)}."
+    return sentence, len(head), len(head) + len(fact)
+
+
+def make_article(rng: random.Random, number: int, n_claims: int) -> tuple[dict, list[dict]]:
+    """A news-like article and its claims: sentences, some with a nested figure clause."""
+    nested = max(1, n_claims // 10)
+    body = f"Council report {number}\n\nBy Jo Example, City Desk\n\n"
+    claims: list[dict] = []
+    sentences = 0
+    while len(claims) < n_claims:
+        if sentences and sentences % 6 == 0:
+            body += "\n\n"
+        sentences += 1
+        if rng.random() < 0.15:
+            body += _pick(rng, FILLER) + " "
+            continue
+        sentence, inner_start, inner_end = _claim_sentence(rng)
+        start = len(body)
+        body += sentence + " "
+        score = round(rng.random(), 3)
+        claims.append(
+            {"start": start, "end": start + len(sentence), "quote": sentence, "text": sentence,
+             "kind": ["quantity"], "score": score, "checkworthy": score >= 0.4}
+        )  # fmt: skip
+        if len(claims) < n_claims and len(claims) % (n_claims // nested or 1) == 0:
+            quote = sentence[inner_start:inner_end]
+            claims.append(
+                {"start": start + inner_start, "end": start + inner_end, "quote": quote,
+                 "text": quote, "kind": ["quantity"], "score": score, "checkworthy": True}
+            )  # fmt: skip
+    body = body.rstrip() + "\n"
+    article = {
+        "title": f"Council report {number}: figures under scrutiny",
+        "body": body,
+        "url": f"https://news.example/{number}",
+        "publisher": ("Daily Planet", "Coastal Courier", "Metro News")[number % 3],
+        "author": "Jo Example",
+        "published": f"2025-0{1 + number % 9}-1{number % 10}",
+    }
+    return article, claims
+
+
+def seed(path: str, n_articles: int, per_article: int, n_reviewers: int) -> dict:
+    """Fill a new database; return the reviewers' names, ids and assigned articles' claims."""
+    sys.path.insert(0, str(ROOT))
+    from argon2 import PasswordHasher
+
+    from factcheck import store
+    from factcheck.db import connect, migrate
+
+    # Seeding only: cheap hashes (the server checks them, then rehashes with the real cost).
+    store._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    rng = random.Random(4)
+    db = connect(path)
+    migrate(db)
+    editor = store.create_user(db, "editor", PASSWORD, role="editor")
+    reviewers = [
+        store.create_user(db, f"reviewer{i:02d}", PASSWORD, role="reviewer")
+        for i in range(1, n_reviewers + 1)
+    ]
+    articles = []
+    for number in range(1, n_articles + 1):
+        article, claims = make_article(rng, number, per_article)
+        articles.append(store.create_article(db, article, claims, editor["id"]))
+    assigned: dict[int, list[int]] = defaultdict(list)
+    for index, article_id in enumerate(articles):
+        chosen = {
+            reviewers[(index + k) % n_reviewers]["id"]
+            for k in range(min(REVIEWERS_PER_ARTICLE, n_reviewers))
+        }
+        store.set_assignments(db, article_id, sorted(chosen), editor["id"])
+        for user_id in chosen:
+            assigned[user_id].append(article_id)
+    claims_of = {
+        article_id: [c["id"] for c in store.list_claims(db, article_id)] for article_id in articles
+    }
+    db.close()
+    plan = {}
+    for reviewer in reviewers:
+        own = sorted(assigned[reviewer["id"]])
+        hot = [(a, c) for a in own[:2] for c in claims_of[a][:HOT_PER_ARTICLE]]
+        every = [(a, c) for a in own for c in claims_of[a]]
+        plan[reviewer["username"]] = {"id": reviewer["id"], "hot": hot, "all": every}
+    return plan
+
+
+# The client -----------------------------------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d*)"')
+
+
+class Client:
+    """One browser: a keep-alive connection and a session cookie."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn: http.client.HTTPConnection | None = None
+        self.cookie = ""
+        self.token = ""
+
+    def request(
+        self, method: str, path: str, form: dict | None = None, headers: dict | None = None
+    ) -> tuple[int, bytes]:
+        body = urllib.parse.urlencode(form).encode() if form is not None else None
+        sent = {"Cookie": self.cookie} if self.cookie else {}
+        if body is not None:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        sent.update(headers or {})
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            try:
+                self.conn.request(method, path, body=body, headers=sent)
+                response = self.conn.getresponse()
+                data = response.read()
+            except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2 or method != "GET":
+                    raise
+                continue
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie" and value.startswith("session="):
+                    self.cookie = value.split(";", 1)[0]
+            if response.getheader("Connection", "").lower() == "close":
+                self.conn.close()
+                self.conn = None
+            return response.status, data
+        raise AssertionError("unreachable")
+
+    def login(self, username: str) -> None:
+        status, page = self.request("GET", "/login")
+        token = CSRF_RE.search(page.decode()).group(1)
+        form = {"username": username, "password": PASSWORD, "csrf_token": token, "next": ""}
+        status, page = self.request("POST", "/login", form)
+        if status != 302:
+            raise RuntimeError(f"login of {username} answered {status}: {page[:300]!r}")
+
+
+class Reviewer(threading.Thread):
+    """A simulated reviewer: two tabs, page views and verdict saves until the deadline."""
+
+    def __init__(self, port: int, username: str, plan: dict, args: argparse.Namespace, seed: int):
+        super().__init__(daemon=True)
+        self.client = Client(port)
+        self.username = username
+        self.plan = plan
+        self.args = args
+        self.rng = random.Random(seed)
+        self.tabs: list[dict[int, str]] = [{} for _ in range(TABS)]  # claim -> version seen
+        self.samples: list[tuple[str, int, float]] = []  # (endpoint, status, seconds)
+        self.accepted: dict[int, list[tuple[str, str, str, int]]] = defaultdict(list)
+        self.unsure: set[int] = set()  # saves with no answer: state unknown
+        self.failures: list[str] = []
+        self.saves = 0
+        self.start_at = 0.0
+        self.deadline = 0.0
+
+    def timed(self, endpoint: str, method: str, path: str, **kw: object) -> tuple[int, bytes]:
+        began = time.perf_counter()
+        try:
+            status, data = self.client.request(method, path, **kw)  # type: ignore[arg-type]
+        except Exception as exc:  # a failed connection is an error, not a crash
+            self.samples.append((endpoint, 0, time.perf_counter() - began))
+            if len(self.failures) < 5:
+                self.failures.append(f"{endpoint}: {exc!r}")
+            return 0, b""
+        self.samples.append((endpoint, status, time.perf_counter() - began))
+        if (status >= 400 and status != 409) and len(self.failures) < 5:
+            self.failures.append(f"{endpoint} {path}: {status} {data[:200]!r}")
+        return status, data
+
+    def view(self, tab: dict[int, str], article_id: int, claim_id: int) -> None:
+        status, data = self.timed("review page", "GET", f"/articles/{article_id}?claim={claim_id}")
+        if status != 200:
+            return
+        page = data.decode()
+        self.client.token = CSRF_RE.search(page).group(1)
+        form_at = page.index('id="verdict-form"')
+        tab[claim_id] = VERSION_RE.search(page, form_at).group(1)
+
+    def save(self, tab: dict[int, str], claim_id: int) -> None:
+        self.saves += 1
+        rating = self.rng.choice(RATINGS)
+        rationale = (
+            f"The **{rating}** rating follows the statistics office's table "
+            f"(save {self.saves} by {self.username}). See the [source](https://stats.example/t/"
+            f"{claim_id}) and the minutes of the meeting."
+        )
+        url = f"https://stats.example/t/{claim_id}/{self.saves}"
+        form = {
+            "rating": rating,
+            "rationale": rationale,
+            "sources-0-url": url,
+            "sources-0-title": "Statistics table",
+            "sources-0-publisher": "Statistics Office",
+            "sources-0-excerpt": "Table 4, row 12.",
+            "sources-0-stance": self.rng.choice(("supports", "refutes", "context")),
+            "sources-0-accessed": "2025-05-06",
+            "version": tab.get(claim_id, ""),
+        }
+        headers = {"Accept": "application/json", "X-CSRFToken": self.client.token}
+        path = f"/claims/{claim_id}/verdict"
+        for attempt in (1, 2):
+            status, data = self.timed("verdict save", "POST", path, form=form, headers=headers)
+            if status == 200:
+                version = json.loads(data)["version"]
+                tab[claim_id] = str(version)
+                self.accepted[claim_id].append((rating, rationale, url, version))
+                if self.args.panel:
+                    self.timed("panel", "GET", f"/claims/{claim_id}/panel")
+                return
+            if status == 409 and attempt == 1:
+                form["version"] = str(json.loads(data)["current"]["version"])
+                continue
+            if status == 0 or status >= 500:
+                self.unsure.add(claim_id)
+            return
+
+    def run(self) -> None:
+        while time.perf_counter() < self.start_at:
+            time.sleep(0.001)
+        hot, every = self.plan["hot"], self.plan["all"]
+        while time.perf_counter() < self.deadline:
+            article_id, claim_id = self.rng.choice(hot if self.rng.random() < 0.5 else every)
+            tab = self.tabs[self.rng.randrange(TABS)]
+            if not self.client.token or self.rng.random() >= self.args.mix:
+                self.view(tab, article_id, claim_id)
+            else:
+                self.save(tab, claim_id)
+
+
+# The server -----------------------------------------------------------------------------------
+
+PROFILED_SERVER = """
+import sys, waitress
+from werkzeug.middleware.profiler import ProfilerMiddleware
+from factcheck import create_app
+app = create_app({"DATABASE": sys.argv[1]})
+waitress.serve(ProfilerMiddleware(app, stream=None, profile_dir=sys.argv[4]),
+               host="127.0.0.1", port=int(sys.argv[2]), threads=int(sys.argv[3]))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(path: str, port: int, args: argparse.Namespace, workdir: str, log) -> subprocess.Popen:
+    env = dict(os.environ, FACTCHECK_INSTANCE_PATH=os.path.join(workdir, "instance"))
+    if args.profile:
+        command = [sys.executable, "-c", PROFILED_SERVER, path, str(port), str(args.threads),
+                   os.path.join(workdir, "profiles")]  # fmt: skip
+        os.makedirs(command[-1])
+    else:
+        command = [sys.executable, "-c", "from factcheck.cli import cli; cli(prog_name='factcheck')",
+                   "--db", path, "serve", "--host", "127.0.0.1", "--port", str(port), "--no-demo"]  # fmt: skip
+        if args.threads:
+            command += ["--threads", str(args.threads)]
+    server = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(300):
+        if server.poll() is not None:
+            raise RuntimeError("the server exited at start")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return server
+        time.sleep(0.05)
+    raise RuntimeError("the server did not start listening")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# Figures --------------------------------------------------------------------------------------
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(share * len(sorted_values) + 0.5) - 1))
+    return sorted_values[index]
+
+
+def check_lost_updates(path: str, reviewers: list[Reviewer]) -> tuple[int, int, int]:
+    """(verdicts checked, mismatches, audit mismatch) between the database and accepted saves."""
+    db = sqlite3.connect(path)
+    stored = {
+        (row[0], row[1]): row[2:]
+        for row in db.execute(
+            "SELECT v.claim_id, v.user_id, v.rating, v.rationale, v.version,"
+            " (SELECT group_concat(url) FROM sources s WHERE s.verdict_id = v.id)"
+            " FROM verdicts v"
+        )
+    }
+    audited = db.execute("SELECT count(*) FROM audit_log WHERE table_name = 'verdicts'").fetchone()
+    db.close()
+    checked = bad = accepted_total = 0
+    expected_keys = set()
+    for reviewer in reviewers:
+        for claim_id, writes in reviewer.accepted.items():
+            key = (claim_id, reviewer.plan["id"])
+            expected_keys.add(key)
+            accepted_total += len(writes)
+            if claim_id in reviewer.unsure:
+                continue
+            checked += 1
+            rating, rationale, url, version = writes[-1]
+            versions_ok = [w[3] for w in writes] == list(range(1, len(writes) + 1))
+            if stored.get(key) != (rating, rationale, len(writes), url) or not versions_ok:
+                bad += 1
+                if bad <= 3:
+                    print(f"  LOST UPDATE claim {claim_id} user {key[1]}: stored "
+                          f"{stored.get(key)!r}, expected {(rating, len(writes), url)!r}")  # fmt: skip
+    unsure = {(c, r.plan["id"]) for r in reviewers for c in r.unsure}
+    extra = [key for key in stored if key not in expected_keys and key not in unsure]
+    bad += len(extra)
+    return checked, bad, audited[0] - accepted_total if not unsure else 0
+
+
+def report(reviewers: list[Reviewer], elapsed: float, path: str) -> bool:
+    by_endpoint: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for reviewer in reviewers:
+        for endpoint, status, seconds in reviewer.samples:
+            by_endpoint[endpoint].append((status, seconds))
+    total = sum(len(v) for v in by_endpoint.values())
+    errors = sum(
+        1 for v in by_endpoint.values() for status, _ in v if status == 0 or (status >= 400 and status != 409)
+    )  # fmt: skip
+    stale = sum(1 for status, _ in by_endpoint.get("verdict save", []) if status == 409)
+    saved = sum(1 for status, _ in by_endpoint.get("verdict save", []) if status == 200)
+    print(f"\n{total:,} requests in {elapsed:.1f} s: {total / elapsed:,.0f} requests/s")
+    print(f"{'endpoint':<14} {'count':>8} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    page_p99 = float("nan")
+    for endpoint, values in sorted(by_endpoint.items()):
+        times = sorted(seconds * 1000 for _, seconds in values)
+        p99 = percentile(times, 0.99)
+        if endpoint == "review page":
+            page_p99 = p99
+        print(f"{endpoint:<14} {len(values):>8,} {len(values) / elapsed:>7.0f} "
+              f"{percentile(times, 0.5):>8.1f} {percentile(times, 0.95):>8.1f} {p99:>8.1f} {times[-1]:>8.1f}")  # fmt: skip
+    print(f"verdict saves accepted: {saved:,} ({saved / elapsed:,.0f}/s)")
+    print(f"refused stale saves (409): {stale:,}")
+    print(f"errors: {errors:,}")
+    for reviewer in reviewers:
+        for failure in reviewer.failures[:2]:
+            print(f"  {reviewer.username}: {failure}")
+    checked, lost, audit_gap = check_lost_updates(path, reviewers)
+    print(f"lost updates: {lost} ({checked:,} verdicts checked against the accepted saves"
+          f"{'' if audit_gap == 0 else f'; audit log off by {audit_gap}'})")  # fmt: skip
+    ok = errors == 0 and lost == 0 and audit_gap == 0
+    targets = []
+    if "review page" in by_endpoint:
+        targets.append(f"review page p99 {page_p99:.0f} ms (<= 100): {'ok' if page_p99 <= 100 else 'MISSED'}")
+    targets.append(f"saves/s {saved / elapsed:.0f} (>= 300): {'ok' if saved / elapsed >= 300 else 'MISSED'}")  # fmt: skip
+    print("targets: " + "; ".join(targets))
+    return ok
+
+
+def print_profile(directory: str, top: int = 35) -> None:
+    import pstats
+
+    files = [os.path.join(directory, name) for name in os.listdir(directory)]
+    if not files:
+        return
+    stats = pstats.Stats(files[0])
+    for name in files[1:]:
+        stats.add(name)
+    print(f"\nprofile of {len(files):,} requests (cumulative, in the worker threads):")
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reviewers", type=int, default=30, help="concurrent reviewers")
+    parser.add_argument("--seconds", type=float, default=30.0, help="duration of the load")
+    parser.add_argument("--mix", type=float, default=0.5, help="share of steps that save (1: saves only)")
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--claims-per-article", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=0, help="server threads (default: serve's)")
+    parser.add_argument("--panel", action="store_true", help="refresh the panel after a save, as the page does")
+    parser.add_argument("--profile", action="store_true", help="profile the server's requests")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    if not 0 <= args.mix <= 1 or args.reviewers < 1 or args.seconds <= 0:
+        parser.error("--mix is 0..1, --reviewers >= 1, --seconds > 0")
+    args.threads = args.threads or (8 if args.profile else 0)
+
+    workdir = tempfile.mkdtemp(prefix="factcheck-load-")
+    path = os.path.join(workdir, "load.db")
+    server = None
+    try:
+        began = time.perf_counter()
+        plan = seed(path, args.articles, args.claims_per_article, args.reviewers)
+        print(f"seeded {args.articles} articles, {args.articles * args.claims_per_article:,} claims, "
+              f"{args.reviewers} reviewers + 1 editor in {time.perf_counter() - began:.1f} s "
+              f"(nproc {os.cpu_count()})")  # fmt: skip
+        port = free_port()
+        log = open(os.path.join(workdir, "server.log"), "w+b")  # noqa: SIM115
+        server = start_server(path, port, args, workdir, log)
+        reviewers = [
+            Reviewer(port, name, plan[name], args, seed=index)
+            for index, name in enumerate(sorted(plan))
+        ]
+        began = time.perf_counter()
+        logins = [threading.Thread(target=r.client.login, args=(r.username,)) for r in reviewers]
+        for start in range(0, len(logins), 4):  # argon2 at full cost: 4 at a time
+            for thread in logins[start : start + 4]:
+                thread.start()
+            for thread in logins[start : start + 4]:
+                thread.join()
+        print(f"{len(reviewers)} reviewers logged in in {time.perf_counter() - began:.1f} s; "
+              f"running {args.seconds:g} s, {args.mix:.0%} saves, server threads "
+              f"{args.threads or 'default'}{', profiled' if args.profile else ''}")  # fmt: skip
+        for reviewer in reviewers:  # each first opens a page in a tab (for its CSRF token)
+            article_id, claim_id = reviewer.plan["all"][0]
+            reviewer.view(reviewer.tabs[0], article_id, claim_id)
+            reviewer.samples.clear()
+        start_at = time.perf_counter() + 0.2
+        for reviewer in reviewers:
+            reviewer.start_at, reviewer.deadline = start_at, start_at + args.seconds
+            reviewer.start()
+        for reviewer in reviewers:
+            reviewer.join(args.seconds + 60)
+        elapsed = time.perf_counter() - start_at
+        stop_server(server)
+        log.seek(0)
+        queue_warnings = log.read().decode(errors="replace").count("Task queue depth")
+        if queue_warnings:
+            print(f"waitress task queue warnings: {queue_warnings}")
+        ok = report(reviewers, elapsed, path)
+        if args.profile:
+            print_profile(os.path.join(workdir, "profiles"))
+        return 0 if ok else 1
+    finally:
+        if server is not None:
+            stop_server(server)
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

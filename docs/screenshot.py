@@ -1,0 +1,71 @@
+"""Make docs/screenshot.png: the review page of the demo article with a verdict being recorded.
+
+Run from the repository root with the project's venv (needs Debian's Chromium):
+
+    .venv/bin/python docs/screenshot.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from waitress.server import create_server
+
+from factcheck import create_app, store
+from factcheck.cli import load_demo
+from factcheck.db import connect, migrate
+
+OUT = Path(__file__).resolve().parent / "screenshot.png"
+PASSWORD = "screenshot-password"
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        database = str(Path(tmp) / "shot.db")
+        app = create_app({"DATABASE": database, "SECRET_KEY": "screenshot"})
+        db = connect(database)
+        migrate(db)
+        store.create_user(db, "maria", PASSWORD, role="editor")
+        article_id = load_demo(db, app)
+        db.close()
+        server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        threading.Thread(target=server.run, daemon=True).start()
+        base = f"http://127.0.0.1:{server.effective_port}"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_page(viewport={"width": 1440, "height": 960})
+            page.goto(f"{base}/login")
+            page.fill("input[name=username]", "maria")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.goto(f"{base}/articles/{article_id}")
+            page.locator("#article-body a.mark").nth(2).click()
+            page.wait_for_selector(".panel")
+            page.check("input[name=rating][value=mostly-false]")
+            page.fill(
+                "textarea[name=rationale]",
+                "The council's own accounts put the bill at **53 million euros** once the "
+                "design contract is included.",
+            )
+            page.fill("input[name='sources-0-url']", "https://example.org/council-accounts-2026")
+            page.fill("input[name='sources-0-title']", "Porthaven council accounts 2026")
+            page.select_option("select[name='sources-0-stance']", "refutes")
+            page.click("#verdict-form button[type=submit]")
+            page.wait_for_selector(".save-status:has-text('Saved')")
+            page.evaluate("window.scrollTo(0, 0); document.querySelector('.side').scrollTo(0, 0)")
+            page.screenshot(path=str(OUT))
+            browser.close()
+        server.close()
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

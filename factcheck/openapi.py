@@ -1,0 +1,768 @@
+"""The OpenAPI 3.1 document of the JSON API (served at ``/api/v1/openapi.json``).
+
+Written by hand, next to the code it describes; ``tests/test_openapi.py`` checks that every
+API route is documented with its methods and that every documented path is a route.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+
+from . import __version__
+
+API_PREFIX = "/api/v1"
+
+_PATH_PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def openapi_path(rule: str) -> str:
+    """A Flask rule such as ``/api/v1/claims/<int:claim_id>`` as an OpenAPI path template."""
+    return _PATH_PARAM.sub(r"{\1}", rule)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _str(description: str | None = None, **extra: Any) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": ["string", "null"], **extra}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _json(schema: dict[str, Any], description: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+        **extra,
+    }
+
+
+def _error(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+_ETAG_HEADER = {
+    "description": 'The verdict\'s version as a strong entity tag, e.g. `"3"`.',
+    "schema": {"type": "string"},
+}
+_LOCATION_HEADER = {"description": "Address of the new resource.", "schema": {"type": "string"}}
+
+
+def _schemas(rating_keys: list[str]) -> dict[str, Any]:
+    timestamp = {"type": "string", "description": "UTC time, ISO 8601."}
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error", "status"],
+            "properties": {
+                "error": {"type": "string", "description": "What went wrong, for a person."},
+                "status": {"type": "integer", "description": "The HTTP status code."},
+            },
+        },
+        "DuplicateArticle": {
+            "allOf": [
+                _ref("Error"),
+                {
+                    "type": "object",
+                    "required": ["article_id"],
+                    "properties": {"article_id": {"type": "integer"}},
+                },
+            ]
+        },
+        "VerdictPrecondition": {
+            "allOf": [
+                _ref("Error"),
+                {
+                    "type": "object",
+                    "properties": {
+                        "current": _nullable(_ref("Verdict")),
+                    },
+                    "description": "`current` is your verdict as stored now (null if none).",
+                },
+            ]
+        },
+        "ArticleSummary": {
+            "type": "object",
+            "required": ["id", "title", "href"],
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "url": _str(),
+                "publisher": _str(),
+                "author": _str(),
+                "published": _str("Publication date, YYYY-MM-DD."),
+                "status": {"type": "string"},
+                "published_at": _str("When the desk published its verdicts."),
+                "created_at": timestamp,
+                "chars": {"type": "integer", "description": "Length of the body."},
+                "claims": {"type": "integer", "description": "Claims not dismissed."},
+                "checkworthy": {"type": "integer"},
+                "reviewed": {"type": "integer", "description": "Claims with a verdict."},
+                "settled": {"type": "integer", "description": "Claims with a final verdict."},
+                "reviewers": {"type": "array", "items": {"type": "string"}},
+                "href": {"type": "string"},
+            },
+        },
+        "ArticleList": {
+            "type": "object",
+            "required": ["articles", "limit", "offset", "next_offset"],
+            "properties": {
+                "articles": {"type": "array", "items": _ref("ArticleSummary")},
+                "limit": {"type": "integer"},
+                "offset": {"type": "integer"},
+                "next_offset": {
+                    "type": ["integer", "null"],
+                    "description": "Offset of the next page, null on the last page.",
+                },
+            },
+        },
+        "Article": {
+            "type": "object",
+            "required": ["id", "title", "body_sha256", "claims_href"],
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "url": _str(),
+                "publisher": _str(),
+                "author": _str(),
+                "published": _str("Publication date, YYYY-MM-DD."),
+                "status": {"type": "string"},
+                "published_at": _str(),
+                "body_sha256": {"type": "string"},
+                "original_type": {"type": "string"},
+                "original_name": _str(),
+                "version": {"type": "integer"},
+                "created_at": timestamp,
+                "updated_at": timestamp,
+                "body": {
+                    "type": "string",
+                    "description": "The article text; claims' offsets index into it. "
+                    "Only in the single-article response.",
+                },
+                "claims_href": {"type": "string"},
+            },
+        },
+        "ArticleCreated": {
+            "allOf": [
+                _ref("Article"),
+                {
+                    "type": "object",
+                    "properties": {
+                        "claims": {"type": "integer", "description": "Claims extracted."},
+                        "notices": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            ]
+        },
+        "NewArticle": {
+            "type": "object",
+            "description": "Give exactly one of `text` and `html`. From HTML the article "
+            "text and any missing metadata are extracted.",
+            "properties": {
+                "title": _str("Defaults to the first line.", maxLength=500),
+                "text": _str("The article as plain text."),
+                "html": _str("The article's web page."),
+                "url": _str("http:// or https:// address.", maxLength=2000),
+                "publisher": _str(maxLength=500),
+                "author": _str(maxLength=500),
+                "published": _str("YYYY-MM-DD."),
+            },
+            "additionalProperties": False,
+        },
+        "Claim": {
+            "type": "object",
+            "required": ["id", "article_id", "start", "end", "quote", "text", "version"],
+            "properties": {
+                "id": {"type": "integer"},
+                "article_id": {"type": "integer"},
+                "start": {"type": "integer", "description": "Offset into the article body."},
+                "end": {"type": "integer", "description": "body[start:end] == quote."},
+                "quote": {"type": "string"},
+                "text": {"type": "string", "description": "The claim's wording."},
+                "kind": {"type": "array", "items": {"type": "string"}},
+                "values": {"type": "array", "items": {}},
+                "score": {"type": ["number", "null"], "description": "Check-worthiness."},
+                "checkworthy": {"type": "boolean"},
+                "origin": {"type": "string", "enum": ["auto", "manual"]},
+                "dismissed": {"type": "boolean"},
+                "version": {"type": "integer"},
+                "created_at": timestamp,
+                "updated_at": timestamp,
+            },
+        },
+        "ClaimList": {
+            "type": "object",
+            "required": ["article_id", "claims"],
+            "properties": {
+                "article_id": {"type": "integer"},
+                "claims": {"type": "array", "items": _ref("Claim")},
+            },
+        },
+        "Source": {
+            "type": "object",
+            "required": ["url"],
+            "properties": {
+                "url": {"type": "string", "description": "http:// or https:// address."},
+                "title": _str(),
+                "publisher": _str(),
+                "excerpt": _str(),
+                "stance": {
+                    "type": ["string", "null"],
+                    "enum": ["supports", "refutes", "context", None],
+                    "description": "Defaults to context.",
+                },
+                "accessed": _str("YYYY-MM-DD."),
+            },
+            "additionalProperties": False,
+        },
+        "Verdict": {
+            "type": "object",
+            "required": ["id", "claim_id", "rating", "rationale", "sources", "version"],
+            "properties": {
+                "id": {"type": "integer"},
+                "claim_id": {"type": "integer"},
+                "reviewer": {"type": "string"},
+                "rating": {"type": "string", "enum": rating_keys},
+                "label": {"type": "string"},
+                "rationale": {"type": "string", "description": "Markdown."},
+                "sources": {"type": "array", "items": _ref("Source")},
+                "version": {"type": "integer"},
+                "created_at": timestamp,
+                "updated_at": timestamp,
+            },
+        },
+        "VerdictInput": {
+            "type": "object",
+            "required": ["rating"],
+            "description": "Fields of a Verdict response other than these (id, version, "
+            "...) may be sent back and are ignored.",
+            "properties": {
+                "rating": {"type": "string", "enum": rating_keys},
+                "rationale": {"type": "string", "maxLength": 50000},
+                "sources": {"type": "array", "items": _ref("Source"), "maxItems": 100},
+            },
+        },
+        "VerdictList": {
+            "type": "object",
+            "required": ["claim_id", "verdicts"],
+            "properties": {
+                "claim_id": {"type": "integer"},
+                "verdicts": {"type": "array", "items": _ref("Verdict")},
+            },
+        },
+        "FinalVerdict": {
+            "type": "object",
+            "properties": {
+                "rating": {"type": "string"},
+                "label": {"type": "string"},
+                "reason": {"type": "string"},
+                "decided_by": _str(),
+                "version": {"type": "integer"},
+                "created_at": timestamp,
+                "updated_at": timestamp,
+            },
+        },
+        "Correction": {
+            "type": "object",
+            "properties": {
+                "before_rating": _str(),
+                "after_rating": {"type": "string"},
+                "note": {"type": "string"},
+                "by": _str(),
+                "at": timestamp,
+            },
+        },
+        "Final": {
+            "type": "object",
+            "required": ["claim_id", "final", "corrections"],
+            "properties": {
+                "claim_id": {"type": "integer"},
+                "final": _nullable(_ref("FinalVerdict")),
+                "corrections": {"type": "array", "items": _ref("Correction")},
+            },
+        },
+        "AgreementSummary": {
+            "type": "object",
+            "description": "Figures over claims with at least two verdicts; alphas and "
+            "percent are null when undefined.",
+            "properties": {
+                "alpha_ordinal": {"type": ["number", "null"]},
+                "alpha_nominal": {"type": ["number", "null"]},
+                "percent": {"type": ["number", "null"], "description": "0..1."},
+                "n_units": {"type": "integer", "description": "Claims."},
+                "n_coders": {"type": "integer", "description": "Reviewers."},
+                "n_ratings": {"type": "integer"},
+            },
+        },
+        "PairAgreement": {
+            "type": "object",
+            "properties": {
+                "reviewers": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+                "n_units": {"type": "integer"},
+                "percent": {"type": ["number", "null"]},
+                "alpha_ordinal": {"type": ["number", "null"]},
+                "alpha_nominal": {"type": ["number", "null"]},
+            },
+        },
+        "ClaimAgreement": {
+            "type": "object",
+            "properties": {
+                "claim_id": {"type": "integer"},
+                "n": {"type": "integer"},
+                "distribution": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "majority": _str(),
+                "unanimous": {"type": "boolean"},
+                "spread": {"type": ["integer", "null"]},
+                "disagreement": {"type": "boolean"},
+            },
+        },
+        "ArticleAgreement": {
+            "type": "object",
+            "properties": {
+                "article_id": {"type": "integer"},
+                "summary": _ref("AgreementSummary"),
+                "pairs": {"type": "array", "items": _ref("PairAgreement")},
+                "claims": {"type": "array", "items": _ref("ClaimAgreement")},
+                "hidden_claims": {
+                    "type": "integer",
+                    "description": "Claims left out because blind review hides them from you.",
+                },
+            },
+        },
+        "DeskAgreement": {
+            "type": "object",
+            "properties": {
+                "summary": _ref("AgreementSummary"),
+                "pairs": {"type": "array", "items": _ref("PairAgreement")},
+            },
+        },
+        "ExportRequest": {
+            "type": "object",
+            "required": ["format"],
+            "description": "Filters left out match everything. Under blind review, reviewers "
+            "may not filter by verdict, status or another reviewer (403).",
+            "properties": {
+                "format": {"type": "string", "enum": list(EXPORT_FORMAT_NAMES)},
+                **{key: schema for key, schema in _export_filters(rating_keys).items()},
+            },
+            "additionalProperties": False,
+        },
+        "ExportStarted": {
+            "type": "object",
+            "properties": {
+                "format": {"type": "string"},
+                "filters": {"type": "object"},
+                "media_type": {"type": "string"},
+                "href": {"type": "string", "description": "GET this to download the export."},
+            },
+        },
+    }
+
+
+EXPORT_FORMAT_NAMES = ("csv", "json", "jsonl", "claimreview", "markdown")
+EXPORT_STATUS_NAMES = ("unreviewed", "in-review", "decided", "disputed")
+
+
+def _export_filters(rating_keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The export filters' schemas (a JSON body's properties and the download's query)."""
+    date = {"type": "string", "format": "date"}
+    return {
+        "article": {"type": "integer", "minimum": 1, "description": "Only this article."},
+        "since": date | {"description": "Articles published on or after this date."},
+        "until": date | {"description": "Articles published on or before this date."},
+        "publisher": {"type": "string", "description": "Articles of this publisher."},
+        "verdict": {
+            "type": "string",
+            "enum": rating_keys,
+            "description": "Claims with this final verdict (else reviewers' majority).",
+        },
+        "reviewer": {"type": "string", "description": "Claims with this reviewer's verdict."},
+        "status": {"type": "string", "enum": list(EXPORT_STATUS_NAMES)},
+        "published": {"type": "boolean", "description": "Articles the desk has published."},
+        "include_dismissed": {"type": "boolean", "default": False},
+        "checkworthy_only": {"type": "boolean", "default": False},
+    }
+
+
+def _responses() -> dict[str, Any]:
+    def error(description: str) -> dict[str, Any]:
+        return _json(_ref("Error"), description)
+
+    return {
+        "BadRequest": error("The body is not valid JSON."),
+        "Unauthorized": error(
+            "No token, a malformed Authorization header, or a token that is unknown, "
+            "revoked, or whose user is disabled."
+        )
+        | {
+            "headers": {
+                "WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer."}
+            }
+        },
+        "Forbidden": error("Your role or blind review does not allow this."),
+        "NotFound": error("No such resource, or not one you may see."),
+        "UnsupportedMediaType": error("The body is not sent as application/json."),
+        "Unprocessable": error("The input is not acceptable; the message says why."),
+    }
+
+
+def _parameters() -> dict[str, Any]:
+    def path_id(name: str, what: str) -> dict[str, Any]:
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": f"The {what}'s id.",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+
+    return {
+        "ArticleId": path_id("article_id", "article"),
+        "ClaimId": path_id("claim_id", "claim"),
+        "Limit": {
+            "name": "limit",
+            "in": "query",
+            "description": "Page size.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+        },
+        "Offset": {
+            "name": "offset",
+            "in": "query",
+            "description": "Items to skip.",
+            "schema": {"type": "integer", "minimum": 0, "default": 0},
+        },
+    }
+
+
+def _param(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+def _op(
+    operation_id: str,
+    summary: str,
+    responses: dict[str, Any],
+    *,
+    tag: str,
+    description: str | None = None,
+    parameters: list[dict[str, Any]] | None = None,
+    body: dict[str, Any] | None = None,
+    public: bool = False,
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {"operationId": operation_id, "summary": summary, "tags": [tag]}
+    if description:
+        operation["description"] = description
+    if parameters:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = body
+    all_responses = dict(responses)
+    if public:
+        operation["security"] = []
+    else:
+        all_responses.setdefault("401", _error("Unauthorized"))
+    operation["responses"] = dict(sorted(all_responses.items()))
+    return operation
+
+
+def _body(schema_name: str, description: str) -> dict[str, Any]:
+    return {
+        "required": True,
+        "description": description,
+        "content": {"application/json": {"schema": _ref(schema_name)}},
+    }
+
+
+def _paths(rating_keys: list[str]) -> dict[str, Any]:
+    article = [_param("ArticleId")]
+    claim = [_param("ClaimId")]
+    not_found = {"404": _error("NotFound")}
+    json_input = {"400": _error("BadRequest"), "415": _error("UnsupportedMediaType")}
+    export_query = [
+        {
+            "name": "format",
+            "in": "query",
+            "required": True,
+            "schema": {"type": "string", "enum": list(EXPORT_FORMAT_NAMES)},
+        },
+        *(
+            {"name": name, "in": "query", "schema": schema}
+            for name, schema in _export_filters(rating_keys).items()
+        ),
+    ]
+    export_content = {
+        "text/csv": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "object"}},
+        "application/x-ndjson": {"schema": {"type": "string"}},
+        "application/ld+json": {"schema": {"type": "array"}},
+        "text/markdown": {"schema": {"type": "string"}},
+    }
+    return {
+        "/articles": {
+            "get": _op(
+                "listArticles",
+                "Articles you may see, newest first",
+                {
+                    "200": _json(_ref("ArticleList"), "A page of articles (bodies left out)."),
+                    "422": _error("Unprocessable"),
+                },
+                tag="articles",
+                description="Editors and admins see every article; reviewers the ones assigned "
+                "to them or added by them.",
+                parameters=[_param("Limit"), _param("Offset")],
+            ),
+            "post": _op(
+                "createArticle",
+                "Add an article; its claims are extracted",
+                {
+                    "201": _json(
+                        _ref("ArticleCreated"),
+                        "Stored.",
+                        headers={"Location": _LOCATION_HEADER},
+                    ),
+                    "409": _json(_ref("DuplicateArticle"), "The same text is stored already."),
+                    "422": _error("Unprocessable"),
+                    **json_input,
+                },
+                tag="articles",
+                body=_body("NewArticle", "The article and its metadata."),
+            ),
+        },
+        "/articles/{article_id}": {
+            "get": _op(
+                "getArticle",
+                "One article with its body",
+                {"200": _json(_ref("Article"), "The article."), **not_found},
+                tag="articles",
+                parameters=article,
+            )
+        },
+        "/articles/{article_id}/claims": {
+            "get": _op(
+                "listClaims",
+                "The article's claims in reading order",
+                {
+                    "200": _json(_ref("ClaimList"), "The claims."),
+                    "422": _error("Unprocessable"),
+                    **not_found,
+                },
+                tag="claims",
+                parameters=[
+                    *article,
+                    {
+                        "name": "include_dismissed",
+                        "in": "query",
+                        "schema": {"type": "boolean", "default": False},
+                    },
+                ],
+            )
+        },
+        "/articles/{article_id}/agreement": {
+            "get": _op(
+                "getArticleAgreement",
+                "Agreement between reviewers on the article",
+                {"200": _json(_ref("ArticleAgreement"), "Agreement figures."), **not_found},
+                tag="agreement",
+                description="Under blind review a reviewer's figures cover only the claims on "
+                "which they have given a verdict.",
+                parameters=article,
+            )
+        },
+        "/agreement": {
+            "get": _op(
+                "getDeskAgreement",
+                "Desk-wide agreement (editors and admins)",
+                {
+                    "200": _json(_ref("DeskAgreement"), "Agreement figures."),
+                    "403": _error("Forbidden"),
+                },
+                tag="agreement",
+            )
+        },
+        "/claims/{claim_id}": {
+            "get": _op(
+                "getClaim",
+                "One claim",
+                {"200": _json(_ref("Claim"), "The claim."), **not_found},
+                tag="claims",
+                parameters=claim,
+            )
+        },
+        "/claims/{claim_id}/verdict": {
+            "get": _op(
+                "getMyVerdict",
+                "Your verdict on the claim",
+                {
+                    "200": _json(_ref("Verdict"), "Your verdict.", headers={"ETag": _ETAG_HEADER}),
+                    **not_found,
+                },
+                tag="verdicts",
+                parameters=claim,
+            ),
+            "put": _op(
+                "putMyVerdict",
+                "Create or update your verdict on the claim",
+                {
+                    "200": _json(_ref("Verdict"), "Updated.", headers={"ETag": _ETAG_HEADER}),
+                    "201": _json(
+                        _ref("Verdict"),
+                        "Created.",
+                        headers={"ETag": _ETAG_HEADER, "Location": _LOCATION_HEADER},
+                    ),
+                    "412": _json(
+                        _ref("VerdictPrecondition"),
+                        "If-Match does not name the stored version (or there is no verdict "
+                        "to match): nothing was saved; `current` is the stored verdict.",
+                    ),
+                    "422": _error("Unprocessable"),
+                    "428": _json(
+                        _ref("VerdictPrecondition"),
+                        "You have a verdict already and sent no If-Match.",
+                    ),
+                    **not_found,
+                    **json_input,
+                },
+                tag="verdicts",
+                description="Creating a verdict needs no precondition. Updating one needs "
+                '`If-Match: "<version>"` with the ETag of the version you changed, so that '
+                "nobody's change is overwritten silently. Only your own verdict is written.",
+                parameters=[
+                    *claim,
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "description": 'ETag of the version you changed, e.g. `"3"`; required '
+                        "when you have a verdict on the claim already.",
+                        "schema": {"type": "string"},
+                    },
+                ],
+                body=_body("VerdictInput", "The verdict; its sources replace the stored ones."),
+            ),
+        },
+        "/claims/{claim_id}/verdicts": {
+            "get": _op(
+                "listVerdicts",
+                "Every reviewer's verdict on the claim",
+                {
+                    "200": _json(_ref("VerdictList"), "The verdicts."),
+                    "403": _error("Forbidden"),
+                    **not_found,
+                },
+                tag="verdicts",
+                description="Under blind review a reviewer gets them only after saving their "
+                "own verdict on the claim (403 before). Editors and admins always.",
+                parameters=claim,
+            )
+        },
+        "/claims/{claim_id}/final": {
+            "get": _op(
+                "getFinalVerdict",
+                "The claim's final verdict and its corrections",
+                {
+                    "200": _json(_ref("Final"), "The final verdict (null if not settled)."),
+                    "403": _error("Forbidden"),
+                    **not_found,
+                },
+                tag="verdicts",
+                description="Under blind review, like the other verdicts, only after saving "
+                "your own.",
+                parameters=claim,
+            )
+        },
+        "/exports": {
+            "post": _op(
+                "startExport",
+                "Start an export",
+                {
+                    "201": _json(
+                        _ref("ExportStarted"),
+                        "The export is ready to download from `Location`.",
+                        headers={"Location": _LOCATION_HEADER},
+                    ),
+                    "403": _error("Forbidden"),
+                    "422": _error("Unprocessable"),
+                    **not_found,
+                    **json_input,
+                },
+                tag="exports",
+                description="Reviewers' exports hold only their articles and, under blind "
+                "review, only the verdicts they may see.",
+                body=_body("ExportRequest", "Format and filters."),
+            )
+        },
+        "/exports/download": {
+            "get": _op(
+                "downloadExport",
+                "Download an export (streamed)",
+                {
+                    "200": {"description": "The export.", "content": export_content},
+                    "403": _error("Forbidden"),
+                    "422": _error("Unprocessable"),
+                    **not_found,
+                },
+                tag="exports",
+                parameters=export_query,
+            )
+        },
+        "/openapi.json": {
+            "get": _op(
+                "getOpenAPI",
+                "This document",
+                {"200": _json({"type": "object"}, "The OpenAPI document.")},
+                tag="meta",
+                public=True,
+            )
+        },
+    }
+
+
+def build_document(app: Flask) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``app``'s JSON API."""
+    rating_keys = [entry["key"] for entry in app.config["RATING_SCALE"]]
+    paths = {API_PREFIX + path: item for path, item in _paths(rating_keys).items()}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "factcheck API",
+            "version": __version__,
+            "description": "Articles, claims, reviewers' verdicts, agreement and exports of a "
+            "factcheck desk. Authenticate with a personal API token from your account page: "
+            '`Authorization: Bearer <token>`. Errors are JSON `{"error": ..., "status": '
+            "...}`. Access follows the desk's rules: reviewers see the articles assigned to "
+            "them, and under blind review other verdicts only after giving their own.",
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+        "tags": [
+            {"name": name}
+            for name in ("articles", "claims", "verdicts", "agreement", "exports", "meta")
+        ],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal API token (created on /account).",
+                }
+            },
+            "schemas": _schemas(rating_keys),
+            "responses": _responses(),
+            "parameters": _parameters(),
+        },
+    }

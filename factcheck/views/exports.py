@@ -1,0 +1,320 @@
+"""Exports of a filtered set of claims: a bookmarkable filter page and streaming downloads."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request, stream_with_context, url_for
+from sqlite_utils import Database
+from wtforms import DateField, Form, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from .. import access, export, store
+from ..agreement import ordinal_order
+from ..db import get_db
+from ..web import error_response, render
+from .auth import login_required
+
+bp = Blueprint("exports", __name__)
+
+#: format -> (label, MIME type, file suffix)
+FORMATS: dict[str, tuple[str, str, str]] = {
+    "csv": ("CSV (spreadsheet)", "text/csv", "csv"),
+    "json": ("JSON (everything, re-importable)", "application/json", "json"),
+    "jsonl": ("JSON Lines (one claim a line)", "application/x-ndjson", "jsonl"),
+    "claimreview": ("ClaimReview JSON-LD", "application/ld+json", "claimreview.json"),
+    "markdown": ("Markdown report", "text/markdown", "md"),
+}
+MAX_SHOWN_ISSUES = 200
+
+
+def org(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The fact-checking organisation named in ClaimReview."""
+    return {"name": config["ORG_NAME"], "url": config["ORG_URL"]}
+
+
+def export_stream(
+    db: Database,
+    fmt: str,
+    flt: store.ExportFilter,
+    config: Mapping[str, Any],
+    *,
+    article: dict[str, Any] | None = None,
+    disagreement_mode: str = "any",
+    bom: bool = True,
+) -> Iterator[str]:
+    """Text chunks of the filtered set in ``fmt`` (see :data:`FORMATS`), streamed.
+
+    ClaimReview leaves out documents with validation errors (see :func:`claimreview_issues`);
+    Markdown reads the set twice (summary first), so memory stays flat for it too. JSON and
+    JSONL carry the article texts and dismissed claims, so that they can be imported again.
+    """
+    scale = config["RATING_SCALE"]
+
+    def records(**options: Any) -> Iterator[dict[str, Any]]:
+        return store.export_records(db, flt, scale, disagreement_mode=disagreement_mode, **options)
+
+    if fmt in ("json", "jsonl"):
+        # The archive formats hold everything, dismissed claims too (marked), for re-import.
+        flt = dataclasses.replace(flt, include_dismissed=True)
+
+    if fmt == "csv":
+        return export.csv_chunks(records(html=False), bom=bom)
+    if fmt == "json":
+        meta = {
+            "generator": "factcheck",
+            "exported_at": store.now(),
+            "filter": flt.as_dict(),
+            "scale": scale,
+        }
+        return export.json_chunks(records(body=True), meta)
+    if fmt == "jsonl":
+        return export.batched(export.jsonl_lines(records(body=True)))
+    if fmt == "claimreview":
+        return export.claimreview_chunks(
+            records(html=False, agreement=False),
+            org=org(config),
+            permalink_template=config["PERMALINK_TEMPLATE"],
+            scale=scale,
+        )
+    if fmt == "markdown":
+        return _markdown(records, article, ordinal_order(scale))
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def _markdown(records: Any, article: dict[str, Any] | None, order: list[str]) -> Iterator[str]:
+    summary = export.report_summary(records(html=False), order)
+    yield from export.markdown_report(article, records(html=False), summary)
+
+
+def claimreview_issues(
+    db: Database, flt: store.ExportFilter, config: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Validate the ClaimReview of every claim with a final verdict in the set.
+
+    Returns ``{"checked", "valid", "with_errors", "with_warnings", "issues"}``; ``issues`` lists
+    at most :data:`MAX_SHOWN_ISSUES` entries ``{claim_id, article_id, article_title, claim,
+    level, field, message}``, errors first.
+    """
+    scale = config["RATING_SCALE"]
+    if flt.status is None:
+        flt = dataclasses.replace(flt, status="decided")
+    checked = valid = with_errors = with_warnings = 0
+    errors: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
+    for record in store.export_records(db, flt, scale, html=False, agreement=False):
+        doc = export.claimreview(
+            record,
+            org=org(config),
+            permalink_template=config["PERMALINK_TEMPLATE"],
+            scale=scale,
+        )
+        if doc is None:
+            continue
+        checked += 1
+        found = export.validate_claimreview(doc)
+        levels = {issue["level"] for issue in found}
+        valid += "error" not in levels
+        with_errors += "error" in levels
+        with_warnings += "warning" in levels
+        for issue in found:
+            target = errors if issue["level"] == "error" else warnings
+            if len(errors) + len(warnings) < MAX_SHOWN_ISSUES:
+                target.append(
+                    {
+                        "claim_id": record["claim"]["id"],
+                        "article_id": record["article"]["id"],
+                        "article_title": record["article"]["title"],
+                        "claim": record["claim"]["text"],
+                        **issue,
+                    }
+                )
+    return {
+        "checked": checked,
+        "valid": valid,
+        "with_errors": with_errors,
+        "with_warnings": with_warnings,
+        "issues": errors + warnings,
+    }
+
+
+# The filter form -------------------------------------------------------------------------------
+
+STATUS_CHOICES = [
+    ("", "Any status"),
+    ("unreviewed", "No verdict yet"),
+    ("in-review", "Verdicts, no final verdict"),
+    ("decided", "Final verdict"),
+    ("disputed", "Reviewers disagree"),
+]
+
+
+class ExportFilterForm(Form):
+    """The export filters, read from the query string (GET, so the page can be bookmarked)."""
+
+    since = DateField("Published from", validators=[Optional()])
+    until = DateField("Published until", validators=[Optional()])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=300)])
+    verdict = SelectField("Verdict (final, else majority)", validators=[Optional()])
+    reviewer = SelectField("Reviewer", validators=[Optional()])
+    status = SelectField("Status", choices=STATUS_CHOICES, validators=[Optional()])
+    published = SelectField(
+        "Published by the desk",
+        choices=[("", "Published or not"), ("yes", "Published"), ("no", "Not published")],
+        validators=[Optional()],
+    )
+
+
+def filter_form(db: Database) -> ExportFilterForm:
+    """The filter form bound to the query string, with the scale and reviewers as choices."""
+    form = ExportFilterForm(request.args)
+    form.verdict.choices = [("", "Any verdict")] + [
+        (e["key"], e["label"]) for e in current_app.config["RATING_SCALE"]
+    ]
+    form.reviewer.choices = [("", "Any reviewer")] + [
+        (u["username"], u["username"]) for u in store.list_users(db)
+    ]
+    return form
+
+
+def filter_from_form(form: ExportFilterForm) -> store.ExportFilter:
+    """The store's filter for a validated form."""
+
+    def iso(value: datetime.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return store.ExportFilter(
+        since=iso(form.since.data),
+        until=iso(form.until.data),
+        publisher=(form.publisher.data or "").strip() or None,
+        verdict=form.verdict.data or None,
+        reviewer=form.reviewer.data or None,
+        status=form.status.data or None,
+        published={"yes": True, "no": False}.get(form.published.data or ""),
+    )
+
+
+def _query() -> dict[str, str]:
+    """The current non-empty filter parameters, for links that keep them."""
+    return {key: value for key, value in request.args.items() if value and key != "_format"}
+
+
+def _editor_only() -> Any:
+    """Exports of the whole desk are for editors; reviewers export their articles' reports."""
+    if not access.is_editor(g.user):
+        return error_response(
+            403,
+            "Exports of the whole desk are for editors. Export an article you review from its "
+            "report page.",
+        )
+    return None
+
+
+def _form_errors(form: ExportFilterForm) -> list[str]:
+    return [
+        f"{form[name].label.text}: {message}"
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+
+
+@bp.route("/exports")
+@login_required
+def index() -> Any:
+    denied = _editor_only()
+    if denied is not None:
+        return denied
+    db = get_db()
+    form = filter_form(db)
+    errors: list[str] = []
+    counts = None
+    flt = None
+    if form.validate():
+        flt = filter_from_form(form)
+        try:
+            counts = store.count_export_claims(db, flt)
+        except store.Invalid as exc:
+            errors.append(str(exc))
+    else:
+        errors = _form_errors(form)
+    query = _query()
+    context = {
+        "filter": flt.as_dict() if flt else {},
+        "counts": counts,
+        "errors": errors,
+        "downloads": [
+            {"format": fmt, "label": label, "url": url_for("exports.download", fmt=fmt, **query)}
+            for fmt, (label, _mime, _suffix) in FORMATS.items()
+        ]
+        if not errors
+        else [],
+        "check_url": url_for("exports.check", **query),
+    }
+    return render("exports/index.html", context, status=400 if errors else 200, form=form)
+
+
+@bp.route("/exports/download.<fmt>")
+@login_required
+def download(fmt: str) -> Any:
+    denied = _editor_only()
+    if denied is not None:
+        return denied
+    if fmt not in FORMATS:
+        return error_response(404, f"There is no export format {fmt!r}.")
+    db = get_db()
+    form = filter_form(db)
+    if not form.validate():
+        return error_response(400, " ".join(_form_errors(form)))
+    flt = filter_from_form(form)
+    try:
+        store.check_export_filter(db, flt)
+    except store.Invalid as exc:
+        return error_response(400, str(exc))
+    _label, mimetype, suffix = FORMATS[fmt]
+    mode = store.get_settings(db)["disagreement_mode"]
+    config = current_app.config
+    chunks = lazy(lambda: export_stream(get_db(), fmt, flt, config, disagreement_mode=mode))
+    stamp = datetime.date.today().strftime("%Y%m%d")
+    return download_response(chunks, mimetype, f"factcheck-export-{stamp}.{suffix}")
+
+
+def lazy(make: Callable[[], Iterator[str]]) -> Iterator[str]:
+    """Chunks made only once streaming starts, on the streaming context's connection.
+
+    (The view's own connection is closed when the view returns.)
+    """
+    yield from make()
+
+
+def download_response(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
+    """A streamed attachment of UTF-8 text chunks."""
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/exports/claimreview-check")
+@login_required
+def check() -> Any:
+    denied = _editor_only()
+    if denied is not None:
+        return denied
+    db = get_db()
+    form = filter_form(db)
+    if not form.validate():
+        return error_response(400, " ".join(_form_errors(form)))
+    flt = filter_from_form(form)
+    try:
+        result = claimreview_issues(db, flt, current_app.config)
+    except store.Invalid as exc:
+        return error_response(400, str(exc))
+    context = {
+        **result,
+        "truncated": len(result["issues"]) >= MAX_SHOWN_ISSUES,
+        "back_url": url_for("exports.index", **_query()),
+        "download_url": url_for("exports.download", fmt="claimreview", **_query()),
+    }
+    return render("exports/check.html", context)

@@ -1,0 +1,328 @@
+"""Exports page and downloads, per-article formats, the extended report, import from URL, CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from factcheck import store
+from factcheck.cli import cli
+from factcheck.views.reports import bar_chart
+from tests.test_articles import assert_no_injected_markup
+from tests.test_store_exports import build_desk
+from tests.test_urlfetch import server  # noqa: F401 (fixture)
+
+FORMATS = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "jsonl": "application/x-ndjson",
+    "claimreview": "application/ld+json",
+    "markdown": "text/markdown",
+}
+
+
+@pytest.fixture
+def desk(db: Any) -> dict[str, Any]:
+    return build_desk(db)
+
+
+def parse(fmt: str, text: str) -> Any:
+    if fmt == "csv":
+        assert text.startswith("\ufeff")
+        return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    if fmt == "json":
+        return json.loads(text)
+    if fmt == "jsonl":
+        return [json.loads(line) for line in text.splitlines()]
+    if fmt == "claimreview":
+        return json.loads(text)
+    return text
+
+
+def test_exports_page_needs_an_editor(client: Any, login: Any, desk: dict[str, Any]) -> None:
+    assert client.get("/exports").status_code == 302
+    assert login("alice").get("/exports").status_code == 403
+    assert login("alice").get("/exports/download.csv").status_code == 403
+    page = login("edna").get("/exports")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert re.search(r"\d+ claims in 2 articles", html)  # "quiet" has no claims
+    for fmt in FORMATS:
+        assert f"/exports/download.{fmt}" in html
+    assert_no_injected_markup(html)
+
+
+def test_filters_live_in_the_address(login: Any, desk: dict[str, Any]) -> None:
+    edna = login("edna")
+    html = edna.get("/exports?publisher=Daily+Planet&status=decided").get_data(as_text=True)
+    assert re.search(r"2 claims in 1 article\b", html)
+    assert "/exports/download.csv?publisher=Daily+Planet&amp;status=decided" in html
+    data = edna.get("/exports?publisher=Daily+Planet&_format=json").get_json()
+    assert data["counts"] == {"claims": 3, "articles": 1}
+    assert data["filter"] == {"publisher": "Daily Planet"}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("since=yesterday", "Not a valid date"),
+        ("reviewer=nobody", "Not a valid choice"),
+        ("verdict=pants-on-fire", "Not a valid choice"),
+        ("status=done", "Not a valid choice"),
+    ],
+)
+def test_bad_filters(login: Any, desk: dict[str, Any], query: str, message: str) -> None:
+    edna = login("edna")
+    page = edna.get(f"/exports?{query}")
+    assert page.status_code == 400 and message in page.get_data(as_text=True)
+    assert edna.get(f"/exports/download.csv?{query}").status_code == 400
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_download_every_format(login: Any, desk: dict[str, Any], fmt: str) -> None:
+    response = login("edna").get(f"/exports/download.{fmt}?published=yes")
+    assert response.status_code == 200
+    assert response.mimetype == FORMATS[fmt]
+    assert re.fullmatch(
+        r'attachment; filename="factcheck-export-\d{8}\.[a-z.]+"',
+        response.headers["Content-Disposition"],
+    )
+    data = parse(fmt, response.get_data(as_text=True))
+    if fmt == "csv":
+        assert [int(r["claim_id"]) for r in data] == desk["planet_claims"]
+    elif fmt == "json":
+        (article,) = data["articles"]
+        assert article["id"] == desk["planet"] and article["body"].startswith("Council")
+        assert data["meta"]["filter"] == {"published": True, "include_dismissed": True}
+    elif fmt == "jsonl":
+        assert [r["claim"]["id"] for r in data] == desk["planet_claims"]
+    elif fmt == "claimreview":
+        assert [d["claimReviewed"] for d in data]
+        assert all(d["url"].startswith("http://127.0.0.1:5000/verdicts/") for d in data)
+        assert {d["reviewRating"]["alternateName"] for d in data} == {"False", "Mostly true"}
+    else:
+        assert "# Verdict report" in data and "## Tunnel" in data
+        assert "#### Dissent" in data and "#### Corrections" in data
+
+
+def test_unknown_format(login: Any, desk: dict[str, Any]) -> None:
+    assert login("edna").get("/exports/download.xlsx").status_code == 404
+
+
+def test_claimreview_check_shows_problems_and_leaves_invalid_out(
+    app: Any, login: Any, desk: dict[str, Any]
+) -> None:
+    app.config["PERMALINK_TEMPLATE"] = "/verdicts/{claim_id}"  # not absolute: an error
+    edna = login("edna")
+    html = edna.get("/exports/claimreview-check").get_data(as_text=True)
+    assert "2 claims with a final verdict checked" in html
+    assert "is not an absolute http(s) URL" in html
+    assert "with errors" in html
+    data = edna.get("/exports/claimreview-check?_format=json").get_json()
+    assert data["with_errors"] == 2 and data["valid"] == 0
+    assert json.loads(edna.get("/exports/download.claimreview").get_data(as_text=True)) == []
+
+
+# Per-article downloads and the report ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("suffix", "mimetype"),
+    [
+        ("report.jsonl", "application/x-ndjson"),
+        ("report.md", "text/markdown"),
+        ("claimreview.json", "application/ld+json"),
+        ("report.csv", "text/csv"),
+        ("report.json", "application/json"),
+    ],
+)
+def test_per_article_downloads(
+    login: Any, desk: dict[str, Any], suffix: str, mimetype: str
+) -> None:
+    edna = login("edna")
+    response = edna.get(f"/articles/{desk['planet']}/{suffix}")
+    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.headers["Content-Disposition"].endswith(f'.{suffix.split(".", 1)[1]}"')
+    text = response.get_data(as_text=True)
+    assert "Council" in text or "tunnel" in text.lower()
+    # reviewers who are not assigned get a 404, as if the article did not exist
+    assert login("bob").get(f"/articles/{desk['planet']}/{suffix}").status_code in (404, 200)
+
+
+def test_report_summary_chart_agreement_dissent_corrections(
+    login: Any, desk: dict[str, Any]
+) -> None:
+    html = login("edna").get(f"/articles/{desk['planet']}/report").get_data(as_text=True)
+    assert '<svg class="verdict-chart"' in html and "<rect" in html
+    assert "Krippendorff&#39;s alpha" in html or "Krippendorff's alpha" in html
+    assert "Dissent" in html and "bob: Mostly false" in html
+    assert "Corrections" in html and "The budget figure is rounded." in html
+    assert "True → Mostly true" in html
+    assert "ClaimReview: 2 of 2 final verdicts valid" in html
+    for link in ("report.jsonl", "report.md", "claimreview.json"):
+        assert f"/articles/{desk['planet']}/{link}" in html
+    assert_no_injected_markup(html)
+
+
+@pytest.mark.parametrize(
+    ("bars", "widths"),
+    [
+        ([], []),
+        ([("False", 4, "false"), ("True", 2, "true")], [330.0, 165.0]),
+        ([("No verdict yet", 0, "none")], [0]),
+    ],
+)
+def test_bar_chart_geometry(bars: list[Any], widths: list[float]) -> None:
+    chart = bar_chart(bars)
+    assert [b["width"] for b in chart["bars"]] == widths
+    assert chart["height"] == 8 + len(bars) * 30
+
+
+# Import from URL in the browser flow -----------------------------------------------------------
+
+
+def test_add_article_page_offers_url_import(login: Any) -> None:
+    html = login("alice").get("/articles/new").get_data(as_text=True)
+    assert 'action="/articles/import-url"' in html and 'name="page_url"' in html
+
+
+def test_import_from_url(app: Any, login: Any, server: str) -> None:  # noqa: F811
+    alice = login("alice")
+    refused = alice.post("/articles/import-url", data={"page_url": f"{server}/article"})
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert "loopback address" in html and f'value="{server}/article"' in html
+    app.config["ALLOW_PRIVATE_URLS"] = True
+    done = alice.post("/articles/import-url", data={"page_url": f"{server}/article"})
+    assert done.status_code == 302 and re.search(r"/articles/\d+$", done.headers["Location"])
+    again = alice.post("/articles/import-url", data={"page_url": f"{server}/redirect"})
+    assert again.status_code == 302  # the same text: shown, not stored twice
+    empty = alice.post("/articles/import-url", data={"page_url": f"{server}/empty"})
+    assert "No article was found" in empty.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"page_url": "javascript:alert(1)"}, "starting with http:// or https://"),
+        ({"page_url": ""}, "Give the article&#39;s web address."),
+        ({"page_url": "https://x.example", "csrf_token": "stale"}, "security token expired"),
+    ],
+)
+def test_import_from_url_bad_input(login: Any, data: dict[str, str], message: str) -> None:
+    response = login("alice").post("/articles/import-url", data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+# The command line ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run(app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path))
+    runner = CliRunner()
+
+    def invoke(*args: str, database: str | None = None) -> Any:
+        return runner.invoke(cli, ["--db", database or app.config["DATABASE"], *args])
+
+    return invoke
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--format", "jsonl", "--published"], lambda d: d["planet_claims"]),
+        (["--format", "jsonl", "--unpublished", "--status", "in-review"], lambda d: d["courier_claims"][:1]),  # fmt: skip
+        (["--format", "jsonl", "--verdict", "false"], lambda d: d["planet_claims"][:1]),
+        (["--format", "jsonl", "--reviewer", "bob", "--since", "2025-01-01"], lambda d: d["planet_claims"][:2]),  # fmt: skip
+    ],
+)
+def test_cli_export_filters(run: Any, desk: dict[str, Any], args: list[str], expected: Any) -> None:
+    result = run("export", *args)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["claim"]["id"] for r in lines if r["claim"]] == expected(desk)
+
+
+def test_cli_export_all_formats_to_files(run: Any, desk: dict[str, Any], tmp_path: Path) -> None:
+    for fmt in ("csv", "json", "jsonl", "markdown", "claimreview"):
+        out = tmp_path / f"all.{fmt}"
+        result = run("export", "--format", fmt, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 100
+    assert (tmp_path / "all.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_cli_claimreview_check(run: Any, app: Any, desk: dict[str, Any], monkeypatch: Any) -> None:
+    good = run("export", "--format", "claimreview", "--check")
+    assert good.exit_code == 0
+    assert "2 checked, 2 valid, 0 with errors" in good.stderr
+    monkeypatch.setenv("FACTCHECK_ORG_URL", "not a url")
+    bad = run("export", "--format", "claimreview", "--check")
+    assert bad.exit_code == 1
+    assert "error    claim" in bad.stderr and "is not an absolute http(s) URL" in bad.stderr
+    listed = run("export", "--format", "claimreview")
+    assert listed.exit_code == 0 and json.loads(listed.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--reviewer", "nobody"], "There is no reviewer named 'nobody'."),
+        (["--verdict", "pants"], "is not on the rating scale"),
+        (["--check"], "--check goes with --format claimreview"),
+        (["--article", "999"], "There is no article 999."),
+    ],
+)
+def test_cli_export_bad_input(run: Any, desk: dict[str, Any], args: list[str], message: str) -> None:
+    result = run("export", *args)
+    assert result.exit_code != 0 and message in result.output
+
+
+def test_cli_import_json_export_with_progress(
+    run: Any, desk: dict[str, Any], tmp_path: Path, monkeypatch: Any
+) -> None:
+    out = tmp_path / "desk.json"
+    assert run("export", "--format", "json", "-o", str(out)).exit_code == 0
+    copy = str(tmp_path / "copy.db")
+    result = run("import", str(out), database=copy)
+    assert result.exit_code == 0, result.output
+    assert "3 imported, 0 duplicates skipped, 0 failed." in result.stdout
+    monkeypatch.setattr("factcheck.cli.PROGRESS_FROM", 1)
+    again = run("import", str(out), database=copy)
+    assert "Importing desk.json" in again.stderr
+    assert "0 imported, 3 duplicates skipped, 0 failed." in again.stdout
+
+
+def test_cli_import_jsonl_records_with_failures(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "articles.jsonl"
+    path.write_text(
+        json.dumps({"title": "One", "text": "The dam holds 40 million cubic metres of water."})
+        + "\n{oops\n"
+        + json.dumps({"title": "Two"})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 0
+    assert "1 imported, 0 duplicates skipped, 2 failed." in result.stdout
+    assert "line 2: not valid JSON" in result.stderr
+    assert "neither text nor html" in result.stderr
+
+
+def test_cli_import_url(run: Any, server: str, monkeypatch: Any) -> None:  # noqa: F811
+    refused = run("import-url", f"{server}/article")
+    assert refused.exit_code == 1 and "ALLOW_PRIVATE_URLS" in refused.output
+    monkeypatch.setenv("FACTCHECK_ALLOW_PRIVATE_URLS", "1")
+    done = run("import-url", f"{server}/article")
+    assert done.exit_code == 0, done.output
+    assert "Harbour ferry fares" in done.stdout
+    assert "duplicate" in run("import-url", f"{server}/redirect").stdout

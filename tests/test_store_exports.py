@@ -1,0 +1,248 @@
+"""store.export_records: filtered, keyset-paginated export records; public reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factcheck import ingest, sanitize, store
+from factcheck.config import DEFAULT_RATING_SCALE
+from factcheck.store import exports as store_exports
+
+SCALE = DEFAULT_RATING_SCALE
+RATINGS = [entry["key"] for entry in SCALE]
+
+PLANET = """Council backs harbour tunnel
+
+The council voted 28 to 9 on Monday to build a 2-kilometre harbour tunnel. The tunnel will \
+cost 1.2 billion euros, the finance office said.
+
+The mayor said traffic on the old bridge fell by 15% last year.
+"""
+
+COURIER = """Ferry fares rise again
+
+Ferry tickets will cost 4.30 euros from March, up from 3.98 euros. The ferry service lost \
+2.1 million euros last year, the authority said.
+"""
+
+QUIET = "A quiet week\n\nNothing happened at the harbour this week."
+
+
+def users(db: Any) -> dict[str, int]:
+    return {u["username"]: u["id"] for u in store.list_users(db)}
+
+
+def add(db: Any, body: str, **meta: Any) -> int:
+    draft = ingest.prepare_article(body=body, **meta)
+    return store.create_article(db, draft.article, draft.claims, None)
+
+
+def build_desk(db: Any) -> dict[str, Any]:
+    """Three articles: "planet" published with final verdicts, "courier" reviewed but not
+    published, "quiet" without claims. Verdicts by alice and bob; finals by edna."""
+    ids = users(db)
+    planet = add(db, PLANET, title="Tunnel", publisher="Daily Planet", published="2025-05-06")
+    courier = add(db, COURIER, title="Fares", publisher="Coastal Courier", published="2024-01-10")
+    quiet = store.create_article(
+        db, {"title": "Quiet", "body": QUIET, "published": "2025-02-01"}, [], None
+    )
+    pc = store.list_claims(db, planet)
+    cc = store.list_claims(db, courier)
+    assert len(pc) >= 3 and len(cc) >= 2
+    source = {"url": "https://stats.example/tunnel", "title": "Minutes", "stance": "supports"}
+    # planet claim 0: alice false, bob false, final false (unanimous)
+    store.record_verdict(db, pc[0]["id"], ids["alice"], "false", "Minutes say 27.", [source], None, RATINGS)  # fmt: skip
+    store.record_verdict(db, pc[0]["id"], ids["bob"], "false", "Wrong **count**.", [], None, RATINGS)  # fmt: skip
+    store.record_final_verdict(db, pc[0]["id"], ids["edna"], "false", "The minutes say 27.", None, RATINGS)  # fmt: skip
+    # planet claim 1: alice true, bob mostly-false -> disputed, final true (bob dissents)
+    store.record_verdict(db, pc[1]["id"], ids["alice"], "true", "Budget table.", [source], None, RATINGS)  # fmt: skip
+    store.record_verdict(db, pc[1]["id"], ids["bob"], "mostly-false", "Old figure.", [], None, RATINGS)  # fmt: skip
+    store.record_final_verdict(db, pc[1]["id"], ids["edna"], "true", "Budget 2025.", None, RATINGS)  # fmt: skip
+    # planet claim 2: no verdicts
+    store.publish_article(db, planet, ids["edna"])
+    # a correction after publishing
+    store.record_final_verdict(
+        db, pc[1]["id"], ids["edna"], "mostly-true", "Budget 2025, rounded.", 1, RATINGS,
+        correction_note="The budget figure is rounded.",
+    )  # fmt: skip
+    # courier claim 0: alice half-true only (majority half-true, no final)
+    store.record_verdict(db, cc[0]["id"], ids["alice"], "half-true", "Partly.", [], None, RATINGS)  # fmt: skip
+    # courier claim 1: dismissed
+    store.set_claim_dismissed(db, cc[1]["id"], True, cc[1]["version"], ids["alice"])
+    return {
+        "planet": planet,
+        "courier": courier,
+        "quiet": quiet,
+        "planet_claims": [c["id"] for c in pc],
+        "courier_claims": [c["id"] for c in cc],
+        "users": ids,
+    }
+
+
+@pytest.fixture
+def desk(db: Any) -> dict[str, Any]:
+    return build_desk(db)
+
+
+def claim_ids(db: Any, flt: store.ExportFilter) -> list[int | None]:
+    return [
+        r["claim"]["id"] if r["claim"] else None for r in store.export_records(db, flt, SCALE)
+    ]
+
+
+def test_same_records_as_claim_records(db: Any, desk: dict[str, Any]) -> None:
+    """For one article, the fast path gives claim_records' records, plus a few keys."""
+    for article_id in (desk["planet"], desk["courier"], desk["quiet"]):
+        slow = list(store.claim_records(db, article_id, SCALE))
+        fast = list(store.export_records(db, store.ExportFilter(article_id=article_id), SCALE))
+        assert len(fast) == len(slow)
+        for f, s in zip(fast, slow, strict=True):
+            assert {k: v for k, v in f["article"].items() if k != "published_at"} == s["article"]
+            assert f["claim"] == s["claim"]
+            assert f["verdicts"] == s["verdicts"]
+            assert f["final"] == s["final"]
+            assert f["published_at"] == f["article"]["published_at"]
+            assert isinstance(f["corrections"], list)
+
+
+def test_reading_order_and_empty_articles(db: Any, desk: dict[str, Any]) -> None:
+    records = list(store.export_records(db, store.ExportFilter(), SCALE))
+    assert [r["article"]["id"] for r in records] == sorted(r["article"]["id"] for r in records)
+    quiet = [r for r in records if r["article"]["id"] == desk["quiet"]]
+    assert len(quiet) == 1 and quiet[0]["claim"] is None
+    # the dismissed claim is left out unless asked for
+    assert desk["courier_claims"][1] not in [r["claim"]["id"] for r in records if r["claim"]]
+    everything = claim_ids(db, store.ExportFilter(include_dismissed=True))
+    assert desk["courier_claims"][1] in everything
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        ({"publisher": "daily planet"}, lambda d: d["planet_claims"]),
+        ({"since": "2025-01-01"}, lambda d: [*d["planet_claims"], None]),
+        ({"until": "2024-12-31"}, lambda d: d["courier_claims"][:1]),
+        ({"since": "2025-05-06", "until": "2025-05-06"}, lambda d: d["planet_claims"]),
+        ({"published": True}, lambda d: d["planet_claims"]),
+        ({"published": False}, lambda d: [*d["courier_claims"][:1], None]),
+        ({"verdict": "false"}, lambda d: d["planet_claims"][:1]),
+        ({"verdict": "mostly-true"}, lambda d: d["planet_claims"][1:2]),  # final, after correction
+        ({"verdict": "true"}, lambda d: []),  # corrected away
+        ({"verdict": "half-true"}, lambda d: d["courier_claims"][:1]),  # majority, no final
+        ({"reviewer": "bob"}, lambda d: d["planet_claims"][:2]),
+        ({"reviewer": "alice", "publisher": "Coastal Courier"}, lambda d: d["courier_claims"][:1]),
+        ({"status": "decided"}, lambda d: d["planet_claims"][:2]),
+        ({"status": "in-review"}, lambda d: d["courier_claims"][:1]),
+        ({"status": "unreviewed"}, lambda d: d["planet_claims"][2:]),
+        ({"status": "disputed"}, lambda d: d["planet_claims"][1:2]),
+        ({"article_id": -1}, lambda d: []),
+    ],
+)
+def test_filters(db: Any, desk: dict[str, Any], criteria: dict[str, Any], expected: Any) -> None:
+    flt = store.ExportFilter(**criteria)
+    got = claim_ids(db, flt)
+    want = expected(desk)
+    if flt.status == "unreviewed":
+        want = want + [c for c in desk["courier_claims"][2:]]
+    assert got == want
+    counts = store.count_export_claims(db, flt)
+    assert counts["claims"] == len([c for c in got if c is not None])
+
+
+@pytest.mark.parametrize(
+    ("criteria", "message"),
+    [({"reviewer": "nobody"}, "no reviewer named"), ({"status": "done"}, "Status must be")],
+)
+def test_bad_filters(db: Any, desk: dict[str, Any], criteria: dict[str, Any], message: str) -> None:
+    with pytest.raises(store.Invalid, match=message):
+        store.check_export_filter(db, store.ExportFilter(**criteria))
+
+
+def test_windows_do_not_change_the_result(
+    db: Any, desk: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(5):
+        add(db, f"Extra article {n}\n\nThe port handled {n + 2} million tonnes in 2024, up 5%.")
+    whole = list(store.export_records(db, store.ExportFilter(), SCALE))
+    monkeypatch.setattr(store_exports, "CLAIM_WINDOW", 2)
+    monkeypatch.setattr(store_exports, "ARTICLE_WINDOW", 2)
+    assert list(store.export_records(db, store.ExportFilter(), SCALE)) == whole
+
+
+def test_details_final_corrections_agreement_body(db: Any, desk: dict[str, Any]) -> None:
+    records = {
+        r["claim"]["id"]: r
+        for r in store.export_records(
+            db, store.ExportFilter(article_id=desk["planet"]), SCALE, body=True
+        )
+    }
+    first, second = desk["planet_claims"][:2]
+    assert records[first]["article"]["body"] == PLANET.strip()  # first record of the article
+    assert "body" not in records[second]["article"]
+    assert records[first]["final"]["label"] == "False"
+    assert records[first]["final"]["decided_by"] == "edna"
+    assert records[first]["agreement"]["unanimous"] is True
+    assert records[second]["agreement"]["disagreement"] is True
+    (correction,) = records[second]["corrections"]
+    assert correction["before_rating"] == "true" and correction["after_rating"] == "mostly-true"
+    assert correction["note"] == "The budget figure is rounded." and correction["by"] == "edna"
+    assert records[first]["published_at"]
+    bob = next(v for v in records[first]["verdicts"] if v["reviewer"] == "bob")
+    assert bob["rationale_html"] == "<p>Wrong <strong>count</strong>.</p>\n"
+    plain = store.export_records(db, store.ExportFilter(article_id=desk["planet"]), SCALE, html=False)
+    assert all("rationale_html" not in v for r in plain for v in r["verdicts"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minutes say otherwise.",
+        "Two lines\nof prose.",
+        "First paragraph.\n\nSecond one, with “quotes” and 5% (roughly).",
+        "Costs €5 or £4: see page 3/4.",
+        "Straße, café and naïve are fine.",
+        "A sentence.  Two spaces.",
+        "1. a list",
+        "- a list",
+        "# heading",
+        "see example.com",
+        "see https://example.org/x",
+        "a <b>tag</b> & entity",
+        "under_score and *stars*",
+        "line with trailing space \nnext",
+        "    indented code",
+        "Quote:\n> quoted",
+        "Setext\n===",
+        "Hi!\nThere",
+        "e.g. this",
+        "",
+    ],
+)
+def test_rationale_html_matches_render_markdown(text: str) -> None:
+    assert store.rationale_html(text) == (str(sanitize.render_markdown(text)) if text else "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 .,;:?!'\"()%/\n_*#-<>&[]`~|\\=+@éß€“”—")), max_size=40))
+def test_rationale_html_fast_path_is_exact(text: str) -> None:
+    assert store.rationale_html(text) == (str(sanitize.render_markdown(text)) if text else "")
+
+
+def test_public_reads(db: Any, desk: dict[str, Any]) -> None:
+    first, second, third = desk["planet_claims"][:3]
+    record, body = store.public_claim(db, first, SCALE)
+    assert record["claim"]["id"] == first and body == PLANET.strip()
+    article, records = store.public_article(db, desk["planet"], SCALE)
+    assert article["id"] == desk["planet"]
+    assert [r["claim"]["id"] for r in records] == [first, second]
+    for claim_id in (third, *desk["courier_claims"], 999_999):
+        with pytest.raises(store.NotFound) as caught:
+            store.public_claim(db, claim_id, SCALE)
+        assert str(caught.value) == f"claim {claim_id}"
+    for article_id in (desk["courier"], desk["quiet"], 999_999):
+        with pytest.raises(store.NotFound):
+            store.public_article(db, article_id, SCALE)

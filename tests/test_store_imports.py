@@ -1,0 +1,181 @@
+"""Imports: article records from JSON/JSONL, and the round trip of a factcheck export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from factcheck import store
+from factcheck.config import DEFAULTS
+from factcheck.db import connect, migrate
+from factcheck.store.imports import items_from_json, items_from_jsonl
+from factcheck.views.exports import export_stream
+from tests.conftest import NEWS_PAGE, SAMPLE_ARTICLE
+from tests.test_store_exports import build_desk
+
+RATINGS = [entry["key"] for entry in DEFAULTS["RATING_SCALE"]]
+OPTIONS = {"ratings": RATINGS, "max_bytes": 200_000}
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Any:
+    database = connect(str(tmp_path / "empty.db"))
+    migrate(database)
+    yield database
+    database.close()
+
+
+def exported(db: Any, fmt: str = "json") -> str:
+    return "".join(export_stream(db, fmt, store.ExportFilter(), DEFAULTS))
+
+
+def comparable(db: Any) -> list[dict[str, Any]]:
+    """Everything an export holds, without database ids and publication state."""
+    doc = json.loads(exported(db))
+    articles = []
+    for article in doc["articles"]:
+        claims = []
+        for claim in article["claims"]:
+            claim = {k: v for k, v in claim.items() if k not in ("id", "published_at")}
+            claims.append(claim)
+        articles.append(
+            {k: v for k, v in article.items() if k not in ("id", "published_at", "claims")}
+            | {"claims": claims}
+        )
+    return articles
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_round_trip(db: Any, empty_db: Any, fmt: str) -> None:
+    build_desk(db)
+    text = exported(db, fmt)
+    items = (
+        items_from_json(text, "export.json")
+        if fmt == "json"
+        else list(items_from_jsonl(text.splitlines(True), "export.jsonl"))
+    )
+    summary = store.import_items(empty_db, items, **OPTIONS)
+    assert summary.failed == [] and summary.duplicates == []
+    assert len(summary.imported) == 3
+    assert comparable(empty_db) == comparable(db)
+    # claims keep offsets, wording, dismissal and origin exactly
+    original = json.loads(exported(db))["articles"]
+    restored = json.loads(exported(empty_db))["articles"]
+    for before, after in zip(original, restored, strict=True):
+        assert [
+            (c["start"], c["end"], c["quote"], c["text"], c["dismissed"], c["origin"])
+            for c in before["claims"]
+        ] == [
+            (c["start"], c["end"], c["quote"], c["text"], c["dismissed"], c["origin"])
+            for c in after["claims"]
+        ]
+    assert any(c["dismissed"] for a in restored for c in a["claims"])
+    assert any(c["final"] for a in restored for c in a["claims"])
+    assert any(c["corrections"] for a in restored for c in a["claims"])
+    # reviewers came as disabled accounts that cannot log in
+    accounts = {u["username"]: u for u in store.list_users(empty_db)}
+    assert set(accounts) == {"alice", "bob", "edna"}
+    assert not any(u["active"] for u in accounts.values())
+    assert store.authenticate(empty_db, "alice", "") is None
+    # importing again skips every article as a duplicate
+    again = store.import_items(empty_db, items_from_json(exported(db), "export.json"), **OPTIONS)
+    assert len(again.duplicates) == 3 and not again.imported
+
+
+def test_existing_reviewers_are_matched_by_name(db: Any, app: Any, tmp_path: Path) -> None:
+    build_desk(db)
+    text = exported(db)
+    other = connect(str(tmp_path / "other.db"))
+    migrate(other)
+    store.create_user(other, "Alice", "long enough password")
+    store.import_items(other, items_from_json(text, "x"), **OPTIONS)
+    accounts = {u["username"]: u for u in store.list_users(other)}
+    assert accounts["Alice"]["active"]  # matched (names are case-insensitive), not duplicated
+    assert "alice" not in accounts
+    other.close()
+
+
+def test_a_broken_bundle_is_rolled_back_and_the_others_go_on(db: Any, empty_db: Any) -> None:
+    build_desk(db)
+    doc = json.loads(exported(db))
+    doc["articles"][0]["claims"][0]["quote"] = "not in the text"
+    doc["articles"][1]["claims"][0]["verdicts"] = [
+        {"reviewer": "alice", "rating": "pants-on-fire"}
+    ]
+    summary = store.import_items(empty_db, items_from_json(json.dumps(doc), "x"), **OPTIONS)
+    reasons = [f["reason"] for f in summary.failed]
+    assert len(summary.imported) == 1 and len(reasons) == 2
+    assert "quote does not match" in reasons[0]
+    assert "pants-on-fire" in reasons[1]
+    assert store.count_articles(empty_db) == 1
+    assert empty_db.execute("SELECT count(*) FROM claims").fetchone()[0] == 0  # quiet has none
+
+
+def test_export_without_text_is_refused_clearly(empty_db: Any) -> None:
+    doc = {
+        "factcheck_export": 1,
+        "meta": {},
+        "articles": [{"id": 1, "title": "Old", "claims": []}],
+    }
+    summary = store.import_items(empty_db, items_from_json(json.dumps(doc), "old.json"), **OPTIONS)
+    assert "no article text" in summary.failed[0]["reason"]
+
+
+PLAIN_RECORDS = [
+    {"title": "Tram line", "text": SAMPLE_ARTICLE, "publisher": "City Desk", "date": "2025-05-06"},
+    {"title": "Ferry", "html": NEWS_PAGE, "url": "https://courier.example/ferry"},
+    {"title": "Nothing"},
+    {"title": "Bad link", "text": "Some text here.", "url": "javascript:alert(1)"},
+    {"title": "Both", "text": "a", "html": "<p>b</p>"},
+    {"title": "Blank", "text": "   \n  "},
+    "not an object",
+    {"title": "Tram line again", "text": SAMPLE_ARTICLE},
+]
+
+
+@pytest.mark.parametrize("fmt", ["list", "articles", "jsonl"])
+def test_plain_article_records(empty_db: Any, fmt: str) -> None:
+    if fmt == "jsonl":
+        lines = [json.dumps(r) for r in PLAIN_RECORDS]
+        lines.insert(3, "{broken json")
+        items = list(items_from_jsonl([line + "\n" for line in lines], "a.jsonl"))
+    else:
+        doc = PLAIN_RECORDS if fmt == "list" else {"articles": PLAIN_RECORDS}
+        items = items_from_json(json.dumps(doc), "a.json")
+    summary = store.import_items(empty_db, items, **OPTIONS)
+    assert len(summary.imported) == 2
+    assert len(summary.duplicates) == 1
+    reasons = " | ".join(f["reason"] for f in summary.failed)
+    assert len(summary.failed) == (6 if fmt == "jsonl" else 5)
+    for expected in ("neither text nor html", "http", "not both", "empty", "JSON object"):
+        assert expected in reasons
+    if fmt == "jsonl":
+        assert "not valid JSON" in reasons
+    tram = store.get_article(empty_db, summary.imported[0]["article_id"])
+    assert (tram["publisher"], tram["published"]) == ("City Desk", "2025-05-06")
+    ferry = store.get_article(empty_db, summary.imported[1]["article_id"])
+    assert "8 per" in ferry["body"] and "alert" not in ferry["body"]
+    assert ferry["url"] == "https://courier.example/ferry"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("{", "not valid JSON"), ("42", "expected a JSON object"), ('{"factcheck_export": 9}', "")],
+)
+def test_unreadable_json(empty_db: Any, text: str, reason: str) -> None:
+    summary = store.import_items(empty_db, items_from_json(text, "bad.json"), **OPTIONS)
+    assert len(summary.failed) == 1 and reason in summary.failed[0]["reason"]
+
+
+def test_read_import_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in PLAIN_RECORDS[:2]) + "\n\n", "utf-8")
+    total, items = store.read_import_file(path)
+    assert total == 2 and [i.kind for i in items] == ["article", "article"]
+    binary = tmp_path / "b.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    total, items = store.read_import_file(binary)
+    assert total == 1 and "not UTF-8" in next(items).error
