@@ -302,3 +302,202 @@ def test_seed_article() -> None:
         assert text[c["start"] : c["end"]] == c["quote"]
     segs = split_sentences(text)
     assert segs[0].kind == "heading"
+
+
+# --- atomic, clean claims (issue 3 follow-up); our own sentences --------------------------
+
+DATELINE_CASES = [
+    "OSTBURG, May 2 (Valley Post) - The ferry resumed service on Monday after a 40-day strike.",
+    "OSTBURG (Valley Post) -- The ferry resumed service on Monday after a 40-day strike.",
+    "OSTBURG, May 2 \u2013 The ferry resumed service on Monday after a 40-day strike.",
+    "OSTBURG \u2014 The ferry resumed service on Monday after a 40-day strike.",
+    "NEW LYME, Sept. 9 (Valley Post) - The ferry resumed service on Monday after a 40-day strike.",
+]
+
+
+@pytest.mark.parametrize("text", DATELINE_CASES)
+def test_dateline_is_not_part_of_claims(text: str) -> None:
+    segs = split_sentences(text)
+    assert [s.kind for s in segs] == ["dateline", "sentence"]
+    assert text[segs[1].start : segs[1].end].startswith("The ferry")
+    claims = extract_claims(text)
+    assert claims
+    for c in claims:
+        assert text[c["start"] : c["end"]] == c["quote"]
+        assert "OSTBURG" not in c["quote"] and "LYME" not in c["quote"]
+        assert "OSTBURG" not in c["text"] and "Valley Post" not in c["text"]
+
+
+def test_upper_case_word_and_hyphen_in_running_text_is_no_dateline() -> None:
+    text = "NATO - the alliance - grew to 32 members in 2024."
+    assert [s.kind for s in split_sentences(text)] == ["sentence"]
+
+
+ATOMIC_CASES = [
+    (
+        "Governor Ines Marlow said the tunnel cost 2.1 billion dollars, about 15% more than "
+        "the state planned in 2019, and was opened two weeks late.",
+        [
+            (
+                "the tunnel cost 2.1 billion dollars",
+                "Governor Ines Marlow said the tunnel cost 2.1 billion dollars",
+            ),
+            (
+                "about 15% more than the state planned in 2019",
+                "Governor Ines Marlow said the tunnel cost about 15% more than the state "
+                "planned in 2019",
+            ),
+            (
+                "was opened two weeks late",
+                "Governor Ines Marlow said the tunnel was opened two weeks late",
+            ),
+        ],
+    ),
+    (
+        "The strike began amid rising anger following the closure of the northern mine, "
+        "the arrest of three union leaders and the collapse of wage talks in March.",
+        [
+            ("The strike began amid rising anger", "The strike began amid rising anger"),
+            (
+                "the closure of the northern mine",
+                "The strike began amid rising anger following the closure of the northern mine",
+            ),
+            (
+                "the arrest of three union leaders",
+                "The strike began amid rising anger following the arrest of three union leaders",
+            ),
+            (
+                "the collapse of wage talks in March",
+                "The strike began amid rising anger following the collapse of wage talks in March",
+            ),
+        ],
+    ),
+    (
+        "Director Olu Hart said the plant employs 400 people, and that the owners will close "
+        "it in 2027.",
+        [
+            ("the plant employs 400 people", "Director Olu Hart said the plant employs 400 people"),
+            (
+                "the owners will close it in 2027",
+                "Director Olu Hart said the owners will close it in 2027",
+            ),
+        ],
+    ),
+    (
+        "The new line opened on Monday, nearly six years after engineers surveyed the route "
+        "and found two unstable slopes.",
+        [
+            ("The new line opened on Monday", "The new line opened on Monday"),
+            (
+                "nearly six years after engineers surveyed the route",
+                "The new line opened on Monday, nearly six years after engineers surveyed "
+                "the route",
+            ),
+            ("found two unstable slopes", "Engineers found two unstable slopes"),
+        ],
+    ),
+    (
+        "Fares rose to 3 pounds, a price the operator says will stay until 2028.",
+        [
+            ("Fares rose to 3 pounds", "Fares rose to 3 pounds"),
+            (
+                "a price the operator says will stay until 2028",
+                "The operator says the price will stay until 2028",
+            ),
+        ],
+    ),
+    (
+        "Typhoon Mira hit the island in 2019. It destroyed 1,200 homes and left 14 people dead.",
+        [
+            ("Typhoon Mira hit the island in 2019", "Typhoon Mira hit the island in 2019"),
+            ("It destroyed 1,200 homes", "Typhoon Mira destroyed 1,200 homes"),
+            ("left 14 people dead", "Typhoon Mira left 14 people dead"),
+        ],
+    ),
+    (
+        "Councillor Ada Brennan opposed the plan. She said the scheme would cost 3 million pounds.",
+        [
+            ("Councillor Ada Brennan opposed the plan", "Councillor Ada Brennan opposed the plan"),
+            (
+                "the scheme would cost 3 million pounds",
+                "Councillor Ada Brennan said the scheme would cost 3 million pounds",
+            ),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ATOMIC_CASES)
+def test_atomic_claims_and_wording(text: str, expected: list[tuple[str, str]]) -> None:
+    claims = extract_claims(text)
+    got = [(c["quote"], c["text"]) for c in claims]
+    assert got == expected
+    for c in claims:
+        assert text[c["start"] : c["end"]] == c["quote"]
+
+
+QUOTE_CASES = [
+    (
+        '"This is the busiest summer the museum has had since the west wing was rebuilt in '
+        '2011," Okafor told reporters on Sunday.',
+        "This is the busiest summer the museum has had since the west wing was rebuilt in 2011",
+        "Okafor said this is the busiest summer the museum has had since the west wing was "
+        "rebuilt in 2011",
+        "the west wing was rebuilt in 2011",
+    ),
+    (
+        "\u201cThe museum sold 80,000 tickets in June,\u201d said Lena Okafor, "
+        "who directs the museum.",
+        "The museum sold 80,000 tickets in June",
+        "Lena Okafor said the museum sold 80,000 tickets in June",
+        "directs the museum",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "wording", "other"), QUOTE_CASES)
+def test_quoted_statement(text: str, quote: str, wording: str, other: str) -> None:
+    by = _claims_by_quote(text)
+    assert quote in by, list(by)
+    claim = by[quote]
+    assert claim["text"] == wording
+    assert "attribution" in claim["kind"] and claim["checkworthy"]
+    assert '"' not in claim["quote"] and "\u201c" not in claim["quote"]
+    assert other in by
+
+
+OPINION_CASES = [
+    '"I am so happy the park is finally open, but it should have been done years ago," '
+    "said resident Tom Byrne.",
+    "I'm glad the library is back, but it should never have closed.",
+    "Related: Museum plans new wing\nBy Kai Olsen\nGreat news for the town, I think.",
+]
+
+
+@pytest.mark.parametrize("text", OPINION_CASES)
+def test_opinions_and_non_claims_are_not_checkworthy(text: str) -> None:
+    claims = extract_claims(text)
+    assert not any(c["checkworthy"] for c in claims), [(c["quote"], c["score"]) for c in claims]
+    assert not any("Museum plans" in c["quote"] or "Kai Olsen" in c["quote"] for c in claims)
+
+
+def test_demo_article_claims() -> None:
+    from factcheck.ingest import split_front_matter
+
+    path = Path(__file__).resolve().parents[1] / "factcheck" / "demo" / "harbour_bridge.txt"
+    _, body = split_front_matter(path.read_text(encoding="utf-8"))
+    by = _claims_by_quote(body, published="2026-03-14")
+    assert not any("PORTHAVEN" in q for q in by)
+    assert by["the repairs cost 48 million euros"]["text"] == (
+        "Mayor Elena Varga said the repairs cost 48 million euros"
+    )
+    assert "about 12% less than the council budgeted in 2024" in by
+    assert by["were finished three months ahead of schedule"]["text"] == (
+        "Mayor Elena Varga said the repairs were finished three months ahead of schedule"
+    )
+    assert by[
+        "This is the largest public works project Porthaven has completed since the harbour "
+        "was dredged in 1998"
+    ]["text"].startswith("Varga said this is the largest")
+    assert "the harbour was dredged in 1998" in by
+    assert not by["I'm glad it's open"]["checkworthy"]

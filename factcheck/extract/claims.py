@@ -7,7 +7,7 @@ import math
 import re
 
 from .model import load_model
-from .segment import CLAIM_KINDS, Segment, split_sentences
+from .segment import CLAIM_KINDS, Segment, _split_paragraph, split_sentences
 from .values import find_values
 
 __all__ = ["claim_spans", "extract_claims", "claim_kinds", "CLAIM_KIND_NAMES"]
@@ -28,7 +28,8 @@ _IRREGULAR_PAST = (
     "put set cut kept brought began spent built sold bought fought found thought stood struck "
     "wrote drove ran grew knew shot hit broke chose froze stole threw flew forbade sought taught "
     "caught meant felt heard hid hung laid lay lent lit quit rode rang sang sank slid spoke spun "
-    "swore swept swung tore woke wore withdrew undertook overtook"
+    "swore swept swung tore woke wore withdrew undertook overtook cost hurt spread beat cast shut "
+    "split"
 )
 _NOT_VERBS_ED = frozenset(
     "armed united limited based detailed advanced skilled related concerned interested supposed "
@@ -48,19 +49,42 @@ _FINITE_RE = re.compile(
     + r")\b"
 )
 _QUOTE_SPAN_RE = re.compile(r"\"[^\"]*\"|“[^”]*”|\([^()]*\)")
+_CMP_AHEAD = (
+    r"(?:(?:about|around|roughly|nearly|almost|some|just|only|over|more than|less than)\s+)?"
+    r"(?:[$€£]?\d[\d,.]*\s?(?:%|percent\b|per cent\b)?"
+    r"|(?:a|one|two|three)\s+(?:third|half|quarter|fifth)s?)"
+    r"(?:\s+[^\W\d_]+){0,2}?\s+(?:less|more|fewer|higher|lower|cheaper|greater|smaller|larger|bigger|"
+    r"above|below|up|down)\b"
+)
+_TADV_AHEAD = (
+    r"(?:(?:nearly|almost|about|some|more than|less than|just|only|over|roughly|barely)\s+)?"
+    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|"
+    r"\d+)\s+(?:hours?|days?|weeks?|months?|years?|decades?)\s+)?(?:after|before|following)\s"
+)
+_SAY_EMBED = (
+    r"(?:says|said|claims|claimed|believes|believed|estimates|estimated|hopes|expects|expected)"
+)
 _SPLIT_RE = re.compile(
     r"(?P<rel>,\s+(?:which|who|whose|where)\s+)"
     r"|(?P<app>,\s+(?=(?:the|a|an)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
     r"biggest|highest|lowest|worst|deadliest|best|most|least|\d+(?:st|nd|rd|th))\b))"
+    r"|(?P<appsay>,\s+(?=(?:a|an|the)\s+[^\W\d_]+\s+(?:the|a|an|its|his|her|their|our)\s+"
+    r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s+" + _SAY_EMBED + r"\s))"
     r"|(?P<appnp>,\s+(?=(?:the|a|an)\s+[^\W\d_]+(?:\s+[^\W\d_'’]+){0,5}\s+(?:[a-z]+ing|[a-z]+ed|responsible|"
     r"that|which|who|whose|with|known|accused|blamed)\b))"
-    r"|(?P<adv>,\s+(?:after|following|before|amid|despite|whereas|although|though|but|because|"
-    r"especially when|while)\s+)"
+    r"|(?P<cmp>,\s+(?=" + _CMP_AHEAD + r"))"
+    r"|(?P<making>,\s+(?=making\s+(?:it|them|him|her)\s))"
+    r"|(?P<tadv>,\s+(?=" + _TADV_AHEAD + r"))"
+    r"|(?P<adv>,\s+(?:amid|despite|whereas|although|though|but|because|especially when|while)\s+)"
     r"|(?P<semi>;\s+|\s+[—–]\s+|\s+--\s+)"
     r"|(?P<att>,\s+(?:according to|reported|said|says|told|added|noted|stated|announced|"
     r"confirmed|wrote|claimed)\s+)"
-    r"|(?P<andv>\s+and\s+(?=(?:[a-z]+ed|" + _IRREGULAR_PAST.replace(" ", "|") + r")\s))"
+    r"|(?P<andthat>,?\s+(?:and|but)\s+that\s+)"
+    r"|(?P<andv>,?\s+and\s+(?=(?:[a-z]+ed|was|were|is|are|has|have|had|will|"
+    + _IRREGULAR_PAST.replace(" ", "|")
+    + r")\s))"
 )
+_AND_AUX = frozenset("was were is are has have had will".split())
 _LEAD_DISCOURSE_RE = re.compile(
     r"(?:however|moreover|meanwhile|furthermore|in addition|additionally|still|yet|also|"
     r"nevertheless|nonetheless|indeed|so|and|but|or|well|now|then|first|second|finally|"
@@ -75,7 +99,8 @@ _LEAD_ATTR_RE = re.compile(
 )
 _TRAIL_ATTR_RE = re.compile(
     r",\s+(?P<who>(?:[^,;\"“”]{1,60}?\s+)?(?:said|says|told reporters|added|reported|noted|stated|"
-    r"announced|wrote|claimed|confirmed|estimated)(?:\s+on\s+\w+)?)\s*[.!?]?[\"”’]?\s*$"
+    r"announced|wrote|claimed|confirmed|estimated)(?:\s+(?:on|in|at|during|last)\s+[^,;\"“”]{1,30}?)?)"
+    r"\s*[.!?]?[\"”’]?\s*$"
 )
 _LEAD_ACCORDING_RE = re.compile(r"according to (?P<who>[^,]{2,100}),\s+", re.IGNORECASE)
 _DETERMINERS = frozenset(
@@ -151,7 +176,7 @@ _AUX = frozenset(
 )
 
 
-def _antecedent(sent: str, a: int, b: int) -> tuple[int, int] | None:
+def _antecedent(sent: str, a: int, b: int, rel: bool = False) -> tuple[int, int] | None:
     """Span of the noun phrase ending at ``b`` within ``sent[a:b]`` (the antecedent of a relative clause)."""  # noqa: E501
     words = [(m.start(), m.end()) for m in _WORD_RE.finditer(sent, a, b)]
     if not words:
@@ -176,7 +201,16 @@ def _antecedent(sent: str, a: int, b: int) -> tuple[int, int] | None:
             break
     if len(cand) > 14:
         return None
+    if rel and (sent[cand[0][0]] in "$€£" or sent[cand[0][0]].isdigit()):
+        # "$12 million on flood defences, which failed": the quantity is not the antecedent
+        for j in range(len(cand) - 1, 0, -1):
+            if sent[cand[j][0] : cand[j][1]].lower() in _PREPS and j + 1 < len(cand):
+                cand = cand[j + 1 :]
+                break
     return cand[0][0], cand[-1][1]
+
+
+_PREPS = frozenset("on in at for to from with by into over against about".split())
 
 
 def _trim(sent: str, s: int, e: int) -> tuple[int, int]:
@@ -207,47 +241,292 @@ def _trim(sent: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_CONNECTIVE_RE = re.compile(
+    r"(?:(?:nearly|almost|about|some|more than|less than|just|only|over|roughly|barely)\s+)?"
+    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|"
+    r"\d+)\s+(?:hours?|days?|weeks?|months?|years?|decades?)\s+)?"
+    r"(?:after|before|following|since|when|while|because|as|once|until)\s+",
+    re.IGNORECASE,
+)
+_SUBJ_VERB_AUX = frozenset(
+    "is are was were has have had will would can could may might must says said does did".split()
+)
+_SUBJ_BLOCK = frozenset(
+    "the a an its his her their our my your this that these those of to in on at for by "
+    "with".split()
+)
+_SUBJ_ADVERBS = frozenset(
+    "first also now then later still already just once never recently since soon".split()
+)
+_MODAL_OPINION_RE = re.compile(r"\b(?:should|must|ought to)(?:\s+(?:never|not))?\s+have\b", re.I)
+_EMBED_SAY_RE = re.compile(
+    r"(?P<np>(?:the|a|an|its|his|her|their|our)\s+[^\W\d_]+(?:\s+[^\W\d_]+)?)\s+"
+    r"(?P<v>says|said|claims|claimed|believes|believed|estimates|estimated|hopes|expects|"
+    r"expected)\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_APPSAY_RE = re.compile(
+    r"(?:a|an|the)\s+(?P<noun>[^\W\d_]+)\s+" + _EMBED_SAY_RE.pattern, re.IGNORECASE | re.DOTALL
+)
+_MAKING_RE = re.compile(r"making\s+(?:it|them|him|her)\s+(?P<rest>\S.*)$", re.DOTALL)
+_POSSESSOR_RE = re.compile(r"([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})['’]s\s")
+_LIST_PREP_RE = re.compile(
+    r"\b(?:following|after|amid|including|such as|despite|because of|due to)\s+"
+)
+_LIST_SEP_RE = re.compile(r",\s+(?:and\s+|or\s+)?")
+_LIST_AND_RE = re.compile(r"\s+(?:and|or)\s+(?=(?:the|a|an|its|his|her|their|[A-Z])\b|[A-Z])")
+_LIST_BAD = frozenset(
+    "is are was were has have had will would that which who whose said says can could".split()
+)
+_SINCE_RE = re.compile(r"\bsince\s+(?=(?:the|a|an|his|her|its|their|[A-Z][\w.'’-]*)\s)")
+_SINCE_VERB_RE = re.compile(
+    r"\b(?:was|were|had been|has been|have been|is|are|"
+    + _IRREGULAR_PAST.replace(" ", "|")
+    + r"|[a-z]{3,}ed)\b"
+)
+_FIRST_PERSON_RE = re.compile(
+    r"\b(?:i|we)(?:'m|’m| am| are| were| was| feel| felt)\s+(?:so\s+|very\s+|really\s+|just\s+)?"
+    r"(?:glad|happy|pleased|delighted|proud|sad|disappointed|frustrated|angry|sure|confident|"
+    r"excited|worried|relieved|thrilled|grateful|sorry)\b",
+    re.IGNORECASE,
+)
+_SAY = (
+    r"said|says|told reporters|added|noted|stated|announced|confirmed|claimed|estimated|"
+    r"reported|insisted|warned|argued|wrote|explained|stressed|acknowledged"
+)
+_LEAD_SAID_RE = re.compile(
+    r"(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
+    r"(?P<v>said|says|told reporters|added|insisted|argued|claimed|maintained)"
+    r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?[,:]?\s+"
+    r"(?=[\"“]|(?!that\b)(?:the|a|an|this|these|those|his|her|its|their|our|it|he|she|they|we|"
+    r"there|[A-Z0-9$€£])\w*\b)"
+)
+_QUOTE_STMT_RE = re.compile(
+    r"(?P<o>[\"“])(?P<q>[^\"“”]{6,}?)(?P<c>[\"”])\s*,?\s+(?P<rest>[^\"“”]*)$", re.DOTALL
+)
+_Q_WHO_RE = re.compile(
+    r"(?P<who>[A-Z][^,;:\"“”]{0,60}?)\s+(?P<v>said|says|told|added|noted|stated|wrote|explained|"
+    r"insisted|warned|claimed|confirmed|announced|recalled|argued|remarked)\b[^\"“”]*$",
+    re.DOTALL,
+)
+_Q_INV_RE = re.compile(
+    r"(?P<v>said|says|added|noted|stated|wrote|explained|insisted|warned|claimed|recalled|argued|"
+    r"remarked)\s+(?P<who>[^,;:\"“”]{2,80}?)(?:,\s+(?P<rel>who|whose)\s+(?P<relc>[^\"“”]+?))?"
+    r"\s*[.!…]?$",
+    re.DOTALL,
+)
+_DECAP_WORDS = _DETERMINERS | frozenset(
+    "it he she they we you there here what which who when where many most few all both each "
+    "no not one two three if in on at as after before since while although though today "
+    "yesterday last next every nobody everyone everybody nothing something".split()
+)
+
+
 def _decap(s: str) -> str:
-    """Lower-case a leading determiner ("The plan" -> "the plan") for use after "X said that"."""
+    """Lower-case a leading common word ("The plan" -> "the plan") for use after "X said"."""
     w = s.split(" ", 1)[0]
-    return s[:1].lower() + s[1:] if w.lower() in _DETERMINERS else s
+    return s[:1].lower() + s[1:] if w.lower() in _DECAP_WORDS else s
 
 
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:] if s else s
 
 
+def _subject_verb(q: str) -> tuple[str | None, str | None]:
+    """Subject and "subject + verb" prefix of the clause ``q`` (leading adverbials dropped)."""
+    cm = _CONNECTIVE_RE.match(q)
+    off = cm.end() if cm else 0
+    prev = ""
+    for w in _WORD_RE.finditer(q, off):
+        tok = w.group(0).strip(',;:"“”()')
+        low = tok.lower()
+        if (low in _SUBJ_VERB_AUX or _is_past(low)) and prev not in _SUBJ_BLOCK and w.start() > off:
+            head = q[off : w.start()]
+            c = head.rfind(", ")
+            subj_start = off + c + 2 if c >= 0 else off
+            subj = q[subj_start : w.start()].strip(" ,")
+            while " " in subj:
+                head_, last = subj.rsplit(" ", 1)
+                if last.lower() not in _SUBJ_ADVERBS and not last.endswith("ly"):
+                    break
+                subj = head_
+            if not subj:
+                return None, None
+            return subj, q[subj_start : w.end()].rstrip(",")
+        prev = low
+    return None, None
+
+
+def _event_list(quote: str) -> tuple[int, int, list[tuple[int, int]]] | None:
+    """``... following A, B and C`` -> (preposition start and end, item spans) or ``None``.
+
+    The last preposition that introduces a list wins ("amid anger following A, B and C").
+    """
+    for pm in reversed(list(_LIST_PREP_RE.finditer(quote))):
+        items: list[tuple[int, int]] = []
+        pos = pm.end()
+        for sm in _LIST_SEP_RE.finditer(quote, pos):
+            items.append((pos, sm.start()))
+            pos = sm.end()
+        last = (pos, len(quote))
+        am = _LIST_AND_RE.search(quote, last[0])
+        if am is not None:
+            items.append((last[0], am.start()))
+            items.append((am.end(), last[1]))
+        else:
+            items.append(last)
+        if len(items) < 2:
+            continue
+        sizes = [len(quote[a:b].split()) for a, b in items]
+        if min(sizes) < 3 or max(sizes) > 14 or (len(items) == 2 and min(sizes) < 4):
+            continue
+        if any(w.lower().strip(",") in _LIST_BAD for a, b in items for w in quote[a:b].split()):
+            continue
+        return pm.start(), pm.end(), items
+    return None
+
+
+class _Attr:
+    """How a claim's source is worded: ``prefix`` + wording, or wording + ``suffix``."""
+
+    __slots__ = ("who", "prefix", "suffix")
+
+    def __init__(self, who: str, prefix: str = "", suffix: str = "") -> None:
+        self.who = who
+        self.prefix = prefix
+        self.suffix = suffix
+
+    def word(self, base: str) -> str:
+        if self.prefix:
+            return _cap(self.prefix + _decap(base))
+        return _cap(base) + self.suffix
+
+
+_NO_ATTR = _Attr("")
+
+
 def claim_spans(sentence: str) -> list[dict]:
     """Split one sentence into atomic claim pieces.
 
     Returns dicts with ``start``/``end`` (offsets into ``sentence``), ``text`` (self-contained
-    wording where the sentence allows) and ``attribution`` (the source named, if any).
+    wording where the sentence allows), ``attribution`` (the source named, if any) and
+    ``subject`` (the subject of the main clause, if found).
     """
     n = len(sentence)
     s0, e0 = _trim(sentence, 0, n)
     if e0 - s0 < 3:
         return []
+    if sentence[s0] in '"“':
+        quoted = _quoted_statement(sentence, s0, e0)
+        if quoted is not None:
+            return quoted
     # leading discourse markers
     while True:
         m = _LEAD_DISCOURSE_RE.match(sentence, s0, e0)
         if not m or m.end() >= e0:
             break
         s0 = m.end()
-    attribution = None
+    attr = _NO_ATTR
     m = _LEAD_ACCORDING_RE.match(sentence, s0, e0)
     if m:
-        attribution = "according to " + m.group("who")
+        attr = _Attr("according to " + m.group("who"), suffix=", according to " + m.group("who"))
         s0 = m.end()
     else:
         m = _LEAD_ATTR_RE.match(sentence, s0, e0)
         if m:
-            attribution = m.group("who")
+            attr = _Attr(m.group("who"), prefix=m.group("who") + " that ")
             s0 = m.end()
+        else:
+            m = _LEAD_SAID_RE.match(sentence, s0, e0)
+            if m and not _said_clause(sentence, m, e0):
+                m = None
+            if m:
+                who = m.group("who")
+                attr = _Attr(who, prefix=sentence[m.start() : m.end("v")] + " ")
+                s0 = m.end()
+                if sentence[s0] in '"“' and sentence[e0 - 1 : e0] in '"”':
+                    s0, e0 = _trim(sentence, s0 + 1, e0 - 1)
     m = _TRAIL_ATTR_RE.search(sentence, s0, e0)
     if m and m.start() > s0:
-        attribution = attribution or m.group("who").strip()
+        if not attr.who:
+            who = m.group("who").strip()
+            attr = _Attr(who, suffix=", " + who)
         e0 = _trim(sentence, s0, m.start())[1]
-    prot = _protected(sentence)
+    if e0 - s0 < 3:
+        return []
+    return _clause_claims(sentence, s0, e0, attr)
+
+
+def _said_clause(sentence: str, m: re.Match, e0: int) -> bool:
+    """Is ``m`` (``Who said ...``) a speaker followed by a reported clause?"""
+    if m.end() >= e0:
+        return False
+    words = m.group("who").split()
+    if words[-1].lower() in _DETERMINERS:
+        return False
+    for w in words[1:]:
+        low = w.lower()
+        if low in _SUBJ_VERB_AUX or low in _AUX or _is_past(low):
+            return False
+    return bool(_VERB_HINT_RE.search(sentence, m.end(), e0))
+
+
+def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
+    """``"Quoted words," Name said`` / ``said Name``: claims from the quoted words, attributed."""
+    m = _QUOTE_STMT_RE.match(sentence, s0, e0)
+    if not m:
+        return None
+    rest_s = m.start("rest")
+    rest = sentence[rest_s:e0]
+    wm = _Q_WHO_RE.match(rest)
+    rel = None
+    if wm and len(wm.group("who").split()) <= 6:
+        who = wm.group("who").strip()
+        verb = "says" if wm.group("v") == "says" else "said"
+    else:
+        wm = _Q_INV_RE.match(rest)
+        if not wm or len(wm.group("who").split()) > 8:
+            return None
+        who = wm.group("who").strip()
+        verb = "says" if wm.group("v") == "says" else "said"
+        if wm.group("relc"):
+            rel = (rest_s + wm.start("relc"), rest_s + wm.end("relc"))
+    attr = _Attr(who, prefix=who + " " + verb + " ")
+    segs: list[Segment] = []
+    _split_paragraph(sentence, m.start("q"), m.end("q"), "sentence", segs)
+    out: list[dict] = []
+    for seg in segs:
+        a, b = _trim(sentence, seg.start, seg.end)
+        while True:
+            dm = _LEAD_DISCOURSE_RE.match(sentence, a, b)
+            if not dm or dm.end() >= b:
+                break
+            a = dm.end()
+        if b - a >= 3:
+            out.extend(_clause_claims(sentence, a, b, attr))
+    if rel is not None:
+        a, b = _trim(sentence, *rel)
+        if b - a >= 8 and len(sentence[a:b].split()) >= 3:
+            out.append(
+                {
+                    "start": a,
+                    "end": b,
+                    "text": _cap(who + " " + sentence[a:b]),
+                    "attribution": None,
+                    "subject": who,
+                    "type": "rel",
+                }
+            )
+    for d in out:
+        d.setdefault("speaker", who)
+    out.sort(key=lambda d: (d["start"], d["end"]))
+    return out
+
+
+def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
+    """Claims of ``sentence[s0:e0]`` (attribution already removed), worded with ``attr``."""
+    attribution = attr.who or None
+    prot = [(a, b) for a, b in _protected(sentence) if a >= s0 and b <= e0]
     cuts: list[tuple[int, int, str]] = []  # (marker start, content start, type)
     for m in _SPLIT_RE.finditer(sentence, s0, e0):
         if _inside(m.start(), prot):
@@ -255,7 +534,7 @@ def claim_spans(sentence: str) -> list[dict]:
         typ = m.lastgroup or "semi"
         if typ == "andv":
             nxt = sentence[m.end() : m.end() + 30].split(" ", 1)[0]
-            if not _is_past(nxt):
+            if not (_is_past(nxt) or nxt in _AND_AUX):
                 continue
         elif typ in ("app", "appnp"):
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
@@ -265,53 +544,79 @@ def claim_spans(sentence: str) -> list[dict]:
     pieces: list[tuple[int, int, str, int]] = []  # start, end, type, index of the piece it hangs on
     cur_s, cur_t = s0, "main"
     owner = -1
+    root = 0
+    roots: list[int] = []
     trailing_attr = None
     for ms, cs, typ in cuts:
         pieces.append((cur_s, ms, cur_t, owner))
+        roots.append(root)
         if typ == "att":
             trailing_attr = (ms, e0)
             cur_s = None
             break
+        if cur_t in ("main", "semi", "andthat"):
+            root = len(pieces) - 1
         if typ == "andv":
-            owner = len(pieces) - 1 if pieces[-1][2] != "andv" else pieces[-1][3]
-        elif typ in ("semi",):
+            prev_t = pieces[-1][2]
+            if prev_t == "andv":
+                owner = pieces[-1][3]
+            elif prev_t in ("cmp", "app", "appnp", "appsay", "making"):
+                owner = root
+            else:
+                owner = len(pieces) - 1
+        elif typ in ("semi", "andthat"):
             owner = -1
         else:
             owner = len(pieces) - 1
         cur_s, cur_t = cs, typ
     if cur_s is not None:
         pieces.append((cur_s, e0, cur_t, owner))
-    if trailing_attr is not None:
+        roots.append(root)
+    if trailing_attr is not None and not attr.who:
         a, b = _trim(sentence, *trailing_attr)
         if b > a:
-            attr = sentence[a:b]
-            attribution = attr if attribution is None else attribution
+            attribution = sentence[a:b]
+            attr = _Attr(attribution, suffix=", " + attribution)
     past = bool(_PAST_RE.search(sentence[s0:e0].lower()))
     out: list[dict] = []
     main_subject: str | None = None
     bases: list[str] = []  # wording of each piece before the attribution is added
     spans: list[tuple[int, int]] = []
+    subjects: list[str | None] = []
+    svs: list[str | None] = []
     extra: list[dict] = []
     for idx, (ps, pe, typ, own) in enumerate(pieces):
         ps, pe = _trim(sentence, ps, pe)
         quote = sentence[ps:pe]
         base = quote
+        rt = roots[idx]
+        root_ok = rt < len(spans) and rt != idx
+        subj, sv = None, None
         if typ == "andv" and own >= 0:
             # coordinated verb phrase: reuse the subject of the clause it belongs to
             owner_base, owner_quote = bases[own], sentence[spans[own][0] : spans[own][1]]
-            if pieces[own][2] != "main" and owner_quote and owner_base.endswith(owner_quote):
+            if pieces[own][2] == "rel" and owner_quote and owner_base.endswith(owner_quote):
                 base = owner_base[: len(owner_base) - len(owner_quote)] + quote
+            elif subjects[own]:
+                base = subjects[own] + " " + quote
             elif main_subject:
                 base = main_subject + " " + quote
+            subj = subjects[own]
         elif typ in ("rel", "app", "appnp") and own >= 0:
             os_, oe_ = spans[own]
-            ant = _antecedent(sentence, os_, oe_)
+            ant = _antecedent(sentence, os_, oe_, typ == "rel")
             if ant:
                 ant_text = sentence[ant[0] : ant[1]].rstrip(",;: ")
                 if typ == "rel":
                     rm = re.match(r",\s+(which|who|whose|where)\s+", sentence[pieces[idx - 1][1] :])
                     rel = rm.group(1).lower() if rm else "which"
-                    if rel == "where":
+                    if rel == "which" and (ant_text[:1].isdigit() or _EMBED_SAY_RE.match(quote)):
+                        # "..., which the council says protects it": keep the clause it hangs on
+                        if rm:
+                            ps = pieces[idx - 1][1] + rm.start(1)
+                            quote = sentence[ps:pe]
+                        base = bases[own] + ", " + quote
+                    elif rel == "where":
                         base = "in " + ant_text + ", " + quote
                     elif rel == "whose":
                         base = ant_text + "'s " + quote
@@ -320,32 +625,47 @@ def claim_spans(sentence: str) -> list[dict]:
                 else:
                     words = quote.split(" ", 2)
                     head = words[1].lower() if len(words) > 1 else ""
-                    if head in _SUMMARY_HEADS and typ == "appnp":
+                    if (head in _SUMMARY_HEADS and typ == "appnp") or ant_text[:1].isdigit():
                         base = sentence[os_:oe_] + ", " + quote
                     else:
                         base = ant_text + (" was " if past else " is ") + quote
+        elif typ == "appsay":
+            am = _APPSAY_RE.match(quote)
+            if am:
+                base = (
+                    am.group("np")
+                    + " "
+                    + am.group("v")
+                    + " the "
+                    + am.group("noun")
+                    + " "
+                    + am.group("rest")
+                )
+        elif typ == "cmp" and root_ok:
+            rsv = svs[rt]
+            if rsv:
+                base = rsv + " " + quote
+        elif typ == "making" and root_ok:
+            mm = _MAKING_RE.match(quote)
+            rs = subjects[rt]
+            if mm and rs:
+                pm = _POSSESSOR_RE.match(rs + " ")
+                base = (pm.group(1) if pm else rs) + " is " + mm.group("rest")
+        elif typ == "tadv":
+            subj, sv = _subject_verb(quote)
+            if root_ok:
+                base = bases[rt] + ", " + quote
         elif typ == "adv":
             am = re.match(r"(?:but|whereas|although|though|while)\s+", quote, re.IGNORECASE)
             if am and _VERB_HINT_RE.search(quote[am.end() :]):
                 ps += am.end()
                 quote = sentence[ps:pe]
                 base = quote
-        elif typ in ("main", "semi"):
-            for w in re.finditer(r"\S+", quote):
-                if _is_past(w.group(0)) or w.group(0).lower() in (
-                    "is",
-                    "are",
-                    "was",
-                    "were",
-                    "has",
-                    "have",
-                    "had",
-                    "will",
-                ):
-                    if typ == "main":
-                        main_subject = quote[: w.start()].rstrip(", ") or None
-                    break
-        if typ == "rel" and own >= 0 and pieces[own][2] == "main":
+        elif typ in ("main", "semi", "andthat"):
+            subj, sv = _subject_verb(quote)
+            if typ == "main" and main_subject is None:
+                main_subject = subj
+        if typ == "rel" and own >= 0 and pieces[own][2] == "main" and base.endswith(quote):
             os_, oe_ = spans[own]
             vm = _RESUME_RE.search(sentence, ps, pe)
             if (
@@ -359,11 +679,14 @@ def claim_spans(sentence: str) -> list[dict]:
                     {
                         "start": os_,
                         "end": rest_e,
-                        "text": _cap(main_text),
+                        "text": attr.word(main_text),
                         "attribution": attribution,
+                        "subject": sentence[os_:oe_],
                         "type": "main",
                     }
                 )
+                if main_subject is None or idx == 1:
+                    main_subject = sentence[os_:oe_]
                 pe = _trim(sentence, ps, vm.start())[1]
                 quote = sentence[ps:pe]
                 base = (
@@ -371,48 +694,80 @@ def claim_spans(sentence: str) -> list[dict]:
                     if base.endswith(sentence[ps:rest_e])
                     else base
                 )
+        # "... following A, B and C": one claim per event in the list
+        if (
+            typ in ("main", "semi", "andthat", "tadv")
+            and quote.count(",") + quote.count(" and ") >= 1
+        ):
+            ev = _event_list(quote) if not _inside_any(ps, pe, prot) else None
+            if ev is not None:
+                cut, prep_end, items = ev
+                lead = base[: len(base) - len(quote)] if base.endswith(quote) else ""
+                for a, b in items:
+                    ia, ib = _trim(sentence, ps + a, ps + b)
+                    if ib - ia < 8:
+                        continue
+                    extra.append(
+                        {
+                            "start": ia,
+                            "end": ib,
+                            "text": attr.word(
+                                lead + sentence[ps : ps + prep_end] + sentence[ia:ib]
+                            ),
+                            "attribution": attribution,
+                            "subject": subj,
+                            "type": "item",
+                        }
+                    )
+                pe = _trim(sentence, ps, ps + cut)[1]
+                base = base[: len(base) - len(quote)] + sentence[ps:pe]
+                quote = sentence[ps:pe]
+        # "... since the harbour was dredged in 1998": the dated event is a claim of its own
+        if "since" in quote:
+            for sm in _SINCE_RE.finditer(quote):
+                cs_ = ps + sm.end()
+                vm2 = _SINCE_VERB_RE.search(sentence, cs_, pe)
+                if vm2 and len(sentence[cs_ : vm2.start()].split()) <= 5:
+                    ca, cb = _trim(sentence, cs_, pe)
+                    if cb - ca >= 12 and len(sentence[ca:cb].split()) >= 4:
+                        extra.append(
+                            {
+                                "start": ca,
+                                "end": cb,
+                                "text": attr.word(sentence[ca:cb]),
+                                "attribution": attribution,
+                                "subject": None,
+                                "type": "since",
+                            }
+                        )
         bases.append(base)
         spans.append((ps, pe))
+        subjects.append(subj)
+        svs.append(sv)
         if pe - ps < 8 or len(quote.split()) < 3 or not any(c.isalpha() for c in quote):
             continue
-        text = base
-        if attribution:
-            low = attribution.lower()
-            if low.startswith(
-                (
-                    "according to",
-                    "reported",
-                    "said",
-                    "says",
-                    "told",
-                    "added",
-                    "noted",
-                    "stated",
-                    "announced",
-                    "confirmed",
-                    "wrote",
-                    "claimed",
-                )
-            ):
-                text = _cap(text) + ", " + attribution
-            else:
-                text = attribution + " that " + _decap(text)
         out.append(
-            {"start": ps, "end": pe, "text": _cap(text), "attribution": attribution, "type": typ}
+            {
+                "start": ps,
+                "end": pe,
+                "text": attr.word(base),
+                "attribution": attribution,
+                "subject": main_subject,
+                "type": typ,
+            }
         )
-    for x in extra:
-        if attribution and not x["text"].endswith(attribution):
-            x["text"] = (
-                x["text"] + ", " + attribution
-                if attribution.lower().startswith("according")
-                else attribution + " that " + _decap(x["text"])
-            )
-        out.append(x)
+    out.extend(extra)
+    for d in out:
+        d["subject"] = main_subject
     out.sort(key=lambda d: (d["start"], d["end"]))
     return out
 
 
-def claim_kinds(quote: str, values: list[dict], attributed: bool) -> list[str]:
+def _inside_any(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
+    return any(x <= a and b <= y for x, y in spans)
+
+
+def claim_kinds(quote: str, values: list[dict], attributed: bool, event: bool = False) -> list[str]:
     """Kinds of a claim from its wording and values, in :data:`CLAIM_KIND_NAMES` order."""
     kinds = set()
     for v in values:
@@ -433,7 +788,11 @@ def claim_kinds(quote: str, values: list[dict], attributed: bool) -> list[str]:
         kinds.add("attribution")
     if _CAUSAL_RE.search(quote):
         kinds.add("causal")
-    if _PAST_RE.search(quote.lower()) and not kinds & {"quantity", "comparison", "causal"}:
+    if (event or _PAST_RE.search(quote.lower())) and not kinds & {
+        "quantity",
+        "comparison",
+        "causal",
+    }:
         kinds.add("event")
     if not kinds:
         kinds.add("other")
@@ -457,8 +816,10 @@ def _score(text: str, quote: str, kinds: list[str]) -> float:
         z += _CUE_WEIGHTS.get(k, 0.0)
     if quote.rstrip().endswith("?"):
         z -= 1.5
-    if _OPINION_RE.search(quote):
+    if _OPINION_RE.search(quote) or _FIRST_PERSON_RE.search(quote):
         z -= 1.0
+        if _MODAL_OPINION_RE.search(quote):
+            z -= 1.0  # "it should have been done years ago": criticism, not a checkable fact
     if not _VERB_HINT_RE.search(quote.lower()):
         z -= 1.0
     if kinds == ["other"]:
@@ -483,11 +844,15 @@ def extract_claims(
     segments: list[Segment] = split_sentences(text)
     seen: set[tuple[int, int]] = set()
     claims: list[dict] = []
+    person: str | None = None  # who "He"/"She" in the next sentence most likely is
+    thing: str | None = None  # what "It" in the next sentence most likely is
     for seg in segments:
         if seg.kind not in CLAIM_KINDS:
+            person = thing = None
             continue
         sent = text[seg.start : seg.end]
-        for piece in claim_spans(sent):
+        pieces = claim_spans(sent)
+        for piece in pieces:
             start, end = seg.start + piece["start"], seg.start + piece["end"]
             if (start, end) in seen:
                 continue
@@ -496,14 +861,17 @@ def extract_claims(
             values = [
                 {k: v for k, v in d.items() if k[0] != "_"} for d in find_values(quote, published)
             ]
-            kinds = claim_kinds(quote, values, piece["attribution"] is not None)
-            score = round(_score(piece["text"], quote, kinds), 4)
+            kinds = claim_kinds(
+                quote, values, piece["attribution"] is not None, piece["type"] == "item"
+            )
+            wording = _resolve_pronoun(piece["text"], person, thing)
+            score = round(_score(wording, quote, kinds), 4)
             claims.append(
                 {
                     "start": start,
                     "end": end,
                     "quote": quote,
-                    "text": piece["text"],
+                    "text": wording,
                     "kind": kinds,
                     "score": score,
                     "checkworthy": score >= thr,
@@ -512,5 +880,54 @@ def extract_claims(
                     "sentence_end": seg.end,
                 }
             )
+        person, thing = _context(pieces, person, thing)
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return claims
+
+
+_PRONOUN_RE = re.compile(r"(He|She|It)\s+(\S+)")
+_PERSON_RE = re.compile(r"[A-Z][\w'’-]+\s+[A-Z][\w'’-]+$")
+_PROPER_RE = re.compile(r"(?:The\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|del|la))*$")
+_NOT_ENTITY = frozenset("the a an it he she they we this that these those there i".split())
+
+
+def _resolve_pronoun(text: str, person: str | None, thing: str | None) -> str:
+    """Name who "He"/"She" (or what "It") at the start of a claim's wording refers to."""
+    m = _PRONOUN_RE.match(text)
+    if not m:
+        return text
+    if m.group(1) == "It":
+        if thing and _is_past(m.group(2)):
+            return thing + text[2:]
+        return text
+    return person + text[m.end(1) :] if person else text
+
+
+def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple:
+    """Person and thing a following sentence's "He"/"She"/"It" may refer to."""
+    subj = pieces[0].get("subject") if pieces else None
+    cand = None
+    for p in pieces:
+        who = p.get("speaker") or p.get("attribution")
+        if who and _PERSON_RE.search(who) and len(who.split()) <= 6:
+            cand = who
+            break
+    subj_pron = bool(subj) and subj.lower() in _NOT_ENTITY
+    if (
+        cand is None
+        and subj
+        and not subj_pron
+        and len(subj.split()) <= 6
+        and subj.split()[0] not in ("The", "A", "An")
+        and _PERSON_RE.search(subj)
+    ):
+        cand = subj
+    new_person = cand or (
+        person if subj_pron or (pieces and pieces[0].get("attribution") in ("He", "She")) else None
+    )
+    new_thing = None
+    if subj and not subj_pron and len(subj.split()) <= 5 and _PROPER_RE.match(subj):
+        new_thing = subj
+    elif subj_pron:
+        new_thing = thing
+    return new_person, new_thing
