@@ -107,15 +107,29 @@ def make_article(rng: random.Random, number: int, n_claims: int) -> tuple[dict, 
         body += sentence + " "
         score = round(rng.random(), 3)
         claims.append(
-            {"start": start, "end": start + len(sentence), "quote": sentence, "text": sentence,
-             "kind": ["quantity"], "score": score, "checkworthy": score >= 0.4}
-        )  # fmt: skip
+            {
+                "start": start,
+                "end": start + len(sentence),
+                "quote": sentence,
+                "text": sentence,
+                "kind": ["quantity"],
+                "score": score,
+                "checkworthy": score >= 0.4,
+            }
+        )
         if len(claims) < n_claims and len(claims) % (n_claims // nested or 1) == 0:
             quote = sentence[inner_start:inner_end]
             claims.append(
-                {"start": start + inner_start, "end": start + inner_end, "quote": quote,
-                 "text": quote, "kind": ["quantity"], "score": score, "checkworthy": True}
-            )  # fmt: skip
+                {
+                    "start": start + inner_start,
+                    "end": start + inner_end,
+                    "quote": quote,
+                    "text": quote,
+                    "kind": ["quantity"],
+                    "score": score,
+                    "checkworthy": True,
+                }
+            )
     body = body.rstrip() + "\n"
     article = {
         "title": f"Council report {number}: figures under scrutiny",
@@ -337,15 +351,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(path: str, port: int, args: argparse.Namespace, workdir: str, log) -> subprocess.Popen:
+def start_server(
+    path: str, port: int, args: argparse.Namespace, workdir: str, log
+) -> subprocess.Popen:
     env = dict(os.environ, FACTCHECK_INSTANCE_PATH=os.path.join(workdir, "instance"))
     if args.profile:
-        command = [sys.executable, "-c", PROFILED_SERVER, path, str(port), str(args.threads),
-                   os.path.join(workdir, "profiles")]  # fmt: skip
+        command = [
+            sys.executable,
+            "-c",
+            PROFILED_SERVER,
+            path,
+            str(port),
+            str(args.threads),
+            os.path.join(workdir, "profiles"),
+        ]
         os.makedirs(command[-1])
     else:
-        command = [sys.executable, "-c", "from factcheck.cli import cli; cli(prog_name='factcheck')",
-                   "--db", path, "serve", "--host", "127.0.0.1", "--port", str(port), "--no-demo"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-c",
+            "from factcheck.cli import cli; cli(prog_name='factcheck')",
+            "--db",
+            path,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-demo",
+        ]
         if args.threads:
             command += ["--threads", str(args.threads)]
     server = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -357,6 +391,15 @@ def start_server(path: str, port: int, args: argparse.Namespace, workdir: str, l
                 return server
         time.sleep(0.05)
     raise RuntimeError("the server did not start listening")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux), or NaN."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -407,8 +450,10 @@ def check_lost_updates(path: str, reviewers: list[Reviewer]) -> tuple[int, int, 
             if stored.get(key) != (rating, rationale, len(writes), url) or not versions_ok:
                 bad += 1
                 if bad <= 3:
-                    print(f"  LOST UPDATE claim {claim_id} user {key[1]}: stored "
-                          f"{stored.get(key)!r}, expected {(rating, len(writes), url)!r}")  # fmt: skip
+                    print(
+                        f"  LOST UPDATE claim {claim_id} user {key[1]}: stored "
+                        f"{stored.get(key)!r}, expected {(rating, len(writes), url)!r}"
+                    )
     unsure = {(c, r.plan["id"]) for r in reviewers for c in r.unsure}
     extra = [key for key in stored if key not in expected_keys and key not in unsure]
     bad += len(extra)
@@ -422,20 +467,27 @@ def report(reviewers: list[Reviewer], elapsed: float, path: str) -> bool:
             by_endpoint[endpoint].append((status, seconds))
     total = sum(len(v) for v in by_endpoint.values())
     errors = sum(
-        1 for v in by_endpoint.values() for status, _ in v if status == 0 or (status >= 400 and status != 409)
-    )  # fmt: skip
+        1
+        for v in by_endpoint.values()
+        for status, _ in v
+        if status == 0 or (status >= 400 and status != 409)
+    )
     stale = sum(1 for status, _ in by_endpoint.get("verdict save", []) if status == 409)
     saved = sum(1 for status, _ in by_endpoint.get("verdict save", []) if status == 200)
     print(f"\n{total:,} requests in {elapsed:.1f} s: {total / elapsed:,.0f} requests/s")
-    print(f"{'endpoint':<14} {'count':>8} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    columns = ("count", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms")
+    print(f"{'endpoint':<14}" + "".join(f"{name:>9}" for name in columns))
     page_p99 = float("nan")
     for endpoint, values in sorted(by_endpoint.items()):
         times = sorted(seconds * 1000 for _, seconds in values)
         p99 = percentile(times, 0.99)
         if endpoint == "review page":
             page_p99 = p99
-        print(f"{endpoint:<14} {len(values):>8,} {len(values) / elapsed:>7.0f} "
-              f"{percentile(times, 0.5):>8.1f} {percentile(times, 0.95):>8.1f} {p99:>8.1f} {times[-1]:>8.1f}")  # fmt: skip
+        figures = (percentile(times, 0.5), percentile(times, 0.95), p99, times[-1])
+        print(
+            f"{endpoint:<14}{len(values):>9,}{len(values) / elapsed:>9.0f}"
+            + "".join(f"{ms:>9.1f}" for ms in figures)
+        )
     print(f"verdict saves accepted: {saved:,} ({saved / elapsed:,.0f}/s)")
     print(f"refused stale saves (409): {stale:,}")
     print(f"errors: {errors:,}")
@@ -443,13 +495,19 @@ def report(reviewers: list[Reviewer], elapsed: float, path: str) -> bool:
         for failure in reviewer.failures[:2]:
             print(f"  {reviewer.username}: {failure}")
     checked, lost, audit_gap = check_lost_updates(path, reviewers)
-    print(f"lost updates: {lost} ({checked:,} verdicts checked against the accepted saves"
-          f"{'' if audit_gap == 0 else f'; audit log off by {audit_gap}'})")  # fmt: skip
+    print(
+        f"lost updates: {lost} ({checked:,} verdicts checked against the accepted saves"
+        f"{'' if audit_gap == 0 else f'; audit log off by {audit_gap}'})"
+    )
     ok = errors == 0 and lost == 0 and audit_gap == 0
     targets = []
     if "review page" in by_endpoint:
-        targets.append(f"review page p99 {page_p99:.0f} ms (<= 100): {'ok' if page_p99 <= 100 else 'MISSED'}")
-    targets.append(f"saves/s {saved / elapsed:.0f} (>= 300): {'ok' if saved / elapsed >= 300 else 'MISSED'}")  # fmt: skip
+        targets.append(
+            f"review page p99 {page_p99:.0f} ms (<= 100): {'ok' if page_p99 <= 100 else 'MISSED'}"
+        )
+    targets.append(
+        f"saves/s {saved / elapsed:.0f} (>= 300): {'ok' if saved / elapsed >= 300 else 'MISSED'}"
+    )
     print("targets: " + "; ".join(targets))
     return ok
 
@@ -472,11 +530,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reviewers", type=int, default=30, help="concurrent reviewers")
     parser.add_argument("--seconds", type=float, default=30.0, help="duration of the load")
-    parser.add_argument("--mix", type=float, default=0.5, help="share of steps that save (1: saves only)")
+    parser.add_argument(
+        "--mix", type=float, default=0.5, help="share of steps that save (1: saves only)"
+    )
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--claims-per-article", type=int, default=50)
     parser.add_argument("--threads", type=int, default=0, help="server threads (default: serve's)")
-    parser.add_argument("--panel", action="store_true", help="refresh the panel after a save, as the page does")
+    parser.add_argument(
+        "--panel", action="store_true", help="refresh the panel after a save, as the page does"
+    )
     parser.add_argument("--profile", action="store_true", help="profile the server's requests")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
@@ -490,9 +552,11 @@ def main() -> int:
     try:
         began = time.perf_counter()
         plan = seed(path, args.articles, args.claims_per_article, args.reviewers)
-        print(f"seeded {args.articles} articles, {args.articles * args.claims_per_article:,} claims, "
-              f"{args.reviewers} reviewers + 1 editor in {time.perf_counter() - began:.1f} s "
-              f"(nproc {os.cpu_count()})")  # fmt: skip
+        print(
+            f"seeded {args.articles} articles, {args.articles * args.claims_per_article:,} claims, "
+            f"{args.reviewers} reviewers + 1 editor in {time.perf_counter() - began:.1f} s "
+            f"(nproc {os.cpu_count()})"
+        )
         port = free_port()
         log = open(os.path.join(workdir, "server.log"), "w+b")  # noqa: SIM115
         server = start_server(path, port, args, workdir, log)
@@ -507,21 +571,32 @@ def main() -> int:
                 thread.start()
             for thread in logins[start : start + 4]:
                 thread.join()
-        print(f"{len(reviewers)} reviewers logged in in {time.perf_counter() - began:.1f} s; "
-              f"running {args.seconds:g} s, {args.mix:.0%} saves, server threads "
-              f"{args.threads or 'default'}{', profiled' if args.profile else ''}")  # fmt: skip
+        print(
+            f"{len(reviewers)} reviewers logged in in {time.perf_counter() - began:.1f} s; "
+            f"running {args.seconds:g} s, {args.mix:.0%} saves, server threads "
+            f"{args.threads or 'default'}{', profiled' if args.profile else ''}"
+        )
         for reviewer in reviewers:  # each first opens a page in a tab (for its CSRF token)
             article_id, claim_id = reviewer.plan["all"][0]
             reviewer.view(reviewer.tabs[0], article_id, claim_id)
             reviewer.samples.clear()
         start_at = time.perf_counter() + 0.2
+        server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
         for reviewer in reviewers:
             reviewer.start_at, reviewer.deadline = start_at, start_at + args.seconds
             reviewer.start()
         for reviewer in reviewers:
             reviewer.join(args.seconds + 60)
         elapsed = time.perf_counter() - start_at
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
         stop_server(server)
+        served = sum(len(r.samples) for r in reviewers)
+        print(
+            f"CPU during the run: server {server_cpu:.1f} s ({server_cpu / elapsed:.0%} of a "
+            f"core, {server_cpu / max(served, 1) * 1000:.2f} ms a request), load generator "
+            f"{client_cpu:.1f} s ({client_cpu / elapsed:.0%})"
+        )
         log.seek(0)
         queue_warnings = log.read().decode(errors="replace").count("Task queue depth")
         if queue_warnings:

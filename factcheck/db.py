@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from typing import Any
 
 import click
 from flask import current_app, g
@@ -63,7 +64,15 @@ def migrate(db: Database) -> list[str]:
     return pending
 
 
-_pool = threading.local()  # .db: the thread's connection, .key: what it opened, .busy: in use
+class _Slot:
+    """A thread's pooled connection, what it was opened on, and whether a request holds it."""
+
+    db: Database | None = None
+    key: tuple[Any, ...] = ()
+    busy = False
+
+
+_pool = threading.local()  # .slot: the thread's _Slot
 
 
 def _file_identity(path: str) -> tuple[int, int] | None:
@@ -76,33 +85,36 @@ def _file_identity(path: str) -> tuple[int, int] | None:
 
 def _checkout(path: str, busy_timeout_ms: int) -> Database:
     """The thread's pooled connection to ``path`` (a new one if the file was replaced)."""
-    if path == ":memory:" or getattr(_pool, "busy", False):
-        return connect(path, busy_timeout_ms)  # (unpooled: closed on release)
+    slot = getattr(_pool, "slot", None)
+    if slot is None:
+        slot = _pool.slot = _Slot()
+    if path == ":memory:" or slot.busy:
+        return connect(path, busy_timeout_ms)  # (not pooled: closed on release)
     key = (path, int(busy_timeout_ms), _file_identity(path))
-    pooled = getattr(_pool, "db", None)
-    if pooled is not None and _pool.key != key:
-        _pool.db = None
-        pooled.close()
-        pooled = None
-    if pooled is None:
-        pooled = connect(path, busy_timeout_ms)
-        _pool.db, _pool.key = pooled, (path, int(busy_timeout_ms), _file_identity(path))
-    _pool.busy = True
-    return pooled
+    if slot.db is not None and slot.key != key:
+        slot.db.close()
+        slot.db = None
+    if slot.db is None:
+        slot.db = connect(path, busy_timeout_ms)
+        slot.key = (path, int(busy_timeout_ms), _file_identity(path))
+        slot.db.factcheck_pool_slot = slot  # type: ignore[attr-defined]
+    slot.busy = True
+    return slot.db
 
 
 def _release(db: Database) -> None:
-    """Give a connection back to its thread (rolling back a transaction left open) or close it."""
-    if db is not getattr(_pool, "db", None):
+    """Give a pooled connection back (rolling back a transaction left open); close any other."""
+    slot = getattr(db, "factcheck_pool_slot", None)
+    if slot is None or slot.db is not db:
         db.close()
         return
-    _pool.busy = False
     try:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
     except sqlite3.Error:
-        _pool.db = None
+        slot.db = None
         db.close()
+    slot.busy = False
 
 
 def get_db() -> Database:

@@ -147,7 +147,11 @@ def init_app(app: Flask) -> None:
                 f"An article can have at most {app.config['MAX_ARTICLE_BYTES']:,} bytes of text "
                 "(setting MAX_ARTICLE_BYTES): shorten it and try again.",
             )
-        return error_response(status, exc.description or ERROR_TITLES.get(status, "Error"))
+        response = error_response(status, exc.description or ERROR_TITLES.get(status, "Error"))
+        for name, value in exc.get_headers():
+            if name.lower() in {"allow", "retry-after", "www-authenticate"}:
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _server_error(exc: Exception) -> Any:

@@ -70,7 +70,28 @@ def sha256(text: str) -> str:
 
 @contextlib.contextmanager
 def transaction(db: Database) -> Iterator[Database]:
-    """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error."""
+    """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error.
+
+    Writers of this process first queue on the database's write lock (see
+    :func:`factcheck.db.connect`), which wakes the next one as soon as a commit is done, where
+    SQLite's busy handler would sleep in steps of up to 100 ms.
+    """
+    lock = getattr(db, "factcheck_write_lock", None)
+    if lock is None:
+        with _transaction(db):
+            yield db
+        return
+    if not lock.acquire(timeout=getattr(db, "factcheck_busy_timeout_ms", 5000) / 1000):
+        raise Busy("the database is busy; try again in a moment")
+    try:
+        with _transaction(db):
+            yield db
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def _transaction(db: Database) -> Iterator[Database]:
     conn = db.conn
     try:
         conn.execute("BEGIN IMMEDIATE")

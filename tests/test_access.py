@@ -1,0 +1,238 @@
+"""Access control over every route of the web app (the API has its own matrix in test_api.py).
+
+Every endpoint must be classified in POLICY, so a new route cannot be forgotten. For each
+route and each kind of visitor the test checks the answer, and for state-changing routes that
+a denied visitor changed nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import url_for
+
+from factcheck import store
+
+from .conftest import PASSWORD, Session, csrf_from
+
+# Who may use an endpoint:
+#   public   anyone, logged in or not
+#   login    any logged-in, active user
+#   article  users who may see the route's article (assigned reviewers, editors, admins)
+#   editor   editors and admins
+#   admin    admins
+POLICY = {
+    "static": "public",
+    "auth.login": "public",
+    "public.verdict": "public",
+    "public.article": "public",
+    "auth.logout": "login",
+    "articles.index": "login",
+    "articles.new": "login",
+    "articles.import_url": "login",
+    "account.index": "login",
+    "account.change_password": "login",
+    "account.create_token": "login",
+    "account.revoke_token": "login",
+    "desk.queue": "login",
+    "desk.next_claim": "login",
+    "exports.index": "login",
+    "exports.download": "login",
+    "exports.check": "editor",
+    "review.article": "article",
+    "review.claim": "article",
+    "review.panel": "article",
+    "review.history": "article",
+    "review.add_claim": "article",
+    "review.save_verdict": "article",
+    "review.edit_claim": "article",
+    "review.dismiss_claim": "article",
+    "review.restore_claim": "article",
+    "desk.article_agreement": "article",
+    "reports.report": "article",
+    "reports.report_csv": "article",
+    "reports.report_json": "article",
+    "reports.report_jsonl": "article",
+    "reports.report_markdown": "article",
+    "reports.report_claimreview": "article",
+    "desk.agreement": "editor",
+    "desk.disagreements": "editor",
+    "desk.spread": "editor",
+    "desk.assign": "editor",
+    "desk.publish": "editor",
+    "desk.adjudicate": "editor",
+    "admin.users": "admin",
+    "admin.change_user": "admin",
+    "admin.settings": "admin",
+}
+
+VISITORS = ["anonymous", "disabled", "bob", "alice", "edna", "admin"]
+
+# visitor -> the levels it may use
+ALLOWED = {
+    "anonymous": {"public"},
+    "disabled": {"public"},
+    "bob": {"public", "login"},  # a reviewer not assigned to the article
+    "alice": {"public", "login", "article"},
+    "edna": {"public", "login", "article", "editor"},
+    "admin": {"public", "login", "article", "editor", "admin"},
+}
+
+
+def routes(app: Any) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) of every non-API route."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method, rule.rule))
+    return sorted(found)
+
+
+def test_every_route_is_classified(app: Any) -> None:
+    missing = {endpoint for endpoint, _, _ in routes(app)} - set(POLICY)
+    assert not missing, f"classify these endpoints in POLICY: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
+    """An article assigned to alice only, a claim with her verdict, a token, and visitors."""
+    alice = store.user_by_name(db, "alice")
+    store.set_assignments(db, article_id, [alice["id"]], None)
+    claim = next(c for c in store.list_claims(db, article_id) if not c["dismissed"])
+    store.record_verdict(db, claim["id"], alice["id"], "true", "Alice's own", [], None, ["true"])
+    store.create_user(db, "dave", PASSWORD, role="reviewer")
+    dave = store.user_by_name(db, "dave")
+    store.set_assignments(db, article_id, [alice["id"], dave["id"]], None)
+    token_id = None
+    if hasattr(store, "create_token"):
+        _, token = store.create_token(db, alice["id"], "alice's laptop")
+        token_id = token["id"]
+    sessions: dict[str, Any] = {"anonymous": _anonymous(app)}
+    for name in ("dave", "bob", "alice", "edna", "admin"):
+        sessions[name] = login(name)
+    store.set_active(db, dave["id"], False, None)
+    sessions["disabled"] = sessions.pop("dave")
+    values = {
+        "article_id": article_id,
+        "claim_id": claim["id"],
+        "user_id": alice["id"],
+        "token_id": token_id or 1,
+        "fmt": "csv",
+        "filename": "app.css",
+    }
+    return {"sessions": sessions, "values": values}
+
+
+def _anonymous(app: Any) -> Session:
+    session = Session.__new__(Session)
+    session.client = app.test_client()
+    session.username = None
+    session.token = csrf_from(session.client.get("/login").get_data(as_text=True))
+    return session
+
+
+def snapshot(db: Any) -> dict[str, list]:
+    tables = [
+        "articles",
+        "claims",
+        "verdicts",
+        "sources",
+        "final_verdicts",
+        "assignments",
+        "users",
+        "settings",
+        "corrections",
+    ]
+    if db["api_tokens"].exists():
+        tables.append("api_tokens")
+    state = {}
+    for table in tables:
+        rows = db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+        state[table] = [
+            {k: row[k] for k in row.keys() if k not in ("last_used_at",)} for row in rows
+        ]
+    return state
+
+
+POST_DATA = {
+    "title": "Access test",
+    "body": "An article someone tries to store.",
+    "url": "http://127.0.0.1:9/none",
+    "quote": "The city council",
+    "text": "Reworded",
+    "version": "1",
+    "rating": "false",
+    "rationale": "Overwrite attempt",
+    "reason": "Overruled",
+    "publish": "1",
+    "reviewers": "1",
+    "per_article": "2",
+    "role": "admin",
+    "active": "0",
+    "password": "a new password 123",
+    "current_password": PASSWORD,
+    "new_password": "a new password 123",
+    "name": "stolen",
+    "blind_verdicts": "y",
+    "disagreement_mode": "step",
+    "reviewers_per_article": "3",
+    "username": "mallory",
+}
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_access_matrix(app: Any, db: Any, world: dict[str, Any], visitor: str) -> None:
+    session = world["sessions"][visitor]
+    allowed_levels = ALLOWED[visitor]
+    for endpoint, method, rule in routes(app):
+        level = POLICY[endpoint]
+        if endpoint == "auth.logout":
+            continue  # checked in test_desk (it would end the session used here)
+        with app.test_request_context():
+            arguments = {
+                name: world["values"][name]
+                for name in app.url_map._rules_by_endpoint[endpoint][0].arguments
+            }
+            url = url_for(endpoint, **arguments)
+        allowed = level in allowed_levels
+        if method == "GET":
+            response = session.client.get(url)
+            status = response.status_code
+            location = response.headers.get("Location", "")
+            if endpoint.startswith("public."):
+                assert status == 404, (visitor, url, status)  # nothing is published here
+            elif allowed:
+                assert status in (200, 302) and "/login" not in location, (visitor, url, status)
+            else:
+                _assert_denied(visitor, level, url, status, location)
+        elif not allowed:
+            before = snapshot(db)
+            response = session.client.post(url, data={**POST_DATA, "csrf_token": session.token})
+            _assert_denied(
+                visitor, level, url, response.status_code, response.headers.get("Location", "")
+            )
+            assert snapshot(db) == before, (visitor, url, "changed state")
+
+
+def _assert_denied(visitor: str, level: str, url: str, status: int, location: str) -> None:
+    if visitor in ("anonymous", "disabled"):
+        # A disabled user's session is cleared first, so its form token no longer fits (400).
+        refused = status == 401 or (status == 302 and "/login" in location)
+        assert refused or (visitor == "disabled" and status == 400), (visitor, url, status)
+    elif level == "article":
+        assert status == 404, (visitor, url, status)  # no hint that the article exists
+    else:
+        assert status == 403, (visitor, url, status)
+
+
+def test_reviewer_cannot_touch_another_reviewers_verdict(db: Any, world: dict[str, Any]) -> None:
+    """The verdict route only ever writes the caller's own verdict (no IDOR by ids)."""
+    edna = world["sessions"]["edna"]
+    claim_id = world["values"]["claim_id"]
+    response = edna.post(f"/claims/{claim_id}/verdict", data={"rating": "false", "version": "1"})
+    assert response.status_code in (302, 400)
+    alice = store.user_by_name(db, "alice")
+    assert store.get_verdict(db, claim_id, alice["id"])["rating"] == "true"
