@@ -12,9 +12,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from factcheck import store
+from factcheck import export, store
+from factcheck.agreement import ordinal_order
 from factcheck.cli import cli
+from factcheck.store import ExportFilter, export_records
+from factcheck.views import exports as views_exports
 from factcheck.views.reports import bar_chart
+from tests.conftest import PASSWORD
 from tests.test_articles import assert_no_injected_markup
 from tests.test_store_exports import build_desk
 from tests.test_urlfetch import server  # noqa: F401 (fixture)
@@ -46,17 +50,39 @@ def parse(fmt: str, text: str) -> Any:
     return text
 
 
-def test_exports_page_needs_an_editor(client: Any, login: Any, desk: dict[str, Any]) -> None:
+def test_exports_page(client: Any, login: Any, desk: dict[str, Any]) -> None:
     assert client.get("/exports").status_code == 302
-    assert login("alice").get("/exports").status_code == 403
-    assert login("alice").get("/exports/download.csv").status_code == 403
     page = login("edna").get("/exports")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert re.search(r"\d+ claims in 2 articles", html)  # "quiet" has no claims
     for fmt in FORMATS:
         assert f"/exports/download.{fmt}" in html
+    assert "/exports/claimreview-check" in html
     assert_no_injected_markup(html)
+
+
+def test_a_reviewer_exports_only_what_they_may_see(
+    db: Any, login: Any, desk: dict[str, Any]
+) -> None:
+    """Their articles only; under blind review, others' verdicts and the final verdict only
+    on claims they have a verdict on."""
+    bob = login("bob")
+    html = bob.get("/exports").get_data(as_text=True)
+    assert "0 claims in 0 articles" in html and "claimreview-check" not in html
+    assert bob.get("/exports/claimreview-check").status_code == 403
+    assert parse("csv", bob.get("/exports/download.csv").get_data(as_text=True)) == []
+    store.set_assignments(db, desk["courier"], [desk["users"]["bob"]], desk["users"]["edna"])
+    rows = parse("jsonl", bob.get("/exports/download.jsonl").get_data(as_text=True))
+    first = next(r for r in rows if r["claim"]["id"] == desk["courier_claims"][0])
+    assert first["verdicts"] == [] and first["hidden_verdicts"] == 1  # alice's, hidden
+    assert first["agreement"]["n"] == 0
+    refused = bob.get("/exports?verdict=half-true")
+    assert refused.status_code == 400 and "only editors filter by verdict" in refused.get_data(
+        as_text=True
+    )
+    assert bob.get("/exports/download.csv?reviewer=alice").status_code == 400
+    assert bob.get("/exports/download.csv?reviewer=bob").status_code == 200
 
 
 def test_filters_live_in_the_address(login: Any, desk: dict[str, Any]) -> None:
@@ -153,7 +179,7 @@ def test_per_article_downloads(
     text = response.get_data(as_text=True)
     assert "Council" in text or "tunnel" in text.lower()
     # reviewers who are not assigned get a 404, as if the article did not exist
-    assert login("bob").get(f"/articles/{desk['planet']}/{suffix}").status_code in (404, 200)
+    assert login("bob").get(f"/articles/{desk['planet']}/{suffix}").status_code == 404
 
 
 def test_report_summary_chart_agreement_dissent_corrections(
@@ -240,9 +266,15 @@ def run(app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     ("args", "expected"),
     [
         (["--format", "jsonl", "--published"], lambda d: d["planet_claims"]),
-        (["--format", "jsonl", "--unpublished", "--status", "in-review"], lambda d: d["courier_claims"][:1]),  # fmt: skip
+        (
+            ["--format", "jsonl", "--unpublished", "--status", "in-review"],
+            lambda d: d["courier_claims"][:1],
+        ),
         (["--format", "jsonl", "--verdict", "false"], lambda d: d["planet_claims"][:1]),
-        (["--format", "jsonl", "--reviewer", "bob", "--since", "2025-01-01"], lambda d: d["planet_claims"][:2]),  # fmt: skip
+        (
+            ["--format", "jsonl", "--reviewer", "bob", "--since", "2025-01-01"],
+            lambda d: d["planet_claims"][:2],
+        ),
     ],
 )
 def test_cli_export_filters(run: Any, desk: dict[str, Any], args: list[str], expected: Any) -> None:
@@ -282,7 +314,9 @@ def test_cli_claimreview_check(run: Any, app: Any, desk: dict[str, Any], monkeyp
         (["--article", "999"], "There is no article 999."),
     ],
 )
-def test_cli_export_bad_input(run: Any, desk: dict[str, Any], args: list[str], message: str) -> None:
+def test_cli_export_bad_input(
+    run: Any, desk: dict[str, Any], args: list[str], message: str
+) -> None:
     result = run("export", *args)
     assert result.exit_code != 0 and message in result.output
 
@@ -326,3 +360,36 @@ def test_cli_import_url(run: Any, server: str, monkeypatch: Any) -> None:  # noq
     assert done.exit_code == 0, done.output
     assert "Harbour ferry fares" in done.stdout
     assert "duplicate" in run("import-url", f"{server}/redirect").stdout
+
+
+def test_large_markdown_summary_streams(
+    app: Any, db: Any, desk: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scale = app.config["RATING_SCALE"]
+    full = export.report_summary(export_records(db, ExportFilter(), scale), ordinal_order(scale))
+    counts = views_exports.summary_counts(export_records(db, ExportFilter(), scale))
+    assert counts == {k: v for k, v in full.items() if k != "agreement"}
+    monkeypatch.setattr(views_exports, "MARKDOWN_AGREEMENT_LIMIT", 1)
+    text = "".join(views_exports.export_stream(db, "markdown", ExportFilter(), app.config))
+    assert "Krippendorff" not in text and "- Claims: " in text
+
+
+def test_blind_reviewer_gets_no_hidden_final_in_claimreview(
+    db: Any, login: Any, desk: dict[str, Any]
+) -> None:
+    store.set_assignments(db, desk["planet"], [desk["users"]["bob"]], desk["users"]["edna"])
+    carol = store.create_user(db, "carol", PASSWORD)
+    store.set_assignments(
+        db, desk["planet"], [desk["users"]["bob"], carol["id"]], desk["users"]["edna"]
+    )
+    carol_session = login("carol")
+    docs = json.loads(
+        carol_session.get(f"/articles/{desk['planet']}/claimreview.json").get_data(as_text=True)
+    )
+    assert docs == []  # carol has no verdicts yet: the finals stay hidden from her
+    html = carol_session.get(f"/articles/{desk['planet']}/report").get_data(as_text=True)
+    assert "ClaimReview:" not in html
+    bob_docs = json.loads(
+        login("bob").get(f"/articles/{desk['planet']}/claimreview.json").get_data(as_text=True)
+    )
+    assert len(bob_docs) == 2

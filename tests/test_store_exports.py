@@ -54,23 +54,37 @@ def build_desk(db: Any) -> dict[str, Any]:
     cc = store.list_claims(db, courier)
     assert len(pc) >= 3 and len(cc) >= 2
     source = {"url": "https://stats.example/tunnel", "title": "Minutes", "stance": "supports"}
+
+    def verdict(claim: dict[str, Any], user: str, rating: str, why: str, *sources: Any) -> None:
+        store.record_verdict(db, claim["id"], ids[user], rating, why, sources, None, RATINGS)
+
+    def final(
+        claim: dict[str, Any], rating: str, reason: str, version: Any = None, **kw: Any
+    ) -> None:
+        store.record_final_verdict(
+            db, claim["id"], ids["edna"], rating, reason, version, RATINGS, **kw
+        )
+
     # planet claim 0: alice false, bob false, final false (unanimous)
-    store.record_verdict(db, pc[0]["id"], ids["alice"], "false", "Minutes say 27.", [source], None, RATINGS)  # fmt: skip
-    store.record_verdict(db, pc[0]["id"], ids["bob"], "false", "Wrong **count**.", [], None, RATINGS)  # fmt: skip
-    store.record_final_verdict(db, pc[0]["id"], ids["edna"], "false", "The minutes say 27.", None, RATINGS)  # fmt: skip
+    verdict(pc[0], "alice", "false", "Minutes say 27.", source)
+    verdict(pc[0], "bob", "false", "Wrong **count**.")
+    final(pc[0], "false", "The minutes say 27.")
     # planet claim 1: alice true, bob mostly-false -> disputed, final true (bob dissents)
-    store.record_verdict(db, pc[1]["id"], ids["alice"], "true", "Budget table.", [source], None, RATINGS)  # fmt: skip
-    store.record_verdict(db, pc[1]["id"], ids["bob"], "mostly-false", "Old figure.", [], None, RATINGS)  # fmt: skip
-    store.record_final_verdict(db, pc[1]["id"], ids["edna"], "true", "Budget 2025.", None, RATINGS)  # fmt: skip
+    verdict(pc[1], "alice", "true", "Budget table.", source)
+    verdict(pc[1], "bob", "mostly-false", "Old figure.")
+    final(pc[1], "true", "Budget 2025.")
     # planet claim 2: no verdicts
     store.publish_article(db, planet, ids["edna"])
     # a correction after publishing
-    store.record_final_verdict(
-        db, pc[1]["id"], ids["edna"], "mostly-true", "Budget 2025, rounded.", 1, RATINGS,
+    final(
+        pc[1],
+        "mostly-true",
+        "Budget 2025, rounded.",
+        1,
         correction_note="The budget figure is rounded.",
-    )  # fmt: skip
+    )
     # courier claim 0: alice half-true only (majority half-true, no final)
-    store.record_verdict(db, cc[0]["id"], ids["alice"], "half-true", "Partly.", [], None, RATINGS)  # fmt: skip
+    verdict(cc[0], "alice", "half-true", "Partly.")
     # courier claim 1: dismissed
     store.set_claim_dismissed(db, cc[1]["id"], True, cc[1]["version"], ids["alice"])
     return {
@@ -89,9 +103,7 @@ def desk(db: Any) -> dict[str, Any]:
 
 
 def claim_ids(db: Any, flt: store.ExportFilter) -> list[int | None]:
-    return [
-        r["claim"]["id"] if r["claim"] else None for r in store.export_records(db, flt, SCALE)
-    ]
+    return [r["claim"]["id"] if r["claim"] else None for r in store.export_records(db, flt, SCALE)]
 
 
 def test_same_records_as_claim_records(db: Any, desk: dict[str, Any]) -> None:
@@ -193,7 +205,9 @@ def test_details_final_corrections_agreement_body(db: Any, desk: dict[str, Any])
     assert records[first]["published_at"]
     bob = next(v for v in records[first]["verdicts"] if v["reviewer"] == "bob")
     assert bob["rationale_html"] == "<p>Wrong <strong>count</strong>.</p>\n"
-    plain = store.export_records(db, store.ExportFilter(article_id=desk["planet"]), SCALE, html=False)
+    plain = store.export_records(
+        db, store.ExportFilter(article_id=desk["planet"]), SCALE, html=False
+    )
     assert all("rationale_html" not in v for r in plain for v in r["verdicts"])
 
 
@@ -227,7 +241,11 @@ def test_rationale_html_matches_render_markdown(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab1 .,;:?!'\"()%/\n_*#-<>&[]`~|\\=+@éß€“”—")), max_size=40))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab1 .,;:?!'\"()%/\n_*#-<>&[]`~|\\=+@éß€“”—")), max_size=40
+    )
+)
 def test_rationale_html_fast_path_is_exact(text: str) -> None:
     assert store.rationale_html(text) == (str(sanitize.render_markdown(text)) if text else "")
 

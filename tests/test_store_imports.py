@@ -102,9 +102,7 @@ def test_a_broken_bundle_is_rolled_back_and_the_others_go_on(db: Any, empty_db: 
     build_desk(db)
     doc = json.loads(exported(db))
     doc["articles"][0]["claims"][0]["quote"] = "not in the text"
-    doc["articles"][1]["claims"][0]["verdicts"] = [
-        {"reviewer": "alice", "rating": "pants-on-fire"}
-    ]
+    doc["articles"][1]["claims"][0]["verdicts"] = [{"reviewer": "alice", "rating": "pants-on-fire"}]
     summary = store.import_items(empty_db, items_from_json(json.dumps(doc), "x"), **OPTIONS)
     reasons = [f["reason"] for f in summary.failed]
     assert len(summary.imported) == 1 and len(reasons) == 2

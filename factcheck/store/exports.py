@@ -237,7 +237,7 @@ def export_records(
     last_article = -1
     while True:
         articles = cursor.execute(
-            f"SELECT {_ARTICLE_COLUMNS}{', a.body' if body else ''} FROM articles a"  # noqa: S608
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a"  # noqa: S608
             f" WHERE a.id > ? AND {article_where} ORDER BY a.id LIMIT ?",
             (last_article, *article_params, ARTICLE_WINDOW),
         ).fetchall()
@@ -257,7 +257,8 @@ def export_records(
                 "published_at": row[7],
             }
             parts[row[0]] = part
-        bodies = {row[0]: row[8] for row in articles} if body else {}
+        # Bodies are read one article at a time, when its first record goes out.
+        bodies = _BodyReader(db.conn) if body else None
         ids_json = _ids_json(list(parts))
         emitted: set[int] = set()
         current_id = -1
@@ -365,11 +366,24 @@ def export_records(
             yield from _empty_before(parts, emitted, None, bodies)
 
 
+class _BodyReader:
+    """``bodies[article_id]``: the article's text, read when asked for (memory stays flat)."""
+
+    def __init__(self, conn: Any):
+        self.cursor = conn.cursor()
+        self.cursor.row_factory = None
+
+    def __getitem__(self, article_id: int) -> str:
+        return self.cursor.execute(
+            "SELECT body FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()[0]
+
+
 def _empty_before(
     parts: dict[int, dict[str, Any]],
     emitted: set[int],
     article_id: int | None,
-    bodies: dict[int, str],
+    bodies: _BodyReader | None,
 ) -> Iterator[dict[str, Any]]:
     """Records for the window's articles before ``article_id`` (None: all) without claims."""
     for other_id, part in parts.items():
@@ -377,7 +391,7 @@ def _empty_before(
             return
         if other_id not in emitted:
             emitted.add(other_id)
-            article = {**part, "body": bodies[other_id]} if bodies else part
+            article = {**part, "body": bodies[other_id]} if bodies is not None else part
             yield {
                 "article": article,
                 "claim": None,

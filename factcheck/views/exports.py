@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from wtforms import DateField, Form, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from .. import access, export, store
-from ..agreement import ordinal_order
+from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..web import error_response, render
 from .auth import login_required
@@ -45,8 +46,12 @@ def export_stream(
     article: dict[str, Any] | None = None,
     disagreement_mode: str = "any",
     bom: bool = True,
+    user: dict[str, Any] | None = None,
 ) -> Iterator[str]:
     """Text chunks of the filtered set in ``fmt`` (see :data:`FORMATS`), streamed.
+
+    With a ``user`` who is not an editor, only what that user may see is exported (see
+    :func:`scoped_records`); without one (the command line) everything matching.
 
     ClaimReview leaves out documents with validation errors (see :func:`claimreview_issues`);
     Markdown reads the set twice (summary first), so memory stays flat for it too. JSON and
@@ -55,6 +60,8 @@ def export_stream(
     scale = config["RATING_SCALE"]
 
     def records(**options: Any) -> Iterator[dict[str, Any]]:
+        if user is not None and not access.is_editor(user):
+            return scoped_records(db, flt, scale, user, disagreement_mode, **options)
         return store.export_records(db, flt, scale, disagreement_mode=disagreement_mode, **options)
 
     if fmt in ("json", "jsonl"):
@@ -81,13 +88,128 @@ def export_stream(
             scale=scale,
         )
     if fmt == "markdown":
-        return _markdown(records, article, ordinal_order(scale))
+        return _markdown(db, flt, records, article, ordinal_order(scale), user)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
-def _markdown(records: Any, article: dict[str, Any] | None, order: list[str]) -> Iterator[str]:
-    summary = export.report_summary(records(html=False), order)
+#: Above this many claims the Markdown summary leaves out the agreement figures, whose
+#: computation holds every verdict in memory (the rest of the report streams).
+MARKDOWN_AGREEMENT_LIMIT = 100_000
+
+
+def _markdown(
+    db: Database,
+    flt: store.ExportFilter,
+    records: Any,
+    article: dict[str, Any] | None,
+    order: list[str],
+    user: dict[str, Any] | None,
+) -> Iterator[str]:
+    if count_claims(db, flt, user)["claims"] <= MARKDOWN_AGREEMENT_LIMIT:
+        summary = export.report_summary(records(html=False), order)
+    else:
+        summary = summary_counts(records(html=False))
     yield from export.markdown_report(article, records(html=False), summary)
+
+
+def summary_counts(records: Iterator[dict[str, Any]]) -> dict[str, Any]:
+    """The counts of :func:`factcheck.export.report_summary`, without agreement figures, in
+    memory that does not grow with the number of records."""
+    n = checkworthy = dismissed = disagreement = 0
+    finals: Counter[str] = Counter()
+    verdicts: Counter[str] = Counter()
+    for record in records:
+        claim = record.get("claim")
+        if claim is None:
+            continue
+        n += 1
+        checkworthy += bool(claim.get("checkworthy"))
+        dismissed += bool(claim.get("dismissed"))
+        if record.get("final"):
+            finals[record["final"].get("label") or record["final"].get("rating")] += 1
+        for verdict in record.get("verdicts") or ():
+            verdicts[verdict.get("label") or verdict.get("rating")] += 1
+        disagreement += bool((record.get("agreement") or {}).get("disagreement"))
+    return {
+        "n_claims": n,
+        "n_checkworthy": checkworthy,
+        "n_dismissed": dismissed,
+        "n_final": sum(finals.values()),
+        "n_disagreement": disagreement,
+        "final_distribution": dict(finals.most_common()),
+        "verdict_distribution": dict(verdicts.most_common()),
+    }
+
+
+def visible_article_ids(db: Database, user: dict[str, Any]) -> list[int]:
+    """Articles a reviewer may see (assigned, or added by them), in id order."""
+    rows = store.list_articles(db, limit=1_000_000_000, visible_to=user["id"])
+    return sorted(row["id"] for row in rows)
+
+
+def scoped_records(
+    db: Database,
+    flt: store.ExportFilter,
+    scale: list[dict[str, Any]],
+    user: dict[str, Any],
+    disagreement_mode: str = "any",
+    **options: Any,
+) -> Iterator[dict[str, Any]]:
+    """A reviewer's export: their articles only, article by article, and under blind review
+    other reviewers' verdicts and the final verdict only on claims they have a verdict on
+    (:func:`factcheck.access.filter_record`), agreement recomputed over what is left."""
+    blind = store.get_settings(db)["blind_verdicts"]
+    order = ordinal_order(scale)
+    labels = {entry["key"]: entry["label"] for entry in scale}
+    ids = [flt.article_id] if flt.article_id is not None else visible_article_ids(db, user)
+    for article_id in ids:
+        if not access.can_view_article(db, user, article_id):
+            continue
+        visible = access.visible_claim_ids(db, user, article_id, blind)
+        one = dataclasses.replace(flt, article_id=article_id)
+        for record in store.export_records(
+            db, one, scale, disagreement_mode=disagreement_mode, **options
+        ):
+            filtered = access.filter_record(record, user, visible)
+            if filtered is not record and "agreement" in record:
+                figures = claim_agreement(
+                    [v["rating"] for v in filtered["verdicts"]], order, disagreement_mode
+                )
+                figures["majority_label"] = labels.get(figures["majority"], figures["majority"])
+                filtered = filtered | {"agreement": figures}
+            yield filtered
+
+
+def count_claims(
+    db: Database, flt: store.ExportFilter, user: dict[str, Any] | None = None
+) -> dict[str, int]:
+    """:func:`factcheck.store.count_export_claims`, over the user's articles for a reviewer."""
+    if user is None or access.is_editor(user):
+        return store.count_export_claims(db, flt)
+    total = {"claims": 0, "articles": 0}
+    ids = [flt.article_id] if flt.article_id is not None else visible_article_ids(db, user)
+    for article_id in ids:
+        counts = store.count_export_claims(db, dataclasses.replace(flt, article_id=article_id))
+        total["claims"] += counts["claims"]
+        total["articles"] += counts["articles"]
+    return total
+
+
+def check_filter_for(db: Database, flt: store.ExportFilter, user: dict[str, Any]) -> None:
+    """Raise :class:`factcheck.store.Invalid` for a filter the user may not use or that
+    cannot run: under blind review a reviewer filters by verdict, status or another
+    reviewer only as an editor could (these filters depend on others' verdicts)."""
+    store.check_export_filter(db, flt)
+    if access.is_editor(user) or not store.get_settings(db)["blind_verdicts"]:
+        return
+    revealing = [name for name in ("verdict", "status") if getattr(flt, name)]
+    if flt.reviewer and flt.reviewer.lower() != user["username"].lower():
+        revealing.append("reviewer")
+    if revealing:
+        raise store.Invalid(
+            f"Under blind review only editors filter by {', '.join(revealing)}: these filters "
+            "depend on other reviewers' verdicts."
+        )
 
 
 def claimreview_issues(
@@ -168,6 +290,9 @@ class ExportFilterForm(Form):
     )
 
 
+FILTER_KEYS = ("since", "until", "publisher", "verdict", "reviewer", "status", "published")
+
+
 def filter_form(db: Database) -> ExportFilterForm:
     """The filter form bound to the query string, with the scale and reviewers as choices."""
     form = ExportFilterForm(request.args)
@@ -199,17 +324,13 @@ def filter_from_form(form: ExportFilterForm) -> store.ExportFilter:
 
 def _query() -> dict[str, str]:
     """The current non-empty filter parameters, for links that keep them."""
-    return {key: value for key, value in request.args.items() if value and key != "_format"}
+    return {key: value for key, value in request.args.items() if value and key in FILTER_KEYS}
 
 
 def _editor_only() -> Any:
-    """Exports of the whole desk are for editors; reviewers export their articles' reports."""
+    """The ClaimReview check of the whole desk is for editors."""
     if not access.is_editor(g.user):
-        return error_response(
-            403,
-            "Exports of the whole desk are for editors. Export an article you review from its "
-            "report page.",
-        )
+        return error_response(403, "Checking the desk's ClaimReview markup is for editors.")
     return None
 
 
@@ -224,9 +345,6 @@ def _form_errors(form: ExportFilterForm) -> list[str]:
 @bp.route("/exports")
 @login_required
 def index() -> Any:
-    denied = _editor_only()
-    if denied is not None:
-        return denied
     db = get_db()
     form = filter_form(db)
     errors: list[str] = []
@@ -235,7 +353,8 @@ def index() -> Any:
     if form.validate():
         flt = filter_from_form(form)
         try:
-            counts = store.count_export_claims(db, flt)
+            check_filter_for(db, flt, g.user)
+            counts = count_claims(db, flt, g.user)
         except store.Invalid as exc:
             errors.append(str(exc))
     else:
@@ -251,7 +370,8 @@ def index() -> Any:
         ]
         if not errors
         else [],
-        "check_url": url_for("exports.check", **query),
+        "check_url": url_for("exports.check", **query) if access.is_editor(g.user) else None,
+        "scope": "everything" if access.is_editor(g.user) else "your articles",
     }
     return render("exports/index.html", context, status=400 if errors else 200, form=form)
 
@@ -259,9 +379,6 @@ def index() -> Any:
 @bp.route("/exports/download.<fmt>")
 @login_required
 def download(fmt: str) -> Any:
-    denied = _editor_only()
-    if denied is not None:
-        return denied
     if fmt not in FORMATS:
         return error_response(404, f"There is no export format {fmt!r}.")
     db = get_db()
@@ -270,13 +387,15 @@ def download(fmt: str) -> Any:
         return error_response(400, " ".join(_form_errors(form)))
     flt = filter_from_form(form)
     try:
-        store.check_export_filter(db, flt)
+        check_filter_for(db, flt, g.user)
     except store.Invalid as exc:
         return error_response(400, str(exc))
     _label, mimetype, suffix = FORMATS[fmt]
     mode = store.get_settings(db)["disagreement_mode"]
-    config = current_app.config
-    chunks = lazy(lambda: export_stream(get_db(), fmt, flt, config, disagreement_mode=mode))
+    config, user = current_app.config, g.user
+    chunks = lazy(
+        lambda: export_stream(get_db(), fmt, flt, config, disagreement_mode=mode, user=user)
+    )
     stamp = datetime.date.today().strftime("%Y%m%d")
     return download_response(chunks, mimetype, f"factcheck-export-{stamp}.{suffix}")
 

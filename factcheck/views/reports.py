@@ -90,9 +90,12 @@ def report(article_id: int) -> Any:
         "chart": bar_chart([(label, n, _css_key(label, scale)) for label, n in ordered]),
         "contexts": {r["claim"]["id"]: _in_context(article["body"], r["claim"]) for r in records},
         "details": {r["claim"]["id"]: _details(r, labels) for r in records},
+        # (counts final verdicts, which blind review hides from reviewers until they judge)
         "claimreview": claimreview_issues(
             get_db(), store.ExportFilter(article_id=article_id), current_app.config
-        ),
+        )
+        if access.is_editor(g.user)
+        else None,
     }
     return render("reports/report.html", context)
 
@@ -228,6 +231,6 @@ def report_markdown(article_id: int) -> Response:
 @login_required
 def report_claimreview(article_id: int) -> Response:
     article = _visible_article(article_id)
-    flt, config = store.ExportFilter(article_id=article_id), current_app.config
-    chunks = lazy(lambda: export_stream(get_db(), "claimreview", flt, config))
+    flt, config, user = store.ExportFilter(article_id=article_id), current_app.config, g.user
+    chunks = lazy(lambda: export_stream(get_db(), "claimreview", flt, config, user=user))
     return _download(chunks, "application/ld+json", _filename(article, "claimreview.json"))

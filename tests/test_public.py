@@ -1,0 +1,132 @@
+"""Public verdict pages: published final verdicts only, the same 404 for everything else."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from factcheck import export, store
+from tests.test_articles import assert_no_injected_markup
+from tests.test_store_exports import COURIER, build_desk
+
+JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+@pytest.fixture
+def desk(db: Any) -> dict[str, Any]:
+    return build_desk(db)
+
+
+def all_ids(db: Any, table: str) -> list[int]:
+    return [row[0] for row in db.execute(f"SELECT id FROM {table}")]  # noqa: S608
+
+
+def test_published_verdict_page(client: Any, desk: dict[str, Any]) -> None:
+    first = desk["planet_claims"][0]
+    response = client.get(f"/verdicts/{first}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Our verdict:" in html and "<strong>False</strong>" in html
+    assert "The minutes say 27." in html  # the final verdict's reason
+    assert "https://stats.example/tunnel" in html  # a source of an agreeing verdict
+    assert "<mark>" in html and "Tunnel" in html
+    for private in ("alice", "bob", "edna", "Wrong <strong>count"):  # no names, no dissent
+        assert private not in html
+    assert "<nav>" not in html  # no app navigation for visitors
+    (script,) = JSONLD.findall(html)
+    doc = json.loads(script)
+    assert doc["@type"] == "ClaimReview"
+    assert doc["url"] == f"http://127.0.0.1:5000/verdicts/{first}"
+    assert not [i for i in export.validate_claimreview(doc) if i["level"] == "error"]
+    assert_no_injected_markup(JSONLD.sub("", html))
+
+
+def test_corrections_are_public(client: Any, desk: dict[str, Any]) -> None:
+    html = client.get(f"/verdicts/{desk['planet_claims'][1]}").get_data(as_text=True)
+    assert "<strong>Mostly true</strong>" in html
+    assert "True → Mostly true. The budget figure is rounded." in html
+
+
+def test_public_article_page(client: Any, desk: dict[str, Any]) -> None:
+    html = client.get(f"/verdicts/article/{desk['planet']}").get_data(as_text=True)
+    first, second, third = desk["planet_claims"][:3]
+    assert f'href="/verdicts/{first}"' in html and f'href="/verdicts/{second}"' in html
+    assert f'id="claim-{third}"' not in html  # no final verdict: not public
+    data = client.get(f"/verdicts/article/{desk['planet']}?_format=json").get_json()
+    assert [c["id"] for c in data["claims"]] == [first, second]
+    assert "alice" not in json.dumps(data) and "body" not in data["article"]
+
+
+def test_script_in_claim_wording_cannot_end_the_jsonld(
+    client: Any, db: Any, desk: dict[str, Any]
+) -> None:
+    first = desk["planet_claims"][0]
+    claim = store.get_claim(db, first)
+    store.edit_claim_text(
+        db, first, "Tunnel </script><script>alert(1)</script>", claim["version"], None
+    )
+    html = client.get(f"/verdicts/{first}").get_data(as_text=True)
+    (script,) = JSONLD.findall(html)
+    assert "</script>" not in script and "\\u003c/script\\u003e" in script
+    assert json.loads(script)["claimReviewed"].startswith("Tunnel </script>")
+    assert_no_injected_markup(JSONLD.sub("", html))
+
+
+def test_nothing_unpublished_is_reachable_without_login(
+    app: Any, client: Any, db: Any, desk: dict[str, Any]
+) -> None:
+    """Every claim and article id, and every GET route of the app, as an anonymous visitor."""
+    public_claims = set(desk["planet_claims"][:2])
+    pages = {}
+    for claim_id in [*all_ids(db, "claims"), 999_999]:
+        response = client.get(f"/verdicts/{claim_id}")
+        assert response.status_code == (200 if claim_id in public_claims else 404), claim_id
+        if response.status_code == 404:
+            page = response.get_data(as_text=True).replace(f"claim {claim_id}.", "claim N.")
+            pages[claim_id] = re.sub(r'name="csrf-token" content="[^"]*"', "", page)
+    assert len(set(pages.values())) == 1  # unpublished and nonexistent look the same
+    for article_id in [*all_ids(db, "articles"), 999_999]:
+        response = client.get(f"/verdicts/article/{article_id}")
+        assert response.status_code == (200 if article_id == desk["planet"] else 404)
+
+    secret = COURIER.split("\n")[2][:40]  # text of the unpublished article
+    values = {
+        "article_id": desk["courier"],
+        "claim_id": desk["courier_claims"][0],
+        "user_id": desk["users"]["alice"],
+        "token_id": 1,
+        "fmt": "json",
+        "filename": "app.css",
+    }
+    open_endpoints = {"auth.login", "static", "api.openapi", "public.verdict", "public.article"}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        args = {name: values.get(name, 1) for name in rule.arguments}
+        url = rule.build(args, append_unknown=False)[1]
+        response = client.get(url)
+        body = response.get_data(as_text=True)
+        assert secret not in body, url
+        if rule.endpoint not in open_endpoints:
+            assert response.status_code in (302, 401, 404), (url, response.status_code)
+        checked += 1
+    assert checked > 20
+
+
+def test_unpublishing_hides_again(client: Any, db: Any, desk: dict[str, Any]) -> None:
+    first = desk["planet_claims"][0]
+    assert client.get(f"/verdicts/{first}").status_code == 200
+    store.publish_article(db, desk["planet"], desk["users"]["edna"], publish=False)
+    assert client.get(f"/verdicts/{first}").status_code == 404
+    assert client.get(f"/verdicts/article/{desk['planet']}").status_code == 404
+
+
+def test_dismissed_claim_is_not_public(client: Any, db: Any, desk: dict[str, Any]) -> None:
+    first = desk["planet_claims"][0]
+    claim = store.get_claim(db, first)
+    store.set_claim_dismissed(db, first, True, claim["version"], None)
+    assert client.get(f"/verdicts/{first}").status_code == 404
