@@ -187,7 +187,7 @@ POST_DATA = {
 def test_access_matrix(app: Any, db: Any, world: dict[str, Any], visitor: str) -> None:
     session = world["sessions"][visitor]
     allowed_levels = ALLOWED[visitor]
-    for endpoint, method, rule in routes(app):
+    for endpoint, method, _rule in routes(app):
         level = POLICY[endpoint]
         if endpoint == "auth.logout":
             continue  # checked in test_desk (it would end the session used here)

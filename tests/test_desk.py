@@ -168,7 +168,7 @@ def test_blind_setting(login: Any, db: Any, article_id: int, blind: bool) -> Non
     assert "secret rationale" in panel
 
 
-# Agreement, disagreements, adjudication ------------------------------------------------------------
+# Agreement, disagreements, adjudication -------------------------------------------------------
 
 
 def test_agreement_pages_show_figures(login: Any, db: Any, article_id: int) -> None:
