@@ -122,7 +122,7 @@ def bar_chart(
     The template draws it as inline SVG (no JavaScript, no inline styles: colours come from
     CSS classes ``bar-<key>``), so it prints with the report.
     """
-    label_width, count_width = 170, 60
+    label_width, count_width = 170, 96
     room = width - label_width - count_width
     most = max((count for _label, count, _key in bars), default=0) or 1
     total = sum(count for _label, count, _key in bars) or 1
