@@ -20,6 +20,8 @@ Targets (2 cores, load generator on the same machine): 30 reviewers, review page
 
     .venv/bin/python bench/load.py                  # 30 reviewers, 30 s, half saves
     .venv/bin/python bench/load.py --mix 1          # saves only: the most saves/s
+    .venv/bin/python bench/load.py --workers 2      # serve --workers 2: both cores
+    .venv/bin/python bench/load.py --think-ms 1000  # reviewers pause ~1 s between steps
     .venv/bin/python bench/load.py --seconds 10 --reviewers 10
     .venv/bin/python bench/load.py --profile        # per-request cProfile, top functions
 """
@@ -331,6 +333,8 @@ class Reviewer(threading.Thread):
                 self.view(tab, article_id, claim_id)
             else:
                 self.save(tab, claim_id)
+            if self.args.think_ms:  # a person reading: uniform 0.5 to 1.5 times the mean
+                time.sleep(self.args.think_ms / 1000 * self.rng.uniform(0.5, 1.5))
 
 
 # The server -----------------------------------------------------------------------------------
@@ -382,6 +386,8 @@ def start_server(
         ]
         if args.threads:
             command += ["--threads", str(args.threads)]
+        if args.workers > 1:
+            command += ["--workers", str(args.workers)]
     server = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(300):
         if server.poll() is not None:
@@ -394,12 +400,24 @@ def start_server(
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux), or NaN."""
+    """User + system CPU time of a process and its live child processes (Linux), or NaN."""
+    total = 0.0
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        pids = [pid]
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and entry != str(pid):
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if stat[1] == str(pid):  # (field 4, the parent's id)
+                    pids.append(int(entry))
+        for one in pids:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return float("nan")
+    return total
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -537,6 +555,15 @@ def main() -> int:
     parser.add_argument("--claims-per-article", type=int, default=50)
     parser.add_argument("--threads", type=int, default=0, help="server threads (default: serve's)")
     parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (serve --workers; default 1)"
+    )
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="mean pause of a reviewer between steps (default 0: closed loop, no think time)",
+    )
+    parser.add_argument(
         "--panel", action="store_true", help="refresh the panel after a save, as the page does"
     )
     parser.add_argument("--profile", action="store_true", help="profile the server's requests")
@@ -544,6 +571,8 @@ def main() -> int:
     args = parser.parse_args()
     if not 0 <= args.mix <= 1 or args.reviewers < 1 or args.seconds <= 0:
         parser.error("--mix is 0..1, --reviewers >= 1, --seconds > 0")
+    if args.workers < 1 or args.think_ms < 0 or (args.profile and args.workers > 1):
+        parser.error("--workers >= 1 (1 with --profile), --think-ms >= 0")
     args.threads = args.threads or (8 if args.profile else 0)
 
     workdir = tempfile.mkdtemp(prefix="factcheck-load-")
@@ -574,7 +603,9 @@ def main() -> int:
         print(
             f"{len(reviewers)} reviewers logged in in {time.perf_counter() - began:.1f} s; "
             f"running {args.seconds:g} s, {args.mix:.0%} saves, server threads "
-            f"{args.threads or 'default'}{', profiled' if args.profile else ''}"
+            f"{args.threads or 'default'}, workers {args.workers}"
+            f"{f', think {args.think_ms:g} ms' if args.think_ms else ''}"
+            f"{', profiled' if args.profile else ''}"
         )
         for reviewer in reviewers:  # each first opens a page in a tab (for its CSRF token)
             article_id, claim_id = reviewer.plan["all"][0]
@@ -593,7 +624,7 @@ def main() -> int:
         stop_server(server)
         served = sum(len(r.samples) for r in reviewers)
         print(
-            f"CPU during the run: server {server_cpu:.1f} s ({server_cpu / elapsed:.0%} of a "
+            f"CPU during the run: server {server_cpu:.1f} s ({server_cpu / elapsed:.0%} of one "
             f"core, {server_cpu / max(served, 1) * 1000:.2f} ms a request), load generator "
             f"{client_cpu:.1f} s ({client_cpu / elapsed:.0%})"
         )

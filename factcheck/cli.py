@@ -104,22 +104,167 @@ def cli(ctx: click.Context, db: str | None) -> None:
     show_default="5000, or PORT",
     help="Port to listen on.",
 )
-@click.option("--threads", type=int, default=8, show_default=True, help="Worker threads.")
+@click.option("--threads", type=int, default=8, show_default=True, help="Threads per process.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (use one per CPU core).",
+)
 @click.option("--no-demo", is_flag=True, help="Do not load the demo article.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, no_demo: bool) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, threads: int, workers: int, no_demo: bool
+) -> None:
     """Set up the database and serve the web app with waitress.
 
+    With ``--workers N`` (N > 1) the port is bound once and N processes, each running
+    waitress with ``--threads`` threads, accept connections on it; this process supervises
+    them: it restarts a worker that dies and stops them all on SIGTERM or SIGINT (Ctrl-C).
+    Unix only (it uses fork).
+
     \b
-    Example:
+    Examples:
         factcheck serve --port 8000
+        factcheck serve --workers 2      # two processes: use two CPU cores
     """
     import waitress
 
     app = _app(ctx)
     _initialise(app, demo=not no_demo)
-    click.echo(f"Serving factcheck on http://{host}:{port}/ (database {app.config['DATABASE']})")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="factcheck")
+    where = f"http://{host}:{port}/ (database {app.config['DATABASE']})"
+    if workers == 1:
+        click.echo(f"Serving factcheck on {where}")
+        waitress.serve(app, host=host, port=port, threads=threads, ident="factcheck")
+        return
+    if not hasattr(os, "fork"):
+        raise click.UsageError("--workers needs fork (Linux, macOS); use --workers 1.")
+    sock = _listen(host, port)
+    click.echo(f"Serving factcheck on {where} with {workers} worker processes")
+    sys.exit(_supervise(app, sock, workers, threads))
+
+
+def _listen(host: str, port: int) -> Any:
+    """The listening socket the workers share (bound once, here)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+def _run_worker(app: Any, sock: Any, threads: int) -> None:
+    """A worker process: waitress on the shared socket until SIGTERM or SIGINT."""
+    import signal
+
+    import waitress
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    server = waitress.create_server(app, sockets=[sock], threads=threads, ident="factcheck")
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def _supervise(app: Any, sock: Any, workers: int, threads: int) -> int:
+    """Fork the workers, restart any that dies, stop them all on SIGTERM/SIGINT."""
+    import signal
+    import time
+
+    from .db import close_thread_connection
+
+    close_thread_connection()  # (no SQLite connection may cross fork)
+    stopping: list[int] = []
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stopping.append(signum)
+
+    def spawn() -> int:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                _run_worker(app, sock, threads)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 0
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        return pid
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    children: dict[int, float] = {}  # pid -> start time
+    try:
+        for _ in range(workers):
+            children[spawn()] = time.monotonic()
+        while not stopping:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                pid, status = 0, 0
+            if pid == 0:
+                time.sleep(0.2)
+                continue
+            started = children.pop(pid, None)
+            if started is None or stopping:
+                continue
+            reason = (
+                f"signal {os.WTERMSIG(status)}"
+                if os.WIFSIGNALED(status)
+                else f"exit code {os.waitstatus_to_exitcode(status)}"
+            )
+            click.echo(f"worker {pid} stopped ({reason}); starting another", err=True)
+            if time.monotonic() - started < 1:
+                time.sleep(1)  # (a worker that dies at once: do not spin)
+            if not stopping:
+                children[spawn()] = time.monotonic()
+    finally:
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 10
+        while children and time.monotonic() < deadline:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid:
+                children.pop(pid, None)
+            else:
+                time.sleep(0.05)
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo("factcheck stopped")
+    return 0
 
 
 @cli.command()

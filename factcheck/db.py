@@ -5,8 +5,10 @@ database (opened once, not per request: opening costs PRAGMAs, and closing the l
 checkpoints the WAL); on teardown any transaction left open is rolled back and the connection
 goes back to its thread. Connections run in autocommit mode with WAL, foreign keys and a busy
 timeout; :mod:`factcheck.store` opens a short ``BEGIN IMMEDIATE`` transaction for each user
-action, which writers of one process first queue for on a lock per database file (instead of
-SQLite's sleeping busy handler). The schema grows only through the
+action, which writers first queue for on a lock per database file (instead of SQLite's
+sleeping busy handler): a thread lock within the process, then an ``flock`` on
+``<database>.writelock`` between processes (``factcheck serve --workers N``). Connections and
+locks are never carried across ``fork``: a worker opens its own. The schema grows only through the
 numbered migrations below: once a migration has been applied anywhere, it is never edited.
 """
 
@@ -15,7 +17,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # (Windows: writers of one process still queue on the thread lock)
+    fcntl = None  # type: ignore[assignment]
 
 import click
 from flask import current_app, g
@@ -41,15 +49,86 @@ def connect(path: str, busy_timeout_ms: int = 5000) -> Database:
     return db
 
 
-_write_locks: dict[str, threading.RLock] = {}
+class WriteLock:
+    """Where writers to one database file queue: a thread lock, then a lock file between processes.
+
+    ``acquire`` takes the process's re-entrant thread lock, then (on the outermost acquire) an
+    exclusive ``flock`` on ``<database>.writelock``, polled without blocking every 50 µs to
+    1 ms until the timeout: one waiter per process polls and the others sleep on the thread
+    lock, so the next writer starts within a millisecond of a commit, where SQLite's busy
+    handler sleeps up to 100 ms. Without ``fcntl``, or when the lock file cannot be opened
+    (a read-only directory), only the thread lock is used and SQLite's busy timeout queues the
+    processes. The lock file is opened once per process (an ``flock`` is shared by the
+    processes a ``fork`` made from one open file, so a worker opens its own).
+    """
+
+    def __init__(self, path: str):
+        self.path = path + ".writelock"
+        self._thread_lock = threading.RLock()
+        self._depth = 0  # acquires by the owning thread
+        self._fd: int | None = None
+        self._fd_pid = 0
+
+    def _file(self) -> int | None:
+        if fcntl is None:
+            return None
+        if self._fd_pid != os.getpid():
+            self._fd_pid = os.getpid()
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except OSError:
+                self._fd = None
+        return self._fd
+
+    def acquire(self, timeout: float) -> bool:
+        """Take the lock within ``timeout`` seconds; False if another writer kept it."""
+        deadline = time.monotonic() + timeout
+        if not self._thread_lock.acquire(timeout=max(timeout, 0)):
+            return False
+        self._depth += 1
+        if self._depth > 1:
+            return True
+        fd = self._file()
+        if fd is None:
+            return True
+        pause = 0.00005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                pass
+            except OSError:
+                return True  # (no flock on this file system: SQLite's busy timeout queues)
+            if time.monotonic() >= deadline:
+                self._depth -= 1
+                self._thread_lock.release()
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.001)
+
+    def release(self) -> None:
+        if self._depth == 1 and self._fd is not None and self._fd_pid == os.getpid():
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            except OSError:
+                pass
+        self._depth -= 1
+        self._thread_lock.release()
+
+
+_write_locks: dict[str, WriteLock] = {}
 _write_locks_guard = threading.Lock()
 
 
-def _write_lock(path: str) -> threading.RLock:
+def _write_lock(path: str) -> WriteLock:
     """The lock this process's writers to the database file at ``path`` queue on."""
     key = os.path.realpath(path)
     with _write_locks_guard:
-        return _write_locks.setdefault(key, threading.RLock())
+        lock = _write_locks.get(key)
+        if lock is None:
+            lock = _write_locks[key] = WriteLock(key)
+        return lock
 
 
 def migrate(db: Database) -> list[str]:
@@ -73,6 +152,33 @@ class _Slot:
 
 
 _pool = threading.local()  # .slot: the thread's _Slot
+_inherited: list[Any] = []  # what a forked child must neither use nor close
+
+
+def close_thread_connection() -> None:
+    """Close the calling thread's pooled connection, if any (before ``fork``, for instance)."""
+    slot = getattr(_pool, "slot", None)
+    if slot is not None and slot.db is not None and not slot.busy:
+        slot.db.close()
+        slot.db = None
+
+
+def _after_fork_in_child() -> None:
+    """A forked process starts without the parent's connections and locks.
+
+    SQLite connections must not cross ``fork``, and a lock held by another thread of the
+    parent would never be released here: both are dropped (kept referenced, never closed,
+    so that the child does not touch the parent's file handles) and made anew on first use.
+    """
+    global _pool, _write_locks_guard
+    _inherited.append((_pool, dict(_write_locks)))
+    _pool = threading.local()
+    _write_locks.clear()
+    _write_locks_guard = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _file_identity(path: str) -> tuple[int, int] | None:
@@ -318,5 +424,28 @@ def m002_desk(db: Database) -> None:
         );
         CREATE INDEX api_tokens_user ON api_tokens(user_id);
         CREATE INDEX claims_final ON final_verdicts(decided_by);
+        """,
+    )
+
+
+@migrations()
+def m003_rationale_html(db: Database) -> None:
+    """Each verdict's rationale as sanitised HTML, kept for the exports (NULL: not computed,
+    and the exports compute it). A rationale changed without its HTML loses the stored HTML.
+
+    A change to what :func:`factcheck.sanitize.render_markdown` produces needs a migration
+    that sets ``verdicts.rationale_html`` to NULL again.
+    """
+    _execute_statements(
+        db,
+        """
+        ALTER TABLE verdicts ADD COLUMN rationale_html TEXT;
+        CREATE TRIGGER verdicts_rationale_html_stale AFTER UPDATE OF rationale ON verdicts
+            WHEN NEW.rationale IS NOT OLD.rationale
+            AND NEW.rationale_html IS OLD.rationale_html
+            AND NEW.rationale_html IS NOT NULL
+        BEGIN
+            UPDATE verdicts SET rationale_html = NULL WHERE id = NEW.id;
+        END;
         """,
     )

@@ -35,3 +35,68 @@ def highlight_segments(body: str, claims: Sequence[dict[str, Any]]) -> list[dict
             }
         )
     return runs
+
+
+class Marked:
+    """HTML cut into parts, with a slot per claim for the ``selected`` class.
+
+    ``parts`` joined give the HTML with nothing selected; ``slots[claim_id]`` are the indexes
+    of the parts that become ``selected_text`` when that claim is the selected one. Built once
+    per state of an article's claims (the review page caches it), filled per request.
+    """
+
+    __slots__ = ("parts", "slots", "selected_text")
+
+    def __init__(self, selected_text: str):
+        self.parts: list[str] = []
+        self.slots: dict[int, list[int]] = {}
+        self.selected_text = selected_text
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+
+    def slot(self, claim_id: int) -> None:
+        self.slots.setdefault(claim_id, []).append(len(self.parts))
+        self.parts.append("")
+
+    def html(self, selected: int | None = None) -> str:
+        """The HTML with ``selected`` (a claim id, or None) marked."""
+        where = self.slots.get(selected) if selected is not None else None
+        if not where:
+            return "".join(self.parts)
+        parts = self.parts.copy()
+        for index in where:
+            parts[index] = self.selected_text
+        return "".join(parts)
+
+
+def body_html(segments: Sequence[dict[str, Any]], href: str, escape: Any) -> Marked:
+    """The article body's runs as HTML: a link per claim run, a span per plain run.
+
+    ``segments`` are :func:`highlight_segments` runs with a ``checkworthy`` flag; ``href`` is
+    the article's address; ``escape`` turns a value into escaped, cleaned HTML text (the
+    review page passes the Jinja environment's finalize + escape, so user text is treated
+    exactly as in a template).
+    """
+    out = Marked(" selected")
+    link = escape(href)
+    for s in segments:
+        claim = s["claim"]
+        start = escape(s["start"])
+        text = escape(s["text"])
+        if claim:
+            cls = "mark"
+            if s.get("checkworthy"):
+                cls += " cw"
+            if len(s["claims"]) > 1:
+                cls += " nested"
+            out.add(f'<a class="{cls}')
+            out.slot(claim)
+            ident = escape(claim)
+            out.add(
+                f'" href="{link}?claim={ident}#panel" data-claim="{ident}"'
+                f' data-start="{start}">{text}</a>'
+            )
+        else:
+            out.add(f'<span data-start="{start}">{text}</span>')
+    return out

@@ -94,5 +94,6 @@ def finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
     if isinstance(value, str):
-        return strip_control(value)
+        # Fast path: a printable string has no control characters (they are not printable).
+        return value if value.isprintable() else _CONTROL.sub("", value)
     return value

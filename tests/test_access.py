@@ -202,6 +202,7 @@ def test_access_matrix(app: Any, db: Any, world: dict[str, Any], visitor: str) -
             response = session.client.get(url)
             status = response.status_code
             location = response.headers.get("Location", "")
+            response.close()  # end streamed downloads here, in order
             if endpoint.startswith("public."):
                 assert status == 404, (visitor, url, status)  # nothing is published here
             elif allowed:

@@ -201,7 +201,7 @@ def test_report_summary_chart_agreement_dissent_corrections(
     ("bars", "widths"),
     [
         ([], []),
-        ([("False", 4, "false"), ("True", 2, "true")], [330.0, 165.0]),
+        ([("False", 4, "false"), ("True", 2, "true")], [294.0, 147.0]),
         ([("No verdict yet", 0, "none")], [0]),
     ],
 )

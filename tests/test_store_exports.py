@@ -264,3 +264,135 @@ def test_public_reads(db: Any, desk: dict[str, Any]) -> None:
     for article_id in (desk["courier"], desk["quiet"], 999_999):
         with pytest.raises(store.NotFound):
             store.public_article(db, article_id, SCALE)
+
+
+# The columnar fast paths: the same text as the reference renderers ---------------------------
+
+NASTY = """=HYPERLINK("http://evil","x"), said the "mayor"; Ünïcödé ✓ 日本語
+
++49 rose by 12% to 3,400, "quoted", with a tab\there.
+
+-5 degrees; @handle claimed 40, and
+a line break inside.
+"""
+
+
+def build_varied_desk(db: Any) -> dict[str, Any]:
+    """build_desk plus an article of awkward text: formula-like cells, quotes, commas,
+    newlines, unicode, sources with odd characters, a rationale without stored HTML."""
+    desk = build_desk(db)
+    ids = desk["users"]
+    nasty = add(
+        db, NASTY, title='=cmd|" /C calc"!A0', publisher="-Minus, Inc.", url="@https://x.example/"
+    )
+    store.create_article(
+        db, {"title": "Empty too", "body": "Nothing.", "published": None}, [], None
+    )
+    claims = store.list_claims(db, nasty)
+    assert claims
+    odd = {"url": 'https://a.example/?q=1,2&x="y"', "title": 'T, "q"\n2', "stance": "refutes"}
+    other = {"url": "https://b.example/ü", "title": "Ü", "stance": "context", "excerpt": "=1+1"}
+    texts = [
+        "=SUM(A1)\n\nSecond paragraph, with **bold** and a link https://x.example/a.",
+        '-1 is "wrong"; see <script>alert(1)</script> & more\r\nline',
+        "Plain prose, nothing else.",
+        "",
+    ]
+    for i, claim in enumerate(claims):
+        for j, user in enumerate(("alice", "bob", "carol")):
+            if user not in ids:
+                continue
+            store.record_verdict(
+                db,
+                claim["id"],
+                ids[user],
+                RATINGS[(i + j) % len(RATINGS)],
+                texts[(i + j) % len(texts)],
+                [odd, other, odd] if j == 0 else [other],
+                None,
+                RATINGS,
+            )
+        if i % 2 == 0:
+            store.record_final_verdict(
+                db, claim["id"], ids["edna"], RATINGS[i % len(RATINGS)], "+Reason, \"q\"\n",
+                None, RATINGS,
+            )  # fmt: skip
+    # A verdict written without its HTML (as an import does): the export computes it.
+    db.conn.execute(
+        "UPDATE verdicts SET rationale_html = NULL WHERE id = (SELECT max(id) FROM verdicts)"
+    )
+    db.conn.commit()
+    desk["nasty"] = nasty
+    return desk
+
+
+FAST_FILTERS = [
+    store.ExportFilter(),
+    store.ExportFilter(include_dismissed=True),
+    store.ExportFilter(status="decided"),
+    store.ExportFilter(publisher="daily planet"),
+    store.ExportFilter(since="2025-01-01", include_dismissed=True),
+]
+
+
+@pytest.mark.parametrize("batch_claims", [1, 2, 5, 4000])
+@pytest.mark.parametrize("flt", FAST_FILTERS)
+def test_fast_paths_match_the_reference_renderers(
+    db: Any, flt: store.ExportFilter, batch_claims: int, monkeypatch: Any
+) -> None:
+    from factcheck import export
+
+    build_varied_desk(db)
+    monkeypatch.setattr(store_exports, "ARTICLE_WINDOW", 2)
+
+    def batches(**options: Any) -> Any:
+        return store_exports.export_batches(db, flt, batch_claims=batch_claims, **options)
+
+    reference = "".join(export.csv_chunks(store.export_records(db, flt, SCALE, html=False)))
+    assert "".join(export.csv_fast_chunks(batches(full=False), SCALE)) == reference
+    reference = "".join(export.jsonl_lines(store.export_records(db, flt, SCALE, body=True)))
+    assert "".join(export.jsonl_fast_chunks(batches(body=True), SCALE, size=100)) == reference
+    meta = {"generator": "factcheck", "filter": flt.as_dict(), "scale": SCALE}
+    reference = "".join(export.json_chunks(store.export_records(db, flt, SCALE, body=True), meta))
+    fast = "".join(export.json_fast_chunks(batches(body=True), SCALE, meta, chunk_size=50))
+    assert fast == reference
+
+
+def test_export_stream_uses_the_fast_paths(db: Any, monkeypatch: Any) -> None:
+    from factcheck import export
+    from factcheck.config import DEFAULTS
+    from factcheck.views.exports import export_stream
+
+    build_varied_desk(db)
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the fast path reads batches, not records")
+
+    everything = store.ExportFilter(include_dismissed=True)
+    reference = {
+        "csv": "".join(
+            export.csv_chunks(
+                store.export_records(db, store.ExportFilter(), SCALE, html=False), bom=True
+            )
+        ),
+        "jsonl": "".join(
+            export.jsonl_lines(store.export_records(db, everything, SCALE, body=True))
+        ),
+    }
+    assert "=cmd" in reference["csv"] and "'=cmd" in reference["csv"]
+    assert reference["jsonl"].count("rationale_html") >= 7
+    monkeypatch.setattr(store, "export_records", refused)
+    for fmt in ("csv", "jsonl"):
+        assert "".join(export_stream(db, fmt, store.ExportFilter(), DEFAULTS)) == reference[fmt]
+
+
+def test_rationale_html_is_stored_and_forgotten_when_the_rationale_changes(
+    db: Any, desk: dict[str, Any]
+) -> None:
+    row = db.execute("SELECT id, rationale, rationale_html FROM verdicts LIMIT 1").fetchone()
+    assert row[2] == store.rationale_html(row[1])
+    db.execute("UPDATE verdicts SET rationale = 'Changed *text*' WHERE id = ?", (row[0],))
+    assert (
+        db.execute("SELECT rationale_html FROM verdicts WHERE id = ?", (row[0],)).fetchone()[0]
+        is None
+    )

@@ -20,6 +20,7 @@ from .claimreview import (
     validate_claimreview,
 )
 from .csv_export import CSV_BOM, CSV_COLUMNS, csv_chunks, neutralise_cell
+from .fast import csv_fast_chunks, json_fast_chunks, jsonl_fast_chunks
 from .jsonout import json_chunks, jsonl_lines, records_from_json
 from .markdown import markdown_report, report_summary
 
@@ -30,8 +31,11 @@ __all__ = [
     "claimreview",
     "claimreview_chunks",
     "csv_chunks",
+    "csv_fast_chunks",
     "json_chunks",
+    "json_fast_chunks",
     "jsonld_for_html",
+    "jsonl_fast_chunks",
     "jsonl_lines",
     "markdown_report",
     "neutralise_cell",

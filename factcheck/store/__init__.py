@@ -72,9 +72,10 @@ def sha256(text: str) -> str:
 def transaction(db: Database) -> Iterator[Database]:
     """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error.
 
-    Writers of this process first queue on the database's write lock (see
-    :func:`factcheck.db.connect`), which wakes the next one as soon as a commit is done, where
-    SQLite's busy handler would sleep in steps of up to 100 ms.
+    Writers first queue on the database's write lock (see :class:`factcheck.db.WriteLock`: a
+    thread lock, then an ``flock`` between processes), which lets the next one in within a
+    millisecond of a commit, where SQLite's busy handler would sleep in steps of up to 100 ms.
+    A writer still waiting after the busy timeout gets :class:`Busy` (a 503).
     """
     lock = getattr(db, "factcheck_write_lock", None)
     if lock is None:
@@ -426,6 +427,17 @@ def list_claims(db: Database, article_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def claims_state(db: Database, article_id: int) -> tuple[Any, ...]:
+    """A cheap fingerprint of the article's claims: count, highest id, sum of versions, latest
+    change. Every change to a claim moves its version on, so any change changes it."""
+    row = db.execute(
+        "SELECT count(*), max(id), total(version), max(updated_at) FROM claims"
+        " WHERE article_id = ?",
+        (article_id,),
+    ).fetchone()
+    return (row[0], row[1], int(row[2]), row[3])
+
+
 def get_claim(db: Database, claim_id: int) -> dict[str, Any]:
     """The claim with ``claim_id``."""
     row = _row(db, "SELECT * FROM claims WHERE id = ?", (claim_id,))
@@ -613,8 +625,22 @@ def list_verdicts(db: Database, claim_id: int) -> list[dict[str, Any]]:
         " WHERE v.claim_id = ? ORDER BY v.created_at, v.id",
         (claim_id,),
     )
-    for verdict in verdicts:
-        verdict["sources"] = _sources(db, verdict["id"])
+    if len(verdicts) == 1:
+        verdicts[0]["sources"] = _sources(db, verdicts[0]["id"])
+    elif verdicts:  # every verdict's sources in one query
+        by_verdict: dict[int, list[dict[str, Any]]] = {v["id"]: [] for v in verdicts}
+        for row in db.execute(
+            "SELECT verdict_id, url, title, publisher, excerpt, stance, accessed FROM sources"
+            " WHERE verdict_id IN (SELECT id FROM verdicts WHERE claim_id = ?)"
+            " ORDER BY verdict_id, position, id",
+            (claim_id,),
+        ):
+            source = dict(row)
+            found = by_verdict.get(source.pop("verdict_id"))
+            if found is not None:
+                found.append(source)
+        for verdict in verdicts:
+            verdict["sources"] = by_verdict[verdict["id"]]
     return verdicts
 
 
@@ -677,6 +703,7 @@ def record_verdict(
         raise Invalid("A rationale is at most 50,000 characters.")
     cleaned = _clean_sources(sources)
     wanted = {"rating": rating, "rationale": rationale, "sources": cleaned}
+    html = rationale_html(rationale)  # rendered before taking the write lock
     stamp = now()
     with transaction(db):
         claim = _row(db, "SELECT id, article_id FROM claims WHERE id = ?", (claim_id,))
@@ -690,9 +717,9 @@ def record_verdict(
             if version is not None:
                 raise Invalid("That verdict no longer exists.")
             cursor = db.execute(
-                "INSERT INTO verdicts (claim_id, user_id, rating, rationale, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (claim_id, user_id, rating, rationale, stamp, stamp),
+                "INSERT INTO verdicts (claim_id, user_id, rating, rationale, rationale_html,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (claim_id, user_id, rating, rationale, html, stamp, stamp),
             )
             verdict_id = cursor.lastrowid
             action = "create"
@@ -701,9 +728,9 @@ def record_verdict(
                 raise Conflict(current)
             verdict_id = current["id"]
             cursor = db.execute(
-                "UPDATE verdicts SET rating = ?, rationale = ?, version = version + 1,"
-                " updated_at = ? WHERE id = ? AND version = ?",
-                (rating, rationale, stamp, verdict_id, version),
+                "UPDATE verdicts SET rating = ?, rationale = ?, rationale_html = ?,"
+                " version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                (rating, rationale, html, stamp, verdict_id, version),
             )
             if cursor.rowcount != 1:
                 raise Conflict(get_verdict(db, claim_id, user_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from typing import Any
 
 from flask import (
@@ -16,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import escape
 
 from .. import access, store
 from ..agreement import claim_agreement, ordinal_order
@@ -27,7 +29,7 @@ from ..forms import (
     FinalVerdictForm,
     VerdictForm,
 )
-from ..highlight import highlight_segments
+from ..highlight import Marked, body_html, highlight_segments
 from ..web import render, validates_own_csrf, wants_json
 from .auth import login_required
 
@@ -83,41 +85,148 @@ def _labels() -> dict[str, str]:
     return {entry["key"]: entry["label"] for entry in rating_scale()}
 
 
+class ArticleView:
+    """What the review page shows of an article's claims, computed once per state of them.
+
+    The claims, the body's highlight runs, the counts, and the HTML of the body and the claim
+    lists (with a slot for the selected claim), built with the Jinja environment's own
+    cleaning and escaping (:func:`factcheck.sanitize.finalize`, then markupsafe's escape).
+    Shared between requests: never changed after it is built.
+    """
+
+    def __init__(self, article: dict[str, Any], claims: list[dict[str, Any]], href: str):
+        self.claims = claims
+        self.by_id = {c["id"]: c for c in claims}
+        visible = [c for c in claims if not c["dismissed"]]
+        segments = highlight_segments(article["body"], visible)
+        checkworthy_ids = {c["id"] for c in visible if c["checkworthy"]}
+        for segment in segments:
+            segment["checkworthy"] = segment["claim"] in checkworthy_ids
+        self.segments = segments
+        self.counts = {
+            "claims": len(visible),
+            "checkworthy": len(checkworthy_ids),
+            "dismissed": len(claims) - len(visible),
+        }
+        self.listed = {
+            False: [c["id"] for c in claims],
+            True: [c["id"] for c in claims if c["checkworthy"]],
+        }
+        self.href = href
+        self.body = body_html(segments, href, _text)
+        self._lists: dict[bool, Marked] = {}
+        self._dismissed: str | None = None
+
+    def claim_list(self, only_checkworthy: bool) -> Marked:
+        """The ``#claim-list`` items (undismissed listed claims), as the template wrote them."""
+        found = self._lists.get(only_checkworthy)
+        if found is not None:
+            return found
+        out = Marked("selected")
+        suffix = _text("&only=checkworthy") if only_checkworthy else ""
+        out.add("\n        ")
+        empty = True
+        for c in self.claims:
+            if c["dismissed"] or (only_checkworthy and not c["checkworthy"]):
+                continue
+            empty = False
+            ident = _text(c["id"])
+            score = "%.2f" % c["score"] if c["score"] is not None else "manual"  # noqa: UP031
+            out.add(
+                f'\n        <li><a href="{_text(self.href)}?claim={ident}{suffix}#panel"'
+                f' data-claim="{ident}" class="'
+            )
+            out.slot(c["id"])
+            out.add(
+                f'{" cw" if c["checkworthy"] else ""}">\n'
+                f'          <span class="score" title="check-worthiness">{_text(score)}</span>\n'
+                f'          <span class="claim-text">{_text(c["text"])}</span>\n'
+                "        </a></li>\n        "
+            )
+        if empty:
+            marked = " marked check-worthy" if only_checkworthy else ""
+            out.add(f'\n        <li class="empty">No claims{marked}.</li>\n        ')
+        self._lists[only_checkworthy] = out
+        return out
+
+    def dismissed_list(self) -> str:
+        """The items of the dismissed claims' list."""
+        if self._dismissed is None:
+            items = [
+                f'\n          <li><a href="{_text(self.href)}?claim={_text(c["id"])}#panel"'
+                f' data-claim="{_text(c["id"])}">{_text(c["text"])}</a></li>\n          '
+                for c in self.claims
+                if c["dismissed"]
+            ]
+            self._dismissed = "\n          " + "".join(items)
+        return self._dismissed
+
+
+def _text(value: Any) -> str:
+    """A value as escaped HTML text, cleaned exactly as the templates' output is."""
+    return str(escape(current_app.jinja_env.finalize(value)))
+
+
+_views_lock = threading.Lock()
+VIEW_CACHE_SIZE = 64  # articles whose ArticleView each app keeps (per process)
+
+
+def article_view(db: Any, article: dict[str, Any]) -> ArticleView:
+    """The article's :class:`ArticleView`, from the cache while its claims have not changed.
+
+    The key is the article's body hash with its claims' count, highest id, sum of versions
+    and latest change (:func:`store.claims_state`): every change to a claim moves its version
+    on, and adding one moves the count, so an edit in any process shows on the next view.
+    """
+    views = current_app.extensions.setdefault("factcheck_article_views", {})
+    state = (article["body_sha256"], *store.claims_state(db, article["id"]))
+    cached = views.get(article["id"])
+    if cached is not None and cached[0] == state:
+        return cached[1]
+    claims = store.list_claims(db, article["id"])
+    # The key of what was read (a write may have landed since the state was read).
+    state = (
+        article["body_sha256"],
+        len(claims),
+        max((c["id"] for c in claims), default=None),
+        sum(c["version"] for c in claims),
+        max((c["updated_at"] for c in claims), default=None),
+    )
+    view = ArticleView(article, claims, url_for("review.article", article_id=article["id"]))
+    with _views_lock:
+        views.pop(article["id"], None)
+        while len(views) >= VIEW_CACHE_SIZE:
+            views.pop(next(iter(views)))
+        views[article["id"]] = (state, view)
+    return view
+
+
 def review_context(
     article_id: int, claim_id: int | None, only_checkworthy: bool
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The review page's JSON context and the HTML-only objects (forms)."""
+    """The review page's JSON context and the HTML-only objects (forms, prebuilt HTML)."""
     db = get_db()
     access.require_article(db, g.user, article_id)
     article = store.get_article(db, article_id)
-    claims = store.list_claims(db, article_id)
-    visible = [c for c in claims if not c["dismissed"]]
+    view = article_view(db, article)
     selected = None
     if claim_id is not None:
-        selected = next((c for c in claims if c["id"] == claim_id), None)
+        selected = view.by_id.get(claim_id)
         if selected is None:
             raise store.NotFound(f"claim {claim_id} in article {article_id}")
-    listed = [c for c in claims if c["checkworthy"] or not only_checkworthy]
-    segments = highlight_segments(article["body"], visible)
-    checkworthy_ids = {c["id"] for c in visible if c["checkworthy"]}
-    for segment in segments:
-        segment["checkworthy"] = segment["claim"] in checkworthy_ids
+        selected = dict(selected)
     context = {
         "article": {key: article[key] for key in article if key != "original"},
-        "claims": claims,
-        "listed": [c["id"] for c in listed],
+        "claims": view.claims,
+        "listed": view.listed[only_checkworthy],
         "only_checkworthy": only_checkworthy,
-        "segments": segments,
+        "segments": view.segments,
         "selected": selected,
         "scale": rating_scale(),
         "is_editor": access.is_editor(g.user),
-        "counts": {
-            "claims": len(visible),
-            "checkworthy": sum(1 for c in visible if c["checkworthy"]),
-            "dismissed": len(claims) - len(visible),
-        },
+        "counts": view.counts,
     }
-    extra: dict[str, Any] = {"add_form": AddClaimForm(formdata=None)}
+    extra: dict[str, Any] = {"add_form": AddClaimForm(formdata=None), "article_view": view}
     if selected is not None:
         panel, panel_extra = panel_context(selected)
         context.update(panel)
@@ -131,8 +240,10 @@ def panel_context(
     """The selected claim's panel: the user's verdict and, once allowed, the others'."""
     db = get_db()
     blind = store.get_settings(db)["blind_verdicts"]
-    mine = store.get_verdict(db, claim["id"], g.user["id"])
-    everyone = store.list_verdicts(db, claim["id"])
+    everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
+    mine = next((v for v in everyone if v["user_id"] == g.user["id"]), None)
+    if mine is not None:
+        mine = {key: value for key, value in mine.items() if key != "reviewer"}
     others = [v for v in everyone if v["user_id"] != g.user["id"]]
     sees_others = access.is_editor(g.user) or not blind or mine is not None
     final = store.get_final_verdict(db, claim["id"])

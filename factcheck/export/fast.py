@@ -1,0 +1,460 @@
+"""Fast paths of the CSV, JSON and JSONL exports: the same text as :func:`csv_chunks`,
+:func:`json_chunks` and :func:`jsonl_lines` over :func:`factcheck.store.export_records`, made
+straight from the tuples of :func:`factcheck.store.export_batches` (no record dicts).
+
+Each renderer takes an iterable of batches (``articles``, ``items``, ``verdicts``,
+``sources``, ``corrections``, ``users``, ``bodies``; see :class:`factcheck.store.ExportBatch`)
+and the rating scale. JSON values are written with the encoder of :mod:`.jsonout`'s settings
+(``ensure_ascii=False``, compact separators): strings through the C string encoder, repeated
+pieces (articles, reviewer/rating prefixes, final verdict labels, agreement figures) encoded
+once. ``tests/test_export_fast.py`` compares every byte with the reference renderers.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from json.encoder import encode_basestring
+from operator import itemgetter
+from typing import Any
+
+from ..agreement import claim_agreement, ordinal_order
+from .csv_export import _DANGEROUS, CSV_BOM, CSV_COLUMNS, _cell, _num
+from .jsonout import FORMAT_VERSION, _encode
+
+__all__ = ["csv_fast_chunks", "json_fast_chunks", "jsonl_fast_chunks"]
+
+_enc = encode_basestring  # a str as JSON (C), as the JSONEncoder with ensure_ascii=False
+
+
+def _js(value: Any) -> str:
+    """Any value as JSON (strings the fast way)."""
+    return _enc(value) if value.__class__ is str else _encode(value)
+
+
+def _score_json(score: Any) -> str:
+    if score.__class__ is float and score - score == 0.0:
+        return float.__repr__(score)
+    return _encode(score)
+
+
+class _Scale:
+    """Labels, values and per-claim agreement of a rating scale, as export_records has them."""
+
+    def __init__(self, scale: Sequence[dict[str, Any]], disagreement_mode: str):
+        self.labels = {entry["key"]: entry.get("label", entry["key"]) for entry in scale}
+        self.values = {entry["key"]: entry.get("value") for entry in scale}
+        self.order = ordinal_order(scale)
+        self.mode = disagreement_mode
+
+    @functools.cached_property
+    def agreement(self) -> Callable[[tuple[str, ...]], dict[str, Any]]:
+        @functools.lru_cache(maxsize=4096)
+        def compute(ratings: tuple[str, ...]) -> dict[str, Any]:
+            figures = claim_agreement(ratings, self.order, self.mode)
+            figures["majority_label"] = self.labels.get(figures["majority"], figures["majority"])
+            return figures
+
+        return compute
+
+
+def _neutral(value: Any) -> str:
+    if value.__class__ is str:
+        return ("'" + value) if value and value[0] in _DANGEROUS else value
+    return _cell(value)
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+_NEEDS_QUOTES = re.compile('[,"\r\n]').search
+
+
+def _quoted(cell: str) -> str:
+    """A cell as csv.writer writes it (minimal quoting, ``"`` doubled, ``\\r\\n`` lines)."""
+    if _NEEDS_QUOTES(cell) is None:
+        return cell
+    return '"' + cell.replace('"', '""') + '"'
+
+
+_ratings_of = itemgetter(2, 3)
+
+
+def csv_fast_chunks(
+    batches: Iterable[Any],
+    scale: Sequence[dict[str, Any]],
+    *,
+    disagreement_mode: str = "any",
+    bom: bool = False,
+) -> Iterator[str]:
+    """:func:`factcheck.export.csv_chunks` of the batches' claims (batches read without
+    ``full``): the header chunk, then one chunk per batch."""
+    sc = _Scale(scale, disagreement_mode)
+    labels = sc.labels
+    q = _quoted
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield (CSV_BOM if bom else "") + buf.getvalue()
+    buf.seek(0)
+    buf.truncate()
+    dangerous = _DANGEROUS
+    article_cells: dict[int, str] = {}
+    # (reviewer, rating) pairs of a claim -> summary, n, majority, spread, disagreement cells
+    summaries: dict[tuple[Any, ...], tuple[str, str]] = {}
+    final_cells: dict[Any, str] = {}
+
+    def summary_of(pairs: tuple[Any, ...], users: dict[int, str]) -> tuple[str, ...]:
+        shown: dict[Any, str] = {}
+        parts = []
+        for user_id, rating in pairs:
+            label = labels.get(rating, rating) or rating or ""
+            shown[rating] = label
+            parts.append(f"{users.get(user_id)}: {label}")
+        figures = sc.agreement(tuple(rating for _user, rating in pairs))
+        majority = figures.get("majority")
+        cells = (
+            q(_neutral("; ".join(parts))),
+            ",".join(
+                [
+                    q(_num(figures.get("n", len(pairs)))),
+                    q(_neutral(shown.get(majority, majority))),
+                    q(_num(figures.get("spread"))),
+                    q(_neutral(figures.get("disagreement"))),
+                ]
+            ),
+        )
+        if len(summaries) < 65536:
+            summaries[pairs] = cells
+        return cells
+
+    for batch in batches:
+        users = batch.users
+        verdicts = batch.verdicts
+        sources = batch.sources
+        rows = []
+        for c in batch.items:
+            if c.__class__ is int:
+                continue  # an article without claims
+            article_id = c[1]
+            head = article_cells.get(article_id)
+            if head is None:
+                a = batch.articles[article_id]
+                article_cells.clear()
+                head = article_cells[article_id] = ",".join(
+                    [q(_num(a[0])), q(_neutral(a[1])), q(_neutral(a[2])), q(_neutral(a[3])),
+                     q(_neutral(a[5]))]
+                )  # fmt: skip
+            vs = verdicts.get(c[0])
+            if vs:
+                pairs = tuple(map(_ratings_of, vs))
+                summary = summaries.get(pairs) or summary_of(pairs, users)
+                rationales = "\n\n".join([f"{users.get(v[2])}: {v[4]}" for v in vs if v[4]])
+                if rationales and rationales[0] in dangerous:
+                    rationales = "'" + rationales
+                cells = [s[1] for v in vs for s in sources.get(v[0], ())]
+                if len(cells) > 1:
+                    source_cell = "; ".join(dict.fromkeys(cells))
+                else:
+                    source_cell = cells[0] if cells else ""
+                if source_cell and source_cell[0] in dangerous:
+                    source_cell = "'" + source_cell
+                source_cell = q(source_cell)
+            else:
+                summary = summaries.get(()) or summary_of((), users)
+                rationales = source_cell = ""
+            rating = c[13]
+            if rating is not None:
+                final = final_cells.get(rating)
+                if final is None:
+                    final = final_cells[rating] = (
+                        f"{q(_neutral(rating))},{q(_neutral(labels.get(rating, rating)))}"
+                    )
+                final_row = (
+                    f"{final},{q(_neutral(c[14]))},{q(_neutral(users.get(c[15])))},"
+                    f"{q(_neutral(c[16]))}"
+                )
+            else:
+                final_row = ",,,,"
+            quote, text = c[4], c[5]
+            if quote.__class__ is not str or (quote and quote[0] in dangerous):
+                quote = _neutral(quote)
+            if text.__class__ is not str or (text and text[0] in dangerous):
+                text = _neutral(text)
+            score = c[7]
+            rows.append(
+                f"{head},{c[0]},{_num(c[2])},{_num(c[3])},{q(quote)},{q(text)},"
+                f"{_kind_cell(c[6])},"
+                f"{float.__repr__(score) if score.__class__ is float else q(_num(score))},"
+                f"{'true' if c[8] else 'false'},{'true' if c[9] else 'false'},{q(_neutral(c[10]))},"
+                f"{final_row},{summary[0]},{q(rationales)},{summary[1]},{source_cell}\r\n"
+            )
+        if rows:
+            yield "".join(rows)
+
+
+@functools.lru_cache(maxsize=1024)
+def _kind_cell(text: str) -> str:
+    import json
+
+    return _quoted(_neutral(";".join(json.loads(text) or ())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _kind_json(text: str) -> str:
+    import json
+
+    return _encode(list(json.loads(text)))
+
+
+# JSON and JSONL --------------------------------------------------------------------------------
+
+
+def _article_dict(a: tuple[Any, ...]) -> dict[str, Any]:
+    return {
+        "id": a[0],
+        "title": a[1],
+        "url": a[2],
+        "publisher": a[3],
+        "author": a[4],
+        "published": a[5],
+        "body_sha256": a[6],
+        "published_at": a[7],
+    }
+
+
+class _Pieces:
+    """JSON pieces of claim records, encoded once where they repeat."""
+
+    def __init__(self, scale: Sequence[dict[str, Any]], disagreement_mode: str):
+        self.sc = _Scale(scale, disagreement_mode)
+        self.prefixes: dict[tuple[Any, Any], str] = {}
+        self.finals: dict[Any, str] = {}
+        self.agreements: dict[tuple[str, ...], str] = {}
+        self.users: dict[Any, str] = {}
+
+    def prefix(self, user_id: Any, rating: Any, users: dict[int, str]) -> str:
+        labels, values = self.sc.labels, self.sc.values
+        text = (
+            f'{{"reviewer":{_js(users.get(user_id))},"rating":{_js(rating)},'
+            f'"label":{_js(labels.get(rating, rating))},"value":{_js(values.get(rating))},'
+            '"rationale":'
+        )
+        self.prefixes[(user_id, rating)] = text
+        return text
+
+    def final_tail(self, rating: Any) -> str:
+        labels, values = self.sc.labels, self.sc.values
+        text = f',"label":{_js(labels.get(rating, rating))},"value":{_js(values.get(rating))}}}'
+        self.finals[rating] = text
+        return text
+
+    def agreement(self, ratings: tuple[str, ...]) -> str:
+        text = _encode(self.sc.agreement(ratings))
+        if len(self.agreements) < 65536:
+            self.agreements[ratings] = text
+        return text
+
+
+def _rationale_html(text: str) -> str:
+    from ..store.exports import rationale_html
+
+    return rationale_html(text)
+
+
+_rating_of = itemgetter(3)
+
+
+def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any, ...]]:
+    """``(article_id, article_json, claim_json_without_braces, rest)`` per item of the batches:
+    ``article_json`` carries the body on an article's first item; ``claim_json…`` is None for an
+    article without claims, whose ``rest`` is the record's remaining keys; otherwise ``rest``
+    is ``,"verdicts":…`` up to the agreement (without the closing brace)."""
+    prefixes, finals, agreements = pieces.prefixes, pieces.finals, pieces.agreements
+    enc = _enc
+    current = None
+    article_json = ""
+    article_plain = ""
+    published_at = "null"
+    for batch in batches:
+        users = batch.users
+        verdicts = batch.verdicts
+        sources = batch.sources
+        corrections = batch.corrections
+        bodies = batch.bodies
+        for c in batch.items:
+            if c.__class__ is int:
+                part = _article_dict(batch.articles[c])
+                article = {**part, "body": bodies[c]} if bodies is not None else part
+                rest = _encode(
+                    {
+                        "verdicts": [],
+                        "final": None,
+                        "corrections": [],
+                        "published_at": part["published_at"],
+                    }
+                )
+                yield c, _encode(article), None, rest
+                continue
+            article_id = c[1]
+            if article_id != current:
+                current = article_id
+                part = _article_dict(batch.articles[article_id])
+                article_plain = _encode(part)
+                published_at = _js(part["published_at"])
+                article_json = (
+                    _encode({**part, "body": bodies[article_id]})
+                    if bodies is not None
+                    else article_plain
+                )
+            else:
+                article_json = article_plain
+            score = c[7]
+            claim = (
+                f'"id":{c[0]},"start":{c[2]},"end":{c[3]},"quote":{enc(c[4])},'
+                f'"text":{enc(c[5])},"kind":{_kind_json(c[6])},'
+                f'"score":{"null" if score is None else _score_json(score)},'
+                f'"checkworthy":{"true" if c[8] else "false"},'
+                f'"dismissed":{"true" if c[9] else "false"},"origin":{enc(c[10])},'
+                f'"created_at":{_js(c[11])},"updated_at":{_js(c[12])}'
+            )
+            vs = verdicts.get(c[0])
+            if vs:
+                out = []
+                for v in vs:
+                    prefix = prefixes.get((v[2], v[3])) or pieces.prefix(v[2], v[3], users)
+                    html = v[5]
+                    if html is None:
+                        html = _rationale_html(v[4])
+                    ss = sources.get(v[0])
+                    if ss:
+                        src = ",".join(
+                            [
+                                f'{{"url":{enc(s[1])},"title":{enc(s[2])},'
+                                f'"publisher":{enc(s[3])},"excerpt":{enc(s[4])},'
+                                f'"stance":{enc(s[5])},"accessed":{_js(s[6])}}}'
+                                for s in ss
+                            ]
+                        )
+                    else:
+                        src = ""
+                    out.append(
+                        f'{prefix}{enc(v[4])},"rationale_html":{enc(html)},'
+                        f'"created_at":{enc(v[6])},"updated_at":{enc(v[7])},"sources":[{src}]}}'
+                    )
+                verdict_json = ",".join(out)
+                ratings = tuple(map(_rating_of, vs))
+            else:
+                verdict_json = ""
+                ratings = ()
+            rating = c[13]
+            if rating is None:
+                final = "null"
+            else:
+                final = (
+                    f'{{"rating":{_js(rating)},"reason":{_js(c[14])},"decided_at":{_js(c[16])},'
+                    f'"decided_by":{_js(users.get(c[15]))}'
+                    + (finals.get(rating) or pieces.final_tail(rating))
+                )
+            fixes = corrections.get(c[0])
+            if fixes:
+                correction_json = _encode(
+                    [
+                        {
+                            "before_rating": r[1],
+                            "after_rating": r[2],
+                            "note": r[3],
+                            "by": users.get(r[4]),
+                            "created_at": r[5],
+                        }
+                        for r in fixes
+                    ]
+                )
+            else:
+                correction_json = "[]"
+            agreement = agreements.get(ratings) or pieces.agreement(ratings)
+            yield (
+                article_id,
+                article_json,
+                claim,
+                f',"verdicts":[{verdict_json}],"final":{final},"corrections":{correction_json},'
+                f'"published_at":{published_at},"agreement":{agreement}',
+            )
+
+
+def jsonl_fast_chunks(
+    batches: Iterable[Any],
+    scale: Sequence[dict[str, Any]],
+    *,
+    disagreement_mode: str = "any",
+    size: int = 65536,
+) -> Iterator[str]:
+    """:func:`factcheck.export.jsonl_lines` of the batches' records (read with ``full``),
+    joined into chunks of about ``size`` characters."""
+    buf: list[str] = []
+    n = 0
+    for _article_id, article, claim, rest in _claim_pieces(
+        batches, _Pieces(scale, disagreement_mode)
+    ):
+        if claim is None:
+            line = f'{{"article":{article},"claim":null,{rest[1:]}\n'
+        else:
+            line = f'{{"article":{article},"claim":{{{claim}}}{rest}}}\n'
+        buf.append(line)
+        n += len(line)
+        if n >= size:
+            yield "".join(buf)
+            buf.clear()
+            n = 0
+    if buf:
+        yield "".join(buf)
+
+
+def json_fast_chunks(
+    batches: Iterable[Any],
+    scale: Sequence[dict[str, Any]],
+    meta: dict[str, Any],
+    *,
+    disagreement_mode: str = "any",
+    chunk_size: int = 65536,
+) -> Iterator[str]:
+    """:func:`factcheck.export.json_chunks` of the batches' records (read with ``full``)."""
+    buf: list[str] = [
+        f'{{"factcheck_export":{FORMAT_VERSION},"meta":',
+        _encode(meta),
+        ',"articles":[',
+    ]
+    size = 0
+    current: Any = object()
+    first_article = True
+    first_claim = True
+    for article_id, article, claim, rest in _claim_pieces(
+        batches, _Pieces(scale, disagreement_mode)
+    ):
+        if first_article or article_id != current:
+            if not first_article:
+                buf.append("]}")
+            buf.append(
+                ("," if not first_article else "")
+                + article[:-1]
+                + ("," if len(article) > 2 else "")
+                + '"claims":['
+            )
+            first_article = False
+            first_claim = True
+            current = article_id
+        if claim is not None:
+            piece = f"{{{claim}{rest}}}"
+            buf.append(piece if first_claim else "," + piece)
+            first_claim = False
+            size += len(piece)
+        if size >= chunk_size:
+            yield "".join(buf)
+            buf.clear()
+            size = 0
+    if not first_article:
+        buf.append("]}")
+    buf.append("]}")
+    yield "".join(buf)
