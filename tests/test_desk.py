@@ -11,19 +11,12 @@ from click.testing import CliRunner
 
 from factcheck import store
 from factcheck.cli import cli
+from factcheck.config import DEFAULT_RATING_SCALE
 from factcheck.db import connect
 
 from .conftest import PASSWORD, csrf_from
 
-SCALE_KEYS = [
-    "true",
-    "mostly-true",
-    "half-true",
-    "mostly-false",
-    "false",
-    "misleading",
-    "unverifiable",
-]
+SCALE_KEYS = [entry["key"] for entry in DEFAULT_RATING_SCALE]
 
 
 def claims_of(db: Any, article_id: int) -> list[dict[str, Any]]:

@@ -5,17 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from factcheck import store
+from factcheck.config import DEFAULT_RATING_SCALE
 from factcheck.db import connect
 
-SCALE_KEYS = [
-    "true",
-    "mostly-true",
-    "half-true",
-    "mostly-false",
-    "false",
-    "misleading",
-    "unverifiable",
-]
+SCALE_KEYS = [entry["key"] for entry in DEFAULT_RATING_SCALE]
 
 
 def test_stale_save_shows_the_conflict_and_keeps_my_text(

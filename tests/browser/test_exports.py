@@ -16,18 +16,11 @@ from typing import Any
 import pytest
 
 from factcheck import store
+from factcheck.config import DEFAULT_RATING_SCALE
 from factcheck.db import connect
 from tests.conftest import NEWS_PAGE
 
-RATINGS = [
-    "true",
-    "mostly-true",
-    "half-true",
-    "mostly-false",
-    "false",
-    "misleading",
-    "unverifiable",
-]
+RATINGS = [entry["key"] for entry in DEFAULT_RATING_SCALE]
 LINKS = {
     "CSV": "csv",
     "JSON": "json",
