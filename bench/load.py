@@ -192,6 +192,10 @@ def seed(path: str, n_articles: int, per_article: int, n_reviewers: int) -> dict
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d*)"')
+# The same on the undecoded page, from the verdict form on (its token and version come first).
+FORM_MARK = b'id="verdict-form"'
+CSRF_BYTES_RE = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
+VERSION_BYTES_RE = re.compile(rb'name="version" type="hidden" value="(\d*)"')
 
 
 class Client:
@@ -279,10 +283,9 @@ class Reviewer(threading.Thread):
         status, data = self.timed("review page", "GET", f"/articles/{article_id}?claim={claim_id}")
         if status != 200:
             return
-        page = data.decode()
-        self.client.token = CSRF_RE.search(page).group(1)
-        form_at = page.index('id="verdict-form"')
-        tab[claim_id] = VERSION_RE.search(page, form_at).group(1)
+        form_at = data.index(FORM_MARK)
+        self.client.token = CSRF_BYTES_RE.search(data, form_at).group(1).decode()
+        tab[claim_id] = VERSION_BYTES_RE.search(data, form_at).group(1).decode()
 
     def save(self, tab: dict[int, str], claim_id: int) -> None:
         self.saves += 1

@@ -449,3 +449,15 @@ def m003_rationale_html(db: Database) -> None:
         END;
         """,
     )
+
+
+@migrations()
+def m004_verdicts_claim_order(db: Database) -> None:
+    """Verdicts in a claim's order (created_at, id), so that the exports read a claim's
+    verdicts without sorting them."""
+    _execute_statements(
+        db,
+        """
+        CREATE INDEX verdicts_claim_order ON verdicts(claim_id, created_at, id);
+        """,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,10 @@ from flask import (
     request,
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
+from wtforms import widgets
+from wtforms.widgets.core import clean_key
 
 from . import sanitize, store
 
@@ -65,6 +69,87 @@ def render(template: str, context: dict[str, Any], status: int = 200, **extra: A
     return render_template(template, **context, **extra), status
 
 
+# Widgets whose output :func:`render_field` writes itself (exactly these classes, not subclasses).
+FAST_WIDGETS = {
+    widgets.TextInput: "input",
+    widgets.HiddenInput: "input",
+    widgets.DateInput: "input",
+    widgets.NumberInput: "input",
+    widgets.TextArea: "textarea",
+    widgets.Select: "select",
+}
+
+
+def html_params(attrs: dict[str, Any]) -> str:
+    """``html_params`` of WTForms (sorted names, ``True`` bare, ``False`` left out, values
+    escaped by markupsafe), without its ``Markup.format`` per attribute."""
+    out = []
+    for key, value in sorted(attrs.items()):
+        if value is True:
+            out.append(key)
+        elif value is not False:
+            out.append(f'{key}="{escape(value)}"')
+    return " ".join(out)
+
+
+def render_field(field: Any, **kwargs: Any) -> Markup:
+    """``field(**kwargs)``, the same markup, written here for the common widgets (text, hidden,
+    date, number, textarea, single select): WTForms' own rendering costs more than the rest of
+    a page. Any other widget, or a field with ``render_kw`` or a datalist, renders as before."""
+    widget = field.widget
+    kind = FAST_WIDGETS.get(type(widget))
+    if (
+        kind is None
+        or getattr(field, "render_kw", None)
+        or getattr(field, "_datalist", None) is not None
+        or (kind == "select" and (widget.multiple or field.has_groups()))
+    ):
+        return field(**kwargs)
+    attrs = {clean_key(key): value for key, value in kwargs.items()}
+    attrs.setdefault("id", field.id)
+    if kind == "input":
+        attrs.setdefault("type", widget.input_type)
+        if "value" not in attrs:
+            attrs["value"] = field._value()
+    for key, value in vars(field.flags).items():
+        if key in widget.validation_attrs and key not in attrs:
+            attrs[key] = value() if kind == "input" and callable(value) else value
+    attrs["name"] = field.name
+    params = html_params(attrs)
+    if kind == "input":
+        return Markup(f"<input {params}>")
+    if kind == "textarea":
+        return Markup(f"<textarea {params}>\r\n{escape(field._value())}</textarea>")
+    html = [f"<select {params}>"]
+    for choice in field._iter_choices_normalized():
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        options = {"value": value, **(choice.render_kw or {})}
+        if choice.selected:
+            options["selected"] = True
+        html.append(
+            f"<option {html_params(options)}>{escape(choice.label or choice.value)}</option>"
+        )
+    html.append("</select>")
+    return Markup("".join(html))
+
+
+MARKDOWN_CACHE_CHARS = 20_000  # longer texts are rendered each time (the cache stays small)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_markdown(source: str) -> Markup:
+    return sanitize.render_markdown(source)
+
+
+def render_markdown(source: Any) -> Markup:
+    """:func:`factcheck.sanitize.render_markdown`, remembered for the last texts shown: pages
+    show the same rationales again and again (a review page, the other reviewers' verdicts), and
+    rendering is a pure function of the text (and costs more than the rest of a panel)."""
+    if type(source) is str and len(source) <= MARKDOWN_CACHE_CHARS:
+        return _cached_markdown(source)
+    return sanitize.render_markdown(source)
+
+
 def error_response(status: int, message: str, **fields: Any) -> Response:
     """An error as JSON ``{"error", "status"}`` or as the HTML error page."""
     if wants_json() or request.path.startswith("/api/"):
@@ -104,7 +189,9 @@ def init_app(app: Flask) -> None:
     from .views import account, admin, api, articles, auth, desk, exports, public, reports, review
 
     app.jinja_env.finalize = sanitize.finalize
-    app.jinja_env.globals.update(csrf_token=generate_csrf, markdown=sanitize.render_markdown)
+    app.jinja_env.globals.update(
+        csrf_token=generate_csrf, markdown=render_markdown, render_field=render_field
+    )
     csrf.init_app(app)
     app.before_request(auth.load_logged_in_user)
     app.before_request(_check_csrf)

@@ -396,3 +396,21 @@ def test_rationale_html_is_stored_and_forgotten_when_the_rationale_changes(
         db.execute("SELECT rationale_html FROM verdicts WHERE id = ?", (row[0],)).fetchone()[0]
         is None
     )
+
+
+def test_json_batches_are_written_by_sqlite_and_match_with_an_odd_scale(db: Any) -> None:
+    from factcheck import export
+
+    build_varied_desk(db)
+    # Labels with quotes and non-ASCII, a missing label and value, and ratings not in the scale.
+    scale = [
+        {**entry, "label": f'It\'s "{entry["label"]}" ü'} if i % 2 else {"key": entry["key"]}
+        for i, entry in enumerate(SCALE[:-2])
+    ]
+    flt = store.ExportFilter(include_dismissed=True)
+    batches = list(store_exports.export_batches(db, flt, body=True).json_batches(scale))
+    kinds = {len(item) for batch in batches for item in batch.items if item.__class__ is tuple}
+    assert kinds == {store_exports.JSON_PIECES, len(store_exports.CLAIM_COLUMNS.split(","))}
+    reference = "".join(export.jsonl_lines(store.export_records(db, flt, scale, body=True)))
+    fast = store_exports.export_batches(db, flt, body=True, batch_claims=3)
+    assert "".join(export.jsonl_fast_chunks(fast, scale)) == reference

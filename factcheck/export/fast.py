@@ -17,6 +17,7 @@ import functools
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from json import loads as _loads
 from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Any
@@ -49,6 +50,7 @@ class _Scale:
         self.values = {entry["key"]: entry.get("value") for entry in scale}
         self.order = ordinal_order(scale)
         self.mode = disagreement_mode
+        self.scale = scale
 
     @functools.cached_property
     def agreement(self) -> Callable[[tuple[str, ...]], dict[str, Any]]:
@@ -273,7 +275,11 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
     article without claims, whose ``rest`` is the record's remaining keys; otherwise ``rest``
     is ``,"verdicts":…`` up to the agreement (without the closing brace)."""
     prefixes, finals, agreements = pieces.prefixes, pieces.finals, pieces.agreements
+    by_json: dict[str, str] = {}  # agreement JSON by the JSON array of the ratings
     enc = _enc
+    json_batches = getattr(batches, "json_batches", None)
+    if json_batches is not None:
+        batches = json_batches(pieces.sc.scale)
     current = None
     article_json = ""
     article_plain = ""
@@ -311,6 +317,23 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
                 )
             else:
                 article_json = article_plain
+            if len(c) == 9:  # written by SQLite (store.exports.JSON_PIECES)
+                score = c[5]
+                ratings, _, tail = c[8].partition("\x02")
+                agreement = by_json.get(ratings)
+                if agreement is None:
+                    key = tuple(_loads(ratings))
+                    agreement = agreements.get(key) or pieces.agreement(key)
+                    if len(by_json) < 65536:
+                        by_json[ratings] = agreement
+                yield (
+                    article_id,
+                    article_json,
+                    f'{c[6]},"kind":{_kind_json(c[4])},'
+                    f'"score":{"null" if score is None else _score_json(score)}{c[7]}',
+                    f'{tail},"published_at":{published_at},"agreement":{agreement}',
+                )
+                continue
             score = c[7]
             claim = (
                 f'"id":{c[0]},"start":{c[2]},"end":{c[3]},"quote":{enc(c[4])},'

@@ -365,6 +365,30 @@ def get_article(db: Database, article_id: int) -> dict[str, Any]:
     return article
 
 
+# What the review page reads of an article on every view: no ``body`` (its ``ArticleView`` has
+# the body, cached by ``body_sha256``) and no ``original`` (the uploaded file, possibly MBs).
+_ARTICLE_HEAD_COLUMNS = (
+    "id, title, url, publisher, author, published, body_sha256, original_type, original_name,"
+    " status, created_by, version, created_at, updated_at, published_at, published_by"
+)
+
+
+def get_article_head(db: Database, article_id: int) -> dict[str, Any]:
+    """The article with ``article_id`` without its ``body`` and ``original``."""
+    article = _row(db, f"SELECT {_ARTICLE_HEAD_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+    if article is None:
+        raise NotFound(f"article {article_id}")
+    return article
+
+
+def get_article_body(db: Database, article_id: int) -> dict[str, Any]:
+    """The article's ``body`` with its ``body_sha256``, read together."""
+    article = _row(db, "SELECT body, body_sha256 FROM articles WHERE id = ?", (article_id,))
+    if article is None:
+        raise NotFound(f"article {article_id}")
+    return article
+
+
 def list_articles(
     db: Database, limit: int = 200, offset: int = 0, visible_to: int | None = None
 ) -> list[dict[str, Any]]:

@@ -564,6 +564,26 @@ class ExportBatch:
     bodies: Any = None
 
 
+class ExportBatches:
+    """The batches of :func:`export_batches`: iterate for :class:`ExportBatch` es of claim
+    tuples, or call :meth:`json_batches` for batches whose claims SQLite has already written
+    as JSON pieces."""
+
+    def __init__(self, db: Database, flt: ExportFilter, **options: Any):
+        self.db, self.flt, self.options = db, flt, options
+
+    def __iter__(self) -> Iterator[ExportBatch]:
+        return _export_batches(self.db, self.flt, **self.options)
+
+    def json_batches(self, scale: Sequence[dict[str, Any]]) -> Iterator[ExportBatch]:
+        """Batches (read ``full``) whose claim items are :data:`JSON_PIECES` tuples where
+        SQLite could write them (else the claim tuples of :data:`CLAIM_COLUMNS`)."""
+        sql = _json_piece_sql(scale)
+        if sql is None or not self.options.get("full", True):
+            return iter(self)
+        return _export_batches(self.db, self.flt, json_sql=sql, **self.options)
+
+
 def export_batches(
     db: Database,
     flt: ExportFilter,
@@ -571,12 +591,111 @@ def export_batches(
     full: bool = True,
     body: bool = False,
     batch_claims: int = BATCH_CLAIMS,
-) -> Iterator[ExportBatch]:
+) -> ExportBatches:
     """The claims of :func:`export_records` (same filter, same order, same empty articles) as
     batches of tuples, read with a handful of set-based queries per batch.
 
     ``full`` reads everything the JSON formats hold; without it only what CSV needs.
     """
+    return ExportBatches(db, flt, full=full, body=body, batch_claims=batch_claims)
+
+
+#: A claim of :meth:`ExportBatches.json_batches`: ``(id, article_id, start, end, kind, score,
+#: head, middle, tail)``. ``head`` is the claim's JSON from ``"id"`` to ``"text"``, ``middle``
+#: from ``,"checkworthy"`` to ``"updated_at"`` (``kind`` and ``score`` go between them, written
+#: by Python), ``tail`` the JSON array of the verdicts' ratings, character 2, then
+#: ``,"verdicts":[…],"final":…,"corrections":[…]``.
+JSON_PIECES = 9
+
+
+def _sql_text(value: Any) -> str | None:
+    """A JSON value (as the exports write it) as an SQL string literal (None: cannot)."""
+    from ..export.jsonout import _encode
+
+    text = _encode(value)
+    return None if "\x00" in text else "'" + text.replace("'", "''") + "'"
+
+
+def _json_piece_sql(scale: Sequence[dict[str, Any]]) -> str | None:
+    """The SELECT list of :data:`JSON_PIECES` for a rating scale (None: not possible)."""
+    labels, values = [], []
+    # The last entry of a key wins, as in the renderers' dicts.
+    for entry in {entry["key"]: entry for entry in scale}.values():
+        key = entry["key"]
+        label = _sql_text(entry.get("label", key))
+        value = _sql_text(entry.get("value"))
+        if key.__class__ is not str or "\x00" in key or label is None or value is None:
+            return None
+        k = "'" + key.replace("'", "''") + "'"
+        labels.append(f"WHEN {k} THEN {label}")
+        values.append(f"WHEN {k} THEN {value}")
+
+    def label(col: str) -> str:
+        if not labels:
+            return f"json_quote({col})"
+        return f"CASE {col} {' '.join(labels)} ELSE json_quote({col}) END"
+
+    def value(col: str) -> str:
+        return f"CASE {col} {' '.join(values)} ELSE 'null' END" if values else "'null'"
+
+    source = (
+        "SELECT '{\"url\":' || json_quote(s.url) || ',\"title\":' || json_quote(s.title)"
+        " || ',\"publisher\":' || json_quote(s.publisher) || ',\"excerpt\":'"
+        " || json_quote(s.excerpt) || ',\"stance\":' || json_quote(s.stance)"
+        " || ',\"accessed\":' || json_quote(s.accessed) || '}' AS sp"
+        " FROM sources s WHERE s.verdict_id = v.id ORDER BY s.position, s.id"
+    )
+    # A verdict without stored HTML is char(1): the batch reads that claim the slow way.
+    verdict = (
+        "SELECT v.rating, CASE WHEN v.rationale_html IS NULL THEN char(1) ELSE"
+        " '{\"reviewer\":' || json_quote(u.username) || ',\"rating\":' || json_quote(v.rating)"
+        f" || ',\"label\":' || {label('v.rating')} || ',\"value\":' || {value('v.rating')}"
+        " || ',\"rationale\":' || json_quote(v.rationale) || ',\"rationale_html\":'"
+        " || json_quote(v.rationale_html) || ',\"created_at\":' || json_quote(v.created_at)"
+        " || ',\"updated_at\":' || json_quote(v.updated_at) || ',\"sources\":['"
+        f" || coalesce((SELECT group_concat(sp, ',') FROM ({source})), '') || ']}}' END AS vp"
+        " FROM verdicts v LEFT JOIN users u ON u.id = v.user_id WHERE v.claim_id = c.id"
+        " ORDER BY v.created_at, v.id"
+    )
+    correction = (
+        "SELECT '{\"before_rating\":' || json_quote(x.before_rating) || ',\"after_rating\":'"
+        " || json_quote(x.after_rating) || ',\"note\":' || json_quote(x.note) || ',\"by\":'"
+        " || json_quote((SELECT username FROM users WHERE id = x.user_id))"
+        " || ',\"created_at\":' || json_quote(x.at) || '}' AS cp"
+        " FROM corrections x WHERE x.claim_id = c.id ORDER BY x.id"
+    )
+    final = (
+        "CASE WHEN f.claim_id IS NULL THEN 'null' ELSE '{\"rating\":' || json_quote(f.rating)"
+        " || ',\"reason\":' || json_quote(f.reason) || ',\"decided_at\":'"
+        " || json_quote(f.updated_at) || ',\"decided_by\":'"
+        " || json_quote((SELECT username FROM users WHERE id = f.decided_by))"
+        f" || ',\"label\":' || {label('f.rating')} || ',\"value\":' || {value('f.rating')}"
+        " || '}' END"
+    )
+    return (
+        'c.id, c.article_id, c.start, c."end", c.kind, c.score,'
+        ' \'"id":\' || c.id || \',"start":\' || c.start || \',"end":\' || c."end"'
+        " || ',\"quote\":' || json_quote(c.quote) || ',\"text\":' || json_quote(c.text),"
+        " ',\"checkworthy\":' || CASE WHEN c.checkworthy THEN 'true' ELSE 'false' END"
+        " || ',\"dismissed\":' || CASE WHEN c.dismissed THEN 'true' ELSE 'false' END"
+        " || ',\"origin\":' || json_quote(c.origin) || ',\"created_at\":'"
+        " || json_quote(c.created_at) || ',\"updated_at\":' || json_quote(c.updated_at),"
+        f" (SELECT json_group_array(rating) || char(2) || ',\"verdicts\":['"
+        f" || coalesce(group_concat(vp, ','), '') || ']' FROM ({verdict}))"
+        f" || ',\"final\":' || {final} || ',\"corrections\":'"
+        f" || coalesce((SELECT '[' || group_concat(cp, ',') || ']' FROM ({correction})), '[]')"
+    )
+
+
+def _export_batches(
+    db: Database,
+    flt: ExportFilter,
+    *,
+    full: bool = True,
+    body: bool = False,
+    batch_claims: int = BATCH_CLAIMS,
+    json_sql: str | None = None,
+) -> Iterator[ExportBatch]:
     from itertools import groupby
     from operator import itemgetter
 
@@ -610,7 +729,7 @@ def export_batches(
         " ORDER BY verdict_id, position, id"
     )
     claim_sql = (
-        f"SELECT {CLAIM_COLUMNS}"  # noqa: S608
+        f"SELECT {json_sql or CLAIM_COLUMNS}"  # noqa: S608
         " FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id"
         ' WHERE (c.article_id, c.start, c."end", c.id) > (?, ?, ?, ?)'
         " AND c.article_id >= ? AND c.article_id <= ?"
@@ -643,6 +762,23 @@ def export_batches(
                 break
             last = claims[-1]
             key = (last[1], last[2], last[3], last[0])
+            n_claims = len(claims)
+            slow = claims  # the claims read as CLAIM_COLUMNS tuples
+            if json_sql is not None:
+                slow = [c for c in claims if "\x01" in c[8]]
+                if slow:
+                    # Verdicts without stored HTML: these claims are read as tuples.
+                    again = {
+                        c[0]: c
+                        for c in cursor.execute(
+                            f"SELECT {CLAIM_COLUMNS} FROM claims c"  # noqa: S608
+                            " LEFT JOIN final_verdicts f ON f.claim_id = c.id"
+                            " WHERE c.id IN (SELECT value FROM json_each(?))",
+                            (_ids_json([c[0] for c in slow]),),
+                        )
+                    }
+                    claims = [again[c[0]] if "\x01" in c[8] else c for c in claims]
+                    slow = list(again.values())
             if keep_empty:
                 items: list[Any] = []
                 for c in claims:
@@ -654,7 +790,11 @@ def export_batches(
                     items.append(c)
             else:
                 items = claims
-            rows = cursor.execute(verdict_sql, (_ids_json([c[0] for c in claims]),)).fetchall()
+            rows = (
+                cursor.execute(verdict_sql, (_ids_json([c[0] for c in slow]),)).fetchall()
+                if slow
+                else []
+            )
             sources = {}
             if rows:
                 source_rows = cursor.execute(
@@ -663,16 +803,16 @@ def export_batches(
                 sources = {k: list(g) for k, g in groupby(source_rows, by_first)}
             verdicts = {k: list(g) for k, g in groupby(rows, by_claim)}
             corrections: dict[int, list[tuple[Any, ...]]] = {}
-            if full:
+            if full and slow:
                 correction_rows = cursor.execute(
                     "SELECT claim_id, before_rating, after_rating, note, user_id, at"
                     " FROM corrections WHERE claim_id IN (SELECT value FROM json_each(?))"
                     " ORDER BY claim_id, id",
-                    (_ids_json([c[0] for c in claims]),),
+                    (_ids_json([c[0] for c in slow]),),
                 ).fetchall()
                 corrections = {k: list(g) for k, g in groupby(correction_rows, by_first)}
             yield ExportBatch(parts, items, verdicts, sources, corrections, users, bodies)
-            if len(claims) < batch_claims:
+            if n_claims < batch_claims:
                 break
         if keep_empty and next_pending < len(pending):
             yield ExportBatch(parts, pending[next_pending:], {}, {}, {}, users, bodies)

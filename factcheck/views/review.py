@@ -17,7 +17,8 @@ from flask import (
     request,
     url_for,
 )
-from markupsafe import escape
+from markupsafe import Markup, escape
+from wtforms.widgets.core import clean_key
 
 from .. import access, store
 from ..agreement import claim_agreement, ordinal_order
@@ -30,7 +31,14 @@ from ..forms import (
     VerdictForm,
 )
 from ..highlight import Marked, body_html, highlight_segments
-from ..web import render, validates_own_csrf, wants_json
+from ..web import (
+    FAST_WIDGETS,
+    html_params,
+    render,
+    render_field,
+    validates_own_csrf,
+    wants_json,
+)
 from .auth import login_required
 
 bp = Blueprint("review", __name__)
@@ -41,36 +49,212 @@ def rating_scale() -> list[dict[str, Any]]:
     return current_app.config["RATING_SCALE"]
 
 
-def verdict_form(verdict: dict[str, Any] | None = None, formdata: Any = None) -> VerdictForm:
-    """A verdict form filled from ``verdict`` (or from the request when ``formdata``)."""
-    if formdata is None and verdict is not None:
-        form = VerdictForm(
-            formdata=None,
-            data={
-                "rating": verdict["rating"],
-                "rationale": verdict["rationale"],
-                "sources": [_source_data(source) for source in verdict["sources"]] or [{}],
-                "version": verdict["version"],
-            },
-        )
-        form.sources.append_entry()
-    elif formdata is None:
-        form = VerdictForm(formdata=None)
-    else:
-        form = VerdictForm()
+def verdict_form() -> VerdictForm:
+    """The verdict form, filled from the request (to validate it; :func:`verdict_fields` shows
+    it)."""
+    form = VerdictForm()
     form.rating.choices = [("", "— choose —")] + [(e["key"], e["label"]) for e in rating_scale()]
     return form
 
 
-def _source_data(source: dict[str, Any]) -> dict[str, Any]:
-    """A stored source as form data: the DateField wants a date, not its ISO string."""
-    accessed = source.get("accessed")
+# The verdict form's markup is written from plain data (:func:`verdict_fields`): building a
+# ``VerdictForm`` with its list of source sub-forms only to show it cost more than the rest of
+# the panel. Its fields' labels, validation attributes and choices are read once from the form
+# classes; a form that was submitted (and failed) is shown from its own fields.
+_RATIONALE_KW = {
+    "rows": 5,
+    "placeholder": "Why this verdict? Markdown works: **bold**, lists, links.",
+}
+_SOURCE_KW = {"excerpt": {"rows": 2}, "url": {"placeholder": "https://…", "inputmode": "url"}}
+_shapes: dict[str, Any] | None = None  # (set once, whole: threads may race to build it)
+
+
+def _verdict_shapes() -> dict[str, Any]:
+    """What the verdict form's fields look like, read once from an empty form (in a request)."""
+    global _shapes
+    if _shapes is None:
+        form = VerdictForm(formdata=None)
+        entry = form.sources[0].form
+        _shapes = dict(
+            rationale=(
+                form.rationale.label.text,
+                form.rationale.widget,
+                _control_attrs(form.rationale),
+            ),
+            sources=[
+                (
+                    f.short_name,
+                    f.label.text,
+                    f.widget,
+                    _control_attrs(f),
+                    [(str(c.value), c.label) for c in f._iter_choices_normalized()]
+                    if _kind(f.widget) == "select"
+                    else None,
+                    f.default,
+                )
+                for f in entry
+            ],
+        )
+    return _shapes
+
+
+def _kind(widget: Any) -> str | None:
+    return FAST_WIDGETS.get(type(widget))
+
+
+def _control_attrs(field: Any) -> dict[str, Any]:
+    """The field's validation attributes (``maxlength``, ``required``), as WTForms adds them."""
+    widget = field.widget
+    if _kind(widget) is None or getattr(field, "render_kw", None):
+        raise TypeError(f"the verdict form's field {field.name} needs WTForms' rendering")
+    return {
+        key: value() if _kind(widget) == "input" and callable(value) else value
+        for key, value in vars(field.flags).items()
+        if key in widget.validation_attrs
+    }
+
+
+def _control(
+    widget: Any, attrs: dict[str, Any], name: str, value: Any, choices: Any = None
+) -> Markup:
+    """A form control written as WTForms writes it (see :func:`factcheck.web.render_field`)."""
+    kind = _kind(widget)
+    attrs = {"id": name, **attrs, "name": name}
+    if kind == "input":
+        attrs.setdefault("type", widget.input_type)
+        attrs["value"] = value
+        return Markup(f"<input {html_params(attrs)}>")
+    if kind == "textarea":
+        return Markup(f"<textarea {html_params(attrs)}>\r\n{escape(value)}</textarea>")
+    options = "".join(
+        f"<option {html_params({'value': key, 'selected': key == value})}>"
+        f"{escape(label or key)}</option>"
+        for key, label in choices
+    )
+    return Markup(f"<select {html_params(attrs)}>{options}</select>")
+
+
+_form_shapes: dict[type, dict[str, tuple[Any, dict[str, Any]]]] = {}
+
+
+def _shown_field(form_class: type, name: str, value: Any, **kwargs: Any) -> Markup:
+    """A field of an empty ``form_class`` showing ``value``, as ``render_field`` writes it,
+    without building the form (its widgets and validation attributes are read once)."""
+    shape = _form_shapes.get(form_class)
+    if shape is None:
+        form = form_class(formdata=None)
+        shape = {f.name: (f.widget, _control_attrs(f)) for f in form if f.name != "csrf_token"}
+        _form_shapes[form_class] = shape
+    widget, attrs = shape[name]
+    value = "" if value is None else str(value)
+    return _control(widget, {**attrs, **{clean_key(k): v for k, v in kwargs.items()}}, name, value)
+
+
+def add_fields(form: AddClaimForm | None = None) -> dict[str, Any]:
+    """The add-claim form's fields for ``review.html``: empty, or a submitted ``form``."""
+    if form is not None:
+        return {
+            "open": bool(form.errors or form.quote.data),
+            "quote": render_field(form.quote, rows=2, required=True),
+            "text": render_field(form.text, rows=2),
+        }
+    return {
+        "open": False,
+        "quote": _shown_field(AddClaimForm, "quote", "", rows=2, required=True),
+        "text": _shown_field(AddClaimForm, "text", "", rows=2),
+    }
+
+
+def _date_value(accessed: Any) -> str:
+    """A stored date as the form's DateField shows it (nothing for an invalid one)."""
     if isinstance(accessed, str):
         try:
             accessed = datetime.date.fromisoformat(accessed)
         except ValueError:
-            accessed = None
-    return {**source, "accessed": accessed}
+            return ""
+    return accessed.strftime("%Y-%m-%d") if accessed else ""
+
+
+def verdict_fields(
+    verdict: dict[str, Any] | None = None, form: VerdictForm | None = None
+) -> dict[str, Any]:
+    """The verdict form as plain data for ``_panel.html``: the user's saved ``verdict`` (with an
+    empty source to fill in), or a submitted ``form`` with its values and errors."""
+    shapes = _verdict_shapes()
+    label, rationale_widget, attrs = shapes["rationale"]
+    scale = [(e["key"], e["label"]) for e in rating_scale()]
+    if form is not None:
+        sources = []
+        for entry in form.sources:
+            fields = []
+            for short, flabel, *_ in shapes["sources"]:
+                f = entry.form[short]
+                kw = _SOURCE_KW.get(short, {})
+                fields.append(
+                    {
+                        "name": short,
+                        "label": flabel,
+                        "html": render_field(f, **kw),
+                        "errors": f.errors,
+                    }
+                )
+            sources.append(fields)
+        return {
+            "version": form.version._value(),
+            "rating": form.rating.data,
+            "rating_errors": form.rating.errors,
+            "choices": scale,
+            "rationale_label": label,
+            "rationale_html": render_field(form.rationale, **_RATIONALE_KW),
+            "rationale_errors": form.rationale.errors,
+            "sources": sources,
+        }
+    stored = list(verdict["sources"]) if verdict is not None else []
+    if not stored:
+        stored.append({})
+    if verdict is not None:
+        stored.append({})  # (an empty source to add)
+    sources = []
+    for index, source in enumerate(stored):
+        fields = []
+        for short, flabel, widget, fattrs, choices, default in shapes["sources"]:
+            value = source[short] if short in source else default
+            if short == "accessed":
+                value = _date_value(value)
+            elif choices is None:
+                value = "" if value is None else str(value)
+            fields.append(
+                {
+                    "name": short,
+                    "label": flabel,
+                    "html": _control(
+                        widget,
+                        {**fattrs, **_SOURCE_KW.get(short, {})},
+                        f"sources-{index}-{short}",
+                        value,
+                        choices,
+                    ),
+                    "errors": (),
+                }
+            )
+        sources.append(fields)
+    rationale = verdict["rationale"] if verdict is not None else None
+    version = verdict["version"] if verdict is not None else None
+    return {
+        "version": "" if version is None else str(version),
+        "rating": verdict["rating"] if verdict is not None else None,
+        "rating_errors": (),
+        "choices": scale,
+        "rationale_label": label,
+        "rationale_html": _control(
+            rationale_widget,
+            {**attrs, **_RATIONALE_KW},
+            "rationale",
+            "" if rationale is None else str(rationale),
+        ),
+        "rationale_errors": (),
+        "sources": sources,
+    }
 
 
 def visible_claim(claim_id: int) -> dict[str, Any]:
@@ -114,6 +298,7 @@ class ArticleView:
         }
         self.href = href
         self.body = body_html(segments, href, _text)
+        self.body_length = len(article["body"])
         self._lists: dict[bool, Marked] = {}
         self._dismissed: str | None = None
 
@@ -168,7 +353,13 @@ def _text(value: Any) -> str:
 
 
 _views_lock = threading.Lock()
-VIEW_CACHE_SIZE = 64  # articles whose ArticleView each app keeps (per process)
+# Articles whose ArticleView each app keeps (per process), and at most this many characters of
+# their bodies in all. A desk works on a few hundred articles at a time; rebuilding a view costs
+# ~3 ms for 5,000 characters with 50 claims, against ~1 ms for the whole page from the cache.
+# A view of such an article holds ~200 KB (its claims, the body's runs and HTML): at most
+# ~50 MB for 256 of them, and the budget of characters bounds the views of long articles.
+VIEW_CACHE_SIZE = 256
+VIEW_CACHE_CHARS = 4_000_000
 
 
 def article_view(db: Any, article: dict[str, Any]) -> ArticleView:
@@ -183,6 +374,8 @@ def article_view(db: Any, article: dict[str, Any]) -> ArticleView:
     cached = views.get(article["id"])
     if cached is not None and cached[0] == state:
         return cached[1]
+    if "body" not in article:  # (a body never changes: see the migration's trigger)
+        article = {**article, **store.get_article_body(db, article["id"])}
     claims = store.list_claims(db, article["id"])
     # The key of what was read (a write may have landed since the state was read).
     state = (
@@ -195,8 +388,11 @@ def article_view(db: Any, article: dict[str, Any]) -> ArticleView:
     view = ArticleView(article, claims, url_for("review.article", article_id=article["id"]))
     with _views_lock:
         views.pop(article["id"], None)
-        while len(views) >= VIEW_CACHE_SIZE:
-            views.pop(next(iter(views)))
+        held = sum(entry[1].body_length for entry in views.values())
+        while views and (
+            len(views) >= VIEW_CACHE_SIZE or held + view.body_length > VIEW_CACHE_CHARS
+        ):
+            held -= views.pop(next(iter(views)))[1].body_length
         views[article["id"]] = (state, view)
     return view
 
@@ -207,7 +403,9 @@ def review_context(
     """The review page's JSON context and the HTML-only objects (forms, prebuilt HTML)."""
     db = get_db()
     access.require_article(db, g.user, article_id)
-    article = store.get_article(db, article_id)
+    # The JSON context has the body; the page has it from the (cached) ArticleView.
+    get = store.get_article if wants_json() else store.get_article_head
+    article = get(db, article_id)
     view = article_view(db, article)
     selected = None
     if claim_id is not None:
@@ -226,7 +424,7 @@ def review_context(
         "is_editor": access.is_editor(g.user),
         "counts": view.counts,
     }
-    extra: dict[str, Any] = {"add_form": AddClaimForm(formdata=None), "article_view": view}
+    extra: dict[str, Any] = {"add_fields": add_fields(), "article_view": view}
     if selected is not None:
         panel, panel_extra = panel_context(selected)
         context.update(panel)
@@ -266,11 +464,12 @@ def panel_context(
         "labels": _labels(),
     }
     extra = {
-        "verdict_form": form if form is not None else verdict_form(mine),
-        "edit_form": EditClaimForm(
-            formdata=None, data={"text": claim["text"], "version": claim["version"]}
-        ),
-        "state_form": ClaimStateForm(formdata=None, data={"version": claim["version"]}),
+        "verdict_fields": verdict_fields(mine, form),
+        "edit_fields": {
+            "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
+            "text": _shown_field(EditClaimForm, "text", claim["text"], rows=3),
+        },
+        "state_version": _shown_field(ClaimStateForm, "version", claim["version"], type="hidden"),
     }
     if access.is_editor(g.user):
         extra["final_form"] = final_form(final)
@@ -338,7 +537,7 @@ def _review_again(claim: dict[str, Any], form: VerdictForm, status: int, **more:
 def save_verdict(claim_id: int) -> Any:
     db = get_db()
     found = visible_claim(claim_id)
-    form = verdict_form(formdata=request.form)
+    form = verdict_form()
     if not form.validate():
         message = (
             "The form's security token expired: reload the page (copy your text first)."
@@ -435,7 +634,7 @@ def add_claim(article_id: int) -> Any:
         # Render rather than redirect, so the passage and wording typed are kept.
         flash(error)
         context, extra = review_context(article_id, None, False)
-        extra["add_form"] = form
+        extra["add_fields"] = add_fields(form)
         return render("review/review.html", context, status=400, **extra)
     flash("Claim added.")
     return redirect(url_for("review.article", article_id=article_id, claim=claim_row["id"]))
