@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import sys
@@ -131,6 +132,9 @@ def serve(
     """
     import waitress
 
+    # waitress warns "Task queue depth" whenever requests wait for a thread: normal under load,
+    # and logging it for every request costs CPU.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = _app(ctx)
     _initialise(app, demo=not no_demo)
     where = f"http://{host}:{port}/ (database {app.config['DATABASE']})"

@@ -52,6 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "FETCH_MAX_BYTES": 5_000_000,
     # Send the session cookie only over HTTPS (turn on behind TLS).
     "SESSION_COOKIE_SECURE": False,
+    # Days a login lasts, counted from the login (not renewed by activity).
+    "SESSION_DAYS": 14,
 }
 
 
