@@ -414,3 +414,54 @@ def test_json_batches_are_written_by_sqlite_and_match_with_an_odd_scale(db: Any)
     reference = "".join(export.jsonl_lines(store.export_records(db, flt, scale, body=True)))
     fast = store_exports.export_batches(db, flt, body=True, batch_claims=3)
     assert "".join(export.jsonl_fast_chunks(fast, scale)) == reference
+
+
+TRICKY = [
+    "=1+1",
+    "+x",
+    "-y",
+    "@z",
+    "\tt",
+    "\rr",
+    'a "q", b',
+    "line\nbreak",
+    "cr\r\nlf",
+    "ü ✓ 日本",
+    "",
+]
+
+
+@pytest.mark.parametrize("batch_claims", [1, 3, 4000])
+def test_csv_written_by_sqlite_matches_with_tricky_cells(db: Any, batch_claims: int) -> None:
+    """Cells that need neutralising or quoting, empty and NULL values, duplicate sources and a
+    source holding the separator character: the SQL-built CSV is the reference's text."""
+    from factcheck import export
+
+    build_varied_desk(db)
+    conn = db.conn
+    claim_ids = [row[0] for row in conn.execute("SELECT id FROM claims ORDER BY id")]
+    for i, claim_id in enumerate(claim_ids):
+        text = TRICKY[i % len(TRICKY)]
+        conn.execute(
+            "UPDATE claims SET quote = ?, text = ?, score = ? WHERE id = ?",
+            (text, TRICKY[(i + 3) % len(TRICKY)], None if i % 3 == 0 else -0.1 * i, claim_id),
+        )
+        conn.execute(
+            "UPDATE verdicts SET rationale = ? WHERE claim_id = ?",
+            (TRICKY[(i + 5) % len(TRICKY)], claim_id),
+        )
+        conn.execute(
+            "UPDATE final_verdicts SET reason = ?, decided_by = NULL"
+            " WHERE claim_id = ? AND claim_id % 2",
+            (TRICKY[(i + 7) % len(TRICKY)], claim_id),
+        )
+    conn.execute("UPDATE sources SET url = '-dup' WHERE id % 2 = 0")
+    conn.execute("UPDATE sources SET url = 'sep' || char(30) || 'x' WHERE id = 1")
+    conn.execute("UPDATE articles SET title = '@t,\"x\"', publisher = ''")
+    conn.commit()
+    scale = [{**SCALE[0], "label": '=Odd, "label"'}, *SCALE[1:]]
+    for flt in FAST_FILTERS:
+        reference = "".join(export.csv_chunks(store.export_records(db, flt, scale, html=False)))
+        batches = store_exports.export_batches(db, flt, full=False, batch_claims=batch_claims)
+        assert batches.csv_batches(scale) is not None
+        assert "".join(export.csv_fast_chunks(batches, scale)) == reference

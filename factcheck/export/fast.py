@@ -132,6 +132,60 @@ def csv_fast_chunks(
             summaries[pairs] = cells
         return cells
 
+    csv_batches = getattr(batches, "csv_batches", None)
+    sql_batches = csv_batches(scale) if csv_batches is not None else None
+    if sql_batches is not None:
+        # SQLite wrote most of each line (store.exports.CSV_PIECES).
+        by_key: dict[str, tuple[str, str]] = {}  # summary cells by "user ids[ratings]"
+        for batch in sql_batches:
+            users = batch.users
+            rows = []
+            for c in batch.items:
+                if c.__class__ is int:
+                    continue  # an article without claims
+                article_id = c[1]
+                head = article_cells.get(article_id)
+                if head is None:
+                    a = batch.articles[article_id]
+                    article_cells.clear()
+                    head = article_cells[article_id] = ",".join(
+                        [q(_num(a[0])), q(_neutral(a[1])), q(_neutral(a[2])),
+                         q(_neutral(a[3])), q(_neutral(a[5]))]
+                    )  # fmt: skip
+                v = c[8]
+                if v is None:
+                    summary = summaries.get(()) or summary_of((), users)
+                    rationales = ""
+                else:
+                    key, _, rationales = v.partition("\x02")
+                    summary = by_key.get(key)
+                    if summary is None:
+                        ids, _, ratings = key.partition("[")
+                        pairs = tuple(
+                            zip(map(int, ids.split(",")), _loads("[" + ratings), strict=True)
+                        )
+                        summary = summaries.get(pairs) or summary_of(pairs, users)
+                        if len(by_key) < 65536:
+                            by_key[key] = summary
+                s = c[9]
+                if s is None:
+                    source_cell = ""
+                else:
+                    cells = _loads(s[1:]) if s[0] == "\x01" else s.split("\x1e")
+                    source_cell = "; ".join(dict.fromkeys(cells)) if len(cells) > 1 else cells[0]
+                    if source_cell and source_cell[0] in dangerous:
+                        source_cell = "'" + source_cell
+                    source_cell = q(source_cell)
+                score = c[5]
+                rows.append(
+                    f"{head},{c[6]},{_kind_cell(c[4])},"
+                    f"{float.__repr__(score) if score.__class__ is float else q(_num(score))},"
+                    f"{c[7]},{summary[0]},{rationales},{summary[1]},{source_cell}\r\n"
+                )
+            if rows:
+                yield "".join(rows)
+        return
+
     for batch in batches:
         users = batch.users
         verdicts = batch.verdicts
@@ -195,6 +249,11 @@ def csv_fast_chunks(
             )
         if rows:
             yield "".join(rows)
+
+
+def _csv_label_cell(label: Any) -> str:
+    """The CSV cell of a rating label (as :func:`factcheck.export.csv_chunks` writes it)."""
+    return _quoted(_neutral(label))
 
 
 @functools.lru_cache(maxsize=1024)

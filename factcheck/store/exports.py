@@ -583,6 +583,14 @@ class ExportBatches:
             return iter(self)
         return _export_batches(self.db, self.flt, json_sql=sql, **self.options)
 
+    def csv_batches(self, scale: Sequence[dict[str, Any]]) -> Iterator[ExportBatch] | None:
+        """Batches whose claim items are :data:`CSV_PIECES` tuples, most of each CSV line
+        written by SQLite (None: not possible for this scale)."""
+        sql = _csv_piece_sql(scale)
+        if sql is None:
+            return None
+        return _export_batches(self.db, self.flt, csv_sql=sql, **self.options)
+
 
 def export_batches(
     db: Database,
@@ -687,6 +695,83 @@ def _json_piece_sql(scale: Sequence[dict[str, Any]]) -> str | None:
     )
 
 
+#: A claim of :meth:`ExportBatches.csv_batches`: ``(id, article_id, start, end, kind, score,
+#: head, middle, verdicts, sources)``. ``head`` is the CSV text of the cells ``claim_id`` to
+#: ``claim`` (neutralised and quoted as :func:`factcheck.export.csv_chunks` writes them),
+#: ``middle`` the cells ``checkworthy`` to ``decided_at``; ``verdicts`` (None without verdicts)
+#: is the verdicts' user ids joined by ``,``, the JSON array of their ratings, character 2,
+#: then the ``rationales`` cell; ``sources`` (None without sources) the source cells, not
+#: neutralised, joined by character 30, or (when a cell holds character 30) character 1 and
+#: their JSON array. Kind, score, the verdict summary and agreement are left to Python.
+CSV_PIECES = 10
+
+_CSV_DANGEROUS = "('=', '+', '-', '@', char(9), char(13))"
+
+
+def _csv_cell_sql(expr: str) -> str:
+    """SQL of a text expression as a CSV cell: formula-neutralised, quoted as csv.writer."""
+    neutral = (
+        f"CASE WHEN substr({expr}, 1, 1) IN {_CSV_DANGEROUS} THEN '''' || {expr} ELSE {expr} END"
+    )
+    return (
+        f"CASE WHEN instr({expr}, '\"') OR instr({expr}, ',') OR instr({expr}, char(10))"
+        f" OR instr({expr}, char(13)) THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"'"
+        f" ELSE {neutral} END"
+    )
+
+
+def _csv_piece_sql(scale: Sequence[dict[str, Any]]) -> str | None:
+    """The SELECT list of :data:`CSV_PIECES` for a rating scale (None: not possible)."""
+    from ..export.fast import _csv_label_cell
+
+    labels = []
+    # The last entry of a key wins, as in the renderers' dicts.
+    for entry in {entry["key"]: entry for entry in scale}.values():
+        key = entry["key"]
+        if key.__class__ is not str or "\x00" in key:
+            return None
+        cell = _csv_label_cell(entry.get("label", key))
+        if "\x00" in cell:
+            return None
+        labels.append(
+            "WHEN '" + key.replace("'", "''") + "' THEN '" + cell.replace("'", "''") + "'"
+        )
+    q = _csv_cell_sql
+    label = q("f.rating")
+    if labels:
+        label = f"CASE f.rating {' '.join(labels)} ELSE {label} END"
+    verdicts = (
+        "SELECT v.user_id, v.rating, v.rationale, u.username FROM verdicts v"
+        " LEFT JOIN users u ON u.id = v.user_id WHERE v.claim_id = c.id"
+        " ORDER BY v.created_at, v.id"
+    )
+    rationales = (
+        "group_concat(CASE WHEN rationale <> '' THEN coalesce(username, 'None') || ': '"
+        " || rationale END, char(10, 10))"
+    )
+    sources = (
+        "SELECT CASE WHEN coalesce(s.stance, '') <> '' THEN s.stance || ' ' || coalesce(s.url, '')"
+        " ELSE coalesce(s.url, '') END AS cell FROM verdicts v JOIN sources s"
+        " ON s.verdict_id = v.id WHERE v.claim_id = c.id"
+        " ORDER BY v.created_at, v.id, s.position, s.id"
+    )
+    return (
+        'c.id, c.article_id, c.start, c."end", c.kind, c.score,'
+        f" c.id || ',' || c.start || ',' || c.\"end\" || ',' || {q('c.quote')} || ','"
+        f" || {q('c.text')},"
+        " CASE WHEN c.checkworthy THEN 'true' ELSE 'false' END"
+        " || CASE WHEN c.dismissed THEN ',true,' ELSE ',false,' END"
+        f" || {q('c.origin')} || CASE WHEN f.claim_id IS NULL THEN ',,,,,' ELSE"
+        f" ',' || {q('f.rating')} || ',' || {label} || ',' || {q('f.reason')} || ','"
+        f" || coalesce((SELECT {q('username')} FROM users WHERE id = f.decided_by), '')"
+        f" || ',' || {q('f.updated_at')} END,"
+        " (SELECT group_concat(user_id, ',') || json_group_array(rating) || char(2)"
+        f" || coalesce({q(rationales)}, '') FROM ({verdicts})),"
+        " (SELECT CASE WHEN max(instr(cell, char(30))) THEN char(1) || json_group_array(cell)"
+        f" ELSE group_concat(cell, char(30)) END FROM ({sources}))"
+    )
+
+
 def _export_batches(
     db: Database,
     flt: ExportFilter,
@@ -695,6 +780,7 @@ def _export_batches(
     body: bool = False,
     batch_claims: int = BATCH_CLAIMS,
     json_sql: str | None = None,
+    csv_sql: str | None = None,
 ) -> Iterator[ExportBatch]:
     from itertools import groupby
     from operator import itemgetter
@@ -729,7 +815,7 @@ def _export_batches(
         " ORDER BY verdict_id, position, id"
     )
     claim_sql = (
-        f"SELECT {json_sql or CLAIM_COLUMNS}"  # noqa: S608
+        f"SELECT {json_sql or csv_sql or CLAIM_COLUMNS}"  # noqa: S608
         " FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id"
         ' WHERE (c.article_id, c.start, c."end", c.id) > (?, ?, ?, ?)'
         " AND c.article_id >= ? AND c.article_id <= ?"
@@ -764,7 +850,9 @@ def _export_batches(
             key = (last[1], last[2], last[3], last[0])
             n_claims = len(claims)
             slow = claims  # the claims read as CLAIM_COLUMNS tuples
-            if json_sql is not None:
+            if csv_sql is not None:
+                slow = []  # SQLite wrote everything the CSV needs
+            elif json_sql is not None:
                 slow = [c for c in claims if "\x01" in c[8]]
                 if slow:
                     # Verdicts without stored HTML: these claims are read as tuples.
