@@ -50,10 +50,9 @@ def sees_others(db: Database, user: dict[str, Any], claim_id: int, blind: bool) 
 
 def visible_claim_ids(db: Database, user: dict[str, Any], article_id: int, blind: bool) -> set[int]:
     """Claims of the article whose other verdicts the user may see."""
-    claims = store.list_claims(db, article_id)
     if is_editor(user) or not blind:
-        return {c["id"] for c in claims}
-    return {c["id"] for c in claims if store.get_verdict(db, c["id"], user["id"]) is not None}
+        return {c["id"] for c in store.list_claims(db, article_id)}
+    return store.claims_with_verdict_by(db, article_id, user["id"])
 
 
 def filter_record(

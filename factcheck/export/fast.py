@@ -103,7 +103,16 @@ def csv_fast_chunks(
     buf.seek(0)
     buf.truncate()
     dangerous = _DANGEROUS
-    article_cells: dict[int, str] = {}
+    article_cells: dict[int, str] = {}  # the current article's cells, built once
+
+    def article_head(a: tuple[Any, ...]) -> str:
+        article_cells.clear()
+        head = article_cells[a[0]] = ",".join(
+            [q(_num(a[0])), q(_neutral(a[1])), q(_neutral(a[2])), q(_neutral(a[3])),
+             q(_neutral(a[5]))]
+        )  # fmt: skip
+        return head
+
     # (reviewer, rating) pairs of a claim -> summary, n, majority, spread, disagreement cells
     summaries: dict[tuple[Any, ...], tuple[str, str]] = {}
     final_cells: dict[Any, str] = {}
@@ -144,14 +153,7 @@ def csv_fast_chunks(
                 if c.__class__ is int:
                     continue  # an article without claims
                 article_id = c[1]
-                head = article_cells.get(article_id)
-                if head is None:
-                    a = batch.articles[article_id]
-                    article_cells.clear()
-                    head = article_cells[article_id] = ",".join(
-                        [q(_num(a[0])), q(_neutral(a[1])), q(_neutral(a[2])),
-                         q(_neutral(a[3])), q(_neutral(a[5]))]
-                    )  # fmt: skip
+                head = article_cells.get(article_id) or article_head(batch.articles[article_id])
                 v = c[8]
                 if v is None:
                     summary = summaries.get(()) or summary_of((), users)
@@ -195,14 +197,7 @@ def csv_fast_chunks(
             if c.__class__ is int:
                 continue  # an article without claims
             article_id = c[1]
-            head = article_cells.get(article_id)
-            if head is None:
-                a = batch.articles[article_id]
-                article_cells.clear()
-                head = article_cells[article_id] = ",".join(
-                    [q(_num(a[0])), q(_neutral(a[1])), q(_neutral(a[2])), q(_neutral(a[3])),
-                     q(_neutral(a[5]))]
-                )  # fmt: skip
+            head = article_cells.get(article_id) or article_head(batch.articles[article_id])
             vs = verdicts.get(c[0])
             if vs:
                 pairs = tuple(map(_ratings_of, vs))

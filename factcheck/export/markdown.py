@@ -94,7 +94,8 @@ def report_summary(
             finals[final.get("label") or final.get("rating")] += 1
         for v in record.get("verdicts") or ():
             verdicts[v.get("label") or v.get("rating")] += 1
-            ratings.append((claim.get("id"), v.get("reviewer"), v.get("rating")))
+            if order is not None:  # kept only when agreement is wanted: memory grows with it
+                ratings.append((claim.get("id"), v.get("reviewer"), v.get("rating")))
         if (record.get("agreement") or {}).get("disagreement"):
             disagreement += 1
     summary: dict[str, Any] = {

@@ -866,6 +866,7 @@ from .desk import (  # noqa: E402
     SETTING_DEFAULTS,
     active_reviewers,
     assigned_user_ids,
+    claims_with_verdict_by,
     clear_login_failures,
     contested_claims,
     end_sessions,

@@ -326,6 +326,18 @@ def next_claim(db: Database, user_id: int, after_claim: int | None = None) -> di
 # Ratings for agreement -----------------------------------------------------------------------
 
 
+def claims_with_verdict_by(db: Database, article_id: int, user_id: int) -> set[int]:
+    """Ids of the article's claims (dismissed ones too) on which the user gave a verdict."""
+    return {
+        row[0]
+        for row in db.execute(
+            "SELECT v.claim_id FROM verdicts v JOIN claims c ON c.id = v.claim_id"
+            " WHERE c.article_id = ? AND v.user_id = ?",
+            (article_id, user_id),
+        )
+    }
+
+
 def verdict_ratings(db: Database, article_id: int | None = None) -> list[tuple[int, int, str]]:
     """(claim id, reviewer id, rating) of every verdict on live claims, optionally one article."""
     sql = (

@@ -201,6 +201,23 @@ def _kinds(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
+def _article_windows(
+    cursor: Any, article_where: str, article_params: Sequence[Any]
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The matching articles in id order, ``ARTICLE_WINDOW`` rows at a time (keyset paging)."""
+    last_article = -1
+    while True:
+        articles = cursor.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a"  # noqa: S608
+            f" WHERE a.id > ? AND {article_where} ORDER BY a.id LIMIT ?",
+            (last_article, *article_params, ARTICLE_WINDOW),
+        ).fetchall()
+        if not articles:
+            return
+        last_article = articles[-1][0]
+        yield articles
+
+
 def _ids_json(ids: Sequence[int]) -> str:
     return "[" + ",".join(map(str, ids)) + "]"
 
@@ -234,16 +251,7 @@ def export_records(
     cursor.row_factory = None
     agreement_of = _agreement_cache(order, labels, disagreement_mode) if agreement else None
 
-    last_article = -1
-    while True:
-        articles = cursor.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a"  # noqa: S608
-            f" WHERE a.id > ? AND {article_where} ORDER BY a.id LIMIT ?",
-            (last_article, *article_params, ARTICLE_WINDOW),
-        ).fetchall()
-        if not articles:
-            return
-        last_article = articles[-1][0]
+    for articles in _article_windows(cursor, article_where, article_params):
         parts: dict[int, dict[str, Any]] = {}
         for row in articles:
             part = {
@@ -264,7 +272,7 @@ def export_records(
         current_id = -1
         article: dict[str, Any] = {}
         key: tuple[Any, ...] = (-1, -1, -1, -1)
-        first_id, last_id = articles[0][0], last_article
+        first_id, last_id = articles[0][0], articles[-1][0]
         while True:
             claims = cursor.execute(
                 'SELECT c.id, c.article_id, c.start, c."end", c.quote, c.text, c.kind, c.score,'
@@ -824,16 +832,7 @@ def _export_batches(
         ' ORDER BY c.article_id, c.start, c."end", c.id LIMIT ?'
     )
 
-    last_article = -1
-    while True:
-        articles = cursor.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a"  # noqa: S608
-            f" WHERE a.id > ? AND {article_where} ORDER BY a.id LIMIT ?",
-            (last_article, *article_params, ARTICLE_WINDOW),
-        ).fetchall()
-        if not articles:
-            return
-        last_article = articles[-1][0]
+    for articles in _article_windows(cursor, article_where, article_params):
         parts = {row[0]: row for row in articles}
         ids_json = _ids_json(list(parts))
         pending = list(parts) if keep_empty else []  # articles not yet seen, in id order
@@ -842,7 +841,7 @@ def _export_batches(
         while True:
             claims = cursor.execute(
                 claim_sql,
-                (*key, articles[0][0], last_article, ids_json, *claim_params, batch_claims),
+                (*key, articles[0][0], articles[-1][0], ids_json, *claim_params, batch_claims),
             ).fetchall()
             if not claims:
                 break

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -138,30 +137,7 @@ def _markdown(
 def summary_counts(records: Iterator[dict[str, Any]]) -> dict[str, Any]:
     """The counts of :func:`factcheck.export.report_summary`, without agreement figures, in
     memory that does not grow with the number of records."""
-    n = checkworthy = dismissed = disagreement = 0
-    finals: Counter[str] = Counter()
-    verdicts: Counter[str] = Counter()
-    for record in records:
-        claim = record.get("claim")
-        if claim is None:
-            continue
-        n += 1
-        checkworthy += bool(claim.get("checkworthy"))
-        dismissed += bool(claim.get("dismissed"))
-        if record.get("final"):
-            finals[record["final"].get("label") or record["final"].get("rating")] += 1
-        for verdict in record.get("verdicts") or ():
-            verdicts[verdict.get("label") or verdict.get("rating")] += 1
-        disagreement += bool((record.get("agreement") or {}).get("disagreement"))
-    return {
-        "n_claims": n,
-        "n_checkworthy": checkworthy,
-        "n_dismissed": dismissed,
-        "n_final": sum(finals.values()),
-        "n_disagreement": disagreement,
-        "final_distribution": dict(finals.most_common()),
-        "verdict_distribution": dict(verdicts.most_common()),
-    }
+    return export.report_summary(records)
 
 
 def visible_article_ids(db: Database, user: dict[str, Any]) -> list[int]:
