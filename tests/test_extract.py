@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from factcheck.extract import extract_claims, score_sentences, split_sentences
+from factcheck.extract.features import sentence_features, sentence_features_words
+from factcheck.extract.model import Model
 from factcheck.extract.values import find_values
 
 SEED_ARTICLE = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "article.txt"
@@ -278,9 +280,27 @@ def test_score_sentences_order_and_empty() -> None:
 
 def test_model_is_small_and_has_no_sentences() -> None:
     path = Path(__file__).resolve().parents[1] / "factcheck" / "extract" / "model.json"
-    assert path.stat().st_size < 300_000
+    assert path.stat().st_size < 1_000_000
     data = json.loads(path.read_text(encoding="utf-8"))
     assert max(len(k.split()) for k in data["weights"]) <= 2
+    # the word block holds one number per single word, never a phrase or a sentence
+    assert data["word_weights"] and all(" " not in w for w in data["word_weights"])
+    assert all(isinstance(v, float | int) for v in data["word_weights"].values())
+
+
+def test_word_weights_are_averaged_over_the_words() -> None:
+    base = Model({"c:bias": 0.5}, -1.0)
+    words = Model({"c:bias": 0.5}, -1.0, word_weights={"tax": 3.0, "cut": 1.0})
+    # "Tax cut 20%!" has the words tax and cut; the number and "!" are not words
+    assert words.logit("Tax cut 20%!") == pytest.approx(base.logit("Tax cut 20%!") + 2.0)
+    assert words.logit("Tax rebates") == pytest.approx(base.logit("Tax rebates") + 1.5)
+    assert words.logit("42?") == base.logit("42?")  # no words: no word term
+
+
+def test_sentence_features_words() -> None:
+    feats, words = sentence_features_words("Taxes rose 5% in 2019, didn’t they?")
+    assert words == ["taxes", "rose", "in", "didn't", "they"]
+    assert feats == sentence_features("Taxes rose 5% in 2019, didn’t they?")
 
 
 @pytest.mark.skipif(not SEED_ARTICLE.exists(), reason="../shared/seed/article.txt not present")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["sentence_features", "TOKEN_RE"]
+__all__ = ["sentence_features", "sentence_features_words", "TOKEN_RE"]
 
 # Tokens: money, percentages, numbers, words (with inner apostrophes / hyphens), "?" and "!".
 TOKEN_RE = re.compile(
@@ -132,13 +132,21 @@ def _shape(tok: str) -> str:
 
 
 def sentence_features(sentence: str) -> dict[str, float]:
-    """Return the sparse binary features of one sentence.
+    """Return the sparse binary features of one sentence (see :func:`sentence_features_words`)."""
+    return sentence_features_words(sentence)[0]
+
+
+def sentence_features_words(sentence: str) -> tuple[dict[str, float], list[str]]:
+    """Return the sparse binary features of one sentence and its lower-cased word tokens.
 
     ``w:`` word unigrams, ``b:`` word bigrams, ``s:`` five-letter prefixes of longer words
     (a crude stem, so unseen inflections share weight), and ``c:`` generic cues: number,
     date, money and percentage shapes; comparison, superlative, causal, attribution, hedge,
     modal, negation, stance and pronoun lexicons; capitalised words inside the sentence
     (names); questions, exhortations, quotes, interruptions and length bins.
+
+    The word list (numbers, money, ``?`` and ``!`` left out) feeds the averaged word
+    vectors of the model (:mod:`factcheck.extract.model`).
     """
     raw = TOKEN_RE.findall(sentence)
     feats: dict[str, float] = {"c:bias": 1.0}
@@ -146,6 +154,7 @@ def sentence_features(sentence: str) -> dict[str, float]:
     prev = "<s>"
     caps = 0
     cues_of = _CUES_OF
+    words: list[str] = []
     for i, r in enumerate(raw):
         t = _shape(r)
         feats["w:" + t] = 1.0
@@ -157,6 +166,9 @@ def sentence_features(sentence: str) -> dict[str, float]:
             if t == "<year>" or t == "<decade>":
                 cnt["time"] = cnt.get("time", 0) + 1
             continue
+        if t == "?" or t == "!":
+            continue
+        words.append(t)
         names = cues_of.get(t)
         if names:
             for k in names:
@@ -211,4 +223,4 @@ def sentence_features(sentence: str) -> dict[str, float]:
         feats["c:exclaim"] = 1.0
     if s.endswith(("...", "…", "-", "—")):
         feats["c:trailing"] = 1.0
-    return feats
+    return feats, words

@@ -7,6 +7,14 @@ Factual Claims", ICWSM 2020), released under CC BY 4.0 (Zenodo record 3836810).
 The model uses word unigrams/bigrams and five-letter word prefixes seen in at least
 five training sentences plus generic cue features (numbers, dates, comparisons,
 attributions, hedges, questions, ...), so it cannot memorise individual sentences.
+
+It also averages word vectors over the sentence: at training time each vocabulary word
+has a 384-d vector (all-MiniLM-L6-v2 applied to the word alone) and the model learns one
+weight vector over their mean. As the mean is linear, the shipped file keeps only each
+word's projection on that weight vector (``word_weights``, one number per word), and the
+sentence adds the sum of its words' numbers divided by its word count. Words never seen
+in training still get a value from the embedding (the vocabulary includes the teacher's
+whole-word vocabulary), which helps with debates newer than the training data.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-from .features import sentence_features
+from .features import sentence_features_words
 
 __all__ = ["MODEL_PATH", "Model", "load_model", "score_sentences", "DEFAULT_THRESHOLD"]
 
@@ -33,18 +41,27 @@ class Model:
         bias: float,
         threshold: float = 0.5,
         meta: dict | None = None,
+        word_weights: dict[str, float] | None = None,
     ):
         self.weights = weights
         self.bias = bias
         self.threshold = threshold
         self.meta = meta or {}
+        self.word_weights = word_weights or {}
 
     def logit(self, sentence: str) -> float:
         """Raw linear score of one sentence."""
+        feats, words = sentence_features_words(sentence)
         w = self.weights
         z = self.bias
-        for f in sentence_features(sentence):
+        for f in feats:
             z += w.get(f, 0.0)
+        if words:
+            ww = self.word_weights
+            zw = 0.0
+            for t in words:
+                zw += ww.get(t, 0.0)
+            z += zw / len(words)
         return z
 
     def score(self, sentence: str) -> float:
@@ -72,6 +89,7 @@ def load_model(path: str | None = None) -> Model:
         float(data.get("bias", 0.0)),
         float(data.get("threshold", DEFAULT_THRESHOLD)),
         data.get("meta", {}),
+        {k: float(v) for k, v in data.get("word_weights", {}).items()},
     )
 
 
