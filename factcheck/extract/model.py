@@ -33,7 +33,8 @@ DEFAULT_THRESHOLD = 0.5
 
 
 class Model:
-    """A linear model over :func:`sentence_features`; ``score`` returns a probability."""
+    """A linear model over sparse sentence features and per-word numbers averaged over the
+    sentence's words; ``score`` returns a probability."""
 
     def __init__(
         self,
