@@ -53,6 +53,12 @@ def validates_own_csrf(view: Callable) -> Callable:
     return view
 
 
+def csrf_token() -> str:
+    """``generate_csrf`` for templates: a page asks for the token several times, and after the
+    first call flask_wtf keeps it on ``g`` (read here directly, without its config lookups)."""
+    return g.get("csrf_token") or generate_csrf()
+
+
 _wants_json_of: dict[str, bool] = {}  # Accept header -> answer (clients send a few headers)
 
 
@@ -82,23 +88,26 @@ def cached_url_for(endpoint: str, **values: Any) -> str:
     again (the app has no URL defaults or preprocessors, so an address depends only on the
     endpoint, its values and the script root). Relative endpoints and ``_`` options (external,
     anchor, scheme...) are built each time."""
-    if endpoint[0] == "." or any(name[0] == "_" for name in values):
-        return url_for(endpoint, **values)
-    key = (
-        request.script_root,
-        endpoint,
-        *((name, type(value), value) for name, value in sorted(values.items())),
-    )
+    if values:  # (the values' types too: True and 1 are equal keys, not equal addresses)
+        key: tuple[Any, ...] = (
+            request.script_root,
+            endpoint,
+            tuple(values.items()),
+            tuple(map(type, values.values())),
+        )
+    else:
+        key = (request.script_root, endpoint)
     try:
-        return _urls[key]
-    except KeyError:
-        pass
+        url = _urls.get(key)
     except TypeError:  # (an unhashable value)
         return url_for(endpoint, **values)
+    if url is not None:
+        return url
     url = url_for(endpoint, **values)
-    if len(_urls) >= URL_CACHE_SIZE:
-        _urls.clear()
-    _urls[key] = url
+    if endpoint[0] != "." and not any(name[0] == "_" for name in values):
+        if len(_urls) >= URL_CACHE_SIZE:
+            _urls.clear()
+        _urls[key] = url
     return url
 
 
@@ -268,7 +277,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.finalize = sanitize.finalize
     app.jinja_env.globals.update(
-        csrf_token=generate_csrf,
+        csrf_token=csrf_token,
         markdown=render_markdown,
         render_field=render_field,
         url_for=cached_url_for,

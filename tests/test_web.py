@@ -115,3 +115,15 @@ def test_session_changes_are_not_shared_through_the_cache(app: Any) -> None:
     client.get("/_set")
     assert client.get("/_touch").get_data(as_text=True) == ""
     assert client.get("/_touch").get_data(as_text=True) == ""
+
+
+def test_csrf_token_for_templates_is_flask_wtfs(app: Any) -> None:
+    from flask_wtf.csrf import generate_csrf, validate_csrf
+
+    with app.test_request_context("/"):
+        first = web.csrf_token()
+        assert web.csrf_token() == first == generate_csrf()
+        validate_csrf(first)
+    with app.test_request_context("/"):  # (a new request: its own token on g)
+        session["csrf_token"] = "another raw token"
+        assert web.csrf_token() != first
