@@ -140,6 +140,24 @@ def test_serve_picks_granian_else_waitress(monkeypatch: Any) -> None:
     assert cli._server_name("auto") == "waitress"
 
 
+def test_serving_app_tunes_garbage_collection(tmp_path: Path, monkeypatch: Any) -> None:
+    import gc
+
+    from factcheck import cli
+
+    monkeypatch.setenv("FACTCHECK_DATABASE", str(tmp_path / "g.db"))
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path / "instance"))
+    before = gc.get_threshold()
+    try:
+        app = cli.serving_app()
+        assert app.config["DATABASE"] == str(tmp_path / "g.db")
+        assert gc.get_threshold() == (cli.GC_GEN0_THRESHOLD, *before[1:])
+        assert gc.get_freeze_count() > 1000  # (the app and its libraries)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
 # The write lock between processes ----------------------------------------------------------
 
 
