@@ -1,4 +1,4 @@
-"""Load: concurrent reviewers against the production server (waitress) on a temporary database.
+"""Load: concurrent reviewers against the production server (granian) on a temporary database.
 
 Seeds a new database (``--articles`` articles of ``--claims-per-article`` claims with exact
 offsets, ``--reviewers`` reviewers and one editor, each article assigned to 3 reviewers), starts
@@ -23,13 +23,13 @@ Targets (2 cores, load generator on the same machine): 30 reviewers, review page
     .venv/bin/python bench/load.py --workers 2      # serve --workers 2: both cores
     .venv/bin/python bench/load.py --think-ms 1000  # reviewers pause ~1 s between steps
     .venv/bin/python bench/load.py --seconds 10 --reviewers 10
-    .venv/bin/python bench/load.py --profile        # per-request cProfile, top functions
+    .venv/bin/python bench/load.py --workers 2 --server waitress   # the fallback server
+    .venv/bin/python bench/load.py --profile        # per-request cProfile (waitress), top functions
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -198,43 +198,116 @@ CSRF_BYTES_RE = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
 VERSION_BYTES_RE = re.compile(rb'name="version" type="hidden" value="(\d*)"')
 
 
+class ServerClosed(ConnectionError):
+    """The server closed the connection before (or while) answering."""
+
+
 class Client:
-    """One browser: a keep-alive connection and a session cookie."""
+    """One browser: a keep-alive HTTP/1.1 connection and a session cookie.
+
+    A small client on a raw socket (http.client parses each response's headers with the email
+    package): the load generator runs on the same two cores as the server, and every
+    microsecond it spends is taken from the server. It reads exactly what the server sends
+    (``Content-Length`` or chunked bodies), keeps the ``session`` cookie, and opens a new
+    connection when the server answers ``Connection: close`` or has closed an idle one.
+    """
 
     def __init__(self, port: int):
         self.port = port
-        self.conn: http.client.HTTPConnection | None = None
+        self.sock: socket.socket | None = None
+        self.buffer = b""
         self.cookie = ""
         self.token = ""
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock, self.buffer = None, b""
+
+    def _fill(self) -> None:
+        chunk = self.sock.recv(262144)  # type: ignore[union-attr]
+        if not chunk:
+            raise ServerClosed("connection closed by the server")
+        self.buffer += chunk
+
+    def _take(self, size: int) -> bytes:
+        while len(self.buffer) < size:
+            self._fill()
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+    def _line(self) -> bytes:
+        while (end := self.buffer.find(b"\r\n")) < 0:
+            self._fill()
+        line, self.buffer = self.buffer[:end], self.buffer[end + 2 :]
+        return line
+
+    def _response(self, method: str) -> tuple[int, dict[str, str], list[str], bytes]:
+        while (end := self.buffer.find(b"\r\n\r\n")) < 0:
+            self._fill()
+        head, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4 :]
+        status_line, *lines = head.split("\r\n")
+        status = int(status_line.split(" ", 2)[1])
+        headers: dict[str, str] = {}
+        cookies = []
+        for line in lines:
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "set-cookie":
+                cookies.append(value)
+            headers[name] = value
+        if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+            body = b""
+        elif "chunked" in headers.get("transfer-encoding", "").lower():
+            parts = []
+            while size := int(self._line().split(b";", 1)[0], 16):
+                parts.append(self._take(size))
+                self._take(2)
+            while self._line():  # (trailers, then the empty line)
+                pass
+            body = b"".join(parts)
+        elif "content-length" in headers:
+            body = self._take(int(headers["content-length"]))
+        else:  # the body ends when the server closes
+            try:
+                while True:
+                    self._fill()
+            except ServerClosed:
+                pass
+            body, self.buffer = self.buffer, b""
+            headers["connection"] = "close"
+        return status, headers, cookies, body
 
     def request(
         self, method: str, path: str, form: dict | None = None, headers: dict | None = None
     ) -> tuple[int, bytes]:
-        body = urllib.parse.urlencode(form).encode() if form is not None else None
-        sent = {"Cookie": self.cookie} if self.cookie else {}
-        if body is not None:
-            sent["Content-Type"] = "application/x-www-form-urlencoded"
-        sent.update(headers or {})
+        body = urllib.parse.urlencode(form).encode() if form is not None else b""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}"]
+        if self.cookie:
+            lines.append(f"Cookie: {self.cookie}")
+        if form is not None:
+            lines.append("Content-Type: application/x-www-form-urlencoded")
+            lines.append(f"Content-Length: {len(body)}")
+        lines.extend(f"{name}: {value}" for name, value in (headers or {}).items())
+        message = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
         for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            if self.sock is None:
+                self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             try:
-                self.conn.request(method, path, body=body, headers=sent)
-                response = self.conn.getresponse()
-                data = response.read()
-            except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
-                self.conn.close()
-                self.conn = None
+                self.sock.sendall(message)
+                status, answer, cookies, data = self._response(method)
+            except (OSError, ValueError, IndexError):
+                self.close()
                 if attempt == 2 or method != "GET":
                     raise
                 continue
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie" and value.startswith("session="):
+            for value in cookies:
+                if value.startswith("session="):
                     self.cookie = value.split(";", 1)[0]
-            if response.getheader("Connection", "").lower() == "close":
-                self.conn.close()
-                self.conn = None
-            return response.status, data
+            if answer.get("connection", "").lower() == "close":
+                self.close()
+            return status, data
         raise AssertionError("unreachable")
 
     def login(self, username: str) -> None:
@@ -391,6 +464,8 @@ def start_server(
             command += ["--threads", str(args.threads)]
         if args.workers > 1:
             command += ["--workers", str(args.workers)]
+        if args.server:
+            command += ["--server", args.server]
     server = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(300):
         if server.poll() is not None:
@@ -509,6 +584,16 @@ def report(reviewers: list[Reviewer], elapsed: float, path: str) -> bool:
             f"{endpoint:<14}{len(values):>9,}{len(values) / elapsed:>9.0f}"
             + "".join(f"{ms:>9.1f}" for ms in figures)
         )
+    means = sorted(
+        sum(seconds for _, _, seconds in r.samples) / len(r.samples) * 1000
+        for r in reviewers
+        if r.samples
+    )
+    if means:
+        print(
+            f"mean latency per reviewer: lowest {means[0]:.1f} ms, median "
+            f"{means[len(means) // 2]:.1f} ms, highest {means[-1]:.1f} ms"
+        )
     print(f"verdict saves accepted: {saved:,} ({saved / elapsed:,.0f}/s)")
     print(f"refused stale saves (409): {stale:,}")
     print(f"errors: {errors:,}")
@@ -561,6 +646,9 @@ def main() -> int:
         "--workers", type=int, default=1, help="server processes (serve --workers; default 1)"
     )
     parser.add_argument(
+        "--server", choices=("granian", "waitress"), help="serve --server (default: serve's)"
+    )
+    parser.add_argument(
         "--think-ms",
         type=float,
         default=0.0,
@@ -606,7 +694,8 @@ def main() -> int:
         print(
             f"{len(reviewers)} reviewers logged in in {time.perf_counter() - began:.1f} s; "
             f"running {args.seconds:g} s, {args.mix:.0%} saves, server threads "
-            f"{args.threads or 'default'}, workers {args.workers}"
+            f"{args.threads or 'default'}, workers {args.workers}, "
+            f"server {args.server or 'default'}"
             f"{f', think {args.think_ms:g} ms' if args.think_ms else ''}"
             f"{', profiled' if args.profile else ''}"
         )

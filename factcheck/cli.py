@@ -105,7 +105,12 @@ def cli(ctx: click.Context, db: str | None) -> None:
     show_default="5000, or PORT",
     help="Port to listen on.",
 )
-@click.option("--threads", type=int, default=8, show_default=True, help="Threads per process.")
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Threads per process  [default: 2 with granian, 8 with waitress].",
+)
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
@@ -113,40 +118,134 @@ def cli(ctx: click.Context, db: str | None) -> None:
     show_default=True,
     help="Server processes sharing the port (use one per CPU core).",
 )
+@click.option(
+    "--server",
+    "server_name",
+    type=click.Choice(["auto", "granian", "waitress"]),
+    default="auto",
+    show_default=True,
+    help="WSGI server: granian (auto, when installed) or waitress (pure Python).",
+)
 @click.option("--no-demo", is_flag=True, help="Do not load the demo article.")
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, threads: int, workers: int, no_demo: bool
+    ctx: click.Context,
+    host: str,
+    port: int,
+    threads: int | None,
+    workers: int,
+    server_name: str,
+    no_demo: bool,
 ) -> None:
-    """Set up the database and serve the web app with waitress.
+    """Set up the database and serve the web app with granian (or waitress).
 
-    With ``--workers N`` (N > 1) the port is bound once and N processes, each running
-    waitress with ``--threads`` threads, accept connections on it; this process supervises
-    them: it restarts a worker that dies and stops them all on SIGTERM or SIGINT (Ctrl-C).
-    Unix only (it uses fork).
+    granian (HTTP in Rust) costs the least CPU per request; waitress (pure Python) is the
+    fallback where granian is not installed, or with ``--server waitress``. With
+    ``--workers N`` (N > 1) the port is bound once and N processes, each running ``--threads``
+    threads, accept connections on it; the parent process restarts a worker that dies and
+    stops them all on SIGTERM or SIGINT (Ctrl-C).
 
     \b
     Examples:
         factcheck serve --port 8000
         factcheck serve --workers 2      # two processes: use two CPU cores
+        factcheck serve --server waitress
     """
+    server_name = _server_name(server_name)
+    threads = threads or (GRANIAN_THREADS if server_name == "granian" else WAITRESS_THREADS)
+    app = _app(ctx)
+    _initialise(app, demo=not no_demo)
+    where = f"http://{host}:{port}/ (database {app.config['DATABASE']})"
+    if server_name == "granian":
+        plural = f" with {workers} worker processes" if workers > 1 else ""
+        click.echo(f"Serving factcheck on {where}{plural} (granian, {threads} threads each)")
+        _serve_granian(app, host, port, workers, threads)
+        click.echo("factcheck stopped")
+        return
     import waitress
 
     # waitress warns "Task queue depth" whenever requests wait for a thread: normal under load,
     # and logging it for every request costs CPU.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    app = _app(ctx)
-    _initialise(app, demo=not no_demo)
-    where = f"http://{host}:{port}/ (database {app.config['DATABASE']})"
     if workers == 1:
-        click.echo(f"Serving factcheck on {where}")
+        click.echo(f"Serving factcheck on {where} (waitress)")
+        tune_gc()
         waitress.serve(app, host=host, port=port, threads=threads, ident="factcheck")
         return
     if not hasattr(os, "fork"):
-        raise click.UsageError("--workers needs fork (Linux, macOS); use --workers 1.")
+        raise click.UsageError("waitress --workers needs fork (Linux, macOS); use --workers 1.")
     sock = _listen(host, port)
-    click.echo(f"Serving factcheck on {where} with {workers} worker processes")
+    click.echo(f"Serving factcheck on {where} with {workers} worker processes (waitress)")
     sys.exit(_supervise(app, sock, workers, threads))
+
+
+GRANIAN_THREADS = 2  # per process: more only add GIL hand-offs (bench/load.py)
+WAITRESS_THREADS = 8
+GC_GEN0_THRESHOLD = 7000  # (Python's default is 700)
+
+
+def tune_gc() -> None:
+    """Garbage collection for a long-running server process, once the app is built.
+
+    ``gc.freeze()`` moves everything loaded so far (libraries, app, templates) out of the
+    collector's reach, and a 10x higher first-generation threshold makes collections ten
+    times rarer: with Python's defaults a worker spent ~20% of its CPU collecting, and each
+    full collection (100+ ms over the whole heap) stopped every request of the process.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    _, second, third = gc.get_threshold()
+    gc.set_threshold(GC_GEN0_THRESHOLD, second, third)
+
+
+def serving_app() -> Any:
+    """The app of a granian worker process (configured through ``FACTCHECK_*``), GC tuned."""
+    app = create_app()
+    tune_gc()
+    return app
+
+
+def _server_name(choice: str) -> str:
+    """The WSGI server to use: ``auto`` is granian when it can be imported, else waitress."""
+    if choice != "auto":
+        return choice
+    try:
+        import granian  # noqa: F401
+    except ImportError:
+        return "waitress"
+    return "granian"
+
+
+def _serve_granian(app: Any, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve with granian: ``workers`` processes of ``threads`` threads, until SIGTERM/SIGINT.
+
+    granian's parent process binds the port, starts the workers (each builds the app with
+    :func:`serving_app`, configured like this one), restarts one that dies and, on
+    SIGTERM or Ctrl-C, lets them finish the requests in flight.
+    """
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    # The workers build their own app: give them this one's database and instance folder.
+    os.environ["FACTCHECK_DATABASE"] = os.path.abspath(app.config["DATABASE"])
+    os.environ["FACTCHECK_INSTANCE_PATH"] = app.instance_path
+    server = Server(
+        "factcheck.cli:serving_app",
+        factory=True,
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        respawn_failed_workers=True,
+        respawn_interval=1.0,
+        workers_kill_timeout=10,  # (requests in flight at SIGTERM get 10 s to finish)
+        log_level=LogLevels.warning,
+    )
+    server.serve()
 
 
 def _listen(host: str, port: int) -> Any:
@@ -177,6 +276,7 @@ def _run_worker(app: Any, sock: Any, threads: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    tune_gc()
     server = waitress.create_server(app, sockets=[sock], threads=threads, ident="factcheck")
     try:
         server.run()

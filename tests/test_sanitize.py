@@ -6,7 +6,10 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import bleach
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from factcheck import sanitize
@@ -289,6 +292,100 @@ def test_finalize_keeps_markup() -> None:
     assert sanitize.finalize(markup) is markup
 
 
+# linkify's shortcut: skipping bleach when the text has no URL gives the same cleaned HTML ----
+
+
+def _render_always_linkified(source: str) -> str:
+    """render_markdown as it was before the shortcut: bleach.linkify on every rendering."""
+    html = sanitize._markdown.render(sanitize.strip_control(source or ""))
+    html = bleach.linkify(html, parse_email=False, skip_tags={"pre", "code"})
+    return str(sanitize.clean_html(html))
+
+
+LINKIFY_CASES = [
+    "The **false** rating follows the table. See the [source](https://stats.example/t/7).",
+    '[a](https://x.example/) and [b](http://y.example/?a=1&b=2 "t")',
+    "Tom &amp; Jerry < 3 > 2 \"quoted\" 'single' &copy; &#58; &#x3a;",
+    "exam*ple.com* and *example*.com and example.<b>com</b>",
+    "www.example.com and example.com/path and http://example.org",
+    "`https://example.org/` and ```\nhttps://example.org/\n```",
+    "<https://autolink.example/> and <mailto:a@b.example>",
+    "a@b.com user@example.org",
+    "| a | b |\n|---|---|\n| [x](https://t.example) | http://bare.example.com |",
+    "> quote with [link](https://q.example)\n\n- item **bold**\n- item _em_",
+    "http&#58;//entity.example.com and https&#x3a;//x.com",
+    "![img](https://img.example/x.png) ![](javascript:alert(1))",
+    "no links here, just prose. The end.",
+]
+
+
+@pytest.mark.parametrize("source", LINKIFY_CASES + XSS + MARKDOWN_XSS)
+def test_linkify_shortcut_gives_the_same_html(source: str) -> None:
+    assert str(sanitize.render_markdown(source)) == _render_always_linkified(source)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "word",
+                " ",
+                "\n",
+                "\n\n",
+                "**",
+                "_",
+                "`",
+                "[",
+                "]",
+                "(",
+                ")",
+                "<",
+                ">",
+                "&",
+                "&amp;",
+                "&#58;",
+                '"',
+                "'",
+                ".",
+                "com",
+                "org",
+                "example",
+                "www.",
+                "http://",
+                "https://",
+                "/",
+                "?a=1",
+                "#",
+                "@",
+                "- ",
+                "> ",
+                "| a |",
+                "\u00e9",
+                "\u202e",
+                "[l](https://l.example/p)",
+                "javascript:",
+                "mailto:",
+                "1.",
+                "|---|",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_linkify_shortcut_on_generated_markdown(source: str) -> None:
+    assert str(sanitize.render_markdown(source)) == _render_always_linkified(source)
+
+
+def test_linkify_shortcut_is_taken_and_left() -> None:
+    """Both paths run: no URL in the text skips bleach, a bare one goes through it."""
+    html = sanitize._markdown.render("See the [source](https://s.example/t).")
+    assert sanitize.linkify(html) is html
+    html = sanitize._markdown.render("See https://s.example.org/t for the table.")
+    linked = sanitize.linkify(html)
+    assert linked != html and 'href="https://s.example.org/t"' in linked
+
+
 # The shared corpus (PayloadsAllTheThings and sanitiser advisories) ------------------------------
 
 
@@ -310,3 +407,10 @@ def test_shared_xss_corpus(render: object) -> None:
             if problems:
                 failures[variant] = problems
     assert not failures, f"{len(failures)} payloads survived, e.g. {list(failures.items())[:5]}"
+
+
+@pytest.mark.skipif(not PAYLOADS_FILE.exists(), reason=f"{PAYLOADS_FILE} is absent")
+def test_linkify_shortcut_on_the_shared_corpus() -> None:
+    for payload in _corpus():
+        for variant in (payload, f"Text before {payload} text after", f"- {payload}\n\n{payload}"):
+            assert str(sanitize.render_markdown(variant)) == _render_always_linkified(variant)

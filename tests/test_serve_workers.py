@@ -59,7 +59,8 @@ def _wait_for(predicate: Any, seconds: float = 15) -> Any:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-def test_serve_with_two_workers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("server_name", ["granian", "waitress"])
+def test_serve_with_two_workers(tmp_path: Path, server_name: str) -> None:
     port = _free_port()
     env = dict(os.environ, FACTCHECK_INSTANCE_PATH=str(tmp_path / "instance"))
     server = subprocess.Popen(
@@ -76,6 +77,8 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
             "2",
             "--threads",
             "2",
+            "--server",
+            server_name,
         ],
         cwd=tmp_path,
         env=env,
@@ -107,6 +110,7 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
         assert server.wait(15) == 0
         output = server.stdout.read()
         assert "with 2 worker processes" in output and "factcheck stopped" in output
+        assert f"({server_name}" in output
         assert output.count("Loaded the demo article") == 1
         for pid in replaced:  # every worker is gone (not a zombie: the parent waited)
             assert not Path(f"/proc/{pid}").exists()
@@ -116,6 +120,42 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_serve_picks_granian_else_waitress(monkeypatch: Any) -> None:
+    import builtins
+
+    from factcheck import cli
+
+    assert cli._server_name("auto") == "granian"  # (a dependency: installed with factcheck)
+    assert cli._server_name("waitress") == "waitress"
+    real_import = builtins.__import__
+
+    def no_granian(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "granian":
+            raise ImportError("no granian here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_granian)
+    assert cli._server_name("auto") == "waitress"
+
+
+def test_serving_app_tunes_garbage_collection(tmp_path: Path, monkeypatch: Any) -> None:
+    import gc
+
+    from factcheck import cli
+
+    monkeypatch.setenv("FACTCHECK_DATABASE", str(tmp_path / "g.db"))
+    monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path / "instance"))
+    before = gc.get_threshold()
+    try:
+        app = cli.serving_app()
+        assert app.config["DATABASE"] == str(tmp_path / "g.db")
+        assert gc.get_threshold() == (cli.GC_GEN0_THRESHOLD, *before[1:])
+        assert gc.get_freeze_count() > 1000  # (the app and its libraries)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
 
 
 # The write lock between processes ----------------------------------------------------------

@@ -29,6 +29,7 @@ from ..forms import (
     EditClaimForm,
     FinalVerdictForm,
     VerdictForm,
+    quick_verdict,
 )
 from ..highlight import Marked, body_html, highlight_segments
 from ..web import (
@@ -537,31 +538,44 @@ def _review_again(claim: dict[str, Any], form: VerdictForm, status: int, **more:
 def save_verdict(claim_id: int) -> Any:
     db = get_db()
     found = visible_claim(claim_id)
-    form = verdict_form()
-    if not form.validate():
-        message = (
-            "The form's security token expired: reload the page (copy your text first)."
-            if form.csrf_token.errors
-            else "Check the highlighted fields."
+    scale_keys = [entry["key"] for entry in rating_scale()]
+    as_json = wants_json()
+    # The page's fetch save, when it is an ordinary valid one, is read without WTForms (same
+    # rules, see forms.quick_verdict); any other save goes through the form and its messages.
+    quick = quick_verdict(scale_keys) if as_json else None
+    if quick is not None:
+        form = None
+        rating, rationale, sources, raw_version = (
+            quick["rating"],
+            quick["rationale"],
+            quick["sources"],
+            quick["version"],
         )
-        if wants_json():
-            return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
-        flash(message)
-        return _review_again(found, form, 400)
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
-    try:
-        verdict = store.record_verdict(
-            db,
-            claim_id,
-            g.user["id"],
+    else:
+        form = verdict_form()
+        if not form.validate():
+            message = (
+                "The form's security token expired: reload the page (copy your text first)."
+                if form.csrf_token.errors
+                else "Check the highlighted fields."
+            )
+            if as_json:
+                return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
+            flash(message)
+            return _review_again(found, form, 400)
+        rating, rationale, sources, raw_version = (
             form.rating.data,
             form.rationale.data or "",
             _sources_from_form(form),
-            version,
-            [entry["key"] for entry in rating_scale()],
+            form.version.data,
+        )
+    version = int(raw_version) if (raw_version or "").isdigit() else None
+    try:
+        verdict = store.record_verdict(
+            db, claim_id, g.user["id"], rating, rationale, sources, version, scale_keys
         )
     except store.Invalid as exc:
-        if wants_json():
+        if as_json:
             return jsonify({"error": str(exc), "status": 400}), 400
         flash(str(exc))
         return _review_again(found, form, 400)
@@ -570,7 +584,7 @@ def save_verdict(claim_id: int) -> Any:
             "The database is busy with another change; your verdict was not saved yet. "
             "It is kept in the form: save again in a moment."
         )
-        if wants_json():
+        if as_json:
             response = jsonify({"error": message, "status": 503})
         else:
             flash(message)
@@ -583,11 +597,11 @@ def save_verdict(claim_id: int) -> Any:
             "This verdict was changed elsewhere since you opened it. "
             "The saved version is shown beside yours; merge them and save again."
         )
-        if wants_json():
+        if as_json:
             return jsonify({"error": message, "status": 409, "current": exc.current}), 409
         form.version.data = str(exc.current["version"])
         return _review_again(found, form, 409, conflict=exc.current)
-    if wants_json():
+    if as_json:
         return jsonify({"ok": True, "verdict": verdict, "version": verdict["version"]})
     flash("Verdict saved.")
     return redirect(url_for("review.article", article_id=found["article_id"], claim=claim_id))
