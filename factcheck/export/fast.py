@@ -23,6 +23,7 @@ from operator import itemgetter
 from typing import Any
 
 from ..agreement import claim_agreement, ordinal_order
+from ..store.exports import CSV_PIECES, JSON_PIECES
 from .csv_export import _DANGEROUS, CSV_BOM, CSV_COLUMNS, _cell, _num
 from .jsonout import FORMAT_VERSION, _encode
 
@@ -142,51 +143,15 @@ def csv_fast_chunks(
         return cells
 
     csv_batches = getattr(batches, "csv_batches", None)
-    sql_batches = csv_batches(scale) if csv_batches is not None else None
-    if sql_batches is not None:
-        # SQLite wrote most of each line (store.exports.CSV_PIECES).
-        by_key: dict[str, tuple[str, str]] = {}  # summary cells by "user ids[ratings]"
-        for batch in sql_batches:
-            users = batch.users
-            rows = []
-            for c in batch.items:
-                if c.__class__ is int:
-                    continue  # an article without claims
-                article_id = c[1]
-                head = article_cells.get(article_id) or article_head(batch.articles[article_id])
-                v = c[8]
-                if v is None:
-                    summary = summaries.get(()) or summary_of((), users)
-                    rationales = ""
-                else:
-                    key, _, rationales = v.partition("\x02")
-                    summary = by_key.get(key)
-                    if summary is None:
-                        ids, _, ratings = key.partition("[")
-                        pairs = tuple(
-                            zip(map(int, ids.split(",")), _loads("[" + ratings), strict=True)
-                        )
-                        summary = summaries.get(pairs) or summary_of(pairs, users)
-                        if len(by_key) < 65536:
-                            by_key[key] = summary
-                s = c[9]
-                if s is None:
-                    source_cell = ""
-                else:
-                    cells = _loads(s[1:]) if s[0] == "\x01" else s.split("\x1e")
-                    source_cell = "; ".join(dict.fromkeys(cells)) if len(cells) > 1 else cells[0]
-                    if source_cell and source_cell[0] in dangerous:
-                        source_cell = "'" + source_cell
-                    source_cell = q(source_cell)
-                score = c[5]
-                rows.append(
-                    f"{head},{c[6]},{_kind_cell(c[4])},"
-                    f"{float.__repr__(score) if score.__class__ is float else q(_num(score))},"
-                    f"{c[7]},{summary[0]},{rationales},{summary[1]},{source_cell}\r\n"
-                )
-            if rows:
-                yield "".join(rows)
-        return
+    if csv_batches is not None:
+        batches = csv_batches()  # claims read from the stored fragments where they can be
+    by_key: dict[str, tuple[str, str]] = {}  # summary cells by "user ids[ratings]"
+
+    def final_of(rating: Any) -> str:
+        cells = final_cells[rating] = (
+            f"{q(_neutral(rating))},{q(_neutral(labels.get(rating, rating)))}"
+        )
+        return cells
 
     for batch in batches:
         users = batch.users
@@ -198,6 +163,29 @@ def csv_fast_chunks(
                 continue  # an article without claims
             article_id = c[1]
             head = article_cells.get(article_id) or article_head(batch.articles[article_id])
+            if len(c) == CSV_PIECES:  # from csv_fragments
+                key = c[10]
+                if key is None:
+                    summary = summaries.get(()) or summary_of((), users)
+                else:
+                    summary = by_key.get(key)
+                    if summary is None:
+                        ids, _, ratings = key.partition("[")
+                        pairs = tuple(
+                            zip(map(int, ids.split(",")), _loads("[" + ratings), strict=True)
+                        )
+                        summary = summaries.get(pairs) or summary_of(pairs, users)
+                        if len(by_key) < 65536:
+                            by_key[key] = summary
+                rating = c[8]
+                final = ",,," if rating is None else final_cells.get(rating) or final_of(rating)
+                score = c[5]
+                rows.append(
+                    f"{head},{c[6]},"
+                    f"{float.__repr__(score) if score.__class__ is float else q(_num(score))},"
+                    f"{c[7]},{final},{c[9] or ''},{summary[0]},{c[11]},{summary[1]},{c[12]}\r\n"
+                )
+                continue
             vs = verdicts.get(c[0])
             if vs:
                 pairs = tuple(map(_ratings_of, vs))
@@ -218,11 +206,7 @@ def csv_fast_chunks(
                 rationales = source_cell = ""
             rating = c[13]
             if rating is not None:
-                final = final_cells.get(rating)
-                if final is None:
-                    final = final_cells[rating] = (
-                        f"{q(_neutral(rating))},{q(_neutral(labels.get(rating, rating)))}"
-                    )
+                final = final_cells.get(rating) or final_of(rating)
                 final_row = (
                     f"{final},{q(_neutral(c[14]))},{q(_neutral(users.get(c[15])))},"
                     f"{q(_neutral(c[16]))}"
@@ -244,11 +228,6 @@ def csv_fast_chunks(
             )
         if rows:
             yield "".join(rows)
-
-
-def _csv_label_cell(label: Any) -> str:
-    """The CSV cell of a rating label (as :func:`factcheck.export.csv_chunks` writes it)."""
-    return _quoted(_neutral(label))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -290,6 +269,7 @@ class _Pieces:
         self.finals: dict[Any, str] = {}
         self.agreements: dict[tuple[str, ...], str] = {}
         self.users: dict[Any, str] = {}
+        self.marks: dict[str, str] = {}
 
     def prefix(self, user_id: Any, rating: Any, users: dict[int, str]) -> str:
         labels, values = self.sc.labels, self.sc.values
@@ -299,6 +279,14 @@ class _Pieces:
             '"rationale":'
         )
         self.prefixes[(user_id, rating)] = text
+        return text
+
+    def mark(self, rating_json: str) -> str:
+        """``,"label":…,"value":…`` of a rating given as JSON (in a stored fragment)."""
+        rating = _loads(rating_json)
+        labels, values = self.sc.labels, self.sc.values
+        text = f',"label":{_js(labels.get(rating, rating))},"value":{_js(values.get(rating))}'
+        self.marks[rating_json] = text
         return text
 
     def final_tail(self, rating: Any) -> str:
@@ -333,7 +321,8 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
     enc = _enc
     json_batches = getattr(batches, "json_batches", None)
     if json_batches is not None:
-        batches = json_batches(pieces.sc.scale)
+        batches = json_batches()  # claims read from the stored fragments where they can be
+    marks = pieces.marks
     current = None
     article_json = ""
     article_plain = ""
@@ -371,15 +360,22 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
                 )
             else:
                 article_json = article_plain
-            if len(c) == 9:  # written by SQLite (store.exports.JSON_PIECES)
+            if len(c) == JSON_PIECES:  # from json_fragments
                 score = c[5]
-                ratings, _, tail = c[8].partition("\x02")
+                ratings = c[8]
                 agreement = by_json.get(ratings)
                 if agreement is None:
                     key = tuple(_loads(ratings))
                     agreement = agreements.get(key) or pieces.agreement(key)
                     if len(by_json) < 65536:
                         by_json[ratings] = agreement
+                tail = c[9]
+                if "\x03" in tail:
+                    # char(3) rating char(3): that rating's label and value
+                    split = tail.split("\x03")
+                    for i in range(1, len(split), 2):
+                        split[i] = marks.get(split[i]) or pieces.mark(split[i])
+                    tail = "".join(split)
                 yield (
                     article_id,
                     article_json,
