@@ -261,7 +261,7 @@ def main() -> None:
         f" database {os.path.getsize(path) / 1e6:,.0f} MB",
         flush=True,
     )
-    for fmt in args.formats.split(","):
+    for fmt in filter(None, args.formats.split(",")):  # (--formats "": only seed)
         split = ["--split"] if args.split else []
         subprocess.run([sys.executable, __file__, "--db", path, "--run", fmt, *split], check=True)
 

@@ -569,15 +569,8 @@ def _m005_views() -> str:
 
 
 def _m005_triggers() -> str:
-    """Triggers that keep each claim's fragments right after every write, whatever writes."""
-    refresh = (
-        "REPLACE INTO csv_fragments SELECT * FROM csv_fragments_v WHERE claim_id = {id};"
-        " REPLACE INTO json_fragments SELECT * FROM json_fragments_v WHERE claim_id = {id};"
-    )
-    forget = (
-        "DELETE FROM csv_fragments WHERE claim_id = {id};"
-        " DELETE FROM json_fragments WHERE claim_id = {id};"
-    )
+    """Triggers that mark a claim's fragments stale after every write, whatever writes."""
+    mark = "INSERT OR IGNORE INTO fragments_stale (claim_id) VALUES ({id});"
     # table -> the claim id of a row of it, as an SQL expression over NEW/OLD
     claim_of = {
         "claims": "{row}.id",
@@ -591,44 +584,46 @@ def _m005_triggers() -> str:
         new, old = expr.format(row="NEW"), expr.format(row="OLD")
         script.append(
             f"CREATE TRIGGER {table}_fragments_insert AFTER INSERT ON {table}"
-            f" BEGIN {refresh.format(id=new)} END;"
+            f" BEGIN {mark.format(id=new)} END;"
         )
-        update = refresh.format(id=new)
-        if table != "claims":  # (a claim never changes its id; a verdict may change claims)
-            update = f"{refresh.format(id=old)} {update}"
         script.append(
-            f"CREATE TRIGGER {table}_fragments_update AFTER UPDATE ON {table} BEGIN {update} END;"
+            f"CREATE TRIGGER {table}_fragments_update AFTER UPDATE ON {table}"
+            f" BEGIN {mark.format(id=new)} END;"
         )
-        gone = forget.format(id=old) if table == "claims" else refresh.format(id=old)
+        if table != "claims":  # (a claim never changes its id)
+            script.append(
+                f"CREATE TRIGGER {table}_fragments_move AFTER UPDATE ON {table}"
+                f" WHEN {new} IS NOT {old} BEGIN {mark.format(id=old)} END;"
+            )
         script.append(
-            f"CREATE TRIGGER {table}_fragments_delete AFTER DELETE ON {table} BEGIN {gone} END;"
+            f"CREATE TRIGGER {table}_fragments_delete AFTER DELETE ON {table}"
+            f" BEGIN {mark.format(id=old)} END;"
         )
-    touched = (
-        "SELECT claim_id FROM verdicts WHERE user_id = NEW.id"
-        " UNION SELECT claim_id FROM final_verdicts WHERE decided_by = NEW.id"
-        " UNION SELECT claim_id FROM corrections WHERE user_id = NEW.id"
-    )
     script.append(
         "CREATE TRIGGER users_fragments_rename AFTER UPDATE OF username ON users"
         " WHEN NEW.username IS NOT OLD.username BEGIN"
-        f" REPLACE INTO csv_fragments SELECT * FROM csv_fragments_v WHERE claim_id IN ({touched});"
-        " REPLACE INTO json_fragments SELECT * FROM json_fragments_v"
-        f" WHERE claim_id IN ({touched}); END;"
+        " INSERT OR IGNORE INTO fragments_stale (claim_id)"
+        " SELECT claim_id FROM verdicts WHERE user_id = NEW.id"
+        " UNION SELECT claim_id FROM final_verdicts WHERE decided_by = NEW.id"
+        " UNION SELECT claim_id FROM corrections WHERE user_id = NEW.id; END;"
     )
     return "\n".join(script)
 
 
 @migrations()
 def m005_export_fragments(db: Database) -> None:
-    """Each claim's export text, kept by triggers in the same transaction as every write
-    (store, import, plain SQL alike), so that the CSV, JSON and JSONL exports read it with one
-    keyset scan instead of building it per claim from verdicts and sources.
+    """Each claim's export text, stored, so that the CSV, JSON and JSONL exports read it with
+    one keyset scan instead of building it per claim from verdicts and sources.
 
     ``csv_fragments`` and ``json_fragments`` hold, per claim, what the views of the same name
     with ``_v`` compute; everything that depends on the configured rating scale (labels,
-    values, agreement) is left to the renderers (see :mod:`factcheck.store.exports`). A
-    ``json_fragments.tail`` of NULL (a verdict without stored rationale HTML) sends that claim
-    down the slow path.
+    values, agreement) is left to the renderers (see :mod:`factcheck.store.exports`).
+    Triggers on every table the fragments read put the claim of each written row into
+    ``fragments_stale`` (whatever writes: store, import, plain SQL); the store's transactions
+    rebuild the stale fragments before they commit (:func:`factcheck.store.refresh_fragments`),
+    and the exports read a claim that is still stale (written outside the store) the slow way,
+    as they do a claim whose ``json_fragments.tail`` is NULL (a verdict without stored
+    rationale HTML).
     """
     _execute_statements(
         db,
@@ -650,6 +645,7 @@ def m005_export_fragments(db: Database) -> None:
             ratings TEXT NOT NULL,
             tail TEXT
         );
+        CREATE TABLE fragments_stale (claim_id INTEGER PRIMARY KEY);
         """
         + _m005_views()
         + _m005_triggers()

@@ -632,11 +632,16 @@ JSON_PIECES = 10
 #: verdict summary and agreement are left to Python (they depend on the configured scale).
 CSV_PIECES = 13
 
+# A claim marked stale (written outside the store since its last transaction) reads as if it
+# had no fragment: its "missing" column (see _export_batches) is NULL.
+_STALE = "c.id IN (SELECT claim_id FROM fragments_stale)"
 _FRAGMENT_SQL = {
     "json": 'c.id, c.article_id, c.start, c."end", c.kind, c.score, x.head, x.middle,'
-    " x.ratings, x.tail FROM claims c LEFT JOIN json_fragments x ON x.claim_id = c.id",
-    "csv": 'c.id, c.article_id, c.start, c."end", c.kind, c.score, x.head, x.middle,'
-    " x.final_rating, x.final, x.reviewers, x.rationales, x.sources FROM claims c"
+    f" x.ratings, CASE WHEN {_STALE} THEN NULL ELSE x.tail END"
+    " FROM claims c LEFT JOIN json_fragments x ON x.claim_id = c.id",
+    "csv": f'c.id, c.article_id, c.start, c."end", c.kind, c.score,'
+    f" CASE WHEN {_STALE} THEN NULL ELSE x.head END, x.middle, x.final_rating, x.final,"
+    " x.reviewers, x.rationales, x.sources FROM claims c"
     " LEFT JOIN csv_fragments x ON x.claim_id = c.id",
 }
 
