@@ -498,7 +498,7 @@ def _m005_views() -> str:
             c.id AS claim_id,
             c.id || ',' || c.start || ',' || c."end" || ',' || {q("c.quote")} || ','
                 || {q("c.text")} || ','
-                || {q("coalesce((SELECT group_concat(value, ';') FROM json_each(c.kind)), '')")}
+                || coalesce((SELECT {q("group_concat(value, ';')")} FROM json_each(c.kind)), '')
                 AS head,
             CASE WHEN c.checkworthy THEN 'true' ELSE 'false' END
                 || CASE WHEN c.dismissed THEN ',true,' ELSE ',false,' END
