@@ -518,9 +518,10 @@ def _m005_views() -> str:
                 AS sources
         FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id;
     """
-    # char(3) || rating JSON || char(3) marks where a rating's label and value go (they come
-    # from the configured scale); json_quote escapes control characters, so char(3) occurs
-    # nowhere else.
+    # The tail is a %-format: each "%s" stands for a rating's ,"label":…,"value":… in the
+    # configured scale (the verdicts' ratings in order, then the final verdict's), every "%"
+    # of the text is doubled. (char(3) marks the places first: json_quote escapes control
+    # characters, so it occurs nowhere else.)
     json_view = """
         CREATE VIEW json_fragments_v AS SELECT
             c.id AS claim_id,
@@ -534,11 +535,12 @@ def _m005_views() -> str:
                 AS middle,
             (SELECT json_group_array(v.rating) FROM (SELECT rating FROM verdicts v
                 WHERE v.claim_id = c.id ORDER BY v.created_at, v.id) v) AS ratings,
-            (SELECT CASE WHEN max(missing) THEN NULL ELSE
+            f.rating AS final_rating,
+            replace(replace((SELECT CASE WHEN max(missing) THEN NULL ELSE
                 ',"verdicts":[' || coalesce(group_concat(vp, ','), '') || ']' END
              FROM (SELECT v.rationale_html IS NULL AS missing,
                      '{"reviewer":' || json_quote(u.username) || ',"rating":'
-                     || json_quote(v.rating) || char(3) || json_quote(v.rating) || char(3)
+                     || json_quote(v.rating) || char(3)
                      || ',"rationale":' || json_quote(v.rationale) || ',"rationale_html":'
                      || json_quote(coalesce(v.rationale_html, '')) || ',"created_at":'
                      || json_quote(v.created_at) || ',"updated_at":' || json_quote(v.updated_at)
@@ -556,13 +558,14 @@ def _m005_views() -> str:
                 '{"rating":' || json_quote(f.rating) || ',"reason":' || json_quote(f.reason)
                 || ',"decided_at":' || json_quote(f.updated_at) || ',"decided_by":'
                 || json_quote((SELECT username FROM users WHERE id = f.decided_by))
-                || char(3) || json_quote(f.rating) || char(3) || '}' END
+                || char(3) || '}' END
             || ',"corrections":' || coalesce((SELECT '[' || group_concat(cp, ',') || ']' FROM (
                 SELECT '{"before_rating":' || json_quote(x.before_rating) || ',"after_rating":'
                     || json_quote(x.after_rating) || ',"note":' || json_quote(x.note) || ',"by":'
                     || json_quote((SELECT username FROM users WHERE id = x.user_id))
                     || ',"created_at":' || json_quote(x.at) || '}' AS cp
-                FROM corrections x WHERE x.claim_id = c.id ORDER BY x.id)), '[]') AS tail
+                FROM corrections x WHERE x.claim_id = c.id ORDER BY x.id)), '[]'),
+                '%', '%%'), char(3), '%s') AS tail
         FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id;
     """
     return csv_view + json_view
@@ -643,6 +646,7 @@ def m005_export_fragments(db: Database) -> None:
             head TEXT NOT NULL,
             middle TEXT NOT NULL,
             ratings TEXT NOT NULL,
+            final_rating TEXT,
             tail TEXT
         );
         CREATE TABLE fragments_stale (claim_id INTEGER PRIMARY KEY);

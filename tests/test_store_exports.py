@@ -293,7 +293,7 @@ def build_varied_desk(db: Any) -> dict[str, Any]:
     odd = {"url": 'https://a.example/?q=1,2&x="y"', "title": 'T, "q"\n2', "stance": "refutes"}
     other = {"url": "https://b.example/ü", "title": "Ü", "stance": "context", "excerpt": "=1+1"}
     texts = [
-        "=SUM(A1)\n\nSecond paragraph, with **bold** and a link https://x.example/a.",
+        "=SUM(A1)\n\nSecond paragraph, 100% sure (%s, %%), with **bold** and a link https://x.example/a.",
         '-1 is "wrong"; see <script>alert(1)</script> & more\r\nline',
         "Plain prose, nothing else.",
         "",
@@ -404,7 +404,7 @@ def test_json_batches_read_fragments_and_match_with_an_odd_scale(db: Any) -> Non
     build_varied_desk(db)
     # Labels with quotes and non-ASCII, a missing label and value, and ratings not in the scale.
     scale = [
-        {**entry, "label": f'It\'s "{entry["label"]}" ü'} if i % 2 else {"key": entry["key"]}
+        {**entry, "label": f'It\'s "{entry["label"]}" ü %s'} if i % 2 else {"key": entry["key"]}
         for i, entry in enumerate(SCALE[:-2])
     ]
     flt = store.ExportFilter(include_dismissed=True)

@@ -269,7 +269,7 @@ class _Pieces:
         self.finals: dict[Any, str] = {}
         self.agreements: dict[tuple[str, ...], str] = {}
         self.users: dict[Any, str] = {}
-        self.marks: dict[str, str] = {}
+        self.marks: dict[tuple[str, Any], tuple[str, ...]] = {}
 
     def prefix(self, user_id: Any, rating: Any, users: dict[int, str]) -> str:
         labels, values = self.sc.labels, self.sc.values
@@ -281,13 +281,17 @@ class _Pieces:
         self.prefixes[(user_id, rating)] = text
         return text
 
-    def mark(self, rating_json: str) -> str:
-        """``,"label":…,"value":…`` of a rating given as JSON (in a stored fragment)."""
-        rating = _loads(rating_json)
+    def marks_of(self, key: tuple[str, Any]) -> tuple[str, ...]:
+        """``,"label":…,"value":…`` of each rating of ``(JSON array of the verdicts' ratings,
+        final rating or None)``: what the ``%s`` of a stored JSON tail stand for."""
         labels, values = self.sc.labels, self.sc.values
-        text = f',"label":{_js(labels.get(rating, rating))},"value":{_js(values.get(rating))}'
-        self.marks[rating_json] = text
-        return text
+        ratings = _loads(key[0]) + ([] if key[1] is None else [key[1]])
+        marks = tuple(
+            f',"label":{_js(labels.get(r, r))},"value":{_js(values.get(r))}' for r in ratings
+        )
+        if len(self.marks) < 65536:
+            self.marks[key] = marks
+        return marks
 
     def final_tail(self, rating: Any) -> str:
         labels, values = self.sc.labels, self.sc.values
@@ -369,13 +373,11 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
                     agreement = agreements.get(key) or pieces.agreement(key)
                     if len(by_json) < 65536:
                         by_json[ratings] = agreement
-                tail = c[9]
-                if "\x03" in tail:
-                    # char(3) rating char(3): that rating's label and value
-                    split = tail.split("\x03")
-                    for i in range(1, len(split), 2):
-                        split[i] = marks.get(split[i]) or pieces.mark(split[i])
-                    tail = "".join(split)
+                key = (ratings, c[9])  # the labels and values that the %s stand for
+                labels_values = marks.get(key)
+                if labels_values is None:
+                    labels_values = pieces.marks_of(key)
+                tail = c[10] % labels_values
                 yield (
                     article_id,
                     article_json,

@@ -613,13 +613,14 @@ def export_batches(
 
 
 #: A claim of :meth:`ExportBatches.json_batches`: ``(id, article_id, start, end, kind, score,
-#: head, middle, ratings, tail)`` from ``json_fragments`` (see ``factcheck.db``). ``head`` is
-#: the claim's JSON from ``"id"`` to ``"text"``, ``middle`` from ``,"checkworthy"`` to
-#: ``"updated_at"`` (``kind`` and ``score`` go between them, written by Python), ``ratings``
-#: the JSON array of the verdicts' ratings, ``tail`` ``,"verdicts":[…],"final":…,
-#: "corrections":[…]`` where each ``char(3) rating-JSON char(3)`` stands for that rating's
-#: ``,"label":…,"value":…`` in the configured scale.
-JSON_PIECES = 10
+#: head, middle, ratings, final_rating, tail)`` from ``json_fragments`` (see ``factcheck.db``).
+#: ``head`` is the claim's JSON from ``"id"`` to ``"text"``, ``middle`` from ``,"checkworthy"``
+#: to ``"updated_at"`` (``kind`` and ``score`` go between them, written by Python), ``ratings``
+#: the JSON array of the verdicts' ratings, ``final_rating`` the final verdict's (or None),
+#: ``tail`` ``,"verdicts":[…],"final":…,"corrections":[…]`` as a %-format whose ``%s`` stand
+#: for ``,"label":…,"value":…`` of each verdict's rating in order, then the final verdict's
+#: (they come from the configured scale).
+JSON_PIECES = 11
 
 #: A claim of :meth:`ExportBatches.csv_batches`: ``(id, article_id, start, end, kind, score,
 #: head, middle, final_rating, final, reviewers, rationales, sources)`` from
@@ -637,7 +638,7 @@ CSV_PIECES = 13
 _STALE = "c.id IN (SELECT claim_id FROM fragments_stale)"
 _FRAGMENT_SQL = {
     "json": 'c.id, c.article_id, c.start, c."end", c.kind, c.score, x.head, x.middle,'
-    f" x.ratings, CASE WHEN {_STALE} THEN NULL ELSE x.tail END"
+    f" x.ratings, x.final_rating, CASE WHEN {_STALE} THEN NULL ELSE x.tail END"
     " FROM claims c LEFT JOIN json_fragments x ON x.claim_id = c.id",
     "csv": f'c.id, c.article_id, c.start, c."end", c.kind, c.score,'
     f" CASE WHEN {_STALE} THEN NULL ELSE x.head END, x.middle, x.final_rating, x.final,"
@@ -696,7 +697,7 @@ def _export_batches(
         select = _FRAGMENT_SQL[fragments] + (final_join if "f." in claim_where else "")
     # A claim without its fragment (JSON: or with a verdict without stored HTML) is read
     # again as CLAIM_COLUMNS (its item index: the column that is NULL then).
-    missing = {"json": 9, "csv": 6}.get(fragments or "")
+    missing = {"json": 10, "csv": 6}.get(fragments or "")
     claim_sql = (
         f"SELECT {select}"  # noqa: S608
         ' WHERE (c.article_id, c.start, c."end", c.id) > (?, ?, ?, ?)'
