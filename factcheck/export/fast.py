@@ -4,10 +4,14 @@ straight from the tuples of :func:`factcheck.store.export_batches` (no record di
 
 Each renderer takes an iterable of batches (``articles``, ``items``, ``verdicts``,
 ``sources``, ``corrections``, ``users``, ``bodies``; see :class:`factcheck.store.ExportBatch`)
-and the rating scale. JSON values are written with the encoder of :mod:`.jsonout`'s settings
+and the rating scale. Given :func:`factcheck.store.exports.export_batches`, the renderers ask
+for its fragment batches: most claims then arrive as the text stored for them (migration
+m005; :data:`~factcheck.store.exports.CSV_PIECES`, :data:`~factcheck.store.exports.JSON_PIECES`)
+and only what depends on the rating scale is added here; the others as claim tuples.
+JSON values are written with the encoder of :mod:`.jsonout`'s settings
 (``ensure_ascii=False``, compact separators): strings through the C string encoder, repeated
 pieces (articles, reviewer/rating prefixes, final verdict labels, agreement figures) encoded
-once. ``tests/test_export_fast.py`` compares every byte with the reference renderers.
+once. ``tests/test_store_exports.py`` compares every byte with the reference renderers.
 """
 
 from __future__ import annotations

@@ -2,9 +2,11 @@
 
 Claims are read in reading order (article id, then position) with keyset pagination over the
 ``claims_article`` index: one query per window of articles and one per window of claims, then
-one query each for the window's verdicts, sources and corrections. Memory stays flat however
-many claims match; each record has the shape of :func:`factcheck.store.claim_records` plus
-``corrections``, ``published_at`` (also inside ``article``) and ``agreement``.
+one query each for the window's verdicts, sources and corrections (the fast paths of
+:func:`export_batches` read most claims' text from the stored export fragments instead, see
+``factcheck.db.m005_export_fragments``). Memory stays flat however many claims match; each
+record has the shape of :func:`factcheck.store.claim_records` plus ``corrections``,
+``published_at`` (also inside ``article``) and ``agreement``.
 """
 
 from __future__ import annotations
