@@ -461,3 +461,200 @@ def m004_verdicts_claim_order(db: Database) -> None:
         CREATE INDEX verdicts_claim_order ON verdicts(claim_id, created_at, id);
         """,
     )
+
+
+def _csv_cell(expr: str) -> str:
+    """SQL of a text expression as a CSV cell: formula-neutralised (a leading ``= + - @``, tab
+    or carriage return gets a ``'``), quoted as :mod:`csv` writes it (m005; do not change)."""
+    neutral = (
+        f"CASE WHEN substr({expr}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13))"
+        f" THEN '''' || {expr} ELSE {expr} END"
+    )
+    return (
+        f"CASE WHEN instr({expr}, '\"') OR instr({expr}, ',') OR instr({expr}, char(10))"
+        f" OR instr({expr}, char(13)) THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"'"
+        f" ELSE {neutral} END"
+    )
+
+
+def _m005_views() -> str:
+    """The views ``csv_fragments_v`` and ``json_fragments_v`` of migration m005."""
+    q = _csv_cell
+    rationales = (
+        "group_concat(CASE WHEN rationale <> '' THEN coalesce(username, 'None') || ': '"
+        " || rationale END, char(10, 10))"
+    )
+    # The sources cell: each source's "stance url", duplicates dropped (the first kept).
+    source_cells = """
+        SELECT cell, min(n) AS n FROM (
+            SELECT CASE WHEN coalesce(s.stance, '') <> '' THEN s.stance || ' '
+                       || coalesce(s.url, '') ELSE coalesce(s.url, '') END AS cell,
+                   row_number() OVER (ORDER BY v.created_at, v.id, s.position, s.id) AS n
+            FROM verdicts v JOIN sources s ON s.verdict_id = v.id WHERE v.claim_id = c.id)
+        GROUP BY cell ORDER BY n
+    """
+    csv_view = f"""
+        CREATE VIEW csv_fragments_v AS SELECT
+            c.id AS claim_id,
+            c.id || ',' || c.start || ',' || c."end" || ',' || {q("c.quote")} || ','
+                || {q("c.text")} || ','
+                || coalesce((SELECT {q("group_concat(value, ';')")} FROM json_each(c.kind)), '')
+                AS head,
+            CASE WHEN c.checkworthy THEN 'true' ELSE 'false' END
+                || CASE WHEN c.dismissed THEN ',true,' ELSE ',false,' END
+                || {q("c.origin")} AS middle,
+            f.rating AS final_rating,
+            CASE WHEN f.claim_id IS NOT NULL THEN {q("f.reason")} || ','
+                || coalesce((SELECT {q("username")} FROM users WHERE id = f.decided_by), '')
+                || ',' || {q("f.updated_at")} END AS final,
+            (SELECT group_concat(user_id, ',') || json_group_array(rating)
+             FROM (SELECT v.user_id, v.rating FROM verdicts v WHERE v.claim_id = c.id
+                   ORDER BY v.created_at, v.id)) AS reviewers,
+            (SELECT coalesce({q(rationales)}, '')
+             FROM (SELECT v.rationale, u.username FROM verdicts v
+                   LEFT JOIN users u ON u.id = v.user_id WHERE v.claim_id = c.id
+                   ORDER BY v.created_at, v.id)) AS rationales,
+            (SELECT coalesce({q("group_concat(cell, '; ')")}, '') FROM ({source_cells}))
+                AS sources
+        FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id;
+    """
+    # The tail is a %-format: each "%s" stands for a rating's ,"label":…,"value":… in the
+    # configured scale (the verdicts' ratings in order, then the final verdict's), every "%"
+    # of the text is doubled. (char(3) marks the places first: json_quote escapes control
+    # characters, so it occurs nowhere else.)
+    json_view = """
+        CREATE VIEW json_fragments_v AS SELECT
+            c.id AS claim_id,
+            '"id":' || c.id || ',"start":' || c.start || ',"end":' || c."end"
+                || ',"quote":' || json_quote(c.quote) || ',"text":' || json_quote(c.text)
+                AS head,
+            ',"checkworthy":' || CASE WHEN c.checkworthy THEN 'true' ELSE 'false' END
+                || ',"dismissed":' || CASE WHEN c.dismissed THEN 'true' ELSE 'false' END
+                || ',"origin":' || json_quote(c.origin) || ',"created_at":'
+                || json_quote(c.created_at) || ',"updated_at":' || json_quote(c.updated_at)
+                AS middle,
+            (SELECT json_group_array(v.rating) FROM (SELECT rating FROM verdicts v
+                WHERE v.claim_id = c.id ORDER BY v.created_at, v.id) v) AS ratings,
+            f.rating AS final_rating,
+            replace(replace((SELECT CASE WHEN max(missing) THEN NULL ELSE
+                ',"verdicts":[' || coalesce(group_concat(vp, ','), '') || ']' END
+             FROM (SELECT v.rationale_html IS NULL AS missing,
+                     '{"reviewer":' || json_quote(u.username) || ',"rating":'
+                     || json_quote(v.rating) || char(3)
+                     || ',"rationale":' || json_quote(v.rationale) || ',"rationale_html":'
+                     || json_quote(coalesce(v.rationale_html, '')) || ',"created_at":'
+                     || json_quote(v.created_at) || ',"updated_at":' || json_quote(v.updated_at)
+                     || ',"sources":[' || coalesce((SELECT group_concat(sp, ',') FROM (
+                         SELECT '{"url":' || json_quote(s.url) || ',"title":'
+                             || json_quote(s.title) || ',"publisher":' || json_quote(s.publisher)
+                             || ',"excerpt":' || json_quote(s.excerpt) || ',"stance":'
+                             || json_quote(s.stance) || ',"accessed":' || json_quote(s.accessed)
+                             || '}' AS sp
+                         FROM sources s WHERE s.verdict_id = v.id ORDER BY s.position, s.id)),
+                         '') || ']}' AS vp
+                   FROM verdicts v LEFT JOIN users u ON u.id = v.user_id
+                   WHERE v.claim_id = c.id ORDER BY v.created_at, v.id))
+            || ',"final":' || CASE WHEN f.claim_id IS NULL THEN 'null' ELSE
+                '{"rating":' || json_quote(f.rating) || ',"reason":' || json_quote(f.reason)
+                || ',"decided_at":' || json_quote(f.updated_at) || ',"decided_by":'
+                || json_quote((SELECT username FROM users WHERE id = f.decided_by))
+                || char(3) || '}' END
+            || ',"corrections":' || coalesce((SELECT '[' || group_concat(cp, ',') || ']' FROM (
+                SELECT '{"before_rating":' || json_quote(x.before_rating) || ',"after_rating":'
+                    || json_quote(x.after_rating) || ',"note":' || json_quote(x.note) || ',"by":'
+                    || json_quote((SELECT username FROM users WHERE id = x.user_id))
+                    || ',"created_at":' || json_quote(x.at) || '}' AS cp
+                FROM corrections x WHERE x.claim_id = c.id ORDER BY x.id)), '[]'),
+                '%', '%%'), char(3), '%s') AS tail
+        FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id;
+    """
+    return csv_view + json_view
+
+
+def _m005_triggers() -> str:
+    """Triggers that mark a claim's fragments stale after every write, whatever writes."""
+    mark = "INSERT OR IGNORE INTO fragments_stale (claim_id) VALUES ({id});"
+    # table -> the claim id of a row of it, as an SQL expression over NEW/OLD
+    claim_of = {
+        "claims": "{row}.id",
+        "verdicts": "{row}.claim_id",
+        "final_verdicts": "{row}.claim_id",
+        "corrections": "{row}.claim_id",
+        "sources": "(SELECT claim_id FROM verdicts WHERE id = {row}.verdict_id)",
+    }
+    script = []
+    for table, expr in claim_of.items():
+        new, old = expr.format(row="NEW"), expr.format(row="OLD")
+        script.append(
+            f"CREATE TRIGGER {table}_fragments_insert AFTER INSERT ON {table}"
+            f" BEGIN {mark.format(id=new)} END;"
+        )
+        script.append(
+            f"CREATE TRIGGER {table}_fragments_update AFTER UPDATE ON {table}"
+            f" BEGIN {mark.format(id=new)} END;"
+        )
+        if table != "claims":  # (a claim never changes its id)
+            script.append(
+                f"CREATE TRIGGER {table}_fragments_move AFTER UPDATE ON {table}"
+                f" WHEN {new} IS NOT {old} BEGIN {mark.format(id=old)} END;"
+            )
+        script.append(
+            f"CREATE TRIGGER {table}_fragments_delete AFTER DELETE ON {table}"
+            f" BEGIN {mark.format(id=old)} END;"
+        )
+    script.append(
+        "CREATE TRIGGER users_fragments_rename AFTER UPDATE OF username ON users"
+        " WHEN NEW.username IS NOT OLD.username BEGIN"
+        " INSERT OR IGNORE INTO fragments_stale (claim_id)"
+        " SELECT claim_id FROM verdicts WHERE user_id = NEW.id"
+        " UNION SELECT claim_id FROM final_verdicts WHERE decided_by = NEW.id"
+        " UNION SELECT claim_id FROM corrections WHERE user_id = NEW.id; END;"
+    )
+    return "\n".join(script)
+
+
+@migrations()
+def m005_export_fragments(db: Database) -> None:
+    """Each claim's export text, stored, so that the CSV, JSON and JSONL exports read it with
+    one keyset scan instead of building it per claim from verdicts and sources.
+
+    ``csv_fragments`` and ``json_fragments`` hold, per claim, what the views of the same name
+    with ``_v`` compute; everything that depends on the configured rating scale (labels,
+    values, agreement) is left to the renderers (see :mod:`factcheck.store.exports`).
+    Triggers on every table the fragments read put the claim of each written row into
+    ``fragments_stale`` (whatever writes: store, import, plain SQL); the store's transactions
+    rebuild the stale fragments before they commit (:func:`factcheck.store.refresh_fragments`),
+    and the exports read a claim that is still stale (written outside the store) the slow way,
+    as they do a claim whose ``json_fragments.tail`` is NULL (a verdict without stored
+    rationale HTML).
+    """
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE csv_fragments (
+            claim_id INTEGER PRIMARY KEY,
+            head TEXT NOT NULL,
+            middle TEXT NOT NULL,
+            final_rating TEXT,
+            final TEXT,
+            reviewers TEXT,
+            rationales TEXT NOT NULL,
+            sources TEXT NOT NULL
+        );
+        CREATE TABLE json_fragments (
+            claim_id INTEGER PRIMARY KEY,
+            head TEXT NOT NULL,
+            middle TEXT NOT NULL,
+            ratings TEXT NOT NULL,
+            final_rating TEXT,
+            tail TEXT
+        );
+        CREATE TABLE fragments_stale (claim_id INTEGER PRIMARY KEY);
+        """
+        + _m005_views()
+        + _m005_triggers()
+        + """
+        INSERT INTO csv_fragments SELECT * FROM csv_fragments_v;
+        INSERT INTO json_fragments SELECT * FROM json_fragments_v;
+        """,
+    )

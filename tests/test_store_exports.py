@@ -293,7 +293,7 @@ def build_varied_desk(db: Any) -> dict[str, Any]:
     odd = {"url": 'https://a.example/?q=1,2&x="y"', "title": 'T, "q"\n2', "stance": "refutes"}
     other = {"url": "https://b.example/ü", "title": "Ü", "stance": "context", "excerpt": "=1+1"}
     texts = [
-        "=SUM(A1)\n\nSecond paragraph, with **bold** and a link https://x.example/a.",
+        "=SUM(A1)\n\nSecond paragraph, 100% sure (%s, %%), with **bold** and a link https://x.example/a.",
         '-1 is "wrong"; see <script>alert(1)</script> & more\r\nline',
         "Plain prose, nothing else.",
         "",
@@ -398,17 +398,17 @@ def test_rationale_html_is_stored_and_forgotten_when_the_rationale_changes(
     )
 
 
-def test_json_batches_are_written_by_sqlite_and_match_with_an_odd_scale(db: Any) -> None:
+def test_json_batches_read_fragments_and_match_with_an_odd_scale(db: Any) -> None:
     from factcheck import export
 
     build_varied_desk(db)
     # Labels with quotes and non-ASCII, a missing label and value, and ratings not in the scale.
     scale = [
-        {**entry, "label": f'It\'s "{entry["label"]}" ü'} if i % 2 else {"key": entry["key"]}
+        {**entry, "label": f'It\'s "{entry["label"]}" ü %s'} if i % 2 else {"key": entry["key"]}
         for i, entry in enumerate(SCALE[:-2])
     ]
     flt = store.ExportFilter(include_dismissed=True)
-    batches = list(store_exports.export_batches(db, flt, body=True).json_batches(scale))
+    batches = list(store_exports.export_batches(db, flt, body=True).json_batches())
     kinds = {len(item) for batch in batches for item in batch.items if item.__class__ is tuple}
     assert kinds == {store_exports.JSON_PIECES, len(store_exports.CLAIM_COLUMNS.split(","))}
     reference = "".join(export.jsonl_lines(store.export_records(db, flt, scale, body=True)))
@@ -459,9 +459,193 @@ def test_csv_written_by_sqlite_matches_with_tricky_cells(db: Any, batch_claims: 
     conn.execute("UPDATE sources SET url = 'sep' || char(30) || 'x' WHERE id = 1")
     conn.execute("UPDATE articles SET title = '@t,\"x\"', publisher = ''")
     conn.commit()
+    with store.transaction(db):  # (rebuilds the fragments of the claims changed above)
+        pass
     scale = [{**SCALE[0], "label": '=Odd, "label"'}, *SCALE[1:]]
     for flt in FAST_FILTERS:
         reference = "".join(export.csv_chunks(store.export_records(db, flt, scale, html=False)))
         batches = store_exports.export_batches(db, flt, full=False, batch_claims=batch_claims)
-        assert batches.csv_batches(scale) is not None
+        kinds = {len(c) for b in batches.csv_batches() for c in b.items if c.__class__ is tuple}
+        assert kinds <= {store_exports.CSV_PIECES} and (kinds or not reference.count("\n") > 1)
         assert "".join(export.csv_fast_chunks(batches, scale)) == reference
+
+
+# Stored export fragments (migration m005): kept right by triggers after every write -----------
+
+
+def fast_and_reference(db: Any, scale: Any = SCALE) -> dict[str, str]:
+    """Every format through the fast path, asserting each equals the full record path."""
+    from factcheck import export
+
+    flt, everything = store.ExportFilter(), store.ExportFilter(include_dismissed=True)
+    out = {
+        "csv": "".join(
+            export.csv_fast_chunks(store_exports.export_batches(db, flt, full=False), scale)
+        ),
+        "jsonl": "".join(
+            export.jsonl_fast_chunks(store_exports.export_batches(db, everything, body=True), scale)
+        ),
+    }
+    assert out["csv"] == "".join(
+        export.csv_chunks(store.export_records(db, flt, scale, html=False))
+    )
+    assert out["jsonl"] == "".join(
+        export.jsonl_lines(store.export_records(db, everything, scale, body=True))
+    )
+    meta = {"generator": "factcheck"}
+    fast = export.json_fast_chunks(
+        store_exports.export_batches(db, everything, body=True), scale, meta
+    )
+    assert "".join(fast) == "".join(
+        export.json_chunks(store.export_records(db, everything, scale, body=True), meta)
+    )
+    return out
+
+
+def assert_fragments_current(db: Any) -> None:
+    """Nothing is stale: every claim has exactly its fragments as the views compute them now."""
+    assert db.execute("SELECT count(*) FROM fragments_stale").fetchone()[0] == 0
+    n = db.execute("SELECT count(*) FROM claims").fetchone()[0]
+    for table in ("csv_fragments", "json_fragments"):
+        assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == n  # noqa: S608
+        for a, b in ((table, f"{table}_v"), (f"{table}_v", table)):
+            stale = db.execute(f"SELECT * FROM {a} EXCEPT SELECT * FROM {b}").fetchall()  # noqa: S608
+            assert stale == [], (a, b)
+
+
+def _verdict_of(db: Any, claim_id: int, user_id: int) -> dict[str, Any]:
+    verdict = store.get_verdict(db, claim_id, user_id)
+    assert verdict is not None
+    return verdict
+
+
+def _edit(db: Any, desk: dict[str, Any], what: str) -> str:
+    """Make one change after the fact; return a text that the next export must contain."""
+    ids = desk["users"]
+    first, second, third = desk["planet_claims"]
+    source = {"url": "https://stats.example/new-source", "title": "New", "stance": "context"}
+    if what == "verdict changed":
+        verdict = _verdict_of(db, first, ids["alice"])
+        store.record_verdict(
+            db, first, ids["alice"], "mostly-true", "Changed my mind, see the annex.",
+            [], verdict["version"], RATINGS,
+        )  # fmt: skip
+        return "Changed my mind, see the annex."
+    if what == "source added":
+        verdict = _verdict_of(db, first, ids["bob"])
+        store.record_verdict(
+            db, first, ids["bob"], verdict["rating"], verdict["rationale"], [source],
+            verdict["version"], RATINGS,
+        )  # fmt: skip
+        return "https://stats.example/new-source"
+    if what == "source removed":
+        verdict = _verdict_of(db, first, ids["alice"])
+        store.record_verdict(
+            db, first, ids["alice"], verdict["rating"], verdict["rationale"], [],
+            verdict["version"], RATINGS,
+        )  # fmt: skip
+        return ""
+    if what == "final verdict set":
+        store.record_verdict(db, third, ids["alice"], "half-true", "Half.", [], None, RATINGS)
+        store.record_final_verdict(
+            db, third, ids["edna"], "half-true", "Settled later.", None, RATINGS,
+            correction_note="Added after publishing.",
+        )  # fmt: skip
+        return "Settled later."
+    if what == "claim reworded":
+        claim = store.get_claim(db, second)
+        wording = "The tunnel budget is 1.2 billion."
+        store.edit_claim_text(db, second, wording, claim["version"], None)
+        return wording
+    if what == "claim dismissed":
+        claim = store.get_claim(db, second)
+        store.set_claim_dismissed(db, second, True, claim["version"], ids["edna"])
+        return ""
+    if what == "user renamed (plain SQL)":
+        db.conn.execute("UPDATE users SET username = 'alicia' WHERE username = 'alice'")
+        return "alicia"
+    if what == "verdict deleted (plain SQL)":
+        db.conn.execute("DELETE FROM verdicts WHERE claim_id = ?", (first,))
+        return ""
+    if what == "rationale without HTML (plain SQL)":
+        db.conn.execute(
+            "UPDATE verdicts SET rationale = 'Now *emphasised*' WHERE claim_id = ?", (first,)
+        )
+        return "<em>emphasised</em>"
+    raise AssertionError(what)
+
+
+EDITS = [
+    "verdict changed",
+    "source added",
+    "source removed",
+    "final verdict set",
+    "claim reworded",
+    "claim dismissed",
+    "user renamed (plain SQL)",
+    "verdict deleted (plain SQL)",
+    "rationale without HTML (plain SQL)",
+]
+
+
+@pytest.mark.parametrize("what", EDITS)
+def test_edits_after_the_fact_show_up_in_the_next_export(
+    db: Any, desk: dict[str, Any], what: str
+) -> None:
+    before = fast_and_reference(db)
+    assert_fragments_current(db)
+    expected = _edit(db, desk, what)
+    # Right at once; a claim written outside the store is read the slow way until the next
+    # store transaction rebuilds its fragments.
+    after = fast_and_reference(db)
+    assert after["csv"] != before["csv"] and after["jsonl"] != before["jsonl"]
+    if expected:
+        assert expected in after["jsonl"] and expected not in before["jsonl"]
+    stale = db.execute("SELECT count(*) FROM fragments_stale").fetchone()[0]
+    assert bool(stale) == ("plain SQL" in what)
+    with store.transaction(db):
+        pass
+    assert_fragments_current(db)
+    assert fast_and_reference(db) == after
+
+
+def test_fragments_survive_a_sequence_of_edits_and_an_odd_scale(db: Any) -> None:
+    desk = build_varied_desk(db)
+    for what in EDITS:
+        _edit(db, desk, what) if what != "verdict deleted (plain SQL)" else None
+    store.refresh_fragments(db)
+    assert_fragments_current(db)
+    scale = [{**entry, "label": f'=It\'s "{entry["label"]}"'} for entry in SCALE[1:]]
+    fast_and_reference(db, scale)
+
+
+def test_an_import_keeps_the_fragments(db: Any, desk: dict[str, Any], app: Any) -> None:
+    from factcheck.db import connect, migrate
+    from factcheck.store.imports import items_from_json
+
+    exported = fast_and_reference(db)["jsonl"]
+    other = connect(str(app.config["DATABASE"]) + ".copy")
+    migrate(other)
+    items = list(items_from_json("[" + ",".join(exported.splitlines()) + "]", "x.json"))
+    summary = store.import_items(other, items, ratings=RATINGS, max_bytes=1_000_000)
+    assert summary.imported
+    assert_fragments_current(other)
+    fast_and_reference(other)
+    other.close()
+
+
+def test_the_migration_backfills_an_existing_database(tmp_path: Any) -> None:
+    from factcheck.db import connect, migrate, migrations
+
+    old = connect(str(tmp_path / "old.db"))
+    migrations.apply(old, stop_before="m005_export_fragments")
+    for name, role in [("edna", "editor"), ("alice", "reviewer"), ("bob", "reviewer")]:
+        store.create_user(old, name, "a long enough password", role=role)
+    build_varied_desk(old)
+    assert "csv_fragments" not in old.table_names()
+    assert migrate(old) == ["m005_export_fragments"]
+    assert_fragments_current(old)
+    # One verdict was written without its HTML: that claim takes the slow path.
+    assert old.execute("SELECT count(*) FROM json_fragments WHERE tail IS NULL").fetchone()[0] == 1
+    fast_and_reference(old)
+    old.close()

@@ -4,10 +4,14 @@ straight from the tuples of :func:`factcheck.store.export_batches` (no record di
 
 Each renderer takes an iterable of batches (``articles``, ``items``, ``verdicts``,
 ``sources``, ``corrections``, ``users``, ``bodies``; see :class:`factcheck.store.ExportBatch`)
-and the rating scale. JSON values are written with the encoder of :mod:`.jsonout`'s settings
+and the rating scale. Given :func:`factcheck.store.exports.export_batches`, the renderers ask
+for its fragment batches: most claims then arrive as the text stored for them (migration
+m005; :data:`~factcheck.store.exports.CSV_PIECES`, :data:`~factcheck.store.exports.JSON_PIECES`)
+and only what depends on the rating scale is added here; the others as claim tuples.
+JSON values are written with the encoder of :mod:`.jsonout`'s settings
 (``ensure_ascii=False``, compact separators): strings through the C string encoder, repeated
 pieces (articles, reviewer/rating prefixes, final verdict labels, agreement figures) encoded
-once. ``tests/test_export_fast.py`` compares every byte with the reference renderers.
+once. ``tests/test_store_exports.py`` compares every byte with the reference renderers.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from operator import itemgetter
 from typing import Any
 
 from ..agreement import claim_agreement, ordinal_order
+from ..store.exports import CSV_PIECES, JSON_PIECES
 from .csv_export import _DANGEROUS, CSV_BOM, CSV_COLUMNS, _cell, _num
 from .jsonout import FORMAT_VERSION, _encode
 
@@ -142,51 +147,15 @@ def csv_fast_chunks(
         return cells
 
     csv_batches = getattr(batches, "csv_batches", None)
-    sql_batches = csv_batches(scale) if csv_batches is not None else None
-    if sql_batches is not None:
-        # SQLite wrote most of each line (store.exports.CSV_PIECES).
-        by_key: dict[str, tuple[str, str]] = {}  # summary cells by "user ids[ratings]"
-        for batch in sql_batches:
-            users = batch.users
-            rows = []
-            for c in batch.items:
-                if c.__class__ is int:
-                    continue  # an article without claims
-                article_id = c[1]
-                head = article_cells.get(article_id) or article_head(batch.articles[article_id])
-                v = c[8]
-                if v is None:
-                    summary = summaries.get(()) or summary_of((), users)
-                    rationales = ""
-                else:
-                    key, _, rationales = v.partition("\x02")
-                    summary = by_key.get(key)
-                    if summary is None:
-                        ids, _, ratings = key.partition("[")
-                        pairs = tuple(
-                            zip(map(int, ids.split(",")), _loads("[" + ratings), strict=True)
-                        )
-                        summary = summaries.get(pairs) or summary_of(pairs, users)
-                        if len(by_key) < 65536:
-                            by_key[key] = summary
-                s = c[9]
-                if s is None:
-                    source_cell = ""
-                else:
-                    cells = _loads(s[1:]) if s[0] == "\x01" else s.split("\x1e")
-                    source_cell = "; ".join(dict.fromkeys(cells)) if len(cells) > 1 else cells[0]
-                    if source_cell and source_cell[0] in dangerous:
-                        source_cell = "'" + source_cell
-                    source_cell = q(source_cell)
-                score = c[5]
-                rows.append(
-                    f"{head},{c[6]},{_kind_cell(c[4])},"
-                    f"{float.__repr__(score) if score.__class__ is float else q(_num(score))},"
-                    f"{c[7]},{summary[0]},{rationales},{summary[1]},{source_cell}\r\n"
-                )
-            if rows:
-                yield "".join(rows)
-        return
+    if csv_batches is not None:
+        batches = csv_batches()  # claims read from the stored fragments where they can be
+    by_key: dict[str, tuple[str, str]] = {}  # summary cells by "user ids[ratings]"
+
+    def final_of(rating: Any) -> str:
+        cells = final_cells[rating] = (
+            f"{q(_neutral(rating))},{q(_neutral(labels.get(rating, rating)))}"
+        )
+        return cells
 
     for batch in batches:
         users = batch.users
@@ -198,6 +167,29 @@ def csv_fast_chunks(
                 continue  # an article without claims
             article_id = c[1]
             head = article_cells.get(article_id) or article_head(batch.articles[article_id])
+            if len(c) == CSV_PIECES:  # from csv_fragments
+                key = c[10]
+                if key is None:
+                    summary = summaries.get(()) or summary_of((), users)
+                else:
+                    summary = by_key.get(key)
+                    if summary is None:
+                        ids, _, ratings = key.partition("[")
+                        pairs = tuple(
+                            zip(map(int, ids.split(",")), _loads("[" + ratings), strict=True)
+                        )
+                        summary = summaries.get(pairs) or summary_of(pairs, users)
+                        if len(by_key) < 65536:
+                            by_key[key] = summary
+                rating = c[8]
+                final = ",,," if rating is None else final_cells.get(rating) or final_of(rating)
+                score = c[5]
+                rows.append(
+                    f"{head},{c[6]},"
+                    f"{float.__repr__(score) if score.__class__ is float else q(_num(score))},"
+                    f"{c[7]},{final},{c[9] or ''},{summary[0]},{c[11]},{summary[1]},{c[12]}\r\n"
+                )
+                continue
             vs = verdicts.get(c[0])
             if vs:
                 pairs = tuple(map(_ratings_of, vs))
@@ -218,11 +210,7 @@ def csv_fast_chunks(
                 rationales = source_cell = ""
             rating = c[13]
             if rating is not None:
-                final = final_cells.get(rating)
-                if final is None:
-                    final = final_cells[rating] = (
-                        f"{q(_neutral(rating))},{q(_neutral(labels.get(rating, rating)))}"
-                    )
+                final = final_cells.get(rating) or final_of(rating)
                 final_row = (
                     f"{final},{q(_neutral(c[14]))},{q(_neutral(users.get(c[15])))},"
                     f"{q(_neutral(c[16]))}"
@@ -244,11 +232,6 @@ def csv_fast_chunks(
             )
         if rows:
             yield "".join(rows)
-
-
-def _csv_label_cell(label: Any) -> str:
-    """The CSV cell of a rating label (as :func:`factcheck.export.csv_chunks` writes it)."""
-    return _quoted(_neutral(label))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -281,6 +264,22 @@ def _article_dict(a: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
+def _jv(value: Any) -> str:
+    """A value as JSON: strings and None the fast way, anything else by the encoder."""
+    if value.__class__ is str:
+        return _enc(value)
+    return "null" if value is None else _encode(value)
+
+
+def _article_json(a: tuple[Any, ...]) -> str:
+    """``_encode(_article_dict(a))``, written directly."""
+    return (
+        f'{{"id":{_jv(a[0])},"title":{_jv(a[1])},"url":{_jv(a[2])},"publisher":{_jv(a[3])},'
+        f'"author":{_jv(a[4])},"published":{_jv(a[5])},"body_sha256":{_jv(a[6])},'
+        f'"published_at":{_jv(a[7])}}}'
+    )
+
+
 class _Pieces:
     """JSON pieces of claim records, encoded once where they repeat."""
 
@@ -290,6 +289,7 @@ class _Pieces:
         self.finals: dict[Any, str] = {}
         self.agreements: dict[tuple[str, ...], str] = {}
         self.users: dict[Any, str] = {}
+        self.marks: dict[tuple[str, Any], tuple[str, ...]] = {}
 
     def prefix(self, user_id: Any, rating: Any, users: dict[int, str]) -> str:
         labels, values = self.sc.labels, self.sc.values
@@ -300,6 +300,18 @@ class _Pieces:
         )
         self.prefixes[(user_id, rating)] = text
         return text
+
+    def marks_of(self, key: tuple[str, Any]) -> tuple[str, ...]:
+        """``,"label":…,"value":…`` of each rating of ``(JSON array of the verdicts' ratings,
+        final rating or None)``: what the ``%s`` of a stored JSON tail stand for."""
+        labels, values = self.sc.labels, self.sc.values
+        ratings = _loads(key[0]) + ([] if key[1] is None else [key[1]])
+        marks = tuple(
+            f',"label":{_js(labels.get(r, r))},"value":{_js(values.get(r))}' for r in ratings
+        )
+        if len(self.marks) < 65536:
+            self.marks[key] = marks
+        return marks
 
     def final_tail(self, rating: Any) -> str:
         labels, values = self.sc.labels, self.sc.values
@@ -333,7 +345,8 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
     enc = _enc
     json_batches = getattr(batches, "json_batches", None)
     if json_batches is not None:
-        batches = json_batches(pieces.sc.scale)
+        batches = json_batches()  # claims read from the stored fragments where they can be
+    marks = pieces.marks
     current = None
     article_json = ""
     article_plain = ""
@@ -361,25 +374,30 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
             article_id = c[1]
             if article_id != current:
                 current = article_id
-                part = _article_dict(batch.articles[article_id])
-                article_plain = _encode(part)
-                published_at = _js(part["published_at"])
+                a = batch.articles[article_id]
+                article_plain = _article_json(a)
+                published_at = _jv(a[7])
                 article_json = (
-                    _encode({**part, "body": bodies[article_id]})
+                    f'{article_plain[:-1]},"body":{_jv(bodies[article_id])}}}'
                     if bodies is not None
                     else article_plain
                 )
             else:
                 article_json = article_plain
-            if len(c) == 9:  # written by SQLite (store.exports.JSON_PIECES)
+            if len(c) == JSON_PIECES:  # from json_fragments
                 score = c[5]
-                ratings, _, tail = c[8].partition("\x02")
+                ratings = c[8]
                 agreement = by_json.get(ratings)
                 if agreement is None:
                     key = tuple(_loads(ratings))
                     agreement = agreements.get(key) or pieces.agreement(key)
                     if len(by_json) < 65536:
                         by_json[ratings] = agreement
+                key = (ratings, c[9])  # the labels and values that the %s stand for
+                labels_values = marks.get(key)
+                if labels_values is None:
+                    labels_values = pieces.marks_of(key)
+                tail = c[10] % labels_values
                 yield (
                     article_id,
                     article_json,

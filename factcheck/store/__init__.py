@@ -108,6 +108,7 @@ def _transaction(db: Database) -> Iterator[Database]:
         raise
     else:
         try:
+            refresh_fragments(db)
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
@@ -115,6 +116,25 @@ def _transaction(db: Database) -> Iterator[Database]:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise Busy("the database is busy; try again in a moment") from exc
             raise
+
+
+def refresh_fragments(db: Database) -> None:
+    """Rebuild the export fragments of the claims marked stale by the triggers of migration
+    m005 (``fragments_stale``), in the open transaction: every store transaction does it
+    before it commits, so rows written outside the store are caught up by the next one."""
+    conn = db.conn
+    try:
+        if not conn.execute("SELECT EXISTS (SELECT 1 FROM fragments_stale)").fetchone()[0]:
+            return
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return  # (a database before m005: nothing to keep)
+        raise
+    for table in ("csv_fragments", "json_fragments"):
+        stale = "claim_id IN (SELECT claim_id FROM fragments_stale)"
+        conn.execute(f"DELETE FROM {table} WHERE {stale}")  # noqa: S608
+        conn.execute(f"INSERT INTO {table} SELECT * FROM {table}_v WHERE {stale}")  # noqa: S608
+    conn.execute("DELETE FROM fragments_stale")
 
 
 def _row(db: Database, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:

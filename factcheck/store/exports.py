@@ -2,9 +2,11 @@
 
 Claims are read in reading order (article id, then position) with keyset pagination over the
 ``claims_article`` index: one query per window of articles and one per window of claims, then
-one query each for the window's verdicts, sources and corrections. Memory stays flat however
-many claims match; each record has the shape of :func:`factcheck.store.claim_records` plus
-``corrections``, ``published_at`` (also inside ``article``) and ``agreement``.
+one query each for the window's verdicts, sources and corrections (the fast paths of
+:func:`export_batches` read most claims' text from the stored export fragments instead, see
+``factcheck.db.m005_export_fragments``). Memory stays flat however many claims match; each
+record has the shape of :func:`factcheck.store.claim_records` plus ``corrections``,
+``published_at`` (also inside ``article``) and ``agreement``.
 """
 
 from __future__ import annotations
@@ -574,8 +576,8 @@ class ExportBatch:
 
 class ExportBatches:
     """The batches of :func:`export_batches`: iterate for :class:`ExportBatch` es of claim
-    tuples, or call :meth:`json_batches` for batches whose claims SQLite has already written
-    as JSON pieces."""
+    tuples, or call :meth:`json_batches` / :meth:`csv_batches` for batches whose claims are
+    read from the stored export fragments (migration m005)."""
 
     def __init__(self, db: Database, flt: ExportFilter, **options: Any):
         self.db, self.flt, self.options = db, flt, options
@@ -583,21 +585,17 @@ class ExportBatches:
     def __iter__(self) -> Iterator[ExportBatch]:
         return _export_batches(self.db, self.flt, **self.options)
 
-    def json_batches(self, scale: Sequence[dict[str, Any]]) -> Iterator[ExportBatch]:
-        """Batches (read ``full``) whose claim items are :data:`JSON_PIECES` tuples where
-        SQLite could write them (else the claim tuples of :data:`CLAIM_COLUMNS`)."""
-        sql = _json_piece_sql(scale)
-        if sql is None or not self.options.get("full", True):
+    def json_batches(self) -> Iterator[ExportBatch]:
+        """Batches (read ``full``) whose claim items are :data:`JSON_PIECES` tuples, read from
+        ``json_fragments`` (else the claim tuples of :data:`CLAIM_COLUMNS`)."""
+        if not self.options.get("full", True):
             return iter(self)
-        return _export_batches(self.db, self.flt, json_sql=sql, **self.options)
+        return _export_batches(self.db, self.flt, fragments="json", **self.options)
 
-    def csv_batches(self, scale: Sequence[dict[str, Any]]) -> Iterator[ExportBatch] | None:
-        """Batches whose claim items are :data:`CSV_PIECES` tuples, most of each CSV line
-        written by SQLite (None: not possible for this scale)."""
-        sql = _csv_piece_sql(scale)
-        if sql is None:
-            return None
-        return _export_batches(self.db, self.flt, csv_sql=sql, **self.options)
+    def csv_batches(self) -> Iterator[ExportBatch]:
+        """Batches whose claim items are :data:`CSV_PIECES` tuples, read from
+        ``csv_fragments`` (else the claim tuples of :data:`CLAIM_COLUMNS`)."""
+        return _export_batches(self.db, self.flt, fragments="csv", **self.options)
 
 
 def export_batches(
@@ -617,167 +615,38 @@ def export_batches(
 
 
 #: A claim of :meth:`ExportBatches.json_batches`: ``(id, article_id, start, end, kind, score,
-#: head, middle, tail)``. ``head`` is the claim's JSON from ``"id"`` to ``"text"``, ``middle``
-#: from ``,"checkworthy"`` to ``"updated_at"`` (``kind`` and ``score`` go between them, written
-#: by Python), ``tail`` the JSON array of the verdicts' ratings, character 2, then
-#: ``,"verdicts":[…],"final":…,"corrections":[…]``.
-JSON_PIECES = 9
-
-
-def _sql_text(value: Any) -> str | None:
-    """A JSON value (as the exports write it) as an SQL string literal (None: cannot)."""
-    from ..export.jsonout import _encode
-
-    text = _encode(value)
-    return None if "\x00" in text else "'" + text.replace("'", "''") + "'"
-
-
-def _json_piece_sql(scale: Sequence[dict[str, Any]]) -> str | None:
-    """The SELECT list of :data:`JSON_PIECES` for a rating scale (None: not possible)."""
-    labels, values = [], []
-    # The last entry of a key wins, as in the renderers' dicts.
-    for entry in {entry["key"]: entry for entry in scale}.values():
-        key = entry["key"]
-        label = _sql_text(entry.get("label", key))
-        value = _sql_text(entry.get("value"))
-        if key.__class__ is not str or "\x00" in key or label is None or value is None:
-            return None
-        k = "'" + key.replace("'", "''") + "'"
-        labels.append(f"WHEN {k} THEN {label}")
-        values.append(f"WHEN {k} THEN {value}")
-
-    def label(col: str) -> str:
-        if not labels:
-            return f"json_quote({col})"
-        return f"CASE {col} {' '.join(labels)} ELSE json_quote({col}) END"
-
-    def value(col: str) -> str:
-        return f"CASE {col} {' '.join(values)} ELSE 'null' END" if values else "'null'"
-
-    source = (
-        "SELECT '{\"url\":' || json_quote(s.url) || ',\"title\":' || json_quote(s.title)"
-        " || ',\"publisher\":' || json_quote(s.publisher) || ',\"excerpt\":'"
-        " || json_quote(s.excerpt) || ',\"stance\":' || json_quote(s.stance)"
-        " || ',\"accessed\":' || json_quote(s.accessed) || '}' AS sp"
-        " FROM sources s WHERE s.verdict_id = v.id ORDER BY s.position, s.id"
-    )
-    # A verdict without stored HTML is char(1): the batch reads that claim the slow way.
-    verdict = (
-        "SELECT v.rating, CASE WHEN v.rationale_html IS NULL THEN char(1) ELSE"
-        " '{\"reviewer\":' || json_quote(u.username) || ',\"rating\":' || json_quote(v.rating)"
-        f" || ',\"label\":' || {label('v.rating')} || ',\"value\":' || {value('v.rating')}"
-        " || ',\"rationale\":' || json_quote(v.rationale) || ',\"rationale_html\":'"
-        " || json_quote(v.rationale_html) || ',\"created_at\":' || json_quote(v.created_at)"
-        " || ',\"updated_at\":' || json_quote(v.updated_at) || ',\"sources\":['"
-        f" || coalesce((SELECT group_concat(sp, ',') FROM ({source})), '') || ']}}' END AS vp"
-        " FROM verdicts v LEFT JOIN users u ON u.id = v.user_id WHERE v.claim_id = c.id"
-        " ORDER BY v.created_at, v.id"
-    )
-    correction = (
-        "SELECT '{\"before_rating\":' || json_quote(x.before_rating) || ',\"after_rating\":'"
-        " || json_quote(x.after_rating) || ',\"note\":' || json_quote(x.note) || ',\"by\":'"
-        " || json_quote((SELECT username FROM users WHERE id = x.user_id))"
-        " || ',\"created_at\":' || json_quote(x.at) || '}' AS cp"
-        " FROM corrections x WHERE x.claim_id = c.id ORDER BY x.id"
-    )
-    final = (
-        "CASE WHEN f.claim_id IS NULL THEN 'null' ELSE '{\"rating\":' || json_quote(f.rating)"
-        " || ',\"reason\":' || json_quote(f.reason) || ',\"decided_at\":'"
-        " || json_quote(f.updated_at) || ',\"decided_by\":'"
-        " || json_quote((SELECT username FROM users WHERE id = f.decided_by))"
-        f" || ',\"label\":' || {label('f.rating')} || ',\"value\":' || {value('f.rating')}"
-        " || '}' END"
-    )
-    return (
-        'c.id, c.article_id, c.start, c."end", c.kind, c.score,'
-        ' \'"id":\' || c.id || \',"start":\' || c.start || \',"end":\' || c."end"'
-        " || ',\"quote\":' || json_quote(c.quote) || ',\"text\":' || json_quote(c.text),"
-        " ',\"checkworthy\":' || CASE WHEN c.checkworthy THEN 'true' ELSE 'false' END"
-        " || ',\"dismissed\":' || CASE WHEN c.dismissed THEN 'true' ELSE 'false' END"
-        " || ',\"origin\":' || json_quote(c.origin) || ',\"created_at\":'"
-        " || json_quote(c.created_at) || ',\"updated_at\":' || json_quote(c.updated_at),"
-        f" (SELECT json_group_array(rating) || char(2) || ',\"verdicts\":['"
-        f" || coalesce(group_concat(vp, ','), '') || ']' FROM ({verdict}))"
-        f" || ',\"final\":' || {final} || ',\"corrections\":'"
-        f" || coalesce((SELECT '[' || group_concat(cp, ',') || ']' FROM ({correction})), '[]')"
-    )
-
+#: head, middle, ratings, final_rating, tail)`` from ``json_fragments`` (see ``factcheck.db``).
+#: ``head`` is the claim's JSON from ``"id"`` to ``"text"``, ``middle`` from ``,"checkworthy"``
+#: to ``"updated_at"`` (``kind`` and ``score`` go between them, written by Python), ``ratings``
+#: the JSON array of the verdicts' ratings, ``final_rating`` the final verdict's (or None),
+#: ``tail`` ``,"verdicts":[…],"final":…,"corrections":[…]`` as a %-format whose ``%s`` stand
+#: for ``,"label":…,"value":…`` of each verdict's rating in order, then the final verdict's
+#: (they come from the configured scale).
+JSON_PIECES = 11
 
 #: A claim of :meth:`ExportBatches.csv_batches`: ``(id, article_id, start, end, kind, score,
-#: head, middle, verdicts, sources)``. ``head`` is the CSV text of the cells ``claim_id`` to
-#: ``claim`` (neutralised and quoted as :func:`factcheck.export.csv_chunks` writes them),
-#: ``middle`` the cells ``checkworthy`` to ``decided_at``; ``verdicts`` (None without verdicts)
-#: is the verdicts' user ids joined by ``,``, the JSON array of their ratings, character 2,
-#: then the ``rationales`` cell; ``sources`` (None without sources) the source cells, not
-#: neutralised, joined by character 30, or (when a cell holds character 30) character 1 and
-#: their JSON array. Kind, score, the verdict summary and agreement are left to Python.
-CSV_PIECES = 10
+#: head, middle, final_rating, final, reviewers, rationales, sources)`` from
+#: ``csv_fragments`` (see ``factcheck.db``), cells neutralised and quoted as
+#: :func:`factcheck.export.csv_chunks` writes them: ``head`` the cells ``claim_id`` to
+#: ``kind``, ``middle`` ``checkworthy`` to ``origin``, ``final`` (None without a final verdict)
+#: ``final_reason`` to ``decided_at``, ``rationales`` and ``sources`` their cells;
+#: ``reviewers`` (None without verdicts) the verdicts' user ids joined by ``,`` followed by
+#: the JSON array of their ratings. The score, the final verdict's rating and label cells, the
+#: verdict summary and agreement are left to Python (they depend on the configured scale).
+CSV_PIECES = 13
 
-_CSV_DANGEROUS = "('=', '+', '-', '@', char(9), char(13))"
-
-
-def _csv_cell_sql(expr: str) -> str:
-    """SQL of a text expression as a CSV cell: formula-neutralised, quoted as csv.writer."""
-    neutral = (
-        f"CASE WHEN substr({expr}, 1, 1) IN {_CSV_DANGEROUS} THEN '''' || {expr} ELSE {expr} END"
-    )
-    return (
-        f"CASE WHEN instr({expr}, '\"') OR instr({expr}, ',') OR instr({expr}, char(10))"
-        f" OR instr({expr}, char(13)) THEN '\"' || replace({neutral}, '\"', '\"\"') || '\"'"
-        f" ELSE {neutral} END"
-    )
-
-
-def _csv_piece_sql(scale: Sequence[dict[str, Any]]) -> str | None:
-    """The SELECT list of :data:`CSV_PIECES` for a rating scale (None: not possible)."""
-    from ..export.fast import _csv_label_cell
-
-    labels = []
-    # The last entry of a key wins, as in the renderers' dicts.
-    for entry in {entry["key"]: entry for entry in scale}.values():
-        key = entry["key"]
-        if key.__class__ is not str or "\x00" in key:
-            return None
-        cell = _csv_label_cell(entry.get("label", key))
-        if "\x00" in cell:
-            return None
-        labels.append(
-            "WHEN '" + key.replace("'", "''") + "' THEN '" + cell.replace("'", "''") + "'"
-        )
-    q = _csv_cell_sql
-    label = q("f.rating")
-    if labels:
-        label = f"CASE f.rating {' '.join(labels)} ELSE {label} END"
-    verdicts = (
-        "SELECT v.user_id, v.rating, v.rationale, u.username FROM verdicts v"
-        " LEFT JOIN users u ON u.id = v.user_id WHERE v.claim_id = c.id"
-        " ORDER BY v.created_at, v.id"
-    )
-    rationales = (
-        "group_concat(CASE WHEN rationale <> '' THEN coalesce(username, 'None') || ': '"
-        " || rationale END, char(10, 10))"
-    )
-    sources = (
-        "SELECT CASE WHEN coalesce(s.stance, '') <> '' THEN s.stance || ' ' || coalesce(s.url, '')"
-        " ELSE coalesce(s.url, '') END AS cell FROM verdicts v JOIN sources s"
-        " ON s.verdict_id = v.id WHERE v.claim_id = c.id"
-        " ORDER BY v.created_at, v.id, s.position, s.id"
-    )
-    return (
-        'c.id, c.article_id, c.start, c."end", c.kind, c.score,'
-        f" c.id || ',' || c.start || ',' || c.\"end\" || ',' || {q('c.quote')} || ','"
-        f" || {q('c.text')},"
-        " CASE WHEN c.checkworthy THEN 'true' ELSE 'false' END"
-        " || CASE WHEN c.dismissed THEN ',true,' ELSE ',false,' END"
-        f" || {q('c.origin')} || CASE WHEN f.claim_id IS NULL THEN ',,,,,' ELSE"
-        f" ',' || {q('f.rating')} || ',' || {label} || ',' || {q('f.reason')} || ','"
-        f" || coalesce((SELECT {q('username')} FROM users WHERE id = f.decided_by), '')"
-        f" || ',' || {q('f.updated_at')} END,"
-        " (SELECT group_concat(user_id, ',') || json_group_array(rating) || char(2)"
-        f" || coalesce({q(rationales)}, '') FROM ({verdicts})),"
-        " (SELECT CASE WHEN max(instr(cell, char(30))) THEN char(1) || json_group_array(cell)"
-        f" ELSE group_concat(cell, char(30)) END FROM ({sources}))"
-    )
+# A claim marked stale (written outside the store since its last transaction) reads as if it
+# had no fragment: its "missing" column (see _export_batches) is NULL.
+_STALE = "c.id IN (SELECT claim_id FROM fragments_stale)"
+_FRAGMENT_SQL = {
+    "json": 'c.id, c.article_id, c.start, c."end", c.kind, c.score, x.head, x.middle,'
+    f" x.ratings, x.final_rating, CASE WHEN {_STALE} THEN NULL ELSE x.tail END"
+    " FROM claims c LEFT JOIN json_fragments x ON x.claim_id = c.id",
+    "csv": f'c.id, c.article_id, c.start, c."end", c.kind, c.score,'
+    f" CASE WHEN {_STALE} THEN NULL ELSE x.head END, x.middle, x.final_rating, x.final,"
+    " x.reviewers, x.rationales, x.sources FROM claims c"
+    " LEFT JOIN csv_fragments x ON x.claim_id = c.id",
+}
 
 
 def _export_batches(
@@ -787,9 +656,9 @@ def _export_batches(
     full: bool = True,
     body: bool = False,
     batch_claims: int = BATCH_CLAIMS,
-    json_sql: str | None = None,
-    csv_sql: str | None = None,
+    fragments: str | None = None,
 ) -> Iterator[ExportBatch]:
+    from bisect import bisect_right
     from itertools import groupby
     from operator import itemgetter
 
@@ -822,9 +691,17 @@ def _export_batches(
         " FROM sources WHERE verdict_id IN (SELECT value FROM json_each(?))"
         " ORDER BY verdict_id, position, id"
     )
+    final_join = " LEFT JOIN final_verdicts f ON f.claim_id = c.id"
+    if fragments is None:
+        select = f"{CLAIM_COLUMNS} FROM claims c{final_join}"
+    else:
+        # The final verdict is joined only for a filter that looks at it.
+        select = _FRAGMENT_SQL[fragments] + (final_join if "f." in claim_where else "")
+    # A claim without its fragment (JSON: or with a verdict without stored HTML) is read
+    # again as CLAIM_COLUMNS (its item index: the column that is NULL then).
+    missing = {"json": 10, "csv": 6}.get(fragments or "")
     claim_sql = (
-        f"SELECT {json_sql or csv_sql or CLAIM_COLUMNS}"  # noqa: S608
-        " FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id"
+        f"SELECT {select}"  # noqa: S608
         ' WHERE (c.article_id, c.start, c."end", c.id) > (?, ?, ?, ?)'
         " AND c.article_id >= ? AND c.article_id <= ?"
         " AND c.article_id IN (SELECT value FROM json_each(?))"
@@ -849,25 +726,27 @@ def _export_batches(
             key = (last[1], last[2], last[3], last[0])
             n_claims = len(claims)
             slow = claims  # the claims read as CLAIM_COLUMNS tuples
-            if csv_sql is not None:
-                slow = []  # SQLite wrote everything the CSV needs
-            elif json_sql is not None:
-                slow = [c for c in claims if "\x01" in c[8]]
+            if missing is not None:
+                slow = [c for c in claims if c[missing] is None]
                 if slow:
-                    # Verdicts without stored HTML: these claims are read as tuples.
                     again = {
                         c[0]: c
                         for c in cursor.execute(
-                            f"SELECT {CLAIM_COLUMNS} FROM claims c"  # noqa: S608
-                            " LEFT JOIN final_verdicts f ON f.claim_id = c.id"
+                            f"SELECT {CLAIM_COLUMNS} FROM claims c{final_join}"  # noqa: S608
                             " WHERE c.id IN (SELECT value FROM json_each(?))",
                             (_ids_json([c[0] for c in slow]),),
                         )
                     }
-                    claims = [again[c[0]] if "\x01" in c[8] else c for c in claims]
+                    claims = [again[c[0]] if c[missing] is None else c for c in claims]
                     slow = list(again.values())
-            if keep_empty:
-                items: list[Any] = []
+            stop = bisect_right(pending, key[0], next_pending) if keep_empty else 0
+            if not keep_empty:
+                items = claims
+            elif set(pending[next_pending:stop]) <= set(map(by_claim, claims)):
+                items = claims  # no article without claims among this batch's
+                next_pending = stop
+            else:
+                items = []
                 for c in claims:
                     article_id = c[1]
                     while next_pending < len(pending) and pending[next_pending] <= article_id:
@@ -875,8 +754,6 @@ def _export_batches(
                             items.append(pending[next_pending])
                         next_pending += 1
                     items.append(c)
-            else:
-                items = claims
             rows = (
                 cursor.execute(verdict_sql, (_ids_json([c[0] for c in slow]),)).fetchall()
                 if slow
