@@ -69,30 +69,74 @@ def clean_html(html: str) -> Markup:
     return Markup(nh3.clean(strip_control(html), **_NH3_OPTIONS))
 
 
-_LINKIFY_SKIP_TAGS = {"pre", "code"}
+_LINKIFY_SKIP_TAGS = frozenset({"pre", "code"})
 _linkers = threading.local()  # a bleach Linker per thread (one is not safe to share)
 _TAG = re.compile(r"<[^>]*>")
 
 
+class _LinkifyFilter(bleach.linkifier.LinkifyFilter):
+    """bleach's ``LinkifyFilter``, with the text of the skipped tags (code) kept as it came.
+
+    bleach's tokenizer leaves character references in the text (``&lt;`` stays those four
+    characters), so its serializer would escape their ``&`` again; outside the skipped tags
+    the filter turns them into Entity tokens first (``extract_entities``), but inside them it
+    passes the text on untouched, and ``a && b`` in code came out as ``a &amp;amp;&amp;amp; b``
+    (bleach 6.4). Here the text inside a skipped tag gets the same treatment before the filter
+    sees it; nothing else changes (it is still not linkified).
+    """
+
+    def __init__(self, source: Any, **kwargs: Any) -> None:
+        super().__init__(source, **kwargs)
+        self.source = self._entities_in_skipped_tags(self.source)
+
+    def _entities_in_skipped_tags(self, tokens: Any) -> Any:
+        depth = 0  # how many skipped tags are open (``pre`` holds ``code``)
+        for token in tokens:
+            kind = token["type"]
+            if kind == "Characters" and depth:
+                yield from self.extract_entities(token)
+                continue
+            if kind == "StartTag" and token["name"] in self.skip_tags:
+                depth += 1
+            elif kind == "EndTag" and token["name"] in self.skip_tags and depth:
+                depth -= 1
+            yield token
+
+
+class _Linker(bleach.linkifier.Linker):
+    """bleach's ``Linker`` with :class:`_LinkifyFilter` (same parser and serializer)."""
+
+    def linkify(self, text: str) -> str:
+        if not isinstance(text, str):
+            raise TypeError("argument must be of text type")
+        if not text:
+            return ""
+        filtered = _LinkifyFilter(
+            source=self.walker(self.parser.parseFragment(text)),
+            callbacks=self.callbacks,
+            skip_tags=self.skip_tags,
+            parse_email=self.parse_email,
+            url_re=self.url_re,
+            email_re=self.email_re,
+        )
+        return self.serializer.render(filtered)
+
+
 def linkify(html: str) -> str:
-    """bleach's ``linkify`` of ``html`` (bare URLs become links), skipped when its text has
-    nothing that bleach's URL pattern matches and there is no code.
+    """bleach's ``linkify`` of ``html`` (bare URLs become links, not inside ``pre`` or
+    ``code``), skipped when its text has nothing that bleach's URL pattern matches.
 
     linkify only looks at text (each text node apart), so then it would only add
     ``rel="nofollow"`` to existing links, which the nh3 pass of :func:`clean_html` replaces:
     the cleaned result is the same (tests compare both paths), without html5lib's parse and
-    serialisation in pure Python, most of the cost of rendering a rationale. (Code is left to
-    bleach: it escapes ``&`` again inside its skipped tags, and stored HTML must not change.)
+    serialisation in pure Python, most of the cost of rendering a rationale.
     """
-    if "<code>" not in html and "<pre>" not in html:
-        text = html_module.unescape(_TAG.sub(" ", html))
-        if not bleach.linkifier.URL_RE.search(text):
-            return html
+    text = html_module.unescape(_TAG.sub(" ", html))
+    if not bleach.linkifier.URL_RE.search(text):
+        return html
     linker = getattr(_linkers, "linker", None)
     if linker is None:
-        linker = _linkers.linker = bleach.linkifier.Linker(
-            parse_email=False, skip_tags=_LINKIFY_SKIP_TAGS
-        )
+        linker = _linkers.linker = _Linker(parse_email=False, skip_tags=_LINKIFY_SKIP_TAGS)
     return linker.linkify(html)
 
 

@@ -292,13 +292,144 @@ def test_finalize_keeps_markup() -> None:
     assert sanitize.finalize(markup) is markup
 
 
+# Code shows exactly what was typed (bleach's linkify escaped its text a second time) ---------
+
+
+class _CodeText(HTMLParser):
+    """The text of each ``code`` element, character references resolved (as a browser shows
+    it), and the tags met inside code."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.texts: list[str] = []
+        self.tags_inside: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth:
+            self.tags_inside.append(tag)
+        if tag == "code":
+            self.depth += 1
+            self.texts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "code":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.texts[-1] += data
+
+
+def code_texts(html: str) -> tuple[list[str], list[str]]:
+    parser = _CodeText()
+    parser.feed(str(html))
+    parser.close()
+    return parser.texts, parser.tags_inside
+
+
+CODE = [
+    "<script>",
+    "a && b",
+    "if a < b && c > d:",
+    "x = \"double\" + 'single'",
+    "&amp; &lt;b&gt; &#60; &quot; &copy; &nbsp",  # typed entities stay as typed
+    '<a href="javascript:alert(1)">x</a>',
+    "https://example.org/?a=1&b=2",
+    "www.example.com and http://example.org/<x>",
+    "curl 'https://api.example/v1?q=a&b' | jq \".items\"",
+    "a&&b&lt&gt;&&amp;",
+    "user@example.org & <b>",
+]
+
+
+@pytest.mark.parametrize("code", CODE)
+@pytest.mark.parametrize(
+    ("template", "suffix", "links"),
+    [
+        ("`{}`", "", []),
+        (
+            "Quoted `{}` in text, see https://example.org/x?a=1&b=2 too",
+            "",
+            ["https://example.org/x?a=1&b=2"],
+        ),
+        ("```\n{}\n```", "\n", []),
+        (
+            "~~~python\n{}\n~~~\n\nand http://outside.example.org/",
+            "\n",
+            ["http://outside.example.org/"],
+        ),
+        ("Indented:\n\n    {}\n\nwww.example.com", "\n", ["http://www.example.com"]),
+        ("- item `{}`\n- https://item.example.org/", "", ["https://item.example.org/"]),
+        ("| `{}` | https://t.example.org/ |\n|---|---|\n| x | y |", "", ["https://t.example.org/"]),
+    ],
+)
+def test_code_shows_what_was_typed(template: str, suffix: str, links: list[str], code: str) -> None:
+    source = template.format(code)
+    html = str(sanitize.render_markdown(source))
+    texts, tags_inside = code_texts(html)
+    assert texts == [code + suffix]
+    assert tags_inside == []  # URLs inside code are not linkified
+    assert unsafe_markup(html) == []
+    assert html == _render_always_linkified(source)  # the shortcut changes nothing
+    # URLs outside code still become links.
+    assert [dict(attrs)["href"] for tag, attrs in _tags(html) if tag == "a"] == links
+
+
+def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    parser = _Collect()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("`<script>` and a & b", "<p><code>&lt;script&gt;</code> and a &amp; b</p>\n"),
+        (
+            "see `a && b` at https://example.org",
+            '<p>see <code>a &amp;&amp; b</code> at <a href="https://example.org"'
+            ' rel="noopener noreferrer nofollow">https://example.org</a></p>\n',
+        ),
+        ("```\nif a < b && c:\n```", "<pre><code>if a &lt; b &amp;&amp; c:\n</code></pre>\n"),
+        (
+            "`https://example.org/?a=1&b=2`",
+            "<p><code>https://example.org/?a=1&amp;b=2</code></p>\n",
+        ),
+        (
+            "[`a<b && c`](https://x.example/)",
+            '<p><a href="https://x.example/" rel="noopener noreferrer nofollow">'
+            "<code>a&lt;b &amp;&amp; c</code></a></p>\n",
+        ),
+    ],
+)
+def test_code_html(source: str, expected: str) -> None:
+    assert str(sanitize.render_markdown(source)) == expected
+
+
+def test_the_linker_differs_from_bleach_only_inside_code() -> None:
+    """Outside code the linker is bleach's own: HTML stored for rationales without code stays
+    the same; inside code bleach escapes the text again, the linker does not."""
+    linker = sanitize._Linker(parse_email=False, skip_tags={"pre", "code"})
+    for source in LINKIFY_CASES + XSS + MARKDOWN_XSS + _corpus():
+        html = sanitize._markdown.render(source)
+        if "<code" not in html:
+            assert linker.linkify(html) == bleach.linkify(
+                html, parse_email=False, skip_tags={"pre", "code"}
+            ), source
+    html = sanitize._markdown.render("`a && b` https://example.org")
+    assert "&amp;amp;" in bleach.linkify(html, parse_email=False, skip_tags={"pre", "code"})
+    assert "&amp;amp;" not in linker.linkify(html)
+
+
 # linkify's shortcut: skipping bleach when the text has no URL gives the same cleaned HTML ----
 
 
 def _render_always_linkified(source: str) -> str:
-    """render_markdown as it was before the shortcut: bleach.linkify on every rendering."""
+    """render_markdown without the shortcut: the full linkify on every rendering."""
     html = sanitize._markdown.render(sanitize.strip_control(source or ""))
-    html = bleach.linkify(html, parse_email=False, skip_tags={"pre", "code"})
+    html = sanitize._Linker(parse_email=False, skip_tags={"pre", "code"}).linkify(html)
     return str(sanitize.clean_html(html))
 
 
