@@ -30,6 +30,8 @@ from flask import current_app, g
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from . import sanitize
+
 migrations = Migrations("factcheck")
 
 
@@ -658,3 +660,28 @@ def m005_export_fragments(db: Database) -> None:
         INSERT INTO json_fragments SELECT * FROM json_fragments_v;
         """,
     )
+
+
+@migrations()
+def m006_rationale_html_code(db: Database) -> None:
+    """Rationale HTML with code, rendered again: :func:`factcheck.sanitize.render_markdown`
+    escaped the text of code spans and blocks twice (``a && b`` came out as
+    ``a &amp;amp;&amp;amp; b``). Only HTML with code changed, so only verdicts whose stored
+    HTML has a ``code`` element are rendered again (in Python, here); their claims' export
+    fragments are then rebuilt as :func:`factcheck.store.refresh_fragments` does (the update
+    fires m005's triggers, which mark them stale). ``version`` and ``updated_at`` stay: the
+    reviewer's text did not change.
+    """
+    conn = db.conn
+    rows = conn.execute(
+        "SELECT id, rationale FROM verdicts WHERE rationale_html LIKE '%<code%'"
+    ).fetchall()
+    conn.executemany(
+        "UPDATE verdicts SET rationale_html = ? WHERE id = ?",
+        [(str(sanitize.render_markdown(rationale)), id_) for id_, rationale in rows],
+    )
+    stale = "claim_id IN (SELECT claim_id FROM fragments_stale)"
+    for table in ("csv_fragments", "json_fragments"):
+        conn.execute(f"DELETE FROM {table} WHERE {stale}")  # noqa: S608
+        conn.execute(f"INSERT INTO {table} SELECT * FROM {table}_v WHERE {stale}")  # noqa: S608
+    conn.execute("DELETE FROM fragments_stale")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -643,9 +644,83 @@ def test_the_migration_backfills_an_existing_database(tmp_path: Any) -> None:
         store.create_user(old, name, "a long enough password", role=role)
     build_varied_desk(old)
     assert "csv_fragments" not in old.table_names()
-    assert migrate(old) == ["m005_export_fragments"]
+    assert migrate(old) == ["m005_export_fragments", "m006_rationale_html_code"]
     assert_fragments_current(old)
     # One verdict was written without its HTML: that claim takes the slow path.
     assert old.execute("SELECT count(*) FROM json_fragments WHERE tail IS NULL").fetchone()[0] == 1
     fast_and_reference(old)
+    old.close()
+
+
+# Migration m006: rationale HTML with code rendered again (it was escaped twice) ----------------
+
+CODE_RATIONALES = [
+    "Quote: `a && b < c`, see https://example.org/t?a=1&b=2",
+    '```\nif a < b && c:\n    print("<script>")\n```',
+    "The table:\n\n    x & y > 3\n\nthen `https://example.org/` in code.",
+]
+
+
+def _html_as_stored_before_m006(text: str) -> str:
+    """What render_markdown stored before the fix: bleach's own linkify on code too."""
+    import bleach
+
+    html = sanitize._markdown.render(sanitize.strip_control(text))
+    if bleach.linkifier.URL_RE.search(text) or "<code" in html:
+        html = bleach.linkify(html, parse_email=False, skip_tags={"pre", "code"})
+    return str(sanitize.clean_html(html))
+
+
+def test_m006_renders_code_again_and_the_exports_follow(tmp_path: Any) -> None:
+    from factcheck import export
+    from factcheck.db import connect, migrate, migrations
+
+    old = connect(str(tmp_path / "old.db"))
+    migrations.apply(old, stop_before="m006_rationale_html_code")
+    for name, role in [("edna", "editor"), ("alice", "reviewer"), ("bob", "reviewer")]:
+        store.create_user(old, name, "a long enough password", role=role)
+    desk = build_varied_desk(old)
+    dave = store.create_user(old, "dave", "a long enough password", role="reviewer")["id"]
+    claims = store.list_claims(old, desk["planet"])
+    assert len(claims) >= len(CODE_RATIONALES)
+    for claim, text in zip(claims, CODE_RATIONALES, strict=False):
+        store.record_verdict(old, claim["id"], dave, RATINGS[0], text, [], None, RATINGS)
+    # The HTML as the old code stored it, and the fragments built from it.
+    with store.transaction(old):
+        for text in CODE_RATIONALES:
+            old.conn.execute(
+                "UPDATE verdicts SET rationale_html = ? WHERE rationale = ?",
+                (_html_as_stored_before_m006(text), text),
+            )
+    assert_fragments_current(old)
+    # (the record path renders the HTML again, so only the fast path shows the stored HTML)
+    everything = store.ExportFilter(include_dismissed=True)
+    before = "".join(
+        export.jsonl_fast_chunks(store_exports.export_batches(old, everything, body=True), SCALE)
+    )
+    assert "&amp;amp;" in before and "&amp;lt;" in before
+    rows = "SELECT id, rationale, rationale_html, version, updated_at FROM verdicts ORDER BY id"
+    verdicts_before = old.execute(rows).fetchall()
+
+    assert migrate(old) == ["m006_rationale_html_code"]
+
+    assert_fragments_current(old)  # (the fragments hold the new HTML: nothing left stale)
+    after = fast_and_reference(old)
+    assert "&amp;amp;" not in after["jsonl"] and "&amp;lt;" not in after["jsonl"]
+    exported = {
+        v["rationale"]: v["rationale_html"]
+        for line in after["jsonl"].splitlines()
+        for v in json.loads(line)["verdicts"]
+    }
+    for text in CODE_RATIONALES:
+        assert exported[text] == str(sanitize.render_markdown(text))
+    changed = 0
+    for was, now in zip(verdicts_before, old.execute(rows).fetchall(), strict=True):
+        assert now[0] == was[0] and now[1] == was[1] and now[3:] == was[3:]
+        if now[1] in CODE_RATIONALES:
+            assert now[2] == str(sanitize.render_markdown(now[1])) != was[2]
+            changed += 1
+        else:
+            assert now[2] == was[2]  # no code: left as it was (NULL stays NULL)
+    assert changed == len(CODE_RATIONALES)
     old.close()
