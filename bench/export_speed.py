@@ -187,7 +187,7 @@ def run_format(path: str, fmt: str, split: bool = False) -> None:
     size = 0
     started = time.perf_counter()
     cpu = time.process_time()
-    with open(os.devnull, "w", encoding="utf-8") as sink:
+    with open(os.devnull, "wb") as sink:
         for chunk in chunks():
             size += len(chunk)
             sink.write(chunk)

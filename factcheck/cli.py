@@ -645,7 +645,7 @@ def export_command(
             disagreement_mode=store.get_settings(db)["disagreement_mode"],
             bom=bool(output),
         )
-        stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+        stream = open(output, "wb") if output else sys.stdout.buffer
         try:
             for chunk in chunks:
                 stream.write(chunk)

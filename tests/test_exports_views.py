@@ -370,7 +370,8 @@ def test_large_markdown_summary_streams(
     counts = views_exports.summary_counts(export_records(db, ExportFilter(), scale))
     assert counts == {k: v for k, v in full.items() if k != "agreement"}
     monkeypatch.setattr(views_exports, "MARKDOWN_AGREEMENT_LIMIT", 1)
-    text = "".join(views_exports.export_stream(db, "markdown", ExportFilter(), app.config))
+    text = b"".join(views_exports.export_stream(db, "markdown", ExportFilter(), app.config))
+    text = text.decode()
     assert "Krippendorff" not in text and "- Claims: " in text
 
 

@@ -350,13 +350,14 @@ def test_fast_paths_match_the_reference_renderers(
         return store_exports.export_batches(db, flt, batch_claims=batch_claims, **options)
 
     reference = "".join(export.csv_chunks(store.export_records(db, flt, SCALE, html=False)))
-    assert "".join(export.csv_fast_chunks(batches(full=False), SCALE)) == reference
+    assert b"".join(export.csv_fast_chunks(batches(full=False), SCALE)) == reference.encode()
     reference = "".join(export.jsonl_lines(store.export_records(db, flt, SCALE, body=True)))
-    assert "".join(export.jsonl_fast_chunks(batches(body=True), SCALE, size=100)) == reference
+    fast = b"".join(export.jsonl_fast_chunks(batches(body=True), SCALE, size=100))
+    assert fast == reference.encode()
     meta = {"generator": "factcheck", "filter": flt.as_dict(), "scale": SCALE}
     reference = "".join(export.json_chunks(store.export_records(db, flt, SCALE, body=True), meta))
-    fast = "".join(export.json_fast_chunks(batches(body=True), SCALE, meta, chunk_size=50))
-    assert fast == reference
+    fast = b"".join(export.json_fast_chunks(batches(body=True), SCALE, meta, chunk_size=50))
+    assert fast == reference.encode()
 
 
 def test_export_stream_uses_the_fast_paths(db: Any, monkeypatch: Any) -> None:
@@ -384,7 +385,8 @@ def test_export_stream_uses_the_fast_paths(db: Any, monkeypatch: Any) -> None:
     assert reference["jsonl"].count("rationale_html") >= 7
     monkeypatch.setattr(store, "export_records", refused)
     for fmt in ("csv", "jsonl"):
-        assert "".join(export_stream(db, fmt, store.ExportFilter(), DEFAULTS)) == reference[fmt]
+        fast = b"".join(export_stream(db, fmt, store.ExportFilter(), DEFAULTS))
+        assert fast == reference[fmt].encode()
 
 
 def test_rationale_html_is_stored_and_forgotten_when_the_rationale_changes(
@@ -414,7 +416,7 @@ def test_json_batches_read_fragments_and_match_with_an_odd_scale(db: Any) -> Non
     assert kinds == {store_exports.JSON_PIECES, len(store_exports.CLAIM_COLUMNS.split(","))}
     reference = "".join(export.jsonl_lines(store.export_records(db, flt, scale, body=True)))
     fast = store_exports.export_batches(db, flt, body=True, batch_claims=3)
-    assert "".join(export.jsonl_fast_chunks(fast, scale)) == reference
+    assert b"".join(export.jsonl_fast_chunks(fast, scale)) == reference.encode()
 
 
 TRICKY = [
@@ -468,7 +470,7 @@ def test_csv_written_by_sqlite_matches_with_tricky_cells(db: Any, batch_claims: 
         batches = store_exports.export_batches(db, flt, full=False, batch_claims=batch_claims)
         kinds = {len(c) for b in batches.csv_batches() for c in b.items if c.__class__ is tuple}
         assert kinds <= {store_exports.CSV_PIECES} and (kinds or not reference.count("\n") > 1)
-        assert "".join(export.csv_fast_chunks(batches, scale)) == reference
+        assert b"".join(export.csv_fast_chunks(batches, scale)) == reference.encode()
 
 
 # Stored export fragments (migration m005): kept right by triggers after every write -----------
@@ -480,12 +482,12 @@ def fast_and_reference(db: Any, scale: Any = SCALE) -> dict[str, str]:
 
     flt, everything = store.ExportFilter(), store.ExportFilter(include_dismissed=True)
     out = {
-        "csv": "".join(
+        "csv": b"".join(
             export.csv_fast_chunks(store_exports.export_batches(db, flt, full=False), scale)
-        ),
-        "jsonl": "".join(
+        ).decode(),
+        "jsonl": b"".join(
             export.jsonl_fast_chunks(store_exports.export_batches(db, everything, body=True), scale)
-        ),
+        ).decode(),
     }
     assert out["csv"] == "".join(
         export.csv_chunks(store.export_records(db, flt, scale, html=False))
@@ -497,8 +499,11 @@ def fast_and_reference(db: Any, scale: Any = SCALE) -> dict[str, str]:
     fast = export.json_fast_chunks(
         store_exports.export_batches(db, everything, body=True), scale, meta
     )
-    assert "".join(fast) == "".join(
-        export.json_chunks(store.export_records(db, everything, scale, body=True), meta)
+    assert (
+        b"".join(fast)
+        == "".join(
+            export.json_chunks(store.export_records(db, everything, scale, body=True), meta)
+        ).encode()
     )
     return out
 
@@ -695,9 +700,9 @@ def test_m006_renders_code_again_and_the_exports_follow(tmp_path: Any) -> None:
     assert_fragments_current(old)
     # (the record path renders the HTML again, so only the fast path shows the stored HTML)
     everything = store.ExportFilter(include_dismissed=True)
-    before = "".join(
+    before = b"".join(
         export.jsonl_fast_chunks(store_exports.export_batches(old, everything, body=True), SCALE)
-    )
+    ).decode()
     assert "&amp;amp;" in before and "&amp;lt;" in before
     rows = "SELECT id, rationale, rationale_html, version, updated_at FROM verdicts ORDER BY id"
     verdicts_before = old.execute(rows).fetchall()
@@ -724,3 +729,20 @@ def test_m006_renders_code_again_and_the_exports_follow(tmp_path: Any) -> None:
             assert now[2] == was[2]  # no code: left as it was (NULL stays NULL)
     assert changed == len(CODE_RATIONALES)
     old.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_fragment_batches_are_bytes_and_leave_the_connection_reading_text(
+    db: Any, fmt: str
+) -> None:
+    build_varied_desk(db)
+    batches = store_exports.export_batches(db, store.ExportFilter(include_dismissed=True))
+    read = batches.csv_batches() if fmt == "csv" else batches.json_batches()
+    first = next(read)
+    pieces = {"csv": store_exports.CSV_PIECES, "json": store_exports.JSON_PIECES}[fmt]
+    fragments = [c for c in first.items if c.__class__ is tuple and len(c) == pieces]
+    assert fragments and all(c[6].__class__ is bytes for c in fragments)
+    # Between two batches (and after them) the connection reads text as str again.
+    assert db.execute("SELECT text FROM claims LIMIT 1").fetchone()[0].__class__ is str
+    list(read)
+    assert db.conn.text_factory is str

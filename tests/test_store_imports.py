@@ -29,7 +29,7 @@ def empty_db(tmp_path: Path) -> Any:
 
 
 def exported(db: Any, fmt: str = "json") -> str:
-    return "".join(export_stream(db, fmt, store.ExportFilter(), DEFAULTS))
+    return b"".join(export_stream(db, fmt, store.ExportFilter(), DEFAULTS)).decode()
 
 
 def comparable(db: Any) -> list[dict[str, Any]]:

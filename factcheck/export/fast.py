@@ -41,10 +41,12 @@ def _js(value: Any) -> str:
     return _enc(value) if value.__class__ is str else _encode(value)
 
 
-def _score_json(score: Any) -> str:
+def _score_json(score: Any) -> bytes:
+    if score is None:
+        return b"null"
     if score.__class__ is float and score - score == 0.0:
-        return float.__repr__(score)
-    return _encode(score)
+        return b"%r" % score
+    return _encode(score).encode()
 
 
 class _Scale:
@@ -95,34 +97,31 @@ def csv_fast_chunks(
     *,
     disagreement_mode: str = "any",
     bom: bool = False,
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     """:func:`factcheck.export.csv_chunks` of the batches' claims (batches read without
-    ``full``): the header chunk, then one chunk per batch."""
+    ``full``), encoded as UTF-8: the header chunk, then one chunk per batch."""
     sc = _Scale(scale, disagreement_mode)
     labels = sc.labels
     q = _quoted
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    yield (CSV_BOM if bom else "") + buf.getvalue()
-    buf.seek(0)
-    buf.truncate()
-    dangerous = _DANGEROUS
-    article_cells: dict[int, str] = {}  # the current article's cells, built once
+    yield ((CSV_BOM if bom else "") + buf.getvalue()).encode()
+    article_cells: dict[int, bytes] = {}  # the current article's cells, built once
 
-    def article_head(a: tuple[Any, ...]) -> str:
+    def article_head(a: tuple[Any, ...]) -> bytes:
         article_cells.clear()
         head = article_cells[a[0]] = ",".join(
             [q(_num(a[0])), q(_neutral(a[1])), q(_neutral(a[2])), q(_neutral(a[3])),
              q(_neutral(a[5]))]
-        )  # fmt: skip
+        ).encode()  # fmt: skip
         return head
 
     # (reviewer, rating) pairs of a claim -> summary, n, majority, spread, disagreement cells
-    summaries: dict[tuple[Any, ...], tuple[str, str]] = {}
-    final_cells: dict[Any, str] = {}
+    summaries: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
+    final_cells: dict[bytes, bytes] = {}
 
-    def summary_of(pairs: tuple[Any, ...], users: dict[int, str]) -> tuple[str, ...]:
+    def summary_of(pairs: tuple[Any, ...], users: dict[int, str]) -> tuple[bytes, bytes]:
         shown: dict[Any, str] = {}
         parts = []
         for user_id, rating in pairs:
@@ -132,7 +131,7 @@ def csv_fast_chunks(
         figures = sc.agreement(tuple(rating for _user, rating in pairs))
         majority = figures.get("majority")
         cells = (
-            q(_neutral("; ".join(parts))),
+            q(_neutral("; ".join(parts))).encode(),
             ",".join(
                 [
                     q(_num(figures.get("n", len(pairs)))),
@@ -140,7 +139,7 @@ def csv_fast_chunks(
                     q(_num(figures.get("spread"))),
                     q(_neutral(figures.get("disagreement"))),
                 ]
-            ),
+            ).encode(),
         )
         if len(summaries) < 65536:
             summaries[pairs] = cells
@@ -149,18 +148,17 @@ def csv_fast_chunks(
     csv_batches = getattr(batches, "csv_batches", None)
     if csv_batches is not None:
         batches = csv_batches()  # claims read from the stored fragments where they can be
-    by_key: dict[str, tuple[str, str]] = {}  # summary cells by "user ids[ratings]"
+    by_key: dict[bytes, tuple[bytes, bytes]] = {}  # summary cells by b"user ids[ratings]"
 
-    def final_of(rating: Any) -> str:
-        cells = final_cells[rating] = (
-            f"{q(_neutral(rating))},{q(_neutral(labels.get(rating, rating)))}"
+    def final_of(key: bytes) -> bytes:
+        rating = key.decode()
+        cells = final_cells[key] = (
+            f"{q(_neutral(rating))},{q(_neutral(labels.get(rating, rating)))}".encode()
         )
         return cells
 
     for batch in batches:
         users = batch.users
-        verdicts = batch.verdicts
-        sources = batch.sources
         rows = []
         for c in batch.items:
             if c.__class__ is int:
@@ -174,64 +172,74 @@ def csv_fast_chunks(
                 else:
                     summary = by_key.get(key)
                     if summary is None:
-                        ids, _, ratings = key.partition("[")
+                        ids, _, ratings = key.partition(b"[")
                         pairs = tuple(
-                            zip(map(int, ids.split(",")), _loads("[" + ratings), strict=True)
+                            zip(map(int, ids.split(b",")), _loads(b"[" + ratings), strict=True)
                         )
                         summary = summaries.get(pairs) or summary_of(pairs, users)
                         if len(by_key) < 65536:
                             by_key[key] = summary
-                rating = c[8]
-                final = ",,," if rating is None else final_cells.get(rating) or final_of(rating)
-                score = c[5]
-                rows.append(
-                    f"{head},{c[6]},"
-                    f"{float.__repr__(score) if score.__class__ is float else q(_num(score))},"
-                    f"{c[7]},{final},{c[9] or ''},{summary[0]},{c[11]},{summary[1]},{c[12]}\r\n"
-                )
-                continue
-            vs = verdicts.get(c[0])
-            if vs:
-                pairs = tuple(map(_ratings_of, vs))
+            else:
+                c, pairs = _csv_pieces(c, batch)
                 summary = summaries.get(pairs) or summary_of(pairs, users)
-                rationales = "\n\n".join([f"{users.get(v[2])}: {v[4]}" for v in vs if v[4]])
-                if rationales and rationales[0] in dangerous:
-                    rationales = "'" + rationales
-                cells = [s[1] for v in vs for s in sources.get(v[0], ())]
-                if len(cells) > 1:
-                    source_cell = "; ".join(dict.fromkeys(cells))
-                else:
-                    source_cell = cells[0] if cells else ""
-                if source_cell and source_cell[0] in dangerous:
-                    source_cell = "'" + source_cell
-                source_cell = q(source_cell)
-            else:
-                summary = summaries.get(()) or summary_of((), users)
-                rationales = source_cell = ""
-            rating = c[13]
-            if rating is not None:
-                final = final_cells.get(rating) or final_of(rating)
-                final_row = (
-                    f"{final},{q(_neutral(c[14]))},{q(_neutral(users.get(c[15])))},"
-                    f"{q(_neutral(c[16]))}"
-                )
-            else:
-                final_row = ",,,,"
-            quote, text = c[4], c[5]
-            if quote.__class__ is not str or (quote and quote[0] in dangerous):
-                quote = _neutral(quote)
-            if text.__class__ is not str or (text and text[0] in dangerous):
-                text = _neutral(text)
-            score = c[7]
+            rating = c[8]
+            final = b",,," if rating is None else final_cells.get(rating) or final_of(rating)
+            score = c[5]
             rows.append(
-                f"{head},{c[0]},{_num(c[2])},{_num(c[3])},{q(quote)},{q(text)},"
-                f"{_kind_cell(c[6])},"
-                f"{float.__repr__(score) if score.__class__ is float else q(_num(score))},"
-                f"{'true' if c[8] else 'false'},{'true' if c[9] else 'false'},{q(_neutral(c[10]))},"
-                f"{final_row},{summary[0]},{q(rationales)},{summary[1]},{source_cell}\r\n"
+                b",".join(
+                    (
+                        head,
+                        c[6],
+                        b"%r" % score if score.__class__ is float else q(_num(score)).encode(),
+                        c[7],
+                        final,
+                        c[9] or b"",
+                        summary[0],
+                        c[11],
+                        summary[1],
+                        c[12] + b"\r\n",
+                    )
+                )
             )
         if rows:
-            yield "".join(rows)
+            yield b"".join(rows)
+
+
+def _csv_pieces(c: tuple[Any, ...], batch: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """A claim tuple (:data:`~factcheck.store.exports.CLAIM_COLUMNS`) in the shape of a
+    :data:`~factcheck.store.exports.CSV_PIECES` one (cells and final rating as bytes; no
+    ``reviewers``), and the (reviewer, rating) pairs of its verdicts."""
+    q, dangerous, users = _quoted, _DANGEROUS, batch.users
+    vs = batch.verdicts.get(c[0])
+    if vs:
+        pairs = tuple(map(_ratings_of, vs))
+        rationales = "\n\n".join([f"{users.get(v[2])}: {v[4]}" for v in vs if v[4]])
+        cells = [s[1] for v in vs for s in batch.sources.get(v[0], ())]
+        source_cell = "; ".join(dict.fromkeys(cells)) if len(cells) > 1 else "".join(cells)
+    else:
+        pairs = ()
+        rationales = source_cell = ""
+    quote, text = c[4], c[5]
+    head = (
+        f"{c[0]},{_num(c[2])},{_num(c[3])},{q(_neutral(quote))},{q(_neutral(text))},"
+        f"{_kind_cell(c[6])}"
+    )
+    middle = f"{'true' if c[8] else 'false'},{'true' if c[9] else 'false'},{q(_neutral(c[10]))}"
+    rating = final = None
+    if c[13] is not None:
+        rating = c[13].encode()
+        final = (
+            f"{q(_neutral(c[14]))},{q(_neutral(users.get(c[15])))},{q(_neutral(c[16]))}".encode()
+        )
+    if rationales and rationales[0] in dangerous:
+        rationales = "'" + rationales
+    if source_cell and source_cell[0] in dangerous:
+        source_cell = "'" + source_cell
+    pieces = (
+        c[0], c[1], c[2], c[3], c[6], c[7], head.encode(), middle.encode(), rating, final, None,
+        q(rationales).encode(), q(source_cell).encode(),
+    )  # fmt: skip
+    return pieces, pairs
 
 
 @functools.lru_cache(maxsize=1024)
@@ -242,10 +250,10 @@ def _kind_cell(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _kind_json(text: str) -> str:
+def _kind_json(text: str | bytes) -> bytes:
     import json
 
-    return _encode(list(json.loads(text)))
+    return _encode(list(json.loads(text))).encode()
 
 
 # JSON and JSONL --------------------------------------------------------------------------------
@@ -287,9 +295,9 @@ class _Pieces:
         self.sc = _Scale(scale, disagreement_mode)
         self.prefixes: dict[tuple[Any, Any], str] = {}
         self.finals: dict[Any, str] = {}
-        self.agreements: dict[tuple[str, ...], str] = {}
+        self.agreements: dict[tuple[str, ...], bytes] = {}
         self.users: dict[Any, str] = {}
-        self.marks: dict[tuple[str, Any], tuple[str, ...]] = {}
+        self.marks: dict[tuple[bytes, Any], tuple[bytes, ...]] = {}
 
     def prefix(self, user_id: Any, rating: Any, users: dict[int, str]) -> str:
         labels, values = self.sc.labels, self.sc.values
@@ -301,13 +309,14 @@ class _Pieces:
         self.prefixes[(user_id, rating)] = text
         return text
 
-    def marks_of(self, key: tuple[str, Any]) -> tuple[str, ...]:
+    def marks_of(self, key: tuple[bytes, Any]) -> tuple[bytes, ...]:
         """``,"label":…,"value":…`` of each rating of ``(JSON array of the verdicts' ratings,
         final rating or None)``: what the ``%s`` of a stored JSON tail stand for."""
         labels, values = self.sc.labels, self.sc.values
-        ratings = _loads(key[0]) + ([] if key[1] is None else [key[1]])
+        ratings = _loads(key[0]) + ([] if key[1] is None else [key[1].decode()])
         marks = tuple(
-            f',"label":{_js(labels.get(r, r))},"value":{_js(values.get(r))}' for r in ratings
+            f',"label":{_js(labels.get(r, r))},"value":{_js(values.get(r))}'.encode()
+            for r in ratings
         )
         if len(self.marks) < 65536:
             self.marks[key] = marks
@@ -319,8 +328,8 @@ class _Pieces:
         self.finals[rating] = text
         return text
 
-    def agreement(self, ratings: tuple[str, ...]) -> str:
-        text = _encode(self.sc.agreement(ratings))
+    def agreement(self, ratings: tuple[str, ...]) -> bytes:
+        text = _encode(self.sc.agreement(ratings)).encode()
         if len(self.agreements) < 65536:
             self.agreements[ratings] = text
         return text
@@ -336,26 +345,21 @@ _rating_of = itemgetter(3)
 
 
 def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any, ...]]:
-    """``(article_id, article_json, claim_json_without_braces, rest)`` per item of the batches:
-    ``article_json`` carries the body on an article's first item; ``claim_json…`` is None for an
-    article without claims, whose ``rest`` is the record's remaining keys; otherwise ``rest``
-    is ``,"verdicts":…`` up to the agreement (without the closing brace)."""
-    prefixes, finals, agreements = pieces.prefixes, pieces.finals, pieces.agreements
-    by_json: dict[str, str] = {}  # agreement JSON by the JSON array of the ratings
-    enc = _enc
+    """``(article_id, article_json, claim_json_without_braces, rest)`` per item of the batches,
+    the JSON as UTF-8 bytes: ``article_json`` carries the body on an article's first item;
+    ``claim_json…`` is None for an article without claims, whose ``rest`` is the record's
+    remaining keys; otherwise ``rest`` is ``,"verdicts":…`` up to the agreement (without the
+    closing brace)."""
+    agreements = pieces.agreements
+    by_json: dict[bytes, bytes] = {}  # agreement JSON by the JSON array of the ratings
     json_batches = getattr(batches, "json_batches", None)
     if json_batches is not None:
         batches = json_batches()  # claims read from the stored fragments where they can be
     marks = pieces.marks
     current = None
-    article_json = ""
-    article_plain = ""
-    published_at = "null"
+    article_json = article_plain = b""
+    published_at = b"null"
     for batch in batches:
-        users = batch.users
-        verdicts = batch.verdicts
-        sources = batch.sources
-        corrections = batch.corrections
         bodies = batch.bodies
         for c in batch.items:
             if c.__class__ is int:
@@ -369,23 +373,23 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
                         "published_at": part["published_at"],
                     }
                 )
-                yield c, _encode(article), None, rest
+                yield c, _encode(article).encode(), None, rest.encode()
                 continue
             article_id = c[1]
             if article_id != current:
                 current = article_id
                 a = batch.articles[article_id]
-                article_plain = _article_json(a)
-                published_at = _jv(a[7])
+                plain = _article_json(a)
+                published_at = _jv(a[7]).encode()
+                article_plain = plain.encode()
                 article_json = (
-                    f'{article_plain[:-1]},"body":{_jv(bodies[article_id])}}}'
+                    f'{plain[:-1]},"body":{_jv(bodies[article_id])}}}'.encode()
                     if bodies is not None
                     else article_plain
                 )
             else:
                 article_json = article_plain
             if len(c) == JSON_PIECES:  # from json_fragments
-                score = c[5]
                 ratings = c[8]
                 agreement = by_json.get(ratings)
                 if agreement is None:
@@ -397,86 +401,92 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
                 labels_values = marks.get(key)
                 if labels_values is None:
                     labels_values = pieces.marks_of(key)
+                claim = b"".join(
+                    (c[6], b',"kind":', _kind_json(c[4]), b',"score":', _score_json(c[5]), c[7])
+                )
                 tail = c[10] % labels_values
-                yield (
-                    article_id,
-                    article_json,
-                    f'{c[6]},"kind":{_kind_json(c[4])},'
-                    f'"score":{"null" if score is None else _score_json(score)}{c[7]}',
-                    f'{tail},"published_at":{published_at},"agreement":{agreement}',
-                )
-                continue
-            score = c[7]
-            claim = (
-                f'"id":{c[0]},"start":{c[2]},"end":{c[3]},"quote":{enc(c[4])},'
-                f'"text":{enc(c[5])},"kind":{_kind_json(c[6])},'
-                f'"score":{"null" if score is None else _score_json(score)},'
-                f'"checkworthy":{"true" if c[8] else "false"},'
-                f'"dismissed":{"true" if c[9] else "false"},"origin":{enc(c[10])},'
-                f'"created_at":{_js(c[11])},"updated_at":{_js(c[12])}'
-            )
-            vs = verdicts.get(c[0])
-            if vs:
-                out = []
-                for v in vs:
-                    prefix = prefixes.get((v[2], v[3])) or pieces.prefix(v[2], v[3], users)
-                    html = v[5]
-                    if html is None:
-                        html = _rationale_html(v[4])
-                    ss = sources.get(v[0])
-                    if ss:
-                        src = ",".join(
-                            [
-                                f'{{"url":{enc(s[1])},"title":{enc(s[2])},'
-                                f'"publisher":{enc(s[3])},"excerpt":{enc(s[4])},'
-                                f'"stance":{enc(s[5])},"accessed":{_js(s[6])}}}'
-                                for s in ss
-                            ]
-                        )
-                    else:
-                        src = ""
-                    out.append(
-                        f'{prefix}{enc(v[4])},"rationale_html":{enc(html)},'
-                        f'"created_at":{enc(v[6])},"updated_at":{enc(v[7])},"sources":[{src}]}}'
-                    )
-                verdict_json = ",".join(out)
-                ratings = tuple(map(_rating_of, vs))
             else:
-                verdict_json = ""
-                ratings = ()
-            rating = c[13]
-            if rating is None:
-                final = "null"
-            else:
-                final = (
-                    f'{{"rating":{_js(rating)},"reason":{_js(c[14])},"decided_at":{_js(c[16])},'
-                    f'"decided_by":{_js(users.get(c[15]))}'
-                    + (finals.get(rating) or pieces.final_tail(rating))
-                )
-            fixes = corrections.get(c[0])
-            if fixes:
-                correction_json = _encode(
-                    [
-                        {
-                            "before_rating": r[1],
-                            "after_rating": r[2],
-                            "note": r[3],
-                            "by": users.get(r[4]),
-                            "created_at": r[5],
-                        }
-                        for r in fixes
-                    ]
-                )
-            else:
-                correction_json = "[]"
-            agreement = agreements.get(ratings) or pieces.agreement(ratings)
+                claim, tail, key = _json_pieces(c, batch, pieces)
+                agreement = agreements.get(key) or pieces.agreement(key)
             yield (
                 article_id,
                 article_json,
                 claim,
-                f',"verdicts":[{verdict_json}],"final":{final},"corrections":{correction_json},'
-                f'"published_at":{published_at},"agreement":{agreement}',
+                b"".join((tail, b',"published_at":', published_at, b',"agreement":', agreement)),
             )
+
+
+def _json_pieces(
+    c: tuple[Any, ...], batch: Any, pieces: _Pieces
+) -> tuple[bytes, bytes, tuple[str, ...]]:
+    """A claim tuple (:data:`~factcheck.store.exports.CLAIM_COLUMNS`) as its JSON without
+    braces and its ``,"verdicts":…,"corrections":[…]`` (UTF-8), and its verdicts' ratings."""
+    enc, users = _enc, batch.users
+    prefixes, finals = pieces.prefixes, pieces.finals
+    claim = (
+        f'"id":{c[0]},"start":{c[2]},"end":{c[3]},"quote":{enc(c[4])},'
+        f'"text":{enc(c[5])},"kind":{_kind_json(c[6]).decode()},'
+        f'"score":{_score_json(c[7]).decode()},'
+        f'"checkworthy":{"true" if c[8] else "false"},'
+        f'"dismissed":{"true" if c[9] else "false"},"origin":{enc(c[10])},'
+        f'"created_at":{_js(c[11])},"updated_at":{_js(c[12])}'
+    )
+    vs = batch.verdicts.get(c[0])
+    if vs:
+        out = []
+        for v in vs:
+            prefix = prefixes.get((v[2], v[3])) or pieces.prefix(v[2], v[3], users)
+            html = v[5]
+            if html is None:
+                html = _rationale_html(v[4])
+            ss = batch.sources.get(v[0])
+            if ss:
+                src = ",".join(
+                    [
+                        f'{{"url":{enc(s[1])},"title":{enc(s[2])},'
+                        f'"publisher":{enc(s[3])},"excerpt":{enc(s[4])},'
+                        f'"stance":{enc(s[5])},"accessed":{_js(s[6])}}}'
+                        for s in ss
+                    ]
+                )
+            else:
+                src = ""
+            out.append(
+                f'{prefix}{enc(v[4])},"rationale_html":{enc(html)},'
+                f'"created_at":{enc(v[6])},"updated_at":{enc(v[7])},"sources":[{src}]}}'
+            )
+        verdict_json = ",".join(out)
+        ratings = tuple(map(_rating_of, vs))
+    else:
+        verdict_json = ""
+        ratings = ()
+    rating = c[13]
+    if rating is None:
+        final = "null"
+    else:
+        final = (
+            f'{{"rating":{_js(rating)},"reason":{_js(c[14])},"decided_at":{_js(c[16])},'
+            f'"decided_by":{_js(users.get(c[15]))}'
+            + (finals.get(rating) or pieces.final_tail(rating))
+        )
+    fixes = batch.corrections.get(c[0])
+    if fixes:
+        correction_json = _encode(
+            [
+                {
+                    "before_rating": r[1],
+                    "after_rating": r[2],
+                    "note": r[3],
+                    "by": users.get(r[4]),
+                    "created_at": r[5],
+                }
+                for r in fixes
+            ]
+        )
+    else:
+        correction_json = "[]"
+    tail = f',"verdicts":[{verdict_json}],"final":{final},"corrections":{correction_json}'
+    return claim.encode(), tail.encode(), ratings
 
 
 def jsonl_fast_chunks(
@@ -485,26 +495,26 @@ def jsonl_fast_chunks(
     *,
     disagreement_mode: str = "any",
     size: int = 65536,
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     """:func:`factcheck.export.jsonl_lines` of the batches' records (read with ``full``),
-    joined into chunks of about ``size`` characters."""
-    buf: list[str] = []
+    encoded as UTF-8 and joined into chunks of about ``size`` bytes."""
+    buf: list[bytes] = []
     n = 0
     for _article_id, article, claim, rest in _claim_pieces(
         batches, _Pieces(scale, disagreement_mode)
     ):
         if claim is None:
-            line = f'{{"article":{article},"claim":null,{rest[1:]}\n'
+            line = b'{"article":%s,"claim":null,%s\n' % (article, rest[1:])
         else:
-            line = f'{{"article":{article},"claim":{{{claim}}}{rest}}}\n'
+            line = b"".join((b'{"article":', article, b',"claim":{', claim, b"}", rest, b"}\n"))
         buf.append(line)
         n += len(line)
         if n >= size:
-            yield "".join(buf)
+            yield b"".join(buf)
             buf.clear()
             n = 0
     if buf:
-        yield "".join(buf)
+        yield b"".join(buf)
 
 
 def json_fast_chunks(
@@ -514,12 +524,11 @@ def json_fast_chunks(
     *,
     disagreement_mode: str = "any",
     chunk_size: int = 65536,
-) -> Iterator[str]:
-    """:func:`factcheck.export.json_chunks` of the batches' records (read with ``full``)."""
-    buf: list[str] = [
-        f'{{"factcheck_export":{FORMAT_VERSION},"meta":',
-        _encode(meta),
-        ',"articles":[',
+) -> Iterator[bytes]:
+    """:func:`factcheck.export.json_chunks` of the batches' records (read with ``full``),
+    encoded as UTF-8."""
+    buf: list[bytes] = [
+        f'{{"factcheck_export":{FORMAT_VERSION},"meta":{_encode(meta)},"articles":['.encode()
     ]
     size = 0
     current: Any = object()
@@ -530,26 +539,26 @@ def json_fast_chunks(
     ):
         if first_article or article_id != current:
             if not first_article:
-                buf.append("]}")
+                buf.append(b"]}")
             buf.append(
-                ("," if not first_article else "")
+                (b"," if not first_article else b"")
                 + article[:-1]
-                + ("," if len(article) > 2 else "")
-                + '"claims":['
+                + (b"," if len(article) > 2 else b"")
+                + b'"claims":['
             )
             first_article = False
             first_claim = True
             current = article_id
         if claim is not None:
-            piece = f"{{{claim}{rest}}}"
-            buf.append(piece if first_claim else "," + piece)
+            piece = b"{%s%s}" % (claim, rest)
+            buf.append(piece if first_claim else b"," + piece)
             first_claim = False
             size += len(piece)
         if size >= chunk_size:
-            yield "".join(buf)
+            yield b"".join(buf)
             buf.clear()
             size = 0
     if not first_article:
-        buf.append("]}")
-    buf.append("]}")
-    yield "".join(buf)
+        buf.append(b"]}")
+    buf.append(b"]}")
+    yield b"".join(buf)

@@ -621,7 +621,7 @@ def export_batches(
 #: the JSON array of the verdicts' ratings, ``final_rating`` the final verdict's (or None),
 #: ``tail`` ``,"verdicts":[…],"final":…,"corrections":[…]`` as a %-format whose ``%s`` stand
 #: for ``,"label":…,"value":…`` of each verdict's rating in order, then the final verdict's
-#: (they come from the configured scale).
+#: (they come from the configured scale). Its text columns are UTF-8 bytes.
 JSON_PIECES = 11
 
 #: A claim of :meth:`ExportBatches.csv_batches`: ``(id, article_id, start, end, kind, score,
@@ -633,6 +633,7 @@ JSON_PIECES = 11
 #: ``reviewers`` (None without verdicts) the verdicts' user ids joined by ``,`` followed by
 #: the JSON array of their ratings. The score, the final verdict's rating and label cells, the
 #: verdict summary and agreement are left to Python (they depend on the configured scale).
+#: Its text columns are UTF-8 bytes.
 CSV_PIECES = 13
 
 # A claim marked stale (written outside the store since its last transaction) reads as if it
@@ -668,6 +669,7 @@ def _export_batches(
     users = {row[0]: row[1] for row in db.execute("SELECT id, username FROM users")}
     cursor = db.conn.cursor()
     cursor.row_factory = None
+    text_factory = db.conn.text_factory
     bodies = _BodyReader(db.conn) if body else None
     by_claim, by_first = itemgetter(1), itemgetter(0)
     if full:
@@ -716,10 +718,17 @@ def _export_batches(
         next_pending = 0
         key: tuple[Any, ...] = (-1, -1, -1, -1)
         while True:
-            claims = cursor.execute(
-                claim_sql,
-                (*key, articles[0][0], articles[-1][0], ids_json, *claim_params, batch_claims),
-            ).fetchall()
+            if fragments is not None:
+                # The fragments' text as its UTF-8 bytes (no str made; the renderers write
+                # bytes), on this fetch only.
+                db.conn.text_factory = bytes
+            try:
+                claims = cursor.execute(
+                    claim_sql,
+                    (*key, articles[0][0], articles[-1][0], ids_json, *claim_params, batch_claims),
+                ).fetchall()
+            finally:
+                db.conn.text_factory = text_factory
             if not claims:
                 break
             last = claims[-1]

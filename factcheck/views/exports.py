@@ -47,8 +47,8 @@ def export_stream(
     disagreement_mode: str = "any",
     bom: bool = True,
     user: dict[str, Any] | None = None,
-) -> Iterator[str]:
-    """Text chunks of the filtered set in ``fmt`` (see :data:`FORMATS`), streamed.
+) -> Iterator[bytes]:
+    """UTF-8 chunks of the filtered set in ``fmt`` (see :data:`FORMATS`), streamed.
 
     With a ``user`` who is not an editor, only what that user may see is exported (see
     :func:`scoped_records`); without one (the command line) everything matching.
@@ -56,7 +56,22 @@ def export_stream(
     ClaimReview leaves out documents with validation errors (see :func:`claimreview_issues`);
     Markdown reads the set twice (summary first), so memory stays flat for it too. JSON and
     JSONL carry the article texts and dismissed claims, so that they can be imported again.
+    The fast paths write bytes; the others' text is encoded here.
     """
+    chunks = _export_chunks(db, fmt, flt, config, article, disagreement_mode, bom, user)
+    return (chunk if chunk.__class__ is bytes else chunk.encode() for chunk in chunks)
+
+
+def _export_chunks(
+    db: Database,
+    fmt: str,
+    flt: store.ExportFilter,
+    config: Mapping[str, Any],
+    article: dict[str, Any] | None,
+    disagreement_mode: str,
+    bom: bool,
+    user: dict[str, Any] | None,
+) -> Iterator[str | bytes]:
     scale = config["RATING_SCALE"]
 
     def records(**options: Any) -> Iterator[dict[str, Any]]:
@@ -399,7 +414,7 @@ def download(fmt: str) -> Any:
     return download_response(chunks, mimetype, f"factcheck-export-{stamp}.{suffix}")
 
 
-def lazy(make: Callable[[], Iterator[str]]) -> Iterator[str]:
+def lazy(make: Callable[[], Iterator[bytes]]) -> Iterator[bytes]:
     """Chunks made only once streaming starts, on the streaming context's connection.
 
     (The view's own connection is closed when the view returns.)
@@ -407,8 +422,10 @@ def lazy(make: Callable[[], Iterator[str]]) -> Iterator[str]:
     yield from make()
 
 
-def download_response(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
-    """A streamed attachment of UTF-8 text chunks."""
+def download_response(
+    chunks: Iterator[str] | Iterator[bytes], mimetype: str, filename: str
+) -> Response:
+    """A streamed attachment of text chunks, or of their UTF-8 bytes."""
     response = Response(stream_with_context(chunks), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

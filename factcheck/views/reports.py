@@ -57,7 +57,7 @@ def _filename(article: dict[str, Any], suffix: str) -> str:
     return f"factcheck-{article['id']}-{slug or 'article'}.{suffix}"
 
 
-def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
+def _download(chunks: Iterator[str] | Iterator[bytes], mimetype: str, filename: str) -> Response:
     response = Response(stream_with_context(chunks), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
