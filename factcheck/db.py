@@ -668,7 +668,7 @@ def m006_rationale_html_code(db: Database) -> None:
     escaped the text of code spans and blocks twice (``a && b`` came out as
     ``a &amp;amp;&amp;amp; b``). Only HTML with code changed, so only verdicts whose stored
     HTML has a ``code`` element are rendered again (in Python, here); their claims' export
-    fragments are then rebuilt as :func:`factcheck.store.refresh_fragments` does (the update
+    fragments are then rebuilt by :func:`rebuild_stale_fragments` (the update
     fires m005's triggers, which mark them stale). ``version`` and ``updated_at`` stay: the
     reviewer's text did not change.
     """
@@ -680,6 +680,12 @@ def m006_rationale_html_code(db: Database) -> None:
         "UPDATE verdicts SET rationale_html = ? WHERE id = ?",
         [(str(sanitize.render_markdown(rationale)), id_) for id_, rationale in rows],
     )
+    rebuild_stale_fragments(conn)
+
+
+def rebuild_stale_fragments(conn: sqlite3.Connection) -> None:
+    """Rebuild the export fragments (m005) of the claims in ``fragments_stale`` from their
+    views, in the open transaction, and empty ``fragments_stale``."""
     stale = "claim_id IN (SELECT claim_id FROM fragments_stale)"
     for table in ("csv_fragments", "json_fragments"):
         conn.execute(f"DELETE FROM {table} WHERE {stale}")  # noqa: S608

@@ -175,10 +175,20 @@ class UrlImportForm(FlaskForm):
 
 # The verdict save without WTForms ---------------------------------------------------------------
 
+
+def _max_length(field: Any) -> int:
+    """The ``Length(max=...)`` of a form class's field (one place for each limit)."""
+    return next(v.max for v in field.kwargs["validators"] if isinstance(v, Length))
+
+
 _SOURCE_KEYS = ("url", "title", "publisher", "excerpt", "stance", "accessed")
-_SOURCE_LIMITS = {"url": 2000, "title": 500, "publisher": 300, "excerpt": 5000}
+_SOURCE_LIMITS = {
+    name: _max_length(getattr(SourceForm, name))
+    for name in ("url", "title", "publisher", "excerpt")
+}
 _STANCES = frozenset(value for value, _ in SourceForm.stance.kwargs["choices"])
-_RATIONALE_MAX = 50_000
+_RATIONALE_MAX = _max_length(VerdictForm.rationale)
+_MAX_SOURCES = VerdictForm.sources.kwargs["max_entries"]
 
 
 def quick_verdict(scale_keys: list[str]) -> dict[str, Any] | None:
@@ -186,7 +196,8 @@ def quick_verdict(scale_keys: list[str]) -> dict[str, Any] | None:
 
     Building and validating the form (a sub-form per source) cost a fifth of a save. This
     takes the ordinary submission only: exactly the form's fields (the page sends every source
-    field), one value each, sources ``0..n-1`` (n <= 50), and every rule of the form met:
+    field), one value each, sources ``0..n-1`` (n up to the form's ``max_entries``), and every
+    rule of the form met:
     the CSRF token (field, or the ``X-CSRFToken`` header), a rating of the scale, the length
     limits, http(s) source URLs, a known stance, ``YYYY-MM-DD`` dates. Anything else, valid or
     not, gives None and the caller validates the WTForms form as before (with its messages).
@@ -198,7 +209,8 @@ def quick_verdict(scale_keys: list[str]) -> dict[str, Any] | None:
     config = current_app.config
     token_name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     count = (len(form) - 3 - (token_name in form)) // len(_SOURCE_KEYS)
-    if not 1 <= count <= 50 or len(form) != 3 + (token_name in form) + count * len(_SOURCE_KEYS):
+    expected = 3 + (token_name in form) + count * len(_SOURCE_KEYS)
+    if not 1 <= count <= _MAX_SOURCES or len(form) != expected:
         return None
     values: dict[str, str] = {}
     for key, found in form.lists():

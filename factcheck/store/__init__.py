@@ -22,6 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from .. import sanitize
+from ..db import rebuild_stale_fragments
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -130,11 +131,7 @@ def refresh_fragments(db: Database) -> None:
         if "no such table" in str(exc):
             return  # (a database before m005: nothing to keep)
         raise
-    for table in ("csv_fragments", "json_fragments"):
-        stale = "claim_id IN (SELECT claim_id FROM fragments_stale)"
-        conn.execute(f"DELETE FROM {table} WHERE {stale}")  # noqa: S608
-        conn.execute(f"INSERT INTO {table} SELECT * FROM {table}_v WHERE {stale}")  # noqa: S608
-    conn.execute("DELETE FROM fragments_stale")
+    rebuild_stale_fragments(conn)
 
 
 def _row(db: Database, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:

@@ -8,14 +8,14 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, stream_with_context
+from flask import Blueprint, Response, current_app, g
 
 from .. import access, export, store
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..web import render
 from .auth import login_required
-from .exports import claimreview_issues, export_stream, lazy
+from .exports import claimreview_issues, download_response, export_stream, lazy
 
 bp = Blueprint("reports", __name__)
 
@@ -55,12 +55,6 @@ def _visible_article(article_id: int) -> dict[str, Any]:
 def _filename(article: dict[str, Any], suffix: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", article["title"]).strip("-").lower()[:60]
     return f"factcheck-{article['id']}-{slug or 'article'}.{suffix}"
-
-
-def _download(chunks: Iterator[str] | Iterator[bytes], mimetype: str, filename: str) -> Response:
-    response = Response(stream_with_context(chunks), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @bp.route("/articles/<int:article_id>/report")
@@ -193,7 +187,7 @@ def _in_context(body: str, claim: dict[str, Any], width: int = 160) -> dict[str,
 def report_csv(article_id: int) -> Response:
     article = _visible_article(article_id)
     chunks = export.csv_chunks(article_records(article_id, html=False), bom=True)
-    return _download(chunks, "text/csv", _filename(article, "csv"))
+    return download_response(chunks, "text/csv", _filename(article, "csv"))
 
 
 @bp.route("/articles/<int:article_id>/report.json")
@@ -206,7 +200,7 @@ def report_json(article_id: int) -> Response:
         "scale": current_app.config["RATING_SCALE"],
     }
     chunks = export.json_chunks(article_records(article_id, body=True), meta)
-    return _download(chunks, "application/json", _filename(article, "json"))
+    return download_response(chunks, "application/json", _filename(article, "json"))
 
 
 @bp.route("/articles/<int:article_id>/report.jsonl")
@@ -214,7 +208,7 @@ def report_json(article_id: int) -> Response:
 def report_jsonl(article_id: int) -> Response:
     article = _visible_article(article_id)
     chunks = export.batched(export.jsonl_lines(article_records(article_id, body=True)))
-    return _download(chunks, "application/x-ndjson", _filename(article, "jsonl"))
+    return download_response(chunks, "application/x-ndjson", _filename(article, "jsonl"))
 
 
 @bp.route("/articles/<int:article_id>/report.md")
@@ -224,7 +218,7 @@ def report_markdown(article_id: int) -> Response:
     records = list(article_records(article_id, html=False))
     summary = export.report_summary(records, ordinal_order(current_app.config["RATING_SCALE"]))
     chunks = export.markdown_report(article, records, summary)
-    return _download(chunks, "text/markdown", _filename(article, "md"))
+    return download_response(chunks, "text/markdown", _filename(article, "md"))
 
 
 @bp.route("/articles/<int:article_id>/claimreview.json")
@@ -233,4 +227,4 @@ def report_claimreview(article_id: int) -> Response:
     article = _visible_article(article_id)
     flt, config, user = store.ExportFilter(article_id=article_id), current_app.config, g.user
     chunks = lazy(lambda: export_stream(get_db(), "claimreview", flt, config, user=user))
-    return _download(chunks, "application/ld+json", _filename(article, "claimreview.json"))
+    return download_response(chunks, "application/ld+json", _filename(article, "claimreview.json"))
