@@ -627,31 +627,34 @@ def export_command(
             store.check_export_filter(db, flt)
         except store.Invalid as exc:
             raise click.ClickException(str(exc)) from None
-        if fmt == "claimreview" or check:
-            if check and fmt != "claimreview":
-                raise click.BadParameter("--check goes with --format claimreview.")
-            result = claimreview_issues(db, flt, app.config)
-            _print_issues(result)
-            if check:
-                if result["with_errors"]:
-                    sys.exit(1)
-                return
-        chunks = export_stream(
-            db,
-            fmt,
-            flt,
-            app.config,
-            article=article,
-            disagreement_mode=store.get_settings(db)["disagreement_mode"],
-            bom=bool(output),
-        )
-        stream = open(output, "wb") if output else sys.stdout.buffer
-        try:
-            for chunk in chunks:
-                stream.write(chunk)
-        finally:
-            if output:
-                stream.close()
+        if check and fmt != "claimreview":
+            raise click.BadParameter("--check goes with --format claimreview.")
+        # One read snapshot: the issues printed and the file written are of the same moment.
+        with store.snapshot(db) as snap:
+            if fmt == "claimreview":
+                result = claimreview_issues(snap, flt, app.config)
+                _print_issues(result)
+                if check:
+                    if result["with_errors"]:
+                        sys.exit(1)
+                    return
+            chunks = export_stream(
+                snap,
+                fmt,
+                flt,
+                app.config,
+                article=article,
+                disagreement_mode=store.get_settings(snap)["disagreement_mode"],
+                bom=bool(output),
+            )
+            stream = open(output, "wb") if output else sys.stdout.buffer
+            try:
+                for chunk in chunks:
+                    stream.write(chunk)
+            finally:
+                chunks.close()
+                if output:
+                    stream.close()
     finally:
         db.close()
 

@@ -3,21 +3,26 @@
 A request's connection lives on ``flask.g``. It is each thread's pooled connection to the
 database (opened once, not per request: opening costs PRAGMAs, and closing the last connection
 checkpoints the WAL); on teardown any transaction left open is rolled back and the connection
-goes back to its thread. Connections run in autocommit mode with WAL, foreign keys and a busy
-timeout; :mod:`factcheck.store` opens a short ``BEGIN IMMEDIATE`` transaction for each user
-action, which writers first queue for on a lock per database file (instead of SQLite's
-sleeping busy handler): a thread lock within the process, then an ``flock`` on
-``<database>.writelock`` between processes (``factcheck serve --workers N``). Connections and
-locks are never carried across ``fork``: a worker opens its own. The schema grows only through the
-numbered migrations below: once a migration has been applied anywhere, it is never edited.
+goes back to its thread. Each thread also keeps a second, ``query_only`` connection for read
+snapshots (:func:`read_connection`, used by :func:`factcheck.store.snapshot`), so that a
+streamed export's read transaction never shares a connection with a write. Connections run in
+autocommit mode with WAL, foreign keys and a busy timeout; :mod:`factcheck.store` opens a
+short ``BEGIN IMMEDIATE`` transaction for each user action, which writers first queue for on
+a lock per database file (instead of SQLite's sleeping busy handler): a thread lock within the
+process, then an ``flock`` on ``<database>.writelock`` between processes (``factcheck serve
+--workers N``). Connections and locks are never carried across ``fork``: a worker opens its
+own. The schema grows only through the numbered migrations below: once a migration has been
+applied anywhere, it is never edited.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 try:
@@ -46,6 +51,7 @@ def connect(path: str, busy_timeout_ms: int = 5000) -> Database:
     conn.row_factory = sqlite3.Row
     db = Database(conn)
     if path != ":memory:":
+        db.factcheck_path = path  # type: ignore[attr-defined]
         db.factcheck_write_lock = _write_lock(path)  # type: ignore[attr-defined]
         db.factcheck_busy_timeout_ms = int(busy_timeout_ms)  # type: ignore[attr-defined]
     return db
@@ -153,16 +159,17 @@ class _Slot:
     busy = False
 
 
-_pool = threading.local()  # .slot: the thread's _Slot
+_pool = threading.local()  # .slot, .reader: the thread's _Slot of each kind
 _inherited: list[Any] = []  # what a forked child must neither use nor close
 
 
 def close_thread_connection() -> None:
-    """Close the calling thread's pooled connection, if any (before ``fork``, for instance)."""
-    slot = getattr(_pool, "slot", None)
-    if slot is not None and slot.db is not None and not slot.busy:
-        slot.db.close()
-        slot.db = None
+    """Close the calling thread's pooled connections, if any (before ``fork``, for instance)."""
+    for kind in ("slot", "reader"):
+        slot = getattr(_pool, kind, None)
+        if slot is not None and slot.db is not None and not slot.busy:
+            slot.db.close()
+            slot.db = None
 
 
 def _after_fork_in_child() -> None:
@@ -191,23 +198,35 @@ def _file_identity(path: str) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
-def _checkout(path: str, busy_timeout_ms: int) -> Database:
-    """The thread's pooled connection to ``path`` (a new one if the file was replaced)."""
-    slot = getattr(_pool, "slot", None)
+def _checkout(path: str, busy_timeout_ms: int, kind: str = "slot") -> Database:
+    """The thread's pooled connection to ``path`` (a new one if the file was replaced).
+
+    ``kind`` names the pool: ``"slot"`` for requests, ``"reader"`` for read snapshots
+    (:func:`read_connection`), whose connections are ``query_only``.
+    """
+    slot = getattr(_pool, kind, None)
     if slot is None:
-        slot = _pool.slot = _Slot()
+        slot = _Slot()
+        setattr(_pool, kind, slot)
     if path == ":memory:" or slot.busy:
-        return connect(path, busy_timeout_ms)  # (not pooled: closed on release)
+        return _open(path, busy_timeout_ms, kind)  # (not pooled: closed on release)
     key = (path, int(busy_timeout_ms), _file_identity(path))
     if slot.db is not None and slot.key != key:
         slot.db.close()
         slot.db = None
     if slot.db is None:
-        slot.db = connect(path, busy_timeout_ms)
+        slot.db = _open(path, busy_timeout_ms, kind)
         slot.key = (path, int(busy_timeout_ms), _file_identity(path))
         slot.db.factcheck_pool_slot = slot  # type: ignore[attr-defined]
     slot.busy = True
     return slot.db
+
+
+def _open(path: str, busy_timeout_ms: int, kind: str) -> Database:
+    db = connect(path, busy_timeout_ms)
+    if kind == "reader":
+        db.conn.execute("PRAGMA query_only = ON")
+    return db
 
 
 def _release(db: Database) -> None:
@@ -223,6 +242,25 @@ def _release(db: Database) -> None:
         slot.db = None
         db.close()
     slot.busy = False
+
+
+@contextlib.contextmanager
+def read_connection(db: Database) -> Iterator[Database]:
+    """A connection of its own to ``db``'s file, for a read snapshot
+    (:func:`factcheck.store.snapshot`): the thread's pooled reader (another one while that is
+    in use), ``query_only`` so that nothing writes on it, given back (any transaction rolled
+    back) on exit. ``db`` itself is not used; without a file (``:memory:``) there is no other
+    connection to it, and ``db`` is what is given.
+    """
+    path = getattr(db, "factcheck_path", None)
+    if path is None:
+        yield db
+        return
+    reader = _checkout(path, getattr(db, "factcheck_busy_timeout_ms", 5000), "reader")
+    try:
+        yield reader
+    finally:
+        _release(reader)
 
 
 def get_db() -> Database:

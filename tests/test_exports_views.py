@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
+import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,8 @@ from click.testing import CliRunner
 from factcheck import export, store
 from factcheck.agreement import ordinal_order
 from factcheck.cli import cli
+from factcheck.config import DEFAULTS
+from factcheck.db import connect
 from factcheck.store import ExportFilter, export_records
 from factcheck.views import exports as views_exports
 from factcheck.views.reports import bar_chart
@@ -394,3 +400,308 @@ def test_blind_reviewer_gets_no_hidden_final_in_claimreview(
         login("bob").get(f"/articles/{desk['planet']}/claimreview.json").get_data(as_text=True)
     )
     assert len(bob_docs) == 2
+
+
+# Every export reflects one moment ----------------------------------------------------------------
+
+RATINGS = [entry["key"] for entry in DEFAULTS["RATING_SCALE"]]
+
+#: What other reviewers commit while an export runs: each touches a claim of the first window
+#: the export reads (planet's first claim), later claims of the same article and a claim of a
+#: later article (courier's first).
+MIDWAY = ["verdict changed", "verdict added", "verdict deleted", "stale claim rebuilt"]
+
+
+def midway_writes(db: Any, desk: dict[str, Any], what: str) -> Callable[[], None]:
+    """Prepare ``what`` (before any export) and return the writes to commit during one."""
+    ids = desk["users"]
+    pc, cc = desk["planet_claims"], desk["courier_claims"]
+
+    def change(claim_id: int, user: str, rating: str) -> None:
+        verdict = store.get_verdict(db, claim_id, ids[user])
+        store.record_verdict(
+            db, claim_id, ids[user], rating, "Changed meanwhile.", [], verdict["version"], RATINGS
+        )
+
+    def add(claim_id: int) -> None:
+        store.record_verdict(
+            db, claim_id, ids["edna"], "misleading", "Added meanwhile.", [], None, RATINGS
+        )
+
+    if what == "stale claim rebuilt":
+        # Written outside the store: marked stale (read the slow way) until a store write.
+        db.conn.execute(
+            "UPDATE verdicts SET rationale = 'Edited *outside*' WHERE claim_id = ?", (cc[0],)
+        )
+        assert db.execute("SELECT count(*) FROM fragments_stale").fetchone()[0] == 1
+
+    def settle(claim_id: int, rating: str, note: str | None = None) -> None:
+        final = db.execute(
+            "SELECT version FROM final_verdicts WHERE claim_id = ?", (claim_id,)
+        ).fetchone()
+        store.record_final_verdict(
+            db, claim_id, ids["edna"], rating, "Settled.", final and final[0], RATINGS,
+            correction_note=note,
+        )  # fmt: skip
+
+    # (ClaimReview holds final verdicts only: each case changes one on a later claim.)
+    if what == "verdict deleted":
+        settle(cc[0], "false")
+
+    def write() -> None:
+        if what == "verdict changed":
+            change(pc[0], "alice", "mostly-true")
+            change(pc[1], "bob", "true")
+            change(cc[0], "alice", "false")
+            settle(pc[2], "half-true", "Settled meanwhile.")
+        elif what == "verdict added":
+            for claim_id in (pc[0], pc[2], cc[0]):
+                add(claim_id)
+            store.record_final_verdict(
+                db, cc[0], ids["edna"], "misleading", "Settled meanwhile.", None, RATINGS
+            )
+        elif what == "verdict deleted":
+            with store.transaction(db):
+                db.conn.execute(
+                    "DELETE FROM verdicts WHERE (claim_id = ? AND user_id = ?)"
+                    " OR (claim_id = ? AND user_id = ?) OR claim_id = ?",
+                    (pc[0], ids["bob"], pc[1], ids["alice"], cc[0]),
+                )
+                db.conn.execute("DELETE FROM final_verdicts WHERE claim_id = ?", (cc[0],))
+        else:
+            # The store's transactions rebuild the stale claim's fragments, with the change.
+            change(cc[0], "alice", "false")
+            add(pc[2])
+            settle(pc[2], "half-true", "Settled meanwhile.")
+            assert db.execute("SELECT count(*) FROM fragments_stale").fetchone()[0] == 0
+
+    return write
+
+
+@pytest.fixture
+def commit_midway(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[], None]], list[int]]:
+    """``commit_midway(write)``: the next export reads one claim (or article) per window and
+    calls ``write`` (another connection, committed) once it has read its first window and
+    goes on reading: when it asks for its second window of articles or of claims. Returns a
+    list that holds 1 once ``write`` ran."""
+    from factcheck.store import exports as store_exports
+
+    def install(write: Callable[[], None]) -> list[int]:
+        fired: list[int] = []
+
+        def once() -> None:
+            if not fired:
+                fired.append(1)
+                write()
+
+        real_windows, real_details = store_exports._article_windows, store_exports._window_details
+
+        def article_windows(*args: Any) -> Any:
+            for n, window in enumerate(real_windows(*args)):
+                yield window
+                if n == 0:
+                    once()
+
+        def window_details(*args: Any) -> Any:
+            window_details.calls += 1  # type: ignore[attr-defined]
+            if window_details.calls == 2:  # type: ignore[attr-defined]
+                once()
+            return real_details(*args)
+
+        window_details.calls = 0  # type: ignore[attr-defined]
+        monkeypatch.setattr(store_exports, "ARTICLE_WINDOW", 1)
+        monkeypatch.setattr(store_exports, "CLAIM_WINDOW", 1)
+        monkeypatch.setattr(store_exports, "BATCH_CLAIMS", 1)
+        monkeypatch.setattr(store_exports, "_article_windows", article_windows)
+        monkeypatch.setattr(store_exports, "_window_details", window_details)
+        return fired
+
+    return install
+
+
+def same_moment(data: bytes) -> bytes:
+    """The export without the time it was taken."""
+    return re.sub(rb'"exported_at": ?"[^"]*"', b'"exported_at":""', data)
+
+
+def assert_one_moment(
+    export_now: Callable[[], bytes],
+    db: Any,
+    desk: dict[str, Any],
+    what: str,
+    commit_midway: Any,
+) -> None:
+    """An export with writes committed midway equals, byte for byte, the export taken before
+    them; the next export shows them."""
+    write = midway_writes(db, desk, what)
+    before = same_moment(export_now())
+    fired = commit_midway(write)
+    during = same_moment(export_now())
+    assert fired, "the writes were not made during the export"
+    assert during == before
+    after = same_moment(export_now())
+    assert after != before
+
+
+@pytest.mark.parametrize("what", MIDWAY)
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_export_stream_reads_one_snapshot(
+    db: Any, desk: dict[str, Any], commit_midway: Any, fmt: str, what: str
+) -> None:
+    """The command line's and editors' exports: CSV/JSON/JSONL by the fast paths,
+    ClaimReview and Markdown (summary first, then the claims) by the record path."""
+    config = dict(DEFAULTS, ORG_URL="https://desk.example/")
+
+    def export_now() -> bytes:
+        return b"".join(views_exports.export_stream(db, fmt, ExportFilter(), config))
+
+    assert_one_moment(export_now, db, desk, what, commit_midway)
+
+
+def assign_alice(db: Any, desk: dict[str, Any]) -> dict[str, Any]:
+    """Planet and courier assigned to alice, who judges planet's third claim too (so that the
+    final verdict settled on it meanwhile is one she sees under blind review)."""
+    alice = store.user_by_name(db, "alice")
+    for article in (desk["planet"], desk["courier"]):
+        store.set_assignments(db, article, [alice["id"]], None)
+    claim = desk["planet_claims"][2]
+    store.record_verdict(db, claim, alice["id"], "true", "Mine.", [], None, RATINGS)
+    return alice
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_reviewers_export_reads_one_snapshot(
+    db: Any, desk: dict[str, Any], commit_midway: Any, fmt: str
+) -> None:
+    """A reviewer's export (article by article, blind review applied) is of one moment too."""
+    alice = assign_alice(db, desk)
+    config = dict(DEFAULTS, ORG_URL="https://desk.example/")
+
+    def export_now() -> bytes:
+        return b"".join(
+            views_exports.export_stream(db, fmt, ExportFilter(), config, user=dict(alice))
+        )
+
+    assert_one_moment(export_now, db, desk, "verdict changed", commit_midway)
+
+
+WEB_DOWNLOADS = [
+    ("edna", "/exports/download.csv"),
+    ("edna", "/exports/download.json"),
+    ("edna", "/exports/download.jsonl"),
+    ("edna", "/exports/download.claimreview"),
+    ("edna", "/exports/download.markdown"),
+    ("alice", "/exports/download.csv"),
+    ("alice", "/exports/download.markdown"),
+    ("edna", "/articles/{planet}/report.csv"),
+    ("edna", "/articles/{planet}/report.json"),
+    ("edna", "/articles/{planet}/report.jsonl"),
+    ("edna", "/articles/{planet}/report.md"),
+    ("edna", "/articles/{planet}/claimreview.json"),
+    ("alice", "/articles/{planet}/report.md"),
+    ("edna", "/articles/{planet}/report"),
+]
+
+
+@pytest.mark.parametrize(("user", "url"), WEB_DOWNLOADS)
+def test_web_downloads_read_one_snapshot(
+    db: Any, desk: dict[str, Any], login: Any, commit_midway: Any, user: str, url: str
+) -> None:
+    assign_alice(db, desk)
+    session = login(user)
+    url = url.format(planet=desk["planet"])
+
+    def export_now() -> bytes:
+        response = session.get(url)
+        assert response.status_code == 200
+        return response.get_data()
+
+    what = "verdict changed" if url.startswith("/articles/") else "verdict added"
+    assert_one_moment(export_now, db, desk, what, commit_midway)
+
+
+@pytest.mark.parametrize("user", ["edna", "alice"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "claimreview", "markdown"])
+def test_api_exports_read_one_snapshot(
+    app: Any, db: Any, desk: dict[str, Any], commit_midway: Any, user: str, fmt: str
+) -> None:
+    assign_alice(db, desk)
+    who = store.user_by_name(db, user)
+    token = store.create_token(db, who["id"], "tests")[0]
+    client = app.test_client()
+
+    def export_now() -> bytes:
+        response = client.get(
+            f"/api/v1/exports/download?format={fmt}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_data()
+
+    assert_one_moment(export_now, db, desk, "verdict changed", commit_midway)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "claimreview", "markdown"])
+def test_cli_export_reads_one_snapshot(
+    run: Any, db: Any, desk: dict[str, Any], commit_midway: Any, fmt: str
+) -> None:
+    def export_now() -> bytes:
+        result = run("export", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        return result.stdout_bytes
+
+    assert_one_moment(export_now, db, desk, "verdict deleted", commit_midway)
+
+
+def wal_reset(path: str) -> bool:
+    """Whether no read transaction holds the WAL now (a checkpoint that truncates it)."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        return conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("url", ["/exports/download.csv", "/articles/{planet}/report.jsonl"])
+def test_writers_go_on_while_a_download_streams_and_a_client_that_leaves_ends_it(
+    app: Any, db: Any, desk: dict[str, Any], login: Any, url: str, monkeypatch: Any
+) -> None:
+    from factcheck.store import exports as store_exports
+
+    monkeypatch.setattr(store_exports, "BATCH_CLAIMS", 1)
+    monkeypatch.setattr(store_exports, "CLAIM_WINDOW", 1)
+    monkeypatch.setattr(export, "batched", functools.partial(export.batched, size=1))
+    path = app.config["DATABASE"]
+    response = login("edna").client.get(url.format(planet=desk["planet"]), buffered=False)
+    assert response.status_code == 200
+    chunks = iter(response.response)
+    first = next(chunks) + next(chunks)
+    assert first
+    # A writer with no patience at all (busy timeout 0) commits while the stream is open, in
+    # this thread and in another.
+    impatient = connect(path, busy_timeout_ms=0)
+    ids, claim = desk["users"], desk["planet_claims"][2]
+    outcome: list[Any] = []
+
+    def write(user: str) -> None:
+        conn = connect(path, busy_timeout_ms=0)
+        try:
+            outcome.append(
+                store.record_verdict(conn, claim, ids[user], "true", "", [], None, RATINGS)
+            )
+        except Exception as exc:  # (reported below)
+            outcome.append(exc)
+        finally:
+            conn.close()
+
+    try:
+        store.record_verdict(impatient, claim, ids["alice"], "false", "", [], None, RATINGS)
+    finally:
+        impatient.close()
+    thread = threading.Thread(target=write, args=("bob",))
+    thread.start()
+    thread.join(10)
+    assert isinstance(outcome[0], dict), outcome
+    assert not wal_reset(path)  # (the stream's snapshot still holds the WAL)
+    response.close()  # the client went away
+    assert wal_reset(path)

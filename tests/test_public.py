@@ -10,6 +10,7 @@ import pytest
 
 from factcheck import export, store
 from tests.test_articles import assert_no_injected_markup
+from tests.test_exports_views import assert_one_moment, commit_midway  # noqa: F401 (fixture)
 from tests.test_store_exports import COURIER, build_desk
 
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -130,3 +131,20 @@ def test_dismissed_claim_is_not_public(client: Any, db: Any, desk: dict[str, Any
     claim = store.get_claim(db, first)
     store.set_claim_dismissed(db, first, True, claim["version"], None)
     assert client.get(f"/verdicts/{first}").status_code == 404
+
+
+def test_the_public_article_page_reads_one_snapshot(
+    client: Any,
+    db: Any,
+    desk: dict[str, Any],
+    commit_midway: Any,  # noqa: F811
+) -> None:
+    """Verdicts saved while the page reads its claims are not half in it."""
+    url = f"/verdicts/article/{desk['planet']}"
+
+    def export_now() -> bytes:
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.get_data()
+
+    assert_one_moment(export_now, db, desk, "verdict changed", commit_midway)

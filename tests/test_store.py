@@ -550,3 +550,141 @@ def test_concurrent_saves_of_the_same_version(app: Any, db: Any, alice: int, cla
     assert stored["version"] == 2
     edits = db.execute("SELECT count(*) FROM audit_log WHERE action = 'edit'").fetchone()[0]
     assert edits == 1
+
+
+# Read snapshots ------------------------------------------------------------------------------
+
+
+def ratings_of(db: Any, claim_id: int) -> list[str]:
+    rows = db.execute("SELECT rating FROM verdicts WHERE claim_id = ? ORDER BY id", (claim_id,))
+    return [row[0] for row in rows]
+
+
+def wal_reset(path: str) -> bool:
+    """Whether the WAL can be checkpointed and truncated now: not while any read transaction
+    still uses it (asked without waiting)."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
+    finally:
+        conn.close()
+
+
+def test_a_snapshot_sees_the_moment_it_began(
+    app: Any, db: Any, alice: int, bob: int, claim: dict
+) -> None:
+    record(db, claim["id"], alice, None, rating="true")
+    with store.snapshot(db) as snap:
+        assert snap is not db
+        # Committed before the snapshot's first read by the caller: still not seen.
+        verdict = store.get_verdict(db, claim["id"], alice)
+        record(db, claim["id"], alice, verdict["version"], rating="false")
+        record(db, claim["id"], bob, None, rating="half-true")
+        assert ratings_of(snap, claim["id"]) == ["true"]
+        assert ratings_of(db, claim["id"]) == ["false", "half-true"]
+        with db.conn:
+            db.conn.execute("DELETE FROM sources")
+            db.conn.execute("DELETE FROM verdicts")
+        assert ratings_of(snap, claim["id"]) == ["true"]
+        assert snap.execute("SELECT count(*) FROM sources").fetchone()[0] == 1
+    # A new snapshot sees everything committed.
+    with store.snapshot(db) as snap:
+        assert ratings_of(snap, claim["id"]) == []
+
+
+def test_writers_are_not_blocked_by_a_snapshot(
+    app: Any, db: Any, alice: int, bob: int, claim: dict
+) -> None:
+    """Writers on other connections, in this thread and in another, commit at once (a busy
+    timeout of 0: any wait for the snapshot would raise Busy)."""
+    path = app.config["DATABASE"]
+    record(db, claim["id"], alice, None, rating="true")
+    with store.snapshot(db) as snap:
+        assert ratings_of(snap, claim["id"]) == ["true"]
+        impatient = connect(path, busy_timeout_ms=0)
+        try:
+            record(impatient, claim["id"], bob, None, rating="false")
+        finally:
+            impatient.close()
+        outcome: list[Any] = []
+
+        def write() -> None:
+            conn = connect(path, busy_timeout_ms=0)
+            try:
+                verdict = store.get_verdict(conn, claim["id"], alice)
+                outcome.append(record(conn, claim["id"], alice, verdict["version"], rating="false"))
+            except Exception as exc:  # (reported below)
+                outcome.append(exc)
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join(10)
+        assert isinstance(outcome[0], dict), outcome
+        assert ratings_of(snap, claim["id"]) == ["true"]
+    assert ratings_of(db, claim["id"]) == ["false", "false"]
+
+
+def test_a_snapshot_cannot_write_and_leaves_the_callers_connection_free(
+    app: Any, db: Any, alice: int, claim: dict
+) -> None:
+    with store.snapshot(db) as snap:
+        assert snap.conn.in_transaction and not db.conn.in_transaction
+        with pytest.raises(RuntimeError, match="read snapshot"):
+            with store.transaction(snap):
+                pass
+        with pytest.raises(RuntimeError, match="read snapshot"):
+            record(snap, claim["id"], alice, None)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            snap.execute("UPDATE claims SET text = 'x'")
+        # The caller's own connection writes in its own transactions meanwhile.
+        saved = record(db, claim["id"], alice, None, rating="false")
+        assert store.get_verdict(db, claim["id"], alice)["version"] == saved["version"]
+        assert store.get_verdict(snap, claim["id"], alice) is None
+        # Nested snapshots share the outer one.
+        with store.snapshot(snap) as inner:
+            assert inner is snap
+        assert snap.conn.in_transaction
+    assert not snap.conn.in_transaction
+
+
+def test_a_snapshot_ends_however_its_block_ends(app: Any, db: Any, alice: int, claim: dict) -> None:
+    path = app.config["DATABASE"]
+    with pytest.raises(ZeroDivisionError):
+        with store.snapshot(db) as snap:
+            ratings_of(snap, claim["id"])
+            record(db, claim["id"], alice, None)
+            assert not wal_reset(path)  # (the check can fail: the snapshot holds the WAL)
+            1 / 0  # noqa: B018
+    assert not snap.conn.in_transaction
+    assert wal_reset(path)
+    # A stream over a snapshot: closed early, or dropped, it ends its snapshot.
+    for end, rating in (("close", "false"), ("drop", "half-true")):
+        stream = store.in_snapshot(
+            db, lambda snap: (row[0] for row in snap.execute("SELECT id FROM claims"))
+        )
+        next(stream)
+        verdict = store.get_verdict(db, claim["id"], alice)
+        record(db, claim["id"], alice, verdict["version"], rating=rating)
+        assert not wal_reset(path)
+        if end == "close":
+            stream.close()
+        else:
+            del stream
+        assert wal_reset(path), end
+    # A stream never started opens nothing.
+    store.in_snapshot(db, lambda snap: iter(()))
+    assert wal_reset(path)
+
+
+def test_the_thread_reuses_its_read_connection(db: Any) -> None:
+    with store.snapshot(db) as first:
+        pass
+    with store.snapshot(db) as again:
+        assert again is first
+        with store.snapshot(db) as other:  # (another snapshot while one is open: its own)
+            assert other is not first
+            assert other.conn.in_transaction
+    assert not first.conn.in_transaction

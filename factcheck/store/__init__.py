@@ -14,15 +14,17 @@ import datetime
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from .. import sanitize
-from ..db import rebuild_stale_fragments
+from ..db import read_connection, rebuild_stale_fragments
+
+T = TypeVar("T")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -78,6 +80,10 @@ def transaction(db: Database) -> Iterator[Database]:
     millisecond of a commit, where SQLite's busy handler would sleep in steps of up to 100 ms.
     A writer still waiting after the busy timeout gets :class:`Busy` (a 503).
     """
+    if getattr(db, "factcheck_snapshot", False):
+        raise RuntimeError(
+            "a write on a read snapshot's connection: write through the request's connection"
+        )
     lock = getattr(db, "factcheck_write_lock", None)
     if lock is None:
         with _transaction(db):
@@ -117,6 +123,46 @@ def _transaction(db: Database) -> Iterator[Database]:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise Busy("the database is busy; try again in a moment") from exc
             raise
+
+
+@contextlib.contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """One read transaction on a connection of its own: every read through the connection it
+    gives sees the database as it was when the snapshot began, whatever commits meanwhile.
+
+    A deferred ``BEGIN`` and a first read fix the snapshot (SQLite's WAL keeps the pages it
+    needs); writers on other connections go on without waiting for it. The connection is
+    :func:`factcheck.db.read_connection`'s (``query_only``; :func:`transaction` refuses it),
+    so ``db`` itself stays free for the caller's writes. The transaction ends when the block
+    does, however it ends (an exhausted, closed or collected generator, an exception, a
+    client that went away). Given a snapshot's connection, it gives that back unchanged
+    (nested reads share the outer snapshot).
+    """
+    if getattr(db, "factcheck_snapshot", False):
+        yield db
+        return
+    with read_connection(db) as reader:
+        conn = reader.conn
+        if conn.in_transaction:  # (":memory:": the caller's own transaction is a snapshot)
+            yield reader
+            return
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # fixes the snapshot
+            reader.factcheck_snapshot = True  # type: ignore[attr-defined]
+            yield reader
+        finally:
+            reader.factcheck_snapshot = False  # type: ignore[attr-defined]
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+
+
+def in_snapshot(db: Database, make: Callable[[Database], Iterable[T]]) -> Iterator[T]:
+    """Lazily, what ``make`` streams from one :func:`snapshot` of ``db``: nothing is read
+    before the first item is asked for; the snapshot ends with the stream (exhausted, closed
+    early or collected)."""
+    with snapshot(db) as snap:
+        yield from make(snap)
 
 
 def refresh_fragments(db: Database) -> None:

@@ -7,6 +7,10 @@ one query each for the window's verdicts, sources and corrections (the fast path
 ``factcheck.db.m005_export_fragments``). Memory stays flat however many claims match; each
 record has the shape of :func:`factcheck.store.claim_records` plus ``corrections``,
 ``published_at`` (also inside ``article``) and ``agreement``.
+
+Each window is a query of its own: an export of one moment reads them all through one read
+snapshot (:func:`factcheck.store.snapshot`), where a claim marked stale in that snapshot is
+read the slow way as well, whatever commits meanwhile.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from sqlite_utils import Database
 
 from .. import sanitize
 from ..agreement import claim_agreement, ordinal_order
-from . import Invalid, NotFound
+from . import Invalid, NotFound, snapshot
 
 #: Review states a claim can be filtered by.
 STATUSES = ("unreviewed", "in-review", "decided", "disputed")
@@ -500,8 +504,15 @@ def public_claim(
     """The export record of a published claim with a final verdict, and its article's body.
 
     Raises :class:`NotFound` alike for a claim that does not exist, is dismissed, has no final
-    verdict, or belongs to an article that is not published.
+    verdict, or belongs to an article that is not published. Read from one snapshot.
     """
+    with snapshot(db) as snap:
+        return _public_claim(snap, claim_id, scale)
+
+
+def _public_claim(
+    db: Database, claim_id: int, scale: Sequence[dict[str, Any]]
+) -> tuple[dict[str, Any], str]:
     row = db.execute(
         "SELECT c.article_id FROM claims c JOIN articles a ON a.id = c.article_id"
         " JOIN final_verdicts f ON f.claim_id = c.id"
@@ -525,15 +536,17 @@ def public_article(
     """A published article (body included) and the records of its claims with a final verdict.
 
     Raises :class:`NotFound` alike for an article that does not exist or is not published.
+    Read from one snapshot.
     """
-    article = _published_article(db, article_id)
-    records = [
-        record
-        for record in export_records(
-            db, ExportFilter(article_id=article_id, status="decided", published=True), scale
-        )
-        if record["claim"] is not None
-    ]
+    with snapshot(db) as snap:
+        article = _published_article(snap, article_id)
+        records = [
+            record
+            for record in export_records(
+                snap, ExportFilter(article_id=article_id, status="decided", published=True), scale
+            )
+            if record["claim"] is not None
+        ]
     return article, records
 
 
@@ -604,13 +617,17 @@ def export_batches(
     *,
     full: bool = True,
     body: bool = False,
-    batch_claims: int = BATCH_CLAIMS,
+    batch_claims: int | None = None,
 ) -> ExportBatches:
     """The claims of :func:`export_records` (same filter, same order, same empty articles) as
     batches of tuples, read with a handful of set-based queries per batch.
 
     ``full`` reads everything the JSON formats hold; without it only what CSV needs.
+    ``batch_claims`` defaults to :data:`BATCH_CLAIMS`. Every batch is read through ``db``:
+    for batches of one moment, give a snapshot's connection
+    (:func:`factcheck.store.snapshot`), as :func:`factcheck.views.exports.export_stream` does.
     """
+    batch_claims = BATCH_CLAIMS if batch_claims is None else batch_claims
     return ExportBatches(db, flt, full=full, body=body, batch_claims=batch_claims)
 
 

@@ -23,6 +23,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from sqlite_utils import Database
 
 from .. import access, export, ingest, sanitize, store
 from ..agreement import agreement_summary, claim_agreement, ordinal_order, pairwise_agreement
@@ -772,18 +773,20 @@ def start_export() -> Any:
     return response
 
 
-def _export_records(params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _export_records(
+    db: Database, user: dict[str, Any], params: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
     """Claim records the caller may see, in reading order, verdicts filtered for blind review.
 
     Editors get every matching record in one stream; a reviewer's export runs article by
     article over the articles they may see, each record passed through
-    :func:`factcheck.access.filter_record`.
+    :func:`factcheck.access.filter_record`. ``db`` is a snapshot's connection
+    (:func:`factcheck.store.snapshot`): every read of the export is of one moment.
     """
-    db = get_db()
-    user = g.user
     scale = _scale()
     order = ordinal_order(scale)
-    mode = store.get_settings(db)["disagreement_mode"]
+    settings = store.get_settings(db)
+    mode = settings["disagreement_mode"]
     labels = {entry["key"]: entry["label"] for entry in scale}
     only_checkworthy = params.get("checkworthy_only", False)
 
@@ -802,7 +805,7 @@ def _export_records(params: dict[str, Any]) -> Iterator[dict[str, Any]]:
     else:
         rows = store.list_articles(db, limit=1_000_000_000, visible_to=user["id"])
         article_ids = sorted(row["id"] for row in rows)
-    blind = _blind()
+    blind = bool(settings["blind_verdicts"])
     for article_id in article_ids:
         visible = access.visible_claim_ids(db, user, article_id, blind)
         for record in stream(_export_filter(params, article_id)):
@@ -817,35 +820,39 @@ def _export_records(params: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield filtered
 
 
-@route("/exports/download", methods=["GET"])
-def download_export() -> Any:
-    params = _export_params(request.args.to_dict())
+def _export_chunks(db: Database, user: dict[str, Any], params: dict[str, Any]) -> Iterator[str]:
+    """The export of ``params`` as text chunks, read from the snapshot ``db``."""
     fmt = params["format"]
     scale = _scale()
     config = current_app.config
-    records = _export_records(params)
-    chunks: Iterator[str]
+    records = _export_records(db, user, params)
     if fmt == "csv":
-        chunks = export.csv_chunks(records)
-    elif fmt == "json":
+        return export.csv_chunks(records)
+    if fmt == "json":
         meta = {"generator": "factcheck", "scale": scale, "filters": _query(params)}
-        chunks = export.json_chunks(records, meta)
-    elif fmt == "jsonl":
-        chunks = export.batched(export.jsonl_lines(records))
-    elif fmt == "claimreview":
-        chunks = export.claimreview_chunks(
+        return export.json_chunks(records, meta)
+    if fmt == "jsonl":
+        return export.batched(export.jsonl_lines(records))
+    if fmt == "claimreview":
+        return export.claimreview_chunks(
             records,
             org={"name": config["ORG_NAME"], "url": config["ORG_URL"]},
             permalink_template=config["PERMALINK_TEMPLATE"],
             scale=scale,
         )
-    else:
-        collected = list(records)
-        article = None
-        if "article" in params:
-            article = store.get_article(get_db(), params["article"])
-        summary = export.report_summary(collected, ordinal_order(scale))
-        chunks = export.markdown_report(article, collected, summary)
+    collected = list(records)
+    article = store.get_article(db, params["article"]) if "article" in params else None
+    summary = export.report_summary(collected, ordinal_order(scale))
+    return export.markdown_report(article, collected, summary)
+
+
+@route("/exports/download", methods=["GET"])
+def download_export() -> Any:
+    params = _export_params(request.args.to_dict())
+    fmt = params["format"]
+    user = g.user
+    # The export reflects the database at the moment it started (one read snapshot).
+    chunks = store.in_snapshot(get_db(), lambda snap: _export_chunks(snap, user, params))
     mimetype, suffix = EXPORT_FORMATS[fmt]
     name = f"factcheck-article-{params['article']}" if "article" in params else "factcheck-export"
     response = Response(stream_with_context(chunks), content_type=mimetype)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request, stream_with_context, url_for
@@ -50,6 +51,12 @@ def export_stream(
 ) -> Iterator[bytes]:
     """UTF-8 chunks of the filtered set in ``fmt`` (see :data:`FORMATS`), streamed.
 
+    The export reflects the database at the moment it started: nothing is read before the
+    first chunk is asked for, and from then on everything it reads (counts and summaries
+    before the rows too) comes from one :func:`factcheck.store.snapshot` of ``db``'s file,
+    on a read connection of its own, ended when the stream ends or is closed (a client that
+    went away). Given a snapshot's connection, it reads that snapshot.
+
     With a ``user`` who is not an editor, only what that user may see is exported (see
     :func:`scoped_records`); without one (the command line) everything matching.
 
@@ -58,8 +65,23 @@ def export_stream(
     JSONL carry the article texts and dismissed claims, so that they can be imported again.
     The fast paths write bytes; the others' text is encoded here.
     """
-    chunks = _export_chunks(db, fmt, flt, config, article, disagreement_mode, bom, user)
-    return (chunk if chunk.__class__ is bytes else chunk.encode() for chunk in chunks)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    return _encoded(
+        store.in_snapshot(
+            db,
+            lambda snap: _export_chunks(
+                snap, fmt, flt, config, article, disagreement_mode, bom, user
+            ),
+        )
+    )
+
+
+def _encoded(chunks: Iterator[str | bytes]) -> Iterator[bytes]:
+    """The chunks as UTF-8 bytes; closing this closes ``chunks`` (and so their snapshot)."""
+    with contextlib.closing(chunks):
+        for chunk in chunks:
+            yield chunk if chunk.__class__ is bytes else chunk.encode()
 
 
 def _export_chunks(
@@ -229,7 +251,8 @@ def check_filter_for(db: Database, flt: store.ExportFilter, user: dict[str, Any]
 def claimreview_issues(
     db: Database, flt: store.ExportFilter, config: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Validate the ClaimReview of every claim with a final verdict in the set.
+    """Validate the ClaimReview of every claim with a final verdict in the set (read from one
+    snapshot, or from ``db``'s when it is a snapshot's connection).
 
     Returns ``{"checked", "valid", "with_errors", "with_warnings", "issues"}``; ``issues`` lists
     at most :data:`MAX_SHOWN_ISSUES` entries ``{claim_id, article_id, article_title, claim,
@@ -238,6 +261,13 @@ def claimreview_issues(
     scale = config["RATING_SCALE"]
     if flt.status is None:
         flt = dataclasses.replace(flt, status="decided")
+    with store.snapshot(db) as snap:
+        return _claimreview_issues(snap, flt, config, scale)
+
+
+def _claimreview_issues(
+    db: Database, flt: store.ExportFilter, config: Mapping[str, Any], scale: Any
+) -> dict[str, Any]:
     checked = valid = with_errors = with_warnings = 0
     errors: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
@@ -406,26 +436,16 @@ def download(fmt: str) -> Any:
         return error_response(400, str(exc))
     _label, mimetype, suffix = FORMATS[fmt]
     mode = store.get_settings(db)["disagreement_mode"]
-    config, user = current_app.config, g.user
-    chunks = lazy(
-        lambda: export_stream(get_db(), fmt, flt, config, disagreement_mode=mode, user=user)
-    )
+    chunks = export_stream(db, fmt, flt, current_app.config, disagreement_mode=mode, user=g.user)
     stamp = datetime.date.today().strftime("%Y%m%d")
     return download_response(chunks, mimetype, f"factcheck-export-{stamp}.{suffix}")
-
-
-def lazy(make: Callable[[], Iterator[bytes]]) -> Iterator[bytes]:
-    """Chunks made only once streaming starts, on the streaming context's connection.
-
-    (The view's own connection is closed when the view returns.)
-    """
-    yield from make()
 
 
 def download_response(
     chunks: Iterator[str] | Iterator[bytes], mimetype: str, filename: str
 ) -> Response:
-    """A streamed attachment of text chunks, or of their UTF-8 bytes."""
+    """A streamed attachment of text chunks, or of their UTF-8 bytes (``chunks`` are closed
+    when the response is, also when the client goes away before the end)."""
     response = Response(stream_with_context(chunks), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

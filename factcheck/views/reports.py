@@ -5,38 +5,41 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g
+from sqlite_utils import Database
 
 from .. import access, export, store
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..web import render
 from .auth import login_required
-from .exports import claimreview_issues, download_response, export_stream, lazy
+from .exports import claimreview_issues, download_response, export_stream
 
 bp = Blueprint("reports", __name__)
 
 
-def article_records(article_id: int, **options: Any) -> Iterator[dict[str, Any]]:
+def article_records(
+    db: Database, user: dict[str, Any], article_id: int, **options: Any
+) -> Iterator[dict[str, Any]]:
     """The article's claim records with per-claim agreement added.
 
     Only what the user may see: while blind review is on, a reviewer's report holds other
     reviewers' verdicts only on the claims the reviewer has given a verdict on. ``options`` go
-    to :func:`factcheck.store.export_records` (``html``, ``body``).
+    to :func:`factcheck.store.export_records` (``html``, ``body``). ``db`` is a snapshot's
+    connection (:func:`factcheck.store.snapshot`), so that the records are of one moment.
     """
-    db = get_db()
-    access.require_article(db, g.user, article_id)
+    access.require_article(db, user, article_id)
     scale = current_app.config["RATING_SCALE"]
     order = ordinal_order(scale)
     labels = {entry["key"]: entry["label"] for entry in scale}
     settings = store.get_settings(db)
-    visible = access.visible_claim_ids(db, g.user, article_id, settings["blind_verdicts"])
+    visible = access.visible_claim_ids(db, user, article_id, settings["blind_verdicts"])
     flt = store.ExportFilter(article_id=article_id)
     for record in store.export_records(db, flt, scale, agreement=False, **options):
-        record = access.filter_record(record, g.user, visible)
+        record = access.filter_record(record, user, visible)
         agreement = claim_agreement(
             [v["rating"] for v in record["verdicts"]], order, settings["disagreement_mode"]
         )
@@ -45,11 +48,26 @@ def article_records(article_id: int, **options: Any) -> Iterator[dict[str, Any]]
         yield record
 
 
-def _visible_article(article_id: int) -> dict[str, Any]:
+def _visible_article(db: Database, article_id: int) -> dict[str, Any]:
     """The article, checked before any streaming starts (else NotFound, as if absent)."""
-    db = get_db()
     access.require_article(db, g.user, article_id)
     return store.get_article(db, article_id)
+
+
+def _download(
+    article_id: int,
+    suffix: str,
+    mimetype: str,
+    chunks_of: Callable[[Iterator[dict[str, Any]]], Iterator[str]],
+    **options: Any,
+) -> Response:
+    """The article's records rendered by ``chunks_of``, streamed from one snapshot."""
+    db, user = get_db(), g.user
+    article = _visible_article(db, article_id)
+    chunks = store.in_snapshot(
+        db, lambda snap: chunks_of(article_records(snap, user, article_id, **options))
+    )
+    return download_response(chunks, mimetype, _filename(article, suffix))
 
 
 def _filename(article: dict[str, Any], suffix: str) -> str:
@@ -60,8 +78,15 @@ def _filename(article: dict[str, Any], suffix: str) -> str:
 @bp.route("/articles/<int:article_id>/report")
 @login_required
 def report(article_id: int) -> Any:
-    article = _visible_article(article_id)
-    records = [r for r in article_records(article_id) if r["claim"] is not None]
+    with store.snapshot(get_db()) as snap:  # (the page shows one moment)
+        article = _visible_article(snap, article_id)
+        records = [r for r in article_records(snap, g.user, article_id) if r["claim"] is not None]
+        # (counts final verdicts, which blind review hides from reviewers until they judge)
+        claimreview = (
+            claimreview_issues(snap, store.ExportFilter(article_id=article_id), current_app.config)
+            if access.is_editor(g.user)
+            else None
+        )
     scale = current_app.config["RATING_SCALE"]
     labels = {entry["key"]: entry["label"] for entry in scale}
     verdict_counts = Counter(
@@ -84,12 +109,7 @@ def report(article_id: int) -> Any:
         "chart": bar_chart([(label, n, _css_key(label, scale)) for label, n in ordered]),
         "contexts": {r["claim"]["id"]: _in_context(article["body"], r["claim"]) for r in records},
         "details": {r["claim"]["id"]: _details(r, labels) for r in records},
-        # (counts final verdicts, which blind review hides from reviewers until they judge)
-        "claimreview": claimreview_issues(
-            get_db(), store.ExportFilter(article_id=article_id), current_app.config
-        )
-        if access.is_editor(g.user)
-        else None,
+        "claimreview": claimreview,
     }
     return render("reports/report.html", context)
 
@@ -185,38 +205,52 @@ def _in_context(body: str, claim: dict[str, Any], width: int = 160) -> dict[str,
 @bp.route("/articles/<int:article_id>/report.csv")
 @login_required
 def report_csv(article_id: int) -> Response:
-    article = _visible_article(article_id)
-    chunks = export.csv_chunks(article_records(article_id, html=False), bom=True)
-    return download_response(chunks, "text/csv", _filename(article, "csv"))
+    return _download(
+        article_id,
+        "csv",
+        "text/csv",
+        lambda records: export.csv_chunks(records, bom=True),
+        html=False,
+    )
 
 
 @bp.route("/articles/<int:article_id>/report.json")
 @login_required
 def report_json(article_id: int) -> Response:
-    article = _visible_article(article_id)
     meta = {
         "generator": "factcheck",
         "article_id": article_id,
         "scale": current_app.config["RATING_SCALE"],
     }
-    chunks = export.json_chunks(article_records(article_id, body=True), meta)
-    return download_response(chunks, "application/json", _filename(article, "json"))
+    return _download(
+        article_id,
+        "json",
+        "application/json",
+        lambda records: export.json_chunks(records, meta),
+        body=True,
+    )
 
 
 @bp.route("/articles/<int:article_id>/report.jsonl")
 @login_required
 def report_jsonl(article_id: int) -> Response:
-    article = _visible_article(article_id)
-    chunks = export.batched(export.jsonl_lines(article_records(article_id, body=True)))
-    return download_response(chunks, "application/x-ndjson", _filename(article, "jsonl"))
+    return _download(
+        article_id,
+        "jsonl",
+        "application/x-ndjson",
+        lambda records: export.batched(export.jsonl_lines(records)),
+        body=True,
+    )
 
 
 @bp.route("/articles/<int:article_id>/report.md")
 @login_required
 def report_markdown(article_id: int) -> Response:
-    article = _visible_article(article_id)
-    records = list(article_records(article_id, html=False))
-    summary = export.report_summary(records, ordinal_order(current_app.config["RATING_SCALE"]))
+    order = ordinal_order(current_app.config["RATING_SCALE"])
+    with store.snapshot(get_db()) as snap:
+        article = _visible_article(snap, article_id)
+        records = list(article_records(snap, g.user, article_id, html=False))
+    summary = export.report_summary(records, order)
     chunks = export.markdown_report(article, records, summary)
     return download_response(chunks, "text/markdown", _filename(article, "md"))
 
@@ -224,7 +258,8 @@ def report_markdown(article_id: int) -> Response:
 @bp.route("/articles/<int:article_id>/claimreview.json")
 @login_required
 def report_claimreview(article_id: int) -> Response:
-    article = _visible_article(article_id)
-    flt, config, user = store.ExportFilter(article_id=article_id), current_app.config, g.user
-    chunks = lazy(lambda: export_stream(get_db(), "claimreview", flt, config, user=user))
+    db = get_db()
+    article = _visible_article(db, article_id)
+    flt = store.ExportFilter(article_id=article_id)
+    chunks = export_stream(db, "claimreview", flt, current_app.config, user=g.user)
     return download_response(chunks, "application/ld+json", _filename(article, "claimreview.json"))
