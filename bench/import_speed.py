@@ -8,10 +8,11 @@ every other claim (the seed of ``bench/export_speed.py``), exported as JSON and 
 ``factcheck import`` in a fresh process, timed from the command's start to its end (reading,
 parsing, storing, committing): claims/s, claims per CPU-second, peak RSS, and the time spent
 in :func:`factcheck.db.rebuild_stale_fragments` (the export fragments rebuilt before each
-commit). The same import runs again into a database without m005's triggers (nothing is
-marked stale, so no fragments are built): the difference is what keeping the fragments costs
-in all (the triggers included). Last, ``--articles`` plain-text articles (default 300,
-news-like, 2-6 KB, as ``bench/extract_speed.py`` makes them) are imported as ``.txt`` files:
+commit), and then how fast the imported set exports again (JSONL). The same import runs
+again into a database without m005's triggers (nothing is marked stale, so no fragments are
+built): the difference is what keeping the fragments costs in all (the triggers included).
+Last, ``--articles`` plain-text articles (default 300, news-like, 2-6 KB, as
+``bench/extract_speed.py`` makes them) are imported as ``.txt`` files:
 articles/s and MB/s, claim extraction and scoring included.
 
     .venv/bin/python bench/import_speed.py                  # 20,000 claims, 300 articles
@@ -124,6 +125,18 @@ def run_import(db_path: str, files: list[str], fragments: bool) -> None:
         table: check.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
         for table in ("articles", "claims", "verdicts", "sources", "json_fragments")
     }
+    export_seconds = None
+    if fragments and counts["claims"]:
+        from factcheck.config import DEFAULTS
+        from factcheck.views.exports import export_stream
+
+        # The imported set exported again (JSONL): from the stored fragments, or the slow way
+        # for claims whose fragments are incomplete.
+        started = time.perf_counter()
+        with open(os.devnull, "wb") as sink:
+            for chunk in export_stream(check, "jsonl", store.ExportFilter(), DEFAULTS):
+                sink.write(chunk)
+        export_seconds = time.perf_counter() - started
     check.close()
     summary = output.getvalue().strip().splitlines()[-1]
     print(
@@ -136,6 +149,7 @@ def run_import(db_path: str, files: list[str], fragments: bool) -> None:
                 "rebuild": rebuild,
                 "counts": counts,
                 "summary": summary,
+                "export_seconds": export_seconds,
             }
         )
     )
@@ -169,6 +183,12 @@ def report_export(label: str, size: int, result: dict, expect: int) -> None:
             f" {rebuild['cpu'] / cpu:.0%}) in {rebuild['calls']:,}"
             f" rebuilds, {rebuild['seconds'] / claims * 1e6:.1f} µs/claim;"
             f" {result['counts']['json_fragments']:,} fragments stored",
+            flush=True,
+        )
+    if result["export_seconds"]:
+        print(
+            f"{'':<28} then exporting the imported set as JSONL: {result['export_seconds']:.2f} s"
+            f" ({claims / result['export_seconds']:,.0f} claims/s)",
             flush=True,
         )
 

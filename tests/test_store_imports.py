@@ -177,3 +177,40 @@ def test_read_import_file(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00garbage")
     total, items = store.read_import_file(binary)
     assert total == 1 and "not UTF-8" in next(items).error
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_an_imported_set_exports_the_same_by_the_fast_and_the_record_path(
+    db: Any, empty_db: Any, fmt: str
+) -> None:
+    """An import stores each rationale's HTML (rendered here, as a save does) and leaves the
+    export fragments current, so every imported claim is exported from its stored fragments,
+    byte for byte what the record path gives, and the set exports as it did where it came from.
+    """
+    from factcheck import sanitize
+    from tests.test_store_exports import (
+        assert_fragments_current,
+        build_varied_desk,
+        fast_and_reference,
+    )
+
+    build_varied_desk(db)
+    text = exported(db, fmt)
+    # A rationale_html in the file is never trusted: the import renders its own.
+    text = text.replace('"rationale_html":"', '"rationale_html":"<script>alert(1)</script>')
+    items = (
+        items_from_json(text, "export.json")
+        if fmt == "json"
+        else items_from_jsonl(text.splitlines(True), "export.jsonl")
+    )
+    summary = store.import_items(empty_db, items, **OPTIONS)
+    assert summary.failed == [] and len(summary.imported) == 5
+    verdicts = empty_db.execute("SELECT rationale, rationale_html FROM verdicts").fetchall()
+    assert len(verdicts) >= 7
+    for rationale, html in verdicts:
+        assert html == str(sanitize.render_markdown(rationale))
+    assert_fragments_current(empty_db)
+    missing = "SELECT count(*) FROM json_fragments WHERE tail IS NULL"
+    assert empty_db.execute(missing).fetchone()[0] == 0  # (NULL: read by the record path)
+    fast_and_reference(empty_db)  # asserts the fast paths equal the record path
+    assert comparable(empty_db) == comparable(db)

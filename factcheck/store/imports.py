@@ -35,6 +35,7 @@ from . import (
     sha256,
     transaction,
 )
+from .exports import rationale_html
 
 IMPORT_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
@@ -355,6 +356,13 @@ def restore_bundle(
     )
     if unknown:
         raise Invalid(f"ratings not on this desk's rating scale: {', '.join(unknown)}")
+    # Each rationale's HTML, rendered here as record_verdict does (never taken from the file),
+    # before the write lock: stored with the verdict, it lets the exports read the claim's
+    # stored fragments instead of building its record again.
+    html = [
+        [rationale_html(verdict.get("rationale") or "") for verdict in record.get("verdicts") or ()]
+        for record in records
+    ]
     stamp = now()
     users: dict[str, int] = {}
     with transaction(db):
@@ -378,8 +386,8 @@ def restore_bundle(
                 stamp,
             ),
         ).lastrowid
-        for record in records:
-            _restore_claim(db, article_id, body, record, users, stamp)
+        for record, rationales in zip(records, html, strict=True):
+            _restore_claim(db, article_id, body, record, rationales, users, stamp)
         _audit(
             db,
             user_id=user_id,
@@ -397,6 +405,7 @@ def _restore_claim(
     article_id: int,
     body: str,
     record: dict[str, Any],
+    rationales: Sequence[str],
     users: dict[str, int],
     stamp: str,
 ) -> None:
@@ -425,18 +434,19 @@ def _restore_claim(
             claim.get("updated_at") or stamp,
         ),
     ).lastrowid
-    for verdict in record.get("verdicts") or ():
+    for verdict, html in zip(record.get("verdicts") or (), rationales, strict=True):
         reviewer = _user_id(db, verdict.get("reviewer"), users)
         if reviewer is None:
             raise Invalid(f"claim {claim.get('id')}: a verdict has no reviewer")
         verdict_id = db.execute(
-            "INSERT INTO verdicts (claim_id, user_id, rating, rationale, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO verdicts (claim_id, user_id, rating, rationale, rationale_html,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 claim_id,
                 reviewer,
                 verdict["rating"],
                 verdict.get("rationale") or "",
+                html,
                 verdict.get("created_at") or stamp,
                 verdict.get("updated_at") or stamp,
             ),
