@@ -255,11 +255,13 @@ def test_a_json_export_file_is_read_one_article_at_a_time_as_if_whole(
     path = tmp_path / "export.json"
     path.write_text(text, "utf-8")
     whole = _items(items_from_json(text, "export.json"))
-    parsed = []
-    monkeypatch.setattr(imports.json, "loads", lambda *a, **k: parsed.append(1) or json.loads)
+
+    def parsed_whole(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a JSON export file is read one article at a time")
+
+    monkeypatch.setattr(imports.json, "loads", parsed_whole)
     total, items = store.read_import_file(path)
     assert _items(items) == whole and total == len(whole)
-    assert parsed == []  # (read by the streaming reader, never parsed whole)
 
 
 def test_a_large_json_export_streams_and_a_broken_one_stores_nothing(
