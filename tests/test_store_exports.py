@@ -318,7 +318,7 @@ def build_varied_desk(db: Any) -> dict[str, Any]:
                 db, claim["id"], ids["edna"], RATINGS[i % len(RATINGS)], "+Reason, \"q\"\n",
                 None, RATINGS,
             )  # fmt: skip
-    # A verdict written without its HTML (as an import does): the export computes it.
+    # A verdict written without its HTML (as plain SQL would): the export computes it.
     db.conn.execute(
         "UPDATE verdicts SET rationale_html = NULL WHERE id = (SELECT max(id) FROM verdicts)"
     )

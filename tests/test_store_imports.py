@@ -177,3 +177,109 @@ def test_read_import_file(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00garbage")
     total, items = store.read_import_file(binary)
     assert total == 1 and "not UTF-8" in next(items).error
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_an_imported_set_exports_the_same_by_the_fast_and_the_record_path(
+    db: Any, empty_db: Any, fmt: str
+) -> None:
+    """An import stores each rationale's HTML (rendered here, as a save does) and leaves the
+    export fragments current, so every imported claim is exported from its stored fragments,
+    byte for byte what the record path gives, and the set exports as it did where it came from.
+    """
+    from factcheck import sanitize
+    from tests.test_store_exports import (
+        assert_fragments_current,
+        build_varied_desk,
+        fast_and_reference,
+    )
+
+    build_varied_desk(db)
+    text = exported(db, fmt)
+    # A rationale_html in the file is never trusted: the import renders its own.
+    text = text.replace('"rationale_html":"', '"rationale_html":"<script>alert(1)</script>')
+    items = (
+        items_from_json(text, "export.json")
+        if fmt == "json"
+        else items_from_jsonl(text.splitlines(True), "export.jsonl")
+    )
+    summary = store.import_items(empty_db, items, **OPTIONS)
+    assert summary.failed == [] and len(summary.imported) == 5
+    verdicts = empty_db.execute("SELECT rationale, rationale_html FROM verdicts").fetchall()
+    assert len(verdicts) >= 7
+    for rationale, html in verdicts:
+        assert html == str(sanitize.render_markdown(rationale))
+    assert_fragments_current(empty_db)
+    missing = "SELECT count(*) FROM json_fragments WHERE tail IS NULL"
+    assert empty_db.execute(missing).fetchone()[0] == 0  # (NULL: read by the record path)
+    fast_and_reference(empty_db)  # asserts the fast paths equal the record path
+    assert comparable(empty_db) == comparable(db)
+
+
+STREAMED_DOCS = [
+    '{"factcheck_export": 1, "meta": {}, "articles": []}',
+    '{"factcheck_export": 1}',
+    '{"factcheck_export": 9, "articles": [{"id": 1, "body": "x", "claims": []}]}',
+    '{"factcheck_export": 9}',
+    '{"factcheck_export": 1, "articles": [{"id": 1, "body": "abc", "claims": []}, {"id": 2, "bo',
+    '{"factcheck_export": 1, "articles": [',
+    '{"factcheck_export": 1, "articles": []} x',
+    '{"factcheck_export": 1,\n "articles": [\n{"id": 1, "body": "abc", "claims": []},\n  nope]}',
+    '{"factcheck_export": 1, "articles" [] }',
+    '{"factcheck_export": 1, "articles": [{"id": 1, "body": "ab", "claims": []} {}] }',
+    '{"factcheck_export": 1 "x": 2}',
+    '{"factcheck_export": 1, "articles": [],}',
+    '{"factcheck_export": 1, 5: 1}',
+    '{"factcheck_export": 1, "articles": [1]}',
+    '{"factcheck_export": 1, "articles": {"a": 1}}',
+    '{"factcheck_export": 1, "articles": [{}], "z": 12345678901234567890}',
+    '{ "factcheck_export" : 1, "articles": [{"id": 1, "body": "é", "claims": []},'
+    ' {"id": 1, "body": "abc", "title": "Same id", "claims": []}], "meta": {"x": [1, {}]}}',
+]
+
+
+def _items(items: Any) -> list[tuple[Any, ...]]:
+    return [(i.kind, i.label, i.error, i.data) for i in items]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+@pytest.mark.parametrize("text", STREAMED_DOCS)
+def test_a_json_export_file_is_read_one_article_at_a_time_as_if_whole(
+    tmp_path: Path, monkeypatch: Any, text: str, chunk: int
+) -> None:
+    """Read from a file, a JSON export gives what the whole parsed document gives (errors
+    placed in the file the same way, and one failed item for a broken file, nothing else)."""
+    from factcheck.store import imports
+
+    monkeypatch.setattr(imports, "STREAM_CHUNK", chunk)
+    path = tmp_path / "export.json"
+    path.write_text(text, "utf-8")
+    whole = _items(items_from_json(text, "export.json"))
+
+    def parsed_whole(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a JSON export file is read one article at a time")
+
+    monkeypatch.setattr(imports.json, "loads", parsed_whole)
+    total, items = store.read_import_file(path)
+    assert _items(items) == whole and total == len(whole)
+
+
+def test_a_large_json_export_streams_and_a_broken_one_stores_nothing(
+    db: Any, empty_db: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from factcheck.store import imports
+
+    build_desk(db)
+    text = exported(db)
+    path = tmp_path / "export.json"
+    path.write_text(text, "utf-8")
+    monkeypatch.setattr(imports, "STREAM_CHUNK", 50)
+    total, items = store.read_import_file(path)
+    assert _items(items) == _items(items_from_json(text, "export.json")) and total == 3
+    # Cut short (a download that broke off): one failed item, nothing stored.
+    path.write_text(text[: len(text) * 2 // 3], "utf-8")
+    total, items = store.read_import_file(path)
+    summary = store.import_items(empty_db, items, **OPTIONS)
+    assert total == 1 and summary.imported == [] and len(summary.failed) == 1
+    assert "not valid JSON" in summary.failed[0]["reason"]
+    assert store.count_articles(empty_db) == 0

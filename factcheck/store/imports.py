@@ -9,11 +9,15 @@ username; a missing one is created as a disabled reviewer with an unusable passw
 
 Each article is stored in its own ``BEGIN IMMEDIATE`` transaction: a failing one is reported
 and rolled back, and the others go on. An article whose text is stored already is skipped.
+(Batching articles into one transaction with a savepoint each was measured slower: the
+savepoints journal the pages they change.) A factcheck JSON export file is read one article
+at a time, JSONL one line at a time.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +39,7 @@ from . import (
     sha256,
     transaction,
 )
+from .exports import rationale_html
 
 IMPORT_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
@@ -169,10 +174,17 @@ def items_from_jsonl(lines: Iterable[str], source: str = "input") -> Iterator[Im
 
 
 def read_import_file(path: str | Path) -> tuple[int | None, Iterator[ImportItem]]:
-    """``(count or None, items)`` of a ``.json`` or ``.jsonl`` file, read as UTF-8."""
+    """``(count or None, items)`` of a ``.json`` or ``.jsonl`` file, read as UTF-8.
+
+    A factcheck JSON export is read one article at a time (see :func:`_read_streamed_export`):
+    memory stays flat however large the file.
+    """
     path = Path(path)
     name = path.name
     if path.suffix.lower() == ".json":
+        streamed = _read_streamed_export(path, name)
+        if streamed is not None:
+            return streamed
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -191,6 +203,168 @@ def read_import_file(path: str | Path) -> tuple[int | None, Iterator[ImportItem]
             yield from handle
 
     return total, items_from_jsonl(lines(), name)
+
+
+STREAM_CHUNK = 1 << 20  # characters read at a time from a JSON export
+# A factcheck JSON export starts with its format key (as factcheck writes it).
+_EXPORT_START = re.compile(r'\s*\{\s*"factcheck_export"\s*:')
+_SPACE = re.compile(r"[ \t\n\r]*")
+# (json's own messages for the same errors)
+_EXPECTED = {
+    ":": "Expecting ':' delimiter",
+    ",": "Expecting ',' delimiter",
+    "{": "Expecting value",
+}
+
+
+def _read_streamed_export(path: Path, name: str) -> tuple[int, Iterator[ImportItem]] | None:
+    """``(count, items)`` of a factcheck JSON export read one article at a time, or None when
+    the file does not start as one (it is then parsed whole, by :func:`items_from_json`).
+
+    The file is read twice: first through to the end, counting the articles, so that a file
+    that is not valid JSON, or not a readable export, gives one failed item and nothing is
+    stored (as when it is parsed whole); then again for the items. Only one article's
+    objects are alive at a time (parsed whole, a large export took about ten times its size
+    in memory, and Python's garbage collector went through all of it again and again).
+    """
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            if not _EXPORT_START.match(handle.read(4096)):
+                return None
+    except UnicodeDecodeError:
+        return None
+
+    def items() -> Iterator[ImportItem]:
+        with path.open(encoding="utf-8-sig") as handle:
+            try:
+                yield from _bundles(_streamed_records(_JsonStream(handle)), name)
+            except UnicodeDecodeError as exc:
+                yield ImportItem(name, "error", error=f"not UTF-8 text ({exc.reason})")
+            except json.JSONDecodeError as exc:
+                yield ImportItem(name, "error", error=f"not valid JSON ({exc})")
+            except (ValueError, AttributeError, TypeError) as exc:
+                yield ImportItem(name, "error", error=f"not a readable factcheck export ({exc})")
+
+    total = 0
+    for item in items():
+        if item.kind == "error":
+            return 1, iter([item])
+        total += 1
+    return total, items()
+
+
+def _streamed_records(stream: _JsonStream) -> Iterator[dict[str, Any]]:
+    """The claim records of a JSON export (as :func:`records_from_json` gives them from the
+    parsed document), parsing one element of ``articles`` at a time."""
+    header: dict[str, Any] = {}
+    stream.expect("{")
+    if stream.peek() == "}":
+        stream.pos += 1
+    else:
+        while True:
+            if stream.peek() != '"':
+                raise stream.error("Expecting property name enclosed in double quotes")
+            key = stream.value()
+            stream.expect(":")
+            if key == "articles" and stream.peek() == "[":
+                stream.pos += 1
+                if stream.peek() == "]":
+                    stream.pos += 1
+                else:
+                    while True:
+                        entry = stream.value()
+                        yield from records_from_json(header | {"articles": [entry]})
+                        if stream.peek() == "]":
+                            stream.pos += 1
+                            break
+                        stream.expect(",")
+            elif key == "articles":
+                yield from records_from_json(header | {"articles": stream.value()})
+            else:
+                header[key] = stream.value()
+            if stream.peek() == "}":
+                stream.pos += 1
+                break
+            stream.expect(",")
+    if stream.peek():
+        raise stream.error("Extra data")
+    # (raises for another format version, with no articles too, as when parsed whole)
+    yield from records_from_json(header | {"articles": []})
+
+
+class _JsonStream:
+    """JSON values read one at a time from a text file, through a buffer of about a chunk
+    (more while one value is larger)."""
+
+    def __init__(self, handle: Any):
+        self.handle = handle
+        self.chunk = STREAM_CHUNK
+        self.buffer = ""
+        self.pos = 0
+        self.consumed = 0  # characters of the file before the buffer
+        self.lines = 0  # line breaks in them
+        self.line_start = 0  # where the line at the buffer's start begins in the file
+        self.eof = False
+        self.decoder = json.JSONDecoder()
+
+    def _more(self, at_least: int = 0) -> bool:
+        """Read on (at least ``at_least`` characters if there are); False at the end."""
+        if self.eof:
+            return False
+        data = self.handle.read(max(self.chunk, at_least))
+        if not data:
+            self.eof = True
+            return False
+        dropped = self.buffer[: self.pos]
+        self.lines += dropped.count("\n")
+        if "\n" in dropped:
+            self.line_start = self.consumed + dropped.rindex("\n") + 1
+        self.consumed += self.pos
+        self.buffer = self.buffer[self.pos :] + data
+        self.pos = 0
+        return True
+
+    def error(self, message: str) -> json.JSONDecodeError:
+        """The error at the current position, placed in the file as :func:`json.loads` would."""
+        pos = self.consumed + self.pos
+        lineno = self.lines + self.buffer.count("\n", 0, self.pos) + 1
+        last = self.buffer.rfind("\n", 0, self.pos)
+        colno = self.pos - last if last >= 0 else pos - self.line_start + 1
+        exc = json.JSONDecodeError(message, self.buffer, self.pos)
+        exc.args = (f"{message}: line {lineno} column {colno} (char {pos})",)
+        exc.pos, exc.lineno, exc.colno = pos, lineno, colno
+        return exc
+
+    def peek(self) -> str:
+        """The next character that is not white space ('' at the end), not consumed."""
+        while True:
+            self.pos = _SPACE.match(self.buffer, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.buffer):
+                return self.buffer[self.pos]
+            if not self._more():
+                return ""
+
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            raise self.error(_EXPECTED.get(char, f"Expecting {char!r}"))
+        self.pos += 1
+
+    def value(self) -> Any:
+        """The next JSON value; read on while the buffer ends inside it."""
+        self.peek()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buffer, self.pos)
+            except json.JSONDecodeError as exc:
+                # A value cut off by the end of the buffer: read on (twice as much each time).
+                if self._more(len(self.buffer) - self.pos):
+                    continue
+                self.pos = exc.pos
+                raise self.error(exc.msg) from None
+            if end == len(self.buffer) and self._more():
+                continue  # (a number may go on in the next chunk)
+            self.pos = end
+            return value
 
 
 # Storing ---------------------------------------------------------------------------------------
@@ -355,6 +529,13 @@ def restore_bundle(
     )
     if unknown:
         raise Invalid(f"ratings not on this desk's rating scale: {', '.join(unknown)}")
+    # Each rationale's HTML, rendered here as record_verdict does (never taken from the file),
+    # before the write lock: stored with the verdict, it lets the exports read the claim's
+    # stored fragments instead of building its record again.
+    html = [
+        [rationale_html(verdict.get("rationale") or "") for verdict in record.get("verdicts") or ()]
+        for record in records
+    ]
     stamp = now()
     users: dict[str, int] = {}
     with transaction(db):
@@ -378,8 +559,8 @@ def restore_bundle(
                 stamp,
             ),
         ).lastrowid
-        for record in records:
-            _restore_claim(db, article_id, body, record, users, stamp)
+        for record, rationales in zip(records, html, strict=True):
+            _restore_claim(db, article_id, body, record, rationales, users, stamp)
         _audit(
             db,
             user_id=user_id,
@@ -397,6 +578,7 @@ def _restore_claim(
     article_id: int,
     body: str,
     record: dict[str, Any],
+    rationales: Sequence[str],
     users: dict[str, int],
     stamp: str,
 ) -> None:
@@ -425,18 +607,19 @@ def _restore_claim(
             claim.get("updated_at") or stamp,
         ),
     ).lastrowid
-    for verdict in record.get("verdicts") or ():
+    for verdict, html in zip(record.get("verdicts") or (), rationales, strict=True):
         reviewer = _user_id(db, verdict.get("reviewer"), users)
         if reviewer is None:
             raise Invalid(f"claim {claim.get('id')}: a verdict has no reviewer")
         verdict_id = db.execute(
-            "INSERT INTO verdicts (claim_id, user_id, rating, rationale, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO verdicts (claim_id, user_id, rating, rationale, rationale_html,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 claim_id,
                 reviewer,
                 verdict["rating"],
                 verdict.get("rationale") or "",
+                html,
                 verdict.get("created_at") or stamp,
                 verdict.get("updated_at") or stamp,
             ),
