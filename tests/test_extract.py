@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.extract import extract_claims, score_sentences, split_sentences
+from factcheck.extract.claims import drop_repeats
 from factcheck.extract.features import sentence_features, sentence_features_words
 from factcheck.extract.model import Model
 from factcheck.extract.values import find_values
@@ -318,6 +319,8 @@ def test_seed_article() -> None:
     assert dead["values"][0]["value"] == 100 and dead["values"][0]["approx"]
     first_line = text.splitlines()[0]
     assert first_line not in quotes
+    # the standfirst is repeated in the body: each of its facts is listed once
+    assert [c["quote"] for c in claims].count("U.S. operations in Caracas") == 1
     for c in claims:
         assert text[c["start"] : c["end"]] == c["quote"]
     segs = split_sentences(text)
@@ -521,3 +524,75 @@ def test_demo_article_claims() -> None:
     ]["text"].startswith("Varga said this is the largest")
     assert "the harbour was dredged in 1998" in by
     assert not by["I'm glad it's open"]["checkworthy"]
+
+
+# --- a fact repeated later in the article is listed once ----------------------------------
+
+REPEAT_CASES = [
+    # (article, how many claims about the fact it lists)
+    (
+        "The council approved a budget of 48 million euros on Monday.\n\n"
+        "Residents protested outside the hall.\n\n"
+        "The council approved a budget of 48 million euros on Monday.",
+        1,
+    ),
+    (  # the standfirst's reworded, shorter repeat adds nothing
+        "The vote between the two parties ended a dispute over the new harbour tax.\n\n"
+        "The vote ended a dispute over the new harbour tax.",
+        1,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REPEAT_CASES)
+def test_repeated_fact_is_listed_once(text: str, expected: int) -> None:
+    claims = extract_claims(text)
+    facts = [c for c in claims if "48 million" in c["text"] or "harbour tax" in c["text"]]
+    assert len(facts) == expected
+    assert facts[0]["start"] < 10  # the first occurrence is the one kept
+
+
+KEPT_CASES = [
+    # a different number is a different fact
+    "The council approved a budget of 48 million euros on Monday.\n\n"
+    "The council approved a budget of 52 million euros on Monday.",
+    # a later claim that adds a word (a source, a place) adds information
+    "The council approved a budget of 48 million euros on Monday.\n\n"
+    "Mayor Ines Kalt said the council approved a budget of 48 million euros on Monday.",
+]
+
+
+@pytest.mark.parametrize("text", KEPT_CASES)
+def test_claims_that_are_not_repeats_stay(text: str) -> None:
+    claims = extract_claims(text)
+    paragraphs = text.split("\n\n")
+    second = len(paragraphs[0]) + 2
+    assert any(c["start"] >= second for c in claims), claims
+    assert any(c["start"] < second for c in claims), claims
+
+
+def test_claims_of_one_sentence_are_never_repeats() -> None:
+    # nested claims: the inner one's words are all in the outer one, same sentence
+    text = "It was the first vote since Mara Olsen became mayor in January 2025."
+    quotes = [c["quote"] for c in extract_claims(text)]
+    assert any("became mayor in January 2025" in q and "first" not in q for q in quotes), quotes
+    assert any("first" in q for q in quotes), quotes
+
+
+def test_drop_repeats_keeps_order_and_first_occurrence() -> None:
+    def claim(text: str, start: int, sentence: tuple[int, int]) -> dict:
+        return {
+            "text": text,
+            "start": start,
+            "sentence_start": sentence[0],
+            "sentence_end": sentence[1],
+        }
+
+    a = claim("Exports grew 4% in 2024", 0, (0, 30))
+    b = claim("Exports grew 4% in 2024", 40, (40, 70))
+    c = claim("Imports fell 2% in 2024", 80, (80, 110))
+    d = claim("exports grew 4% in 2024", 120, (120, 150))  # case does not matter
+    assert drop_repeats([a, b, c, d]) == [a, c]
+    short = [claim("Prices rose", 0, (0, 12)), claim("prices rose", 20, (20, 32))]
+    assert drop_repeats(short) == short  # too few words to call it a repeat
+    assert drop_repeats([]) == []
