@@ -447,6 +447,33 @@ ATOMIC_CASES = [
             ),
         ],
     ),
+    (  # a relative clause between the subject and its "said": the verb is not a byline
+        "The agency, which runs 40 ferries, said fares would rise 5% and that two routes "
+        "would close in May.",
+        [
+            (
+                "The agency, which runs 40 ferries, said fares would rise 5%",
+                "The agency said fares would rise 5%",
+            ),
+            ("runs 40 ferries", "The agency runs 40 ferries"),
+            ("two routes would close in May", "The agency said two routes would close in May"),
+        ],
+    ),
+    (
+        "The plant, which employs 1,200 people, said on Tuesday that output fell 8% in 2025.",
+        [
+            (
+                "The plant, which employs 1,200 people, said on Tuesday that output fell 8% in "
+                "2025",
+                "The plant said on Tuesday that output fell 8% in 2025",
+            ),
+            ("employs 1,200 people", "The plant employs 1,200 people"),
+        ],
+    ),
+    (  # ... but a trailing "said" followed by a name still is one
+        "The bridge reopened in 2024, said Mayor Elena Varga.",
+        [("The bridge reopened in 2024", "The bridge reopened in 2024, said Mayor Elena Varga")],
+    ),
 ]
 
 

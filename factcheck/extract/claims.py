@@ -43,11 +43,10 @@ _VERB_HINT_RE = re.compile(
     r"do|does|did|says|said|[a-z]{2,}ed|[a-z]{3,}s)\b"
 )
 
-_FINITE_RE = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|will|would|says|said|[a-z]+ed|"
-    + _IRREGULAR_PAST.replace(" ", "|")
-    + r")\b"
+_FINITE = r"is|are|was|were|has|have|had|will|would|says|said|[a-z]+ed|" + _IRREGULAR_PAST.replace(
+    " ", "|"
 )
+_FINITE_RE = re.compile(r"\b(?:" + _FINITE + r")\b")
 _QUOTE_SPAN_RE = re.compile(r"\"[^\"]*\"|“[^”]*”|\([^()]*\)")
 _CMP_AHEAD = (
     r"(?:(?:about|around|roughly|nearly|almost|some|just|only|over|more than|less than)\s+)?"
@@ -85,6 +84,10 @@ _SPLIT_RE = re.compile(
     + r")\s))"
 )
 _AND_AUX = frozenset("was were is are has have had will".split())
+# a reported clause: lower-case words with a finite verb before any comma (a trailing
+# attribution names someone: "said Mayor Elena Varga", "said the agency, ...")
+_REPORTED_RE = re.compile(r"[a-z\d][^,;]*?\b(?:" + _FINITE + r")\b")
+_SAY_VERBS = frozenset("said says added noted stated warned told announced insisted".split())
 _LEAD_DISCOURSE_RE = re.compile(
     r"(?:however|moreover|meanwhile|furthermore|in addition|additionally|still|yet|also|"
     r"nevertheless|nonetheless|indeed|so|and|but|or|well|now|then|first|second|finally|"
@@ -540,6 +543,11 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
             if not _FINITE_RE.search(before):
                 continue
+        elif typ == "att" and cuts and cuts[-1][2] in ("rel", "app", "appnp"):
+            # "The ministry, which ..., said the drought was ...": the subject's own verb and
+            # the clause it reports, not a trailing "..., said Name"
+            if _REPORTED_RE.match(sentence, m.end(), e0):
+                continue
         cuts.append((m.start(), m.end(), typ))
     pieces: list[tuple[int, int, str, int]] = []  # start, end, type, index of the piece it hangs on
     cur_s, cur_t = s0, "main"
@@ -585,6 +593,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     subjects: list[str | None] = []
     svs: list[str | None] = []
     extra: list[dict] = []
+    reported = ""  # "The ministry said " when a relative clause sat between subject and verb
     for idx, (ps, pe, typ, own) in enumerate(pieces):
         ps, pe = _trim(sentence, ps, pe)
         quote = sentence[ps:pe]
@@ -665,6 +674,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             subj, sv = _subject_verb(quote)
             if typ == "main" and main_subject is None:
                 main_subject = subj
+            if typ == "andthat" and reported:
+                base = reported + _decap(quote)
         if typ == "rel" and own >= 0 and pieces[own][2] == "main" and base.endswith(quote):
             os_, oe_ = spans[own]
             vm = _RESUME_RE.search(sentence, ps, pe)
@@ -687,6 +698,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 )
                 if main_subject is None or idx == 1:
                     main_subject = sentence[os_:oe_]
+                if vm.group(1).lower() in _SAY_VERBS:
+                    reported = sentence[os_:oe_] + " " + vm.group(1) + " "
                 pe = _trim(sentence, ps, vm.start())[1]
                 quote = sentence[ps:pe]
                 base = (
