@@ -623,3 +623,19 @@ def test_drop_repeats_keeps_order_and_first_occurrence() -> None:
     short = [claim("Prices rose", 0, (0, 12)), claim("prices rose", 20, (20, 32))]
     assert drop_repeats(short) == short  # too few words to call it a repeat
     assert drop_repeats([]) == []
+
+
+QUESTION_CASES = [
+    ("Is the country ready for another dry year?", []),
+    ("Who will pay for the bridge?", []),
+    # a question that takes a figure or a date as given keeps it to be checked
+    ("Why did unemployment rise 5% in 2024?", ["Why did unemployment rise 5% in 2024"]),
+    ("The bridge will reopen in May. Is the city ready?", ["The bridge will reopen in May"]),
+]
+
+
+@pytest.mark.parametrize(("text", "quotes"), QUESTION_CASES)
+def test_questions_assert_nothing_unless_they_take_a_figure_as_given(
+    text: str, quotes: list[str]
+) -> None:
+    assert [c["quote"] for c in extract_claims(text)] == quotes

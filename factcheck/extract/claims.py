@@ -865,15 +865,18 @@ def extract_claims(
             continue
         sent = text[seg.start : seg.end]
         pieces = claim_spans(sent)
+        question = sent.rstrip().rstrip("\"'”’»)").endswith("?")
         for piece in pieces:
             start, end = seg.start + piece["start"], seg.start + piece["end"]
             if (start, end) in seen:
                 continue
-            seen.add((start, end))
             quote = text[start:end]
             values = [
                 {k: v for k, v in d.items() if k[0] != "_"} for d in find_values(quote, published)
             ]
+            if question and not values:
+                continue  # a question asserts nothing, unless it takes a figure or date as given
+            seen.add((start, end))
             kinds = claim_kinds(
                 quote, values, piece["attribution"] is not None, piece["type"] == "item"
             )
