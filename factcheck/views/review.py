@@ -20,7 +20,7 @@ from flask import (
 from markupsafe import Markup, escape
 from wtforms.widgets.core import clean_key
 
-from .. import access, store
+from .. import access, search, store
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..forms import (
@@ -270,6 +270,16 @@ def _labels() -> dict[str, str]:
     return {entry["key"]: entry["label"] for entry in rating_scale()}
 
 
+def with_links(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Search results (:mod:`factcheck.search`) with ``href``: the claim in its review page."""
+    for result in results:
+        result["href"] = (
+            url_for("review.article", article_id=result["article_id"], claim=result["claim_id"])
+            + "#panel"
+        )
+    return results
+
+
 class ArticleView:
     """What the review page shows of an article's claims, computed once per state of them.
 
@@ -446,6 +456,7 @@ def panel_context(
     others = [v for v in everyone if v["user_id"] != g.user["id"]]
     sees_others = access.is_editor(g.user) or not blind or mine is not None
     final = store.get_final_verdict(db, claim["id"])
+    labels = _labels()
     context = {
         "selected": claim,
         "my_verdict": mine,
@@ -462,7 +473,8 @@ def panel_context(
         "final": final if (final and (sees_others or access.is_editor(g.user))) else None,
         "corrections": store.list_corrections(db, claim["id"]) if final else [],
         "is_editor": access.is_editor(g.user),
-        "labels": _labels(),
+        "labels": labels,
+        "similar": with_links(search.similar(db, g.user, claim, blind=blind, labels=labels)),
     }
     extra = {
         "verdict_fields": verdict_fields(mine, form),
