@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,8 @@ from .store.search import MARK_END, MARK_START
 MAX_QUERY_CHARS = 1000  # of a typed query; the rest is ignored (and the user told)
 MAX_TERMS = 32  # words and phrases of a typed query
 MAX_SIMILAR_TERMS = 24  # significant words of a claim used to find similar ones
+SIMILAR_WORDS = 8  # of them, the rarest used in the query
+COMMON_WORD_CLAIMS = 2000  # a word in this many claims is too common to find similar ones by
 SIMILAR_LIMIT = 5
 
 # Letters, digits and marks: what the unicode61 tokenizer keeps together (everything else
@@ -126,17 +129,40 @@ def significant_words(text: str) -> list[str]:
     return list(seen)
 
 
-def similar_query(text: str) -> str | None:
-    """The FTS5 query that finds claims sharing ``text``'s significant words: any of them
-    (``OR``; bm25 ranks the claims sharing more, and rarer, words first), or None when it
-    has none. At most :data:`MAX_SIMILAR_TERMS` words, the longest kept."""
+def similar_words(text: str) -> list[str]:
+    """The significant words of ``text`` (:func:`significant_words`) that a similar-claims
+    query may use: at most :data:`MAX_SIMILAR_TERMS`, the longest kept, in order."""
     words = significant_words(text)
     if len(words) > MAX_SIMILAR_TERMS:
         keep = set(sorted(words, key=len, reverse=True)[:MAX_SIMILAR_TERMS])
         words = [w for w in words if w in keep][:MAX_SIMILAR_TERMS]
-    if not words:
+    return words
+
+
+def similar_query(text: str, counts: Mapping[str, int] | None = None) -> str | None:
+    """The FTS5 query that finds claims sharing ``text``'s significant words, or None when it
+    has none to share.
+
+    Without ``counts``: any of its words (``OR``; bm25 ranks the claims that share more, and
+    rarer, words first), at most :data:`MAX_SIMILAR_TERMS`, the longest kept. With
+    ``counts`` (word -> how many claims hold it, counted up to :data:`COMMON_WORD_CLAIMS`):
+    words that only the claim itself holds (1) are no help and left out, and so are words at
+    the cap, too common to tell similar claims from others (and costly to rank: each claim
+    holding one is scored); of the rest, any of the :data:`SIMILAR_WORDS` rarest. When every
+    word is that common, claims must hold all of the :data:`SIMILAR_WORDS` least common.
+    """
+    words = similar_words(text)
+    if counts is None:
+        return " OR ".join(_quoted([word]) for word in words) if words else None
+    words = [w for w in words if counts.get(w, 0) != 1]
+    rare = [w for w in words if counts.get(w, 0) < COMMON_WORD_CLAIMS]
+    operator = " OR "
+    if not rare:
+        rare, operator = words, " AND "
+    if not rare:
         return None
-    return " OR ".join(_quoted([word]) for word in words)
+    keep = set(sorted(rare, key=lambda w: counts.get(w, 0))[:SIMILAR_WORDS])
+    return operator.join(_quoted([word]) for word in rare if word in keep)
 
 
 def split_marked(marked: str | None, original: str) -> list[tuple[str, bool]]:
@@ -259,7 +285,9 @@ def similar(
     """Up to ``limit`` claims of other articles that ``user`` may see, sharing ``claim``'s
     significant words (bm25), those with a final verdict the user may see first among
     equals (see :func:`factcheck.store.search_claims`)."""
-    match = similar_query(claim["text"])
+    words = similar_words(claim["text"])
+    counts = store.match_counts(db, [_quoted([w]) for w in words], COMMON_WORD_CLAIMS)
+    match = similar_query(claim["text"], dict(zip(words, counts, strict=True)))
     if match is None:
         return []
     found = store.search_claims(
@@ -271,3 +299,22 @@ def similar(
         limit=limit,
     )
     return _shown(user, found, blind, labels)
+
+
+def text_line(result: dict[str, Any]) -> str:
+    """A result as plain text (``factcheck search``): the claim's id, its verdict, its
+    article, then its wording with the matched words in [brackets]."""
+    if result["final"]:
+        verdict = f"final: {result['final']['label']}"
+    elif result["ratings"]:
+        verdict = ", ".join(f"{r['label']} x{r['count']}" for r in result["ratings"])
+    else:
+        verdict = "no verdict"
+    article = result["article"]
+    where = ", ".join(str(x) for x in (article["publisher"], article["published"]) if x)
+    wording = "".join(f"[{text}]" if hit else text for text, hit in result["text_marked"])
+    return (
+        f"#{result['claim_id']}  {verdict}  {article['title']}"
+        + (f" ({where})" if where else "")
+        + f"\n    {' '.join(wording.split())}"
+    )

@@ -45,6 +45,7 @@ POLICY = {
     "review.claim": "article",
     "review.panel": "article",
     "review.history": "article",
+    "search.similar": "article",
     "review.add_claim": "article",
     "review.save_verdict": "article",
     "review.edit_claim": "article",

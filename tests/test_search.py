@@ -111,6 +111,36 @@ def test_similar_query() -> None:
 
 
 @pytest.mark.parametrize(
+    ("counts", "query"),
+    [
+        # Words only the claim itself holds, and words at the cap, are left out.
+        (
+            {"tram": 40, "line": 2000, "costs": 1, "820": 3, "million": 2000, "euros": 1999},
+            '"tram" OR "820" OR "euros"',
+        ),
+        # Every word common: claims must hold all of them.
+        (
+            {"tram": 5000, "line": 2000, "costs": 2000, "820": 2000, "million": 2000, "euros": 1},
+            '"tram" AND "line" AND "costs" AND "820" AND "million"',
+        ),
+        # Nothing shared with any other claim.
+        ({"tram": 1, "line": 1, "costs": 1, "820": 1, "million": 1, "euros": 1}, None),
+    ],
+)
+def test_similar_query_with_counts(counts: dict[str, int], query: str | None) -> None:
+    text = "The tram line costs 820 million euros."
+    assert search.COMMON_WORD_CLAIMS == 2000
+    assert search.similar_query(text, counts) == query
+
+
+def test_similar_query_keeps_the_rarest_words() -> None:
+    words = [f"word{n:02d}" for n in range(12)]
+    counts = {w: 100 - n for n, w in enumerate(words)}  # later words are rarer
+    query = search.similar_query(" ".join(words), counts)
+    assert query == " OR ".join(f'"{w}"' for w in words[-search.SIMILAR_WORDS :])
+
+
+@pytest.mark.parametrize(
     ("marked", "original", "segments"),
     [
         (f"a {S}tram{E} line", "a tram line", [("a ", False), ("tram", True), (" line", False)]),

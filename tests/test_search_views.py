@@ -181,19 +181,43 @@ def similar_desk(db: Any, article_id: int) -> dict[str, Any]:
     return {"earlier": earlier[0], "current": current, "earlier_article": earlier_article}
 
 
-def test_panel_shows_similar_claims_with_their_verdict(login: Any, similar_desk: dict) -> None:
+def test_panel_loads_similar_claims_with_their_verdict(login: Any, similar_desk: dict) -> None:
     edna = login("edna")
-    panel = edna.get(f"/claims/{similar_desk['current']['id']}/panel").get_data(as_text=True)
-    section = panel[panel.index('class="similar-claims"') :]
-    assert f'data-claim="{similar_desk["earlier"]}"' in section
-    assert "Final verdict: <strong>False</strong>" in section
-    assert "<mark>820</mark>" in section and "<mark>euros</mark>" in section
-    # Only claims of other articles
-    data = edna.get(
-        f"/claims/{similar_desk['current']['id']}/panel", headers={"Accept": "application/json"}
-    ).get_json()
+    current = similar_desk["current"]["id"]
+    panel = edna.get(f"/claims/{current}/panel").get_data(as_text=True)
+    # The panel names where its similar claims come from (loaded once it is shown) and
+    # links there for a browser without JavaScript.
+    assert f'data-src="/claims/{current}/similar?partial=1"' in panel
+    assert f'href="/claims/{current}/similar"' in panel
+    fragment = edna.get(f"/claims/{current}/similar?partial=1").get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div class="similar-list">')
+    assert "<html" not in fragment
+    assert f'data-claim="{similar_desk["earlier"]}"' in fragment
+    assert "Final verdict: <strong>False</strong>" in fragment
+    assert "<mark>820</mark>" in fragment and "<mark>euros</mark>" in fragment
+    page = edna.get(f"/claims/{current}/similar").get_data(as_text=True)
+    assert "<html" in page and "Final verdict: <strong>False</strong>" in page
+    data = similar_json(edna, current)
+    assert data["claim"]["id"] == current
     assert [r["claim_id"] for r in data["similar"]][:1] == [similar_desk["earlier"]]
+    # Only claims of other articles
     assert all(r["article_id"] != similar_desk["current"]["article_id"] for r in data["similar"])
+
+
+def similar_json(session: Any, claim_id: int) -> dict[str, Any]:
+    response = session.get(f"/claims/{claim_id}/similar", headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_claims_without_significant_words_have_no_similar(login: Any, db: Any) -> None:
+    (claim,) = make_article(db, "Short", ["It is so."])
+    make_article(db, "Other", ["It is so, and so it is."])
+    edna = login("edna")
+    assert similar_json(edna, claim)["similar"] == []
+    assert "No similar claims" in edna.get(f"/claims/{claim}/similar?partial=1").get_data(
+        as_text=True
+    )
 
 
 def test_blind_review_hides_verdicts_of_similar_claims(
@@ -203,15 +227,15 @@ def test_blind_review_hides_verdicts_of_similar_claims(
     current = similar_desk["current"]["id"]
 
     def similar_of_alice() -> dict[str, Any]:
-        data = alice.get(f"/claims/{current}/panel", headers={"Accept": "application/json"})
-        return next(
-            r for r in data.get_json()["similar"] if r["claim_id"] == similar_desk["earlier"]
-        )
+        data = similar_json(alice, current)
+        return next(r for r in data["similar"] if r["claim_id"] == similar_desk["earlier"])
 
     hidden = similar_of_alice()
     assert hidden["final"] is None and hidden["ratings"] == [] and hidden["hidden_verdicts"] == 1
-    html = alice.get(f"/claims/{current}/panel").get_data(as_text=True)
-    assert "Final verdict" not in html and "Mostly false" not in html.split("similar-claims")[1]
+    html = alice.get(f"/claims/{current}/similar?partial=1").get_data(as_text=True)
+    assert f'data-claim="{similar_desk["earlier"]}"' in html
+    assert "Final verdict" not in html and "Mostly false" not in html
+    assert "1 verdict hidden until you give yours" in html
     found = page_json(alice, "820 million euros")["results"]
     earlier = next(r for r in found if r["claim_id"] == similar_desk["earlier"])
     assert earlier["final"] is None and earlier["ratings"] == []
@@ -238,8 +262,5 @@ def test_unassigned_articles_are_never_found(login: Any, db: Any, similar_desk: 
         r["article_id"] != similar_desk["earlier_article"]
         for r in page_json(bob, "820 million euros")["results"]
     )
-    data = bob.get(
-        f"/claims/{similar_desk['current']['id']}/panel", headers={"Accept": "application/json"}
-    ).get_json()
-    assert data["similar"] == []
+    assert similar_json(bob, similar_desk["current"]["id"])["similar"] == []
     assert store.is_assigned(db, similar_desk["current"]["article_id"], bob_id)

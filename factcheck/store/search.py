@@ -8,6 +8,7 @@ store only applies the scope it is given.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -20,6 +21,19 @@ MARK_END = "\ue001"
 
 # bm25 weights of the indexed columns (text, quote): the wording counts twice the quote.
 _BM25 = "bm25(claims_fts, 2.0, 1.0)"
+
+
+def match_counts(db: Database, matches: Sequence[str], cap: int) -> list[int]:
+    """How many claims (dismissed ones too) each FTS5 query of ``matches`` matches, counted
+    up to ``cap`` only (reading a common word's whole list of claims would cost as much as
+    the search it is meant to spare)."""
+    return [
+        db.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM claims_fts WHERE claims_fts MATCH ? LIMIT ?)",
+            (match, cap),
+        ).fetchone()[0]
+        for match in matches
+    ]
 
 
 def search_claims(

@@ -20,7 +20,7 @@ from flask import (
 from markupsafe import Markup, escape
 from wtforms.widgets.core import clean_key
 
-from .. import access, search, store
+from .. import access, store
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..forms import (
@@ -456,7 +456,6 @@ def panel_context(
     others = [v for v in everyone if v["user_id"] != g.user["id"]]
     sees_others = access.is_editor(g.user) or not blind or mine is not None
     final = store.get_final_verdict(db, claim["id"])
-    labels = _labels()
     context = {
         "selected": claim,
         "my_verdict": mine,
@@ -473,8 +472,7 @@ def panel_context(
         "final": final if (final and (sees_others or access.is_editor(g.user))) else None,
         "corrections": store.list_corrections(db, claim["id"]) if final else [],
         "is_editor": access.is_editor(g.user),
-        "labels": labels,
-        "similar": with_links(search.similar(db, g.user, claim, blind=blind, labels=labels)),
+        "labels": _labels(),
     }
     extra = {
         "verdict_fields": verdict_fields(mine, form),

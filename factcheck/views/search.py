@@ -1,4 +1,5 @@
-"""Searching the claim archive: ``/claims/search?q=`` (HTML, or JSON when asked for)."""
+"""Searching the claim archive: ``/claims/search?q=``, and a claim's earlier checks of
+similar claims, ``/claims/<id>/similar`` (HTML, or JSON when asked for)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from .. import search, store
 from ..db import get_db
 from ..web import render
 from .auth import login_required
-from .review import rating_scale, with_links
+from .review import rating_scale, visible_claim, with_links
 
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
 MAX_PAGE = 500
+
+
+def _labels() -> dict[str, str]:
+    return {entry["key"]: entry["label"] for entry in rating_scale()}
 
 
 @bp.route("/claims/search")
@@ -29,10 +34,33 @@ def claims() -> Any:
         g.user,
         text,
         blind=store.get_settings(db)["blind_verdicts"],
-        labels={entry["key"]: entry["label"] for entry in rating_scale()},
+        labels=_labels(),
         limit=PER_PAGE,
         offset=(page - 1) * PER_PAGE,
     )
     context["page"] = page
     with_links(context["results"])
     return render("search/claims.html", context)
+
+
+@bp.route("/claims/<int:claim_id>/similar")
+@login_required
+def similar(claim_id: int) -> Any:
+    """Earlier checks of claims like this one: a page, or (``?partial=1``) the list alone,
+    which the claim's panel loads once it is shown (so the panel itself stays quick)."""
+    found = visible_claim(claim_id)
+    db = get_db()
+    context = {
+        "claim": found,
+        "similar": with_links(
+            search.similar(
+                db,
+                g.user,
+                found,
+                blind=store.get_settings(db)["blind_verdicts"],
+                labels=_labels(),
+            )
+        ),
+    }
+    partial = request.args.get("partial") == "1"
+    return render("search/_similar.html" if partial else "search/similar.html", context)
