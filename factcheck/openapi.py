@@ -715,11 +715,11 @@ def _paths(rating_keys: list[str]) -> dict[str, Any]:
                 tag="claims",
                 description="Full-text search over the wording and quote of every claim not "
                 "dismissed, in the articles you may see. Every word must match (accents, case "
-                'and English word endings aside); `"exact phrase"`, `word*` (prefix) and '
-                "`a OR b` are understood, everything else that is not a letter or digit "
-                "separates words (no query is a syntax error). At most 32 terms. Under blind "
-                "review a result's verdicts and final verdict are left out until you give "
-                "your own verdict on that claim.",
+                'and English word endings aside); `"exact phrase"`, `word*` (prefix, three '
+                "letters at least) and `a OR b` are understood; everything else that is not a "
+                "letter or digit separates words (no query is a syntax error). At most 32 "
+                "terms. Under blind review a result's verdicts and final verdict are left out "
+                "until you give your own verdict on that claim.",
                 parameters=[
                     {
                         "name": "q",

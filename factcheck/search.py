@@ -27,6 +27,7 @@ from .store.search import MARK_END, MARK_START
 
 MAX_QUERY_CHARS = 1000  # of a typed query; the rest is ignored (and the user told)
 MAX_TERMS = 32  # words and phrases of a typed query
+MIN_PREFIX = 3  # letters a prefix search (``word*``) needs
 MAX_SIMILAR_TERMS = 24  # significant words of a claim used to find similar ones
 SIMILAR_WORDS = 8  # of them, the rarest used in the query
 COMMON_WORD_CLAIMS = 2000  # a word in this many claims is too common to find similar ones by
@@ -75,9 +76,10 @@ def parse_query(text: str) -> Query:
     """The FTS5 query for what a user typed: its words, each quoted, all of them required.
 
     ``"several words"`` is an exact phrase (an unclosed quote runs to the end), ``word*``
-    matches words starting with it, and ``OR`` (upper case) between two words or phrases
-    accepts either. Everything that is not a letter or digit separates words. At most
-    :data:`MAX_QUERY_CHARS` characters and :data:`MAX_TERMS` terms are used.
+    matches words starting with it (three letters or more; a shorter one is a word), and
+    ``OR`` (upper case) between two words or phrases accepts either. Everything that is not
+    a letter or digit separates words. At most :data:`MAX_QUERY_CHARS` characters and
+    :data:`MAX_TERMS` terms are used.
     """
     truncated = len(text) > MAX_QUERY_CHARS
     groups: list[list[str]] = []  # ANDed groups of ORed terms
@@ -96,7 +98,9 @@ def parse_query(text: str) -> Query:
                 continue
             if word == "AND":
                 continue  # (what words do anyway)
-            term, shown = _quoted([word]) + ("*" if star else ""), word + star
+            if len(word) < MIN_PREFIX:
+                star = ""  # (a prefix of one or two letters would match nearly everything)
+            term, shown = _quoted([word]) + star, word + star
         else:
             continue
         if len(terms) == MAX_TERMS:

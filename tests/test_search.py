@@ -21,6 +21,8 @@ S, E = MARK_START, MARK_END
         ('"tram line" cost', '"tram line" AND "cost"', ['"tram line"', "cost"]),
         ('"tram line', '"tram line"', ['"tram line"']),  # an unclosed quote runs to the end
         ("tram*", '"tram"*', ["tram*"]),
+        ("tra*", '"tra"*', ["tra*"]),
+        ("tr* a*", '"tr" AND "a"', ["tr", "a"]),
         ("tram OR bus", '("tram" OR "bus")', ["tram", "bus"]),
         ("tram OR bus line", '("tram" OR "bus") AND "line"', ["tram", "bus", "line"]),
         ("a OR b OR c", '("a" OR "b" OR "c")', ["a", "b", "c"]),
