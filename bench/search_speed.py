@@ -4,8 +4,9 @@ Seeds a database of news-like claims (the load benchmark's generator: templated 
 with figures, so many claims share many words, the hard case for a ranked OR query), or
 reuses it from ``--cache-dir``, then times in this process, on warm caches:
 
-- ``search``: :func:`factcheck.search.search` (one page of 20) for typed queries, as an
-  editor (every article) and as a reviewer (the articles assigned to them);
+- ``search``: :func:`factcheck.search.search` (one page of 20) for typed queries, best
+  match first and newest first, as an editor (every article) and as a reviewer (the
+  articles assigned to them);
 - ``similar``: :func:`factcheck.search.similar` (5 results) for random claims, likewise.
 
 Prints p50/p95/max milliseconds of each, and the time to build the index (migration m007)
@@ -126,18 +127,19 @@ def main() -> int:
         user = users[who]
         print(f"as {who}:")
         for blind in (True,):
-            times = []
-            for query in QUERIES:
-                search.search(db, user, query, blind=blind, labels=labels)  # warm
-                times.append(
-                    timed(
-                        lambda q=query, u=user, b=blind: search.search(
-                            db, u, q, blind=b, labels=labels
-                        ),
-                        3,
+            for sort in ("relevance", "newest"):
+                times = []
+                for query in QUERIES:
+                    search.search(db, user, query, blind=blind, labels=labels, sort=sort)  # warm
+                    times.append(
+                        timed(
+                            lambda q=query, u=user, b=blind, o=sort: search.search(
+                                db, u, q, blind=b, labels=labels, sort=o
+                            ),
+                            3,
+                        )
                     )
-                )
-            report("search (page of 20)", times)
+                report(f"search {sort} (20)", times)
             times = []
             found = 0
             for claim_id in sample:

@@ -553,11 +553,24 @@ def _draft_from_file(
     help="text (matched words in [brackets]) or json (as GET /claims/search gives it).",
 )
 @click.option("--as", "username", help="Search as this user: their articles, blind review.")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest"]),
+    default="relevance",
+    show_default=True,
+    help="Best match first, or the most recently stored first.",
+)
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
 @click.pass_context
 def search_command(
-    ctx: click.Context, query: str, fmt: str, username: str | None, limit: int, offset: int
+    ctx: click.Context,
+    query: str,
+    fmt: str,
+    username: str | None,
+    sort: str,
+    limit: int,
+    offset: int,
 ) -> None:
     """Search the claims' wording and quotes, best match first.
 
@@ -587,6 +600,7 @@ def search_command(
             query,
             blind=store.get_settings(db)["blind_verdicts"],
             labels={entry["key"]: entry["label"] for entry in app.config["RATING_SCALE"]},
+            sort=sort,
             limit=limit,
             offset=offset,
         )

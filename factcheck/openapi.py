@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from . import __version__
+from .search import SORTS
 
 API_PREFIX = "/api/v1"
 
@@ -183,6 +184,7 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
                     "description": "The words and phrases searched for.",
                 },
                 "truncated": {"type": "boolean"},
+                "sort": {"type": "string", "enum": list(SORTS)},
                 "message": _str("Why nothing, or not everything, was searched for."),
                 "results": {"type": "array", "items": _ref("SearchResult")},
                 "limit": {"type": "integer"},
@@ -735,6 +737,17 @@ def _paths(rating_keys: list[str]) -> dict[str, Any]:
                         "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
                     },
                     _param("Offset"),
+                    {
+                        "name": "sort",
+                        "in": "query",
+                        "description": "`relevance` (best match first, bm25) or `newest` "
+                        "(most recently stored first).",
+                        "schema": {
+                            "type": "string",
+                            "enum": list(SORTS),
+                            "default": "relevance",
+                        },
+                    },
                 ],
             )
         },

@@ -152,7 +152,7 @@ def highlighted(segments: Any) -> Markup:
     ``<mark>``, so that no text can add markup of its own."""
     out = []
     for text, matched in segments or ():
-        escaped = html_module.escape(strip_control(str(text)), quote=True)
+        escaped = Markup.escape(strip_control(str(text)))
         out.append(f"<mark>{escaped}</mark>" if matched else escaped)
     return Markup("".join(out))
 

@@ -32,6 +32,7 @@ MAX_SIMILAR_TERMS = 24  # significant words of a claim used to find similar ones
 SIMILAR_WORDS = 8  # of them, the rarest used in the query
 COMMON_WORD_CLAIMS = 2000  # a word in this many claims is too common to find similar ones by
 SIMILAR_LIMIT = 5
+SORTS = ("relevance", "newest")  # how search results may be ordered
 
 # Letters, digits and marks: what the unicode61 tokenizer keeps together (everything else
 # separates words).
@@ -234,13 +235,15 @@ def search(
     *,
     blind: bool,
     labels: dict[str, str],
+    sort: str = "relevance",
     limit: int = 20,
     offset: int = 0,
 ) -> dict[str, Any]:
-    """The claims ``user`` may see that match the typed query ``text``, best first: ``limit``
-    of them from ``offset`` on.
+    """The claims ``user`` may see that match the typed query ``text``, best first (``sort``
+    ``"relevance"``) or most recently stored first (``"newest"``): ``limit`` of them from
+    ``offset`` on.
 
-    Returns ``query`` (the text), ``terms``, ``truncated``, ``limit``, ``offset``,
+    Returns ``query`` (the text), ``terms``, ``truncated``, ``sort``, ``limit``, ``offset``,
     ``has_next``, ``results`` (see :func:`_summary`) and ``message`` (for the user when
     there is nothing to search for, or some of the query was ignored; else None).
     """
@@ -252,6 +255,7 @@ def search(
             db,
             query.match,
             **access.search_scope(user, blind),
+            newest=sort == "newest",
             limit=limit + 1,
             offset=offset,
         )
@@ -269,6 +273,7 @@ def search(
         "query": text,
         "terms": list(query.terms),
         "truncated": query.truncated,
+        "sort": sort,
         "limit": limit,
         "offset": offset,
         "has_next": has_next,
@@ -287,19 +292,24 @@ def similar(
     limit: int = SIMILAR_LIMIT,
 ) -> list[dict[str, Any]]:
     """Up to ``limit`` claims of other articles that ``user`` may see, sharing ``claim``'s
-    significant words (bm25), those with a final verdict the user may see first among
-    equals (see :func:`factcheck.store.search_claims`)."""
+    significant words (:func:`similar_query`; bm25), those with a final verdict the user
+    may see first among close matches (see :func:`factcheck.store.search_claims`); when
+    all its words are common, the newest claims that hold them all."""
     words = similar_words(claim["text"])
     counts = store.match_counts(db, [_quoted([w]) for w in words], COMMON_WORD_CLAIMS)
     match = similar_query(claim["text"], dict(zip(words, counts, strict=True)))
     if match is None:
         return []
+    # Every word common (joined by AND): the claims holding them all, the newest first;
+    # ranking them would score every one of them, as many as the archive is large.
+    all_common = " AND " in match
     found = store.search_claims(
         db,
         match,
         **access.search_scope(user, blind),
         exclude_article=claim["article_id"],
-        prefer_final=True,
+        prefer_final=not all_common,
+        newest=all_common,
         limit=limit,
     )
     return _shown(user, found, blind, labels)

@@ -969,6 +969,11 @@ def test_search_claims(api: Any, db: Any, users: dict, assigned: int) -> None:
     assert alice.get(result["href"]).status_code == 200
     first = alice.get("/claims/search?q=tram&limit=1").get_json()
     assert len(first["results"]) == 1 and first["next_offset"] == 1
+    newest = alice.get("/claims/search?q=tram&sort=newest").get_json()
+    assert newest["sort"] == "newest"
+    assert [r["claim_id"] for r in newest["results"]] == sorted(
+        (r["claim_id"] for r in newest["results"]), reverse=True
+    )
     second = alice.get("/claims/search?q=tram&limit=1&offset=1").get_json()
     assert second["results"][0]["claim_id"] != first["results"][0]["claim_id"]
     for hostile in ('"', "NEAR(", "AND OR", "((", "*"):
@@ -979,7 +984,16 @@ def test_search_claims(api: Any, db: Any, users: dict, assigned: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?q=", "?q=%20%20", "?q=tram&limit=0", "?q=tram&limit=101", "?q=tram&offset=-1"]
+    "query",
+    [
+        "",
+        "?q=",
+        "?q=%20%20",
+        "?q=tram&limit=0",
+        "?q=tram&limit=101",
+        "?q=tram&offset=-1",
+        "?q=tram&sort=oldest",
+    ],
 )
 def test_search_bad_parameters(api: Any, assigned: int, query: str) -> None:
     assert_error(api("alice").get("/claims/search" + query), 422)

@@ -101,6 +101,13 @@ def test_pages(login: Any, db: Any) -> None:
     html = edna.get("/claims/search?q=ferry&page=2").get_data(as_text=True)
     assert 'rel="prev" href="/claims/search?q=ferry&amp;page=1"' in html
     assert 'rel="next" href="/claims/search?q=ferry&amp;page=3"' in html
+    newest = page_json(edna, "ferry", sort="newest")
+    ids = [r["claim_id"] for r in newest["results"]]
+    assert newest["sort"] == "newest" and ids == sorted(ids, reverse=True) and len(ids) == 20
+    html = edna.get("/claims/search?q=ferry&sort=newest&page=2").get_data(as_text=True)
+    assert '<option value="newest" selected>' in html and "newest first." in html
+    assert 'href="/claims/search?q=ferry&amp;sort=newest&amp;page=3"' in html
+    assert page_json(edna, "ferry", sort="bogus")["sort"] == "relevance"
     assert edna.get("/claims/search?q=ferry&page=-4").status_code == 200
     assert edna.get("/claims/search?q=ferry&page=x").status_code == 200
 
@@ -264,3 +271,21 @@ def test_unassigned_articles_are_never_found(login: Any, db: Any, similar_desk: 
     )
     assert similar_json(bob, similar_desk["current"]["id"])["similar"] == []
     assert store.is_assigned(db, similar_desk["current"]["article_id"], bob_id)
+
+
+def test_similar_claims_of_common_words_are_the_newest_holding_them_all(
+    login: Any, db: Any, monkeypatch: Any
+) -> None:
+    """When every word of a claim is common, similar claims hold all of them, newest first
+    (ranking them all would cost as much as the archive is large)."""
+    from factcheck import search
+
+    monkeypatch.setattr(search, "COMMON_WORD_CLAIMS", 3)
+    (claim,) = make_article(db, "Now", ["Ferry fares rise again."])
+    older = make_article(db, "Old", ["Ferry fares rise again and again.", "Ferry fares."])
+    newer = make_article(db, "New", ["Again, ferry fares rise.", "Bus fares rise again."])
+    found = [r["claim_id"] for r in similar_json(login("edna"), claim)["similar"]]
+    assert found == [newer[0], older[0]]
+    monkeypatch.setattr(search, "COMMON_WORD_CLAIMS", 2000)
+    ranked = [r["claim_id"] for r in similar_json(login("edna"), claim)["similar"]]
+    assert set(ranked) == {older[0], older[1], newer[0], newer[1]}

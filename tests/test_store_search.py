@@ -292,3 +292,72 @@ def test_prefer_final_and_pages(db: Any) -> None:
     # Pages
     assert [r["id"] for r in store.search_claims(db, match, limit=1, offset=1)] == first
     assert store.search_claims(db, match, limit=1, offset=2) == []
+
+
+def test_newest_first(db: Any, harbour: list[int]) -> None:
+    later = make_article(db, "Later", ["A second ferry joins the fleet.", "Ferry fares fall."])
+    dismissed = store.get_claim(db, later[1])
+    store.set_claim_dismissed(db, dismissed["id"], True, dismissed["version"], None)
+    assert ids(db, "ferry", newest=True) == [later[0], harbour[0]]
+    assert ids(db, "ferry", newest=True, limit=1, offset=1) == [harbour[0]]
+
+
+@pytest.mark.parametrize(
+    ("factor", "minimum", "maximum"),
+    [(4, 200, 2000), (1, 1, 2000), (1, 3, 2000), (2, 5, 2000), (4, 200, 0)],
+    ids=["index-ranked", "tiny-fallback", "small", "medium", "joined-only"],
+)
+def test_ranking_in_the_index_gives_the_joined_order(
+    db: Any, monkeypatch: Any, factor: int, minimum: int, maximum: int
+) -> None:
+    """Ranking the best matches in the index alone, then keeping those in scope, gives the
+    same pages as ranking every match joined with its claim (forced here through every
+    path: enough candidates, too few so that it falls back, a page too deep)."""
+    from factcheck.store import search as store_search
+
+    alice = store.user_by_name(db, "alice")
+    articles = []
+    for n in range(6):
+        sentences = [
+            f"Ferry {'ferry ' * (k % 3)}route {n}-{k} carries {k * 100} passengers."
+            for k in range(8)
+        ]
+        claim_ids = make_article(db, f"Ferries {n}", sentences)
+        articles.append(store.get_claim(db, claim_ids[0])["article_id"])
+        for claim_id in claim_ids[::3]:
+            claim = store.get_claim(db, claim_id)
+            store.set_claim_dismissed(db, claim_id, True, claim["version"], None)
+    store.set_assignments(db, articles[4], [alice["id"]], None)
+    match = search.parse_query("ferry passengers").match
+
+    def pages(**scope: Any) -> list[list[int]]:
+        return [
+            [r["id"] for r in store.search_claims(db, match, limit=7, offset=o, **scope)]
+            for o in (0, 7, 14, 21, 28, 35)
+        ]
+
+    monkeypatch.setattr(store_search, "RANKED_MAX", 0)  # the joined query only
+    reference = {
+        "all": pages(),
+        "alice": pages(visible_to=alice["id"]),
+        "other": pages(exclude_article=articles[0]),
+    }
+    assert sum(len(p) for p in reference["all"]) == 6 * 5  # (8 claims, 3 dismissed)
+    assert sum(len(p) for p in reference["alice"]) == 5
+    monkeypatch.setattr(store_search, "RANKED_FACTOR", factor)
+    monkeypatch.setattr(store_search, "RANKED_MIN", minimum)
+    monkeypatch.setattr(store_search, "RANKED_MAX", maximum)
+    assert pages() == reference["all"]
+    assert pages(exclude_article=articles[0]) == reference["other"]
+    # (A reviewer's scope is ranked joined; the index-first path is checked with it too.)
+    scope = {"visible_to": None, "limit": 7, "offset": 0}
+    for offset in (0, 7):
+        visible = "c.article_id = :article"
+        found = store_search._ranked_in_index(
+            db,
+            match,
+            f"NOT c.dismissed AND {visible}",
+            scope | {"offset": offset, "article": articles[4]},
+        )
+        expected = reference["alice"][offset // 7]
+        assert found is None or [row[0] for row in found] == expected

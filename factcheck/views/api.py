@@ -454,9 +454,18 @@ def search_claims() -> Any:
         raise ApiError(422, "'q' is required: the words to search for.")
     limit = _int_arg("limit", 20, 1, SEARCH_LIMIT)
     offset = _int_arg("offset", 0, 0)
-    db = get_db()
+    sort = request.args.get("sort", "relevance")
+    if sort not in search.SORTS:
+        raise ApiError(422, f"'sort' must be one of: {', '.join(search.SORTS)}.")
     found = search.search(
-        db, g.user, text, blind=_blind(), labels=_labels(), limit=limit, offset=offset
+        get_db(),
+        g.user,
+        text,
+        blind=_blind(),
+        labels=_labels(),
+        sort=sort,
+        limit=limit,
+        offset=offset,
     )
     found["results"] = [_search_result(r) for r in found["results"]]
     found["next_offset"] = offset + limit if found.pop("has_next") else None

@@ -28,6 +28,9 @@ def _labels() -> dict[str, str]:
 def claims() -> Any:
     text = request.args.get("q", "")
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    sort = request.args.get("sort", "relevance")
+    if sort not in search.SORTS:
+        sort = "relevance"
     db = get_db()
     context = search.search(
         db,
@@ -35,6 +38,7 @@ def claims() -> Any:
         text,
         blind=store.get_settings(db)["blind_verdicts"],
         labels=_labels(),
+        sort=sort,
         limit=PER_PAGE,
         offset=(page - 1) * PER_PAGE,
     )
