@@ -242,7 +242,7 @@ def test_blind_review_hides_verdicts_of_similar_claims(
     html = alice.get(f"/claims/{current}/similar?partial=1").get_data(as_text=True)
     assert f'data-claim="{similar_desk["earlier"]}"' in html
     assert "Final verdict" not in html and "Mostly false" not in html
-    assert "1 verdict hidden until you give yours" in html
+    assert "1 verdict hidden until you give yours on it" in html
     found = page_json(alice, "820 million euros")["results"]
     earlier = next(r for r in found if r["claim_id"] == similar_desk["earlier"])
     assert earlier["final"] is None and earlier["ratings"] == []
