@@ -14,6 +14,9 @@ from sqlite_utils import Database
 from . import store
 
 EDITOR_ROLES = ("admin", "editor")
+# Who the command line acts as where a user is asked for: whoever can open the database file
+# sees the whole desk, as an admin does (no account: its id matches no verdict).
+OPERATOR: dict[str, Any] = {"id": None, "username": None, "role": "admin"}
 
 
 def is_editor(user: dict[str, Any] | None) -> bool:
@@ -73,3 +76,39 @@ def filter_record(
         "final": None,
         "corrections": [],
     }
+
+
+def search_scope(user: dict[str, Any], blind: bool) -> dict[str, Any]:
+    """What a claim search may return to the user (arguments of
+    :func:`factcheck.store.search_claims`): editors search every article, reviewers the
+    articles they may see; a final verdict counts in the ranking only where the user may
+    see it."""
+    editor = is_editor(user)
+    return {
+        "visible_to": None if editor else user["id"],
+        "viewer_id": user["id"],
+        "sees_all_finals": editor or not blind,
+    }
+
+
+def filter_search_results(
+    user: dict[str, Any], results: list[dict[str, Any]], blind: bool
+) -> list[dict[str, Any]]:
+    """Search results (:func:`factcheck.store.search_claims`) as records (``claim``,
+    ``verdicts``, ``final``) with what the user may not see yet removed by
+    :func:`filter_record`: under blind review a reviewer sees the other verdicts and the
+    final verdict of a result only once they gave their own verdict on that claim."""
+    visible = {r["id"] for r in results if is_editor(user) or not blind or r["own"]}
+    return [
+        filter_record(
+            {
+                "claim": {k: v for k, v in r.items() if k not in ("verdicts", "final")},
+                "verdicts": r["verdicts"],
+                "final": r["final"],
+                "corrections": [],
+            },
+            user,
+            visible,
+        )
+        for r in results
+    ]

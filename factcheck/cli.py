@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -539,6 +540,81 @@ def _draft_from_file(
             draft.notices.insert(0, f"read as {encoding}")
         return draft
     return ingest.prepare_upload(path.name, data, limit, threshold=threshold, **defaults)
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text (matched words in [brackets]) or json (as GET /claims/search gives it).",
+)
+@click.option("--as", "username", help="Search as this user: their articles, blind review.")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest"]),
+    default="relevance",
+    show_default=True,
+    help="Best match first, or the most recently stored first.",
+)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.pass_context
+def search_command(
+    ctx: click.Context,
+    query: str,
+    fmt: str,
+    username: str | None,
+    sort: str,
+    limit: int,
+    offset: int,
+) -> None:
+    """Search the claims' wording and quotes, best match first.
+
+    Every word must match (accents, case and English word endings aside); "exact phrase",
+    word* (prefix) and a OR b are understood. Without --as, every article and every verdict
+    is searched; with --as, only what that user sees on the search page.
+
+    \b
+    Example:
+        factcheck search "tram line" --limit 5
+        factcheck search 'cost* OR budget' --as alice --format json
+    """
+    from . import access, search
+
+    app = _app(ctx)
+    db = open_database(app)
+    try:
+        user = access.OPERATOR
+        if username is not None:
+            try:
+                user = store.user_by_name(db, username)
+            except store.NotFound:
+                raise click.ClickException(f"There is no user {username!r}.") from None
+        found = search.search(
+            db,
+            user,
+            query,
+            blind=store.get_settings(db)["blind_verdicts"],
+            labels={entry["key"]: entry["label"] for entry in app.config["RATING_SCALE"]},
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        )
+    finally:
+        db.close()
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if found["message"]:
+        click.echo(found["message"], err=True)
+    for result in found["results"]:
+        click.echo(search.text_line(result))
+    if not found["results"] and found["terms"]:
+        click.echo("No claims match.", err=True)
 
 
 EXPORT_FORMATS = ["csv", "json", "jsonl", "markdown", "claimreview"]

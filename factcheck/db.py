@@ -729,3 +729,40 @@ def rebuild_stale_fragments(conn: sqlite3.Connection) -> None:
         conn.execute(f"DELETE FROM {table} WHERE {stale}")  # noqa: S608
         conn.execute(f"INSERT INTO {table} SELECT * FROM {table}_v WHERE {stale}")  # noqa: S608
     conn.execute("DELETE FROM fragments_stale")
+
+
+# The claims' full-text index (m007): tokenizer, and the triggers that keep it in step.
+CLAIMS_FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+
+@migrations()
+def m007_claims_fts(db: Database) -> None:
+    """A full-text index of every claim's wording (``text``) and ``quote``: the FTS5 table
+    ``claims_fts`` whose rowid is the claim's id, for the claim search and "earlier checks
+    of similar claims" (:mod:`factcheck.search`).
+
+    Words are matched without accents or case (``unicode61 remove_diacritics 2``) and by
+    their English stem (``porter``: "households" finds "household"). The table keeps its own
+    copy of the two columns, so that triggers can drop a claim's entry by rowid alone: they
+    keep it in step with every insert, rewording and deletion, whatever writes (store,
+    import, plain SQL; an ``INSERT OR REPLACE`` fires no delete trigger, but its conflict
+    rule carries over to the trigger's insert, which then replaces the entry).
+    Dismissed claims stay indexed (restoring one needs no re-indexing); searches leave them
+    out.
+    """
+    drop = "DELETE FROM claims_fts WHERE rowid = OLD.id;"
+    add = "INSERT INTO claims_fts (rowid, text, quote) VALUES (NEW.id, NEW.text, NEW.quote);"
+    _execute_statements(
+        db,
+        f"""
+        CREATE VIRTUAL TABLE claims_fts USING fts5(
+            text, quote, tokenize = '{CLAIMS_FTS_TOKENIZE}'
+        );
+        CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims BEGIN {add} END;
+        CREATE TRIGGER claims_fts_update AFTER UPDATE OF id, text, quote ON claims
+        BEGIN {drop} {add} END;
+        CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims
+        BEGIN {drop} END;
+        INSERT INTO claims_fts (rowid, text, quote) SELECT id, text, quote FROM claims;
+        """,
+    )

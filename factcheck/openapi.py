@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from . import __version__
+from .search import SORTS
 
 API_PREFIX = "/api/v1"
 
@@ -59,6 +60,17 @@ _LOCATION_HEADER = {"description": "Address of the new resource.", "schema": {"t
 
 def _schemas(rating_keys: list[str]) -> dict[str, Any]:
     timestamp = {"type": "string", "description": "UTC time, ISO 8601."}
+    marked = {
+        "type": "array",
+        "description": "The text in [text, matched] segments: matched ones are the search's "
+        "words. Plain text: escape it before showing it as HTML.",
+        "items": {
+            "type": "array",
+            "prefixItems": [{"type": "string"}, {"type": "boolean"}],
+            "minItems": 2,
+            "maxItems": 2,
+        },
+    }
     return {
         "Error": {
             "type": "object",
@@ -89,6 +101,107 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
                     "description": "`current` is your verdict as stored now (null if none).",
                 },
             ]
+        },
+        "SearchResult": {
+            "type": "object",
+            "required": [
+                "claim_id",
+                "article_id",
+                "text",
+                "quote",
+                "text_marked",
+                "quote_marked",
+                "article",
+                "final",
+                "ratings",
+                "hidden_verdicts",
+                "href",
+                "review_url",
+            ],
+            "properties": {
+                "claim_id": {"type": "integer"},
+                "article_id": {"type": "integer"},
+                "text": {"type": "string", "description": "The claim's wording."},
+                "quote": {"type": "string", "description": "Its quote in the article."},
+                "checkworthy": {"type": "boolean"},
+                "text_marked": marked,
+                "quote_marked": marked,
+                "quote_matched": {"type": "boolean"},
+                "article": {
+                    "type": "object",
+                    "required": ["id", "title"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "publisher": _str(),
+                        "published": _str("Publication date, YYYY-MM-DD."),
+                    },
+                },
+                "final": {
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "required": ["rating", "label"],
+                            "properties": {
+                                "rating": {"type": "string"},
+                                "label": {"type": "string"},
+                            },
+                        },
+                        {"type": "null"},
+                    ],
+                    "description": "The final verdict; null when there is none or blind "
+                    "review hides it from you (until you give your own verdict).",
+                },
+                "ratings": {
+                    "type": "array",
+                    "description": "The reviewers' verdicts you may see, counted by rating.",
+                    "items": {
+                        "type": "object",
+                        "required": ["rating", "label", "count"],
+                        "properties": {
+                            "rating": {"type": "string"},
+                            "label": {"type": "string"},
+                            "count": {"type": "integer"},
+                        },
+                    },
+                },
+                "hidden_verdicts": {
+                    "type": "integer",
+                    "description": "Other reviewers' verdicts blind review hides from you.",
+                },
+                "href": {"type": "string", "description": "The claim in the API."},
+                "review_url": {"type": "string", "description": "The claim's review page."},
+            },
+        },
+        "SearchResults": {
+            "type": "object",
+            "required": ["query", "terms", "results", "limit", "offset", "next_offset"],
+            "properties": {
+                "query": {"type": "string"},
+                "terms": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "The words and phrases searched for.",
+                },
+                "truncated": {"type": "boolean"},
+                "sort": {"type": "string", "enum": list(SORTS)},
+                "message": _str("Why nothing, or not everything, was searched for."),
+                "results": {"type": "array", "items": _ref("SearchResult")},
+                "limit": {"type": "integer"},
+                "offset": {"type": "integer"},
+                "next_offset": {
+                    "type": ["integer", "null"],
+                    "description": "Offset of the next page, null on the last page.",
+                },
+            },
+        },
+        "SimilarClaims": {
+            "type": "object",
+            "required": ["claim_id", "results"],
+            "properties": {
+                "claim_id": {"type": "integer"},
+                "results": {"type": "array", "items": _ref("SearchResult")},
+            },
         },
         "ArticleSummary": {
             "type": "object",
@@ -591,6 +704,76 @@ def _paths(rating_keys: list[str]) -> dict[str, Any]:
                     "403": _error("Forbidden"),
                 },
                 tag="agreement",
+            )
+        },
+        "/claims/search": {
+            "get": _op(
+                "searchClaims",
+                "Search the claims you may see",
+                {
+                    "200": _json(_ref("SearchResults"), "Matching claims, best first."),
+                    "422": _error("Unprocessable"),
+                },
+                tag="claims",
+                description="Full-text search over the wording and quote of every claim not "
+                "dismissed, in the articles you may see. Every word must match (accents, case "
+                'and English word endings aside); `"exact phrase"`, `word*` (prefix, three '
+                "letters at least) and `a OR b` are understood; everything else that is not a "
+                "letter or digit separates words (no query is a syntax error). At most 32 "
+                "terms. Under blind review a result's verdicts and final verdict are left out "
+                "until you give your own verdict on that claim.",
+                parameters=[
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": True,
+                        "description": "The words to search for.",
+                        "schema": {"type": "string", "minLength": 1},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "description": "Page size.",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                    },
+                    _param("Offset"),
+                    {
+                        "name": "sort",
+                        "in": "query",
+                        "description": "`relevance` (best match first, bm25) or `newest` "
+                        "(most recently stored first).",
+                        "schema": {
+                            "type": "string",
+                            "enum": list(SORTS),
+                            "default": "relevance",
+                        },
+                    },
+                ],
+            )
+        },
+        "/claims/{claim_id}/similar": {
+            "get": _op(
+                "similarClaims",
+                "Earlier checks of similar claims",
+                {
+                    "200": _json(_ref("SimilarClaims"), "Similar claims, best first."),
+                    "422": _error("Unprocessable"),
+                    **not_found,
+                },
+                tag="claims",
+                description="Claims of other articles you may see that share the most "
+                "significant words of this claim's wording (bm25; stopwords and words under "
+                "three letters left out), those with a final verdict you may see first among "
+                "close matches. The same blind-review rule as the search applies.",
+                parameters=[
+                    *claim,
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "description": "How many.",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 5},
+                    },
+                ],
             )
         },
         "/claims/{claim_id}": {

@@ -146,6 +146,17 @@ def render_markdown(source: str) -> Markup:
     return clean_html(linkify(html))
 
 
+def highlighted(segments: Any) -> Markup:
+    """Text in (text, matched) segments (a search's highlighting) as HTML: each segment's
+    text escaped (control characters removed), and only then a matched one put in
+    ``<mark>``, so that no text can add markup of its own."""
+    out = []
+    for text, matched in segments or ():
+        escaped = Markup.escape(strip_control(str(text)))
+        out.append(f"<mark>{escaped}</mark>" if matched else escaped)
+    return Markup("".join(out))
+
+
 def safe_url(url: str | None) -> str | None:
     """Return ``url`` if it is an absolute http(s) address, else None."""
     if not url:

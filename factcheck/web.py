@@ -273,11 +273,24 @@ def _security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register extensions, blueprints, hooks and error handlers on ``app``."""
-    from .views import account, admin, api, articles, auth, desk, exports, public, reports, review
+    from .views import (
+        account,
+        admin,
+        api,
+        articles,
+        auth,
+        desk,
+        exports,
+        public,
+        reports,
+        review,
+        search,
+    )
 
     app.jinja_env.finalize = sanitize.finalize
     app.jinja_env.globals.update(
         csrf_token=csrf_token,
+        highlighted=sanitize.highlighted,
         markdown=render_markdown,
         render_field=render_field,
         url_for=cached_url_for,
@@ -287,7 +300,19 @@ def init_app(app: Flask) -> None:
     app.before_request(auth.load_logged_in_user)
     app.before_request(_check_csrf)
     app.after_request(_security_headers)
-    for module in (auth, articles, review, reports, desk, admin, account, api, exports, public):
+    for module in (
+        auth,
+        articles,
+        search,
+        review,
+        reports,
+        desk,
+        admin,
+        account,
+        api,
+        exports,
+        public,
+    ):
         app.register_blueprint(module.bp)
 
     @app.context_processor

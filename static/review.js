@@ -24,6 +24,7 @@
     panel.innerHTML = await response.text();
     markSelected(claimId);
     bindPanel();
+    loadSimilar();
     if (push) history.pushState({ claim: claimId }, "", href);
     const item = list && list.querySelector(`a[data-claim="${claimId}"]`);
     if (item) item.scrollIntoView({ block: "nearest" });
@@ -59,6 +60,25 @@
     selectClaim(links[next].dataset.claim, links[next].href);
     links[next].focus({ preventScroll: true });
   });
+
+  // Earlier checks of similar claims: loaded into the panel once it is shown (the link
+  // stays for a page without JavaScript, or when the request fails).
+  async function loadSimilar() {
+    const section = panel.querySelector(".similar-claims[data-src]");
+    if (!section) return;
+    const claimId = panel.querySelector(".panel").dataset.claim;
+    const response = await fetch(section.dataset.src, { headers: { Accept: "text/html" } });
+    if (!response.ok) return;
+    const html = await response.text();
+    const current = panel.querySelector(".panel");
+    if (!current || current.dataset.claim !== claimId) return; // another claim was opened
+    const holder = document.createElement("div");
+    holder.innerHTML = html;
+    const list = holder.querySelector(".similar-list");
+    const link = section.querySelector(".similar-link");
+    if (list && link) link.replaceWith(list);
+  }
+  loadSimilar();
 
   // ---- the verdict panel ---------------------------------------------------------------
   function renumber(source, index) {

@@ -38,12 +38,14 @@ POLICY = {
     "desk.queue": "login",
     "desk.next_claim": "login",
     "exports.index": "login",
+    "search.claims": "login",
     "exports.download": "login",
     "exports.check": "editor",
     "review.article": "article",
     "review.claim": "article",
     "review.panel": "article",
     "review.history": "article",
+    "search.similar": "article",
     "review.add_claim": "article",
     "review.save_verdict": "article",
     "review.edit_claim": "article",
@@ -237,3 +239,30 @@ def test_reviewer_cannot_touch_another_reviewers_verdict(db: Any, world: dict[st
     assert response.status_code in (302, 400)
     alice = store.user_by_name(db, "alice")
     assert store.get_verdict(db, claim_id, alice["id"])["rating"] == "true"
+
+
+def test_search_follows_article_access_and_blind_review(db: Any, world: dict[str, Any]) -> None:
+    """The claim search finds only claims of articles the user may see, and hides what blind
+    review hides, result by result."""
+    sessions, claim_id = world["sessions"], world["values"]["claim_id"]
+    claim = store.get_claim(db, claim_id)
+    word = max(claim["text"].split(), key=len).strip(".,")
+
+    def found(visitor: str) -> list[dict[str, Any]]:
+        response = sessions[visitor].get(
+            "/claims/search", query_string={"q": word}, headers={"Accept": "application/json"}
+        )
+        assert response.status_code == 200, visitor
+        return [r for r in response.get_json()["results"] if r["claim_id"] == claim_id]
+
+    assert found("bob") == []  # not assigned
+    for visitor in ("alice", "edna", "admin"):
+        assert len(found(visitor)) == 1, visitor
+    edna = store.user_by_name(db, "edna")
+    store.record_final_verdict(db, claim_id, edna["id"], "false", "", None, ["true", "false"])
+    assert found("alice")[0]["final"]["rating"] == "false"  # her own verdict is saved
+    bob = store.user_by_name(db, "bob")
+    store.set_assignments(db, claim["article_id"], [bob["id"]], None)
+    (hidden,) = found("bob")
+    assert (hidden["final"], hidden["ratings"], hidden["hidden_verdicts"]) == (None, [], 1)
+    assert found("edna")[0]["ratings"] == [{"rating": "true", "label": "True", "count": 1}]

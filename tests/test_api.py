@@ -12,7 +12,10 @@ from typing import Any
 import pytest
 
 from factcheck import store
+from factcheck.config import DEFAULTS
 from tests.conftest import NEWS_PAGE, SAMPLE_ARTICLE
+
+DEFAULTS_SCALE = DEFAULTS["RATING_SCALE"]
 
 API = "/api/v1"
 USERS = ("admin", "edna", "alice", "bob")
@@ -112,7 +115,9 @@ ENDPOINTS = [
     ("GET", "/articles/1/claims", None),
     ("GET", "/articles/1/agreement", None),
     ("GET", "/agreement", None),
+    ("GET", "/claims/search?q=tram", None),
     ("GET", "/claims/1", None),
+    ("GET", "/claims/1/similar", None),
     ("GET", "/claims/1/verdict", None),
     ("PUT", "/claims/1/verdict", {"rating": "true"}),
     ("GET", "/claims/1/verdicts", None),
@@ -632,6 +637,7 @@ def test_unassigned_reviewer_gets_404_everywhere(
             ("PUT", "/claims/{}/verdict", {"rating": "false"}, claim),
             ("GET", "/claims/{}/verdicts", None, claim),
             ("GET", "/claims/{}/final", None, claim),
+            ("GET", "/claims/{}/similar", None, claim),
         ]
 
     def send(method: str, url: str, body: dict | None, ident: int) -> Any:
@@ -647,6 +653,7 @@ def test_unassigned_reviewer_gets_404_everywhere(
         missing = assert_error(send(method, url, body, 9999), 404)
         assert hidden["error"] == missing["error"].replace("9999", str(ident)), url
     assert bob.get("/articles").get_json()["articles"] == []
+    assert bob.get("/claims/search?q=tram").get_json()["results"] == []
     assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
     assert store.get_verdict(db, claims[0], users["bob"]["id"]) is None
 
@@ -946,3 +953,82 @@ def test_export_filters_of_the_desk(api: Any, db: Any, users: dict, assigned: in
         {"publisher": 3},
     ):
         assert_error(api("edna").post("/exports", json={"format": "csv", **params}), 422)
+
+
+# Search and similar claims --------------------------------------------------------------------
+
+
+def test_search_claims(api: Any, db: Any, users: dict, assigned: int) -> None:
+    alice = api("alice")
+    body = alice.get("/claims/search?q=tram+line").get_json()
+    assert body["terms"] == ["tram", "line"] and len(body["results"]) == 2
+    assert body["next_offset"] is None and body["limit"] == 20 and body["offset"] == 0
+    result = body["results"][0]
+    assert result["href"] == f"{API}/claims/{result['claim_id']}"
+    assert result["review_url"] == f"/articles/{assigned}?claim={result['claim_id']}"
+    assert alice.get(result["href"]).status_code == 200
+    first = alice.get("/claims/search?q=tram&limit=1").get_json()
+    assert len(first["results"]) == 1 and first["next_offset"] == 1
+    newest = alice.get("/claims/search?q=tram&sort=newest").get_json()
+    assert newest["sort"] == "newest"
+    assert [r["claim_id"] for r in newest["results"]] == sorted(
+        (r["claim_id"] for r in newest["results"]), reverse=True
+    )
+    second = alice.get("/claims/search?q=tram&limit=1&offset=1").get_json()
+    assert second["results"][0]["claim_id"] != first["results"][0]["claim_id"]
+    for hostile in ('"', "NEAR(", "AND OR", "((", "*"):
+        reply = alice.get("/claims/search", query_string={"q": hostile})
+        assert reply.status_code == 200 and reply.get_json()["results"] == []
+    assert api("bob").get("/claims/search?q=tram").get_json()["results"] == []
+    assert len(api("edna").get("/claims/search?q=tram").get_json()["results"]) == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?q=",
+        "?q=%20%20",
+        "?q=tram&limit=0",
+        "?q=tram&limit=101",
+        "?q=tram&offset=-1",
+        "?q=tram&sort=oldest",
+    ],
+)
+def test_search_bad_parameters(api: Any, assigned: int, query: str) -> None:
+    assert_error(api("alice").get("/claims/search" + query), 422)
+
+
+def test_similar_claims_and_blind_review(api: Any, db: Any, users: dict, assigned: int) -> None:
+    body = "The council will spend 820 million euros on a tram line. Other news follows."
+    quote = body.split(".")[0]
+    earlier_article = store.create_article(
+        db,
+        {"title": "Earlier", "body": body},
+        [{"start": 0, "end": len(quote), "quote": quote}],
+        None,
+    )
+    earlier = store.list_claims(db, earlier_article)[0]["id"]
+    store.set_assignments(db, earlier_article, [users["alice"]["id"], users["bob"]["id"]], None)
+    ratings = [entry["key"] for entry in DEFAULTS_SCALE]
+    store.record_verdict(db, earlier, users["bob"]["id"], "false", "", [], None, ratings)
+    store.record_final_verdict(db, earlier, users["edna"]["id"], "false", "", None, ratings)
+    cost = next(c for c in store.list_claims(db, assigned) if "820 million" in c["text"])
+    alice = api("alice")
+    (hidden,) = alice.get(f"/claims/{cost['id']}/similar").get_json()["results"]
+    assert hidden["claim_id"] == earlier
+    assert (hidden["final"], hidden["ratings"], hidden["hidden_verdicts"]) == (None, [], 1)
+    found = alice.get("/claims/search?q=820+million").get_json()["results"]
+    assert {r["claim_id"] for r in found} == {earlier, cost["id"]}
+    assert all(r["final"] is None and r["ratings"] == [] for r in found)
+    store.record_verdict(db, earlier, users["alice"]["id"], "true", "", [], None, ratings)
+    (shown,) = alice.get(f"/claims/{cost['id']}/similar").get_json()["results"]
+    assert shown["final"] == {"rating": "false", "label": "False"}
+    assert shown["hidden_verdicts"] == 0 and len(shown["ratings"]) == 2
+    (editor_view,) = api("edna").get(f"/claims/{cost['id']}/similar").get_json()["results"]
+    assert editor_view["final"]["rating"] == "false"
+    # bob is not assigned to the sample article: its claim is "not found", and the earlier
+    # article's claim finds nothing of the sample article for him.
+    assert_error(api("bob").get(f"/claims/{cost['id']}/similar"), 404)
+    assert api("bob").get(f"/claims/{earlier}/similar").get_json()["results"] == []
+    assert_error(alice.get(f"/claims/{cost['id']}/similar?limit=21"), 422)

@@ -276,3 +276,32 @@ def test_user_commands(run: Any) -> None:
     assert changed.exit_code == 0
     unknown = run("user", "set-password", "nobody", "--password", "another long pw")
     assert unknown.exit_code == 1
+
+
+def test_search(run: Any, exported_article: int, cli_db: Any) -> None:
+    text = run("search", "tram line")
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    assert lines[0].startswith("#") and "'=Tram line" not in lines[0]
+    assert "[tram] [line]" in text.output
+    assert text.output.count("\n    ") == 2  # two claims, each with its wording indented
+    db = cli_db()
+    try:
+        claim = store.list_claims(db, 1)[0]
+    finally:
+        db.close()
+    assert f"#{claim['id']}  False x1  =Tram line" in text.output
+    data = json.loads(run("search", "tram line", "--format", "json").output)
+    (found,) = [r for r in data["results"] if r["claim_id"] == claim["id"]]
+    assert found["ratings"] == [{"rating": "false", "label": "False", "count": 1}]
+    assert len(data["results"]) == 2 and data["terms"] == ["tram", "line"]
+    # As alice (not assigned, and she did not add the article): nothing.
+    assert (
+        json.loads(run("search", "tram", "--as", "alice", "--format", "json").output)["results"]
+        == []
+    )
+    assert run("search", "tram", "--as", "nobody").exit_code == 1
+    hostile = run("search", 'NEAR( "')
+    assert hostile.exit_code == 0 and "No claims match." in hostile.output
+    empty = run("search", "((")
+    assert empty.exit_code == 0 and "Type a word" in empty.output

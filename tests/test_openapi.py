@@ -166,6 +166,8 @@ def test_responses_match_their_schemas(app: Any, db: Any, article_id: int) -> No
         ("PUT", f"/claims/{claim}/verdict", verdict, "Verdict", token),
         ("GET", f"/claims/{claim}/verdict", None, "Verdict", token),
         ("GET", f"/claims/{claim}", None, "Claim", token),
+        ("GET", "/claims/search?q=tram+line", None, "SearchResults", token),
+        ("GET", f"/claims/{claim}/similar", None, "SimilarClaims", editor_token),
         ("GET", f"/claims/{claim}/verdicts", None, "VerdictList", token),
         ("GET", f"/claims/{claim}/final", None, "Final", token),
         ("GET", f"/articles/{article_id}/agreement", None, "ArticleAgreement", token),

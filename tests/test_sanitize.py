@@ -549,3 +549,19 @@ def test_linkify_shortcut_on_the_shared_corpus() -> None:
     for payload in _corpus():
         for variant in (payload, f"Text before {payload} text after", f"- {payload}\n\n{payload}"):
             assert str(sanitize.render_markdown(variant)) == _render_always_linkified(variant)
+
+
+@pytest.mark.parametrize("payload", XSS + MARKDOWN_XSS + ["\x00<\x01script>", "a\u202eb"])
+def test_highlighted_escapes_every_segment(payload: str) -> None:
+    """Search highlighting: each segment escaped, then only <mark> added around matches."""
+    html = sanitize.highlighted([(payload, False), (payload, True), ("ok", True)])
+    assert isinstance(html, Markup)
+    parser = _Collect()
+    parser.feed(str(html))
+    parser.close()
+    assert [tag for tag, _ in parser.tags] == ["mark", "mark"]
+    assert all(attrs == [] for _, attrs in parser.tags)
+    cleaned = sanitize.strip_control(payload)
+    escaped = str(Markup.escape(cleaned))
+    assert str(html) == f"{escaped}<mark>{escaped}</mark><mark>ok</mark>"
+    assert sanitize.highlighted([]) == Markup("")

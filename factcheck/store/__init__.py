@@ -963,4 +963,5 @@ from .exports import (  # noqa: E402,F401
     rationale_html,
 )
 from .imports import ImportItem, ImportSummary, import_items, read_import_file  # noqa: E402,F401
+from .search import match_counts, search_claims  # noqa: E402,F401
 from .tokens import create_token, get_token, list_tokens, revoke_token, user_for_token  # noqa: E402

@@ -25,7 +25,7 @@ from flask import (
 )
 from sqlite_utils import Database
 
-from .. import access, export, ingest, sanitize, store
+from .. import access, export, ingest, sanitize, search, store
 from ..agreement import agreement_summary, claim_agreement, ordinal_order, pairwise_agreement
 from ..db import get_db
 from ..web import csrf, error_response, validates_own_csrf
@@ -175,6 +175,10 @@ def _scale() -> list[dict[str, Any]]:
     return current_app.config["RATING_SCALE"]
 
 
+def _labels() -> dict[str, str]:
+    return {entry["key"]: entry["label"] for entry in _scale()}
+
+
 def _blind() -> bool:
     return bool(store.get_settings(get_db())["blind_verdicts"])
 
@@ -318,7 +322,7 @@ def _claim(claim: dict[str, Any]) -> dict[str, Any]:
 
 
 def _verdict(verdict: dict[str, Any], reviewer: str | None = None) -> dict[str, Any]:
-    labels = {entry["key"]: entry["label"] for entry in _scale()}
+    labels = _labels()
     return {
         "id": verdict["id"],
         "claim_id": verdict["claim_id"],
@@ -428,6 +432,52 @@ def article_claims(article_id: int) -> Any:
 
 
 # Claims and verdicts -------------------------------------------------------------------------
+
+
+SEARCH_LIMIT = 100
+SIMILAR_MAX = 20
+
+
+def _search_result(result: dict[str, Any]) -> dict[str, Any]:
+    return result | {
+        "href": url_for("api.get_claim", claim_id=result["claim_id"]),
+        "review_url": url_for(
+            "review.article", article_id=result["article_id"], claim=result["claim_id"]
+        ),
+    }
+
+
+@route("/claims/search", methods=["GET"])
+def search_claims() -> Any:
+    text = request.args.get("q")
+    if text is None or not text.strip():
+        raise ApiError(422, "'q' is required: the words to search for.")
+    limit = _int_arg("limit", 20, 1, SEARCH_LIMIT)
+    offset = _int_arg("offset", 0, 0)
+    sort = request.args.get("sort", "relevance")
+    if sort not in search.SORTS:
+        raise ApiError(422, f"'sort' must be one of: {', '.join(search.SORTS)}.")
+    found = search.search(
+        get_db(),
+        g.user,
+        text,
+        blind=_blind(),
+        labels=_labels(),
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+    found["results"] = [_search_result(r) for r in found["results"]]
+    found["next_offset"] = offset + limit if found.pop("has_next") else None
+    return jsonify(found)
+
+
+@route("/claims/<int:claim_id>/similar", methods=["GET"])
+def similar_claims(claim_id: int) -> Any:
+    claim = _visible_claim(claim_id)
+    limit = _int_arg("limit", search.SIMILAR_LIMIT, 1, SIMILAR_MAX)
+    found = search.similar(get_db(), g.user, claim, blind=_blind(), labels=_labels(), limit=limit)
+    return jsonify({"claim_id": claim_id, "results": [_search_result(r) for r in found]})
 
 
 @route("/claims/<int:claim_id>", methods=["GET"])

@@ -270,6 +270,16 @@ def _labels() -> dict[str, str]:
     return {entry["key"]: entry["label"] for entry in rating_scale()}
 
 
+def with_links(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Search results (:mod:`factcheck.search`) with ``href``: the claim in its review page."""
+    for result in results:
+        result["href"] = (
+            url_for("review.article", article_id=result["article_id"], claim=result["claim_id"])
+            + "#panel"
+        )
+    return results
+
+
 class ArticleView:
     """What the review page shows of an article's claims, computed once per state of them.
 
