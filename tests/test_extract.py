@@ -96,6 +96,14 @@ KIND_CASES = [
     ("Protesters march in Quito. (Photo: AP)\nThe council voted.", ["caption", "sentence"]),
     ("LONDON (Reuters) — Shares fell 3% on Friday.", ["dateline", "sentence"]),
     ("- Exports fell 4% in May.\n- Imports rose 2%.", ["list_item", "list_item"]),
+    # fact boxes: items without a full stop still state figures
+    (
+        "Key figures:\n- Harvest: 18.2 million tonnes, down 23%\n• Bread prices up 9% since "
+        "January\n- Yield fell to its lowest level in years",
+        ["heading", "list_item", "list_item", "list_item"],
+    ),
+    # ... but a menu or a related-story link in a list is no list item
+    ("- World\n- Sport\n- Read more: Why the vote matters 2", ["heading", "heading", "related"]),
     ("Read more: Why the vote matters\nThe council voted.", ["related", "sentence"]),
 ]
 

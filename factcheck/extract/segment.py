@@ -146,7 +146,8 @@ def _paragraph_kind(para: str, is_first: bool) -> str | None:
         ):
             if not is_first:
                 return "byline"
-    if _RELATED_RE.match(para):
+    lm = _LIST_MARK_RE.match(para)
+    if _RELATED_RE.match(para, lm.end() if lm else 0):
         return "related"
     return "heading"
 
@@ -283,6 +284,18 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return paras
 
 
+def _is_fact_item(text: str, ps: int, pe: int) -> bool:
+    """Is the paragraph ``text[ps:pe]`` a list item that states something (a figure, or four
+    words or more) rather than a menu entry or a related-story link?"""
+    lm = _LIST_MARK_RE.match(text, ps, pe)
+    if not lm:
+        return False
+    item = text[lm.end() : pe]
+    if _RELATED_RE.match(item):
+        return False
+    return any(c.isdigit() for c in item) or len(item.split()) >= 4
+
+
 def split_sentences(text: str) -> list[Segment]:
     """Split ``text`` into :class:`Segment` spans: sentences, headings, bylines, captions, ...
 
@@ -295,7 +308,10 @@ def split_sentences(text: str) -> list[Segment]:
     paras = _paragraphs(text)
     kinds: list[str | None] = []
     for i, (ps, pe) in enumerate(paras):
-        kinds.append(_paragraph_kind(text[ps:pe], i == 0) if pe - ps <= 200 else None)
+        kind = _paragraph_kind(text[ps:pe], i == 0) if pe - ps <= 200 else None
+        if kind == "heading" and _is_fact_item(text, ps, pe):
+            kind = None  # "- Harvest: 18.2 million tonnes, down 23%": a list item, not a heading
+        kinds.append(kind)
     # teaser cards: section label, headline, author -> the headline is a related-story link
     for i in range(1, len(paras) - 1):
         if kinds[i] == "heading" and kinds[i + 1] == "byline" and kinds[i - 1] == "heading":
