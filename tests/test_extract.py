@@ -233,6 +233,13 @@ VALUE_CASES = [
     ),
     ("the second time", {"type": "ordinal", "value": 2}),
     ("in the 1990s", {"type": "date", "value": "1990s"}),
+    (
+        "lost almost a third of the crop",
+        {"type": "fraction", "text": "almost a third", "value": 0.3333, "approx": True},
+    ),
+    ("two thirds of voters", {"type": "fraction", "value": 0.6667}),
+    ("covers half the cost", {"type": "fraction", "text": "half", "value": 0.5}),
+    ("a third term", {"type": "ordinal", "value": 3}),  # no "of": an ordinal
 ]
 
 

@@ -785,7 +785,7 @@ def claim_kinds(quote: str, values: list[dict], attributed: bool, event: bool = 
     kinds = set()
     for v in values:
         t = v["type"]
-        if t in ("quantity", "percent", "money"):
+        if t in ("quantity", "percent", "money", "fraction"):
             kinds.add("quantity")
         elif t == "date":
             kinds.add("time")

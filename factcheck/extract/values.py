@@ -159,6 +159,11 @@ _VALUE_RE = re.compile(
     r"|(?P<decade>\b(?:the\s+)?(?P<dec>1[89]\d0|20\d0)s\b)"
     r"|(?P<inmon>\b(?:in|since|until|by|last|early|late|mid-?)\s+(?P<m5>january|february|march|april|june|july|august|september|october|november|december)\b(?!\.?,?\s+(?:of\s+)?\d))"
     r"|(?P<year>\b(?P<y6>1[89]\d\d|20\d\d)\b(?![\d,.]\d))"
+    r"|(?P<frac>"
+    + _approx("6")
+    + r"(?P<fnum>a|an|one|two|three|four|nine)[\s-]+(?P<fden>halves|half|thirds?|quarters?|"
+    r"fifths?|tenths?)\b(?=\s+of\b)"
+    r"|" + _approx("7") + r"(?P<fhalf>half)\b(?=\s+(?:of|the|a|an|its|their|his|her|our)\b))"
     r"|(?P<ord>\b(?P<otext>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b)"
     r"|(?P<vague>"
     + _approx("4")
@@ -177,6 +182,7 @@ _VALUE_RE = re.compile(
 )
 
 
+_DENOMINATORS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
 _NEXT_WORD_RE = re.compile(r"[\s-]+([^\W\d_]+)")
 _COUNTED = frozenset(
     "people persons dead deaths killed injured wounded children adults men women residents "
@@ -412,6 +418,16 @@ def find_values(text: str, published: datetime.date | str | None = None) -> list
                     if not nm or nm.group(1).lower() not in _COUNTED:
                         continue
                 item = {"type": "quantity", "value": _clean(v)}
+                _approx_fields(m, item)
+            elif g("frac") is not None:
+                if g("fhalf"):
+                    v = 0.5
+                else:
+                    num = _words_to_number(g("fnum")) if g("fnum").lower()[0] != "a" else 1
+                    v = (num or 1) / _DENOMINATORS[
+                        g("fden").lower().rstrip("s").replace("halve", "half")
+                    ]
+                item = {"type": "fraction", "value": round(v, 4)}
                 _approx_fields(m, item)
             elif g("ord") is not None:
                 o = g("otext").lower()
