@@ -654,3 +654,36 @@ def test_questions_assert_nothing_unless_they_take_a_figure_as_given(
     text: str, quotes: list[str]
 ) -> None:
     assert [c["quote"] for c in extract_claims(text)] == quotes
+
+
+QUOTE_RUN_CASES = [
+    (  # a quotation that follows an attributed one is the same speaker's
+        '"We will rebuild the bridge by 2027," Mayor Elena Varga said. "It will cost 48 million '
+        'euros."',
+        [
+            (
+                "We will rebuild the bridge by 2027",
+                "Mayor Elena Varga said we will rebuild the bridge by 2027",
+            ),
+            (
+                "It will cost 48 million euros",
+                "Mayor Elena Varga said it will cost 48 million euros",
+            ),
+        ],
+    ),
+    (  # ... but not after a sentence that is no quotation
+        'The vote was close on Tuesday. "Prices rose 9% in 2025."',
+        [
+            ("The vote was close on Tuesday", "The vote was close on Tuesday"),
+            ('"Prices rose 9% in 2025."', '"Prices rose 9% in 2025."'),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), QUOTE_RUN_CASES)
+def test_quotation_run_keeps_its_speaker(text: str, expected: list[tuple[str, str]]) -> None:
+    claims = extract_claims(text)
+    assert [(c["quote"], c["text"]) for c in claims] == expected
+    for c in claims:
+        assert text[c["start"] : c["end"]] == c["quote"]

@@ -859,12 +859,28 @@ def extract_claims(
     claims: list[dict] = []
     person: str | None = None  # who "He"/"She" in the next sentence most likely is
     thing: str | None = None  # what "It" in the next sentence most likely is
+    speaker: str | None = None  # who spoke the quotation just before
     for seg in segments:
         if seg.kind not in CLAIM_KINDS:
-            person = thing = None
+            person = thing = speaker = None
             continue
         sent = text[seg.start : seg.end]
         pieces = claim_spans(sent)
+        bare = _BARE_QUOTE_RE.fullmatch(sent)
+        if bare and speaker and len(pieces) == 1 and not pieces[0]["attribution"]:
+            # '"Insurance covers half." ' after '"...," said Petra Lund': her words too
+            a, b = bare.span("q")
+            pieces = [
+                dict(
+                    pieces[0],
+                    start=a,
+                    end=b,
+                    text=_cap(speaker + " said " + _decap(sent[a:b])),
+                    attribution=speaker,
+                    speaker=speaker,
+                )
+            ]
+        speaker = next((p["speaker"] for p in pieces if p.get("speaker")), None)
         question = sent.rstrip().rstrip("\"'”’»)").endswith("?")
         for piece in pieces:
             start, end = seg.start + piece["start"], seg.start + piece["end"]
@@ -944,6 +960,8 @@ def drop_repeats(claims: list[dict]) -> list[dict]:
 
 
 _PRONOUN_RE = re.compile(r"(He|She|It)\s+(\S+)")
+# a sentence that is a quotation and nothing else: its words without the marks and the stop
+_BARE_QUOTE_RE = re.compile(r"[\"“](?P<q>[^\"“”]{3,}?)[.!…]?[\"”]")
 _PERSON_RE = re.compile(r"[A-Z][\w'’-]+\s+[A-Z][\w'’-]+$")
 _PROPER_RE = re.compile(r"(?:The\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|del|la))*$")
 _NOT_ENTITY = frozenset("the a an it he she they we this that these those there i".split())
