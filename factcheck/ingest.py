@@ -198,7 +198,9 @@ def prepare_upload(
             **(found | given),
         )
     if not meta.get("title"):
-        meta["title"] = PurePath(filename).stem.replace("_", " ").replace("-", " ")
+        meta["title"] = headline(text) or PurePath(filename).stem.replace("_", " ").replace(
+            "-", " "
+        )
     return prepare_article(
         body=text,
         original=None,
@@ -209,6 +211,16 @@ def prepare_upload(
         notices=notices,
         **meta,
     )
+
+
+def headline(text: str) -> str | None:
+    """The article's headline: its first segment when that is a heading (not a byline, a
+    dateline or running text) with more of the article after it, else None."""
+    head = text.lstrip("\ufeff")[:1000]
+    segments = extract.split_sentences(head)[:2]
+    if len(segments) == 2 and segments[0].kind == "heading":
+        return head[segments[0].start : segments[0].end]
+    return None
 
 
 _HEADER_KEYS = {

@@ -144,7 +144,7 @@ def test_prepare_upload_text(name: str, data: bytes, body: str, notices: list[st
     assert draft.article["body"] == body
     assert draft.notices == notices
     assert draft.article["original_name"] == name
-    assert draft.article["title"] == "a"  # from the file name
+    assert draft.article["title"] == "a"  # from the file name (no headline)
 
 
 @pytest.mark.parametrize(
@@ -310,3 +310,19 @@ def test_title_from_long_first_line() -> None:
 def test_metadata_cleaned(field: str, value: str, stored: str | None) -> None:
     draft = ingest.prepare_article(body="Some text.", **{field: value})
     assert draft.article[field] == stored
+
+
+@pytest.mark.parametrize(
+    ("data", "title"),
+    [
+        (
+            b"Ferry fares to rise 8% in March\n\nFares rose on Monday, the operator said.\n",
+            "Ferry fares to rise 8% in March",
+        ),
+        (b"By Jo Lind\n\nFares rose on Monday, the operator said.\n", "ferry notes"),  # a byline
+        (b"Fares rose on Monday, the operator said.\n", "ferry notes"),  # running text
+    ],
+)
+def test_uploaded_text_takes_its_headline_as_title(data: bytes, title: str) -> None:
+    draft = ingest.prepare_upload("ferry-notes.txt", data, max_bytes=10_000)
+    assert draft.article["title"] == title
