@@ -258,6 +258,13 @@ RELATIVE_CASES = [
     ("last year", "2024-03-01", "2023"),
     ("three months ago", "2024-03-01", "2023-12"),
     ("in March", "2024-01-10", "2023-03"),
+    ("the plant closed in May", "2026-03-03", "2025-05"),
+    # a future tense before a bare weekday or month: the coming one
+    ("is due to appear in court on Monday", "2026-03-03", "2026-03-09"),
+    ("the minister will visit Oslo on Friday", "2026-03-03", "2026-03-06"),
+    ("is expected to cut rates in May", "2026-03-03", "2026-05"),
+    ("plans to reopen the line in February", "2026-03-03", "2027-02"),
+    ("the court met on Monday. It will rule later", "2026-03-03", "2026-03-02"),
 ]
 
 
@@ -488,6 +495,93 @@ ATOMIC_CASES = [
     (  # ... but a trailing "said" followed by a name still is one
         "The bridge reopened in 2024, said Mayor Elena Varga.",
         [("The bridge reopened in 2024", "The bridge reopened in 2024, said Mayor Elena Varga")],
+    ),
+    (  # a superlative after a figure describes the figure, not the last noun ("March")
+        "Exports fell to 12 billion euros in March, the lowest level since 2015.",
+        [
+            (
+                "Exports fell to 12 billion euros in March",
+                "Exports fell to 12 billion euros in March",
+            ),
+            (
+                "the lowest level since 2015",
+                "Exports fell to 12 billion euros in March, the lowest level since 2015",
+            ),
+        ],
+    ),
+    (  # ... also after a relative clause between the subject and its verb
+        "Core inflation, which excludes energy and food, slowed to 3.0%, the lowest since "
+        "late 2021.",
+        [
+            (
+                "Core inflation, which excludes energy and food, slowed to 3.0%",
+                "Core inflation slowed to 3.0%",
+            ),
+            ("excludes energy and food", "Core inflation excludes energy and food"),
+            (
+                "the lowest since late 2021",
+                "Core inflation slowed to 3.0%, the lowest since late 2021",
+            ),
+        ],
+    ),
+    (  # a study "found" / figures "show" at the end: the source, not an apposition
+        "Patients who slept less than six hours were 30% more likely to fall ill, a study "
+        "published on Monday found.",
+        [
+            (
+                "Patients who slept less than six hours were 30% more likely to fall ill",
+                "Patients who slept less than six hours were 30% more likely to fall ill, a "
+                "study published on Monday found",
+            ),
+        ],
+    ),
+    (
+        "Ticket sales rose 12% last year, the museum's own figures show.",
+        [
+            (
+                "Ticket sales rose 12% last year",
+                "Ticket sales rose 12% last year, the museum's own figures show",
+            ),
+        ],
+    ),
+    (  # the main clause goes on after a relative clause: with a preposition ...
+        "Police arrested the driver, who was not injured, at a petrol station on Sunday.",
+        [
+            (
+                "Police arrested the driver, who was not injured, at a petrol station on Sunday",
+                "Police arrested the driver at a petrol station on Sunday",
+            ),
+            ("was not injured", "The driver was not injured"),
+        ],
+    ),
+    (  # ... or with an adverb and the subject's verb
+        "The treaty, which was signed in 1987, now covers 14 countries.",
+        [
+            (
+                "The treaty, which was signed in 1987, now covers 14 countries",
+                "The treaty now covers 14 countries",
+            ),
+            ("was signed in 1987", "The treaty was signed in 1987"),
+        ],
+    ),
+    (  # a second verb's subject is the one before the aside ", aged 19,"
+        "A third suspect, aged 19, was charged with burglary and has been remanded in custody.",
+        [
+            (
+                "A third suspect, aged 19, was charged with burglary",
+                "A third suspect, aged 19, was charged with burglary",
+            ),
+            ("has been remanded in custody", "A third suspect has been remanded in custody"),
+        ],
+    ),
+    (  # a speaker named in apposition, then what they said
+        "The farm's owner, Rosa Lind, said she had lost 300 sheep in the storm.",
+        [
+            (
+                "she had lost 300 sheep in the storm",
+                "The farm's owner, Rosa Lind, said she had lost 300 sheep in the storm",
+            ),
+        ],
     ),
 ]
 

@@ -157,7 +157,7 @@ _VALUE_RE = re.compile(
     r"|\b(?P<yt>yesterday|today|tomorrow)\b"
     r"|\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)"
     r"|(?P<decade>\b(?:the\s+)?(?P<dec>1[89]\d0|20\d0)s\b)"
-    r"|(?P<inmon>\b(?:in|since|until|by|last|early|late|mid-?)\s+(?P<m5>january|february|march|april|june|july|august|september|october|november|december)\b(?!\.?,?\s+(?:of\s+)?\d))"
+    r"|(?P<inmon>\b(?:in|since|until|by|last|early|late|mid-?)\s+(?P<m5>january|february|march|april|(?-i:May)|june|july|august|september|october|november|december)\b(?!\.?,?\s+(?:of\s+)?\d))"
     r"|(?P<year>\b(?P<y6>1[89]\d\d|20\d\d)\b(?![\d,.]\d))"
     r"|(?P<frac>"
     + _approx("6")
@@ -252,6 +252,28 @@ def _ym(y: int, m: int) -> str:
     return f"{y:04d}-{m:02d}"
 
 
+# A future tense shortly before a bare weekday or month ("will", "is due to", "is expected to",
+# "plans to"): the date is the coming one, not the last one.
+_FUTURE_RE = re.compile(
+    r"\b(?:will|shall|(?:is|are)\s+(?:due|expected|scheduled|set\s+to|going\s+to|to)|due\s+to|"
+    r"scheduled\s+to|plans?\s+to|planning\s+to)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END_RE = re.compile(r"[.;!?]")
+FUTURE_WINDOW = 60
+
+
+def _future(m: re.Match) -> bool:
+    """Is the date matched by ``m`` in a future-tense clause (within a few words before it)?"""
+    text = m.string
+    a = max(0, m.start() - FUTURE_WINDOW)
+    window = text[a : m.start()]
+    ends = list(_CLAUSE_END_RE.finditer(window))
+    if ends:
+        window = window[ends[-1].end() :]
+    return _FUTURE_RE.search(window) is not None
+
+
 def _resolve_relative(m: re.Match, pub: datetime.date | None) -> dict:
     out: dict = {"type": "date", "relative": True}
     if pub is None:
@@ -282,8 +304,13 @@ def _resolve_relative(m: re.Match, pub: datetime.date | None) -> dict:
         return out
     if m.group("wd"):
         wd = _WEEKDAYS[m.group("wd").lower()]
-        back = (pub.weekday() - wd) % 7
-        out["value"] = (pub - datetime.timedelta(days=back)).isoformat()
+        if _future(m):
+            # "is due in court on Monday": the coming Monday
+            fwd = (wd - pub.weekday()) % 7
+            out["value"] = (pub + datetime.timedelta(days=fwd)).isoformat()
+        else:
+            back = (pub.weekday() - wd) % 7
+            out["value"] = (pub - datetime.timedelta(days=back)).isoformat()
         return out
     which = m.group("lastnext").lower()
     unit = m.group("lunit").lower()
@@ -394,6 +421,10 @@ def find_values(text: str, published: datetime.date | str | None = None) -> list
                 mon = _MONTHS[g("m5").lower()]
                 if pub is None:
                     item = {"type": "date", "value": f"--{mon:02d}", "relative": True}
+                elif _future(m):
+                    # "is expected to cut rates in May": the coming May
+                    y = pub.year if mon >= pub.month else pub.year + 1
+                    item = {"type": "date", "value": _ym(y, mon), "relative": True}
                 else:
                     y = pub.year if mon <= pub.month else pub.year - 1
                     item = {"type": "date", "value": _ym(y, mon), "relative": True}
