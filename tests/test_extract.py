@@ -105,6 +105,18 @@ KIND_CASES = [
     # ... but a menu or a related-story link in a list is no list item
     ("- World\n- Sport\n- Read more: Why the vote matters 2", ["heading", "heading", "related"]),
     ("Read more: Why the vote matters\nThe council voted.", ["related", "sentence"]),
+    # notes about the story, not in it: corrections, credits, appeals, an author's bio
+    (
+        "Exports rose 4% in May.\nCorrection: An earlier version of this story said exports "
+        "rose 5%.",
+        ["sentence", "note"],
+    ),
+    ("Exports rose 4%.\nAdditional reporting by Ana Ruiz in Lima.", ["sentence", "note"]),
+    ("Exports rose 4%.\nThis story has been corrected to fix the date.", ["sentence", "note"]),
+    ("Two men were held.\nAnyone with information is asked to call 101.", ["sentence", "note"]),
+    ("Libraries matter.\nThe author is a former librarian.", ["sentence", "note"]),
+    # ... but running text that starts alike is a sentence
+    ("Reporting by hospitals fell 20% in 2025.", ["sentence"]),
 ]
 
 
