@@ -777,6 +777,31 @@ QUOTE_RUN_CASES = [
             ),
         ],
     ),
+    (  # a speaker named in lower case ("police", "the harbour master") is still the speaker
+        '"The road was closed for 3 hours," police said. "Nobody was hurt."',
+        [
+            ("The road was closed for 3 hours", "Police said the road was closed for 3 hours"),
+            ("Nobody was hurt", "Police said nobody was hurt"),
+        ],
+    ),
+    (
+        '"Only 12 of the 40 boats returned," the harbour master said.',
+        [
+            (
+                "Only 12 of the 40 boats returned",
+                "The harbour master said only 12 of the 40 boats returned",
+            )
+        ],
+    ),
+    (  # a common word opening the quotation is no name: lower case after "said"
+        '"Even a short walk lowers the risk by 20%," said Dr. Hana Sato.',
+        [
+            (
+                "Even a short walk lowers the risk by 20%",
+                "Dr. Hana Sato said even a short walk lowers the risk by 20%",
+            )
+        ],
+    ),
     (  # ... but not after a sentence that is no quotation
         'The vote was close on Tuesday. "Prices rose 9% in 2025."',
         [

@@ -332,7 +332,8 @@ _QUOTE_STMT_RE = re.compile(
     r"(?P<o>[\"“])(?P<q>[^\"“”]{6,}?)(?P<c>[\"”])\s*,?\s+(?P<rest>[^\"“”]*)$", re.DOTALL
 )
 _Q_WHO_RE = re.compile(
-    r"(?P<who>[A-Z][^,;:\"“”]{0,60}?)\s+(?P<v>said|says|told|added|noted|stated|wrote|explained|"
+    r"(?P<who>(?:[A-Z]|(?:the|a|an|police|officials|witnesses|residents|analysts|experts|"
+    r"researchers|doctors|prosecutors)\b)[^,;:\"“”]{0,60}?)\s+(?P<v>said|says|told|added|noted|stated|wrote|explained|"
     r"insisted|warned|claimed|confirmed|announced|recalled|argued|remarked)\b[^\"“”]*$",
     re.DOTALL,
 )
@@ -345,7 +346,11 @@ _Q_INV_RE = re.compile(
 _DECAP_WORDS = _DETERMINERS | frozenset(
     "it he she they we you there here what which who when where many most few all both each "
     "no not one two three if in on at as after before since while although though today "
-    "yesterday last next every nobody everyone everybody nothing something".split()
+    "yesterday last next every nobody everyone everybody nothing something "
+    # other common words that open a quoted sentence and are no names ("said even a short walk")
+    "even only just more less any such so now then also still without with for from by under "
+    "over about because unless until during how why much another other none neither either "
+    "my your our everything anything people".split()
 )
 
 
