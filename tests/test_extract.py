@@ -252,6 +252,11 @@ VALUE_CASES = [
     ("two thirds of voters", {"type": "fraction", "value": 0.6667}),
     ("covers half the cost", {"type": "fraction", "text": "half", "value": 0.5}),
     ("a third term", {"type": "ordinal", "value": 3}),  # no "of": an ordinal
+    # "by" a fraction: the size of a change
+    ("profits rose by a third", {"type": "fraction", "text": "a third", "value": 0.3333}),
+    ("cut its share of the river by a quarter.", {"type": "fraction", "value": 0.25}),
+    ("spending was cut by half in 2024", {"type": "fraction", "text": "half", "value": 0.5}),
+    ("attacked by a third party", {"type": "ordinal", "value": 3}),
 ]
 
 
@@ -584,6 +589,23 @@ ATOMIC_CASES = [
                 "A third suspect, aged 19, was charged with burglary",
             ),
             ("has been remanded in custody", "A third suspect has been remanded in custody"),
+        ],
+    ),
+    (  # an attribution between two clauses is both clauses' source, and in neither quote
+        "Sales fell 4% in May, the company said, but profits rose by a third.",
+        [
+            ("Sales fell 4% in May", "Sales fell 4% in May, the company said"),
+            ("profits rose by a third", "Profits rose by a third, the company said"),
+        ],
+    ),
+    (
+        "Rents were up 6% from a year earlier, the housing agency found, while wages rose 2%.",
+        [
+            (
+                "Rents were up 6% from a year earlier",
+                "Rents were up 6% from a year earlier, the housing agency found",
+            ),
+            ("wages rose 2%", "Wages rose 2%, the housing agency found"),
         ],
     ),
     (  # a speaker named in apposition, then what they said

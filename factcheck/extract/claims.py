@@ -106,6 +106,11 @@ _TRAIL_ATTR_RE = re.compile(
     r"showed|shows|show|concluded)(?:\s+(?:on|in|at|during|last)\s+[^,;\"“”]{1,30}?)?)"
     r"\s*[.!?]?[\"”’]?\s*$"
 )
+_MID_ATTR_RE = re.compile(
+    r",\s+(?P<who>(?!(?:which|who|that|what|as)\b)[^,;\"“”()]{1,50}?\s+(?:said|says|reported|"
+    r"estimated|estimates|found|showed|shows|show|told reporters)),\s+"
+    r"(?:while|but|whereas|although|though)\s+"
+)
 _LEAD_ACCORDING_RE = re.compile(r"according to (?P<who>[^,]{2,100}),\s+", re.IGNORECASE)
 _DETERMINERS = frozenset(
     "the a an this that these those his her its their our my your some many several".split()
@@ -500,6 +505,18 @@ def claim_spans(sentence: str) -> list[dict]:
         e0 = _trim(sentence, s0, m.start())[1]
     if e0 - s0 < 3:
         return []
+    if not attr.who and ", " in sentence:
+        # "House prices rose 3%, the registry said, while rents climbed 7%": both halves are
+        # the registry's, and neither quote holds the attribution
+        m = _MID_ATTR_RE.search(sentence, s0, e0)
+        if m and not _inside(m.start(), _protected(sentence)):
+            who = m.group("who").strip()
+            attr = _Attr(who, suffix=", " + who)
+            out = _clause_claims(sentence, s0, m.start(), attr)
+            if e0 - m.end() >= 3:
+                out += _clause_claims(sentence, m.end(), e0, attr)
+            out.sort(key=lambda d: (d["start"], d["end"]))
+            return out
     return _clause_claims(sentence, s0, e0, attr)
 
 

@@ -163,7 +163,11 @@ _VALUE_RE = re.compile(
     + _approx("6")
     + r"(?P<fnum>a|an|one|two|three|four|nine)[\s-]+(?P<fden>halves|half|thirds?|quarters?|"
     r"fifths?|tenths?)\b(?=\s+of\b)"
-    r"|" + _approx("7") + r"(?P<fhalf>half)\b(?=\s+(?:of|the|a|an|its|their|his|her|our)\b))"
+    r"|" + _approx("7") + r"(?P<fhalf>half)\b(?=\s+(?:of|the|a|an|its|their|his|her|our)\b)"
+    # "rose by a third", "cut by half": the size of a change
+    r"|(?<=\bby\s)(?:(?P<fnum2>a|one|two|three)[\s-]+(?P<fden2>half|thirds?|quarters?|fifths?|"
+    r"tenths?)|(?P<fhalf2>half))\b(?=\s*(?:[.,;:!?)]|$)|\s+(?:from|since|in|on|to|over|last|"
+    r"this|compared|between|after|while|and|but|or|than|per|within|during|by)\b))"
     r"|(?P<ord>\b(?P<otext>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b)"
     r"|(?P<vague>"
     + _approx("4")
@@ -451,12 +455,13 @@ def find_values(text: str, published: datetime.date | str | None = None) -> list
                 item = {"type": "quantity", "value": _clean(v)}
                 _approx_fields(m, item)
             elif g("frac") is not None:
-                if g("fhalf"):
+                if g("fhalf") or g("fhalf2"):
                     v = 0.5
                 else:
-                    num = _words_to_number(g("fnum")) if g("fnum").lower()[0] != "a" else 1
+                    fnum = g("fnum") or g("fnum2")
+                    num = _words_to_number(fnum) if fnum.lower()[0] != "a" else 1
                     v = (num or 1) / _DENOMINATORS[
-                        g("fden").lower().rstrip("s").replace("halve", "half")
+                        (g("fden") or g("fden2")).lower().rstrip("s").replace("halve", "half")
                     ]
                 item = {"type": "fraction", "value": round(v, 4)}
                 _approx_fields(m, item)
