@@ -815,6 +815,21 @@ QUOTE_RUN_CASES = [
             )
         ],
     ),
+    (  # a speaker with a lower-case title and an age; "He" next is that speaker
+        '"We will stay out as long as it takes," union leader Karl Weiss, 52, told a rally. He '
+        "added that the union had money to pay strikers until April.",
+        [
+            (
+                "We will stay out as long as it takes",
+                "Union leader Karl Weiss said we will stay out as long as it takes",
+            ),
+            (
+                "the union had money to pay strikers until April",
+                "Union leader Karl Weiss added that the union had money to pay strikers until "
+                "April",
+            ),
+        ],
+    ),
     (  # a common word opening the quotation is no name: lower case after "said"
         '"Even a short walk lowers the risk by 20%," said Dr. Hana Sato.',
         [

@@ -338,7 +338,9 @@ _QUOTE_STMT_RE = re.compile(
 )
 _Q_WHO_RE = re.compile(
     r"(?P<who>(?:[A-Z]|(?:the|a|an|police|officials|witnesses|residents|analysts|experts|"
-    r"researchers|doctors|prosecutors)\b)[^,;:\"“”]{0,60}?)\s+(?P<v>said|says|told|added|noted|stated|wrote|explained|"
+    r"researchers|doctors|prosecutors)\b|(?=(?:[a-z][\w'’-]*\s+){1,4}[A-Z]))[^,;:\"“”]{0,60}?)"
+    # "union leader Karl Weiss, 52, told ...": the age is no part of the name
+    r"(?:,\s+\d{1,3},)?\s+(?P<v>said|says|told|added|noted|stated|wrote|explained|"
     r"insisted|warned|claimed|confirmed|announced|recalled|argued|remarked)\b[^\"“”]*$",
     re.DOTALL,
 )
@@ -1076,7 +1078,7 @@ def _resolve_pronoun(text: str, person: str | None, thing: str | None) -> str:
         if thing and _is_past(m.group(2)):
             return thing + text[2:]
         return text
-    return person + text[m.end(1) :] if person else text
+    return _cap(person) + text[m.end(1) :] if person else text
 
 
 def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple:
