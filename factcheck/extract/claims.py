@@ -111,6 +111,7 @@ _MID_ATTR_RE = re.compile(
     r"estimated|estimates|found|showed|shows|show|told reporters)),\s+"
     r"(?:while|but|whereas|although|though)\s+"
 )
+_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though)\s")  # cheap pre-check
 _LEAD_ACCORDING_RE = re.compile(r"according to (?P<who>[^,]{2,100}),\s+", re.IGNORECASE)
 _DETERMINERS = frozenset(
     "the a an this that these those his her its their our my your some many several".split()
@@ -507,7 +508,7 @@ def claim_spans(sentence: str) -> list[dict]:
         e0 = _trim(sentence, s0, m.start())[1]
     if e0 - s0 < 3:
         return []
-    if not attr.who and ", " in sentence:
+    if not attr.who and _MID_CONJ_RE.search(sentence, s0, e0):
         # "House prices rose 3%, the registry said, while rents climbed 7%": both halves are
         # the registry's, and neither quote holds the attribution
         m = _MID_ATTR_RE.search(sentence, s0, e0)
