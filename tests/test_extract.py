@@ -105,6 +105,18 @@ KIND_CASES = [
     # ... but a menu or a related-story link in a list is no list item
     ("- World\n- Sport\n- Read more: Why the vote matters 2", ["heading", "heading", "related"]),
     ("Read more: Why the vote matters\nThe council voted.", ["related", "sentence"]),
+    # notes about the story, not in it: corrections, credits, appeals, an author's bio
+    (
+        "Exports rose 4% in May.\nCorrection: An earlier version of this story said exports "
+        "rose 5%.",
+        ["sentence", "note"],
+    ),
+    ("Exports rose 4%.\nAdditional reporting by Ana Ruiz in Lima.", ["sentence", "note"]),
+    ("Exports rose 4%.\nThis story has been corrected to fix the date.", ["sentence", "note"]),
+    ("Two men were held.\nAnyone with information is asked to call 101.", ["sentence", "note"]),
+    ("Libraries matter.\nThe author is a former librarian.", ["sentence", "note"]),
+    # ... but running text that starts alike is a sentence
+    ("Reporting by hospitals fell 20% in 2025.", ["sentence"]),
 ]
 
 
@@ -240,6 +252,11 @@ VALUE_CASES = [
     ("two thirds of voters", {"type": "fraction", "value": 0.6667}),
     ("covers half the cost", {"type": "fraction", "text": "half", "value": 0.5}),
     ("a third term", {"type": "ordinal", "value": 3}),  # no "of": an ordinal
+    # "by" a fraction: the size of a change
+    ("profits rose by a third", {"type": "fraction", "text": "a third", "value": 0.3333}),
+    ("cut its share of the river by a quarter.", {"type": "fraction", "value": 0.25}),
+    ("spending was cut by half in 2024", {"type": "fraction", "text": "half", "value": 0.5}),
+    ("attacked by a third party", {"type": "ordinal", "value": 3}),
 ]
 
 
@@ -258,6 +275,13 @@ RELATIVE_CASES = [
     ("last year", "2024-03-01", "2023"),
     ("three months ago", "2024-03-01", "2023-12"),
     ("in March", "2024-01-10", "2023-03"),
+    ("the plant closed in May", "2026-03-03", "2025-05"),
+    # a future tense before a bare weekday or month: the coming one
+    ("is due to appear in court on Monday", "2026-03-03", "2026-03-09"),
+    ("the minister will visit Oslo on Friday", "2026-03-03", "2026-03-06"),
+    ("is expected to cut rates in May", "2026-03-03", "2026-05"),
+    ("plans to reopen the line in February", "2026-03-03", "2027-02"),
+    ("the court met on Monday. It will rule later", "2026-03-03", "2026-03-02"),
 ]
 
 
@@ -489,6 +513,110 @@ ATOMIC_CASES = [
         "The bridge reopened in 2024, said Mayor Elena Varga.",
         [("The bridge reopened in 2024", "The bridge reopened in 2024, said Mayor Elena Varga")],
     ),
+    (  # a superlative after a figure describes the figure, not the last noun ("March")
+        "Exports fell to 12 billion euros in March, the lowest level since 2015.",
+        [
+            (
+                "Exports fell to 12 billion euros in March",
+                "Exports fell to 12 billion euros in March",
+            ),
+            (
+                "the lowest level since 2015",
+                "Exports fell to 12 billion euros in March, the lowest level since 2015",
+            ),
+        ],
+    ),
+    (  # ... also after a relative clause between the subject and its verb
+        "Core inflation, which excludes energy and food, slowed to 3.0%, the lowest since "
+        "late 2021.",
+        [
+            (
+                "Core inflation, which excludes energy and food, slowed to 3.0%",
+                "Core inflation slowed to 3.0%",
+            ),
+            ("excludes energy and food", "Core inflation excludes energy and food"),
+            (
+                "the lowest since late 2021",
+                "Core inflation slowed to 3.0%, the lowest since late 2021",
+            ),
+        ],
+    ),
+    (  # a study "found" / figures "show" at the end: the source, not an apposition
+        "Patients who slept less than six hours were 30% more likely to fall ill, a study "
+        "published on Monday found.",
+        [
+            (
+                "Patients who slept less than six hours were 30% more likely to fall ill",
+                "Patients who slept less than six hours were 30% more likely to fall ill, a "
+                "study published on Monday found",
+            ),
+        ],
+    ),
+    (
+        "Ticket sales rose 12% last year, the museum's own figures show.",
+        [
+            (
+                "Ticket sales rose 12% last year",
+                "Ticket sales rose 12% last year, the museum's own figures show",
+            ),
+        ],
+    ),
+    (  # the main clause goes on after a relative clause: with a preposition ...
+        "Police arrested the driver, who was not injured, at a petrol station on Sunday.",
+        [
+            (
+                "Police arrested the driver, who was not injured, at a petrol station on Sunday",
+                "Police arrested the driver at a petrol station on Sunday",
+            ),
+            ("was not injured", "The driver was not injured"),
+        ],
+    ),
+    (  # ... or with an adverb and the subject's verb
+        "The treaty, which was signed in 1987, now covers 14 countries.",
+        [
+            (
+                "The treaty, which was signed in 1987, now covers 14 countries",
+                "The treaty now covers 14 countries",
+            ),
+            ("was signed in 1987", "The treaty was signed in 1987"),
+        ],
+    ),
+    (  # a second verb's subject is the one before the aside ", aged 19,"
+        "A third suspect, aged 19, was charged with burglary and has been remanded in custody.",
+        [
+            (
+                "A third suspect, aged 19, was charged with burglary",
+                "A third suspect, aged 19, was charged with burglary",
+            ),
+            ("has been remanded in custody", "A third suspect has been remanded in custody"),
+        ],
+    ),
+    (  # an attribution between two clauses is both clauses' source, and in neither quote
+        "Sales fell 4% in May, the company said, but profits rose by a third.",
+        [
+            ("Sales fell 4% in May", "Sales fell 4% in May, the company said"),
+            ("profits rose by a third", "Profits rose by a third, the company said"),
+        ],
+    ),
+    (
+        "Rents were up 6% from a year earlier, the housing agency found, while wages rose 2%.",
+        [
+            (
+                "Rents were up 6% from a year earlier",
+                "Rents were up 6% from a year earlier, the housing agency found",
+            ),
+            ("wages rose 2%", "Wages rose 2%, the housing agency found"),
+        ],
+    ),
+    (  # a speaker named in apposition, then what they said
+        "The farm's owner, Rosa Lind, said she had lost 300 sheep in the storm.",
+        [
+            (
+                "she had lost 300 sheep in the storm",
+                "The farm's owner, Rosa Lind, said she had lost 300 sheep in the storm",
+            ),
+        ],
+    ),
 ]
 
 
@@ -669,6 +797,46 @@ QUOTE_RUN_CASES = [
                 "It will cost 48 million euros",
                 "Mayor Elena Varga said it will cost 48 million euros",
             ),
+        ],
+    ),
+    (  # a speaker named in lower case ("police", "the harbour master") is still the speaker
+        '"The road was closed for 3 hours," police said. "Nobody was hurt."',
+        [
+            ("The road was closed for 3 hours", "Police said the road was closed for 3 hours"),
+            ("Nobody was hurt", "Police said nobody was hurt"),
+        ],
+    ),
+    (
+        '"Only 12 of the 40 boats returned," the harbour master said.',
+        [
+            (
+                "Only 12 of the 40 boats returned",
+                "The harbour master said only 12 of the 40 boats returned",
+            )
+        ],
+    ),
+    (  # a speaker with a lower-case title and an age; "He" next is that speaker
+        '"We will stay out as long as it takes," union leader Karl Weiss, 52, told a rally. He '
+        "added that the union had money to pay strikers until April.",
+        [
+            (
+                "We will stay out as long as it takes",
+                "Union leader Karl Weiss said we will stay out as long as it takes",
+            ),
+            (
+                "the union had money to pay strikers until April",
+                "Union leader Karl Weiss added that the union had money to pay strikers until "
+                "April",
+            ),
+        ],
+    ),
+    (  # a common word opening the quotation is no name: lower case after "said"
+        '"Even a short walk lowers the risk by 20%," said Dr. Hana Sato.',
+        [
+            (
+                "Even a short walk lowers the risk by 20%",
+                "Dr. Hana Sato said even a short walk lowers the risk by 20%",
+            )
         ],
     ),
     (  # ... but not after a sentence that is no quotation

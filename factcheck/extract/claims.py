@@ -101,10 +101,17 @@ _LEAD_ATTR_RE = re.compile(
     r"showed|shows|indicated)(?:\s+(?:in|on|at|during)\s+[^,]{1,40}?)?)\s+that\s+",
 )
 _TRAIL_ATTR_RE = re.compile(
-    r",\s+(?P<who>(?:[^,;\"“”]{1,60}?\s+)?(?:said|says|told reporters|added|reported|noted|stated|"
-    r"announced|wrote|claimed|confirmed|estimated)(?:\s+(?:on|in|at|during|last)\s+[^,;\"“”]{1,30}?)?)"
+    r",\s+(?P<who>(?!(?:which|who|that|what)\b)(?:[^,;\"“”]{1,60}?\s+)?(?:said|says|told reporters|"
+    r"added|reported|noted|stated|announced|wrote|claimed|confirmed|estimated|estimates|found|finds|"
+    r"showed|shows|show|concluded)(?:\s+(?:on|in|at|during|last)\s+[^,;\"“”]{1,30}?)?)"
     r"\s*[.!?]?[\"”’]?\s*$"
 )
+_MID_ATTR_RE = re.compile(
+    r",\s+(?P<who>(?!(?:which|who|that|what|as)\b)[^,;\"“”()]{1,50}?\s+(?:said|says|reported|"
+    r"estimated|estimates|found|showed|shows|show|told reporters)),\s+"
+    r"(?:while|but|whereas|although|though)\s+"
+)
+_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though)\s")  # cheap pre-check
 _LEAD_ACCORDING_RE = re.compile(r"according to (?P<who>[^,]{2,100}),\s+", re.IGNORECASE)
 _DETERMINERS = frozenset(
     "the a an this that these those his her its their our my your some many several".split()
@@ -213,6 +220,25 @@ def _antecedent(sent: str, a: int, b: int, rel: bool = False) -> tuple[int, int]
     return cand[0][0], cand[-1][1]
 
 
+# "the lowest level", "the biggest drop", "the highest since", "the first time": an
+# apposition that ranks a figure or an event, not the noun before it
+_FIGURE_HEADS = frozenset(
+    "level levels rate rates figure reading pace rise increase fall drop decline jump gain loss "
+    "growth total number share amount time since in on for of ever yet recorded".split()
+)
+
+
+_RANKS = frozenset("first second third fourth fifth last only latest".split())
+
+
+def _figure_apposition(quote: str) -> bool:
+    words = quote.lower().split(None, 3)
+    if len(words) < 3 or words[2] not in _FIGURE_HEADS:
+        return False
+    # "a phone call, the first since 2025": the call was the first ("the first time": the event)
+    return words[1] not in _RANKS or words[2] == "time"
+
+
 _PREPS = frozenset("on in at for to from with by into over against about".split())
 
 
@@ -304,11 +330,18 @@ _LEAD_SAID_RE = re.compile(
     r"(?=[\"“]|(?!that\b)(?:the|a|an|this|these|those|his|her|its|their|our|it|he|she|they|we|"
     r"there|[A-Z0-9$€£])\w*\b)"
 )
+_LEAD_APPOS_SAID_RE = re.compile(
+    r"(?P<who>[A-Z][^,;:\"“”()]{1,60}?,\s+(?!(?:which|who|whose|where|when|that)\b)"
+    r"[^,;:\"“”()]{2,60}?),\s+(?P<v>said|says|told reporters|added|insisted|argued|claimed)\s+"
+)
 _QUOTE_STMT_RE = re.compile(
     r"(?P<o>[\"“])(?P<q>[^\"“”]{6,}?)(?P<c>[\"”])\s*,?\s+(?P<rest>[^\"“”]*)$", re.DOTALL
 )
 _Q_WHO_RE = re.compile(
-    r"(?P<who>[A-Z][^,;:\"“”]{0,60}?)\s+(?P<v>said|says|told|added|noted|stated|wrote|explained|"
+    r"(?P<who>(?:[A-Z]|(?:the|a|an|police|officials|witnesses|residents|analysts|experts|"
+    r"researchers|doctors|prosecutors)\b|(?=(?:[a-z][\w'’-]*\s+){1,4}[A-Z]))[^,;:\"“”]{0,60}?)"
+    # "union leader Karl Weiss, 52, told ...": the age is no part of the name
+    r"(?:,\s+\d{1,3},)?\s+(?P<v>said|says|told|added|noted|stated|wrote|explained|"
     r"insisted|warned|claimed|confirmed|announced|recalled|argued|remarked)\b[^\"“”]*$",
     re.DOTALL,
 )
@@ -321,7 +354,11 @@ _Q_INV_RE = re.compile(
 _DECAP_WORDS = _DETERMINERS | frozenset(
     "it he she they we you there here what which who when where many most few all both each "
     "no not one two three if in on at as after before since while although though today "
-    "yesterday last next every nobody everyone everybody nothing something".split()
+    "yesterday last next every nobody everyone everybody nothing something "
+    # other common words that open a quoted sentence and are no names ("said even a short walk")
+    "even only just more less any such so now then also still without with for from by under "
+    "over about because unless until during how why much another other none neither either "
+    "my your our everything anything people".split()
 )
 
 
@@ -348,6 +385,12 @@ def _subject_verb(q: str) -> tuple[str | None, str | None]:
             c = head.rfind(", ")
             subj_start = off + c + 2 if c >= 0 else off
             subj = q[subj_start : w.start()].strip(" ,")
+            if not subj and c >= 0:
+                # "A second man, aged 27, was ...": the subject is before the aside
+                c1 = head.find(", ")
+                if c1 > 0:
+                    subj_start = off
+                    subj = head[:c1].strip(" ,")
             while " " in subj:
                 head_, last = subj.rsplit(" ", 1)
                 if last.lower() not in _SUBJ_ADVERBS and not last.endswith("ly"):
@@ -443,6 +486,14 @@ def claim_spans(sentence: str) -> list[dict]:
             m = _LEAD_SAID_RE.match(sentence, s0, e0)
             if m and not _said_clause(sentence, m, e0):
                 m = None
+            if m is None:
+                # "The warehouse owner, Kevin Marsh, said he had lost everything"
+                m = _LEAD_APPOS_SAID_RE.match(sentence, s0, e0)
+                if m and (
+                    _FINITE_RE.search(m.group("who"))
+                    or not _REPORTED_RE.match(sentence, m.end(), e0)
+                ):
+                    m = None
             if m:
                 who = m.group("who")
                 attr = _Attr(who, prefix=sentence[m.start() : m.end("v")] + " ")
@@ -457,6 +508,18 @@ def claim_spans(sentence: str) -> list[dict]:
         e0 = _trim(sentence, s0, m.start())[1]
     if e0 - s0 < 3:
         return []
+    if not attr.who and _MID_CONJ_RE.search(sentence, s0, e0):
+        # "House prices rose 3%, the registry said, while rents climbed 7%": both halves are
+        # the registry's, and neither quote holds the attribution
+        m = _MID_ATTR_RE.search(sentence, s0, e0)
+        if m and not _inside(m.start(), _protected(sentence)):
+            who = m.group("who").strip()
+            attr = _Attr(who, suffix=", " + who)
+            out = _clause_claims(sentence, s0, m.start(), attr)
+            if e0 - m.end() >= 3:
+                out += _clause_claims(sentence, m.end(), e0, attr)
+            out.sort(key=lambda d: (d["start"], d["end"]))
+            return out
     return _clause_claims(sentence, s0, e0, attr)
 
 
@@ -594,6 +657,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     svs: list[str | None] = []
     extra: list[dict] = []
     reported = ""  # "The ministry said " when a relative clause sat between subject and verb
+    resumed: dict[int, str] = {}  # relative clause piece -> main clause resumed after it
     for idx, (ps, pe, typ, own) in enumerate(pieces):
         ps, pe = _trim(sentence, ps, pe)
         quote = sentence[ps:pe]
@@ -634,7 +698,14 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 else:
                     words = quote.split(" ", 2)
                     head = words[1].lower() if len(words) > 1 else ""
-                    if (head in _SUMMARY_HEADS and typ == "appnp") or ant_text[:1].isdigit():
+                    if typ == "app" and own in resumed:
+                        # "Core inflation, which ..., slowed to 3%, the lowest since 2021"
+                        base = resumed[own] + ", " + quote
+                    elif typ == "app" and _figure_apposition(quote):
+                        # "Exports fell to 12 billion in March, the lowest level since 2015":
+                        # the superlative describes the figure, not the last noun ("March")
+                        base = bases[own] + ", " + quote
+                    elif (head in _SUMMARY_HEADS and typ == "appnp") or ant_text[:1].isdigit():
                         base = sentence[os_:oe_] + ", " + quote
                     else:
                         base = ant_text + (" was " if past else " is ") + quote
@@ -679,13 +750,15 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         if typ == "rel" and own >= 0 and pieces[own][2] == "main" and base.endswith(quote):
             os_, oe_ = spans[own]
             vm = _RESUME_RE.search(sentence, ps, pe)
-            if (
-                vm
-                and len(sentence[os_:oe_].split()) <= 6
-                and (_is_past(vm.group(1)) or vm.group(1).lower() in _AUX)
-            ):
+            resume = _resume_kind(sentence, vm, os_, oe_, pe) if vm else None
+            if resume:
                 rest_s, rest_e = _trim(sentence, vm.start(1), pe)
                 main_text = sentence[os_:oe_] + " " + sentence[rest_s:rest_e]
+                resumed[idx] = main_text
+                if resume == "prep":
+                    # "Officers arrested the man, who was not named, at his home": the main
+                    # clause goes on after the relative clause; its first part is no claim alone
+                    out = [d for d in out if (d["start"], d["end"]) != (os_, oe_)]
                 extra.append(
                     {
                         "start": os_,
@@ -696,7 +769,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                         "type": "main",
                     }
                 )
-                if main_subject is None or idx == 1:
+                if resume == "verb" and (main_subject is None or idx == 1):
                     main_subject = sentence[os_:oe_]
                 if vm.group(1).lower() in _SAY_VERBS:
                     reported = sentence[os_:oe_] + " " + vm.group(1) + " "
@@ -774,6 +847,36 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         d["subject"] = main_subject
     out.sort(key=lambda d: (d["start"], d["end"]))
     return out
+
+
+_RESUME_PREPS = frozenset("at in on for from with by into after before during near outside".split())
+_NEXT_WORD_RE = re.compile(r"\s+([a-z]+)\b")
+
+
+def _resume_kind(sentence: str, vm: re.Match, os_: int, oe_: int, pe: int) -> str | None:
+    """Does the main clause ``sentence[os_:oe_]`` go on after its relative clause, at
+    ``vm`` (", resumed ...")? "verb": the subject's own verb ("The bill, which ..., now goes
+    ..."); "prep": the rest of its predicate ("Police arrested the man, who ..., at his
+    home"); ``None``: the comma belongs to the relative clause."""
+    w = vm.group(1).lower()
+    n_main = len(sentence[os_:oe_].split())
+    if n_main <= 6:
+        if _is_past(w) or w in _AUX:
+            return "verb"
+        if w in _SUBJ_ADVERBS:
+            nm = _NEXT_WORD_RE.match(sentence, vm.end(1), pe)
+            if nm:
+                v = nm.group(1)
+                if _is_past(v) or v in _AUX or (len(v) > 3 and v[-1] == "s" and v[-2] != "s"):
+                    return "verb"
+    if (
+        w in _RESUME_PREPS
+        and vm.group(1).islower()
+        and n_main <= 12
+        and _FINITE_RE.search(sentence, os_, oe_)
+    ):
+        return "prep"
+    return None
 
 
 def _inside_any(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
@@ -976,7 +1079,7 @@ def _resolve_pronoun(text: str, person: str | None, thing: str | None) -> str:
         if thing and _is_past(m.group(2)):
             return thing + text[2:]
         return text
-    return person + text[m.end(1) :] if person else text
+    return _cap(person) + text[m.end(1) :] if person else text
 
 
 def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple:

@@ -16,11 +16,12 @@ MAX_SEGMENT = 600
 """No segment is longer than this many characters (long runs are cut at clause or word boundaries)."""  # noqa: E501
 
 CLAIM_KINDS = frozenset({"sentence", "list_item"})
-"""Segment kinds that may hold claims; headings, bylines, captions, datelines and links do not."""
+"""Segment kinds that may hold claims; headings, bylines, captions, datelines, links and notes
+(corrections, credits, appeals) do not."""
 
 
 class Segment(NamedTuple):
-    """A span ``text[start:end]`` of one kind: sentence, heading, byline, caption, dateline, related, list_item, other."""  # noqa: E501
+    """A span ``text[start:end]`` of one kind: sentence, heading, byline, caption, dateline, related, note, list_item, other."""  # noqa: E501
 
     start: int
     end: int
@@ -89,6 +90,17 @@ _RELATED_RE = re.compile(
     r"read also|more on this|most read|trending)\b\s*[:|-]?",
     re.IGNORECASE,
 )
+# Notes about the story rather than in it: corrections, credits, a police appeal, an author's
+# bio. "Correction: an earlier version said 250,000 homes" states what was wrong.
+_NOTE_RE = re.compile(
+    r"(?:corrections?|clarifications?|editor['’]?s note|note to readers)\s*[:—–-]"
+    r"|(?:additional\s+)?(?:reporting|writing|editing)\s+by\s+(?-i:[A-Z])"
+    r"|this (?:article|story|report|piece) (?:was|has been) (?:amended|updated|corrected)\b"
+    r"|anyone with information\b"
+    r"|the (?:author|writer) is (?:an?|the)\b",
+    re.IGNORECASE,
+)
+NOTE_MAX = 400
 _DATELINE_PREFIX_RE = re.compile(
     r"([^\W\d_][^\W\d_.'’\- ]*(?:[ .'’\-]+[^\W\d_][^\W\d_.'’\-]*){0,4}"
     r"(?:,\s*[^\W\d_][\w.'’ ]{0,30})?)\s*(\([\w .&/-]{1,30}\))?\s*[—–-]{1,2}\s+(?=\S)"
@@ -308,6 +320,9 @@ def split_sentences(text: str) -> list[Segment]:
     paras = _paragraphs(text)
     kinds: list[str | None] = []
     for i, (ps, pe) in enumerate(paras):
+        if pe - ps <= NOTE_MAX and _NOTE_RE.match(text, ps, pe):
+            kinds.append("note")
+            continue
         kind = _paragraph_kind(text[ps:pe], i == 0) if pe - ps <= 200 else None
         if kind == "heading" and _is_fact_item(text, ps, pe):
             kind = None  # "- Harvest: 18.2 million tonnes, down 23%": a list item, not a heading

@@ -157,13 +157,17 @@ _VALUE_RE = re.compile(
     r"|\b(?P<yt>yesterday|today|tomorrow)\b"
     r"|\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)"
     r"|(?P<decade>\b(?:the\s+)?(?P<dec>1[89]\d0|20\d0)s\b)"
-    r"|(?P<inmon>\b(?:in|since|until|by|last|early|late|mid-?)\s+(?P<m5>january|february|march|april|june|july|august|september|october|november|december)\b(?!\.?,?\s+(?:of\s+)?\d))"
+    r"|(?P<inmon>\b(?:in|since|until|by|last|early|late|mid-?)\s+(?P<m5>january|february|march|april|(?-i:May)|june|july|august|september|october|november|december)\b(?!\.?,?\s+(?:of\s+)?\d))"
     r"|(?P<year>\b(?P<y6>1[89]\d\d|20\d\d)\b(?![\d,.]\d))"
     r"|(?P<frac>"
     + _approx("6")
     + r"(?P<fnum>a|an|one|two|three|four|nine)[\s-]+(?P<fden>halves|half|thirds?|quarters?|"
     r"fifths?|tenths?)\b(?=\s+of\b)"
-    r"|" + _approx("7") + r"(?P<fhalf>half)\b(?=\s+(?:of|the|a|an|its|their|his|her|our)\b))"
+    r"|" + _approx("7") + r"(?P<fhalf>half)\b(?=\s+(?:of|the|a|an|its|their|his|her|our)\b)"
+    # "rose by a third", "cut by half": the size of a change
+    r"|(?<=\bby\s)(?:(?P<fnum2>a|one|two|three)[\s-]+(?P<fden2>half|thirds?|quarters?|fifths?|"
+    r"tenths?)|(?P<fhalf2>half))\b(?=\s*(?:[.,;:!?)]|$)|\s+(?:from|since|in|on|to|over|last|"
+    r"this|compared|between|after|while|and|but|or|than|per|within|during|by)\b))"
     r"|(?P<ord>\b(?P<otext>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b)"
     r"|(?P<vague>"
     + _approx("4")
@@ -252,6 +256,28 @@ def _ym(y: int, m: int) -> str:
     return f"{y:04d}-{m:02d}"
 
 
+# A future tense shortly before a bare weekday or month ("will", "is due to", "is expected to",
+# "plans to"): the date is the coming one, not the last one.
+_FUTURE_RE = re.compile(
+    r"\b(?:will|shall|(?:is|are)\s+(?:due|expected|scheduled|set\s+to|going\s+to|to)|due\s+to|"
+    r"scheduled\s+to|plans?\s+to|planning\s+to)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END_RE = re.compile(r"[.;!?]")
+FUTURE_WINDOW = 60
+
+
+def _future(m: re.Match) -> bool:
+    """Is the date matched by ``m`` in a future-tense clause (within a few words before it)?"""
+    text = m.string
+    a = max(0, m.start() - FUTURE_WINDOW)
+    window = text[a : m.start()]
+    ends = list(_CLAUSE_END_RE.finditer(window))
+    if ends:
+        window = window[ends[-1].end() :]
+    return _FUTURE_RE.search(window) is not None
+
+
 def _resolve_relative(m: re.Match, pub: datetime.date | None) -> dict:
     out: dict = {"type": "date", "relative": True}
     if pub is None:
@@ -282,8 +308,13 @@ def _resolve_relative(m: re.Match, pub: datetime.date | None) -> dict:
         return out
     if m.group("wd"):
         wd = _WEEKDAYS[m.group("wd").lower()]
-        back = (pub.weekday() - wd) % 7
-        out["value"] = (pub - datetime.timedelta(days=back)).isoformat()
+        if _future(m):
+            # "is due in court on Monday": the coming Monday
+            fwd = (wd - pub.weekday()) % 7
+            out["value"] = (pub + datetime.timedelta(days=fwd)).isoformat()
+        else:
+            back = (pub.weekday() - wd) % 7
+            out["value"] = (pub - datetime.timedelta(days=back)).isoformat()
         return out
     which = m.group("lastnext").lower()
     unit = m.group("lunit").lower()
@@ -394,6 +425,10 @@ def find_values(text: str, published: datetime.date | str | None = None) -> list
                 mon = _MONTHS[g("m5").lower()]
                 if pub is None:
                     item = {"type": "date", "value": f"--{mon:02d}", "relative": True}
+                elif _future(m):
+                    # "is expected to cut rates in May": the coming May
+                    y = pub.year if mon >= pub.month else pub.year + 1
+                    item = {"type": "date", "value": _ym(y, mon), "relative": True}
                 else:
                     y = pub.year if mon <= pub.month else pub.year - 1
                     item = {"type": "date", "value": _ym(y, mon), "relative": True}
@@ -420,12 +455,13 @@ def find_values(text: str, published: datetime.date | str | None = None) -> list
                 item = {"type": "quantity", "value": _clean(v)}
                 _approx_fields(m, item)
             elif g("frac") is not None:
-                if g("fhalf"):
+                if g("fhalf") or g("fhalf2"):
                     v = 0.5
                 else:
-                    num = _words_to_number(g("fnum")) if g("fnum").lower()[0] != "a" else 1
+                    fnum = g("fnum") or g("fnum2")
+                    num = _words_to_number(fnum) if fnum.lower()[0] != "a" else 1
                     v = (num or 1) / _DENOMINATORS[
-                        g("fden").lower().rstrip("s").replace("halve", "half")
+                        (g("fden") or g("fden2")).lower().rstrip("s").replace("halve", "half")
                     ]
                 item = {"type": "fraction", "value": round(v, 4)}
                 _approx_fields(m, item)
