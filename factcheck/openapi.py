@@ -18,6 +18,16 @@ API_PREFIX = "/api/v1"
 
 _PATH_PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
+#: The paging fields of every list response.
+PAGING: dict[str, Any] = {
+    "limit": {"type": "integer"},
+    "offset": {"type": "integer"},
+    "next_offset": {
+        "type": ["integer", "null"],
+        "description": "Offset of the next page, null on the last page.",
+    },
+}
+
 
 def openapi_path(rule: str) -> str:
     """A Flask rule such as ``/api/v1/claims/<int:claim_id>`` as an OpenAPI path template."""
@@ -187,12 +197,7 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
                 "sort": {"type": "string", "enum": list(SORTS)},
                 "message": _str("Why nothing, or not everything, was searched for."),
                 "results": {"type": "array", "items": _ref("SearchResult")},
-                "limit": {"type": "integer"},
-                "offset": {"type": "integer"},
-                "next_offset": {
-                    "type": ["integer", "null"],
-                    "description": "Offset of the next page, null on the last page.",
-                },
+                **PAGING,
             },
         },
         "SimilarClaims": {
@@ -230,12 +235,7 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
             "required": ["articles", "limit", "offset", "next_offset"],
             "properties": {
                 "articles": {"type": "array", "items": _ref("ArticleSummary")},
-                "limit": {"type": "integer"},
-                "offset": {"type": "integer"},
-                "next_offset": {
-                    "type": ["integer", "null"],
-                    "description": "Offset of the next page, null on the last page.",
-                },
+                **PAGING,
             },
         },
         "Article": {
