@@ -159,8 +159,13 @@ def _paragraph_kind(para: str, is_first: bool) -> str | None:
             if not is_first:
                 return "byline"
     lm = _LIST_MARK_RE.match(para)
-    if _RELATED_RE.match(para, lm.end() if lm else 0):
+    item = para[lm.end() :] if lm else para
+    if _RELATED_RE.match(item):
         return "related"
+    if lm and (any(c.isdigit() for c in item) or len(item.split()) >= 4):
+        # "- Harvest: 18.2 million tonnes, down 23%": a fact-box item states something (a
+        # figure, or four words or more); a menu entry does not
+        return None
     return "heading"
 
 
@@ -296,18 +301,6 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return paras
 
 
-def _is_fact_item(text: str, ps: int, pe: int) -> bool:
-    """Is the paragraph ``text[ps:pe]`` a list item that states something (a figure, or four
-    words or more) rather than a menu entry or a related-story link?"""
-    lm = _LIST_MARK_RE.match(text, ps, pe)
-    if not lm:
-        return False
-    item = text[lm.end() : pe]
-    if _RELATED_RE.match(item):
-        return False
-    return any(c.isdigit() for c in item) or len(item.split()) >= 4
-
-
 def split_sentences(text: str) -> list[Segment]:
     """Split ``text`` into :class:`Segment` spans: sentences, headings, bylines, captions, ...
 
@@ -323,10 +316,7 @@ def split_sentences(text: str) -> list[Segment]:
         if pe - ps <= NOTE_MAX and _NOTE_RE.match(text, ps, pe):
             kinds.append("note")
             continue
-        kind = _paragraph_kind(text[ps:pe], i == 0) if pe - ps <= 200 else None
-        if kind == "heading" and _is_fact_item(text, ps, pe):
-            kind = None  # "- Harvest: 18.2 million tonnes, down 23%": a list item, not a heading
-        kinds.append(kind)
+        kinds.append(_paragraph_kind(text[ps:pe], i == 0) if pe - ps <= 200 else None)
     # teaser cards: section label, headline, author -> the headline is a related-story link
     for i in range(1, len(paras) - 1):
         if kinds[i] == "heading" and kinds[i + 1] == "byline" and kinds[i - 1] == "heading":
