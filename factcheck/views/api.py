@@ -646,7 +646,7 @@ def claim_final(claim_id: int) -> Any:
             f"(PUT /api/v1/claims/{claim_id}/verdict).",
         )
     final = store.get_final_verdict(db, claim_id)
-    labels = {entry["key"]: entry["label"] for entry in _scale()}
+    labels = _labels()
     out = None
     if final is not None:
         out = {

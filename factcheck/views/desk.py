@@ -18,7 +18,7 @@ from ..db import get_db
 from ..forms import AssignForm, PublishForm, SpreadForm
 from ..web import render, wants_json
 from .auth import login_required, role_required
-from .review import final_form, rating_scale, visible_claim
+from .review import final_form, rating_labels, rating_scale, visible_claim
 
 bp = Blueprint("desk", __name__)
 
@@ -109,7 +109,7 @@ def article_agreement(article_id: int) -> Any:
     context = {
         "article": {"id": article["id"], "title": article["title"]},
         "claims": claims,
-        "labels": {e["key"]: e["label"] for e in rating_scale()},
+        "labels": rating_labels(),
         **_named_agreement(ratings),
     }
     return render("desk/article_agreement.html", context)
@@ -122,7 +122,7 @@ def disagreements() -> Any:
     mode = store.get_settings(db)["disagreement_mode"]
     show_settled = request.args.get("settled") == "1"
     order = _order()
-    labels = {e["key"]: e["label"] for e in rating_scale()}
+    labels = rating_labels()
     rows = []
     for row in store.contested_claims(db, include_settled=show_settled):
         if not is_disagreement(row["ratings"], order, mode=mode):

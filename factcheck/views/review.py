@@ -50,6 +50,11 @@ def rating_scale() -> list[dict[str, Any]]:
     return current_app.config["RATING_SCALE"]
 
 
+def rating_labels() -> dict[str, str]:
+    """Each rating's label, by key."""
+    return {entry["key"]: entry["label"] for entry in rating_scale()}
+
+
 def verdict_form() -> VerdictForm:
     """The verdict form, filled from the request (to validate it; :func:`verdict_fields` shows
     it)."""
@@ -266,10 +271,6 @@ def visible_claim(claim_id: int) -> dict[str, Any]:
     return found
 
 
-def _labels() -> dict[str, str]:
-    return {entry["key"]: entry["label"] for entry in rating_scale()}
-
-
 def with_links(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Search results (:mod:`factcheck.search`) with ``href``: the claim in its review page."""
     for result in results:
@@ -472,7 +473,7 @@ def panel_context(
         "final": final if (final and (sees_others or access.is_editor(g.user))) else None,
         "corrections": store.list_corrections(db, claim["id"]) if final else [],
         "is_editor": access.is_editor(g.user),
-        "labels": _labels(),
+        "labels": rating_labels(),
     }
     extra = {
         "verdict_fields": verdict_fields(mine, form),

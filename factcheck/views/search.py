@@ -11,16 +11,12 @@ from .. import search, store
 from ..db import get_db
 from ..web import render
 from .auth import login_required
-from .review import rating_scale, visible_claim, with_links
+from .review import rating_labels, visible_claim, with_links
 
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
 MAX_PAGE = 500
-
-
-def _labels() -> dict[str, str]:
-    return {entry["key"]: entry["label"] for entry in rating_scale()}
 
 
 @bp.route("/claims/search")
@@ -37,7 +33,7 @@ def claims() -> Any:
         g.user,
         text,
         blind=store.get_settings(db)["blind_verdicts"],
-        labels=_labels(),
+        labels=rating_labels(),
         sort=sort,
         limit=PER_PAGE,
         offset=(page - 1) * PER_PAGE,
@@ -62,7 +58,7 @@ def similar(claim_id: int) -> Any:
                 g.user,
                 found,
                 blind=store.get_settings(db)["blind_verdicts"],
-                labels=_labels(),
+                labels=rating_labels(),
             )
         ),
     }
