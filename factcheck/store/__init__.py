@@ -14,7 +14,7 @@ import datetime
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
@@ -180,12 +180,16 @@ def refresh_fragments(db: Database) -> None:
     rebuild_stale_fragments(conn)
 
 
-def _row(db: Database, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+def _row(
+    db: Database, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+) -> dict[str, Any] | None:
     row = db.execute(sql, params).fetchone()
     return dict(row) if row is not None else None
 
 
-def _rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def _rows(
+    db: Database, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+) -> list[dict[str, Any]]:
     return [dict(row) for row in db.execute(sql, params).fetchall()]
 
 
@@ -450,6 +454,13 @@ def get_article_body(db: Database, article_id: int) -> dict[str, Any]:
     if article is None:
         raise NotFound(f"article {article_id}")
     return article
+
+
+#: Ids of the articles the user ``:user`` reviews: assigned to them, or added by them.
+VISIBLE_ARTICLE_IDS = (
+    "SELECT article_id FROM assignments WHERE user_id = :user"
+    " UNION SELECT id FROM articles WHERE created_by = :user"
+)
 
 
 def list_articles(

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from . import (
     ROLES,
+    VISIBLE_ARTICLE_IDS,
     Conflict,
     Invalid,
     NotFound,
@@ -296,11 +297,10 @@ def reviewer_queue(db: Database, user_id: int) -> list[dict[str, Any]]:
         "SELECT a.id, a.title, a.publisher, a.published, a.published_at,"
         " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed) AS total,"
         " (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id"
-        "   WHERE c.article_id = a.id AND NOT c.dismissed AND v.user_id = ?) AS done"
-        " FROM articles a WHERE a.id IN (SELECT article_id FROM assignments WHERE user_id = ?"
-        "   UNION SELECT id FROM articles WHERE created_by = ?)"
+        "   WHERE c.article_id = a.id AND NOT c.dismissed AND v.user_id = :user) AS done"
+        f" FROM articles a WHERE a.id IN ({VISIBLE_ARTICLE_IDS})"
         " ORDER BY a.id",
-        (user_id, user_id, user_id),
+        {"user": user_id},
     )
     for row in rows:
         row["todo"] = row["total"] - row["done"]
@@ -313,13 +313,11 @@ def next_claim(db: Database, user_id: int, after_claim: int | None = None) -> di
     return _row(
         db,
         "SELECT c.id, c.article_id FROM claims c"
-        " WHERE NOT c.dismissed AND c.article_id IN ("
-        "   SELECT article_id FROM assignments WHERE user_id = ?"
-        "   UNION SELECT id FROM articles WHERE created_by = ?)"
-        " AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.claim_id = c.id AND v.user_id = ?)"
-        " AND c.id != ?"
+        f" WHERE NOT c.dismissed AND c.article_id IN ({VISIBLE_ARTICLE_IDS})"
+        " AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.claim_id = c.id AND v.user_id = :user)"
+        " AND c.id != :after"
         " ORDER BY c.article_id, c.checkworthy DESC, c.start, c.id LIMIT 1",
-        (user_id, user_id, user_id, after_claim or 0),
+        {"user": user_id, "after": after_claim or 0},
     )
 
 

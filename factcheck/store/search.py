@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import VISIBLE_ARTICLE_IDS
+
 # What ``highlight()`` puts around a matched term: two private-use characters, which
 # :func:`factcheck.search.split_marked` turns into segments (text that holds them itself is
 # shown without highlighting, so a claim cannot forge a match).
@@ -117,11 +119,8 @@ def search_claims(
         "sees_all": 1 if sees_all_finals else 0,
     }
     if visible_to is not None:
-        where.append(
-            "(c.article_id IN (SELECT article_id FROM assignments WHERE user_id = :visible_to)"
-            " OR c.article_id IN (SELECT id FROM articles WHERE created_by = :visible_to))"
-        )
-        params["visible_to"] = visible_to
+        where.append(f"c.article_id IN ({VISIBLE_ARTICLE_IDS})")
+        params["user"] = visible_to
     if exclude_article is not None:
         where.append("c.article_id != :exclude")
         params["exclude"] = exclude_article
