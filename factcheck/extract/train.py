@@ -42,7 +42,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -156,9 +159,7 @@ def _alone_vectors(words: tuple[str, ...]):
     from sentence_transformers import SentenceTransformer
 
     torch.manual_seed(SEED)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # one thread: the same floats on every run
-    try:
+    with _one_thread(torch):
         model = SentenceTransformer(str(teacher_path()), device="cpu")
         vecs = model.encode(
             list(words),
@@ -167,9 +168,18 @@ def _alone_vectors(words: tuple[str, ...]):
             normalize_embeddings=True,
             show_progress_bar=False,
         )
+    return np.asarray(vecs, dtype=np.float64)
+
+
+@contextmanager
+def _one_thread(torch) -> Iterator[None]:
+    """Run torch on one CPU thread (the same floats on every run), then restore its count."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
     finally:
         torch.set_num_threads(threads)
-    return np.asarray(vecs, dtype=np.float64)
 
 
 def _context_sums(texts: tuple[str, ...]) -> tuple[dict, dict[str, int]]:
@@ -181,8 +191,6 @@ def _context_sums(texts: tuple[str, ...]) -> tuple[dict, dict[str, int]]:
     Sentences run shortest first in fixed batches on one CPU thread, so the floats are the
     same on every run.
     """
-    from bisect import bisect_left
-
     import numpy as np  # dev extra
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -193,48 +201,49 @@ def _context_sums(texts: tuple[str, ...]) -> tuple[dict, dict[str, int]]:
     order = sorted(range(len(texts)), key=lambda j: (len(texts[j]), j))
     sums: dict[str, np.ndarray] = {}
     counts: dict[str, int] = {}
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with torch.inference_mode():
-            for b in range(0, len(order), CONTEXT_BATCH):
-                batch = [texts[j] for j in order[b : b + CONTEXT_BATCH]]
-                enc = tokenizer(
-                    batch,
-                    padding=True,
-                    truncation=True,
-                    max_length=CONTEXT_MAX_PIECES,
-                    return_offsets_mapping=True,
-                    return_tensors="pt",
-                )
-                offsets = enc.pop("offset_mapping").tolist()
-                hidden = model(**enc).last_hidden_state.numpy().astype(np.float64)
-                for j, text in enumerate(batch):
-                    pieces = [(s, e, k) for k, (s, e) in enumerate(offsets[j]) if e > s]
-                    starts = [p[0] for p in pieces]
-                    for m in TOKEN_RE.finditer(text):
-                        w = _shape(m.group())
-                        if w[0] == "<" or w == "?" or w == "!":
-                            continue
-                        s, e = m.span()
-                        ks = []
-                        for p in pieces[bisect_left(starts, s) :]:
-                            if p[0] >= e:
-                                break
-                            if p[1] <= e:
-                                ks.append(p[2])
-                        if not ks:
-                            continue
-                        v = hidden[j, ks].mean(axis=0)
-                        if w in sums:
-                            sums[w] += v
-                            counts[w] += 1
-                        else:
-                            sums[w] = v
-                            counts[w] = 1
-    finally:
-        torch.set_num_threads(threads)
+    with _one_thread(torch), torch.inference_mode():
+        for b in range(0, len(order), CONTEXT_BATCH):
+            batch = [texts[j] for j in order[b : b + CONTEXT_BATCH]]
+            enc = tokenizer(
+                batch,
+                padding=True,
+                truncation=True,
+                max_length=CONTEXT_MAX_PIECES,
+                return_offsets_mapping=True,
+                return_tensors="pt",
+            )
+            offsets = enc.pop("offset_mapping").tolist()
+            hidden = model(**enc).last_hidden_state.numpy().astype(np.float64)
+            for j, text in enumerate(batch):
+                for w, ks in _word_pieces(text, offsets[j]):
+                    v = hidden[j, ks].mean(axis=0)
+                    if w in sums:
+                        sums[w] += v
+                        counts[w] += 1
+                    else:
+                        sums[w] = v
+                        counts[w] = 1
     return sums, counts
+
+
+def _word_pieces(text: str, offsets: list[tuple[int, int]]) -> Iterator[tuple[str, list[int]]]:
+    """Each model word of ``text`` (numbers and ``?``/``!`` skipped, as in the model) with the
+    indices of the word pieces inside its span, given the tokenizer's character ``offsets``."""
+    pieces = [(s, e, k) for k, (s, e) in enumerate(offsets) if e > s]
+    starts = [p[0] for p in pieces]
+    for m in TOKEN_RE.finditer(text):
+        w = _shape(m.group())
+        if w[0] == "<" or w == "?" or w == "!":
+            continue
+        s, e = m.span()
+        ks = []
+        for p in pieces[bisect_left(starts, s) :]:
+            if p[0] >= e:
+                break
+            if p[1] <= e:
+                ks.append(p[2])
+        if ks:
+            yield w, ks
 
 
 def _mean_vectors(word_lists: list[list[str]], index: dict[str, int], vecs):
