@@ -279,6 +279,7 @@ def init_app(app: Flask) -> None:
         api,
         articles,
         auth,
+        corrections,
         desk,
         exports,
         public,
@@ -312,6 +313,7 @@ def init_app(app: Flask) -> None:
         api,
         exports,
         public,
+        corrections,
     ):
         app.register_blueprint(module.bp)
 
