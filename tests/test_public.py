@@ -10,6 +10,7 @@ import pytest
 
 from factcheck import export, store
 from tests.test_articles import assert_no_injected_markup
+from tests.test_publish import page
 from tests.test_store_exports import COURIER, build_desk
 
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -144,10 +145,10 @@ def test_a_live_dismissal_changes_nothing_public(
     client: Any, db: Any, desk: dict[str, Any]
 ) -> None:
     first = desk["planet_claims"][0]
-    before = client.get(f"/verdicts/{first}").get_data(as_text=True)
+    before = page(client, f"/verdicts/{first}")
     claim = store.get_claim(db, first)
     store.set_claim_dismissed(db, first, True, claim["version"], None)
-    assert client.get(f"/verdicts/{first}").get_data(as_text=True) == before
+    assert page(client, f"/verdicts/{first}") == before
 
 
 def test_the_public_article_page_reads_one_snapshot(
@@ -157,7 +158,7 @@ def test_the_public_article_page_reads_one_snapshot(
     from factcheck.store import publish
 
     url = f"/verdicts/article/{desk['planet']}"
-    before = client.get(url).get_data(as_text=True)
+    before = page(client, url)
     real = publish._legacy_corrections
     fired: list[int] = []
 
@@ -171,6 +172,6 @@ def test_the_public_article_page_reads_one_snapshot(
         return real(*args)
 
     monkeypatch.setattr(publish, "_legacy_corrections", midway)
-    assert client.get(url).get_data(as_text=True) == before and fired
-    after = client.get(url).get_data(as_text=True)
+    assert page(client, url) == before and fired
+    after = page(client, url)
     assert after.count("Midway.") == 2

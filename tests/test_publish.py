@@ -21,10 +21,15 @@ def desk(db: Any) -> dict[str, Any]:
     return build_desk(db)
 
 
-def public(client: Any, claim_id: int) -> tuple[str, dict[str, Any] | None]:
-    response = client.get(f"/verdicts/{claim_id}")
+def page(client: Any, url: str) -> str:
+    """The page without its CSRF token (signed with the time: it changes every second)."""
+    response = client.get(url)
     assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    return re.sub(r'name="csrf-token" content="[^"]*"', "", response.get_data(as_text=True))
+
+
+def public(client: Any, claim_id: int) -> tuple[str, dict[str, Any] | None]:
+    html = page(client, f"/verdicts/{claim_id}")
     scripts = JSONLD.findall(html)
     return html, json.loads(scripts[0]) if scripts else None
 
@@ -89,7 +94,7 @@ def test_a_reviewers_wording_edit_changes_nothing_public(
 ) -> None:
     first = desk["planet_claims"][0]
     html, doc = public(client, first)
-    article_html = client.get(f"/verdicts/article/{desk['planet']}").get_data(as_text=True)
+    article_html = page(client, f"/verdicts/article/{desk['planet']}")
     claim = store.get_claim(db, first)
     alice = login("alice")
     store.set_assignments(db, desk["planet"], [desk["users"]["alice"]], None)
@@ -97,10 +102,11 @@ def test_a_reviewers_wording_edit_changes_nothing_public(
         f"/claims/{first}/edit",
         data={"text": "The tunnel cost 2024 million.", "version": claim["version"]},
     )
-    store.edit_claim_text(db, first, "Edited live by anyone.", claim["version"] + 1, None)
+    claim = store.get_claim(db, first)  # (her edit became a proposal, or changed it live)
+    store.edit_claim_text(db, first, "Edited live by anyone.", claim["version"], None)
     assert "Edited live" in store.get_claim(db, first)["text"]  # (the live claim changed)
     assert public(client, first) == (html, doc)
-    assert client.get(f"/verdicts/article/{desk['planet']}").get_data(as_text=True) == article_html
+    assert page(client, f"/verdicts/article/{desk['planet']}") == article_html
     assert doc is not None and "Edited" not in doc["claimReviewed"]
 
 
@@ -368,3 +374,24 @@ def test_exports_carry_the_published_record(
         for d in json.loads(download("claimreview", ""))
         if d["url"].endswith(f"/verdicts/{first}")
     ]
+
+
+def test_a_claim_not_yet_published_of_a_published_article(
+    client: Any, db: Any, desk: dict[str, Any], login: Any
+) -> None:
+    """The correction page is also where an editor changes a claim of a published article
+    that has no published version yet: saved at the desk with the note, nothing public."""
+    third = desk["planet_claims"][2]
+    edna = login("edna")
+    page = edna.get(f"/claims/{third}/correction").get_data(as_text=True)
+    assert "not published yet" in page and "Withdraw this claim" not in page
+    response = edna.post(
+        f"/claims/{third}/correction",
+        data={"text": "A clearer wording.", "rating": "", "reason": "", "note": "Clearer."},
+    )
+    assert response.status_code == 302
+    assert store.get_claim(db, third)["text"] == "A clearer wording."
+    assert store.get_final_verdict(db, third) is None and store.latest_version(db, third) is None
+    assert client.get(f"/verdicts/{third}").status_code == 404
+    history = store.claim_history(db, third)
+    assert history[-1]["after"]["note"] == "Clearer."

@@ -385,12 +385,16 @@ def publish_correction(
     reason: str | None = None,
     ratings: Sequence[str] = (),
     published_version: int | None = None,
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """An editor's correction of a published claim: change the live wording, final rating and
     reason (None: unchanged) and publish the result as a new version, with ``note``, in one
     transaction. Sources changed since the last version are published with it. Also restores
     a withdrawn claim. ``published_version`` is the version the editor saw (:class:`Conflict`
     when another was published meanwhile). Returns the new version.
+
+    A claim not published yet (of a published article: settled since, or never settled) is
+    changed at the desk the same way, with the note in its history, and None is returned:
+    publishing the article makes it public.
     """
     note = _note(note, "A correction")
     if text is not None:
@@ -408,14 +412,16 @@ def publish_correction(
     stamp = now()
     with transaction(db):
         latest = latest_version(db, claim_id)
-        if latest is None:
-            raise Invalid("This claim is not published: settle it and publish the article instead.")
-        if published_version is not None and latest["version"] != published_version:
+        if latest is not None and published_version not in (None, latest["version"]):
             raise Conflict(latest)
         claim = _row(
             db, "SELECT id, article_id, text, version FROM claims WHERE id = ?", (claim_id,)
         )
+        if claim is None:
+            raise NotFound(f"claim {claim_id}")
+        changed = False
         if text is not None and text != claim["text"]:
+            changed = True
             changes: dict[str, Any] = {"text": text}
             if "wording_source" in _claim_columns(db):
                 changes["wording_source"] = "edited"
@@ -443,12 +449,11 @@ def publish_correction(
             "rating": rating if rating is not None else (final or {}).get("rating"),
             "reason": reason if reason is not None else (final or {}).get("reason", ""),
         }
-        if wanted["rating"] is None:
-            raise Invalid("Choose a final verdict from the rating scale.")
-        if final is None or (final["rating"], final["reason"]) != (
-            wanted["rating"],
-            wanted["reason"],
+        if wanted["rating"] is not None and (
+            final is None
+            or (final["rating"], final["reason"]) != (wanted["rating"], wanted["reason"])
         ):
+            changed = True
             if final is None:
                 db.execute(
                     "INSERT INTO final_verdicts (claim_id, rating, reason, decided_by,"
@@ -472,6 +477,10 @@ def publish_correction(
                 before=final,
                 after=wanted | {"note": note},
             )
+        if latest is None:  # (not published yet: a change at the desk, with its note)
+            if not changed:
+                raise Invalid("Nothing changed: change the wording, the verdict or its reason.")
+            return None
         version = _correct_live(db, claim_id, user_id, note, stamp)
         if version is None:
             raise Invalid(

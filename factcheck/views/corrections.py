@@ -44,29 +44,26 @@ def _correction_page(
     db = get_db()
     claim = visible_claim(claim_id)
     latest = store.latest_version(db, claim_id)
-    if latest is None:
-        flash("This claim is not published: settle it and publish the article instead.")
-        return redirect(
-            url_for("review.article", article_id=claim["article_id"], claim=claim_id) + "#panel"
-        )
     live = publish.live_state(db, claim_id)
     if correction is None:
         correction = CorrectionForm(
             formdata=None,
             data={
                 "text": live["text"],
-                "rating": live["rating"] or latest["rating"],
-                "reason": live["reason"] if live["rating"] else latest["reason"],
-                "published_version": latest["version"],
+                "rating": live["rating"] or (latest or {}).get("rating") or "",
+                "reason": live["reason"] if live["rating"] or not latest else latest["reason"],
+                "published_version": latest["version"] if latest else "",
             },
         )
     correction.rating.choices = [("", "— choose —")] + [
         (e["key"], e["label"]) for e in rating_scale()
     ]
     if withdrawal is None:
-        withdrawal = WithdrawForm(formdata=None, data={"published_version": latest["version"]})
+        withdrawal = WithdrawForm(
+            formdata=None, data={"published_version": latest["version"] if latest else ""}
+        )
     labels = rating_labels()
-    unpublished = publish.changes(latest, live)
+    unpublished = publish.changes(latest, live) if latest else {}
     versions = store.claim_versions(db, claim_id)
     context = {
         "claim": {key: claim[key] for key in ("id", "article_id", "text", "dismissed")},
@@ -74,7 +71,9 @@ def _correction_page(
             key: latest[key]
             for key in ("version", "status", "text", "rating", "reason", "published_at", "note")
         }
-        | {"label": labels.get(latest["rating"], latest["rating"])},
+        | {"label": labels.get(latest["rating"], latest["rating"])}
+        if latest
+        else None,
         "live_differs": corrections_view([{"at": "", "note": "", "changes": unpublished}], labels)[
             0
         ]["changes"],
@@ -144,15 +143,19 @@ def correct_claim(claim_id: int) -> Any:
             g.user["id"],
             form.note.data,
             text=form.text.data,
-            rating=form.rating.data,
-            reason=form.reason.data or "",
+            rating=form.rating.data or None,
+            reason=form.reason.data or "" if form.rating.data else None,
             ratings=[e["key"] for e in rating_scale()],
             published_version=_version_number(form),
         ),
     )
     if refused is not None:
         return refused
-    flash("Correction published: the public pages show the new version.")
+    flash(
+        "Correction published: the public pages show the new version."
+        if store.latest_version(get_db(), claim_id)
+        else "Saved at the desk, with your note: publishing the article makes it public."
+    )
     return redirect(url_for("corrections.correct_claim", claim_id=claim_id))
 
 
