@@ -190,6 +190,12 @@ def test_claim_dict_contract() -> None:
         "values",
         "sentence_start",
         "sentence_end",
+        "claimant",
+        "claimant_start",
+        "claimant_end",
+        "claimant_kind",
+        "wording_source",
+        "wording_spans",
     }
     assert claims
     for c in claims:

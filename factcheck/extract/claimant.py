@@ -4,6 +4,7 @@ a following sentence's "He"/"She" is."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .grammar import (
     _AUX,
@@ -230,3 +231,223 @@ def quote_speaker(rest: str) -> tuple[str, str, tuple[int, int] | None] | None:
         return None
     rel = (wm.start("relc"), wm.end("relc")) if wm.group("relc") else None
     return wm.group("who").strip(), "says" if wm.group("v") == "says" else "said", rel
+
+
+# --- the claimant: who makes a claim, named, with the offsets of the name ----------------
+
+_SAY_WORD_RE = re.compile(
+    r"\b(?:said|says|say|noted|notes|stressed|added|adds|reported|reports|announced|claimed|"
+    r"claims|argued|argues|warned|warns|insisted|confirmed|denied|acknowledged|estimated|"
+    r"estimates|wrote|writes|told|tells|has pointed out|pointed out|explained|revealed|stated|"
+    r"states|maintained|alleged|admitted|found|finds|showed|shows|show|indicated|concluded|"
+    r"recalled|remarked)\b"
+)
+# what follows a source's name and is no part of it: "on Thursday", "in an interview", ", 52"
+_SOURCE_TAIL_RE = re.compile(
+    r"(?:,?\s+(?:on|in|at|during|last|this|earlier|late|early|late on|published|released|"
+    r"issued|who|which|whose|told|to)\b.*|,.*)$",
+    re.DOTALL,
+)
+_APPOS_NAME_RE = re.compile(
+    r"[^,]{2,60},\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
+    r"told|added))"
+)
+_LEAD_DET_RE = re.compile(r"(?:according to|by)\s+", re.IGNORECASE)
+TITLE_WORDS = frozenset(
+    "president vice prime minister secretary senator sen sen. governor gov gov. mayor deputy "
+    "chancellor chairman chairwoman chair chief director general gen gen. colonel col col. "
+    "captain capt capt. judge justice ambassador spokesman spokeswoman spokesperson commissioner "
+    "inspector superintendent sergeant officer dr dr. prof prof. professor mr mr. mrs mrs. ms ms. "
+    "sir dame lord lady king queen prince princess pope bishop rev rev. father sister leader "
+    "head founder ceo chief executive manager economist analyst councillor councilor "
+    "councilman councilwoman representative rep rep. congressman congresswoman lawmaker "
+    "speaker premier attorney prosecutor lawyer coach owner union interior foreign finance "
+    "defence defense health economy trade labour labor justice education energy home "
+    "environment transport agriculture former acting outgoing incoming opposition "
+    "leftist rightist conservative liberal democratic republican".split()
+)
+_PERSON_NOUNS = frozenset(
+    "spokesman spokeswoman spokesperson mayor minister president governor senator director "
+    "owner master leader resident witness witnesses analyst analysts economist economists "
+    "doctor doctors chief officer officers judge lawyer prosecutor teacher manager farmer "
+    "driver secretary chairman chairwoman chair researcher researchers scientist scientists "
+    "expert experts official officials residents neighbour neighbor neighbours neighbors "
+    "victim mother father son daughter wife husband student students worker workers".split()
+)
+ORG_WORDS = frozenset(
+    "ministry department agency office bank council company corporation corp corp. inc inc. "
+    "ltd ltd. group party government police army navy military court commission committee "
+    "service services union authority authorities board institute institution university "
+    "association federation foundation organisation organization society league network "
+    "reuters ap afp bureau administration parliament congress senate assembly cabinet "
+    "embassy hospital school club team firm operator registry regulator watchdog tribunal "
+    "study survey report reports data figures statistics census poll index panel unit "
+    "house centre center fund programme program nations forces guard".split()
+)
+COUNTRIES = frozenset(
+    "afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan "
+    "bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia "
+    "botswana brazil brunei bulgaria burundi cambodia cameroon canada chad chile china colombia "
+    "comoros congo croatia cuba cyprus czechia denmark djibouti dominica ecuador egypt eritrea "
+    "estonia eswatini ethiopia fiji finland france gabon gambia georgia germany ghana greece "
+    "grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia iran iraq "
+    "ireland israel italy jamaica japan jordan kazakhstan kenya kiribati kosovo kuwait "
+    "kyrgyzstan laos latvia lebanon lesotho liberia libya liechtenstein lithuania luxembourg "
+    "madagascar malawi malaysia maldives mali malta mauritania mauritius mexico micronesia "
+    "moldova monaco mongolia montenegro morocco mozambique myanmar namibia nauru nepal "
+    "netherlands nicaragua niger nigeria norway oman pakistan palau palestine panama paraguay "
+    "peru philippines poland portugal qatar romania russia rwanda samoa senegal serbia "
+    "seychelles singapore slovakia slovenia somalia spain sudan suriname sweden switzerland "
+    "syria taiwan tajikistan tanzania thailand togo tonga tunisia turkey turkmenistan tuvalu "
+    "uganda ukraine uruguay uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe "
+    "washington moscow beijing london paris brussels kyiv caracas bogota tehran".split()
+)
+_PRONOUN_SOURCES = frozenset("he she".split())
+_NAME_RUN_RE = re.compile(
+    r"(?:[A-Z][\w'’.-]*|de|del|la|van|von|bin|al)(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|van|von|"
+    r"bin|al|of|for|and))*(?<![\s.])"
+)
+
+
+class Claimant(NamedTuple):
+    """Who makes a claim: ``name`` as the article gives it, the offsets of that mention in
+    the text it was found in, and ``kind`` ("person" | "organization" | None)."""
+
+    name: str
+    start: int
+    end: int
+    kind: str | None
+    phrase: str = ""  # the whole source phrase, titles included ("Interior Minister Ana Ruiz")
+
+
+def source_phrase(who: str) -> tuple[int, int] | None:
+    """The span of the source inside an attribution phrase: "reported Colombian Interior
+    Minister Ana Ruiz on Thursday" -> "Colombian Interior Minister Ana Ruiz"; "the ministry
+    noted in a statement" -> "the ministry"; "according to the agency" -> "the agency"."""
+    s, e = 0, len(who)
+    m = _LEAD_DET_RE.match(who)
+    if m:
+        s = m.end()
+    am = _APPOS_NAME_RE.match(who, s, e)
+    if am:
+        # "The farm's owner, Rosa Lind(, 52), said": the name in apposition
+        return am.span("name")
+    vm = None if m else _SAY_WORD_RE.search(who, s, e)
+    if vm is not None:
+        if not who[s : vm.start()].strip(" ,"):
+            s = vm.end()  # "said Mayor Ana Ruiz"
+            if who.startswith(" reporters", s):
+                s += len(" reporters")
+        else:
+            e = vm.start()  # "the ministry said"
+    while s < e and who[s] in " ,":
+        s += 1
+    tm = _SOURCE_TAIL_RE.search(who, s, e)
+    while tm is not None and tm.start() > s:
+        e = tm.start()
+        tm = _SOURCE_TAIL_RE.search(who, s, e)
+    while e > s and who[e - 1] in " ,.":
+        e -= 1
+    return (s, e) if e > s else None
+
+
+def name_of(phrase: str) -> tuple[int, int, str | None]:
+    """The name inside a source phrase and its kind: "Colombian Interior Minister Ana Ruiz"
+    -> "Ana Ruiz" (person); "The farm's owner, Rosa Lind" -> "Rosa Lind"; "the health
+    ministry" -> the phrase itself (organization); "police" -> organization."""
+    runs = [m for m in _NAME_RUN_RE.finditer(phrase) if m.group(0)[:1].isupper()]
+    low_words = phrase.lower().replace("'s", "").split()
+    if runs:
+        run = runs[-1]
+        words = list(re.finditer(r"\S+", run.group(0)))
+        title = False
+        first = 0
+        for i, w in enumerate(words):
+            if w.group(0).lower().rstrip(",") in TITLE_WORDS:
+                title = True
+                first = i + 1
+        lows = [w.group(0).lower() for w in words]
+        if any(x in ORG_WORDS for x in lows) or (len(words) == 1 and words[0].group(0).isupper()):
+            return run.start(), run.end(), "organization"
+        if len(words) == 1 and lows[0].strip(".") in COUNTRIES:
+            return run.start(), run.end(), "organization"
+        if first < len(words) and (title or len(words) >= 2 or len(runs) == 1):
+            a = run.start() + words[first].start()
+            if run.start() == 0 and first == 0 and lows[0] in ("the", "a", "an"):
+                return 0, len(phrase), None
+            return a, run.end(), "person"
+    head = low_words[-1].strip(",.") if low_words else ""
+    if head in ORG_WORDS or head in ("police", "officials", "authorities"):
+        return 0, len(phrase), "organization"
+    if head in _PERSON_NOUNS:
+        return 0, len(phrase), "person"
+    return 0, len(phrase), None
+
+
+def find_claimant(who: str, sentence: str, avoid: tuple[int, int]) -> Claimant | None:
+    """The claimant named by the attribution ``who`` (a slice of ``sentence`` or
+    "according to" + one), with offsets in ``sentence``; ``avoid`` is the claim's own span
+    (the name is looked for outside it first). He/She are left to the caller."""
+    if not who:
+        return None
+    span = source_phrase(who)
+    if span is None:
+        return None
+    phrase = who[span[0] : span[1]]
+    a, b, kind = name_of(phrase)
+    name = phrase[a:b].strip()
+    if not name or len(name.split()) > 12:
+        return None
+    pos = -1
+    for m in re.finditer(re.escape(name), sentence):
+        pos = m.start()
+        if m.end() <= avoid[0] or m.start() >= avoid[1]:
+            break
+    if pos < 0:
+        return None
+    return Claimant(name, pos, pos + len(name), kind, phrase)
+
+
+def is_pronoun_source(c: Claimant | None) -> bool:
+    return c is not None and c.name.lower() in _PRONOUN_SOURCES
+
+
+class People:
+    """Named people an article has quoted so far, to name who a later "he"/"she", a title
+    ("the minister") or a bare surname refers to."""
+
+    def __init__(self) -> None:
+        self.seen: list[Claimant] = []
+
+    def resolve(
+        self,
+        found: Claimant | None,
+        offset: int,
+        person: str | None,
+        mentions: dict[str, tuple[int, int]],
+    ) -> Claimant | None:
+        """``found`` (offsets in the sentence starting at ``offset``) in article offsets,
+        resolved: "He"/"She" to ``person`` (named at ``mentions[person]``), "the minister"
+        to the last person quoted with that title, a surname to the full name."""
+        if found is None:
+            return None
+        low = found.name.lower()
+        if low in _PRONOUN_SOURCES:
+            if not person or person not in mentions:
+                return None
+            a, b, _ = name_of(person)
+            at = mentions[person][0]
+            return Claimant(person[a:b], at + a, at + b, "person", person)
+        words = low.split()
+        if len(words) == 2 and words[0] in ("the", "a") and words[1] in TITLE_WORDS:
+            for c in reversed(self.seen):
+                if words[1] in c.phrase.lower().split():
+                    return c
+        c = Claimant(found.name, found.start + offset, found.end + offset, found.kind, found.phrase)
+        if c.kind == "person" and len(words) == 1:
+            for p in reversed(self.seen):
+                if p.name.lower().split()[-1] == low:
+                    return p
+        if c.kind == "person" and len(words) >= 2 and words[0] not in ("the", "a", "an"):
+            self.seen.append(c)
+        return c

@@ -8,8 +8,11 @@ import datetime
 from .claimant import (
     _BARE_QUOTE_RE,
     _QUOTE_STMT_RE,
+    Claimant,
+    People,
     _Attr,
     _context,
+    find_claimant,
     quote_speaker,
     sentence_attribution,
 )
@@ -26,7 +29,7 @@ from .model import load_model
 from .score import _score
 from .segment import CLAIM_KINDS, Segment, _split_paragraph, split_sentences
 from .values import find_values
-from .wording import _resolve_pronoun
+from .wording import _resolve_pronoun, starts_with_pronoun, tidy_quote, wording_spans
 
 __all__ = ["claim_spans", "extract_claims", "claim_kinds", "drop_repeats", "CLAIM_KIND_NAMES"]
 
@@ -119,6 +122,13 @@ def extract_claims(
 
     ``published`` (a date or ``YYYY-MM-DD``) resolves relative dates; ``threshold``
     overrides the model's default decision threshold for ``checkworthy``.
+
+    Each claim has ``start``/``end``/``quote`` (its span), ``text`` (the wording),
+    ``claimant`` (who makes it, or ``None`` for the publication) with ``claimant_start``/
+    ``claimant_end`` (the offsets of that name's mention) and ``claimant_kind``,
+    ``wording_source`` ("rewritten", or "quote" when no faithful rewrite was found) and
+    ``wording_spans`` (the stretches of ``text`` every word of the wording comes from),
+    ``kind``, ``values``, ``score``, ``checkworthy``, ``sentence_start``/``sentence_end``.
     """
     if not isinstance(text, str) or not text.strip():
         return []
@@ -128,17 +138,23 @@ def extract_claims(
     claims: list[dict] = []
     person: str | None = None  # who "He"/"She" in the next sentence most likely is
     thing: str | None = None  # what "It" in the next sentence most likely is
+    mentions: dict[str, tuple[int, int]] = {}  # where person/thing were last named
     speaker: str | None = None  # who spoke the quotation just before
+    speaker_claimant: Claimant | None = None
+    speaker_span: tuple[int, int] | None = None  # where that speaker is named
+    people = People()
     for seg in segments:
         if seg.kind not in CLAIM_KINDS:
-            person = thing = speaker = None
+            person = thing = speaker = speaker_claimant = None
             continue
         sent = text[seg.start : seg.end]
         pieces = claim_spans(sent)
         bare = _BARE_QUOTE_RE.fullmatch(sent)
+        continued = False
         if bare and speaker and len(pieces) == 1 and not pieces[0]["attribution"]:
             # '"Insurance covers half." ' after '"...," said Petra Lund': her words too
             a, b = bare.span("q")
+            continued = True
             pieces = [
                 dict(
                     pieces[0],
@@ -151,8 +167,21 @@ def extract_claims(
             ]
         speaker = next((p["speaker"] for p in pieces if p.get("speaker")), None)
         question = sent.rstrip().rstrip("\"'”’»)").endswith("?")
+        sentence_claimant: Claimant | None = None
         for piece in pieces:
             start, end = seg.start + piece["start"], seg.start + piece["end"]
+            who = piece.get("speaker") or piece["attribution"]
+            if continued:
+                who_c = speaker_claimant
+            else:
+                who_c = people.resolve(
+                    find_claimant(who or "", sent, (piece["start"], piece["end"])),
+                    seg.start,
+                    person,
+                    mentions,
+                )
+            if who_c is not None and sentence_claimant is None:
+                sentence_claimant = who_c
             if (start, end) in seen:
                 continue
             quote = text[start:end]
@@ -166,6 +195,16 @@ def extract_claims(
                 quote, values, piece["attribution"] is not None, piece["type"] == "item"
             )
             wording = _resolve_pronoun(piece["text"], person, thing)
+            sources = [(seg.start, seg.end)]
+            if wording != piece["text"]:
+                ref = person if piece["text"][:2] in ("He", "Sh") else thing
+                if ref in mentions:
+                    sources.append(mentions[ref])
+            if who_c is not None and not seg.start <= who_c.start < seg.end:
+                sources.append((who_c.start, who_c.end))
+            if continued and speaker_span is not None:
+                sources.append(speaker_span)
+            wording, source, spans = faithful_wording(wording, quote, start, end, text, sources)
             score = round(_score(wording, quote, kinds), 4)
             claims.append(
                 {
@@ -179,8 +218,42 @@ def extract_claims(
                     "values": values,
                     "sentence_start": seg.start,
                     "sentence_end": seg.end,
+                    "claimant": who_c.name if who_c else None,
+                    "claimant_start": who_c.start if who_c else None,
+                    "claimant_end": who_c.end if who_c else None,
+                    "claimant_kind": who_c.kind if who_c else None,
+                    "wording_source": source,
+                    "wording_spans": spans,
                 }
             )
+        if speaker is not None and not continued:
+            speaker_claimant = sentence_claimant
+            i = sent.find(speaker)
+            speaker_span = (seg.start + i, seg.start + i + len(speaker)) if i >= 0 else None
         person, thing = _context(pieces, person, thing)
+        for ref in (person, thing):
+            if ref:
+                i = sent.find(ref)
+                if i >= 0:
+                    mentions[ref] = (seg.start + i, seg.start + i + len(ref))
     claims.sort(key=lambda c: (c["start"], c["end"]))
     return drop_repeats(claims)
+
+
+def faithful_wording(
+    wording: str,
+    quote: str,
+    start: int,
+    end: int,
+    text: str,
+    sources: list[tuple[int, int]],
+) -> tuple[str, str, list[list[int]]]:
+    """The last step: a rewritten wording stays only when every word of it comes from
+    ``sources`` (the sentence, the claimant's mention, a resolved antecedent) and it does not
+    open with an unresolved pronoun; else the quote itself, tidied. Returns (wording,
+    "rewritten" | "quote", spans the wording comes from)."""
+    if not starts_with_pronoun(wording):
+        spans = wording_spans(wording, text, sources)
+        if spans is not None:
+            return wording, "rewritten", spans
+    return tidy_quote(quote), "quote", [[start, end]]

@@ -63,3 +63,70 @@ def _resolve_pronoun(text: str, person: str | None, thing: str | None) -> str:
             return thing + text[2:]
         return text
     return _cap(person) + text[m.end(1) :] if person else text
+
+
+# --- faithfulness: every word of a wording comes from the article ---------------------------
+
+PRONOUN_STARTS = frozenset("he she it they this that these those".split())
+# words a rewrite may add that carry no fact of their own: the reporting verb of an
+# attribution ("X said"), "that" after it, and the genitive of "whose" ("X's")
+GLUE_WORDS = frozenset("said says that s".split())
+_TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+def starts_with_pronoun(wording: str) -> bool:
+    """Does ``wording`` open with he/she/it/they/this/that/these/those (a reference it does
+    not resolve)?"""
+    m = _TOKEN_RE.search(wording)
+    return m is not None and m.start() <= 1 and m.group(0).lower() in PRONOUN_STARTS
+
+
+def tidy_quote(quote: str) -> str:
+    """The quote as a wording: capital first letter and a full stop."""
+    q = quote.strip()
+    if not q:
+        return q
+    q = q[0].upper() + q[1:]
+    end = q.rstrip("\"'”’)»")
+    if end and end[-1] not in ".!?…":
+        q = end + "." + q[len(end) :] if len(end) != len(q) else q + "."
+    return q
+
+
+def wording_spans(
+    wording: str, text: str, sources: list[tuple[int, int]], glue: frozenset = GLUE_WORDS
+) -> list[list[int]] | None:
+    """The stretches of ``text`` (within ``sources``) that the words of ``wording`` come
+    from, as sorted ``[start, end]`` offsets; ``None`` when a word (other than ``glue``)
+    comes from none of them. Words are matched case-insensitively, in order where the
+    sources allow (a name before "said" may come from later in the sentence)."""
+    toks: list[tuple[int, int]] = []
+    where: dict[str, list[int]] = {}
+    for a, b in sorted(sources):
+        for m in _TOKEN_RE.finditer(text, a, b):
+            where.setdefault(m.group(0).casefold(), []).append(len(toks))
+            toks.append(m.span())
+    runs: list[list[int]] = []
+    last = -2
+    for m in _TOKEN_RE.finditer(wording):
+        cands = where.get(m.group(0).casefold())
+        if not cands:
+            if m.group(0).casefold() in glue:
+                last = -2
+                continue
+            return None
+        i = next((c for c in cands if c > last), cands[0])
+        s, e = toks[i]
+        if i == last + 1 and runs:
+            runs[-1][1] = e
+        else:
+            runs.append([s, e])
+        last = i
+    runs.sort()
+    merged: list[list[int]] = []
+    for s, e in runs:
+        if merged and s <= merged[-1][1] + 3 and not _TOKEN_RE.search(text, merged[-1][1], s):
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return merged
