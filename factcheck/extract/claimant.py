@@ -97,12 +97,13 @@ _Q_INV_RE = re.compile(
 class _Attr:
     """How a claim's source is worded: ``prefix`` + wording, or wording + ``suffix``."""
 
-    __slots__ = ("who", "prefix", "suffix")
+    __slots__ = ("who", "prefix", "suffix", "direct")
 
-    def __init__(self, who: str, prefix: str = "", suffix: str = "") -> None:
+    def __init__(self, who: str, prefix: str = "", suffix: str = "", direct: bool = False) -> None:
         self.who = who
         self.prefix = prefix
         self.suffix = suffix
+        self.direct = direct  # a quotation: every word of it is the speaker's
 
     def word(self, base: str) -> str:
         if self.prefix:

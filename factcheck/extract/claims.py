@@ -17,7 +17,7 @@ from .claimant import (
     sentence_attribution,
 )
 from .clauses import _clause_claims
-from .filters import drop_repeats
+from .filters import drop_repeats, lead_end, not_a_claim
 from .grammar import (
     _LEAD_DISCOURSE_RE,
     _cap,
@@ -29,7 +29,7 @@ from .model import load_model
 from .score import _score
 from .segment import CLAIM_KINDS, Segment, _split_paragraph, split_sentences
 from .values import find_values
-from .wording import _resolve_pronoun, starts_with_pronoun, tidy_quote, wording_spans
+from .wording import GLUE_WORDS, _resolve_pronoun, starts_with_pronoun, tidy_quote, wording_spans
 
 __all__ = ["claim_spans", "extract_claims", "claim_kinds", "drop_repeats", "CLAIM_KIND_NAMES"]
 
@@ -81,7 +81,7 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
     who, verb, rel = found
     if rel is not None:
         rel = (rest_s + rel[0], rest_s + rel[1])
-    attr = _Attr(who, prefix=who + " " + verb + " ")
+    attr = _Attr(who, prefix=who + " " + verb + " ", direct=True)
     segs: list[Segment] = []
     _split_paragraph(sentence, m.start("q"), m.end("q"), "sentence", segs)
     out: list[dict] = []
@@ -170,7 +170,7 @@ def extract_claims(
         sentence_claimant: Claimant | None = None
         for piece in pieces:
             start, end = seg.start + piece["start"], seg.start + piece["end"]
-            who = piece.get("speaker") or piece["attribution"]
+            who = None if piece.get("own_voice") else piece.get("speaker") or piece["attribution"]
             if continued:
                 who_c = speaker_claimant
             else:
@@ -204,7 +204,11 @@ def extract_claims(
                 sources.append((who_c.start, who_c.end))
             if continued and speaker_span is not None:
                 sources.append(speaker_span)
-            wording, source, spans = faithful_wording(wording, quote, start, end, text, sources)
+            wording, source, spans = faithful_wording(
+                wording, quote, start, end, text, sources, piece.get("glue", frozenset())
+            )
+            if not_a_claim(wording, values, seg.kind == "list_item"):
+                continue
             score = round(_score(wording, quote, kinds), 4)
             claims.append(
                 {
@@ -237,7 +241,8 @@ def extract_claims(
                 if i >= 0:
                     mentions[ref] = (seg.start + i, seg.start + i + len(ref))
     claims.sort(key=lambda c: (c["start"], c["end"]))
-    return drop_repeats(claims)
+    lead = lead_end(text, [(s.start, s.end, s.kind) for s in segments[:2]])
+    return drop_repeats(claims, lead)
 
 
 def faithful_wording(
@@ -247,13 +252,14 @@ def faithful_wording(
     end: int,
     text: str,
     sources: list[tuple[int, int]],
+    glue: frozenset = frozenset(),
 ) -> tuple[str, str, list[list[int]]]:
     """The last step: a rewritten wording stays only when every word of it comes from
     ``sources`` (the sentence, the claimant's mention, a resolved antecedent) and it does not
     open with an unresolved pronoun; else the quote itself, tidied. Returns (wording,
     "rewritten" | "quote", spans the wording comes from)."""
     if not starts_with_pronoun(wording):
-        spans = wording_spans(wording, text, sources)
+        spans = wording_spans(wording, text, sources, GLUE_WORDS | glue)
         if spans is not None:
             return wording, "rewritten", spans
     return tidy_quote(quote), "quote", [[start, end]]

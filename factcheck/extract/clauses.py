@@ -7,6 +7,7 @@ import re
 from .claimant import _Attr
 from .grammar import (
     _AUX,
+    _FINITE,
     _FINITE_RE,
     _IRREGULAR_PAST,
     _PAST_RE,
@@ -15,6 +16,7 @@ from .grammar import (
     _SUBJ_ADVERBS,
     _VERB_HINT_RE,
     _antecedent,
+    _cap,
     _decap,
     _inside,
     _inside_any,
@@ -64,7 +66,9 @@ _SPLIT_RE = re.compile(
     r"|(?P<cmp>,\s+(?=" + _CMP_AHEAD + r"))"
     r"|(?P<making>,\s+(?=making\s+(?:it|them|him|her)\s))"
     r"|(?P<tadv>,\s+(?=" + _TADV_AHEAD + r"))"
-    r"|(?P<adv>,\s+(?:amid|despite|whereas|although|though|but|because|especially when|while)\s+)"
+    r"|(?P<upfrom>,\s+(?=(?:up|down)\s+(?:from|on)\s))"
+    r"|(?P<adv>,\s+(?:(?:mainly|partly|largely|mostly|chiefly|primarily|in part)\s+)?"
+    r"(?:amid|despite|whereas|although|though|but|because|while)\s+)"
     r"|(?P<semi>;\s+|\s+[—–]\s+|\s+--\s+)"
     r"|(?P<att>,\s+(?:according to|reported|said|says|told|added|noted|stated|announced|"
     r"confirmed|wrote|claimed)\s+)"
@@ -72,6 +76,9 @@ _SPLIT_RE = re.compile(
     r"|(?P<andv>,?\s+and\s+(?=(?:[a-z]+ed|was|were|is|are|has|have|had|will|"
     + _IRREGULAR_PAST.replace(" ", "|")
     + r")\s))"
+    # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
+    r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
+    r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b))"
 )
 
 
@@ -153,6 +160,13 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
             if not _FINITE_RE.search(before):
                 continue
+        elif typ == "andc":
+            # only between two clauses ("the mayor and the governor denied it" is one)
+            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            between = sentence[m.end() : m.end() + 60].lower().split()
+            if not _FINITE_RE.search(before) or any(_FINITE_RE.fullmatch(w) for w in between[:1]):
+                continue
+            typ = "semi"
         elif typ == "att" and cuts and cuts[-1][2] in ("rel", "app", "appnp"):
             # "The ministry, which ..., said the drought was ...": the subject's own verb and
             # the clause it reports, not a trailing "..., said Name"
@@ -178,7 +192,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             prev_t = pieces[-1][2]
             if prev_t == "andv":
                 owner = pieces[-1][3]
-            elif prev_t in ("cmp", "app", "appnp", "appsay", "making"):
+            elif prev_t in ("cmp", "upfrom", "app", "appnp", "appsay", "making"):
                 owner = root
             else:
                 owner = len(pieces) - 1
@@ -211,6 +225,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         base = quote
         rt = roots[idx]
         root_ok = rt < len(spans) and rt != idx
+        glue: frozenset = frozenset()
+        own_voice = False  # an apposition inside an attribution: not the source's claim
         subj, sv = None, None
         if typ == "andv" and own >= 0:
             # coordinated verb phrase: reuse the subject of the clause it belongs to
@@ -254,8 +270,16 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                         base = bases[own] + ", " + quote
                     elif (head in _SUMMARY_HEADS and typ == "appnp") or ant_text[:1].isdigit():
                         base = sentence[os_:oe_] + ", " + quote
+                    elif _copula_ok(ant_text, quote):
+                        # "the ELN, the guerrilla group operating on the border": a fact
+                        # about the ELN the article states, not the source's reported words
+                        copula = "was" if past else "is"
+                        base = ant_text + " " + copula + " " + quote
+                        glue = frozenset((copula,))
+                        own_voice = not attr.direct
                     else:
-                        base = ant_text + (" was " if past else " is ") + quote
+                        base = quote  # no rewrite shown grammatical: the quote stands
+                        own_voice = not attr.direct
         elif typ == "appsay":
             am = _APPSAY_RE.match(quote)
             if am:
@@ -272,6 +296,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             rsv = svs[rt]
             if rsv:
                 base = rsv + " " + quote
+        elif typ == "upfrom" and root_ok:
+            # "a deficit of 5 billion, up from 3 billion a year earlier": the comparison of
+            # the figure the clause gives
+            base = bases[rt] + ", " + quote
         elif typ == "making" and root_ok:
             mm = _MAKING_RE.match(quote)
             rs = subjects[rt]
@@ -383,10 +411,12 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             {
                 "start": ps,
                 "end": pe,
-                "text": attr.word(base),
-                "attribution": attribution,
+                "text": _cap(base) if own_voice else attr.word(base),
+                "attribution": None if own_voice else attribution,
                 "subject": main_subject,
                 "type": typ,
+                "glue": glue,
+                "own_voice": own_voice,
             }
         )
     out.extend(extra)
@@ -426,3 +456,21 @@ def _resume_kind(sentence: str, vm: re.Match, os_: int, oe_: int, pe: int) -> st
     ):
         return "prep"
     return None
+
+
+_SUBORDINATORS = frozenset(
+    "as when while if because although though since after before until once whereas unless "
+    "where whether".split()
+)
+
+
+def _copula_ok(ant: str, app: str) -> bool:
+    """May "ANT is/was APP" stand for the apposition "ANT, APP"? Only when the antecedent is
+    a plain noun phrase (no clause opener, no verb) and the apposition a noun phrase opening
+    with an article ("As the region recovers, the number ..." is no noun phrase)."""
+    words = ant.split()
+    if not words or len(words) > 10 or words[0].lower() in _SUBORDINATORS:
+        return False
+    if _FINITE_RE.search(ant.lower()) or any(w.lower() in _AUX for w in words):
+        return False
+    return app.split(" ", 1)[0].lower() in ("the", "a", "an")
