@@ -134,3 +134,25 @@ def test_source_phrase_and_name(who: str, name: str, kind: str | None):
     phrase = who[span[0] : span[1]]
     a, b, k = name_of(phrase)
     assert (phrase[a:b], k) == (name, kind)
+
+
+def test_debate_lines_stay_with_their_speaker() -> None:
+    text = (
+        "HALE: We cut the deficit by 40 billion dollars in 2024.\n"
+        "MORROW: Unemployment rose to 9% last year. Hale voted against the plan.\n"
+        "The debate ended at 10 p.m."
+    )
+    claims = extract_claims(text)
+    by = {c["quote"]: c for c in claims}
+    first = by["We cut the deficit by 40 billion dollars in 2024"]
+    assert first["claimant"] == "HALE" and first["text"].startswith("HALE said we cut")
+    assert (first["claimant_start"], first["claimant_end"]) == (0, 4)
+    assert by["Unemployment rose to 9% last year"]["claimant"] == "MORROW"
+    assert by["Hale voted against the plan"]["claimant"] == "MORROW"
+    assert by["The debate ended at 10 p.m"]["claimant"] is None
+
+
+def test_possessor_is_not_the_source() -> None:
+    text = "Senator Jo Hale's former aides said the budget was cut by 40% in 2023."
+    (claim,) = extract_claims(text)
+    assert claim["claimant"] == "Senator Jo Hale's former aides"

@@ -30,7 +30,9 @@ _LEAD_ATTR_RE = re.compile(
 
 
 _TRAIL_ATTR_RE = re.compile(
-    r",\s+(?P<who>(?!(?:which|who|that|what)\b)(?:[^,;\"“”]{1,60}?\s+)?(?:said|says|told reporters|"
+    r",\s+(?P<who>(?!(?:which|who|that|what)\b)(?:[^,;\"“”]{1,60}?\s+)?(?:said|says|"
+    r"told (?:reporters|journalists|the [a-z]+|parliament|lawmakers|"
+    r"[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3})|"
     r"added|reported|noted|stated|announced|wrote|claimed|confirmed|estimated|estimates|found|finds|"
     r"showed|shows|show|concluded)(?:\s+(?:on|in|at|during|last)\s+[^,;\"“”]{1,30}?)?)"
     r"\s*[.!?]?[\"”’]?\s*$"
@@ -60,8 +62,7 @@ _LEAD_SAID_RE = re.compile(
     r"(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
     r"(?P<v>said|says|told reporters|added|insisted|argued|claimed|maintained)"
     r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?[,:]?\s+"
-    r"(?=[\"“]|(?!that\b)(?:the|a|an|this|these|those|his|her|its|their|our|it|he|she|they|we|"
-    r"there|[A-Z0-9$€£])\w*\b)"
+    r"(?=[\"“]|(?!that\b|to\b|in\b|on\b|at\b|for\b|goodbye\b|so\b|nothing\b)[\w$€£])"
 )
 
 
@@ -88,8 +89,8 @@ _Q_WHO_RE = re.compile(
 
 _Q_INV_RE = re.compile(
     r"(?P<v>said|says|added|noted|stated|wrote|explained|insisted|warned|claimed|recalled|argued|"
-    r"remarked)\s+(?P<who>[^,;:\"“”]{2,80}?)(?:,\s+(?P<rel>who|whose)\s+(?P<relc>[^\"“”]+?))?"
-    r"\s*[.!…]?$",
+    r"remarked)\s+(?P<who>[^,;:\"“”]{2,80}?)(?:,\s+(?P<rel>who|whose)\s+(?P<relc>[^\"“”]+?)"
+    r"|,\s+\d{1,3}(?:,\s+[^\"“”]{2,80}?)?|,\s+(?!who\b|whose\b)[^\"“”]{2,80}?)?\s*[.!…]?$",
     re.DOTALL,
 )
 
@@ -273,7 +274,8 @@ _PERSON_NOUNS = frozenset(
     "doctor doctors chief officer officers judge lawyer prosecutor teacher manager farmer "
     "driver secretary chairman chairwoman chair researcher researchers scientist scientists "
     "expert experts official officials residents neighbour neighbor neighbours neighbors "
-    "victim mother father son daughter wife husband student students worker workers".split()
+    "victim mother father son daughter wife husband student students worker workers aide aides "
+    "adviser advisers advisor advisors allies supporters lawyers staff spokespeople".split()
 )
 ORG_WORDS = frozenset(
     "ministry department agency office bank council company corporation corp corp. inc inc. "
@@ -305,9 +307,11 @@ COUNTRIES = frozenset(
 )
 _PRONOUN_SOURCES = frozenset("he she".split())
 _NAME_RUN_RE = re.compile(
-    r"(?:[A-Z][\w'’.-]*|de|del|la|van|von|bin|al)(?:\s+(?:[A-Z][\w'’.-]*|de|del|la|van|von|"
-    r"bin|al|of|for|and))*(?<![\s.])"
+    r"[A-Z][\w'’.-]*(?:\s+(?:(?:de|del|la|van|von|bin|al|of|for|and)\s+)*[A-Z][\w'’.-]*)*"
+    r"(?<![\s.])"
 )
+_OF_ORG_RE = re.compile(r"(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})\s+(?:of|at|from)\s")
+_POSSESSIVE_RE = re.compile(r"[A-Za-z]['’]s\s+\S")
 
 
 class Claimant(NamedTuple):
@@ -336,6 +340,8 @@ def source_phrase(who: str) -> tuple[int, int] | None:
     vm = None if m else _SAY_WORD_RE.search(who, s, e)
     if vm is not None:
         if not who[s : vm.start()].strip(" ,"):
+            if vm.group(0) in ("told", "tells"):
+                return None  # "told the jury": whom, not who
             s = vm.end()  # "said Mayor Ana Ruiz"
             if who.startswith(" reporters", s):
                 s += len(" reporters")
@@ -356,10 +362,21 @@ def name_of(phrase: str) -> tuple[int, int, str | None]:
     """The name inside a source phrase and its kind: "Colombian Interior Minister Ana Ruiz"
     -> "Ana Ruiz" (person); "The farm's owner, Rosa Lind" -> "Rosa Lind"; "the health
     ministry" -> the phrase itself (organization); "police" -> organization."""
-    runs = [m for m in _NAME_RUN_RE.finditer(phrase) if m.group(0)[:1].isupper()]
     low_words = phrase.lower().replace("'s", "").split()
+    if _POSSESSIVE_RE.search(phrase):
+        # "Senator Jo Hale's former aides": the aides, not the senator
+        head = low_words[-1].strip(",.") if low_words else ""
+        return 0, len(phrase), "person" if head in _PERSON_NOUNS else None
+    runs = [m for m in _NAME_RUN_RE.finditer(phrase) if m.group(0)[:1].isupper()]
+    if runs and runs[0].start() == 0 and " " not in runs[0].group(0):
+        rest = phrase[runs[0].end() :].split()
+        if rest and rest[0][:1].islower() and rest[0] not in ("of", "at", "from"):
+            runs = runs[1:]  # "Crime figures published by ...": a capital, not a name
     if runs:
         run = runs[-1]
+        of = _OF_ORG_RE.match(phrase)
+        if of is not None and runs[0].end() == of.end("name"):
+            run = runs[0]  # "Lea Moravec of the Institute for Fiscal Research": the person
         words = list(re.finditer(r"\S+", run.group(0)))
         title = False
         first = 0
@@ -435,7 +452,7 @@ class People:
         low = found.name.lower()
         if low in _PRONOUN_SOURCES:
             if not person or person not in mentions:
-                return None
+                return self.seen[-1] if self.seen else None
             a, b, _ = name_of(person)
             at = mentions[person][0]
             return Claimant(person[a:b], at + a, at + b, "person", person)
@@ -452,3 +469,27 @@ class People:
         if c.kind == "person" and len(words) >= 2 and words[0] not in ("the", "a", "an"):
             self.seen.append(c)
         return c
+
+
+# "HALE: We cut the deficit." / "Senator Jo Hale: ...": a transcript's speaker label
+_LABEL_RE = re.compile(
+    r"(?P<who>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,2}|[A-Z][a-z.'’-]+(?:\s+[A-Z][a-z.'’-]+){1,3})"
+    r":\s+(?=\S)"
+)
+_NOT_LABELS = frozenset(
+    "update note correction exclusive watch read breaking live analysis opinion editor photo "
+    "video key related source sources background context timeline listen update factbox "
+    "fact box in brief".split()
+)
+
+
+def speaker_label(text: str, line_start: int, end: int) -> Claimant | None:
+    """The speaker label opening the line (from ``line_start``) of a sentence ending at
+    ``end`` ("BIDEN:", "Senator Jo Hale:"), as the claimant of what it says, or ``None``."""
+    m = _LABEL_RE.match(text, line_start, end)
+    if m is None or m.end("who") > end:
+        return None
+    who = m.group("who")
+    if who.lower().strip(".") in _NOT_LABELS or who.split()[0].lower() in _NOT_LABELS:
+        return None
+    return Claimant(who, m.start("who"), m.end("who"), "person", who)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from .claimant import (
     _BARE_QUOTE_RE,
@@ -15,6 +16,7 @@ from .claimant import (
     find_claimant,
     quote_speaker,
     sentence_attribution,
+    speaker_label,
 )
 from .clauses import _clause_claims
 from .filters import drop_repeats, lead_end, not_a_claim
@@ -29,7 +31,13 @@ from .model import load_model
 from .score import _score
 from .segment import CLAIM_KINDS, Segment, _split_paragraph, split_sentences
 from .values import find_values
-from .wording import GLUE_WORDS, _resolve_pronoun, starts_with_pronoun, tidy_quote, wording_spans
+from .wording import (
+    GLUE_WORDS,
+    _resolve_pronoun,
+    starts_with_pronoun,
+    tidy_quote,
+    wording_spans,
+)
 
 __all__ = ["claim_spans", "extract_claims", "claim_kinds", "drop_repeats", "CLAIM_KIND_NAMES"]
 
@@ -143,11 +151,19 @@ def extract_claims(
     speaker_claimant: Claimant | None = None
     speaker_span: tuple[int, int] | None = None  # where that speaker is named
     people = People()
+    line_starts = [0] + [m.end() for m in _LINE_BREAK_RE.finditer(text)]
+    line_no = 0
     for seg in segments:
         if seg.kind not in CLAIM_KINDS:
             person = thing = speaker = speaker_claimant = None
             continue
-        sent = text[seg.start : seg.end]
+        while line_no + 1 < len(line_starts) and line_starts[line_no + 1] <= seg.start:
+            line_no += 1
+        label = speaker_label(text, line_starts[line_no], seg.end)
+        at = label.end if label is not None and label.start >= seg.start else seg.start
+        if label is not None:
+            at = _skip_label(text, at, seg.end)
+        sent = text[at : seg.end]
         pieces = claim_spans(sent)
         bare = _BARE_QUOTE_RE.fullmatch(sent)
         continued = False
@@ -168,15 +184,16 @@ def extract_claims(
         speaker = next((p["speaker"] for p in pieces if p.get("speaker")), None)
         question = sent.rstrip().rstrip("\"'”’»)").endswith("?")
         sentence_claimant: Claimant | None = None
+        words: dict = {}  # the sentence's words, for the faithfulness check
         for piece in pieces:
-            start, end = seg.start + piece["start"], seg.start + piece["end"]
+            start, end = at + piece["start"], at + piece["end"]
             who = None if piece.get("own_voice") else piece.get("speaker") or piece["attribution"]
             if continued:
                 who_c = speaker_claimant
             else:
                 who_c = people.resolve(
                     find_claimant(who or "", sent, (piece["start"], piece["end"])),
-                    seg.start,
+                    at,
                     person,
                     mentions,
                 )
@@ -196,6 +213,11 @@ def extract_claims(
             )
             wording = _resolve_pronoun(piece["text"], person, thing)
             sources = [(seg.start, seg.end)]
+            if label is not None and who_c is None and not piece["attribution"]:
+                # a debate or interview line: "HALE: We cut the deficit." is Hale's
+                who_c = label
+                wording = _cap(label.name + " said " + _decap(piece["text"]))
+                sources.append((label.start, label.end))
             if wording != piece["text"]:
                 ref = person if piece["text"][:2] in ("He", "Sh") else thing
                 if ref in mentions:
@@ -205,7 +227,7 @@ def extract_claims(
             if continued and speaker_span is not None:
                 sources.append(speaker_span)
             wording, source, spans = faithful_wording(
-                wording, quote, start, end, text, sources, piece.get("glue", frozenset())
+                wording, quote, start, end, text, sources, piece.get("glue", frozenset()), words
             )
             if not_a_claim(wording, values, seg.kind == "list_item"):
                 continue
@@ -233,16 +255,25 @@ def extract_claims(
         if speaker is not None and not continued:
             speaker_claimant = sentence_claimant
             i = sent.find(speaker)
-            speaker_span = (seg.start + i, seg.start + i + len(speaker)) if i >= 0 else None
+            speaker_span = (at + i, at + i + len(speaker)) if i >= 0 else None
         person, thing = _context(pieces, person, thing)
         for ref in (person, thing):
             if ref:
                 i = sent.find(ref)
                 if i >= 0:
-                    mentions[ref] = (seg.start + i, seg.start + i + len(ref))
+                    mentions[ref] = (at + i, at + i + len(ref))
     claims.sort(key=lambda c: (c["start"], c["end"]))
     lead = lead_end(text, [(s.start, s.end, s.kind) for s in segments[:2]])
     return drop_repeats(claims, lead)
+
+
+_LINE_BREAK_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _skip_label(text: str, at: int, end: int) -> int:
+    while at < end and text[at] in " :\t":
+        at += 1
+    return at
 
 
 def faithful_wording(
@@ -253,13 +284,14 @@ def faithful_wording(
     text: str,
     sources: list[tuple[int, int]],
     glue: frozenset = frozenset(),
+    cache: dict | None = None,
 ) -> tuple[str, str, list[list[int]]]:
     """The last step: a rewritten wording stays only when every word of it comes from
     ``sources`` (the sentence, the claimant's mention, a resolved antecedent) and it does not
     open with an unresolved pronoun; else the quote itself, tidied. Returns (wording,
     "rewritten" | "quote", spans the wording comes from)."""
     if not starts_with_pronoun(wording):
-        spans = wording_spans(wording, text, sources, GLUE_WORDS | glue)
+        spans = wording_spans(wording, text, sources, GLUE_WORDS | glue, cache)
         if spans is not None:
             return wording, "rewritten", spans
     return tidy_quote(quote), "quote", [[start, end]]

@@ -7,12 +7,15 @@ import re
 from .claimant import _Attr
 from .grammar import (
     _AUX,
+    _DETERMINERS,
     _FINITE,
     _FINITE_RE,
     _IRREGULAR_PAST,
     _PAST_RE,
+    _PREPS,
     _REPORTED_RE,
     _SAY_VERBS,
+    _STOP_BACK,
     _SUBJ_ADVERBS,
     _VERB_HINT_RE,
     _antecedent,
@@ -66,7 +69,6 @@ _SPLIT_RE = re.compile(
     r"|(?P<cmp>,\s+(?=" + _CMP_AHEAD + r"))"
     r"|(?P<making>,\s+(?=making\s+(?:it|them|him|her)\s))"
     r"|(?P<tadv>,\s+(?=" + _TADV_AHEAD + r"))"
-    r"|(?P<upfrom>,\s+(?=(?:up|down)\s+(?:from|on)\s))"
     r"|(?P<adv>,\s+(?:(?:mainly|partly|largely|mostly|chiefly|primarily|in part)\s+)?"
     r"(?:amid|despite|whereas|although|though|but|because|while)\s+)"
     r"|(?P<semi>;\s+|\s+[—–]\s+|\s+--\s+)"
@@ -192,7 +194,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             prev_t = pieces[-1][2]
             if prev_t == "andv":
                 owner = pieces[-1][3]
-            elif prev_t in ("cmp", "upfrom", "app", "appnp", "appsay", "making"):
+            elif prev_t in ("cmp", "app", "appnp", "appsay", "making"):
                 owner = root
             else:
                 owner = len(pieces) - 1
@@ -296,10 +298,6 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             rsv = svs[rt]
             if rsv:
                 base = rsv + " " + quote
-        elif typ == "upfrom" and root_ok:
-            # "a deficit of 5 billion, up from 3 billion a year earlier": the comparison of
-            # the figure the clause gives
-            base = bases[rt] + ", " + quote
         elif typ == "making" and root_ok:
             mm = _MAKING_RE.match(quote)
             rs = subjects[rt]
@@ -470,6 +468,11 @@ def _copula_ok(ant: str, app: str) -> bool:
     with an article ("As the region recovers, the number ..." is no noun phrase)."""
     words = ant.split()
     if not words or len(words) > 10 or words[0].lower() in _SUBORDINATORS:
+        return False
+    first = words[0].lower()
+    if first in _PREPS or first in _STOP_BACK:
+        return False
+    if not (first in _DETERMINERS or words[0][:1].isupper()):
         return False
     if _FINITE_RE.search(ant.lower()) or any(w.lower() in _AUX for w in words):
         return False

@@ -93,19 +93,43 @@ def tidy_quote(quote: str) -> str:
     return q
 
 
-def wording_spans(
-    wording: str, text: str, sources: list[tuple[int, int]], glue: frozenset = GLUE_WORDS
-) -> list[list[int]] | None:
-    """The stretches of ``text`` (within ``sources``) that the words of ``wording`` come
-    from, as sorted ``[start, end]`` offsets; ``None`` when a word (other than ``glue``)
-    comes from none of them. Words are matched case-insensitively, in order where the
-    sources allow (a name before "said" may come from later in the sentence)."""
+def token_index(text: str, sources: list[tuple[int, int]]) -> tuple[list, dict]:
+    """The words of ``text`` within ``sources``: their spans in order, and for each word
+    (case-folded) the positions in that list where it occurs."""
     toks: list[tuple[int, int]] = []
     where: dict[str, list[int]] = {}
     for a, b in sorted(sources):
         for m in _TOKEN_RE.finditer(text, a, b):
             where.setdefault(m.group(0).casefold(), []).append(len(toks))
             toks.append(m.span())
+    return toks, where
+
+
+def wording_spans(
+    wording: str,
+    text: str,
+    sources: list[tuple[int, int]],
+    glue: frozenset = GLUE_WORDS,
+    cache: dict | None = None,
+) -> list[list[int]] | None:
+    """The stretches of ``text`` (within ``sources``) that the words of ``wording`` come
+    from, as sorted ``[start, end]`` offsets; ``None`` when a word (other than ``glue``)
+    comes from none of them. Words are matched case-insensitively, in order where the
+    sources allow (a name before "said" may come from later in the sentence).
+    ``cache`` keeps ``token_index(text, sources)`` between calls on the same sources."""
+    if wording and len(sources) == 1:
+        # the common case: the wording is a stretch of the sentence (its first letter capital)
+        a, b = sources[0]
+        i = text.find(wording[1:], a, b)
+        if i > a and text[i - 1].casefold() == wording[0].casefold():
+            return [[i - 1, i - 1 + len(wording)]]
+    key = tuple(sources)
+    if cache is not None and key in cache:
+        toks, where = cache[key]
+    else:
+        toks, where = token_index(text, sources)
+        if cache is not None:
+            cache[key] = (toks, where)
     runs: list[list[int]] = []
     last = -2
     for m in _TOKEN_RE.finditer(wording):
