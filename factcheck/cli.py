@@ -534,6 +534,7 @@ def _draft_from_file(
             body.encode("utf-8"),
             limit,
             threshold=threshold,
+            read_header=False,
             **({k: v for k, v in defaults.items() if v} | meta),
         )
         if not encoding.startswith("UTF-8"):
