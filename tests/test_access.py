@@ -55,6 +55,7 @@ POLICY = {
     "review.restore_claim": "article",
     "desk.article_agreement": "article",
     "reports.report": "article",
+    "reports.print_css": "login",
     "reports.report_csv": "article",
     "reports.report_json": "article",
     "reports.report_jsonl": "article",

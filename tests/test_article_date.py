@@ -126,3 +126,13 @@ def test_store_refuses_a_date_that_is_not_iso(db: Any, undated: dict[str, Any]) 
     store.set_article_published(db, undated["id"], "2025-05-06", undated["version"], None)
     store.set_article_published(db, undated["id"], None, undated["version"] + 1, None)
     assert store.get_article_head(db, undated["id"])["published"] is None
+
+
+def test_date_as_json(login: Any, db: Any, undated: dict[str, Any]) -> None:
+    edna = login("edna")
+    url = f"/articles/{undated['id']}/date"
+    headers = {"Accept": "application/json"}
+    bad = edna.post(url, data={"published": "soon", "version": "1"}, headers=headers)
+    assert bad.status_code == 400 and "published" in bad.get_json()["fields"]
+    good = edna.post(url, data={"published": "2025-05-06", "version": "1"}, headers=headers)
+    assert good.status_code == 200 and good.get_json()["article"]["published"] == "2025-05-06"

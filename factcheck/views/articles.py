@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
 
 from .. import access, ingest, store, urlfetch
 from ..db import get_db
 from ..forms import ArticleDateForm, ArticleForm, UrlImportForm
-from ..web import error_response, render, validates_own_csrf
+from ..web import error_response, render, validates_own_csrf, wants_json
 from .auth import login_required
 
 bp = Blueprint("articles", __name__)
@@ -194,6 +204,10 @@ def set_date(article_id: int) -> Any:
         except store.Conflict:
             error = "The article was changed by someone else meanwhile: check and save again."
             status = 409
+    if wants_json():
+        if error is not None:
+            return jsonify({"error": error, "status": status, "fields": form.errors}), status
+        return jsonify({"ok": True, "article": store.get_article_head(db, article_id)})
     if error is None:
         flash(f"Publication date set to {form.published.data.isoformat()}.")
         return redirect(url_for("review.article", article_id=article_id))
