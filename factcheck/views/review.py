@@ -40,6 +40,7 @@ from ..web import (
     validates_own_csrf,
     wants_json,
 )
+from . import proposals
 from .auth import login_required
 
 bp = Blueprint("review", __name__)
@@ -451,9 +452,11 @@ def review_context(
 
 
 def panel_context(
-    claim: dict[str, Any], form: VerdictForm | None = None
+    claim: dict[str, Any], form: VerdictForm | None = None, shaping: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The selected claim's panel: the user's verdict and, once allowed, the others'."""
+    """The selected claim's panel: the user's verdict and, once allowed, the others', and how
+    the user may change the claim (``shaping``: a refused proposal or decision to show again,
+    see :func:`factcheck.views.proposals.shaping_context`)."""
     db = get_db()
     blind = store.get_settings(db)["blind_verdicts"]
     everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
@@ -489,6 +492,7 @@ def panel_context(
         },
         "state_version": _shown_field(ClaimStateForm, "version", claim["version"], type="hidden"),
     }
+    extra.update(proposals.shaping_context(claim, **(shaping or {})))
     if access.is_editor(g.user):
         extra["final_form"] = final_form(final)
     return context, extra
@@ -716,8 +720,11 @@ def edit_claim(claim_id: int) -> Any:
     form = EditClaimForm()
     if not form.validate():
         return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
-    return _claim_change(
+    return _shape_claim(
         claim_id,
+        "wording",
+        form.text.data,
+        form.version.data,
         lambda db, c: store.edit_claim_text(
             db, claim_id, form.text.data, form.version.data, g.user["id"]
         ),
@@ -741,13 +748,40 @@ def _set_dismissed(claim_id: int, dismissed: bool, success: str) -> Any:
     form = ClaimStateForm()
     if not form.validate():
         return _claim_change(claim_id, _invalid("The claim's version is missing."), "")
-    return _claim_change(
+    return _shape_claim(
         claim_id,
+        "dismiss" if dismissed else "restore",
+        None,
+        form.version.data,
         lambda db, c: store.set_claim_dismissed(
             db, claim_id, dismissed, form.version.data, g.user["id"]
         ),
         success,
     )
+
+
+def _shape_claim(
+    claim_id: int, kind: str, text: str | None, version: int, change: Any, success: str
+) -> Any:
+    """A change of the claim's wording or dismissal, as :func:`access.claim_shaping` allows
+    it: made directly, sent to the editors as a proposal (reviewers), or refused (a published
+    article's claims change only through an editor's correction)."""
+    db = get_db()
+    found = visible_claim(claim_id)
+    article = store.get_article_head(db, found["article_id"])
+    mode = access.claim_shaping(db, g.user, article)
+    if mode == access.PROPOSE:
+        return proposals.submit_proposal(found, kind, text, "", version)
+    if mode == access.CORRECTION:
+        message = proposals.PUBLISHED_MESSAGE
+        if wants_json():
+            return jsonify({"error": message, "status": 409}), 409
+        flash(message)
+        target = proposals.correction_url(found) or (
+            url_for("review.article", article_id=found["article_id"], claim=claim_id) + "#panel"
+        )
+        return redirect(target)
+    return _claim_change(claim_id, change, success)
 
 
 def _invalid(message: str) -> Any:
@@ -769,7 +803,7 @@ def history(claim_id: int) -> Any:
         entries = [
             e
             for e in entries
-            if e["table_name"] == "claims"
+            if e["table_name"] in ("claims", "claim_proposals")
             or (e["table_name"] == "verdicts" and e["username"] == g.user["username"])
         ]
     return render("review/history.html", {"claim": found, "entries": entries})
