@@ -20,6 +20,7 @@ from flask import Blueprint, current_app, url_for
 from markupsafe import Markup
 
 from .. import export, store
+from ..config import permalink_template
 from ..db import get_db
 from ..store import publish
 from ..web import render
@@ -192,7 +193,7 @@ def _jsonld(entry: dict[str, Any]) -> Markup | None:
     doc = export.claimreview(
         publish.version_record(entry, config["RATING_SCALE"]),
         org=_org(),
-        permalink_template=config["PERMALINK_TEMPLATE"],
+        permalink_template=permalink_template(config),
         scale=config["RATING_SCALE"],
     )
     if doc is None or any(i["level"] == "error" for i in export.validate_claimreview(doc)):
