@@ -394,10 +394,10 @@ def record_final_verdict(
     the article is published, a change needs a ``correction_note`` and is listed as a correction.
     """
     if rating not in ratings:
-        raise Invalid("Choose a final verdict from the rating scale.")
+        raise Invalid("Choose a final verdict from the rating scale.", field="rating")
     reason = (reason or "").strip()
     if len(reason) > 20_000:
-        raise Invalid("A reason is at most 20,000 characters.")
+        raise Invalid("A reason is at most 20,000 characters.", field="reason")
     stamp = now()
     with transaction(db):
         claim = _row(
@@ -419,7 +419,8 @@ def record_final_verdict(
         note = (correction_note or "").strip()
         if published and not note:
             raise Invalid(
-                "This article's verdicts are published: describe the correction in a note."
+                "This article's verdicts are published: describe the correction in a note.",
+                field="correction_note",
             )
         if current is None:
             db.execute(
@@ -455,12 +456,31 @@ def record_final_verdict(
     return get_final_verdict(db, claim_id)
 
 
-def publish_article(db: Database, article_id: int, user_id: int, publish: bool = True) -> None:
-    """Mark the article's verdicts published (or withdraw them)."""
+def publish_article(
+    db: Database,
+    article_id: int,
+    user_id: int | None,
+    publish: bool = True,
+    confirmed_state: str | None = None,
+) -> None:
+    """Mark the article's verdicts published (or withdraw them).
+
+    ``confirmed_state`` is what the editor confirmed on the publish check
+    (:func:`factcheck.store.publish.publish_state`): when the claims that would go out changed
+    since, nothing is published and :class:`Conflict` says how.
+    """
+    from .publish import publish_state, state_changes
+
     with transaction(db):
         article = _row(db, "SELECT published_at FROM articles WHERE id = ?", (article_id,))
         if article is None:
             raise NotFound(f"article {article_id}")
+        if publish and confirmed_state is not None:
+            current = publish_state(db, article_id)
+            if current != confirmed_state:
+                raise Conflict(
+                    {"state": current, "changes": state_changes(confirmed_state, current)}
+                )
         if publish:
             finals = db.execute(
                 "SELECT count(*) FROM final_verdicts f JOIN claims c ON c.id = f.claim_id"

@@ -156,16 +156,19 @@ def _shown_field(form_class: type, name: str, value: Any, **kwargs: Any) -> Mark
     return _control(widget, {**attrs, **{clean_key(k): v for k, v in kwargs.items()}}, name, value)
 
 
-def add_fields(form: AddClaimForm | None = None) -> dict[str, Any]:
-    """The add-claim form's fields for ``review.html``: empty, or a submitted ``form``."""
+def add_fields(form: AddClaimForm | None = None, error: str | None = None) -> dict[str, Any]:
+    """The add-claim form's fields for ``review.html``: empty, or a submitted ``form`` (refused
+    with ``error``, shown beside the passage, which gets the focus)."""
     if form is not None:
         return {
-            "open": bool(form.errors or form.quote.data),
-            "quote": render_field(form.quote, rows=2, required=True),
+            "open": bool(error or form.errors or form.quote.data),
+            "quote": render_field(form.quote, rows=2, required=True, autofocus=bool(error)),
             "text": render_field(form.text, rows=2),
+            "error": error,
         }
     return {
         "open": False,
+        "error": None,
         "quote": _shown_field(AddClaimForm, "quote", "", rows=2, required=True),
         "text": _shown_field(AddClaimForm, "text", "", rows=2),
     }
@@ -447,7 +450,10 @@ def review_context(
 def panel_context(
     claim: dict[str, Any], form: VerdictForm | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The selected claim's panel: the user's verdict and, once allowed, the others'."""
+    """The selected claim's panel: the user's verdict and, once allowed, the others'.
+
+    The HTML-only part has each form of the panel as shown fresh; a refused form is shown
+    again with what the user typed by :func:`review_again` (``refused``)."""
     db = get_db()
     blind = store.get_settings(db)["blind_verdicts"]
     everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
@@ -482,10 +488,44 @@ def panel_context(
             "text": _shown_field(EditClaimForm, "text", claim["text"], rows=3),
         },
         "state_version": _shown_field(ClaimStateForm, "version", claim["version"], type="hidden"),
+        "refused": {},
     }
     if access.is_editor(g.user):
         extra["final_form"] = final_form(final)
     return context, extra
+
+
+def review_again(
+    claim: dict[str, Any],
+    status: int,
+    *,
+    verdict: VerdictForm | None = None,
+    refused: dict[str, Any] | None = None,
+    final: FinalVerdictForm | None = None,
+    edit_text: str | None = None,
+    **more: Any,
+) -> Any:
+    """The review page at ``claim`` again after a refused form, with what the user typed kept:
+    the ``verdict`` form, the ``final`` verdict form, or the wording typed (``edit_text``).
+
+    ``refused`` says which form was refused (``{"form": "verdict" | "final" | "edit" | "state",
+    "error": message, "field": the field at fault or None}``): the page opens that form's
+    section and shows the message beside the field, which gets the focus (so the browser
+    scrolls to it)."""
+    context, extra = review_context(claim["article_id"], claim["id"], False)
+    panel, panel_extra = panel_context(claim, verdict)
+    context.update(panel, **more)
+    extra.update(panel_extra)
+    if final is not None:
+        extra["final_form"] = final
+    if edit_text is not None:
+        extra["edit_fields"]["text"] = _shown_field(
+            EditClaimForm, "text", edit_text, rows=3, autofocus=True
+        )
+    extra["refused"] = refused or {}
+    if wants_json():
+        context["refused"] = extra["refused"]
+    return render("review/review.html", context, status=status, **extra)
 
 
 def final_form(final: dict[str, Any] | None, formdata: Any = None) -> FinalVerdictForm:
@@ -536,11 +576,8 @@ def _sources_from_form(form: VerdictForm) -> list[dict[str, Any]]:
 
 
 def _review_again(claim: dict[str, Any], form: VerdictForm, status: int, **more: Any) -> Any:
-    context, extra = review_context(claim["article_id"], claim["id"], False)
-    panel, panel_extra = panel_context(claim, form)
-    context.update(panel, **more)
-    extra.update(panel_extra)
-    return render("review/review.html", context, status=status, **extra)
+    refused = {"form": "verdict", "error": None, "field": None}
+    return review_again(claim, status, verdict=form, refused=refused, **more)
 
 
 @bp.route("/claims/<int:claim_id>/verdict", methods=["POST"])
@@ -657,9 +694,8 @@ def add_claim(article_id: int) -> Any:
         return jsonify({"ok": True, "claim": claim_row}), 201
     if error:
         # Render rather than redirect, so the passage and wording typed are kept.
-        flash(error)
         context, extra = review_context(article_id, None, False)
-        extra["add_fields"] = add_fields(form)
+        extra["add_fields"] = add_fields(form, error)
         return render("review/review.html", context, status=400, **extra)
     flash("Claim added.")
     return redirect(url_for("review.article", article_id=article_id, claim=claim_row["id"]))
@@ -681,7 +717,12 @@ def _find_passage(body: str, quote: str, near: int | None) -> int | None:
     return min(found, key=lambda offset: abs(offset - near))
 
 
-def _claim_change(claim_id: int, change: Any, success: str) -> Any:
+def _claim_change(
+    claim_id: int, change: Any, success: str, form: str = "state", typed: str | None = None
+) -> Any:
+    """Apply ``change`` to the claim; a refusal shows the page again with the message beside
+    the ``form`` that was refused ("edit": the wording form, with the wording ``typed``
+    kept; "state": the dismiss/restore button)."""
     db = get_db()
     found = visible_claim(claim_id)
     target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
@@ -690,14 +731,21 @@ def _claim_change(claim_id: int, change: Any, success: str) -> Any:
     except store.Invalid as exc:
         if wants_json():
             return jsonify({"error": str(exc), "status": 400}), 400
-        flash(str(exc))
-        return redirect(target)
+        refused = {"form": form, "error": str(exc), "field": "text" if form == "edit" else None}
+        return review_again(found, 400, refused=refused, edit_text=typed)
     except store.Conflict as exc:
         message = "This claim was changed by someone else; here is the current version."
         if wants_json():
             return jsonify({"error": message, "status": 409, "current": exc.current}), 409
-        flash(message)
-        return redirect(target)
+        if form == "edit":
+            message = (
+                "Someone else changed this claim since you opened it: its wording is now "
+                f"“{exc.current.get('text')}”. Your wording is kept below; save it again to "
+                "replace theirs."
+            )
+        refused = {"form": form, "error": message, "field": "text" if form == "edit" else None}
+        current = visible_claim(claim_id)
+        return review_again(current, 409, refused=refused, edit_text=typed)
     if wants_json():
         return jsonify({"ok": True, "claim": updated})
     flash(success)
@@ -706,16 +754,25 @@ def _claim_change(claim_id: int, change: Any, success: str) -> Any:
 
 @bp.route("/claims/<int:claim_id>/edit", methods=["POST"])
 @login_required
+@validates_own_csrf
 def edit_claim(claim_id: int) -> Any:
     form = EditClaimForm()
+    typed = form.text.data or ""
     if not form.validate():
-        return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
+        message = (
+            "The form's security token expired; save again (your wording is kept)."
+            if form.csrf_token.errors
+            else "Give the claim's wording."
+        )
+        return _claim_change(claim_id, _invalid(message), "", form="edit", typed=typed)
     return _claim_change(
         claim_id,
         lambda db, c: store.edit_claim_text(
             db, claim_id, form.text.data, form.version.data, g.user["id"]
         ),
         "Claim wording saved.",
+        form="edit",
+        typed=typed,
     )
 
 
