@@ -213,7 +213,10 @@
   // A form the server refused comes back with what was typed and its message beside the field
   // at fault (marked data-refused): bring the message into view, the cursor into the field.
   function showRefused() {
-    const refused = document.querySelector("[data-refused]");
+    const focused = panel.querySelector("[autofocus]");
+    const refused =
+      document.querySelector("[data-refused]") ||
+      (focused && (focused.closest("label, fieldset") || focused));
     if (!refused) return;
     const error = refused.querySelector(".has-error, .form-error") || refused;
     const field =

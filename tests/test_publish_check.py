@@ -391,8 +391,8 @@ def test_missing_rating_keeps_reason(login: Any, db: Any, desk: dict) -> None:
 
 
 def test_refused_dismiss_shows_error_beside_the_button(login: Any, db: Any, desk: dict) -> None:
-    alice = login("alice")
-    response = alice.post(f"/claims/{desk['unanimous']}/dismiss", data={"version": "7"})
+    edna = login("edna")
+    response = edna.post(f"/claims/{desk['unanimous']}/dismiss", data={"version": "7"})
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert re.search(r'class="error form-error" role="alert" data-refused>This claim was', html)

@@ -457,6 +457,7 @@ def test_add_existing_claim_is_refused(login: Any, db: Any, article_id: int) -> 
 
 
 def test_edit_wording_keeps_the_anchor(login: Any, db: Any, article_id: int) -> None:
+    store.update_settings(db, {"reviewers_shape_claims": True}, None)  # (direct edits)
     alice = login("alice")
     claim = first_claim(db, article_id)
     response = alice.post(
@@ -493,6 +494,7 @@ def test_edit_wording_keeps_the_anchor(login: Any, db: Any, article_id: int) -> 
     "data", [{"text": "", "version": "1"}, {"text": "New"}, {"text": " ", "version": "1"}]
 )
 def test_edit_wording_refused(login: Any, db: Any, article_id: int, data: dict) -> None:
+    store.update_settings(db, {"reviewers_shape_claims": True}, None)  # (direct edits)
     alice = login("alice")
     claim = first_claim(db, article_id)
     response = alice.post(f"/claims/{claim['id']}/edit", data=data, headers=JSON)
@@ -501,6 +503,7 @@ def test_edit_wording_refused(login: Any, db: Any, article_id: int, data: dict) 
 
 
 def test_dismiss_and_restore(login: Any, db: Any, article_id: int) -> None:
+    store.update_settings(db, {"reviewers_shape_claims": True}, None)  # (direct edits)
     alice = login("alice")
     claim = first_claim(db, article_id)
     alice.post(f"/claims/{claim['id']}/verdict", data=verdict_data())
@@ -538,6 +541,7 @@ def test_dismiss_and_restore(login: Any, db: Any, article_id: int) -> None:
 
 
 def test_claim_history(login: Any, db: Any, article_id: int) -> None:
+    store.update_settings(db, {"reviewers_shape_claims": True}, None)  # (direct edits)
     alice = login("alice")
     claim = first_claim(db, article_id)
     alice.post(f"/claims/{claim['id']}/edit", data={"text": "Reworded claim", "version": "1"})

@@ -40,6 +40,7 @@ from ..web import (
     validates_own_csrf,
     wants_json,
 )
+from . import proposals
 from .auth import login_required
 
 bp = Blueprint("review", __name__)
@@ -448,12 +449,14 @@ def review_context(
 
 
 def panel_context(
-    claim: dict[str, Any], form: VerdictForm | None = None
+    claim: dict[str, Any], form: VerdictForm | None = None, shaping: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The selected claim's panel: the user's verdict and, once allowed, the others'.
+    """The selected claim's panel: the user's verdict and, once allowed, the others', and how
+    the user may change the claim (``shaping``: a refused proposal or decision to show again,
+    see :func:`factcheck.views.proposals.shaping_context`).
 
-    The HTML-only part has each form of the panel as shown fresh; a refused form is shown
-    again with what the user typed by :func:`review_again` (``refused``)."""
+    The HTML-only part has each form of the panel as shown fresh; another refused form is
+    shown again with what the user typed by :func:`review_again` (``refused``)."""
     db = get_db()
     blind = store.get_settings(db)["blind_verdicts"]
     everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
@@ -490,6 +493,7 @@ def panel_context(
         "state_version": _shown_field(ClaimStateForm, "version", claim["version"], type="hidden"),
         "refused": {},
     }
+    extra.update(proposals.shaping_context(claim, **(shaping or {})))
     if access.is_editor(g.user):
         extra["final_form"] = final_form(final)
     return context, extra
@@ -765,8 +769,11 @@ def edit_claim(claim_id: int) -> Any:
             else "Give the claim's wording."
         )
         return _claim_change(claim_id, _invalid(message), "", form="edit", typed=typed)
-    return _claim_change(
+    return _shape_claim(
         claim_id,
+        "wording",
+        form.text.data,
+        form.version.data,
         lambda db, c: store.edit_claim_text(
             db, claim_id, form.text.data, form.version.data, g.user["id"]
         ),
@@ -792,13 +799,47 @@ def _set_dismissed(claim_id: int, dismissed: bool, success: str) -> Any:
     form = ClaimStateForm()
     if not form.validate():
         return _claim_change(claim_id, _invalid("The claim's version is missing."), "")
-    return _claim_change(
+    return _shape_claim(
         claim_id,
+        "dismiss" if dismissed else "restore",
+        None,
+        form.version.data,
         lambda db, c: store.set_claim_dismissed(
             db, claim_id, dismissed, form.version.data, g.user["id"]
         ),
         success,
     )
+
+
+def _shape_claim(
+    claim_id: int,
+    kind: str,
+    text: str | None,
+    version: int,
+    change: Any,
+    success: str,
+    **refusal: Any,
+) -> Any:
+    """A change of the claim's wording or dismissal, as :func:`access.claim_shaping` allows
+    it: made directly, sent to the editors as a proposal (reviewers), or refused (a published
+    article's claims change only through an editor's correction). ``refusal`` goes to
+    :func:`_claim_change` (which form shows a refusal, what was typed)."""
+    db = get_db()
+    found = visible_claim(claim_id)
+    article = store.get_article_head(db, found["article_id"])
+    mode = access.claim_shaping(db, g.user, article)
+    if mode == access.PROPOSE:
+        return proposals.submit_proposal(found, kind, text, "", version)
+    if mode == access.CORRECTION:
+        message = proposals.PUBLISHED_MESSAGE
+        if wants_json():
+            return jsonify({"error": message, "status": 409}), 409
+        flash(message)
+        target = proposals.correction_url(found) or (
+            url_for("review.article", article_id=found["article_id"], claim=claim_id) + "#panel"
+        )
+        return redirect(target)
+    return _claim_change(claim_id, change, success, **refusal)
 
 
 def _invalid(message: str) -> Any:
@@ -820,7 +861,7 @@ def history(claim_id: int) -> Any:
         entries = [
             e
             for e in entries
-            if e["table_name"] == "claims"
+            if e["table_name"] in ("claims", "claim_proposals")
             or (e["table_name"] == "verdicts" and e["username"] == g.user["username"])
         ]
     return render("review/history.html", {"claim": found, "entries": entries})
