@@ -127,7 +127,9 @@ class DecisionForm(FlaskForm):
     back = HiddenField()
 
 
-class WithdrawForm(FlaskForm):
+class ProposalWithdrawForm(FlaskForm):
+    """A reviewer takes back their open proposal."""
+
     version = IntegerField(validators=[Optional()])
 
 
