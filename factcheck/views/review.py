@@ -523,9 +523,20 @@ def review_again(
     if final is not None:
         extra["final_form"] = final
     if edit_text is not None:
-        extra["edit_fields"]["text"] = _shown_field(
-            EditClaimForm, "text", edit_text, rows=3, autofocus=True
-        )
+        extra["edit_fields"] = {
+            "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
+            "text": _shown_field(
+                EditClaimForm,
+                "text",
+                edit_text,
+                rows=3,
+                aria_invalid="true",
+                aria_describedby="edit-error",
+                autofocus=True,
+            ),
+            "error": (refused or {}).get("error"),
+            "open": True,
+        }
     extra["refused"] = refused or {}
     if wants_json():
         context["refused"] = extra["refused"]
@@ -726,7 +737,7 @@ def _claim_change(
 ) -> Any:
     """Apply ``change`` to the claim; a refusal shows the page again with the message beside
     the ``form`` that was refused ("edit": the wording form, with the wording ``typed``
-    kept; "state": the dismiss/restore button)."""
+    kept, see :func:`_edit_again`; "state": the dismiss/restore button)."""
     db = get_db()
     found = visible_claim(claim_id)
     target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
@@ -735,21 +746,22 @@ def _claim_change(
     except store.Invalid as exc:
         if wants_json():
             return jsonify({"error": str(exc), "status": 400}), 400
-        refused = {"form": form, "error": str(exc), "field": "text" if form == "edit" else None}
-        return review_again(found, 400, refused=refused, edit_text=typed)
+        if form == "edit":
+            return _edit_again(found, typed, str(exc))
+        refused = {"form": form, "error": str(exc), "field": None}
+        return review_again(found, 400, refused=refused)
     except store.Conflict as exc:
         message = "This claim was changed by someone else; here is the current version."
         if wants_json():
             return jsonify({"error": message, "status": 409, "current": exc.current}), 409
+        current = visible_claim(claim_id)
         if form == "edit":
             message = (
-                "Someone else changed this claim since you opened it: its wording is now "
-                f"“{exc.current.get('text')}”. Your wording is kept below; save it again to "
-                "replace theirs."
+                "This claim was changed by someone else since you opened it; its wording now is"
+                " shown above. Your wording is kept here: check it and save again."
             )
-        refused = {"form": form, "error": message, "field": "text" if form == "edit" else None}
-        current = visible_claim(claim_id)
-        return review_again(current, 409, refused=refused, edit_text=typed)
+            return _edit_again(current, typed, message, 409)
+        return review_again(current, 409, refused={"form": form, "error": message, "field": None})
     if wants_json():
         return jsonify({"ok": True, "claim": updated})
     flash(success)
@@ -781,6 +793,13 @@ def edit_claim(claim_id: int) -> Any:
         form="edit",
         typed=typed,
     )
+
+
+def _edit_again(claim: dict[str, Any], text: str | None, error: str, status: int = 400) -> Any:
+    """The review page with the claim's *Edit wording* form open again: the wording as typed,
+    the error next to it, the claim's version now (a conflict shows its wording above)."""
+    refused = {"form": "edit", "error": error, "field": "text"}
+    return review_again(claim, status, refused=refused, edit_text=text or "")
 
 
 @bp.route("/claims/<int:claim_id>/dismiss", methods=["POST"])
