@@ -95,33 +95,21 @@ def test_check_missing_claimant(app: Any, db: Any, desk: dict) -> None:
     assert "itemReviewed.author" in claim_fields
 
 
-@pytest.mark.parametrize(
-    ("url", "loopback"),
-    [
-        ("http://127.0.0.1:5000/", True),
-        ("http://localhost:8080/x", True),
-        ("http://[::1]/", True),
-        ("http://0.0.0.0:5000/", True),
-        ("http://app.localhost/", True),
-        ("https://checks.example.org/", False),
-        ("http://10.0.0.5/", False),
-        ("", False),
-    ],
-)
-def test_loopback_addresses(url: str, loopback: bool) -> None:
-    assert store_publish._loopback(url) is loopback
-
-
 def test_unset_addresses_fall_back_on_the_served_address(app: Any, db: Any, desk: dict) -> None:
     config = {**app.config, "ORG_URL": None, "PERMALINK_TEMPLATE": None}
     served = store_publish.publish_check(
-        db, desk["article_id"], {**config, "BASE_URL": "https://desk.example.org/"}
+        db, desk["article_id"], {**config, "PUBLIC_BASE_URL": "https://desk.example.org/"}
     )
     assert served["article_issues"] == []
     local = store_publish.publish_check(
-        db, desk["article_id"], {**config, "BASE_URL": "http://127.0.0.1:8001/"}
+        db, desk["article_id"], {**config, "PUBLIC_BASE_URL": "http://127.0.0.1:8001/"}
     )
     assert [i["field"] for i in local["article_issues"]] == ["ORG_URL", "PERMALINK_TEMPLATE"]
+    assert "is not set" in local["article_issues"][0]["message"]
+    set_local = store_publish.publish_check(
+        db, desk["article_id"], {**config, "ORG_URL": "http://localhost:8000/"}
+    )
+    assert "ORG_URL points at this machine" in set_local["article_issues"][0]["message"]
 
 
 def test_single_reviewer_desk_counts_one_verdict_as_unanimous(db: Any, desk: dict) -> None:

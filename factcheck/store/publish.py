@@ -3,13 +3,12 @@ settling the unanimous claims in one step, and publishing what the editor confir
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
+from .. import config as config_module
 from .. import export
 from . import Conflict, Invalid, NotFound, _audit, _row, _rows, now, transaction
 from .desk import get_settings
@@ -85,32 +84,14 @@ def _is_unanimous(ratings: Sequence[str], minimum: int) -> bool:
     return len(ratings) >= minimum and len(set(ratings)) == 1
 
 
-def _loopback(url: Any) -> bool:
-    """Whether an address points at this machine (localhost, 127.x, ::1, 0.0.0.0)."""
-    if not isinstance(url, str) or not url.strip():
-        return False
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        return False
-    host = host.rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_unspecified
-
-
 def addresses(config: Mapping[str, Any]) -> dict[str, str]:
     """The addresses ClaimReview and the permalinks use: ``ORG_URL`` and
-    ``PERMALINK_TEMPLATE``, each falling back on ``BASE_URL`` (the address the app is served
-    at, when the caller knows it) while unset."""
-    base = (config.get("BASE_URL") or "").rstrip("/")
-    org = config.get("ORG_URL") or (base + "/" if base else "")
-    permalink = config.get("PERMALINK_TEMPLATE") or (base + "/verdicts/{claim_id}" if base else "")
-    return {"ORG_URL": org, "PERMALINK_TEMPLATE": permalink}
+    ``PERMALINK_TEMPLATE``, or while unset the address the app is served at (see
+    :func:`factcheck.config.public_base_url`)."""
+    return {
+        "ORG_URL": config_module.org_url(config),
+        "PERMALINK_TEMPLATE": config_module.permalink_template(config),
+    }
 
 
 def _article_issues(article: dict[str, Any], config: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -125,13 +106,19 @@ def _article_issues(article: dict[str, Any], config: Mapping[str, Any]) -> list[
             }
         )
     for name, value in addresses(config).items():
-        if _loopback(value):
+        if config_module.is_loopback_address(value):
+            where = (
+                f"{name} points at this machine ({value})"
+                if config.get(name)
+                else f"{name} is not set, so links use the address the app is served at, "
+                f"which points at this machine ({value})"
+            )
             issues.append(
                 {
                     "level": "warning",
                     "field": name,
-                    "message": f"{name} points at this machine ({value}): readers and search "
-                    "engines cannot follow links to it. Set it to the desk's public address.",
+                    "message": f"{where}: readers and search engines cannot follow links to "
+                    "it. Set it to the desk's public address.",
                 }
             )
     return issues

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, url_for
 
 from .. import store
 from ..db import get_db
@@ -25,12 +25,6 @@ bp = Blueprint("publishing", __name__)
 EDITORS = ("admin", "editor")
 
 
-def _config() -> dict[str, Any]:
-    """The settings the check reads, with the address this request came to (the base of the
-    links while ORG_URL or PERMALINK_TEMPLATE is unset)."""
-    return {**current_app.config, "BASE_URL": request.host_url}
-
-
 def check_page(
     article_id: int,
     status: int = 200,
@@ -42,7 +36,7 @@ def check_page(
     submitted when it was refused (``reason``, ``selected`` claim ids, ``error``, ``field``);
     ``confirm`` the refused confirmation (``error``, ``changes``)."""
     db = get_db()
-    check = store_publish.publish_check(db, article_id, _config())
+    check = store_publish.publish_check(db, article_id, current_app.config)
     unanimous = {c["id"] for c in check["unanimous"]}
     if settle is None:
         settle = {"reason": "", "selected": sorted(unanimous), "error": None, "field": None}
@@ -154,7 +148,7 @@ def confirm(article_id: int) -> Any:
             changes,
         )
     article = store.get_article_head(db, article_id)
-    settled = store_publish.publish_check(db, article_id, _config())["counts"]["settled"]
+    settled = store_publish.publish_check(db, article_id, current_app.config)["counts"]["settled"]
     if wants_json():
         return jsonify({"ok": True, "published_at": article["published_at"], "published": settled})
     flash(
