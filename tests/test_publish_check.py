@@ -302,6 +302,29 @@ def test_confirm_notices_unsettled_and_changed_claims(db: Any, desk: dict) -> No
     assert store.get_article(db, desk["article_id"])["published_at"] is None
 
 
+def test_check_after_publishing_lists_only_what_is_new(
+    app: Any, login: Any, db: Any, desk: dict
+) -> None:
+    edna = uid(db, "edna")
+    article = desk["article_id"]
+    store_publish.publish_confirmed(db, article, edna, store_publish.publish_state(db, article))
+    check = store_publish.publish_check(db, article, app.config)
+    assert ids(check["published"]) == [desk["settled"]] and check["settled"] == []
+    assert check["ready"] is False
+    store_publish.settle_unanimous(
+        db, article, edna, {desk["unanimous"]: "mostly-true"}, "Agreed.", SCALE_KEYS
+    )
+    store.withdraw_claim(db, desk["settled"], edna, "The source was retracted.")
+    check = store_publish.publish_check(db, article, app.config)
+    assert ids(check["settled"]) == [desk["unanimous"]]
+    assert ids(check["withdrawn"]) == [desk["settled"]]
+    html = login("edna").get(f"/articles/{article}/publish").get_data(as_text=True)
+    assert "Public already" in html and "withdrawn" in html and "Publish 1 claim" in html
+    done = store_publish.publish_confirmed(db, article, edna, check["state"])
+    assert done == {"published": [desk["unanimous"]]}
+    assert store.latest_version(db, desk["settled"])["status"] == "withdrawn"  # stays so
+
+
 def test_confirm_without_state_or_settled_claims(login: Any, db: Any, article_id: int) -> None:
     edna = login("edna")
     url = f"/articles/{article_id}/publish/confirm"

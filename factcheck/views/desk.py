@@ -226,7 +226,7 @@ def publish(article_id: int) -> Any:
             return jsonify({"error": message, "status": 409, "check": check}), 409
         return redirect(check, code=303)
     try:
-        store.publish_article(db, article_id, g.user["id"], publish=False)
+        store.publish_article(db, article_id, g.user["id"], publish=False, note=form.note.data)
     except store.Invalid as exc:
         return _fail(str(exc), 400, target)
     flash("Withdrawn: the verdicts are no longer public.")
