@@ -41,6 +41,60 @@ ONE_FACT_CASES = [
             ),
         ],
     ),
+    (  # a cause, an event and a gerund after the main clause: facts of their own
+        "The unit closed on 41 days since January because of staff shortages.",
+        [
+            (
+                "The unit closed on 41 days since January",
+                "The unit closed on 41 days since January",
+            ),
+            (
+                "because of staff shortages",
+                "The unit closed on 41 days since January because of staff shortages",
+            ),
+        ],
+    ),
+    (
+        "The shop was also targeted in November when thieves rammed the front with a van.",
+        [
+            ("The shop was also targeted in November", "The shop was also targeted in November"),
+            ("when thieves rammed the front with a van", "Thieves rammed the front with a van"),
+        ],
+    ),
+    (
+        "A former treasurer was jailed for six years on Friday for diverting 3.4 million "
+        "dollars into firms run by his brother.",
+        [
+            (
+                "A former treasurer was jailed for six years on Friday",
+                "A former treasurer was jailed for six years on Friday",
+            ),
+            (
+                "for diverting 3.4 million dollars into firms run by his brother",
+                "A former treasurer was jailed for six years on Friday for diverting 3.4 "
+                "million dollars into firms run by his brother",
+            ),
+        ],
+    ),
+    (  # a yardstick after a figure
+        "The average response time was 24 minutes in 2025, against a national target of 18 "
+        "minutes.",
+        [
+            (
+                "The average response time was 24 minutes in 2025",
+                "The average response time was 24 minutes in 2025",
+            ),
+            (
+                "against a national target of 18 minutes",
+                "The average response time was 24 minutes in 2025, against a national target of "
+                "18 minutes",
+            ),
+        ],
+    ),
+    (  # "as" in a comparison or a role is no clause of its own
+        "She served as mayor for six years.",
+        [("She served as mayor for six years", "She served as mayor for six years.")],
+    ),
     (  # a coordinated subject shares one predicate: one claim
         "The mayor and the governor denied the report on Monday.",
         [

@@ -174,10 +174,11 @@ def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple
 
 def sentence_attribution(
     sentence: str, s0: int, e0: int
-) -> tuple[_Attr, int, int, tuple[int, int] | None]:
+) -> tuple[_Attr, int, int, tuple[int, int, int] | None]:
     """The source named in ``sentence[s0:e0]`` ("X said that ...", "according to X, ...",
     "..., X said") and the stretch left once it is removed; the last item is the span of an
-    attribution between two clauses (", the company said, but ..."), else ``None``."""
+    attribution between two clauses (", the company said, but ...") and where its "said"
+    ends, else ``None``."""
     attr = _NO_ATTR
     m = _LEAD_ACCORDING_RE.match(sentence, s0, e0)
     if m:
@@ -218,7 +219,7 @@ def sentence_attribution(
         m = _MID_ATTR_RE.search(sentence, s0, e0)
         if m and not _inside(m.start(), _protected(sentence)):
             who = m.group("who").strip()
-            return _Attr(who, suffix=", " + who), s0, e0, (m.start(), m.end())
+            return _Attr(who, suffix=", " + who), s0, e0, (m.start(), m.end(), m.end("who"))
     return attr, s0, e0, None
 
 

@@ -75,16 +75,29 @@ _SPLIT_RE = re.compile(
     r"|(?P<att>,\s+(?:according to|reported|said|says|told|added|noted|stated|announced|"
     r"confirmed|wrote|claimed)\s+)"
     r"|(?P<andthat>,?\s+(?:and|but)\s+that\s+)"
-    r"|(?P<andv>,?\s+and\s+(?=(?:[a-z]+ed|was|were|is|are|has|have|had|will|"
+    # ", against a target of 18 minutes", ", pushing the balance into deficit": the figure's
+    # yardstick or consequence, a fact of its own worded with the clause it hangs on
+    r"|(?P<against>,\s+(?=against\s))"
+    r"|(?P<part>,\s+(?=(?!(?:saying|adding|including|according|citing|following|using|during|"
+    r"excluding|notably|something|nothing|anything|everything|bring|spring|morning|evening|"
+    r"ceiling|building|ring|king|thing)\b)[a-z]{3,}ing\s))"
+    # "... because of staff shortages", "... when thieves rammed the shop", "... after a storm
+    # damaged the cranes", "... for diverting $3.4 million": a cause or an event of its own
+    r"|(?P<sub>\s+(?=(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?"
+    r"(?:because|when|after|as|for)\s))"
+    r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
+    r"would|could|can|may|might|must|should|"
     + _IRREGULAR_PAST.replace(" ", "|")
-    + r")\s))"
+    + r")\s|[a-z]{3,}[^s\W]s\s+(?:the|a|an|its|their|his|her|\d))))"
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
     r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b))"
 )
 
 
-_AND_AUX = frozenset("was were is are has have had will".split())
+_AND_AUX = frozenset(
+    "was were is are has have had will did does would could can may might must should".split()
+)
 
 
 _RESUME_RE = re.compile(r",\s+([A-Za-z]+)\b")
@@ -145,6 +158,10 @@ def _event_list(quote: str) -> tuple[int, int, list[tuple[int, int]]] | None:
     return None
 
 
+# pieces that hang on another clause: an attribution after them is the whole sentence's
+_HANGING = frozenset("app appnp rel cmp appsay making since sub against part".split())
+
+
 def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     """Claims of ``sentence[s0:e0]`` (attribution already removed), worded with ``attr``."""
     attribution = attr.who or None
@@ -156,7 +173,11 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         typ = m.lastgroup or "semi"
         if typ == "andv":
             nxt = sentence[m.end() : m.end() + 30].split(" ", 1)[0]
-            if not (_is_past(nxt) or nxt in _AND_AUX):
+            if not (_is_past(nxt) or nxt in _AND_AUX or (nxt.endswith("s") and len(nxt) > 4)):
+                continue
+            if sentence[m.start() : m.end()].split()[0] == "but" and not _FINITE_RE.search(
+                sentence, cuts[-1][1] if cuts else s0, m.start()
+            ):
                 continue
         elif typ in ("app", "appnp"):
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
@@ -169,6 +190,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             if not _FINITE_RE.search(before) or any(_FINITE_RE.fullmatch(w) for w in between[:1]):
                 continue
             typ = "semi"
+        elif typ == "sub":
+            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            if not _FINITE_RE.search(before) or not _subordinate(sentence, m.end(), e0):
+                continue
         elif typ == "att" and cuts and cuts[-1][2] in ("rel", "app", "appnp"):
             # "The ministry, which ..., said the drought was ...": the subject's own verb and
             # the clause it reports, not a trailing "..., said Name"
@@ -194,7 +219,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             prev_t = pieces[-1][2]
             if prev_t == "andv":
                 owner = pieces[-1][3]
-            elif prev_t in ("cmp", "app", "appnp", "appsay", "making"):
+            elif prev_t in ("cmp", "app", "appnp", "appsay", "making", "sub", "against", "part"):
                 owner = root
             else:
                 owner = len(pieces) - 1
@@ -206,11 +231,13 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     if cur_s is not None:
         pieces.append((cur_s, e0, cur_t, owner))
         roots.append(root)
+    attr_end = None  # where a trailing ", said Name" ends: the last clause's span takes it
     if trailing_attr is not None and not attr.who:
         a, b = _trim(sentence, *trailing_attr)
         if b > a:
             attribution = sentence[a:b]
             attr = _Attr(attribution, suffix=", " + attribution)
+            attr_end = b
     past = bool(_PAST_RE.search(sentence[s0:e0].lower()))
     out: list[dict] = []
     main_subject: str | None = None
@@ -304,10 +331,20 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             if mm and rs:
                 pm = _POSSESSOR_RE.match(rs + " ")
                 base = (pm.group(1) if pm else rs) + " is " + mm.group("rest")
+                glue = frozenset(("is",))
         elif typ == "tadv":
             subj, sv = _subject_verb(quote)
             if root_ok:
                 base = bases[rt] + ", " + quote
+        elif typ in ("against", "part") and root_ok:
+            base = bases[rt] + ", " + quote
+        elif typ == "sub":
+            sm = _SUB_RE.match(quote)
+            rest = quote[sm.end() :] if sm else quote
+            if sm and not sm.group("of") and _clause_start(rest):
+                base = rest  # "when thieves rammed the shop": the clause states it
+            elif root_ok or rt == idx - 1:
+                base = bases[rt] + " " + quote  # "... because of staff shortages"
         elif typ == "adv":
             am = re.match(r"(?:but|whereas|although|though|while)\s+", quote, re.IGNORECASE)
             if am and _VERB_HINT_RE.search(quote[am.end() :]):
@@ -334,7 +371,9 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                     out = [d for d in out if (d["start"], d["end"]) != (os_, oe_)]
                 extra.append(
                     {
-                        "start": os_,
+                        # "The treaty, which ..., now covers 14 countries": the span is the
+                        # predicate after the relative clause (the wording names the subject)
+                        "start": rest_s if resume == "verb" else os_,
                         "end": rest_e,
                         "text": attr.word(main_text),
                         "attribution": attribution,
@@ -418,6 +457,11 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             }
         )
     out.extend(extra)
+    if attr_end is not None and trailing_attr is not None:
+        last = _trim(sentence, s0, trailing_attr[0])[1]
+        for d in out:
+            if d["end"] == last and d["type"] not in _HANGING:
+                d["end"] = attr_end
     for d in out:
         d["subject"] = main_subject
     out.sort(key=lambda d: (d["start"], d["end"]))
@@ -477,3 +521,47 @@ def _copula_ok(ant: str, app: str) -> bool:
     if _FINITE_RE.search(ant.lower()) or any(w.lower() in _AUX for w in words):
         return False
     return app.split(" ", 1)[0].lower() in ("the", "a", "an")
+
+
+_SUB_RE = re.compile(
+    r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?(?P<m>because|when|after|as|for)\s+"
+    r"(?P<of>of\s+)?"
+)
+_NOT_AFTER_AS = frozenset(
+    "well such soon long far much many part a an if though same just so twice the".split()
+)
+
+
+def _clause_start(rest: str) -> bool:
+    """Does ``rest`` open with a clause: a subject of at most seven words, then its verb?"""
+    words = rest.split(None, 9)
+    for i, w in enumerate(words[:9]):
+        low = w.lower().strip(',;:"“”')
+        if i and (_FINITE_RE.fullmatch(low) or low in _AUX):
+            return words[i - 1].lower() not in _DETERMINERS  # "a failed investment": no verb
+
+        if "," in w:
+            return False
+    return False
+
+
+def _subordinate(sentence: str, at: int, e0: int) -> bool:
+    """Does the adjunct at ``at`` ("because ...", "when ...", "after ...", "as ...", "for
+    ...") state something of its own: a cause, a clause, or a gerund ("for diverting")?"""
+    m = _SUB_RE.match(sentence, at, e0)
+    if m is None:
+        return False
+    rest = sentence[m.end() : e0]
+    first = rest.split(" ", 1)[0].lower()
+    word = m.group("m")
+    if word == "because":
+        return len(rest.split()) >= 2
+    if word == "for":
+        return first.endswith("ing") and len(first) > 5
+    if word == "after" and first.endswith("ing") and len(first) > 5:
+        return True
+    if word == "as":
+        before = sentence[max(0, at - 12) : at].split()
+        if first in _NOT_AFTER_AS or (before and before[-1].lower() in _NOT_AFTER_AS):
+            return False
+    return _clause_start(rest)
