@@ -42,11 +42,11 @@ _TRAIL_ATTR_RE = re.compile(
 _MID_ATTR_RE = re.compile(
     r",\s+(?P<who>(?!(?:which|who|that|what|as)\b)[^,;\"“”()]{1,50}?\s+(?:said|says|reported|"
     r"estimated|estimates|found|showed|shows|show|told reporters)),\s+"
-    r"(?:while|but|whereas|although|though)\s+"
+    r"(?:while|but|whereas|although|though|and)\s+"
 )
 
 
-_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though)\s")  # cheap pre-check
+_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though|and)\s")  # cheap pre-check
 
 
 _LEAD_ACCORDING_RE = re.compile(r"according to (?P<who>[^,]{2,100}),\s+", re.IGNORECASE)
@@ -494,3 +494,19 @@ def speaker_label(text: str, line_start: int, end: int) -> Claimant | None:
     if who.lower().strip(".") in _NOT_LABELS or who.split()[0].lower() in _NOT_LABELS:
         return None
     return Claimant(who, m.start("who"), m.end("who"), "person", who)
+
+
+# "Northline, which ..., said on Monday that ...": a source the clause itself opens with
+_WORDING_SOURCE_RE = re.compile(
+    r"(?P<who>[A-Z][^,;:\"“”]{1,80}?)\s+(?:said|says|told|added|noted|stated|announced|"
+    r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
+    r"insisted|denied|admitted|accused|urged|reported)\b"
+)
+
+
+def wording_source(wording: str) -> str | None:
+    """The source a wording opens with ("Northline said ..."), or ``None``."""
+    m = _WORDING_SOURCE_RE.match(wording)
+    if m is None or _FINITE_RE.search(m.group("who").lower()):
+        return None
+    return m.group("who")

@@ -17,6 +17,7 @@ from .claimant import (
     quote_speaker,
     sentence_attribution,
     speaker_label,
+    wording_source,
 )
 from .clauses import _HANGING, _clause_claims
 from .filters import drop_repeats, lead_end, not_a_claim
@@ -225,6 +226,24 @@ def extract_claims(
             )
             wording = _resolve_pronoun(piece["text"], person, thing)
             sources = [(seg.start, seg.end)]
+            if who_c is None and not continued and label is None:
+                src = wording_source(wording)
+                if src:
+                    who_c = people.resolve(
+                        find_claimant(src, sent, (piece["start"], piece["end"])),
+                        at,
+                        person,
+                        mentions,
+                    )
+            if (
+                who_c is not None
+                and who_c.kind == "person"
+                and wording[:3] in ("He ", "She")
+                and wording.split(" ", 1)[0] in ("He", "She")
+            ):
+                # "She said ...": the person the article named
+                wording = who_c.name + wording[wording.index(" ") :]
+                sources.append((who_c.start, who_c.end))
             if label is not None and who_c is None and not piece["attribution"]:
                 # a debate or interview line: "HALE: We cut the deficit." is Hale's
                 who_c = label
