@@ -25,7 +25,7 @@ _LEAD_ATTR_RE = re.compile(
     r"(?P<who>[^,;:\"“”]{2,120}?\b(?:said|says|noted|stressed|added|reported|announced|claimed|"
     r"argued|warned|insisted|confirmed|denied|acknowledged|estimated|wrote|told [^,]{1,40}?|"
     r"has pointed out|pointed out|explained|revealed|stated|maintained|alleged|admitted|found|"
-    r"showed|shows|indicated)(?:\s+(?:in|on|at|during)\s+[^,]{1,40}?)?)\s+that\s+",
+    r"showed|shows|indicated|heard|replied|testified)(?:\s+(?:in|on|at|during|last|this)\s+[^,]{1,40}?)?)\s+that\s+",
 )
 
 
@@ -78,7 +78,7 @@ _QUOTE_STMT_RE = re.compile(
 
 
 _Q_WHO_RE = re.compile(
-    r"(?P<who>(?:[A-Z]|(?:the|a|an|police|officials|witnesses|residents|analysts|experts|"
+    r"(?P<who>(?:[A-Z]|(?:he|she|they|the|a|an|police|officials|witnesses|residents|analysts|experts|"
     r"researchers|doctors|prosecutors)\b|(?=(?:[a-z][\w'’-]*\s+){1,4}[A-Z]))[^,;:\"“”]{0,60}?)"
     # "union leader Karl Weiss, 52, told ...": the age is no part of the name
     r"(?:,\s+\d{1,3},)?\s+(?P<v>said|says|told|added|noted|stated|wrote|explained|"
@@ -90,7 +90,8 @@ _Q_WHO_RE = re.compile(
 _Q_INV_RE = re.compile(
     r"(?P<v>said|says|added|noted|stated|wrote|explained|insisted|warned|claimed|recalled|argued|"
     r"remarked)\s+(?P<who>[^,;:\"“”]{2,80}?)(?:,\s+(?P<rel>who|whose)\s+(?P<relc>[^\"“”]+?)"
-    r"|,\s+\d{1,3}(?:,\s+[^\"“”]{2,80}?)?|,\s+(?!who\b|whose\b)[^\"“”]{2,80}?)?\s*[.!…]?$",
+    r"|,\s+\d{1,3}(?:,\s+[^\"“”]{2,80}?)?|,\s+(?!who\b|whose\b)(?P<app>[^\"“”]{2,80}?))?"
+    r"\s*[.!…]?$",
     re.DOTALL,
 )
 
@@ -233,7 +234,12 @@ def quote_speaker(rest: str) -> tuple[str, str, tuple[int, int] | None] | None:
     if not wm or len(wm.group("who").split()) > 8:
         return None
     rel = (wm.start("relc"), wm.end("relc")) if wm.group("relc") else None
-    return wm.group("who").strip(), "says" if wm.group("v") == "says" else "said", rel
+    who = wm.group("who").strip()
+    app = wm.group("app")
+    if app and who[:1].islower() and app[:1].isupper() and _NAME_RUN_RE.fullmatch(app.strip()):
+        # 'said its president, Arvid Tollen': the name in apposition names the speaker
+        who = rest[wm.start("who") : wm.end("app")].strip()
+    return who, "says" if wm.group("v") == "says" else "said", rel
 
 
 # --- the claimant: who makes a claim, named, with the offsets of the name ----------------
@@ -255,6 +261,7 @@ _APPOS_NAME_RE = re.compile(
     r"[^,]{2,60},\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
     r"told|added))"
 )
+_TIME_ONLY_RE = re.compile(r"\s*(?:on|in|at|last|this|late|early|earlier)\b")
 _LEAD_DET_RE = re.compile(r"(?:according to|by)\s+", re.IGNORECASE)
 TITLE_WORDS = frozenset(
     "president vice prime minister secretary senator sen sen. governor gov gov. mayor deputy "
@@ -344,6 +351,8 @@ def source_phrase(who: str) -> tuple[int, int] | None:
             if vm.group(0) in ("told", "tells"):
                 return None  # "told the jury": whom, not who
             s = vm.end()  # "said Mayor Ana Ruiz"
+            if _TIME_ONLY_RE.match(who, s, e):
+                return None  # "said on Wednesday": nobody named here
             if who.startswith(" reporters", s):
                 s += len(" reporters")
         else:
@@ -498,7 +507,10 @@ def speaker_label(text: str, line_start: int, end: int) -> Claimant | None:
 
 # "Northline, which ..., said on Monday that ...": a source the clause itself opens with
 _WORDING_SOURCE_RE = re.compile(
-    r"(?P<who>[A-Z][^,;:\"“”]{1,80}?)\s+(?:said|says|told|added|noted|stated|announced|"
+    r"(?:(?:On|In|At|For|After|Before|During|Asked about)\s[^,;\"“”]{1,30},\s+)?"
+    r"(?P<who>[A-Z][^,;:\"“”]{1,80}?(?:,\s+[A-Z][^,;:\"“”]{1,40}?)?)"
+    r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?\s+"
+    r"(?:said|says|told|added|noted|stated|announced|heard|"
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
     r"insisted|denied|admitted|accused|urged|reported)\b"
 )
@@ -507,6 +519,8 @@ _WORDING_SOURCE_RE = re.compile(
 def wording_source(wording: str) -> str | None:
     """The source a wording opens with ("Northline said ..."), or ``None``."""
     m = _WORDING_SOURCE_RE.match(wording)
+    if m is not None and "," in m.group("who") and not _APPOS_NAME_RE.match(m.group("who")):
+        return None
     if m is None or _FINITE_RE.search(m.group("who").lower()):
         return None
     return m.group("who")

@@ -126,6 +126,7 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
                     "attribution": None,
                     "subject": who,
                     "type": "rel",
+                    "own_voice": True,  # "said Ana Ruiz, who runs a bakery": the article's
                 }
             )
     for d in out:

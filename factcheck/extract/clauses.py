@@ -59,13 +59,23 @@ _SAY_EMBED = (
 
 
 _SPLIT_RE = re.compile(
-    r"(?P<rel>,\s+(?:which|who|whose|where)\s+)"
-    r"|(?P<app>,\s+(?=(?:the|a|an)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
+    r"(?P<rel>,\s+(?:which|who|whom|whose|where)\s+|,?\s+(?:in|during|at|on|under|by)\s+which\s+)"
+    # "The study, led by researchers at ..., followed ...": a participle about the subject
+    r"|(?P<ppart>,\s+(?=(?:led|published|founded|based|owned|run|built|created|established|"
+    r"funded|located|named|chaired|headed|commissioned|formed|written|directed|managed|"
+    r"operated|backed|controlled)\s+(?:by|in|at|on|for|as|alongside)\b))"
+    # ", about 60% of the total", ", more than it receives in a year": a figure's share
+    r"|(?P<figapp>,\s+(?=(?:(?:about|around|roughly|nearly|almost|some|just|only|over|more than|"
+    r"less than|little more than|up to|well over)\s+)?(?:[$€£]?\d[\d,.]*\s?(?:%|percent\b|"
+    r"per cent\b)?|half|a third|a quarter|two thirds|three quarters|most|many|all|none)\s+"
+    r"(?:of|the)\s|(?:little\s+|far\s+|much\s+)?(?:more|less|fewer)\s+than\s))"
+    r"|(?P<app>,\s+(?=(?:the|a|an|their|its|his|her|our)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
     r"biggest|highest|lowest|worst|deadliest|best|most|least|\d+(?:st|nd|rd|th))\b))"
     r"|(?P<appsay>,\s+(?=(?:a|an|the)\s+[^\W\d_]+\s+(?:the|a|an|its|his|her|their|our)\s+"
     r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s+" + _SAY_EMBED + r"\s))"
     r"|(?P<appnp>,\s+(?=(?:the|a|an)\s+[^\W\d_]+(?:\s+[^\W\d_'’]+){0,5}\s+(?:[a-z]+ing|[a-z]+ed|responsible|"
-    r"that|which|who|whose|with|known|accused|blamed)\b))"
+    r"that|which|who|whose|with|known|accused|blamed)\b)"
+    r"|,\s+(?=(?:the|a|an)\s+[^\W\d_]+(?:\s+[^\W\d_'’]+){0,6}\s*$))"
     r"|(?P<cmp>,\s+(?=" + _CMP_AHEAD + r"))"
     r"|(?P<making>,\s+(?=making\s+(?:it|them|him|her)\s))"
     r"|(?P<tadv>,\s+(?=" + _TADV_AHEAD + r"))"
@@ -159,7 +169,10 @@ def _event_list(quote: str) -> tuple[int, int, list[tuple[int, int]]] | None:
 
 
 # pieces that hang on another clause: an attribution after them is the whole sentence's
-_HANGING = frozenset("app appnp rel cmp appsay making since sub against part".split())
+_HANGING = frozenset("app appnp rel cmp appsay making since sub against part ppart figapp".split())
+_REL_MARK_RE = re.compile(
+    r",?\s+(?:(?P<prep>in|during|at|on|under|by)\s+)?(?P<w>which|who|whom|whose|where)\s+"
+)
 
 
 def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
@@ -179,7 +192,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 sentence, cuts[-1][1] if cuts else s0, m.start()
             ):
                 continue
-        elif typ in ("app", "appnp"):
+        elif typ in ("app", "appnp", "figapp"):
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
             if not _FINITE_RE.search(before):
                 continue
@@ -219,7 +232,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             prev_t = pieces[-1][2]
             if prev_t == "andv":
                 owner = pieces[-1][3]
-            elif prev_t in ("cmp", "app", "appnp", "appsay", "making", "sub", "against", "part"):
+            elif prev_t in _HANGING and prev_t not in ("rel", "ppart"):
                 owner = root
             else:
                 owner = len(pieces) - 1
@@ -267,15 +280,28 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             elif main_subject:
                 base = main_subject + " " + quote
             subj = subjects[own]
-        elif typ in ("rel", "app", "appnp") and own >= 0:
+        elif typ == "figapp" and own >= 0:
+            base = bases[own] + ", " + quote  # "..., about 60% of the total"
+        elif typ in ("rel", "app", "appnp", "ppart") and own >= 0:
             os_, oe_ = spans[own]
-            ant = _antecedent(sentence, os_, oe_, typ == "rel")
+            ant = _antecedent(sentence, os_, oe_, typ in ("rel", "ppart"))
             if ant:
                 ant_text = sentence[ant[0] : ant[1]].rstrip(",;: ")
-                if typ == "rel":
-                    rm = re.match(r",\s+(which|who|whose|where)\s+", sentence[pieces[idx - 1][1] :])
-                    rel = rm.group(1).lower() if rm else "which"
-                    if rel == "which" and (ant_text[:1].isdigit() or _EMBED_SAY_RE.match(quote)):
+                if typ == "ppart":
+                    if _copula_ok(ant_text, "the"):
+                        base = ant_text + " was " + quote  # "The study was led by ..."
+                        glue = frozenset(("was",))
+                    own_voice = not attr.direct
+                elif typ == "rel":
+                    rm = _REL_MARK_RE.match(sentence, pieces[idx - 1][1])
+                    rel = rm.group("w").lower() if rm else "which"
+                    if rm and rm.group("prep"):
+                        pass  # "..., in which a shop assistant was injured": the clause
+                    elif rel == "whom":
+                        last = quote.split()[-1].lower() if quote.split() else ""
+                        if _is_past(last):
+                            base = quote + " " + ant_text  # "whom the judge commended"
+                    elif rel == "which" and (ant_text[:1].isdigit() or _EMBED_SAY_RE.match(quote)):
                         # "..., which the council says protects it": keep the clause it hangs on
                         if rm:
                             ps = pieces[idx - 1][1] + rm.start(1)
@@ -290,7 +316,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 else:
                     words = quote.split(" ", 2)
                     head = words[1].lower() if len(words) > 1 else ""
-                    if typ == "app" and own in resumed:
+                    if typ == "app" and words[0].lower() in ("their", "its", "his", "her", "our"):
+                        # "..., their biggest fall since October": the clause's figure
+                        base = bases[own] + ", " + quote
+                    elif typ == "app" and own in resumed:
                         # "Core inflation, which ..., slowed to 3%, the lowest since 2021"
                         base = resumed[own] + ", " + quote
                     elif typ == "app" and _figure_apposition(quote):
@@ -341,10 +370,11 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         elif typ == "sub":
             sm = _SUB_RE.match(quote)
             rest = quote[sm.end() :] if sm else quote
-            if sm and not sm.group("of") and _clause_start(rest):
+            gerund = rest.split(" ", 1)[0].endswith("ing")
+            if sm and not sm.group("of") and not gerund and _clause_start(rest):
                 base = rest  # "when thieves rammed the shop": the clause states it
-            elif root_ok or rt == idx - 1:
-                base = bases[rt] + " " + quote  # "... because of staff shortages"
+            elif 0 <= own < len(bases):
+                base = bases[own] + " " + quote  # "... because of staff shortages"
         elif typ == "adv":
             am = re.match(r"(?:but|whereas|although|though|while)\s+", quote, re.IGNORECASE)
             if am and _VERB_HINT_RE.search(quote[am.end() :]):
@@ -357,7 +387,12 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 main_subject = subj
             if typ == "andthat" and reported:
                 base = reported + _decap(quote)
-        if typ == "rel" and own >= 0 and pieces[own][2] == "main" and base.endswith(quote):
+        if (
+            typ in ("rel", "ppart")
+            and own >= 0
+            and pieces[own][2] == "main"
+            and (base.endswith(quote) or typ == "ppart")
+        ):
             os_, oe_ = spans[own]
             vm = _RESUME_RE.search(sentence, ps, pe)
             resume = _resume_kind(sentence, vm, os_, oe_, pe) if vm else None
@@ -528,7 +563,7 @@ _SUB_RE = re.compile(
     r"(?P<of>of\s+)?"
 )
 _NOT_AFTER_AS = frozenset(
-    "well such soon long far much many part a an if though same just so twice the".split()
+    "well such soon long far much many part a an if though same just so twice".split()
 )
 
 
@@ -539,9 +574,6 @@ def _clause_start(rest: str) -> bool:
         low = w.lower().strip(',;:"“”')
         if i and (_FINITE_RE.fullmatch(low) or low in _AUX):
             return words[i - 1].lower() not in _DETERMINERS  # "a failed investment": no verb
-
-        if "," in w:
-            return False
     return False
 
 
