@@ -95,6 +95,45 @@ ONE_FACT_CASES = [
         "She served as mayor for six years.",
         [("She served as mayor for six years", "She served as mayor for six years.")],
     ),
+    (  # a participle about the subject, then the subject's own verb
+        "The survey, led by researchers at Ostvik University, followed 9,000 adults for ten years.",
+        [
+            (
+                "led by researchers at Ostvik University",
+                "The survey was led by researchers at Ostvik University",
+            ),
+            (
+                "followed 9,000 adults for ten years",
+                "The survey followed 9,000 adults for ten years",
+            ),
+        ],
+    ),
+    (  # a figure's share of a whole
+        "The port handled 3.1 million containers last year, about 60% of the country's traffic.",
+        [
+            (
+                "The port handled 3.1 million containers last year",
+                "The port handled 3.1 million containers last year",
+            ),
+            (
+                "about 60% of the country's traffic",
+                "The port handled 3.1 million containers last year, about 60% of the country's "
+                "traffic",
+            ),
+        ],
+    ),
+    (  # a second verb takes its own clause's subject, never the sentence's first one
+        "Thefts fell from 900 in 2019 to 700 in 2025, while assaults rose in 2023 but fell "
+        "slightly in 2025.",
+        [
+            (
+                "Thefts fell from 900 in 2019 to 700 in 2025",
+                "Thefts fell from 900 in 2019 to 700 in 2025",
+            ),
+            ("assaults rose in 2023", "Assaults rose in 2023"),
+            ("fell slightly in 2025", "Assaults fell slightly in 2025"),
+        ],
+    ),
     (  # a coordinated subject shares one predicate: one claim
         "The mayor and the governor denied the report on Monday.",
         [

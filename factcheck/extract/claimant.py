@@ -9,6 +9,7 @@ from typing import NamedTuple
 from .grammar import (
     _AUX,
     _DETERMINERS,
+    _FINITE,
     _FINITE_RE,
     _REPORTED_RE,
     _SUBJ_VERB_AUX,
@@ -199,7 +200,10 @@ def sentence_attribution(
                 m = _LEAD_APPOS_SAID_RE.match(sentence, s0, e0)
                 if m and (
                     _FINITE_RE.search(m.group("who"))
-                    or not _REPORTED_RE.match(sentence, m.end(), e0)
+                    or not (
+                        _REPORTED_RE.match(sentence, m.end(), e0)
+                        or _NAME_CLAUSE_RE.match(sentence, m.end(), e0)
+                    )
                 ):
                     m = None
             if m:
@@ -249,7 +253,7 @@ _SAY_WORD_RE = re.compile(
     r"claims|argued|argues|warned|warns|insisted|confirmed|denied|acknowledged|estimated|"
     r"estimates|wrote|writes|told|tells|has pointed out|pointed out|explained|revealed|stated|"
     r"states|maintained|alleged|admitted|found|finds|showed|shows|show|indicated|concluded|"
-    r"recalled|remarked)\b"
+    r"recalled|remarked|replied|testified|heard|cautioned)\b"
 )
 # what follows a source's name and is no part of it: "on Thursday", "in an interview", ", 52"
 _SOURCE_TAIL_RE = re.compile(
@@ -260,6 +264,10 @@ _SOURCE_TAIL_RE = re.compile(
 _APPOS_NAME_RE = re.compile(
     r"[^,]{2,60},\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
     r"told|added))"
+)
+_PUBLISHED_BY_RE = re.compile(
+    r"\b(?:published|released|issued|compiled|commissioned|conducted)\s+by\s+"
+    r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+(?!in\b|on\b|at\b|last\b|this\b)[\w'’-]+){0,4})"
 )
 _TIME_ONLY_RE = re.compile(r"\s*(?:on|in|at|last|this|late|early|earlier)\b")
 _LEAD_DET_RE = re.compile(r"(?:according to|by)\s+", re.IGNORECASE)
@@ -313,6 +321,7 @@ COUNTRIES = frozenset(
     "uganda ukraine uruguay uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe "
     "washington moscow beijing london paris brussels kyiv caracas bogota tehran".split()
 )
+_NAME_CLAUSE_RE = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*\s+(?:" + _FINITE + r")\b")
 _PRONOUN_SOURCES = frozenset("he she".split())
 _NAME_RUN_RE = re.compile(
     r"[A-Z][\w'’.-]*(?:\s+(?:(?:de|del|la|van|von|bin|al|of|for|and)\s+)*[A-Z][\w'’.-]*)*"
@@ -341,6 +350,9 @@ def source_phrase(who: str) -> tuple[int, int] | None:
     m = _LEAD_DET_RE.match(who)
     if m:
         s = m.end()
+    pm = _PUBLISHED_BY_RE.search(who, s, e)
+    if pm:
+        return pm.span("who")  # "figures published by the force in January": the force
     am = _APPOS_NAME_RE.match(who, s, e)
     if am:
         # "The farm's owner, Rosa Lind(, 52), said": the name in apposition
@@ -512,7 +524,7 @@ _WORDING_SOURCE_RE = re.compile(
     r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?\s+"
     r"(?:said|says|told|added|noted|stated|announced|heard|"
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
-    r"insisted|denied|admitted|accused|urged|reported)\b"
+    r"insisted|denied|admitted|reported|replied|cautioned)\b"
 )
 
 

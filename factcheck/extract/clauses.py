@@ -207,6 +207,9 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
             if not _FINITE_RE.search(before) or not _subordinate(sentence, m.end(), e0):
                 continue
+        elif typ == "att" and not cuts and not _FINITE_RE.search(sentence, s0, m.start()):
+            # "Reinholt's spokeswoman, Hanna Ostrow, said Lusk had ...": the subject's verb
+            continue
         elif typ == "att" and cuts and cuts[-1][2] in ("rel", "app", "appnp"):
             # "The ministry, which ..., said the drought was ...": the subject's own verb and
             # the clause it reports, not a trailing "..., said Name"
@@ -277,8 +280,9 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 base = owner_base[: len(owner_base) - len(owner_quote)] + quote
             elif subjects[own]:
                 base = subjects[own] + " " + quote
-            elif main_subject:
+            elif main_subject and pieces[own][2] in ("main", "andv"):
                 base = main_subject + " " + quote
+            # else: the clause it belongs to has no subject found: no subject is guessed
             subj = subjects[own]
         elif typ == "figapp" and own >= 0:
             base = bases[own] + ", " + quote  # "..., about 60% of the total"
@@ -381,6 +385,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 ps += am.end()
                 quote = sentence[ps:pe]
                 base = quote
+            subj, sv = _subject_verb(quote)  # "while violent offences rose ... but fell ..."
         elif typ in ("main", "semi", "andthat"):
             subj, sv = _subject_verb(quote)
             if typ == "main" and main_subject is None:
@@ -427,6 +432,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                     if base.endswith(sentence[ps:rest_e])
                     else base
                 )
+        if typ == "ppart" and idx not in resumed and "," in quote:
+            base, glue = quote, frozenset()  # no main clause resumed after it: no rewrite
         # "... following A, B and C": one claim per event in the list
         if (
             typ in ("main", "semi", "andthat", "tadv")
@@ -517,7 +524,7 @@ def _resume_kind(sentence: str, vm: re.Match, os_: int, oe_: int, pe: int) -> st
     w = vm.group(1).lower()
     n_main = len(sentence[os_:oe_].split())
     if n_main <= 6:
-        if _is_past(w) or w in _AUX:
+        if _is_past(w) or w in _AUX or (len(w) > 3 and w[-1] == "s" and w[-2] not in "su'"):
             return "verb"
         if w in _SUBJ_ADVERBS:
             nm = _NEXT_WORD_RE.match(sentence, vm.end(1), pe)
