@@ -202,6 +202,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             between = sentence[m.end() : m.end() + 60].lower().split()
             if not _FINITE_RE.search(before) or any(_FINITE_RE.fullmatch(w) for w in between[:1]):
                 continue
+            if not _clause_start(sentence[m.end() : e0]):
+                continue  # "... about drug trafficking and the presence of armed groups"
             typ = "semi"
         elif typ == "sub":
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
@@ -579,8 +581,10 @@ def _clause_start(rest: str) -> bool:
     words = rest.split(None, 9)
     for i, w in enumerate(words[:9]):
         low = w.lower().strip(',;:"“”')
-        if i and (_FINITE_RE.fullmatch(low) or low in _AUX):
+        if i and (_is_past(low) or low in _AUX):
             return words[i - 1].lower() not in _DETERMINERS  # "a failed investment": no verb
+        if low in _PREPS and i < 2:
+            return False
     return False
 
 

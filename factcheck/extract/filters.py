@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .grammar import _DETERMINERS, _FINITE_RE
+from .grammar import _DETERMINERS, _FINITE_RE, _is_past
 
 _OPINION_RE = re.compile(
     r"\b(?:i think|i believe|we believe|i feel|in my view|in my opinion|should|must|ought to|"
@@ -159,14 +159,11 @@ _WORDS_RE = re.compile(r"[\w'’]+")
 def has_verb(wording: str) -> bool:
     """Does ``wording`` have a finite verb (a tense, a modal, or a lower-case "-s" verb after
     a word that is no determiner: "the line carries", not "the animals")?"""
-    low = wording.lower()
-    if _FINITE_RE.search(low):
-        return True
     words = _WORDS_RE.findall(wording)
     prev = ""
     for w in words:
         lw = w.lower().replace("’", "'")
-        if lw in _MODALS:
+        if lw in _MODALS or (_FINITE_RE.fullmatch(lw) and _is_past(lw)):
             return True
         if (
             prev
