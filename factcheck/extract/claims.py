@@ -19,7 +19,7 @@ from .claimant import (
     speaker_label,
     wording_source,
 )
-from .clauses import _HANGING, _clause_claims
+from .clauses import _NOUN_HANGING, _clause_claims
 from .filters import drop_repeats, lead_end, not_a_claim
 from .grammar import (
     _LEAD_DISCOURSE_RE,
@@ -85,7 +85,7 @@ def _with_attribution(pieces: list[dict], s0: int, a0: int, e0: int, b0: int) ->
     for d in pieces:
         if a0 < s0 and d["start"] == s0 and d.get("type") in ("main", "item", "semi"):
             d["start"] = a0
-        if e0 < b0 and d["end"] == e0 and d.get("type") not in _HANGING:
+        if e0 < b0 and d["end"] == e0 and d.get("type") not in _NOUN_HANGING:
             d["end"] = b0
     return pieces
 

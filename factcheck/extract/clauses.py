@@ -59,7 +59,8 @@ _SAY_EMBED = (
 
 
 _SPLIT_RE = re.compile(
-    r"(?P<rel>,\s+(?:which|who|whom|whose|where)\s+|,?\s+(?:in|during|at|on|under|by)\s+which\s+)"
+    r"(?P<rel>,\s+(?:which|who|whom|whose|where)\s+|,?\s+(?:in|during|at|on|under|by)\s+which\s+"
+    r")"
     # "The study, led by researchers at ..., followed ...": a participle about the subject
     r"|(?P<ppart>,\s+(?=(?:led|published|founded|based|owned|run|built|created|established|"
     r"funded|located|named|chaired|headed|commissioned|formed|written|directed|managed|"
@@ -68,11 +69,12 @@ _SPLIT_RE = re.compile(
     r"|(?P<figapp>,\s+(?=(?:(?:about|around|roughly|nearly|almost|some|just|only|over|more than|"
     r"less than|little more than|up to|well over)\s+)?(?:[$€£]?\d[\d,.]*\s?(?:%|percent\b|"
     r"per cent\b)?|half|a third|a quarter|two thirds|three quarters|most|many|all|none)\s+"
-    r"(?:of|the)\s|(?:little\s+|far\s+|much\s+)?(?:more|less|fewer)\s+than\s))"
+    r"(?:of|the)\s|(?:little\s+|far\s+|much\s+)?(?:more|less|fewer)\s+than\s"
+    r"))"
     r"|(?P<app>,\s+(?=(?:the|a|an|their|its|his|her|our)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
     r"biggest|highest|lowest|worst|deadliest|best|most|least|\d+(?:st|nd|rd|th))\b))"
     r"|(?P<appsay>,\s+(?=(?:a|an|the)\s+[^\W\d_]+\s+(?:the|a|an|its|his|her|their|our)\s+"
-    r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s+" + _SAY_EMBED + r"\s))"
+    r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s+" + _SAY_EMBED + r"\s))"
     r"|(?P<appnp>,\s+(?=(?:the|a|an)\s+[^\W\d_]+(?:\s+[^\W\d_'’]+){0,5}\s+(?:[a-z]+ing|[a-z]+ed|responsible|"
     r"that|which|who|whose|with|known|accused|blamed)\b)"
     r"|,\s+(?=(?:the|a|an)\s+[^\W\d_]+(?:\s+[^\W\d_'’]+){0,6}\s*$))"
@@ -98,7 +100,9 @@ _SPLIT_RE = re.compile(
     r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
     r"would|could|can|may|might|must|should|"
     + _IRREGULAR_PAST.replace(" ", "|")
-    + r")\s|[a-z]{3,}[^s\W]s\s+(?:the|a|an|its|their|his|her|\d))))"
+    + r"|taken|given|shown|seen|known|driven|written|broken|chosen|stolen|hidden|beaten|"
+    r"fallen|risen|begun|done|gone|held|sent)\s|[a-z]{2,}[^s\W]s\s+(?:the|a|an|its|their|his|"
+    r"her|\d))))"
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
     r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b))"
@@ -170,8 +174,10 @@ def _event_list(quote: str) -> tuple[int, int, list[tuple[int, int]]] | None:
 
 # pieces that hang on another clause: an attribution after them is the whole sentence's
 _HANGING = frozenset("app appnp rel cmp appsay making since sub against part ppart figapp".split())
+# pieces about a noun of the clause: an attribution after them is the whole sentence's
+_NOUN_HANGING = frozenset("app appnp rel cmp appsay making since".split())
 _REL_MARK_RE = re.compile(
-    r",?\s+(?:(?P<prep>in|during|at|on|under|by)\s+)?(?P<w>which|who|whom|whose|where)\s+"
+    r",?\s+(?:(?P<prep>in|during|at|on|under|by)\s+)?(?P<w>which|who|whom|whose|where|that)\s+"
 )
 
 
@@ -310,7 +316,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                     elif rel == "which" and (ant_text[:1].isdigit() or _EMBED_SAY_RE.match(quote)):
                         # "..., which the council says protects it": keep the clause it hangs on
                         if rm:
-                            ps = pieces[idx - 1][1] + rm.start(1)
+                            ps = rm.start("w")
                             quote = sentence[ps:pe]
                         base = bases[own] + ", " + quote
                     elif rel == "where":
@@ -504,7 +510,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     if attr_end is not None and trailing_attr is not None:
         last = _trim(sentence, s0, trailing_attr[0])[1]
         for d in out:
-            if d["end"] == last and d["type"] not in _HANGING:
+            if d["end"] == last and d["type"] not in _NOUN_HANGING:
                 d["end"] = attr_end
     for d in out:
         d["subject"] = main_subject
