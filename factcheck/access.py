@@ -44,6 +44,13 @@ def require_article(db: Database, user: dict[str, Any] | None, article_id: int) 
         raise store.NotFound(f"article {article_id}")
 
 
+def can_shape_claim(db: Database, user: dict[str, Any], article: dict[str, Any]) -> bool:
+    """Whether the user changes the claims of ``article`` directly: their wording
+    (``review.edit_claim``) and their claimant (``review.set_claimant``), one rule for both.
+    Today everyone who may see the article. The caller checks first that the user may."""
+    return can_view_article(db, user, article["id"])
+
+
 def sees_others(db: Database, user: dict[str, Any], claim_id: int, blind: bool) -> bool:
     """Whether the user may see other reviewers' verdicts on the claim now."""
     if is_editor(user) or not blind:

@@ -312,3 +312,266 @@ def test_an_old_export_imports_manual_wordings_as_the_migration_does(
     assert summary.failed == []
     (article_id,) = [item["article_id"] for item in summary.imported]
     assert [c["wording_source"] for c in store.list_claims(db, article_id)] == ["edited", "quote"]
+
+
+# Review panel ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def assigned(db: Any, okafor: int) -> int:
+    store.set_assignments(db, okafor, [user_id(db, "alice")], None)
+    return okafor
+
+
+def panel_of(session: Any, claim_id: int, **kwargs: Any) -> Any:
+    return session.get(f"/claims/{claim_id}/panel", **kwargs)
+
+
+def test_the_panel_shows_the_claimant_and_the_wordings_source(
+    db: Any, assigned: int, login: Any
+) -> None:
+    fell, closed, firms = store.list_claims(db, assigned)
+    alice = login("alice")
+    html = panel_of(alice, fell["id"]).get_data(as_text=True)
+    assert 'id="claimant-shown">Maria Okafor</span> <span class="claimant-kind">(person)' in html
+    assert "rewritten by the extractor" in html
+    assert '<q class="wording-span">Maria Okafor</q>' in html
+    assert '<q class="wording-span">exports fell 12% in 2024</q>' in html
+    assert "check the wording" not in html
+    html = panel_of(alice, closed["id"]).get_data(as_text=True)
+    assert "the passage itself" in html and "check the wording" in html
+    # The publication's own statement.
+    store.set_claimant(db, firms["id"], None, None, firms["version"], None)
+    html = panel_of(alice, firms["id"]).get_data(as_text=True)
+    assert 'id="claimant-shown">The Courier</span>' in html and "(the publication)" in html
+
+
+def test_a_wording_starting_with_a_pronoun_is_marked(db: Any, assigned: int, login: Any) -> None:
+    fell = store.list_claims(db, assigned)[0]
+    store.edit_claim_text(db, fell["id"], "They said exports fell 12% in 2024.", 1, None)
+    html = panel_of(login("alice"), fell["id"]).get_data(as_text=True)
+    assert "check the wording" in html and "starts with “They”" in html
+    assert "edited by hand" in html
+
+
+def test_the_json_panel_carries_the_fields(db: Any, assigned: int, login: Any) -> None:
+    fell = store.list_claims(db, assigned)[0]
+    data = panel_of(login("alice"), fell["id"], headers={"Accept": "application/json"}).get_json()
+    claim = data["selected"]
+    assert claim["claimant"] == "Maria Okafor" and claim["claimant_kind"] == "person"
+    assert claim["wording_source"] == "rewritten" and claim["wording_spans"]
+    assert (claim["claimant_start"], claim["claimant_end"]) == (
+        fell["claimant_start"],
+        fell["claimant_end"],
+    )
+    assert data["claimant"] == {"name": "Maria Okafor", "kind": "person", "publication": False}
+    assert data["wording_from"] == ["Maria Okafor", "exports fell 12% in 2024"]
+    assert data["check_wording"] is None
+
+
+def test_editing_the_claimant_in_the_panel(db: Any, assigned: int, login: Any) -> None:
+    firms = store.list_claims(db, assigned)[2]
+    alice = login("alice")
+    url = f"/claims/{firms['id']}/claimant"
+    response = alice.post(
+        url, {"claimant": "Trade ministry", "claimant_kind": "organization", "version": "1"}
+    )
+    assert response.status_code == 302
+    saved = store.get_claim(db, firms["id"])
+    assert saved["claimant"] == "Trade ministry" and saved["claimant_kind"] == "organization"
+    page = alice.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Claimant saved." in page and 'id="claimant-shown">Trade ministry<' in page
+    history = store.claim_history(db, firms["id"])
+    assert history[-1]["action"] == "set-claimant" and history[-1]["username"] == "alice"
+
+
+def test_a_refused_claimant_keeps_the_input_and_shows_the_error(
+    db: Any, assigned: int, login: Any
+) -> None:
+    firms = store.list_claims(db, assigned)[2]
+    alice = login("alice")
+    url = f"/claims/{firms['id']}/claimant"
+    response = alice.post(url, {"claimant": "Léa <b>Okafor</b>", "version": "1"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert '<details class="edit-claimant" open>' in html
+    assert 'value="Léa &lt;b&gt;Okafor&lt;/b&gt;"' in html
+    kinds = html[html.index('class="claimant-kinds') : html.index("Save claimant")]
+    assert "Say whether the claimant is a person or an organization." in kinds
+    assert store.get_claim(db, firms["id"])["version"] == 1
+    # A bad kind, and an expired token: the typed name stays.
+    response = alice.post(url, {"claimant": "X", "claimant_kind": "robot", "version": "1"})
+    assert response.status_code == 400
+    assert "Choose a person or an organization." in response.get_data(as_text=True)
+    response = alice.post(
+        url, {"claimant": "Kept name", "claimant_kind": "person", "version": "1", "csrf_token": "x"}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'value="Kept name"' in html and "security token expired" in html
+    assert store.get_claim(db, firms["id"])["claimant"] == "the ministry"
+
+
+def test_a_claimant_changed_elsewhere_is_shown_not_overwritten(
+    db: Any, assigned: int, login: Any
+) -> None:
+    firms = store.list_claims(db, assigned)[2]
+    store.set_claimant(db, firms["id"], "Customs office", "organization", 1, None)
+    alice = login("alice")
+    url = f"/claims/{firms['id']}/claimant"
+    response = alice.post(
+        url, {"claimant": "Maria Okafor", "claimant_kind": "person", "version": "1"}
+    )
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Changed elsewhere" in html and "<strong>Customs office</strong>" in html
+    assert (
+        'value="Maria Okafor"' in html
+        and 'id="claimant-version" name="version" type="hidden" value="2"' in html
+    )
+    assert store.get_claim(db, firms["id"])["claimant"] == "Customs office"
+    # Saved again, with the version now shown, it replaces the other one.
+    response = alice.post(
+        url, {"claimant": "Maria Okafor", "claimant_kind": "person", "version": "2"}
+    )
+    assert response.status_code == 302
+    assert store.get_claim(db, firms["id"])["claimant"] == "Maria Okafor"
+    # JSON: the conflict carries the stored claim.
+    response = alice.post(
+        url,
+        {"claimant": "", "version": "2"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 409 and response.get_json()["current"]["version"] == 3
+
+
+def test_only_who_may_see_the_article_sets_its_claimant(db: Any, assigned: int, login: Any) -> None:
+    firms = store.list_claims(db, assigned)[2]
+    response = login("bob").post(
+        f"/claims/{firms['id']}/claimant",
+        {"claimant": "Mallory", "claimant_kind": "person", "version": "1"},
+    )
+    assert response.status_code == 404
+    assert store.get_claim(db, firms["id"])["claimant"] == "the ministry"
+
+
+# ClaimReview, reports, API, command line ----------------------------------------------------------
+
+
+def _settled(db: Any, article_id: int) -> list[dict[str, Any]]:
+    edna = user_id(db, "edna")
+    ratings = [e["key"] for e in SCALE]
+    claims = store.list_claims(db, article_id)
+    for claim in claims:
+        store.record_final_verdict(db, claim["id"], edna, "false", "Because.", None, ratings)
+    return claims
+
+
+def test_claimreview_names_the_claimant_not_the_journalist(db: Any) -> None:
+    from factcheck import export
+
+    article = {
+        "title": "Exports fall",
+        "body": OKAFOR,
+        "publisher": "The Courier",
+        "author": "Jo Reporter",
+        "url": "https://courier.example/exports",
+        "published": "2025-03-01",
+    }
+    article_id = store.create_article(db, article, OKAFOR_CLAIMS, None)
+    fell, closed, firms = _settled(db, article_id)
+    store.set_claimant(db, firms["id"], None, None, firms["version"], None)
+    docs = {}
+    for record in store.export_records(db, store.ExportFilter(article_id=article_id), SCALE):
+        docs[record["claim"]["id"]] = export.claimreview(
+            record,
+            org={"name": "Desk", "url": "https://desk.example"},
+            permalink_template="https://desk.example/v/{claim_id}",
+            scale=SCALE,
+        )
+    assert docs[fell["id"]]["itemReviewed"]["author"] == {"@type": "Person", "name": "Maria Okafor"}
+    assert docs[firms["id"]]["itemReviewed"]["author"] == {
+        "@type": "Organization",
+        "name": "The Courier",
+    }
+    (appearance,) = docs[fell["id"]]["itemReviewed"]["appearance"]
+    assert appearance == {
+        "@type": "CreativeWork",
+        "url": "https://courier.example/exports",
+        "headline": "Exports fall",
+        "datePublished": "2025-03-01",
+        "author": {"@type": "Person", "name": "Jo Reporter"},
+        "publisher": {"@type": "Organization", "name": "The Courier"},
+    }
+    for doc in docs.values():
+        assert "Jo Reporter" not in json.dumps(doc["itemReviewed"]["author"])
+        assert export.validate_claimreview(doc) == []
+
+
+def test_the_claimreview_check_flags_a_missing_claimant(app: Any, db: Any) -> None:
+    from factcheck.views.exports import claimreview_issues
+
+    article_id = store.create_article(
+        db, {"title": "No publisher", "body": OKAFOR, "url": "https://x.example/a"}, [
+            {k: v for k, v in OKAFOR_CLAIMS[0].items() if not k.startswith("claimant")}
+        ], None
+    )  # fmt: skip
+    _settled(db, article_id)
+    with app.app_context():
+        found = claimreview_issues(db, store.ExportFilter(article_id=article_id), app.config)
+    assert [(i["level"], i["field"]) for i in found["issues"]] == [
+        ("warning", "itemReviewed.author")
+    ]
+    assert "no claimant" in found["issues"][0]["message"]
+
+
+def test_reports_show_the_claimant(db: Any, assigned: int, login: Any) -> None:
+    from factcheck import export
+
+    records = list(store.export_records(db, store.ExportFilter(article_id=assigned), SCALE))
+    text = "".join(export.markdown_report(None, records, export.report_summary(records)))
+    assert "**Claimant:** Maria Okafor (person)" in text
+    assert "**Claimant:** the ministry (organization)" in text
+    html = login("alice").get(f"/articles/{assigned}/report").get_data(as_text=True)
+    assert '<p class="claimant-line">Claimant: Maria Okafor (person)</p>' in html
+    firms = store.list_claims(db, assigned)[2]
+    store.set_claimant(db, firms["id"], None, None, firms["version"], None)
+    html = login("alice").get(f"/articles/{assigned}/report").get_data(as_text=True)
+    assert '<p class="claimant-line">Claimant: The Courier (the publication)</p>' in html
+
+
+def test_the_api_gives_the_claimant(db: Any, assigned: int, app: Any) -> None:
+    token, _ = store.create_token(db, user_id(db, "alice"), "tests")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    claims = client.get(f"/api/v1/articles/{assigned}/claims", headers=headers).get_json()
+    fell = claims["claims"][0]
+    assert fell["claimant"] == "Maria Okafor" and fell["claimant_kind"] == "person"
+    assert fell["wording_source"] == "rewritten"
+    assert OKAFOR[fell["claimant_start"] : fell["claimant_end"]] == "Maria Okafor"
+    assert fell["wording_spans"] == store.list_claims(db, assigned)[0]["wording_spans"]
+    one = client.get(f"/api/v1/claims/{fell['id']}", headers=headers).get_json()
+    assert one["claimant"] == "Maria Okafor"
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Claim"]
+    for key in ("claimant", "claimant_kind", "claimant_start", "claimant_end"):
+        assert key in schema["properties"] and key in one
+    assert set(schema["properties"]["wording_source"]["enum"]) == set(store.WORDING_SOURCES)
+
+
+def test_the_cli_prints_the_claimant(monkeypatch: Any) -> None:
+    from click.testing import CliRunner
+
+    import factcheck.extract
+    from factcheck.cli_extract import extract_command
+
+    monkeypatch.setattr(
+        factcheck.extract,
+        "extract_claims",
+        lambda *a, **k: [dict(c, score=0.5) for c in OKAFOR_CLAIMS],
+    )
+    out = CliRunner().invoke(extract_command, ["-", "--format", "text"], input=OKAFOR).output
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert rows[0][-2:] == ["Maria Okafor", "rewritten"]
+    assert rows[1][-2:] == ["Maria Okafor", "quote"]
+    out = CliRunner().invoke(extract_command, ["-"], input=OKAFOR).output
+    assert json.loads(out.splitlines()[0])["claimant"] == "Maria Okafor"

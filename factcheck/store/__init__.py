@@ -793,6 +793,23 @@ def set_claimant(
     return _update_claim(db, claim_id, version, user_id, changes, "set-claimant")
 
 
+def wording_context(db: Database, claim: dict[str, Any]) -> dict[str, Any]:
+    """The publisher of the claim's article and the text of each of the claim's
+    ``wording_spans`` (what its wording was built from), read without the whole body."""
+    article_id = claim["article_id"]
+    row = _row(db, "SELECT publisher FROM articles WHERE id = ?", (article_id,))
+    if row is None:
+        raise NotFound(f"article {article_id}")
+    spans = [
+        db.execute(
+            "SELECT substr(body, ?, ?) FROM articles WHERE id = ?",
+            (start + 1, end - start, article_id),
+        ).fetchone()[0]
+        for start, end in claim.get("wording_spans") or ()
+    ]
+    return {"publisher": row["publisher"], "spans": spans}
+
+
 def _mention(body: str, name: str, near: int) -> int | None:
     """The offset of ``name`` in ``body``: the last occurrence before ``near``, else the first
     after it, else None."""

@@ -20,11 +20,12 @@ from flask import (
 from markupsafe import Markup, escape
 from wtforms.widgets.core import clean_key
 
-from .. import access, store
+from .. import access, store, wording
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..forms import (
     AddClaimForm,
+    ClaimantForm,
     ClaimStateForm,
     EditClaimForm,
     FinalVerdictForm,
@@ -444,11 +445,44 @@ def review_context(
     return context, extra
 
 
+def claimant_fields(
+    claim: dict[str, Any], form: ClaimantForm | None = None, error: str | None = None
+) -> dict[str, Any]:
+    """The claimant form as plain data for ``_panel.html``: the claim's claimant, or a
+    submitted ``form`` with what was typed and its errors (``error``: the store's refusal,
+    shown by the field it is about)."""
+    if form is None:
+        return {
+            "open": False,
+            "claimant": claim.get("claimant") or "",
+            "kind": claim.get("claimant_kind") or "",
+            "version": claim["version"],
+            "claimant_errors": [],
+            "kind_errors": [],
+        }
+    claimant_errors = list(form.claimant.errors)
+    kind_errors = list(form.claimant_kind.errors) + list(form.version.errors)
+    if error:
+        (kind_errors if "person or an organization" in error else claimant_errors).append(error)
+    return {
+        "open": True,
+        "claimant": form.claimant.data or "",
+        "kind": form.claimant_kind.data or "",
+        "version": form.version.data if form.version.data is not None else claim["version"],
+        "claimant_errors": claimant_errors,
+        "kind_errors": kind_errors,
+    }
+
+
 def panel_context(
-    claim: dict[str, Any], form: VerdictForm | None = None
+    claim: dict[str, Any],
+    form: VerdictForm | None = None,
+    claimant_form: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The selected claim's panel: the user's verdict and, once allowed, the others'."""
+    """The selected claim's panel: the claim's claimant and wording's source, the user's
+    verdict and, once allowed, the others'."""
     db = get_db()
+    about = store.wording_context(db, claim)
     blind = store.get_settings(db)["blind_verdicts"]
     everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
     mine = next((v for v in everyone if v["user_id"] == g.user["id"]), None)
@@ -474,8 +508,13 @@ def panel_context(
         "corrections": store.list_corrections(db, claim["id"]) if final else [],
         "is_editor": access.is_editor(g.user),
         "labels": rating_labels(),
+        "claimant": wording.claimant_line(claim, about["publisher"]),
+        "wording_source": wording.SOURCE_LABELS.get(claim["wording_source"]),
+        "wording_from": about["spans"],
+        "check_wording": wording.check_wording(claim),
     }
     extra = {
+        "claimant_fields": claimant_form or claimant_fields(claim),
         "verdict_fields": verdict_fields(mine, form),
         "edit_fields": {
             "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
@@ -681,7 +720,7 @@ def _find_passage(body: str, quote: str, near: int | None) -> int | None:
     return min(found, key=lambda offset: abs(offset - near))
 
 
-def _claim_change(claim_id: int, change: Any, success: str) -> Any:
+def _claim_change(claim_id: int, change: Any, success: str, status: int = 400) -> Any:
     db = get_db()
     found = visible_claim(claim_id)
     target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
@@ -689,7 +728,7 @@ def _claim_change(claim_id: int, change: Any, success: str) -> Any:
         updated = change(db, found)
     except store.Invalid as exc:
         if wants_json():
-            return jsonify({"error": str(exc), "status": 400}), 400
+            return jsonify({"error": str(exc), "status": status}), status
         flash(str(exc))
         return redirect(target)
     except store.Conflict as exc:
@@ -704,9 +743,20 @@ def _claim_change(claim_id: int, change: Any, success: str) -> Any:
     return redirect(target)
 
 
+def _may_shape(claim: dict[str, Any]) -> bool:
+    """Whether the user changes this claim directly (its wording, its claimant)."""
+    db = get_db()
+    return access.can_shape_claim(db, g.user, store.get_article_head(db, claim["article_id"]))
+
+
+_NOT_YOURS = "You may not change this claim; ask an editor."
+
+
 @bp.route("/claims/<int:claim_id>/edit", methods=["POST"])
 @login_required
 def edit_claim(claim_id: int) -> Any:
+    if not _may_shape(visible_claim(claim_id)):
+        return _claim_change(claim_id, _invalid(_NOT_YOURS), "", status=403)
     form = EditClaimForm()
     if not form.validate():
         return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
@@ -717,6 +767,78 @@ def edit_claim(claim_id: int) -> Any:
         ),
         "Claim wording saved.",
     )
+
+
+@bp.route("/claims/<int:claim_id>/claimant", methods=["POST"])
+@login_required
+@validates_own_csrf
+def set_claimant(claim_id: int) -> Any:
+    """Say who made the claim (a person or an organization) or that the publication did. A
+    refused form is shown again with what was typed and the error by its field; a claimant
+    changed elsewhere meanwhile is shown beside it, not overwritten."""
+    db = get_db()
+    found = visible_claim(claim_id)
+    as_json = wants_json()
+    form = ClaimantForm()
+    if not _may_shape(found):
+        return _claimant_refused(found, form, _NOT_YOURS, 403)
+    if not form.validate():
+        message = (
+            "The form's security token expired: reload the page (copy your text first)."
+            if form.csrf_token.errors
+            else "Check the claimant."
+        )
+        if as_json:
+            return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
+        return _claimant_refused(found, form, None, 400, message)
+    try:
+        updated = store.set_claimant(
+            db,
+            claim_id,
+            form.claimant.data,
+            form.claimant_kind.data,
+            form.version.data,
+            g.user["id"],
+        )
+    except store.Invalid as exc:
+        return _claimant_refused(found, form, str(exc), 400)
+    except store.Conflict as exc:
+        message = (
+            "Someone changed this claim since you opened it; its saved claimant is shown. "
+            "Your entry is kept: save it again to replace theirs."
+        )
+        if as_json:
+            return jsonify({"error": message, "status": 409, "current": exc.current}), 409
+        form.version.data = exc.current["version"]
+        return _claimant_refused(
+            exc.current, form, None, 409, message, claimant_conflict=exc.current
+        )
+    if as_json:
+        return jsonify({"ok": True, "claim": updated})
+    flash("Claimant saved.")
+    target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
+    return redirect(target + "#panel")
+
+
+def _claimant_refused(
+    claim: dict[str, Any],
+    form: ClaimantForm,
+    error: str | None,
+    status: int,
+    message: str | None = None,
+    **more: Any,
+) -> Any:
+    """The review page with the claimant form as submitted, its error by the field."""
+    if wants_json():
+        return jsonify({"error": error or message, "status": status}), status
+    flash(message or error or "")
+    context, extra = review_context(claim["article_id"], claim["id"], False)
+    panel, panel_extra = panel_context(
+        {**context["selected"], **claim}, claimant_form=claimant_fields(claim, form, error)
+    )
+    context.update(panel, **more)
+    extra.update(panel_extra)
+    return render("review/review.html", context, status=status, **extra)
 
 
 @bp.route("/claims/<int:claim_id>/dismiss", methods=["POST"])
