@@ -430,6 +430,15 @@ def _insert_claims(
 CLAIMANT_COLUMNS = (
     "claimant, claimant_start, claimant_end, claimant_kind, wording_source, wording_spans"
 )
+#: The same as claim keys (records, the API), in export order.
+CLAIMANT_KEYS = (
+    "claimant",
+    "claimant_kind",
+    "claimant_start",
+    "claimant_end",
+    "wording_source",
+    "wording_spans",
+)
 CLAIMANT_KINDS = ("person", "organization")
 WORDING_SOURCES = ("rewritten", "quote", "edited")
 CLAIMANT_MAX = 300
@@ -1080,12 +1089,7 @@ def claim_records(
                     "checkworthy",
                     "dismissed",
                     "origin",
-                    "claimant",
-                    "claimant_kind",
-                    "claimant_start",
-                    "claimant_end",
-                    "wording_source",
-                    "wording_spans",
+                    *CLAIMANT_KEYS,
                     "created_at",
                     "updated_at",
                 )

@@ -582,6 +582,13 @@ def _review_again(claim: dict[str, Any], form: VerdictForm, status: int, **more:
     return render("review/review.html", context, status=status, **extra)
 
 
+def _refusal(form: Any, otherwise: str) -> str:
+    """What a form that did not validate says: its token expired, or ``otherwise``."""
+    if form.csrf_token.errors:
+        return "The form's security token expired: reload the page (copy your text first)."
+    return otherwise
+
+
 @bp.route("/claims/<int:claim_id>/verdict", methods=["POST"])
 @login_required
 @validates_own_csrf
@@ -604,11 +611,7 @@ def save_verdict(claim_id: int) -> Any:
     else:
         form = verdict_form()
         if not form.validate():
-            message = (
-                "The form's security token expired: reload the page (copy your text first)."
-                if form.csrf_token.errors
-                else "Check the highlighted fields."
-            )
+            message = _refusal(form, "Check the highlighted fields.")
             if as_json:
                 return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
             flash(message)
@@ -783,11 +786,7 @@ def set_claimant(claim_id: int) -> Any:
     if not _may_shape(found):
         return _claimant_refused(found, form, _NOT_YOURS, 403)
     if not form.validate():
-        message = (
-            "The form's security token expired: reload the page (copy your text first)."
-            if form.csrf_token.errors
-            else "Check the claimant."
-        )
+        message = _refusal(form, "Check the claimant.")
         if as_json:
             return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
         return _claimant_refused(found, form, None, 400, message)
