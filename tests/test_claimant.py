@@ -562,16 +562,17 @@ def test_the_cli_prints_the_claimant(monkeypatch: Any) -> None:
     from click.testing import CliRunner
 
     import factcheck.extract
-    from factcheck.cli_extract import extract_command
+    from factcheck.cli import cli
 
     monkeypatch.setattr(
         factcheck.extract,
         "extract_claims",
         lambda *a, **k: [dict(c, score=0.5) for c in OKAFOR_CLAIMS],
     )
-    out = CliRunner().invoke(extract_command, ["-", "--format", "text"], input=OKAFOR).output
+    # (through the command group: a command invoked alone keeps click's help option without -h)
+    out = CliRunner().invoke(cli, ["extract", "-", "--format", "text"], input=OKAFOR).output
     rows = [line.split("\t") for line in out.splitlines()]
     assert rows[0][-2:] == ["Maria Okafor", "rewritten"]
     assert rows[1][-2:] == ["Maria Okafor", "quote"]
-    out = CliRunner().invoke(extract_command, ["-"], input=OKAFOR).output
+    out = CliRunner().invoke(cli, ["extract", "-"], input=OKAFOR).output
     assert json.loads(out.splitlines()[0])["claimant"] == "Maria Okafor"
