@@ -848,3 +848,48 @@ def m008_claim_claimant(db: Database) -> None:
         DELETE FROM fragments_stale;
         """,
     )
+
+
+@migrations()
+def m010_claim_proposals(db: Database) -> None:
+    """Reviewers' proposals to change a claim: a new wording, a dismissal, a restore or a
+    new claimant (:mod:`factcheck.store.proposals`). An editor accepts or rejects each one.
+
+    ``base_version`` and ``base_text`` are the claim's version and wording the proposal was
+    made on (accepting applies it to that version: a claim changed since is a conflict);
+    ``text`` is the proposed wording (``kind`` 'wording' only), ``claimant``/``claimant_kind``
+    the proposed claimant (``kind`` 'claimant'; NULL: the publication) over ``base_claimant``/
+    ``base_claimant_kind``. A user has at most one open
+    proposal on a claim (a new one replaces it); decided and withdrawn ones stay as the record.
+    """
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE claim_proposals (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL CHECK (kind IN ('wording', 'dismiss', 'restore', 'claimant')),
+            text TEXT,
+            base_text TEXT NOT NULL,
+            claimant TEXT,
+            claimant_kind TEXT,
+            base_claimant TEXT,
+            base_claimant_kind TEXT,
+            base_version INTEGER NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'accepted', 'rejected', 'withdrawn')),
+            decided_by INTEGER REFERENCES users(id),
+            decided_at TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK ((kind = 'wording') = (text IS NOT NULL))
+        );
+        CREATE UNIQUE INDEX claim_proposals_open_one ON claim_proposals(claim_id, user_id)
+            WHERE status = 'open';
+        CREATE INDEX claim_proposals_status ON claim_proposals(status, id);
+        """,
+    )

@@ -120,6 +120,34 @@ class ClaimStateForm(FlaskForm):
     version = IntegerField(validators=[DataRequired()])
 
 
+class ProposalForm(FlaskForm):
+    """A reviewer's proposal to change a claim (see :mod:`factcheck.store.proposals`)."""
+
+    kind = SelectField(
+        "Proposal",
+        choices=[("wording", "new wording"), ("dismiss", "dismissal"), ("restore", "restore")],
+        validators=[DataRequired(message="Say what you propose.")],
+    )
+    text = TextAreaField("Proposed wording", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=5000)])
+    version = IntegerField(validators=[Optional()])
+
+
+class DecisionForm(FlaskForm):
+    """An editor's acceptance or rejection of a proposal."""
+
+    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=5000)])
+    version = IntegerField(validators=[Optional()])
+    claim_version = IntegerField(validators=[Optional()])
+    back = HiddenField()
+
+
+class ProposalWithdrawForm(FlaskForm):
+    """A reviewer takes back their open proposal."""
+
+    version = IntegerField(validators=[Optional()])
+
+
 class FinalVerdictForm(FlaskForm):
     rating = SelectField("Final verdict", validators=[DataRequired(message="Choose a verdict.")])
     reason = TextAreaField("Reason", validators=[Optional(), Length(max=20_000)])
@@ -172,6 +200,10 @@ class SettingsForm(FlaskForm):
     )
     reviewers_per_article = IntegerField(
         "Reviewers per article (for spreading)", validators=[DataRequired()]
+    )
+    reviewers_shape_claims = BooleanField(
+        "Reviewers may shape claims directly before publication (edit wordings, dismiss);"
+        " otherwise they propose changes to an editor. Never after publication."
     )
 
 

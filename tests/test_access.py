@@ -52,6 +52,8 @@ POLICY = {
     "review.set_claimant": "article",
     "review.dismiss_claim": "article",
     "review.restore_claim": "article",
+    "proposals.propose": "article",
+    "proposals.withdraw": "article",
     "desk.article_agreement": "article",
     "reports.report": "article",
     "reports.report_csv": "article",
@@ -65,6 +67,9 @@ POLICY = {
     "desk.assign": "editor",
     "desk.publish": "editor",
     "desk.adjudicate": "editor",
+    "proposals.index": "editor",
+    "proposals.accept": "editor",
+    "proposals.reject": "editor",
     "admin.users": "admin",
     "admin.change_user": "admin",
     "admin.settings": "admin",
@@ -106,6 +111,7 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
     store.set_assignments(db, article_id, [alice["id"]], None)
     claim = next(c for c in store.list_claims(db, article_id) if not c["dismissed"])
     store.record_verdict(db, claim["id"], alice["id"], "true", "Alice's own", [], None, ["true"])
+    proposal = store.propose(db, claim["id"], alice["id"], "wording", "Alice's words", "", None)
     store.create_user(db, "dave", PASSWORD, role="reviewer")
     dave = store.user_by_name(db, "dave")
     store.set_assignments(db, article_id, [alice["id"], dave["id"]], None)
@@ -123,6 +129,7 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
         "claim_id": claim["id"],
         "user_id": alice["id"],
         "token_id": token_id or 1,
+        "proposal_id": proposal["id"],
         "fmt": "csv",
         "filename": "app.css",
     }
@@ -148,6 +155,7 @@ def snapshot(db: Any) -> dict[str, list]:
         "users",
         "settings",
         "corrections",
+        "claim_proposals",
     ]
     if db["api_tokens"].exists():
         tables.append("api_tokens")
@@ -269,3 +277,25 @@ def test_search_follows_article_access_and_blind_review(db: Any, world: dict[str
     (hidden,) = found("bob")
     assert (hidden["final"], hidden["ratings"], hidden["hidden_verdicts"]) == (None, [], 1)
     assert found("edna")[0]["ratings"] == [{"rating": "true", "label": "True", "count": 1}]
+
+
+@pytest.mark.parametrize("setting", [False, True])
+@pytest.mark.parametrize("published", [False, True])
+@pytest.mark.parametrize("role", ["reviewer", "editor", "admin"])
+def test_claim_shaping(db: Any, role: str, published: bool, setting: bool) -> None:
+    """Who changes a claim's wording, claimant or dismissal directly, who proposes, and who
+    is sent to a correction: reviewers shape directly only before publication and only when
+    the desk lets them; after publication nobody does."""
+    from factcheck import access
+
+    store.update_settings(db, {"reviewers_shape_claims": setting}, None)
+    user = {"id": 1, "username": "u", "role": role}
+    article = {"id": 1, "published_at": "2026-01-01T00:00:00+00:00" if published else None}
+    expected = {
+        ("reviewer", False, False): "propose",
+        ("reviewer", False, True): "direct",
+        ("reviewer", True, False): "propose",
+        ("reviewer", True, True): "propose",
+    }.get((role, published, setting), "correction" if published else "direct")
+    assert access.claim_shaping(db, user, article) == expected
+    assert access.can_shape_claim(db, user, article) == (expected == "direct")

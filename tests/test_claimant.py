@@ -371,7 +371,7 @@ def test_the_json_panel_carries_the_fields(db: Any, assigned: int, login: Any) -
 
 def test_editing_the_claimant_in_the_panel(db: Any, assigned: int, login: Any) -> None:
     firms = store.list_claims(db, assigned)[2]
-    alice = login("alice")
+    alice = login("edna")
     url = f"/claims/{firms['id']}/claimant"
     response = alice.post(
         url, {"claimant": "Trade ministry", "claimant_kind": "organization", "version": "1"}
@@ -382,14 +382,14 @@ def test_editing_the_claimant_in_the_panel(db: Any, assigned: int, login: Any) -
     page = alice.get(response.headers["Location"]).get_data(as_text=True)
     assert "Claimant saved." in page and 'id="claimant-shown">Trade ministry<' in page
     history = store.claim_history(db, firms["id"])
-    assert history[-1]["action"] == "set-claimant" and history[-1]["username"] == "alice"
+    assert history[-1]["action"] == "set-claimant" and history[-1]["username"] == "edna"
 
 
 def test_a_refused_claimant_keeps_the_input_and_shows_the_error(
     db: Any, assigned: int, login: Any
 ) -> None:
     firms = store.list_claims(db, assigned)[2]
-    alice = login("alice")
+    alice = login("edna")
     url = f"/claims/{firms['id']}/claimant"
     response = alice.post(url, {"claimant": "Léa <b>Okafor</b>", "version": "1"})
     assert response.status_code == 400
@@ -417,7 +417,7 @@ def test_a_claimant_changed_elsewhere_is_shown_not_overwritten(
 ) -> None:
     firms = store.list_claims(db, assigned)[2]
     store.set_claimant(db, firms["id"], "Customs office", "organization", 1, None)
-    alice = login("alice")
+    alice = login("edna")
     url = f"/claims/{firms['id']}/claimant"
     response = alice.post(
         url, {"claimant": "Maria Okafor", "claimant_kind": "person", "version": "1"}
@@ -453,6 +453,32 @@ def test_only_who_may_see_the_article_sets_its_claimant(db: Any, assigned: int, 
     )
     assert response.status_code == 404
     assert store.get_claim(db, firms["id"])["claimant"] == "the ministry"
+
+
+def test_the_claimant_follows_the_wordings_rule(db: Any, assigned: int, login: Any) -> None:
+    """Whoever edits the wording directly sets the claimant (access.claim_shaping): editors
+    before publication, reviewers only while the desk lets them shape claims; nobody on a
+    published article (a correction)."""
+    firms = store.list_claims(db, assigned)[2]
+    url = f"/claims/{firms['id']}/claimant"
+    data = {"claimant": "Maria Okafor", "claimant_kind": "person", "version": "1"}
+    alice = login("alice")
+    assert "Change the claimant" not in panel_of(alice, firms["id"]).get_data(as_text=True)
+    assert "ask an editor" in panel_of(alice, firms["id"]).get_data(as_text=True)
+    response = alice.post(url, data)
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "Reviewers ask an editor" in html
+    assert store.get_claim(db, firms["id"])["claimant"] == "the ministry"
+    store.update_settings(db, {"reviewers_shape_claims": True}, None)
+    assert "Change the claimant" in panel_of(alice, firms["id"]).get_data(as_text=True)
+    assert alice.post(url, data).status_code == 302
+    assert store.get_claim(db, firms["id"])["claimant"] == "Maria Okafor"
+    _settled(db, assigned)
+    store.publish_article(db, assigned, user_id(db, "edna"))
+    response = login("edna").post(url, {**data, "claimant": "Someone", "version": "2"})
+    assert response.status_code == 409
+    assert store.get_claim(db, firms["id"])["claimant"] == "Maria Okafor"
 
 
 # ClaimReview, reports, API, command line ----------------------------------------------------------

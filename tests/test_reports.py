@@ -107,6 +107,7 @@ def test_report_csv(reviewed: dict[str, Any], db: Any) -> None:
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@"])
 def test_csv_neutralises_formulas(login: Any, db: Any, prefix: str) -> None:
+    store.update_settings(db, {"reviewers_shape_claims": True}, None)  # (direct edits)
     """Cells that a spreadsheet would run as a formula start with a quote instead."""
     body = HOSTILE_BODY.replace("=HYPERLINK", prefix + "HYPERLINK")
     draft = ingest.prepare_article(body=body, title=prefix + "cmd|' /C calc'!A0")
@@ -171,9 +172,10 @@ def test_report_json(reviewed: dict[str, Any]) -> None:
     assert exported[1]["verdicts"] == []
 
 
-def test_dismissed_claims_leave_the_report(reviewed: dict[str, Any]) -> None:
+def test_dismissed_claims_leave_the_report(reviewed: dict[str, Any], login: Any) -> None:
     alice, article_id, first = reviewed["alice"], reviewed["article_id"], reviewed["first"]
-    alice.post(f"/claims/{first['id']}/dismiss", data={"version": str(first["version"])})
+    edna = login("edna")
+    edna.post(f"/claims/{first['id']}/dismiss", data={"version": str(first["version"])})
     rows = read_csv(alice.get(f"/articles/{article_id}/report.csv"))
     assert first["id"] not in {int(r["claim_id"]) for r in rows}
     data = json.loads(alice.get(f"/articles/{article_id}/report.json").get_data(as_text=True))

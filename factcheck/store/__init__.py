@@ -714,35 +714,67 @@ def _update_claim(
     """Change a claim's columns, if ``version`` is still the stored one (else
     :class:`Conflict`); ``changes`` may be a function of the stored row that gives them."""
     with transaction(db):
-        before = _row(db, "SELECT * FROM claims WHERE id = ?", (claim_id,))
-        if before is None:
-            raise NotFound(f"claim {claim_id}")
-        if before["version"] != version:
-            raise Conflict(_claim_from_row(before))
-        if callable(changes):
-            changes = changes(before)
-        if all(before[key] == value for key, value in changes.items()):
-            return _claim_from_row(before)
-        assignments = ", ".join(f"{key} = ?" for key in changes)
-        cursor = db.execute(
-            f"UPDATE claims SET {assignments}, version = version + 1, updated_at = ?"
-            " WHERE id = ? AND version = ?",
-            (*changes.values(), now(), claim_id, version),
-        )
-        if cursor.rowcount != 1:
-            raise Conflict(get_claim(db, claim_id))
-        _audit(
-            db,
-            user_id=user_id,
-            action=action,
-            table="claims",
-            row_id=claim_id,
-            claim_id=claim_id,
-            article_id=before["article_id"],
-            before={key: before[key] for key in changes},
-            after=changes,
-        )
+        change_claim(db, claim_id, version, user_id, changes, action)
     return get_claim(db, claim_id)
+
+
+def change_claim(
+    db: Database,
+    claim_id: int,
+    version: int,
+    user_id: int | None,
+    changes: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]],
+    action: str,
+) -> dict[str, Any]:
+    """Apply ``changes`` to the claim at ``version`` with its audit entry, inside the caller's
+    transaction (:class:`Conflict` when the claim is at another version); ``changes`` may be a
+    function of the stored row that gives them. The one versioned claim update: the edit
+    routes and accepted proposals (:mod:`.proposals`) go through it."""
+    before = _row(db, "SELECT * FROM claims WHERE id = ?", (claim_id,))
+    if before is None:
+        raise NotFound(f"claim {claim_id}")
+    if before["version"] != version:
+        raise Conflict(_claim_from_row(before))
+    if callable(changes):
+        changes = changes(before)
+    if all(before[key] == value for key, value in changes.items()):
+        return _claim_from_row(before)
+    assignments = ", ".join(f"{key} = ?" for key in changes)
+    cursor = db.execute(
+        f"UPDATE claims SET {assignments}, version = version + 1, updated_at = ?"
+        " WHERE id = ? AND version = ?",
+        (*changes.values(), now(), claim_id, version),
+    )
+    if cursor.rowcount != 1:
+        raise Conflict(get_claim(db, claim_id))
+    _audit(
+        db,
+        user_id=user_id,
+        action=action,
+        table="claims",
+        row_id=claim_id,
+        claim_id=claim_id,
+        article_id=before["article_id"],
+        before={key: before[key] for key in changes},
+        after=changes,
+    )
+    return get_claim(db, claim_id)
+
+
+def wording_changes(text: str) -> dict[str, Any]:
+    """The claim columns a new wording sets (checked): the wording, and its source
+    ``edited`` (by hand: an edit, an accepted proposal)."""
+    text = text.strip()
+    if not text:
+        raise Invalid("A claim's wording cannot be empty.")
+    if len(text) > 2000:
+        raise Invalid("A claim's wording is at most 2,000 characters.")
+    return {"text": text, "wording_source": "edited"}
+
+
+def dismissal_changes(dismissed: bool) -> tuple[dict[str, Any], str]:
+    """The claim columns a dismissal (or restore) sets, and its audit action."""
+    return {"dismissed": 1 if dismissed else 0}, "dismiss" if dismissed else "restore"
 
 
 def edit_claim_text(
@@ -750,17 +782,13 @@ def edit_claim_text(
 ) -> dict[str, Any]:
     """Change a claim's wording (its source becomes ``edited``); its quote and offsets stay
     anchored. The same wording again changes nothing."""
-    text = text.strip()
-    if not text:
-        raise Invalid("A claim's wording cannot be empty.")
-    if len(text) > 2000:
-        raise Invalid("A claim's wording is at most 2,000 characters.")
+    changes = wording_changes(text)
     return _update_claim(
         db,
         claim_id,
         version,
         user_id,
-        lambda before: {} if before["text"] == text else {"text": text, "wording_source": "edited"},
+        lambda before: {} if before["text"] == changes["text"] else changes,
         "edit",
     )
 
@@ -830,14 +858,8 @@ def set_claim_dismissed(
     db: Database, claim_id: int, dismissed: bool, version: int, user_id: int | None
 ) -> dict[str, Any]:
     """Dismiss a claim (it stays stored) or restore it."""
-    return _update_claim(
-        db,
-        claim_id,
-        version,
-        user_id,
-        {"dismissed": 1 if dismissed else 0},
-        "dismiss" if dismissed else "restore",
-    )
+    changes, action = dismissal_changes(dismissed)
+    return _update_claim(db, claim_id, version, user_id, changes, action)
 
 
 def claim_history(db: Database, claim_id: int) -> list[dict[str, Any]]:
@@ -1140,5 +1162,15 @@ from .exports import (  # noqa: E402,F401
     rationale_html,
 )
 from .imports import ImportItem, ImportSummary, import_items, read_import_file  # noqa: E402,F401
+from .proposals import (  # noqa: E402,F401
+    PublishedClaim,
+    count_open_proposals,
+    decide_proposal,
+    get_proposal,
+    list_open_proposals,
+    open_proposal,
+    propose,
+    withdraw_proposal,
+)
 from .search import match_counts, search_claims  # noqa: E402,F401
 from .tokens import create_token, get_token, list_tokens, revoke_token, user_for_token  # noqa: E402

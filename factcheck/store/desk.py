@@ -32,6 +32,9 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "disagreement_mode": "any",
     # How many reviewers "spread" assigns to each article.
     "reviewers_per_article": 2,
+    # Reviewers change claims' wordings and dismiss them directly (not by proposals to an
+    # editor) while the article is unpublished; never once it is published.
+    "reviewers_shape_claims": False,
 }
 
 
@@ -52,6 +55,8 @@ def update_settings(db: Database, changes: dict[str, Any], user_id: int | None) 
             raise Invalid("Reviewers per article is a whole number from 1 to 20.")
         if key == "blind_verdicts" and not isinstance(value, bool):
             raise Invalid("Blind verdicts is on or off.")
+        if key == "reviewers_shape_claims" and not isinstance(value, bool):
+            raise Invalid("Reviewers shaping claims directly is on or off.")
     with transaction(db):
         before = get_settings(db)
         for key, value in changes.items():

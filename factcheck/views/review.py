@@ -41,6 +41,7 @@ from ..web import (
     validates_own_csrf,
     wants_json,
 )
+from . import proposals
 from .auth import login_required
 
 bp = Blueprint("review", __name__)
@@ -477,10 +478,14 @@ def claimant_fields(
 def panel_context(
     claim: dict[str, Any],
     form: VerdictForm | None = None,
+    shaping: dict[str, Any] | None = None,
     claimant_form: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The selected claim's panel: the claim's claimant and wording's source, the user's
-    verdict and, once allowed, the others'."""
+    verdict and, once allowed, the others', and how the user may change the claim
+    (``shaping``: a refused proposal or decision to show again, see
+    :func:`factcheck.views.proposals.shaping_context`; ``claimant_form``: a refused claimant
+    form, see :func:`claimant_fields`)."""
     db = get_db()
     about = store.wording_context(db, claim)
     blind = store.get_settings(db)["blind_verdicts"]
@@ -522,6 +527,7 @@ def panel_context(
         },
         "state_version": _shown_field(ClaimStateForm, "version", claim["version"], type="hidden"),
     }
+    extra.update(proposals.shaping_context(claim, **(shaping or {})))
     if access.is_editor(g.user):
         extra["final_form"] = final_form(final)
     return context, extra
@@ -723,7 +729,7 @@ def _find_passage(body: str, quote: str, near: int | None) -> int | None:
     return min(found, key=lambda offset: abs(offset - near))
 
 
-def _claim_change(claim_id: int, change: Any, success: str, status: int = 400) -> Any:
+def _claim_change(claim_id: int, change: Any, success: str) -> Any:
     db = get_db()
     found = visible_claim(claim_id)
     target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
@@ -731,7 +737,7 @@ def _claim_change(claim_id: int, change: Any, success: str, status: int = 400) -
         updated = change(db, found)
     except store.Invalid as exc:
         if wants_json():
-            return jsonify({"error": str(exc), "status": status}), status
+            return jsonify({"error": str(exc), "status": 400}), 400
         flash(str(exc))
         return redirect(target)
     except store.Conflict as exc:
@@ -746,30 +752,28 @@ def _claim_change(claim_id: int, change: Any, success: str, status: int = 400) -
     return redirect(target)
 
 
-def _may_shape(claim: dict[str, Any]) -> bool:
-    """Whether the user changes this claim directly (its wording, its claimant)."""
-    db = get_db()
-    return access.can_shape_claim(db, g.user, store.get_article_head(db, claim["article_id"]))
-
-
-_NOT_YOURS = "You may not change this claim; ask an editor."
-
-
 @bp.route("/claims/<int:claim_id>/edit", methods=["POST"])
 @login_required
 def edit_claim(claim_id: int) -> Any:
-    if not _may_shape(visible_claim(claim_id)):
-        return _claim_change(claim_id, _invalid(_NOT_YOURS), "", status=403)
     form = EditClaimForm()
     if not form.validate():
-        return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
-    return _claim_change(
+        if wants_json() or form.csrf_token.errors:
+            return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
+        return _edit_again(visible_claim(claim_id), form.text.data, "Give the claim's wording.")
+    return _shape_claim(
         claim_id,
+        "wording",
+        form.text.data,
+        form.version.data,
         lambda db, c: store.edit_claim_text(
             db, claim_id, form.text.data, form.version.data, g.user["id"]
         ),
         "Claim wording saved.",
+        keep=form.text.data,
     )
+
+
+_ASK_AN_EDITOR = "Reviewers ask an editor to change who made a claim."
 
 
 @bp.route("/claims/<int:claim_id>/claimant", methods=["POST"])
@@ -783,8 +787,12 @@ def set_claimant(claim_id: int) -> Any:
     found = visible_claim(claim_id)
     as_json = wants_json()
     form = ClaimantForm()
-    if not _may_shape(found):
-        return _claimant_refused(found, form, _NOT_YOURS, 403)
+    # Who changes the claimant: whoever changes the wording directly (access.claim_shaping).
+    mode = access.claim_shaping(db, g.user, store.get_article_head(db, found["article_id"]))
+    if mode == access.CORRECTION:
+        return _claimant_refused(found, form, proposals.PUBLISHED_MESSAGE, 409)
+    if mode != access.DIRECT:
+        return _claimant_refused(found, form, _ASK_AN_EDITOR, 403)
     if not form.validate():
         message = _refusal(form, "Check the claimant.")
         if as_json:
@@ -840,6 +848,30 @@ def _claimant_refused(
     return render("review/review.html", context, status=status, **extra)
 
 
+def _edit_again(claim: dict[str, Any], text: str | None, error: str, status: int = 400) -> Any:
+    """The review page with the claim's *Edit wording* form open again: the wording as typed,
+    the error next to it, the claim's version now (a conflict shows its wording above)."""
+    context, extra = review_context(claim["article_id"], claim["id"], False)
+    panel, panel_extra = panel_context(claim)
+    context.update(panel)
+    extra.update(panel_extra)
+    extra["edit_fields"] = {
+        "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
+        "text": _shown_field(
+            EditClaimForm,
+            "text",
+            text or "",
+            rows=3,
+            aria_invalid="true",
+            aria_describedby="edit-error",
+            autofocus=True,
+        ),
+        "error": error,
+        "open": True,
+    }
+    return render("review/review.html", context, status=status, **extra)
+
+
 @bp.route("/claims/<int:claim_id>/dismiss", methods=["POST"])
 @login_required
 def dismiss_claim(claim_id: int) -> Any:
@@ -856,13 +888,59 @@ def _set_dismissed(claim_id: int, dismissed: bool, success: str) -> Any:
     form = ClaimStateForm()
     if not form.validate():
         return _claim_change(claim_id, _invalid("The claim's version is missing."), "")
-    return _claim_change(
+    return _shape_claim(
         claim_id,
+        "dismiss" if dismissed else "restore",
+        None,
+        form.version.data,
         lambda db, c: store.set_claim_dismissed(
             db, claim_id, dismissed, form.version.data, g.user["id"]
         ),
         success,
     )
+
+
+def _shape_claim(
+    claim_id: int,
+    kind: str,
+    text: str | None,
+    version: int,
+    change: Any,
+    success: str,
+    keep: str | None = None,
+) -> Any:
+    """A change of the claim's wording or dismissal, as :func:`access.claim_shaping` allows
+    it: made directly, sent to the editors as a proposal (reviewers), or refused (a published
+    article's claims change only through an editor's correction)."""
+    db = get_db()
+    found = visible_claim(claim_id)
+    article = store.get_article_head(db, found["article_id"])
+    mode = access.claim_shaping(db, g.user, article)
+    if mode == access.PROPOSE:
+        return proposals.submit_proposal(found, kind, text, "", version)
+    if mode == access.CORRECTION:
+        message = proposals.PUBLISHED_MESSAGE
+        if wants_json():
+            return jsonify({"error": message, "status": 409}), 409
+        flash(message)
+        target = proposals.correction_url(found) or (
+            url_for("review.article", article_id=found["article_id"], claim=claim_id) + "#panel"
+        )
+        return redirect(target)
+    if keep is not None and not wants_json():
+        try:
+            change(db, found)
+        except store.Invalid as exc:
+            return _edit_again(found, keep, str(exc))
+        except store.Conflict as exc:
+            message = (
+                "This claim was changed by someone else since you opened it; its wording now is"
+                " shown above. Your wording is kept here: check it and save again."
+            )
+            return _edit_again(exc.current, keep, message, 409)
+        flash(success)
+        return redirect(url_for("review.article", article_id=found["article_id"], claim=claim_id))
+    return _claim_change(claim_id, change, success)
 
 
 def _invalid(message: str) -> Any:
@@ -884,7 +962,7 @@ def history(claim_id: int) -> Any:
         entries = [
             e
             for e in entries
-            if e["table_name"] == "claims"
+            if e["table_name"] in ("claims", "claim_proposals")
             or (e["table_name"] == "verdicts" and e["username"] == g.user["username"])
         ]
     return render("review/history.html", {"claim": found, "entries": entries})

@@ -1,5 +1,6 @@
 """The claimant in Chromium: the panel shows who made the claim and the "check the wording"
-mark; the claimant is changed in the panel, a refused entry stays in view."""
+mark; the claimant is changed in the panel, a refused entry stays in view; a reviewer (who
+proposes wording changes) is sent to an editor."""
 
 from __future__ import annotations
 
@@ -22,8 +23,15 @@ def _okafor(live_server: dict[str, Any]) -> int:
     return article_id
 
 
-def test_the_panel_shows_and_changes_the_claimant(page: Any, live_server: dict[str, Any]) -> None:
+def test_the_panel_shows_and_changes_the_claimant(
+    context: Any, live_server: dict[str, Any], log_in: Any
+) -> None:
+    """An admin (who edits wordings directly, as editors do) sets the claimant."""
     base = live_server["url"]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, base, "admin")
     article_id = _okafor(live_server)
     db = connect(live_server["database"])
     fell, closed, firms = store.list_claims(db, article_id)
@@ -77,3 +85,17 @@ def test_the_panel_shows_and_changes_the_claimant(page: Any, live_server: dict[s
     page.wait_for_selector(".flash:has-text('Claimant saved.')")
     assert page.locator(".claimant-line").inner_text() == "Claimant: The Courier (the publication)"
     db.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_a_reviewer_sees_the_claimant_and_asks_an_editor(
+    page: Any, live_server: dict[str, Any]
+) -> None:
+    article_id = _okafor(live_server)
+    db = connect(live_server["database"])
+    fell = store.list_claims(db, article_id)[0]
+    db.close()
+    page.goto(f"{live_server['url']}/articles/{article_id}?claim={fell['id']}")
+    assert page.locator(".claimant-line").inner_text() == "Claimant: Maria Okafor (person)"
+    assert page.locator("details.edit-claimant").count() == 0
+    assert page.locator(".claimant-hint").is_visible()
