@@ -24,7 +24,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from . import sanitize
 
@@ -67,6 +74,15 @@ class ArticleForm(FlaskForm):
     published = DateField("Publication date", validators=[Optional()])
     body = TextAreaField("Article text")
     upload = FileField("…or upload a .txt, .md or .html file")
+
+
+class ArticleDateForm(FlaskForm):
+    """An article's publication date, set on the review page when it is unknown."""
+
+    published = DateField(
+        "Publication date", validators=[InputRequired("Give the date the article was published.")]
+    )
+    version = IntegerField(validators=[DataRequired()])
 
 
 class SourceForm(Form):
@@ -168,6 +184,39 @@ class SpreadForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     publish = HiddenField(default="1")
+    note = TextAreaField("Why the article is withdrawn", validators=[Optional(), Length(max=5000)])
+
+
+class CorrectionForm(FlaskForm):
+    """An editor's correction of a published claim (store.publish_correction)."""
+
+    text = TextAreaField(
+        "Wording",
+        validators=[DataRequired(message="A claim's wording cannot be empty."), Length(max=2000)],
+    )
+    rating = SelectField("Final verdict", validators=[Optional()])
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=20_000)])
+    note = TextAreaField(
+        "Correction note (shown to readers)",
+        validators=[
+            DataRequired(message="Say what changed and why: readers see this note."),
+            Length(max=5000),
+        ],
+    )
+    published_version = HiddenField()
+
+
+class WithdrawForm(FlaskForm):
+    """Withdrawing a published claim or article, with the note readers see."""
+
+    note = TextAreaField(
+        "Why it is withdrawn (shown to readers)",
+        validators=[
+            DataRequired(message="Say why: readers see this note."),
+            Length(max=5000),
+        ],
+    )
+    published_version = HiddenField()
 
 
 class UserForm(FlaskForm):
