@@ -407,3 +407,59 @@ def test_refused_dismiss_shows_error_beside_the_button(login: Any, db: Any, desk
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert re.search(r'class="error form-error" role="alert" data-refused>This claim was', html)
+
+
+def test_refused_correction_page_focuses_the_field_at_fault(db: Any, login: Any) -> None:
+    from tests.test_store_exports import build_desk
+
+    built = build_desk(db)
+    first = built["planet_claims"][0]
+    edna = login("edna")
+    response = edna.post(
+        f"/claims/{first}/correction",
+        data={"text": "Typed wording", "rating": "true", "reason": "Typed reason", "note": ""},
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert len(re.findall(r"\bautofocus\b", html)) == 1
+    assert re.search(r'<textarea autofocus id="note"', html)
+    article = store.get_claim(db, first)["article_id"]
+    refused = edna.post(f"/articles/{article}/unpublish", data={"note": ""})
+    assert refused.status_code == 400
+    assert re.search(r'<textarea autofocus id="note"', refused.get_data(as_text=True))
+
+
+def test_two_editors_settling_all_at_once_one_wins(app: Any, db: Any, desk: dict) -> None:
+    import threading
+
+    from factcheck.db import connect
+
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def settle(name: str) -> None:
+        conn = connect(app.config["DATABASE"])
+        barrier.wait()
+        try:
+            store_publish.settle_unanimous(
+                conn,
+                desk["article_id"],
+                uid(conn, name),
+                {desk["unanimous"]: "mostly-true"},
+                f"{name} agrees.",
+                SCALE_KEYS,
+            )
+            outcomes.append("ok")
+        except store.Conflict:
+            outcomes.append("conflict")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=settle, args=(n,)) for n in ("edna", "admin")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "ok"]
+    final = store.get_final_verdict(db, desk["unanimous"])
+    assert final["version"] == 1 and final["reason"].endswith("agrees.")
