@@ -197,6 +197,31 @@ class WithdrawForm(FlaskForm):
     published_version = HiddenField()
 
 
+class SettleUnanimousForm(FlaskForm):
+    """The publish check's one form settling the unanimous claims: each ``claims`` value is
+    ``claim id:rating`` (the reviewers' common rating the editor saw)."""
+
+    claims = SelectMultipleField(
+        "Claims to settle",
+        validate_choice=False,
+        validators=[DataRequired(message="Choose at least one claim to settle.")],
+    )
+    reason = TextAreaField(
+        "Reason (shown with each final verdict)",
+        validators=[
+            DataRequired(message="Give a reason: it is shown with each final verdict."),
+            Length(max=20_000),
+        ],
+    )
+
+
+class ConfirmPublishForm(FlaskForm):
+    """The publish check's confirmation: ``state`` names what the editor saw would go out
+    (:func:`factcheck.store.publish.publish_state`)."""
+
+    state = HiddenField(validators=[DataRequired(message="Open the publish check first.")])
+
+
 class UserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=1024)])

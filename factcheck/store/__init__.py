@@ -38,7 +38,12 @@ class NotFound(StoreError):
 
 
 class Invalid(StoreError):
-    """The input cannot be stored; the message says why, for the user."""
+    """The input cannot be stored; the message says why, for the user. ``field`` names the
+    form field at fault, when one is (so that the form can show the message beside it)."""
+
+    def __init__(self, message: str = "", field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class Busy(StoreError):

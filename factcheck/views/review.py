@@ -157,16 +157,19 @@ def _shown_field(form_class: type, name: str, value: Any, **kwargs: Any) -> Mark
     return _control(widget, {**attrs, **{clean_key(k): v for k, v in kwargs.items()}}, name, value)
 
 
-def add_fields(form: AddClaimForm | None = None) -> dict[str, Any]:
-    """The add-claim form's fields for ``review.html``: empty, or a submitted ``form``."""
+def add_fields(form: AddClaimForm | None = None, error: str | None = None) -> dict[str, Any]:
+    """The add-claim form's fields for ``review.html``: empty, or a submitted ``form`` (refused
+    with ``error``, shown beside the passage, which gets the focus)."""
     if form is not None:
         return {
-            "open": bool(form.errors or form.quote.data),
-            "quote": render_field(form.quote, rows=2, required=True),
+            "open": bool(error or form.errors or form.quote.data),
+            "quote": render_field(form.quote, rows=2, required=True, autofocus=bool(error)),
             "text": render_field(form.text, rows=2),
+            "error": error,
         }
     return {
         "open": False,
+        "error": None,
         "quote": _shown_field(AddClaimForm, "quote", "", rows=2, required=True),
         "text": _shown_field(AddClaimForm, "text", "", rows=2),
     }
@@ -456,7 +459,10 @@ def panel_context(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The selected claim's panel: the user's verdict and, once allowed, the others', and how
     the user may change the claim (``shaping``: a refused proposal or decision to show again,
-    see :func:`factcheck.views.proposals.shaping_context`)."""
+    see :func:`factcheck.views.proposals.shaping_context`).
+
+    The HTML-only part has each form of the panel as shown fresh; another refused form is
+    shown again with what the user typed by :func:`review_again` (``refused``)."""
     db = get_db()
     blind = store.get_settings(db)["blind_verdicts"]
     everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
@@ -492,11 +498,56 @@ def panel_context(
             "text": _shown_field(EditClaimForm, "text", claim["text"], rows=3),
         },
         "state_version": _shown_field(ClaimStateForm, "version", claim["version"], type="hidden"),
+        "refused": {},
     }
     extra.update(proposals.shaping_context(claim, **(shaping or {})))
     if access.is_editor(g.user):
         extra["final_form"] = final_form(final)
     return context, extra
+
+
+def review_again(
+    claim: dict[str, Any],
+    status: int,
+    *,
+    verdict: VerdictForm | None = None,
+    refused: dict[str, Any] | None = None,
+    final: FinalVerdictForm | None = None,
+    edit_text: str | None = None,
+    **more: Any,
+) -> Any:
+    """The review page at ``claim`` again after a refused form, with what the user typed kept:
+    the ``verdict`` form, the ``final`` verdict form, or the wording typed (``edit_text``).
+
+    ``refused`` says which form was refused (``{"form": "verdict" | "final" | "edit" | "state",
+    "error": message, "field": the field at fault or None}``): the page opens that form's
+    section and shows the message beside the field, which gets the focus (so the browser
+    scrolls to it)."""
+    context, extra = review_context(claim["article_id"], claim["id"], False)
+    panel, panel_extra = panel_context(claim, verdict)
+    context.update(panel, **more)
+    extra.update(panel_extra)
+    if final is not None:
+        extra["final_form"] = final
+    if edit_text is not None:
+        extra["edit_fields"] = {
+            "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
+            "text": _shown_field(
+                EditClaimForm,
+                "text",
+                edit_text,
+                rows=3,
+                aria_invalid="true",
+                aria_describedby="edit-error",
+                autofocus=True,
+            ),
+            "error": (refused or {}).get("error"),
+            "open": True,
+        }
+    extra["refused"] = refused or {}
+    if wants_json():
+        context["refused"] = extra["refused"]
+    return render("review/review.html", context, status=status, **extra)
 
 
 def _published_version(db: Any, claim_id: int) -> dict[str, Any] | None:
@@ -555,11 +606,8 @@ def _sources_from_form(form: VerdictForm) -> list[dict[str, Any]]:
 
 
 def _review_again(claim: dict[str, Any], form: VerdictForm, status: int, **more: Any) -> Any:
-    context, extra = review_context(claim["article_id"], claim["id"], False)
-    panel, panel_extra = panel_context(claim, form)
-    context.update(panel, **more)
-    extra.update(panel_extra)
-    return render("review/review.html", context, status=status, **extra)
+    refused = {"form": "verdict", "error": None, "field": None}
+    return review_again(claim, status, verdict=form, refused=refused, **more)
 
 
 @bp.route("/claims/<int:claim_id>/verdict", methods=["POST"])
@@ -676,9 +724,8 @@ def add_claim(article_id: int) -> Any:
         return jsonify({"ok": True, "claim": claim_row}), 201
     if error:
         # Render rather than redirect, so the passage and wording typed are kept.
-        flash(error)
         context, extra = review_context(article_id, None, False)
-        extra["add_fields"] = add_fields(form)
+        extra["add_fields"] = add_fields(form, error)
         return render("review/review.html", context, status=400, **extra)
     flash("Claim added.")
     return redirect(url_for("review.article", article_id=article_id, claim=claim_row["id"]))
@@ -700,7 +747,12 @@ def _find_passage(body: str, quote: str, near: int | None) -> int | None:
     return min(found, key=lambda offset: abs(offset - near))
 
 
-def _claim_change(claim_id: int, change: Any, success: str) -> Any:
+def _claim_change(
+    claim_id: int, change: Any, success: str, form: str = "state", typed: str | None = None
+) -> Any:
+    """Apply ``change`` to the claim; a refusal shows the page again with the message beside
+    the ``form`` that was refused ("edit": the wording form, with the wording ``typed``
+    kept, see :func:`_edit_again`; "state": the dismiss/restore button)."""
     db = get_db()
     found = visible_claim(claim_id)
     target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
@@ -709,14 +761,22 @@ def _claim_change(claim_id: int, change: Any, success: str) -> Any:
     except store.Invalid as exc:
         if wants_json():
             return jsonify({"error": str(exc), "status": 400}), 400
-        flash(str(exc))
-        return redirect(target)
+        if form == "edit":
+            return _edit_again(found, typed, str(exc))
+        refused = {"form": form, "error": str(exc), "field": None}
+        return review_again(found, 400, refused=refused)
     except store.Conflict as exc:
         message = "This claim was changed by someone else; here is the current version."
         if wants_json():
             return jsonify({"error": message, "status": 409, "current": exc.current}), 409
-        flash(message)
-        return redirect(target)
+        current = visible_claim(claim_id)
+        if form == "edit":
+            message = (
+                "This claim was changed by someone else since you opened it; its wording now is"
+                " shown above. Your wording is kept here: check it and save again."
+            )
+            return _edit_again(current, typed, message, 409)
+        return review_again(current, 409, refused={"form": form, "error": message, "field": None})
     if wants_json():
         return jsonify({"ok": True, "claim": updated})
     flash(success)
@@ -725,12 +785,17 @@ def _claim_change(claim_id: int, change: Any, success: str) -> Any:
 
 @bp.route("/claims/<int:claim_id>/edit", methods=["POST"])
 @login_required
+@validates_own_csrf
 def edit_claim(claim_id: int) -> Any:
     form = EditClaimForm()
+    typed = form.text.data or ""
     if not form.validate():
-        if wants_json() or form.csrf_token.errors:
-            return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
-        return _edit_again(visible_claim(claim_id), form.text.data, "Give the claim's wording.")
+        message = (
+            "The form's security token expired; save again (your wording is kept)."
+            if form.csrf_token.errors
+            else "Give the claim's wording."
+        )
+        return _claim_change(claim_id, _invalid(message), "", form="edit", typed=typed)
     return _shape_claim(
         claim_id,
         "wording",
@@ -740,32 +805,16 @@ def edit_claim(claim_id: int) -> Any:
             db, claim_id, form.text.data, form.version.data, g.user["id"]
         ),
         "Claim wording saved.",
-        keep=form.text.data,
+        form="edit",
+        typed=typed,
     )
 
 
 def _edit_again(claim: dict[str, Any], text: str | None, error: str, status: int = 400) -> Any:
     """The review page with the claim's *Edit wording* form open again: the wording as typed,
     the error next to it, the claim's version now (a conflict shows its wording above)."""
-    context, extra = review_context(claim["article_id"], claim["id"], False)
-    panel, panel_extra = panel_context(claim)
-    context.update(panel)
-    extra.update(panel_extra)
-    extra["edit_fields"] = {
-        "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
-        "text": _shown_field(
-            EditClaimForm,
-            "text",
-            text or "",
-            rows=3,
-            aria_invalid="true",
-            aria_describedby="edit-error",
-            autofocus=True,
-        ),
-        "error": error,
-        "open": True,
-    }
-    return render("review/review.html", context, status=status, **extra)
+    refused = {"form": "edit", "error": error, "field": "text"}
+    return review_again(claim, status, refused=refused, edit_text=text or "")
 
 
 @bp.route("/claims/<int:claim_id>/dismiss", methods=["POST"])
@@ -803,11 +852,12 @@ def _shape_claim(
     version: int,
     change: Any,
     success: str,
-    keep: str | None = None,
+    **refusal: Any,
 ) -> Any:
     """A change of the claim's wording or dismissal, as :func:`access.claim_shaping` allows
     it: made directly, sent to the editors as a proposal (reviewers), or refused (a published
-    article's claims change only through an editor's correction)."""
+    article's claims change only through an editor's correction). ``refusal`` goes to
+    :func:`_claim_change` (which form shows a refusal, what was typed)."""
     db = get_db()
     found = visible_claim(claim_id)
     article = store.get_article_head(db, found["article_id"])
@@ -823,20 +873,7 @@ def _shape_claim(
             url_for("review.article", article_id=found["article_id"], claim=claim_id) + "#panel"
         )
         return redirect(target)
-    if keep is not None and not wants_json():
-        try:
-            change(db, found)
-        except store.Invalid as exc:
-            return _edit_again(found, keep, str(exc))
-        except store.Conflict as exc:
-            message = (
-                "This claim was changed by someone else since you opened it; its wording now is"
-                " shown above. Your wording is kept here: check it and save again."
-            )
-            return _edit_again(exc.current, keep, message, 409)
-        flash(success)
-        return redirect(url_for("review.article", article_id=found["article_id"], claim=claim_id))
-    return _claim_change(claim_id, change, success)
+    return _claim_change(claim_id, change, success, **refusal)
 
 
 def _invalid(message: str) -> Any:
