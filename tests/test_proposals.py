@@ -101,6 +101,10 @@ def test_editor_rejects_on_the_desk_page(login: Any, db: Any, claim: dict) -> No
     assert store.get_claim(db, claim["id"])["dismissed"] is False
     assert store.get_proposal(db, proposal["id"])["status"] == "rejected"
     assert "No proposals are waiting." in edna.get("/desk/proposals").get_data(as_text=True)
+    # The reviewer sees the decision and the editor's note in the claim's panel.
+    panel = panel_html(_page(alice, claim))
+    assert "Your last proposal (dismiss the claim) was <strong>rejected</strong> by edna" in panel
+    assert "It is a fact." in panel
     history = store.claim_history(db, claim["id"])
     assert [e["action"] for e in history[-2:]] == ["propose", "reject"]
     assert history[-1]["after"]["note"] == "It is a fact."

@@ -85,6 +85,17 @@ def open_proposal(db: Database, claim_id: int, user_id: int) -> dict[str, Any] |
     return _shaped(row) if row else None
 
 
+def last_decided_proposal(db: Database, claim_id: int, user_id: int) -> dict[str, Any] | None:
+    """The user's latest proposal on the claim that an editor decided on, or None."""
+    row = _row(
+        db,
+        _SELECT + " WHERE p.claim_id = ? AND p.user_id = ? AND p.status IN ('accepted', 'rejected')"
+        " ORDER BY p.decided_at DESC, p.id DESC LIMIT 1",
+        (claim_id, user_id),
+    )
+    return _shaped(row) if row else None
+
+
 def list_open_proposals(db: Database, claim_id: int | None = None) -> list[dict[str, Any]]:
     """Open proposals, oldest first: all of the desk's, or the claim's."""
     if claim_id is None:

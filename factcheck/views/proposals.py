@@ -77,10 +77,14 @@ def shaping_context(
         pending = [
             decided(with_diff(p), decision) for p in store.list_open_proposals(db, claim["id"])
         ]
+    decided_last = None
+    if mode != access.DIRECT or not access.is_editor(g.user):
+        decided_last = with_diff(store.last_decided_proposal(db, claim["id"], g.user["id"]))
     return {
         "shaping": mode,
         "published": article.get("published_at") is not None,
         "my_proposal": mine,
+        "my_decided": decided_last,
         "propose": propose,
         "pending_proposals": pending,
         "correction_url": correction_url(claim) if mode == access.CORRECTION else None,
