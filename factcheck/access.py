@@ -44,6 +44,16 @@ def require_article(db: Database, user: dict[str, Any] | None, article_id: int) 
         raise store.NotFound(f"article {article_id}")
 
 
+def can_edit_article(user: dict[str, Any] | None, article: dict[str, Any]) -> bool:
+    """Who may change an article's details (its publication date): editors, admins and the
+    user who added it."""
+    if user is None:
+        return False
+    return is_editor(user) or (
+        article.get("created_by") is not None and article["created_by"] == user["id"]
+    )
+
+
 def sees_others(db: Database, user: dict[str, Any], claim_id: int, blind: bool) -> bool:
     """Whether the user may see other reviewers' verdicts on the claim now."""
     if is_editor(user) or not blind:

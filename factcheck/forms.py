@@ -24,7 +24,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from . import sanitize
 
@@ -67,6 +67,15 @@ class ArticleForm(FlaskForm):
     published = DateField("Publication date", validators=[Optional()])
     body = TextAreaField("Article text")
     upload = FileField("…or upload a .txt, .md or .html file")
+
+
+class ArticleDateForm(FlaskForm):
+    """An article's publication date, set on the review page when it is unknown."""
+
+    published = DateField(
+        "Publication date", validators=[InputRequired("Give the date the article was published.")]
+    )
+    version = IntegerField(validators=[DataRequired()])
 
 
 class SourceForm(Form):

@@ -20,6 +20,7 @@ from .conftest import PASSWORD, Session, csrf_from
 #   public   anyone, logged in or not
 #   login    any logged-in, active user
 #   article  users who may see the route's article (assigned reviewers, editors, admins)
+#   creator  editors, admins and whoever added the route's article (others who see it: 403)
 #   editor   editors and admins
 #   admin    admins
 POLICY = {
@@ -46,6 +47,7 @@ POLICY = {
     "review.panel": "article",
     "review.history": "article",
     "search.similar": "article",
+    "articles.set_date": "creator",
     "review.add_claim": "article",
     "review.save_verdict": "article",
     "review.edit_claim": "article",
@@ -55,6 +57,7 @@ POLICY = {
     "proposals.withdraw": "article",
     "desk.article_agreement": "article",
     "reports.report": "article",
+    "reports.print_css": "login",
     "reports.report_csv": "article",
     "reports.report_json": "article",
     "reports.report_jsonl": "article",
@@ -82,8 +85,8 @@ ALLOWED = {
     "disabled": {"public"},
     "bob": {"public", "login"},  # a reviewer not assigned to the article
     "alice": {"public", "login", "article"},
-    "edna": {"public", "login", "article", "editor"},
-    "admin": {"public", "login", "article", "editor", "admin"},
+    "edna": {"public", "login", "article", "creator", "editor"},
+    "admin": {"public", "login", "article", "creator", "editor", "admin"},
 }
 
 
@@ -233,7 +236,7 @@ def _assert_denied(visitor: str, level: str, url: str, status: int, location: st
         # A disabled user's session is cleared first, so its form token no longer fits (400).
         refused = status == 401 or (status == 302 and "/login" in location)
         assert refused or (visitor == "disabled" and status == 400), (visitor, url, status)
-    elif level == "article":
+    elif level == "article" or (level == "creator" and visitor == "bob"):
         assert status == 404, (visitor, url, status)  # no hint that the article exists
     else:
         assert status == 403, (visitor, url, status)

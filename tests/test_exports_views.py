@@ -137,7 +137,7 @@ def test_download_every_format(login: Any, desk: dict[str, Any], fmt: str) -> No
         assert [r["claim"]["id"] for r in data] == desk["planet_claims"]
     elif fmt == "claimreview":
         assert [d["claimReviewed"] for d in data]
-        assert all(d["url"].startswith("http://127.0.0.1:5000/verdicts/") for d in data)
+        assert all(d["url"].startswith("http://localhost/verdicts/") for d in data)
         assert {d["reviewRating"]["alternateName"] for d in data} == {"False", "Mostly true"}
     else:
         assert "# Verdict report" in data and "## Tunnel" in data

@@ -40,7 +40,7 @@ def test_published_verdict_page(client: Any, desk: dict[str, Any]) -> None:
     (script,) = JSONLD.findall(html)
     doc = json.loads(script)
     assert doc["@type"] == "ClaimReview"
-    assert doc["url"] == f"http://127.0.0.1:5000/verdicts/{first}"
+    assert doc["url"] == f"http://localhost/verdicts/{first}"  # (the request's address)
     assert not [i for i in export.validate_claimreview(doc) if i["level"] == "error"]
     assert_no_injected_markup(JSONLD.sub("", html))
 

@@ -502,6 +502,45 @@ def count_articles(db: Database) -> int:
     return db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
+def set_article_published(
+    db: Database, article_id: int, published: str | None, version: int, user_id: int | None
+) -> dict[str, Any]:
+    """Set (or clear, with None) the article's publication date, ``YYYY-MM-DD``: a new version
+    of the article, audited. Raises :class:`Invalid` for anything but an ISO date and
+    :class:`Conflict` (with the current article) when ``version`` is not the current one."""
+    if published is not None:
+        try:
+            published = datetime.date.fromisoformat(str(published)).isoformat()
+        except ValueError:
+            raise Invalid("Give the publication date as YYYY-MM-DD.") from None
+    with transaction(db):
+        before = _row(
+            db, f"SELECT {_ARTICLE_HEAD_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        )
+        if before is None:
+            raise NotFound(f"article {article_id}")
+        if before["version"] != version:
+            raise Conflict(before)
+        if before["published"] == published:
+            return before
+        db.execute(
+            "UPDATE articles SET published = ?, version = version + 1, updated_at = ?"
+            " WHERE id = ? AND version = ?",
+            (published, now(), article_id, version),
+        )
+        _audit(
+            db,
+            user_id=user_id,
+            action="set-date",
+            table="articles",
+            row_id=article_id,
+            article_id=article_id,
+            before={"published": before["published"]},
+            after={"published": published},
+        )
+    return get_article_head(db, article_id)
+
+
 # Claims --------------------------------------------------------------------------------------
 
 

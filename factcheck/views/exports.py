@@ -15,6 +15,7 @@ from wtforms.validators import Length, Optional
 
 from .. import access, export, store
 from ..agreement import claim_agreement, ordinal_order
+from ..config import org_url, with_addresses
 from ..db import get_db
 from ..store import exports as store_exports
 from ..web import error_response, render
@@ -34,8 +35,9 @@ MAX_SHOWN_ISSUES = 200
 
 
 def org(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The fact-checking organisation named in ClaimReview."""
-    return {"name": config["ORG_NAME"], "url": config["ORG_URL"]}
+    """The fact-checking organisation named in ClaimReview (its address: ``ORG_URL``, else the
+    address the app is served at)."""
+    return {"name": config["ORG_NAME"], "url": org_url(config)}
 
 
 def export_stream(
@@ -67,6 +69,7 @@ def export_stream(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
+    config = with_addresses(config)  # (now: the stream may outlive the request)
     return _encoded(
         store.in_snapshot(
             db,
@@ -259,6 +262,7 @@ def claimreview_issues(
     level, field, message}``, errors first.
     """
     scale = config["RATING_SCALE"]
+    config = with_addresses(config)
     if flt.status is None:
         flt = dataclasses.replace(flt, status="decided")
     with store.snapshot(db) as snap:

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, url_for
 from markupsafe import Markup
 
 from .. import export, store
+from ..config import permalink_template
 from ..db import get_db
 from ..web import render
 from .exports import org
@@ -88,7 +89,7 @@ def _jsonld(record: dict[str, Any]) -> Markup | None:
     doc = export.claimreview(
         record,
         org=org(config),
-        permalink_template=config["PERMALINK_TEMPLATE"],
+        permalink_template=permalink_template(config),
         scale=config["RATING_SCALE"],
     )
     if doc is None or any(i["level"] == "error" for i in export.validate_claimreview(doc)):

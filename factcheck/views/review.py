@@ -437,7 +437,13 @@ def review_context(
         "is_editor": access.is_editor(g.user),
         "counts": view.counts,
     }
-    extra: dict[str, Any] = {"add_fields": add_fields(), "article_view": view}
+    extra: dict[str, Any] = {
+        "add_fields": add_fields(),
+        "article_view": view,
+        "date_edit": {"value": "", "error": None}
+        if access.can_edit_article(g.user, article)
+        else None,
+    }
     if selected is not None:
         panel, panel_extra = panel_context(selected)
         context.update(panel)
