@@ -26,6 +26,13 @@ PUBLISHED_MESSAGE = (
 )
 
 
+PUBLISHED_STATE_MESSAGE = (
+    "This article is published: dismissing or restoring its claim is a withdrawal or a"
+    " correction with a note, made on the claim's correction page (published: make a"
+    " correction). Reject the proposal here, or make the change there."
+)
+
+
 def correction_url(claim: dict[str, Any]) -> str | None:
     """Where an editor corrects a published claim (views/corrections.py)."""
     return url_for("corrections.correct_claim", claim_id=claim["id"])
@@ -256,7 +263,7 @@ def _decide(proposal_id: int, accepting: bool) -> Any:
                 form.claim_version.data,
             )
         except store.PublishedClaim:
-            error = PUBLISHED_MESSAGE
+            error = PUBLISHED_STATE_MESSAGE
         except store.Conflict as exc:
             status = 409
             if "base_version" in exc.current:  # (the proposal changed)
