@@ -31,9 +31,11 @@ from . import (
     _audit,
     _row,
     _rows,
+    change_claim,
     now,
     snapshot,
     transaction,
+    wording_changes,
 )
 
 #: What a version publishes of a claim; a correction changes at least one of these.
@@ -397,12 +399,7 @@ def publish_correction(
     publishing the article makes it public.
     """
     note = _note(note, "A correction")
-    if text is not None:
-        text = text.strip()
-        if not text:
-            raise Invalid("A claim's wording cannot be empty.")
-        if len(text) > 2000:
-            raise Invalid("A claim's wording is at most 2,000 characters.")
+    wording = wording_changes(text) if text is not None else None
     if rating is not None and rating not in ratings:
         raise Invalid("Choose a final verdict from the rating scale.")
     if reason is not None:
@@ -420,28 +417,11 @@ def publish_correction(
         if claim is None:
             raise NotFound(f"claim {claim_id}")
         changed = False
-        if text is not None and text != claim["text"]:
+        if wording is not None and wording["text"] != claim["text"]:
             changed = True
-            changes: dict[str, Any] = {"text": text}
             if "wording_source" in _claim_columns(db):
-                changes["wording_source"] = "edited"
-            assignments = ", ".join(f"{key} = ?" for key in changes)
-            db.execute(
-                f"UPDATE claims SET {assignments}, version = version + 1, updated_at = ?"
-                " WHERE id = ?",
-                (*changes.values(), stamp, claim_id),
-            )
-            _audit(
-                db,
-                user_id=user_id,
-                action="correct",
-                table="claims",
-                row_id=claim_id,
-                claim_id=claim_id,
-                article_id=claim["article_id"],
-                before={"text": claim["text"]},
-                after=changes | {"note": note},
-            )
+                wording["wording_source"] = "edited"
+            change_claim(db, claim_id, claim["version"], user_id, wording, "correct")
         final = _row(
             db, "SELECT rating, reason FROM final_verdicts WHERE claim_id = ?", (claim_id,)
         )
@@ -480,6 +460,16 @@ def publish_correction(
         if latest is None:  # (not published yet: a change at the desk, with its note)
             if not changed:
                 raise Invalid("Nothing changed: change the wording, the verdict or its reason.")
+            _audit(
+                db,
+                user_id=user_id,
+                action="note",
+                table="claims",
+                row_id=claim_id,
+                claim_id=claim_id,
+                article_id=claim["article_id"],
+                after={"note": note},
+            )
             return None
         version = _correct_live(db, claim_id, user_id, note, stamp)
         if version is None:
