@@ -54,6 +54,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
     )
 
+    proxy = config_module.proxy_fix_options(app.config.get("PROXY_FIX"))
+    if proxy:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **proxy)  # type: ignore[method-assign]
+
     from . import db, web
 
     app.teardown_appcontext(db.close_db)

@@ -44,6 +44,16 @@ def require_article(db: Database, user: dict[str, Any] | None, article_id: int) 
         raise store.NotFound(f"article {article_id}")
 
 
+def can_edit_article(user: dict[str, Any] | None, article: dict[str, Any]) -> bool:
+    """Who may change an article's details (its publication date): editors, admins and the
+    user who added it."""
+    if user is None:
+        return False
+    return is_editor(user) or (
+        article.get("created_by") is not None and article["created_by"] == user["id"]
+    )
+
+
 def sees_others(db: Database, user: dict[str, Any], claim_id: int, blind: bool) -> bool:
     """Whether the user may see other reviewers' verdicts on the claim now."""
     if is_editor(user) or not blind:
@@ -70,12 +80,16 @@ def filter_record(
     if claim is None or claim["id"] in visible:
         return record
     own = [v for v in record["verdicts"] if v["reviewer"] == user["username"]]
-    return record | {
-        "verdicts": own,
-        "hidden_verdicts": len(record["verdicts"]) - len(own),
-        "final": None,
-        "corrections": [],
-    }
+    return (
+        record
+        | {
+            "verdicts": own,
+            "hidden_verdicts": len(record["verdicts"]) - len(own),
+            "final": None,
+            "corrections": [],
+        }
+        | ({"published": None} if "published" in record else {})
+    )
 
 
 def search_scope(user: dict[str, Any], blind: bool) -> dict[str, Any]:
@@ -112,3 +126,37 @@ def filter_search_results(
         )
         for r in results
     ]
+
+
+# Shaping claims: wording, claimant, dismissal ------------------------------------------------
+
+DIRECT, PROPOSE, CORRECTION = "direct", "propose", "correction"
+
+
+def claim_shaping(db: Database, user: dict[str, Any], article: dict[str, Any]) -> str:
+    """How the user may change a claim of ``article`` (its wording, claimant, dismissal):
+
+    - ``"direct"``: change it (editors and admins before publication; reviewers too while the
+      desk setting ``reviewers_shape_claims`` is on);
+    - ``"propose"``: propose the change to an editor (reviewers; always once published);
+    - ``"correction"``: the article is published and the user is an editor: the live claim
+      changes only through a correction with a note.
+
+    ``article`` needs its ``published_at``. The caller checks first that the user may see it.
+    """
+    published = article.get("published_at") is not None
+    if is_editor(user):
+        return CORRECTION if published else DIRECT
+    if not published and store.get_settings(db)["reviewers_shape_claims"]:
+        return DIRECT
+    return PROPOSE
+
+
+def can_shape_claim(db: Database, user: dict[str, Any], article: dict[str, Any]) -> bool:
+    """Whether the user changes the claims of ``article`` directly (see :func:`claim_shaping`)."""
+    return claim_shaping(db, user, article) == DIRECT
+
+
+def can_decide_proposals(user: dict[str, Any] | None) -> bool:
+    """Editors and admins accept or reject reviewers' proposals."""
+    return is_editor(user)

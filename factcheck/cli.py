@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from . import config as config_module
 from . import create_app, ingest, store
 from .cli_extract import checkworthy_command, extract_command, train_model_command
 from .db import connect, migrate
@@ -156,6 +157,9 @@ def serve(
     threads = threads or (GRANIAN_THREADS if server_name == "granian" else WAITRESS_THREADS)
     app = _app(ctx)
     _initialise(app, demo=not no_demo)
+    # Links made outside a request (permalinks, ORG_URL while unset) use this address;
+    # a request uses its own (see factcheck.config.public_base_url).
+    app.config.setdefault("PUBLIC_BASE_URL", config_module.serve_base_url(host, port))
     where = f"http://{host}:{port}/ (database {app.config['DATABASE']})"
     if server_name == "granian":
         plural = f" with {workers} worker processes" if workers > 1 else ""
@@ -204,6 +208,8 @@ def tune_gc() -> None:
 def serving_app() -> Any:
     """The app of a granian worker process (configured through ``FACTCHECK_*``), GC tuned."""
     app = create_app()
+    if os.environ.get("FACTCHECK_PUBLIC_BASE_URL"):  # (set by serve: see _serve_granian)
+        app.config["PUBLIC_BASE_URL"] = os.environ["FACTCHECK_PUBLIC_BASE_URL"]
     tune_gc()
     return app
 
@@ -233,6 +239,7 @@ def _serve_granian(app: Any, host: str, port: int, workers: int, threads: int) -
     # The workers build their own app: give them this one's database and instance folder.
     os.environ["FACTCHECK_DATABASE"] = os.path.abspath(app.config["DATABASE"])
     os.environ["FACTCHECK_INSTANCE_PATH"] = app.instance_path
+    os.environ["FACTCHECK_PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"]
     server = Server(
         "factcheck.cli:serving_app",
         factory=True,
@@ -534,6 +541,7 @@ def _draft_from_file(
             body.encode("utf-8"),
             limit,
             threshold=threshold,
+            read_header=False,
             **({k: v for k, v in defaults.items() if v} | meta),
         )
         if not encoding.startswith("UTF-8"):

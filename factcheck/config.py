@@ -7,11 +7,14 @@ checks that it does). Environment variables override with the key's name prefixe
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_RATING_SCALE: list[dict[str, Any]] = [
     {"key": "true", "label": "True", "value": 5, "ordinal": True},
@@ -38,11 +41,16 @@ DEFAULTS: dict[str, Any] = {
     "RATING_SCALE": DEFAULT_RATING_SCALE,
     # Minimum check-worthiness score for a claim to be marked check-worthy (None = model default).
     "CHECKWORTHY_THRESHOLD": None,
-    # Name and web address of the fact-checking organisation, used in exports.
+    # Name and web address of the fact-checking organisation, used in exports (address unset:
+    # the address the app is served at, see public_base_url).
     "ORG_NAME": "factcheck desk",
-    "ORG_URL": "http://127.0.0.1:5000/",
-    # Permalink of a claim's verdict, used as the ClaimReview url.
-    "PERMALINK_TEMPLATE": "http://127.0.0.1:5000/verdicts/{claim_id}",
+    "ORG_URL": None,
+    # Permalink of a claim's verdict, used as the ClaimReview url (unset: this app's public
+    # verdict page, /verdicts/{claim_id}, at the address the app is served at).
+    "PERMALINK_TEMPLATE": None,
+    # Behind a reverse proxy: trust its X-Forwarded-* headers (Werkzeug's ProxyFix) for this
+    # many proxies (an integer: For, Proto, Host and Port), or {"x_for": 1, "x_proto": 1, ...}.
+    "PROXY_FIX": None,
     # Import from URL: allow fetching from private, loopback and link-local addresses
     # (off: a server-side fetch must not reach the internal network).
     "ALLOW_PRIVATE_URLS": False,
@@ -97,3 +105,103 @@ def ensure_secret_key(instance_path: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
+
+
+# Addresses -----------------------------------------------------------------------------------
+
+DEFAULT_PORT = 5000
+
+
+def serve_base_url(host: str, port: int) -> str:
+    """The address ``factcheck serve --host HOST --port PORT`` is reached at on this machine
+    (a wildcard host, ``0.0.0.0`` or ``::``, as ``127.0.0.1``)."""
+    host = (host or "").strip().strip("[]") or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "*"):  # noqa: S104 (a name, not a bind)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{int(port)}/"
+
+
+def public_base_url(config: Mapping[str, Any] | None = None) -> str:
+    """The address the app is served at, ending in ``/``: what the permalinks and the
+    organisation's address default to while ``PERMALINK_TEMPLATE`` / ``ORG_URL`` are unset.
+
+    Inside a request, the request's own address (scheme, host, port and script root; behind
+    a proxy, the forwarded ones when ``PROXY_FIX`` trusts it). Outside one (command-line
+    exports, work of the ``serve`` process), ``PUBLIC_BASE_URL`` of the app's config, which
+    ``factcheck serve`` derives from its ``--host`` and ``--port``; else
+    ``http://127.0.0.1:$PORT/`` (port 5000 without ``PORT``), where ``serve`` listens by
+    default.
+    """
+    from flask import current_app, has_app_context, has_request_context, request
+
+    if has_request_context():
+        return request.url_root
+    if config is None:
+        config = current_app.config if has_app_context() else {}
+    base = config.get("PUBLIC_BASE_URL")
+    if base:
+        return str(base).rstrip("/") + "/"
+    port = os.environ.get("PORT", "").strip()
+    return serve_base_url("127.0.0.1", int(port) if port.isdigit() else DEFAULT_PORT)
+
+
+def org_url(config: Mapping[str, Any]) -> str:
+    """The organisation's web address: ``ORG_URL``, else :func:`public_base_url`."""
+    return config.get("ORG_URL") or public_base_url(config)
+
+
+def permalink_template(config: Mapping[str, Any]) -> str:
+    """The ClaimReview ``url`` template: ``PERMALINK_TEMPLATE``, else this app's public
+    verdict page at :func:`public_base_url`."""
+    return config.get("PERMALINK_TEMPLATE") or public_base_url(config) + "verdicts/{claim_id}"
+
+
+def with_addresses(config: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``config`` with ``ORG_URL`` and ``PERMALINK_TEMPLATE`` resolved (see
+    :func:`org_url`, :func:`permalink_template`), for work that may outlive the request."""
+    return {**config, "ORG_URL": org_url(config), "PERMALINK_TEMPLATE": permalink_template(config)}
+
+
+def is_loopback_address(url: Any) -> bool:
+    """Whether a web address (or permalink template) points at this machine only:
+    ``localhost`` (and ``*.localhost``), ``127.0.0.0/8``, ``::1``, ``0.0.0.0`` or ``::``.
+    Readers and search engines cannot follow such links."""
+    if not isinstance(url, str) or not url.strip():
+        return False
+    try:
+        host = urlsplit(url.strip().replace("{", "").replace("}", "")).hostname or ""
+    except ValueError:
+        return False
+    host = host.rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_loopback or address.is_unspecified
+
+
+def proxy_fix_options(setting: Any) -> dict[str, int] | None:
+    """Werkzeug ``ProxyFix`` arguments from the ``PROXY_FIX`` setting: a number of trusted
+    proxies (each of X-Forwarded-For, -Proto, -Host and -Port trusted that many hops), or a
+    mapping of ``x_for``, ``x_proto``, ``x_host``, ``x_port``, ``x_prefix`` to hop counts.
+    None (off) for an unset, zero or false setting; ValueError for anything else."""
+    if setting in (None, "", False, 0, "0"):
+        return None
+    if isinstance(setting, str) and setting.strip().isdigit():
+        setting = int(setting.strip())
+    if isinstance(setting, int) and not isinstance(setting, bool) and setting > 0:
+        return {"x_for": setting, "x_proto": setting, "x_host": setting, "x_port": setting}
+    names = ("x_for", "x_proto", "x_host", "x_port", "x_prefix")
+    if isinstance(setting, Mapping) and setting and set(setting) <= set(names):
+        if all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in setting.values()):
+            return {key: int(value) for key, value in setting.items()}
+    raise ValueError(
+        f"PROXY_FIX must be a number of trusted proxies or a mapping of {', '.join(names)} to "
+        f"hop counts, not {setting!r}"
+    )

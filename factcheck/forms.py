@@ -24,7 +24,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from . import sanitize
 
@@ -69,6 +69,15 @@ class ArticleForm(FlaskForm):
     upload = FileField("…or upload a .txt, .md or .html file")
 
 
+class ArticleDateForm(FlaskForm):
+    """An article's publication date, set on the review page when it is unknown."""
+
+    published = DateField(
+        "Publication date", validators=[InputRequired("Give the date the article was published.")]
+    )
+    version = IntegerField(validators=[DataRequired()])
+
+
 class SourceForm(Form):
     url = StringField("URL", validators=[Optional(), Length(max=2000), http_url])
     title = StringField("Title", validators=[Optional(), Length(max=500)])
@@ -105,6 +114,34 @@ class ClaimStateForm(FlaskForm):
     version = IntegerField(validators=[DataRequired()])
 
 
+class ProposalForm(FlaskForm):
+    """A reviewer's proposal to change a claim (see :mod:`factcheck.store.proposals`)."""
+
+    kind = SelectField(
+        "Proposal",
+        choices=[("wording", "new wording"), ("dismiss", "dismissal"), ("restore", "restore")],
+        validators=[DataRequired(message="Say what you propose.")],
+    )
+    text = TextAreaField("Proposed wording", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=5000)])
+    version = IntegerField(validators=[Optional()])
+
+
+class DecisionForm(FlaskForm):
+    """An editor's acceptance or rejection of a proposal."""
+
+    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=5000)])
+    version = IntegerField(validators=[Optional()])
+    claim_version = IntegerField(validators=[Optional()])
+    back = HiddenField()
+
+
+class ProposalWithdrawForm(FlaskForm):
+    """A reviewer takes back their open proposal."""
+
+    version = IntegerField(validators=[Optional()])
+
+
 class FinalVerdictForm(FlaskForm):
     rating = SelectField("Final verdict", validators=[DataRequired(message="Choose a verdict.")])
     reason = TextAreaField("Reason", validators=[Optional(), Length(max=20_000)])
@@ -125,6 +162,39 @@ class SpreadForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     publish = HiddenField(default="1")
+    note = TextAreaField("Why the article is withdrawn", validators=[Optional(), Length(max=5000)])
+
+
+class CorrectionForm(FlaskForm):
+    """An editor's correction of a published claim (store.publish_correction)."""
+
+    text = TextAreaField(
+        "Wording",
+        validators=[DataRequired(message="A claim's wording cannot be empty."), Length(max=2000)],
+    )
+    rating = SelectField("Final verdict", validators=[Optional()])
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=20_000)])
+    note = TextAreaField(
+        "Correction note (shown to readers)",
+        validators=[
+            DataRequired(message="Say what changed and why: readers see this note."),
+            Length(max=5000),
+        ],
+    )
+    published_version = HiddenField()
+
+
+class WithdrawForm(FlaskForm):
+    """Withdrawing a published claim or article, with the note readers see."""
+
+    note = TextAreaField(
+        "Why it is withdrawn (shown to readers)",
+        validators=[
+            DataRequired(message="Say why: readers see this note."),
+            Length(max=5000),
+        ],
+    )
+    published_version = HiddenField()
 
 
 class UserForm(FlaskForm):
@@ -157,6 +227,10 @@ class SettingsForm(FlaskForm):
     )
     reviewers_per_article = IntegerField(
         "Reviewers per article (for spreading)", validators=[DataRequired()]
+    )
+    reviewers_shape_claims = BooleanField(
+        "Reviewers may shape claims directly before publication (edit wordings, dismiss);"
+        " otherwise they propose changes to an editor. Never after publication."
     )
 
 

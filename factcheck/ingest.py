@@ -5,13 +5,23 @@ read as such, other text is read as Windows-1252 only when every byte is valid t
 file that looks binary is refused. Line endings become ``\\n`` before anything is measured, so
 claim offsets index the stored text exactly. HTML is reduced to the article's text by
 trafilatura; the original is kept beside it.
+
+A publication date comes only from metadata, never from the article's text: an HTML page's
+meta tags (``article:published_time``, ``datePublished``...) or JSON-LD ``datePublished``
+(:func:`html_published_date`), a text file's header (:func:`split_front_matter`), or what the
+user gives. trafilatura's own date, which it may guess from the body ("the largest since 1998"
+became 1998-01-01), is never used. Without one the article's date is unknown (NULL).
 """
 
 from __future__ import annotations
 
 import datetime
+import email.utils
+import json
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import Any
 
@@ -97,7 +107,8 @@ def check_text(text: str, max_bytes: int) -> None:
 
 
 def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
-    """Extract the main text and metadata of an HTML page (trafilatura)."""
+    """Extract the main text and metadata of an HTML page (trafilatura); the publication date
+    only from the page's metadata (:func:`html_published_date`), never trafilatura's guess."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(
@@ -113,10 +124,130 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
         "title": data.get("title"),
         "author": data.get("author"),
         "publisher": data.get("sitename"),
-        "published": data.get("date"),
+        "published": html_published_date(html),
         "url": data.get("url"),
     }
     return text, {key: value for key, value in meta.items() if value}
+
+
+# Meta tags stating when a page was published (``property``, ``name`` or ``itemprop``, lower
+# case), the most specific first. A page's modification date is not its publication date.
+DATE_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "published_time",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dcterms.issued",
+    "dc.date.issued",
+    "dcterms.date",
+    "dc.date",
+    "citation_publication_date",
+    "date",
+)
+
+
+class _DateMeta(HTMLParser):
+    """Collects the metadata of a page that may state its publication date."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.times: list[str] = []
+        self.json_ld: list[str] = []
+        self._in_json_ld = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {key.lower(): value or "" for key, value in attrs}
+        if tag == "meta":
+            content = found.get("content", "").strip()
+            for key in ("property", "name", "itemprop"):
+                name = found.get(key, "").strip().lower()
+                if name and content:
+                    self.meta.setdefault(name, content)
+        elif tag == "time" and found.get("datetime"):
+            if found.get("itemprop", "").lower() == "datepublished" or "pubdate" in found:
+                self.times.append(found["datetime"])
+        elif tag == "script" and found.get("type", "").strip().lower() == "application/ld+json":
+            self._in_json_ld = True
+            self.json_ld.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_json_ld = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_json_ld:
+            self.json_ld[-1] += data
+
+
+def _json_ld_dates(node: Any, depth: int = 0) -> Iterator[str]:
+    """Every ``datePublished`` of a JSON-LD document (``@graph`` and nested nodes too)."""
+    if depth > 8:
+        return
+    if isinstance(node, dict):
+        value = node.get("datePublished")
+        if isinstance(value, str):
+            yield value
+        for child in node.values():
+            if isinstance(child, dict | list):
+                yield from _json_ld_dates(child, depth + 1)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _json_ld_dates(child, depth + 1)
+
+
+def html_published_date(html: str) -> str | None:
+    """The publication date an HTML page states in its metadata, as ``YYYY-MM-DD``: a meta tag
+    of :data:`DATE_META` (in that order), JSON-LD ``datePublished``, or a ``<time>`` marked
+    ``itemprop="datePublished"`` or ``pubdate``. None when the page states none: the text of
+    the page is never searched for dates."""
+    parser = _DateMeta()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):  # (a malformed page: use what was read)
+        pass
+    candidates = [parser.meta[name] for name in DATE_META if name in parser.meta]
+    for block in parser.json_ld:
+        try:
+            candidates.extend(_json_ld_dates(json.loads(block)))
+        except ValueError:
+            continue
+    candidates.extend(parser.times)
+    for value in candidates:
+        found = loose_date(value)
+        if found:
+            return found
+    return None
+
+
+_DATE_FORMATS = ("%Y/%m/%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y")
+
+
+def loose_date(value: str | datetime.date | None) -> str | None:
+    """A metadata date as ``YYYY-MM-DD``: ISO 8601 (a time after it is ignored), RFC 2822
+    (``Tue, 11 Feb 2025 08:30:00 GMT``), ``2025/02/11``, ``11 February 2025`` or
+    ``February 11, 2025``; None for anything else (a bare year is not a date)."""
+    found = parse_date(value)
+    if found or not isinstance(value, str):
+        return found
+    text = " ".join(value.split())
+    try:
+        return email.utils.parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 def parse_date(value: str | datetime.date | None) -> str | None:
@@ -149,7 +280,7 @@ def prepare_article(
     """Normalise an article's text and metadata and extract its claims."""
     body = normalise_text(body)
     check_text(body, max_bytes)
-    published_iso = parse_date(published)
+    published_iso = loose_date(published)
     title = " ".join((title or "").split())
     if not title:
         first_line = body.split("\n", 1)[0]
@@ -170,9 +301,17 @@ def prepare_article(
 
 
 def prepare_upload(
-    filename: str, data: bytes, max_bytes: int, threshold: float | None = None, **meta: Any
+    filename: str,
+    data: bytes,
+    max_bytes: int,
+    threshold: float | None = None,
+    *,
+    read_header: bool = True,
+    **meta: Any,
 ) -> Draft:
-    """Prepare an uploaded ``.txt``, ``.md`` or ``.html`` file; metadata given wins."""
+    """Prepare an uploaded ``.txt``, ``.md`` or ``.html`` file; metadata given wins over what
+    the file states (an HTML page's metadata, a text file's header: see
+    :func:`split_front_matter`, unless ``read_header`` is false)."""
     suffix = PurePath(filename or "").suffix.lower()
     if suffix not in TEXT_TYPES and suffix not in HTML_TYPES:
         raise IngestError(
@@ -197,6 +336,9 @@ def prepare_upload(
             notices=notices,
             **(found | given),
         )
+    if read_header:
+        found, text = split_front_matter(text)
+        meta = found | {key: value for key, value in meta.items() if value}
     if not meta.get("title"):
         meta["title"] = headline(text) or PurePath(filename).stem.replace("_", " ").replace(
             "-", " "
@@ -235,13 +377,32 @@ _HEADER_KEYS = {
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Read ``Key: value`` lines (Title, Publisher, Author, Date, URL) heading a text file.
+    """Read the metadata heading a text or Markdown file; return ``(metadata, rest)``.
 
-    The header must start the file and end with a blank line; otherwise the text is returned
-    unchanged with no metadata.
+    Two forms, both only at the very start of the file:
+
+    - ``Key: value`` lines (Title, Publisher, Author, Date or Published, URL or Source) ended
+      by a blank line; a line of any other form means there is no header.
+    - a front-matter block between two ``---`` lines, of ``key: value`` lines (values may be
+      quoted); keys other than those above are ignored, and so is a block never closed.
+
+    Otherwise the text is returned unchanged with no metadata. Values are kept as written
+    (a date is read by :func:`loose_date` when the article is prepared).
     """
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     meta: dict[str, str] = {}
+    if lines and lines[0].strip() == "---":
+        for index, line in enumerate(lines[1:], start=1):
+            if line.strip() in ("---", "..."):
+                return meta, "\n".join(lines[index + 1 :]).lstrip("\n")
+            key, sep, value = line.partition(":")
+            field_name = _HEADER_KEYS.get(key.strip().lower())
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1].strip()
+            if sep and field_name and value:
+                meta.setdefault(field_name, value)
+        return {}, text
     for index, line in enumerate(lines):
         if not line.strip():
             if meta:

@@ -279,8 +279,10 @@ def init_app(app: Flask) -> None:
         api,
         articles,
         auth,
+        corrections,
         desk,
         exports,
+        proposals,
         public,
         reports,
         review,
@@ -312,12 +314,18 @@ def init_app(app: Flask) -> None:
         api,
         exports,
         public,
+        corrections,
+        proposals,
     ):
         app.register_blueprint(module.bp)
 
     @app.context_processor
     def _user_context() -> dict[str, Any]:
-        return {"current_user": g.get("user"), "app_version": _version()}
+        return {
+            "current_user": g.get("user"),
+            "app_version": _version(),
+            "open_proposal_count": _open_proposal_count,
+        }
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError) -> Any:
@@ -360,6 +368,13 @@ def init_app(app: Flask) -> None:
     def _server_error(exc: Exception) -> Any:
         app.logger.exception("Unhandled error on %s", request.path)
         return error_response(500, "Something went wrong on our side; the error was logged.")
+
+
+def _open_proposal_count() -> int:
+    """How many proposals wait for an editor (the menu's count; asked for by editors' pages)."""
+    from .db import get_db
+
+    return store.count_open_proposals(get_db())
 
 
 def _version() -> str:

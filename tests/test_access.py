@@ -20,6 +20,7 @@ from .conftest import PASSWORD, Session, csrf_from
 #   public   anyone, logged in or not
 #   login    any logged-in, active user
 #   article  users who may see the route's article (assigned reviewers, editors, admins)
+#   creator  editors, admins and whoever added the route's article (others who see it: 403)
 #   editor   editors and admins
 #   admin    admins
 POLICY = {
@@ -46,13 +47,17 @@ POLICY = {
     "review.panel": "article",
     "review.history": "article",
     "search.similar": "article",
+    "articles.set_date": "creator",
     "review.add_claim": "article",
     "review.save_verdict": "article",
     "review.edit_claim": "article",
     "review.dismiss_claim": "article",
     "review.restore_claim": "article",
+    "proposals.propose": "article",
+    "proposals.withdraw": "article",
     "desk.article_agreement": "article",
     "reports.report": "article",
+    "reports.print_css": "login",
     "reports.report_csv": "article",
     "reports.report_json": "article",
     "reports.report_jsonl": "article",
@@ -64,6 +69,12 @@ POLICY = {
     "desk.assign": "editor",
     "desk.publish": "editor",
     "desk.adjudicate": "editor",
+    "corrections.correct_claim": "editor",
+    "corrections.withdraw_claim": "editor",
+    "corrections.unpublish_article": "editor",
+    "proposals.index": "editor",
+    "proposals.accept": "editor",
+    "proposals.reject": "editor",
     "admin.users": "admin",
     "admin.change_user": "admin",
     "admin.settings": "admin",
@@ -77,8 +88,8 @@ ALLOWED = {
     "disabled": {"public"},
     "bob": {"public", "login"},  # a reviewer not assigned to the article
     "alice": {"public", "login", "article"},
-    "edna": {"public", "login", "article", "editor"},
-    "admin": {"public", "login", "article", "editor", "admin"},
+    "edna": {"public", "login", "article", "creator", "editor"},
+    "admin": {"public", "login", "article", "creator", "editor", "admin"},
 }
 
 
@@ -105,6 +116,7 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
     store.set_assignments(db, article_id, [alice["id"]], None)
     claim = next(c for c in store.list_claims(db, article_id) if not c["dismissed"])
     store.record_verdict(db, claim["id"], alice["id"], "true", "Alice's own", [], None, ["true"])
+    proposal = store.propose(db, claim["id"], alice["id"], "wording", "Alice's words", "", None)
     store.create_user(db, "dave", PASSWORD, role="reviewer")
     dave = store.user_by_name(db, "dave")
     store.set_assignments(db, article_id, [alice["id"], dave["id"]], None)
@@ -122,6 +134,7 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
         "claim_id": claim["id"],
         "user_id": alice["id"],
         "token_id": token_id or 1,
+        "proposal_id": proposal["id"],
         "fmt": "csv",
         "filename": "app.css",
     }
@@ -147,6 +160,9 @@ def snapshot(db: Any) -> dict[str, list]:
         "users",
         "settings",
         "corrections",
+        "published_claims",
+        "article_publications",
+        "claim_proposals",
     ]
     if db["api_tokens"].exists():
         tables.append("api_tokens")
@@ -182,6 +198,8 @@ POST_DATA = {
     "disagreement_mode": "step",
     "reviewers_per_article": "3",
     "username": "mallory",
+    "note": "Unauthorised correction",
+    "published_version": "1",
 }
 
 
@@ -225,7 +243,7 @@ def _assert_denied(visitor: str, level: str, url: str, status: int, location: st
         # A disabled user's session is cleared first, so its form token no longer fits (400).
         refused = status == 401 or (status == 302 and "/login" in location)
         assert refused or (visitor == "disabled" and status == 400), (visitor, url, status)
-    elif level == "article":
+    elif level == "article" or (level == "creator" and visitor == "bob"):
         assert status == 404, (visitor, url, status)  # no hint that the article exists
     else:
         assert status == 403, (visitor, url, status)
@@ -266,3 +284,83 @@ def test_search_follows_article_access_and_blind_review(db: Any, world: dict[str
     (hidden,) = found("bob")
     assert (hidden["final"], hidden["ratings"], hidden["hidden_verdicts"]) == (None, [], 1)
     assert found("edna")[0]["ratings"] == [{"rating": "true", "label": "True", "count": 1}]
+
+
+def test_corrections_routes_on_a_published_claim(app: Any, db: Any, world: dict[str, Any]) -> None:
+    """The correction, withdrawal and unpublishing routes on a published claim: anonymous
+    visitors are sent to log in, reviewers (even assigned) refused and nothing changes, editors
+    and admins correct, withdraw and unpublish."""
+    sessions, values = world["sessions"], world["values"]
+    claim_id, article_id = values["claim_id"], values["article_id"]
+    edna = store.user_by_name(db, "edna")
+    store.record_final_verdict(db, claim_id, edna["id"], "true", "Settled.", None, ["true"])
+    store.publish_article(db, article_id, edna["id"])
+    urls = {
+        "correct": f"/claims/{claim_id}/correction",
+        "withdraw": f"/claims/{claim_id}/withdraw",
+        "unpublish": f"/articles/{article_id}/unpublish",
+    }
+    for visitor in ("anonymous", "bob", "alice"):
+        session = sessions[visitor]
+        before = snapshot(db)
+        for url in urls.values():
+            post = session.client.post(
+                url, data={**POST_DATA, "csrf_token": session.token, "text": "Hijacked"}
+            )
+            got = [] if url == urls["withdraw"] else [session.client.get(url)]  # (POST only)
+            for response in (*got, post):
+                if visitor == "anonymous":
+                    assert response.status_code in (302, 401), (visitor, url)
+                    assert response.status_code == 401 or "/login" in response.headers["Location"]
+                else:
+                    assert response.status_code == 403, (visitor, url, response.status_code)
+        assert snapshot(db) == before, visitor
+    for visitor, version in (("edna", 2), ("admin", 3)):
+        session = sessions[visitor]
+        page = session.get(urls["correct"])
+        assert page.status_code == 200 and "Publish correction" in page.get_data(as_text=True)
+        response = session.post(
+            urls["correct"],
+            data={
+                "text": f"Corrected by {visitor}",
+                "rating": "true",
+                "reason": "Settled.",
+                "note": f"{visitor} fixed the wording.",
+                "published_version": str(version - 1),
+            },
+        )
+        assert response.status_code == 302, visitor
+        assert store.latest_version(db, claim_id)["version"] == version
+    admin = sessions["admin"]
+    assert (
+        admin.post(
+            urls["withdraw"], data={"note": "Wrong claim.", "published_version": "3"}
+        ).status_code
+        == 302
+    )
+    assert store.latest_version(db, claim_id)["status"] == "withdrawn"
+    assert sessions["edna"].get(urls["unpublish"]).status_code == 200
+    assert sessions["edna"].post(urls["unpublish"], data={"note": "Retracted."}).status_code == 302
+    assert store.get_article(db, article_id)["published_at"] is None
+
+
+@pytest.mark.parametrize("setting", [False, True])
+@pytest.mark.parametrize("published", [False, True])
+@pytest.mark.parametrize("role", ["reviewer", "editor", "admin"])
+def test_claim_shaping(db: Any, role: str, published: bool, setting: bool) -> None:
+    """Who changes a claim's wording, claimant or dismissal directly, who proposes, and who
+    is sent to a correction: reviewers shape directly only before publication and only when
+    the desk lets them; after publication nobody does."""
+    from factcheck import access
+
+    store.update_settings(db, {"reviewers_shape_claims": setting}, None)
+    user = {"id": 1, "username": "u", "role": role}
+    article = {"id": 1, "published_at": "2026-01-01T00:00:00+00:00" if published else None}
+    expected = {
+        ("reviewer", False, False): "propose",
+        ("reviewer", False, True): "direct",
+        ("reviewer", True, False): "propose",
+        ("reviewer", True, True): "propose",
+    }.get((role, published, setting), "correction" if published else "direct")
+    assert access.claim_shaping(db, user, article) == expected
+    assert access.can_shape_claim(db, user, article) == (expected == "direct")

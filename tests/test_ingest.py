@@ -326,3 +326,155 @@ def test_metadata_cleaned(field: str, value: str, stored: str | None) -> None:
 def test_uploaded_text_takes_its_headline_as_title(data: bytes, title: str) -> None:
     draft = ingest.prepare_upload("ferry-notes.txt", data, max_bytes=10_000)
     assert draft.article["title"] == title
+
+
+# Publication dates: from metadata only, never from the text -----------------------------------
+
+HARVEST_BODY = """<article><h1>Wheat harvest is the largest since 1998</h1>
+<p>The wheat harvest this year was the largest since 1998, the farmers' union said on Monday.
+Farmers brought in 18.2 million tonnes, up from 15.1 million tonnes last year.</p>
+<p>Prices fell by 12 per cent in the autumn, according to the ministry of agriculture. The
+union expects exports to rise by a fifth next year, it said on 3 March 2024.</p></article>"""
+
+
+def _page(head: str = "", body: str = "") -> str:
+    return (
+        f"<!doctype html><html><head><title>Wheat harvest</title>{head}</head>"
+        f"<body>{HARVEST_BODY}{body}</body></html>"
+    )
+
+
+def test_html_date_is_not_guessed_from_the_text() -> None:
+    """The 1998 case: trafilatura guesses 1998-01-01 from "the largest since 1998"."""
+    draft = ingest.prepare_upload("harvest.html", _page().encode(), max_bytes=100_000)
+    assert draft.article["published"] is None
+    assert "largest since 1998" in draft.article["body"]
+    assert ingest.html_published_date(_page()) is None
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        (
+            '<meta property="article:published_time" content="2025-01-02T10:00:00+01:00">',
+            "",
+            "2025-01-02",
+        ),
+        ('<meta itemprop="datePublished" content="2025-01-03">', "", "2025-01-03"),
+        ('<meta name="date" content="Tue, 04 Feb 2025 08:30:00 GMT">', "", "2025-02-04"),
+        ('<meta name="DC.date.issued" content="2025/02/05">', "", "2025-02-05"),
+        ('<meta name="parsely-pub-date" content="6 February 2025">', "", "2025-02-06"),
+        (
+            '<script type="application/ld+json">{"@context": "https://schema.org",'
+            ' "@type": "NewsArticle", "datePublished": "2025-01-07T09:00:00Z",'
+            ' "dateModified": "2025-03-01"}</script>',
+            "",
+            "2025-01-07",
+        ),
+        (
+            '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"},'
+            ' {"@type": "Article", "datePublished": "2025-01-08"}]}</script>',
+            "",
+            "2025-01-08",
+        ),
+        (
+            "",
+            '<footer><time itemprop="datePublished" datetime="2025-01-09">9 Jan</time></footer>',
+            "2025-01-09",
+        ),
+        ("", '<p><time pubdate datetime="2025-01-10T12:00">noon</time></p>', "2025-01-10"),
+        # the most specific tag wins over a generic one
+        (
+            '<meta name="date" content="2020-01-01">'
+            '<meta property="article:published_time" content="2025-01-11">',
+            "",
+            "2025-01-11",
+        ),
+        # not a publication date: modified, a bare year, a broken JSON-LD block, a plain <time>
+        ('<meta property="article:modified_time" content="2025-01-12">', "", None),
+        ('<meta name="date" content="1998">', "", None),
+        ('<script type="application/ld+json">{"datePublished": </script>', "", None),
+        ("", '<p><time datetime="2025-01-13">Monday</time></p>', None),
+    ],
+)
+def test_html_date_from_metadata(head: str, body: str, expected: str | None) -> None:
+    page = _page(head, body)
+    assert ingest.html_published_date(page) == expected
+    draft = ingest.prepare_upload("harvest.html", page.encode(), max_bytes=100_000)
+    assert draft.article["published"] == expected
+
+
+def test_html_date_given_by_the_user_wins() -> None:
+    page = _page('<meta property="article:published_time" content="2025-01-02">')
+    draft = ingest.prepare_upload(
+        "harvest.html", page.encode(), max_bytes=100_000, published="2024-12-31"
+    )
+    assert draft.article["published"] == "2024-12-31"
+
+
+@pytest.mark.parametrize(
+    ("text", "meta", "rest"),
+    [
+        (
+            '---\npublished: 2025-01-02\ntitle: "Ferry: fares rise"\ntags: [x]\n---\n\nBody.',
+            {"published": "2025-01-02", "title": "Ferry: fares rise"},
+            "Body.",
+        ),
+        ("---\ndate: '2025-01-03'\n...\nBody.", {"published": "2025-01-03"}, "Body."),
+        ("---\nlayout: post\n---\nBody.", {}, "Body."),
+        (
+            "---\ndate: 2025-01-03\nBody never closed.",
+            {},
+            "---\ndate: 2025-01-03\nBody never closed.",
+        ),
+    ],
+)
+def test_split_front_matter_block(text: str, meta: dict, rest: str) -> None:
+    assert ingest.split_front_matter(text) == (meta, rest)
+
+
+@pytest.mark.parametrize(
+    ("data", "published", "body"),
+    [
+        (
+            b"---\npublished: 2025-01-02\n---\nFares rose on Monday.\n",
+            "2025-01-02",
+            "Fares rose on Monday.",
+        ),
+        (b"Date: 3 March 2025\n\nFares rose on Monday.\n", "2025-03-03", "Fares rose on Monday."),
+        (
+            b"Fares rose the most since 1998 on Monday.\n",
+            None,
+            "Fares rose the most since 1998 on Monday.",
+        ),
+    ],
+)
+def test_uploaded_text_date_from_its_header(data: bytes, published: str | None, body: str) -> None:
+    draft = ingest.prepare_upload("fares.md", data, max_bytes=10_000)
+    assert draft.article["published"] == published
+    assert draft.article["body"] == body
+
+
+def test_uploaded_text_header_given_metadata_wins() -> None:
+    data = b"Date: 2025-03-03\nPublisher: Courier\n\nFares rose on Monday.\n"
+    draft = ingest.prepare_upload("f.txt", data, max_bytes=10_000, published="2025-04-04")
+    assert draft.article["published"] == "2025-04-04"
+    assert draft.article["publisher"] == "Courier"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-05-06T10:00:00Z", "2025-05-06"),
+        ("Tue, 06 May 2025 10:00:00 +0200", "2025-05-06"),
+        ("2025/05/06", "2025-05-06"),
+        ("6 May 2025", "2025-05-06"),
+        ("May 6, 2025", "2025-05-06"),
+        ("1998", None),
+        ("since 1998", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_loose_date(value: str | None, expected: str | None) -> None:
+    assert ingest.loose_date(value) == expected

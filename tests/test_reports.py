@@ -107,6 +107,7 @@ def test_report_csv(reviewed: dict[str, Any], db: Any) -> None:
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@"])
 def test_csv_neutralises_formulas(login: Any, db: Any, prefix: str) -> None:
+    store.update_settings(db, {"reviewers_shape_claims": True}, None)  # (direct edits)
     """Cells that a spreadsheet would run as a formula start with a quote instead."""
     body = HOSTILE_BODY.replace("=HYPERLINK", prefix + "HYPERLINK")
     draft = ingest.prepare_article(body=body, title=prefix + "cmd|' /C calc'!A0")
@@ -171,9 +172,10 @@ def test_report_json(reviewed: dict[str, Any]) -> None:
     assert exported[1]["verdicts"] == []
 
 
-def test_dismissed_claims_leave_the_report(reviewed: dict[str, Any]) -> None:
+def test_dismissed_claims_leave_the_report(reviewed: dict[str, Any], login: Any) -> None:
     alice, article_id, first = reviewed["alice"], reviewed["article_id"], reviewed["first"]
-    alice.post(f"/claims/{first['id']}/dismiss", data={"version": str(first["version"])})
+    edna = login("edna")
+    edna.post(f"/claims/{first['id']}/dismiss", data={"version": str(first["version"])})
     rows = read_csv(alice.get(f"/articles/{article_id}/report.csv"))
     assert first["id"] not in {int(r["claim_id"]) for r in rows}
     data = json.loads(alice.get(f"/articles/{article_id}/report.json").get_data(as_text=True))
@@ -212,3 +214,102 @@ def test_download_filenames(login: Any, db: Any, title: str, filename: str) -> N
         expected = filename.format(id=article_id) + "." + suffix
         assert disposition == f'attachment; filename="{expected}"'
         assert re.fullmatch(r'attachment; filename="[a-z0-9.-]+"', disposition)
+
+
+# The printable report: cover, compact mode, print header -------------------------------------
+
+
+def claim_ids_in(html: str) -> list[int]:
+    return [
+        int(n) for n in re.findall(r'<article class="claim-report[^"]*" id="claim-(\d+)"', html)
+    ]
+
+
+def test_report_cover_and_modes(reviewed: dict[str, Any], app: Any) -> None:
+    app.config["ORG_NAME"] = "Harbour <Fact> Desk"
+    alice, article_id, claims = reviewed["alice"], reviewed["article_id"], reviewed["claims"]
+    first = reviewed["first"]["id"]
+    everything = [c["id"] for c in claims if not c["dismissed"]]
+    html = alice.get(f"/articles/{article_id}/report").get_data(as_text=True)
+    assert "Harbour &lt;Fact&gt; Desk" in html  # the organisation, escaped
+    assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">', html)  # the report date
+    assert "/report-print.css?d=" in html
+    # Default: every claim on screen; those without verdicts marked, left out in print.
+    assert claim_ids_in(html) == everything
+    assert html.count("claim-report no-verdict") == len(everything) - 1
+    assert f"The {len(everything) - 1} claims without verdicts are not printed" in html
+    assert '<div class="report">' in html
+    # compact=1: only the claims with verdicts, on screen and in print.
+    compact = alice.get(f"/articles/{article_id}/report?compact=1").get_data(as_text=True)
+    assert claim_ids_in(compact) == [first]
+    assert "Claims with verdicts" in compact and "left out" in compact
+    # compact=0: every claim, in print too.
+    full = alice.get(f"/articles/{article_id}/report?compact=0").get_data(as_text=True)
+    assert claim_ids_in(full) == everything
+    assert '<div class="report print-all">' in full
+    data = alice.get(
+        f"/articles/{article_id}/report?compact=1", headers={"Accept": "application/json"}
+    ).get_json()
+    assert data["summary"]["without_verdicts"] == len(everything) - 1
+    assert data["summary"]["final_ratings"] == {"No final verdict yet": len(everything)}
+    assert [r["claim"]["id"] for r in data["records"]] == [first]
+    assert data["numbers"][str(first)] == 1
+
+
+def test_report_numbers_follow_the_article(login: Any, db: Any, article_id: int) -> None:
+    claims = [c for c in store.list_claims(db, article_id) if not c["dismissed"]]
+    alice = login("alice")
+    last = claims[-1]
+    alice.post(f"/claims/{last['id']}/verdict", data={"rating": "true", "rationale": "Yes."})
+    html = alice.get(f"/articles/{article_id}/report?compact=1").get_data(as_text=True)
+    assert f"<h3>{len(claims)}. {last['text']}</h3>" in html
+
+
+def test_report_print_css(login: Any, app: Any) -> None:
+    app.config["ORG_NAME"] = 'Desk "A"\\ </style>\nB'
+    alice = login("alice")
+    response = alice.get("/report-print.css?d=2025-05-06")
+    assert response.status_code == 200 and response.mimetype == "text/css"
+    css = response.get_data(as_text=True)
+    assert '@top-left { content: "Desk \\22 A\\22 \\5c  \\3c /style>\\a B";' in css
+    assert '"Verdict report, 2025-05-06"' in css
+    junk = alice.get("/report-print.css?d=<script>").get_data(as_text=True)
+    assert "<script>" not in junk and re.search(r"Verdict report, \d{4}-\d{2}-\d{2}", junk)
+
+
+@pytest.mark.parametrize(
+    ("body", "start_text", "expected"),
+    [
+        # the headline before is not glued to the claim's paragraph
+        ("Big headline\nThe council spent 5 million euros.", "The council", ("", "")),
+        # cut at a sentence start ("U.S. forces" is not one), else at a word with "…"
+        (
+            "One. " + "x" * 150 + " said U.S. officials. The council spent 5 million euros.",
+            "The council",
+            ("", ""),  # (the claim starts a sentence)
+        ),
+        (
+            "One. " + "x " * 80 + "end. Two words and the council spent 5 million euros.",
+            "the council",
+            ("Two words and ", ""),
+        ),
+        (
+            "Intro. The U.S. forces and " + "y " * 80 + "the council spent 5 million euros.",
+            "the council",
+            ("…", ""),
+        ),
+    ],
+)
+def test_report_context_stays_in_the_paragraph(
+    body: str, start_text: str, expected: tuple[str, str]
+) -> None:
+    from factcheck.views.reports import _in_context
+
+    start = body.index(start_text)
+    claim = {"start": start, "end": len(body) - 1}
+    found = _in_context(body, claim)
+    assert found["quote"] == body[start:-1]
+    assert "headline" not in found["before"]
+    assert found["before"].startswith(expected[0])
+    assert expected[0] or found["before"] == ""
+    assert len(found["before"]) <= 161

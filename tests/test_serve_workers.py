@@ -304,6 +304,7 @@ def test_page_cache_shows_changes_made_elsewhere(
 
 
 def test_page_cache_after_edit_through_the_page(login: Any, db: Any, article_id: int) -> None:
+    store.update_settings(db, {"reviewers_shape_claims": True}, None)  # (direct edits)
     alice = login("alice")
     claim = store.list_claims(db, article_id)[0]
     url = f"/articles/{article_id}?claim={claim['id']}"

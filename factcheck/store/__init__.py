@@ -502,6 +502,45 @@ def count_articles(db: Database) -> int:
     return db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
+def set_article_published(
+    db: Database, article_id: int, published: str | None, version: int, user_id: int | None
+) -> dict[str, Any]:
+    """Set (or clear, with None) the article's publication date, ``YYYY-MM-DD``: a new version
+    of the article, audited. Raises :class:`Invalid` for anything but an ISO date and
+    :class:`Conflict` (with the current article) when ``version`` is not the current one."""
+    if published is not None:
+        try:
+            published = datetime.date.fromisoformat(str(published)).isoformat()
+        except ValueError:
+            raise Invalid("Give the publication date as YYYY-MM-DD.") from None
+    with transaction(db):
+        before = _row(
+            db, f"SELECT {_ARTICLE_HEAD_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        )
+        if before is None:
+            raise NotFound(f"article {article_id}")
+        if before["version"] != version:
+            raise Conflict(before)
+        if before["published"] == published:
+            return before
+        db.execute(
+            "UPDATE articles SET published = ?, version = version + 1, updated_at = ?"
+            " WHERE id = ? AND version = ?",
+            (published, now(), article_id, version),
+        )
+        _audit(
+            db,
+            user_id=user_id,
+            action="set-date",
+            table="articles",
+            row_id=article_id,
+            article_id=article_id,
+            before={"published": before["published"]},
+            after={"published": published},
+        )
+    return get_article_head(db, article_id)
+
+
 # Claims --------------------------------------------------------------------------------------
 
 
@@ -616,63 +655,85 @@ def _update_claim(
     claim_id: int,
     version: int,
     user_id: int | None,
-    changes: dict[str, Any],
+    changes: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]],
     action: str,
 ) -> dict[str, Any]:
     with transaction(db):
-        before = _row(db, "SELECT * FROM claims WHERE id = ?", (claim_id,))
-        if before is None:
-            raise NotFound(f"claim {claim_id}")
-        if before["version"] != version:
-            raise Conflict(_claim_from_row(before))
-        if all(before[key] == value for key, value in changes.items()):
-            return _claim_from_row(before)
-        assignments = ", ".join(f"{key} = ?" for key in changes)
-        cursor = db.execute(
-            f"UPDATE claims SET {assignments}, version = version + 1, updated_at = ?"
-            " WHERE id = ? AND version = ?",
-            (*changes.values(), now(), claim_id, version),
-        )
-        if cursor.rowcount != 1:
-            raise Conflict(get_claim(db, claim_id))
-        _audit(
-            db,
-            user_id=user_id,
-            action=action,
-            table="claims",
-            row_id=claim_id,
-            claim_id=claim_id,
-            article_id=before["article_id"],
-            before={key: before[key] for key in changes},
-            after=changes,
-        )
+        change_claim(db, claim_id, version, user_id, changes, action)
     return get_claim(db, claim_id)
+
+
+def change_claim(
+    db: Database,
+    claim_id: int,
+    version: int,
+    user_id: int | None,
+    changes: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]],
+    action: str,
+) -> dict[str, Any]:
+    """Apply ``changes`` to the claim at ``version`` with its audit entry, inside the caller's
+    transaction (:class:`Conflict` when the claim is at another version); ``changes`` may be a
+    function of the stored row that gives them. The one versioned claim update: the edit
+    routes and accepted proposals (:mod:`.proposals`) go through it."""
+    before = _row(db, "SELECT * FROM claims WHERE id = ?", (claim_id,))
+    if before is None:
+        raise NotFound(f"claim {claim_id}")
+    if before["version"] != version:
+        raise Conflict(_claim_from_row(before))
+    if callable(changes):
+        changes = changes(before)
+    if all(before[key] == value for key, value in changes.items()):
+        return _claim_from_row(before)
+    assignments = ", ".join(f"{key} = ?" for key in changes)
+    cursor = db.execute(
+        f"UPDATE claims SET {assignments}, version = version + 1, updated_at = ?"
+        " WHERE id = ? AND version = ?",
+        (*changes.values(), now(), claim_id, version),
+    )
+    if cursor.rowcount != 1:
+        raise Conflict(get_claim(db, claim_id))
+    _audit(
+        db,
+        user_id=user_id,
+        action=action,
+        table="claims",
+        row_id=claim_id,
+        claim_id=claim_id,
+        article_id=before["article_id"],
+        before={key: before[key] for key in changes},
+        after=changes,
+    )
+    return get_claim(db, claim_id)
+
+
+def wording_changes(text: str) -> dict[str, Any]:
+    """The claim columns a new wording sets (checked)."""
+    text = text.strip()
+    if not text:
+        raise Invalid("A claim's wording cannot be empty.")
+    if len(text) > 2000:
+        raise Invalid("A claim's wording is at most 2,000 characters.")
+    return {"text": text}
+
+
+def dismissal_changes(dismissed: bool) -> tuple[dict[str, Any], str]:
+    """The claim columns a dismissal (or restore) sets, and its audit action."""
+    return {"dismissed": 1 if dismissed else 0}, "dismiss" if dismissed else "restore"
 
 
 def edit_claim_text(
     db: Database, claim_id: int, text: str, version: int, user_id: int | None
 ) -> dict[str, Any]:
     """Change a claim's wording; its quote and offsets stay anchored."""
-    text = text.strip()
-    if not text:
-        raise Invalid("A claim's wording cannot be empty.")
-    if len(text) > 2000:
-        raise Invalid("A claim's wording is at most 2,000 characters.")
-    return _update_claim(db, claim_id, version, user_id, {"text": text}, "edit")
+    return _update_claim(db, claim_id, version, user_id, wording_changes(text), "edit")
 
 
 def set_claim_dismissed(
     db: Database, claim_id: int, dismissed: bool, version: int, user_id: int | None
 ) -> dict[str, Any]:
     """Dismiss a claim (it stays stored) or restore it."""
-    return _update_claim(
-        db,
-        claim_id,
-        version,
-        user_id,
-        {"dismissed": 1 if dismissed else 0},
-        "dismiss" if dismissed else "restore",
-    )
+    changes, action = dismissal_changes(dismissed)
+    return _update_claim(db, claim_id, version, user_id, changes, action)
 
 
 def claim_history(db: Database, claim_id: int) -> list[dict[str, Any]]:
@@ -969,10 +1030,26 @@ from .exports import (  # noqa: E402,F401
     check_export_filter,
     count_export_claims,
     export_records,
-    public_article,
-    public_claim,
     rationale_html,
 )
 from .imports import ImportItem, ImportSummary, import_items, read_import_file  # noqa: E402,F401
+from .proposals import (  # noqa: E402,F401
+    PublishedClaim,
+    count_open_proposals,
+    decide_proposal,
+    get_proposal,
+    list_open_proposals,
+    open_proposal,
+    propose,
+    withdraw_proposal,
+)
+from .publish import (  # noqa: E402,F401
+    claim_versions,
+    latest_version,
+    public_article,
+    public_claim,
+    publish_correction,
+    withdraw_claim,
+)
 from .search import match_counts, search_claims  # noqa: E402,F401
 from .tokens import create_token, get_token, list_tokens, revoke_token, user_for_token  # noqa: E402

@@ -89,6 +89,7 @@ def settings() -> Any:
                         "blind_verdicts": bool(form.blind_verdicts.data),
                         "disagreement_mode": form.disagreement_mode.data,
                         "reviewers_per_article": form.reviewers_per_article.data,
+                        "reviewers_shape_claims": bool(form.reviewers_shape_claims.data),
                     },
                     g.user["id"],
                 )

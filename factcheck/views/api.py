@@ -27,6 +27,7 @@ from sqlite_utils import Database
 
 from .. import access, export, ingest, sanitize, search, store
 from ..agreement import agreement_summary, claim_agreement, ordinal_order, pairwise_agreement
+from ..config import org_url, permalink_template
 from ..db import get_db
 from ..web import csrf, error_response, validates_own_csrf
 
@@ -886,8 +887,8 @@ def _export_chunks(db: Database, user: dict[str, Any], params: dict[str, Any]) -
     if fmt == "claimreview":
         return export.claimreview_chunks(
             records,
-            org={"name": config["ORG_NAME"], "url": config["ORG_URL"]},
-            permalink_template=config["PERMALINK_TEMPLATE"],
+            org={"name": config["ORG_NAME"], "url": org_url(config)},
+            permalink_template=permalink_template(config),
             scale=scale,
         )
     collected = list(records)

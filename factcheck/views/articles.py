@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
 
 from .. import access, ingest, store, urlfetch
 from ..db import get_db
-from ..forms import ArticleForm, UrlImportForm
-from ..web import render, validates_own_csrf
+from ..forms import ArticleDateForm, ArticleForm, UrlImportForm
+from ..web import error_response, render, validates_own_csrf, wants_json
 from .auth import login_required
 
 bp = Blueprint("articles", __name__)
@@ -161,3 +171,47 @@ def import_url() -> Any:
     if status == 503:
         response.headers["Retry-After"] = "2"
     return response
+
+
+@bp.route("/articles/<int:article_id>/date", methods=["POST"])
+@login_required
+@validates_own_csrf
+def set_date(article_id: int) -> Any:
+    """Set the article's publication date (editors, admins and whoever added the article): a
+    new version of the article, audited. A refused date is shown again with its error."""
+    from .review import review_context  # (the review page shows the form)
+
+    db = get_db()
+    access.require_article(db, g.user, article_id)
+    article = store.get_article_head(db, article_id)
+    if not access.can_edit_article(g.user, article):
+        return error_response(403, "Only editors and whoever added the article set its date.")
+    form = ArticleDateForm()
+    error = None
+    status = 400
+    if not form.validate():
+        if form.csrf_token.errors:
+            error = "The form's security token expired: save the date again."
+        else:
+            error = next(iter(form.published.errors or form.version.errors), "Check the date.")
+    else:
+        try:
+            store.set_article_published(
+                db, article_id, form.published.data.isoformat(), form.version.data, g.user["id"]
+            )
+        except store.Invalid as exc:
+            error = str(exc)
+        except store.Conflict:
+            error = "The article was changed by someone else meanwhile: check and save again."
+            status = 409
+    if wants_json():
+        if error is not None:
+            return jsonify({"error": error, "status": status, "fields": form.errors}), status
+        return jsonify({"ok": True, "article": store.get_article_head(db, article_id)})
+    if error is None:
+        flash(f"Publication date set to {form.published.data.isoformat()}.")
+        return redirect(url_for("review.article", article_id=article_id))
+    context, extra = review_context(article_id, None, False)
+    typed = (form.published.raw_data or [""])[0]
+    extra["date_edit"] = {"value": typed[:32], "error": error}
+    return render("review/review.html", context, status=status, **extra)

@@ -3,16 +3,18 @@ downloads."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g
+from flask import Blueprint, Response, current_app, g, request
 from sqlite_utils import Database
 
 from .. import access, export, store
 from ..agreement import claim_agreement, ordinal_order
+from ..config import org_url
 from ..db import get_db
 from ..web import render
 from .auth import login_required
@@ -78,6 +80,13 @@ def _filename(article: dict[str, Any], suffix: str) -> str:
 @bp.route("/articles/<int:article_id>/report")
 @login_required
 def report(article_id: int) -> Any:
+    """The printable report: a cover summary, then the claims.
+
+    ``?compact=1`` lists only the claims with verdicts (reviewers' or final); ``?compact=0``
+    every claim, also in print; without it the screen shows every claim and print leaves out
+    those without verdicts (the compact mode is the default when printing).
+    """
+    compact = {"1": True, "0": False}.get(request.args.get("compact", ""))
     with store.snapshot(get_db()) as snap:  # (the page shows one moment)
         article = _visible_article(snap, article_id)
         records = [r for r in article_records(snap, g.user, article_id) if r["claim"] is not None]
@@ -90,36 +99,88 @@ def report(article_id: int) -> Any:
     scale = current_app.config["RATING_SCALE"]
     labels = {entry["key"]: entry["label"] for entry in scale}
     verdict_counts = Counter(
-        (r["final"] or {}).get("label") or r["agreement"]["majority_label"] or "No verdict yet"
+        (r["final"] or {}).get("label") or r["agreement"]["majority_label"] or NO_VERDICT
         for r in records
     )
-    ordered = _in_scale_order(verdict_counts, scale)
+    final_counts = Counter((r["final"] or {}).get("label") or NO_FINAL for r in records)
+    final_ordered = _in_scale_order(final_counts, scale)
     figures = export.report_summary(records, ordinal_order(scale))
+    numbers = {r["claim"]["id"]: n for n, r in enumerate(records, start=1)}
+    judged = [r for r in records if r["verdicts"] or r["final"]]
+    shown = judged if compact else records
     context = {
         "article": {key: article[key] for key in article if key not in ("original", "body")},
-        "records": records,
+        "records": shown,
+        "compact": compact,
+        "org": {"name": current_app.config["ORG_NAME"], "url": org_url(current_app.config)},
+        "report_date": datetime.date.today().isoformat(),
         "summary": {
             "claims": len(records),
             "with_verdicts": sum(1 for r in records if r["verdicts"]),
+            "without_verdicts": len(records) - len(judged),
             "with_final": figures["n_final"],
             "disagreements": figures["n_disagreement"],
-            "verdicts": dict(ordered),
+            "verdicts": dict(_in_scale_order(verdict_counts, scale)),
+            "final_ratings": dict(final_ordered),
             "agreement": figures["agreement"],
         },
-        "chart": bar_chart([(label, n, _css_key(label, scale)) for label, n in ordered]),
-        "contexts": {r["claim"]["id"]: _in_context(article["body"], r["claim"]) for r in records},
-        "details": {r["claim"]["id"]: _details(r, labels) for r in records},
+        "chart": bar_chart([(label, n, _css_key(label, scale)) for label, n in final_ordered if n]),
+        "numbers": numbers,
+        "contexts": {r["claim"]["id"]: _in_context(article["body"], r["claim"]) for r in shown},
+        "details": {r["claim"]["id"]: _details(r, labels) for r in shown},
         "claimreview": claimreview,
     }
     return render("reports/report.html", context)
 
 
+MARGIN_FONT = "font: 8.5pt system-ui, sans-serif; color: #5b6673;"
+NO_VERDICT = "No verdict yet"
+NO_FINAL = "No final verdict yet"
+
+
+@bp.route("/report-print.css")
+@login_required
+def print_css() -> Response:
+    """The report's print header and footer (CSS paged media margin boxes): the organisation,
+    the report date and page numbers. A stylesheet, since the pages allow no inline styles;
+    the date is in its address (``?d=``), so a day's copy is cached for the day."""
+    name = _css_string(current_app.config["ORG_NAME"])
+    day = request.args.get("d", "")
+    day = day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else datetime.date.today().isoformat()
+    css = (
+        "@page {\n"
+        f"  @top-left {{ content: {name}; {MARGIN_FONT} }}\n"
+        f"  @top-right {{ content: {_css_string('Verdict report, ' + day)}; {MARGIN_FONT} }}\n"
+        "}\n"
+    )
+    response = Response(css, mimetype="text/css")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: backslashes and quotes escaped, line breaks and other
+    control characters as code points, and ``<`` too (never a tag, wherever it is read)."""
+    out = []
+    for ch in str(text)[:200]:
+        if ch in '\\"<' or ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def _in_scale_order(counts: Counter[str], scale: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    """Verdict counts in the scale's order, other labels after, "No verdict yet" last."""
+    """Verdict counts in the scale's order, other labels after, "No (final) verdict yet"
+    last."""
     rank = {entry["label"]: i for i, entry in enumerate(scale)}
     return sorted(
         counts.items(),
-        key=lambda item: (item[0] == "No verdict yet", rank.get(item[0], len(rank)), item[0]),
+        key=lambda item: (
+            item[0] in (NO_VERDICT, NO_FINAL),
+            rank.get(item[0], len(rank)),
+            item[0],
+        ),
     )
 
 
@@ -192,14 +253,35 @@ def _details(record: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
 
 
 def _in_context(body: str, claim: dict[str, Any], width: int = 160) -> dict[str, str]:
+    """The claim's passage with the text around it from its own paragraph (a headline or the
+    paragraph before are not glued to it), at most ``width`` characters either side, cut at a
+    sentence start before and a word end after ("…" where cut)."""
     start, end = claim["start"], claim["end"]
-    before = body[max(0, start - width) : start]
-    after = body[end : end + width]
+    para_start = body.rfind("\n", 0, start) + 1
+    para_end = body.find("\n", end)
+    para_end = len(body) if para_end == -1 else para_end
+    before = body[para_start:start]
+    cut_before = len(before) > width
+    if cut_before:
+        window = before[-width:]
+        sentence = _SENTENCE_START.search(window + body[start : start + 1])
+        space = window.find(" ")
+        before = window[sentence.end() :] if sentence else window[space + 1 :]
+        cut_before = not sentence
+    after = body[end:para_end]
+    cut_after = len(after) > width
+    if cut_after:
+        after = after[:width].rsplit(" ", 1)[0]
     return {
-        "before": ("…" if start > width else "") + before,
+        "before": ("…" if cut_before else "") + before,
         "quote": body[start:end],
-        "after": after + ("…" if end + width < len(body) else ""),
+        "after": after + ("…" if cut_after else ""),
     }
+
+
+# A sentence's end and the next one's start (a capital, a digit or an opening quote: "U.S. forces"
+# goes on).
+_SENTENCE_START = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+(?=[A-Z0-9\"'\u201c\u2018(])")
 
 
 @bp.route("/articles/<int:article_id>/report.csv")

@@ -40,6 +40,7 @@ from ..web import (
     validates_own_csrf,
     wants_json,
 )
+from . import proposals
 from .auth import login_required
 
 bp = Blueprint("review", __name__)
@@ -436,7 +437,13 @@ def review_context(
         "is_editor": access.is_editor(g.user),
         "counts": view.counts,
     }
-    extra: dict[str, Any] = {"add_fields": add_fields(), "article_view": view}
+    extra: dict[str, Any] = {
+        "add_fields": add_fields(),
+        "article_view": view,
+        "date_edit": {"value": "", "error": None}
+        if access.can_edit_article(g.user, article)
+        else None,
+    }
     if selected is not None:
         panel, panel_extra = panel_context(selected)
         context.update(panel)
@@ -445,9 +452,11 @@ def review_context(
 
 
 def panel_context(
-    claim: dict[str, Any], form: VerdictForm | None = None
+    claim: dict[str, Any], form: VerdictForm | None = None, shaping: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The selected claim's panel: the user's verdict and, once allowed, the others'."""
+    """The selected claim's panel: the user's verdict and, once allowed, the others', and how
+    the user may change the claim (``shaping``: a refused proposal or decision to show again,
+    see :func:`factcheck.views.proposals.shaping_context`)."""
     db = get_db()
     blind = store.get_settings(db)["blind_verdicts"]
     everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
@@ -472,6 +481,7 @@ def panel_context(
         else None,
         "final": final if (final and (sees_others or access.is_editor(g.user))) else None,
         "corrections": store.list_corrections(db, claim["id"]) if final else [],
+        "published_version": _published_version(db, claim["id"]),
         "is_editor": access.is_editor(g.user),
         "labels": rating_labels(),
     }
@@ -483,9 +493,18 @@ def panel_context(
         },
         "state_version": _shown_field(ClaimStateForm, "version", claim["version"], type="hidden"),
     }
+    extra.update(proposals.shaping_context(claim, **(shaping or {})))
     if access.is_editor(g.user):
         extra["final_form"] = final_form(final)
     return context, extra
+
+
+def _published_version(db: Any, claim_id: int) -> dict[str, Any] | None:
+    """The claim's latest published version (number, status, date), or None."""
+    latest = store.latest_version(db, claim_id)
+    if latest is None:
+        return None
+    return {key: latest[key] for key in ("version", "status", "published_at")}
 
 
 def final_form(final: dict[str, Any] | None, formdata: Any = None) -> FinalVerdictForm:
@@ -709,14 +728,44 @@ def _claim_change(claim_id: int, change: Any, success: str) -> Any:
 def edit_claim(claim_id: int) -> Any:
     form = EditClaimForm()
     if not form.validate():
-        return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
-    return _claim_change(
+        if wants_json() or form.csrf_token.errors:
+            return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
+        return _edit_again(visible_claim(claim_id), form.text.data, "Give the claim's wording.")
+    return _shape_claim(
         claim_id,
+        "wording",
+        form.text.data,
+        form.version.data,
         lambda db, c: store.edit_claim_text(
             db, claim_id, form.text.data, form.version.data, g.user["id"]
         ),
         "Claim wording saved.",
+        keep=form.text.data,
     )
+
+
+def _edit_again(claim: dict[str, Any], text: str | None, error: str, status: int = 400) -> Any:
+    """The review page with the claim's *Edit wording* form open again: the wording as typed,
+    the error next to it, the claim's version now (a conflict shows its wording above)."""
+    context, extra = review_context(claim["article_id"], claim["id"], False)
+    panel, panel_extra = panel_context(claim)
+    context.update(panel)
+    extra.update(panel_extra)
+    extra["edit_fields"] = {
+        "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
+        "text": _shown_field(
+            EditClaimForm,
+            "text",
+            text or "",
+            rows=3,
+            aria_invalid="true",
+            aria_describedby="edit-error",
+            autofocus=True,
+        ),
+        "error": error,
+        "open": True,
+    }
+    return render("review/review.html", context, status=status, **extra)
 
 
 @bp.route("/claims/<int:claim_id>/dismiss", methods=["POST"])
@@ -735,13 +784,59 @@ def _set_dismissed(claim_id: int, dismissed: bool, success: str) -> Any:
     form = ClaimStateForm()
     if not form.validate():
         return _claim_change(claim_id, _invalid("The claim's version is missing."), "")
-    return _claim_change(
+    return _shape_claim(
         claim_id,
+        "dismiss" if dismissed else "restore",
+        None,
+        form.version.data,
         lambda db, c: store.set_claim_dismissed(
             db, claim_id, dismissed, form.version.data, g.user["id"]
         ),
         success,
     )
+
+
+def _shape_claim(
+    claim_id: int,
+    kind: str,
+    text: str | None,
+    version: int,
+    change: Any,
+    success: str,
+    keep: str | None = None,
+) -> Any:
+    """A change of the claim's wording or dismissal, as :func:`access.claim_shaping` allows
+    it: made directly, sent to the editors as a proposal (reviewers), or refused (a published
+    article's claims change only through an editor's correction)."""
+    db = get_db()
+    found = visible_claim(claim_id)
+    article = store.get_article_head(db, found["article_id"])
+    mode = access.claim_shaping(db, g.user, article)
+    if mode == access.PROPOSE:
+        return proposals.submit_proposal(found, kind, text, "", version)
+    if mode == access.CORRECTION:
+        message = proposals.PUBLISHED_MESSAGE
+        if wants_json():
+            return jsonify({"error": message, "status": 409}), 409
+        flash(message)
+        target = proposals.correction_url(found) or (
+            url_for("review.article", article_id=found["article_id"], claim=claim_id) + "#panel"
+        )
+        return redirect(target)
+    if keep is not None and not wants_json():
+        try:
+            change(db, found)
+        except store.Invalid as exc:
+            return _edit_again(found, keep, str(exc))
+        except store.Conflict as exc:
+            message = (
+                "This claim was changed by someone else since you opened it; its wording now is"
+                " shown above. Your wording is kept here: check it and save again."
+            )
+            return _edit_again(exc.current, keep, message, 409)
+        flash(success)
+        return redirect(url_for("review.article", article_id=found["article_id"], claim=claim_id))
+    return _claim_change(claim_id, change, success)
 
 
 def _invalid(message: str) -> Any:
@@ -763,7 +858,7 @@ def history(claim_id: int) -> Any:
         entries = [
             e
             for e in entries
-            if e["table_name"] == "claims"
+            if e["table_name"] in ("claims", "claim_proposals")
             or (e["table_name"] == "verdicts" and e["username"] == g.user["username"])
         ]
     return render("review/history.html", {"claim": found, "entries": entries})

@@ -132,8 +132,49 @@ def test_printable_report(
     assert not page.locator(".report-actions").is_visible()
     assert not page.locator(".topbar").is_visible()
     assert page.locator("svg.verdict-chart").is_visible()
-    pdf = page.pdf(path=str(tmp_path / "report.pdf"))
+    # Compact by default in print: claims without verdicts are left out, a note says so.
+    undecided = page.locator(".claim-report.no-verdict")
+    assert undecided.count() >= 1 and not undecided.first.is_visible()
+    assert page.locator(".left-out").is_visible()
+    # The organisation, the report's date and page numbers in the page margins (CSS paged
+    # media margin boxes, which Chromium draws since version 131), and the page's own header.
+    pdf = page.pdf(path=str(tmp_path / "report.pdf"), prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
+    pages = _pdf_pages(tmp_path / "report.pdf")
+    if pages is not None:
+        assert len(pages) == 2  # the cover, then the two claims with verdicts
+        for number, text in enumerate(pages, start=1):
+            assert "factcheck desk" in text and "Verdict report, " in text
+            assert f"Page {number} of {len(pages)}" in text
+        assert "No verdict yet" not in "".join(pages)
+    # Chromium's own header and footer (page.pdf's templates) print as well.
+    page.pdf(
+        path=str(tmp_path / "chromium.pdf"),
+        display_header_footer=True,
+        header_template='<div style="font-size:8px;margin-left:16mm">factcheck desk</div>',
+        footer_template='<div style="font-size:8px;margin-left:16mm">'
+        '<span class="pageNumber"></span>/<span class="totalPages"></span></div>',
+        margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+    )
+    pages = _pdf_pages(tmp_path / "chromium.pdf")
+    if pages is not None:
+        assert all(f"{n}/{len(pages)}" in text for n, text in enumerate(pages, start=1))
+    # Every claim, in print too, with ?compact=0.
+    page.goto(f"{live_server['url']}/articles/{reviewed['article_id']}/report?compact=0")
+    assert page.locator(".claim-report.no-verdict").first.is_visible()
+
+
+def _pdf_pages(path: Path) -> list[str] | None:
+    """The text of each page of a PDF (poppler's pdftotext), or None without poppler."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        return None
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.rstrip("\f").split("\f")
 
 
 def test_public_verdict_page(
