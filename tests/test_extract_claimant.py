@@ -156,3 +156,68 @@ def test_possessor_is_not_the_source() -> None:
     text = "Senator Jo Hale's former aides said the budget was cut by 40% in 2023."
     (claim,) = extract_claims(text)
     assert claim["claimant"] == "Senator Jo Hale's former aides"
+
+
+MORE_CLAIMANT_CASES = [
+    # a name in apposition after a title, and the reported clause opening with a name
+    (
+        "The mayor's spokeswoman, Hanna Ostrow, said Lusk had been dismissed in 2023.",
+        "dismissed in 2023",
+        "Hanna Ostrow",
+    ),
+    (
+        '"We have farmers who lost everything," said its president, Arvid Tollen.',
+        "farmers",
+        "Arvid Tollen",
+    ),
+    # figures "published by" someone are theirs
+    (
+        "Crime figures published by the force in January showed that robberies rose 26%.",
+        "robberies rose",
+        "the force",
+    ),
+    # the source a clause opens with, past a relative clause
+    (
+        "Northline, which runs most commuter trains, said on Monday that fares would rise 6%.",
+        "fares would rise",
+        "Northline",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant"), MORE_CLAIMANT_CASES)
+def test_more_claimants(text: str, words: str, claimant: str) -> None:
+    claims = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claims and claims[0]["claimant"] == claimant, extract_claims(text)
+    at = text.index(claimant)
+    assert (claims[0]["claimant_start"], claims[0]["claimant_end"]) == (at, at + len(claimant))
+
+
+SECOND_SOURCE_CASES = [
+    (
+        "Abel said he would scrap the charge for bicycles, while Reinholt said she would "
+        "extend free travel to all pupils.",
+        "extend free travel",
+        "Reinholt",
+    ),
+    # a second clause that names its own source is never the first speaker's
+    (
+        "Abel said he would scrap the charge; Reinholt said she would extend free travel to "
+        "all pupils under 18.",
+        "extend free travel",
+        "Reinholt",
+    ),
+    (
+        "Mayor Ana Ruiz said the bridge cost 48 million euros; the council said it cost 61 "
+        "million.",
+        "61 million",
+        "the council",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant"), SECOND_SOURCE_CASES)
+def test_second_clause_keeps_its_own_source(text: str, words: str, claimant: str) -> None:
+    (claim,) = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claim["claimant"] == claimant
+    assert not claim["text"].startswith(("Abel said", "Mayor Ana Ruiz said")), claim["text"]
