@@ -434,8 +434,6 @@ def publish_correction(
         changed = False
         if wording is not None and wording["text"] != claim["text"]:
             changed = True
-            if "wording_source" in _claim_columns(db):
-                wording["wording_source"] = "edited"
             change_claim(db, claim_id, claim["version"], user_id, wording, "correct")
         final = _row(
             db, "SELECT rating, reason FROM final_verdicts WHERE claim_id = ?", (claim_id,)
