@@ -182,6 +182,29 @@ MORE_CLAIMANT_CASES = [
         "fares would rise",
         "Northline",
     ),
+    # a name before its apposition, with or without a relative clause after it
+    (
+        "Ilse Marten, the mayor of Dunholt, whose brother sits on the board, said she had asked "
+        "the ministry twice to dredge the canal.",
+        "dredge the canal",
+        "Ilse Marten",
+    ),
+    (
+        'Rolf Amsel, chief economist at Varo Bank, called the plan "the boldest in years".',
+        "boldest",
+        "Rolf Amsel",
+    ),
+    (
+        'The museum\'s curator, Petra Lind, called the loan "a gift to the town".',
+        "gift to the town",
+        "Petra Lind",
+    ),
+    # a body that "put" a figure at a value gives that figure
+    (
+        "Vellmark's census bureau put the town's population for last year at 48,200.",
+        "48,200",
+        "Vellmark's census bureau",
+    ),
 ]
 
 

@@ -548,17 +548,31 @@ def speaker_label(text: str, line_start: int, end: int) -> Claimant | None:
 # "Northline, which ..., said on Monday that ...": a source the clause itself opens with
 _WORDING_SOURCE_RE = re.compile(
     r"(?:(?:On|In|At|For|After|Before|During|Asked about)\s[^,;\"“”]{1,30},\s+)?"
-    r"(?P<who>[A-Z][^,;:\"“”]{1,80}?(?:,\s+[A-Z][^,;:\"“”]{1,40}?)?)"
-    r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?\s+"
-    r"(?:said|says|told|added|noted|stated|announced|heard|"
+    # "A poll of 1,200 voters": a comma between digits is no clause boundary
+    r"(?P<who>[A-Z](?:[^,;:\"“”]|(?<=\d),(?=\d)){1,80}?(?:,\s+[A-Z][^,;:\"“”]{1,40}?)?)"
+    # "Ilse Marten, the mayor of Dunholt, ...": an apposition after the name
+    r"(?:,\s+(?P<app>(?!(?:who|whom|whose|which)\b)[a-z][^,;:\"“”]{1,60}?)(?=,|\s+(?:said|called)\b))?"
+    r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?,?\s+"
+    r"(?P<v>said|says|told|added|noted|stated|announced|heard|"
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
-    r"insisted|denied|admitted|reported|replied|cautioned)\b"
+    r"insisted|denied|admitted|reported|replied|cautioned|put)\b"
 )
+# "put inflation for last year at 5.8%", "put Abel on 44%": an estimate, not an action
+_PUT_FIGURE_RE = re.compile(
+    r"[^.;:\"“”]{1,80}?\s(?:at|on)\s+(?:about\s+|around\s+|nearly\s+|almost\s+|just\s+)?"
+    r"[$€£]?\d"
+)
+_PERSON_NAME_RE = re.compile(r"(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]+")
 
 
 def wording_source(wording: str) -> str | None:
     """The source a wording opens with ("Northline said ..."), or ``None``."""
     m = _WORDING_SOURCE_RE.match(wording)
+    if m is not None and m.group("v") == "put" and not _PUT_FIGURE_RE.match(wording, m.end()):
+        return None
+    if m is not None and m.group("app") is not None:
+        # the name, not its apposition: "Ilse Marten, the mayor of Dunholt, said"
+        return m.group("who") if _PERSON_NAME_RE.fullmatch(m.group("who")) else None
     if m is not None and "," in m.group("who") and not _APPOS_NAME_RE.match(m.group("who")):
         return None
     if m is None or _FINITE_RE.search(m.group("who").lower()):

@@ -319,6 +319,12 @@ def _open_quotes(text: str, claims: list[dict]) -> None:
                 and _quote_marks(text[d["sentence_start"] : d["sentence_end"]]) % 2
             ):
                 who = d["claimant"]
+                opens = c["quote"].lstrip('"“').split(None, 1)
+                if opens and opens[0].lower() in _PERSONAL:
+                    # '"She has built fewer than 4,000," he said': not "Abel said she ..."
+                    for k in ("claimant", "claimant_start", "claimant_end", "claimant_kind"):
+                        c[k] = d[k]
+                    break
                 wording = _cap(who + " said " + _decap(c["quote"].lstrip('"“')))
                 sources = [(s, e), (d["claimant_start"], d["claimant_end"])]
                 spans = wording_spans(wording, text, sources)
@@ -327,6 +333,30 @@ def _open_quotes(text: str, claims: list[dict]) -> None:
                 for k in ("claimant", "claimant_start", "claimant_end", "claimant_kind"):
                     c[k] = d[k]
             break
+
+
+# "this"/"that" in a quotation mostly point at the here and now ("This is the busiest summer");
+# he/she/it/they at someone or something the speaker had in mind
+_PERSONAL = frozenset("he she it they".split())
+_SAID_PRONOUN_RE = re.compile(
+    r"[^\"“”]{1,100}?\s(?:said|says|told [^\"“”]{1,40}?)\s+(?:that\s+)?"
+    r"(?P<p>he|she|it|they)\s",
+    re.IGNORECASE,
+)
+
+
+def _quoted_pronoun(wording: str, quote: str, start: int, text: str) -> bool:
+    """'"It was gone in ten minutes," she said.' is not "Noor Kessel said it was gone ...":
+    a pronoun that opens quoted words refers to someone or something the speaker had in
+    mind, so a wording "X said it ..." would name no subject (or a wrong one)."""
+    m = _SAID_PRONOUN_RE.match(wording)
+    if m is None:
+        return False
+    first = quote.lstrip("\"“'‘ ").split(None, 1)
+    if not first or first[0].lower() != m.group("p").lower():
+        return False
+    line = text.rfind("\n", 0, start) + 1
+    return _quote_marks(text[line:start]) % 2 == 1
 
 
 def _quote_marks(s: str) -> int:
@@ -356,7 +386,7 @@ def faithful_wording(
     ``sources`` (the sentence, the claimant's mention, a resolved antecedent) and it does not
     open with an unresolved pronoun; else the quote itself, tidied. Returns (wording,
     "rewritten" | "quote", spans the wording comes from)."""
-    if not starts_with_pronoun(wording):
+    if not starts_with_pronoun(wording) and not _quoted_pronoun(wording, quote, start, text):
         spans = wording_spans(wording, text, sources, GLUE_WORDS | glue, cache)
         if spans is not None:
             return wording, "rewritten", spans
