@@ -199,6 +199,19 @@ MORE_CLAIMANT_CASES = [
         "gift to the town",
         "Petra Lind",
     ),
+    # "He" in the next sentence is the one who told, not the outlet told
+    (
+        "No ship was loaded at the dock on Monday, dock master Ivo Rask told Baltic Radio. "
+        "He said nine vessels were waiting at anchor.",
+        "nine vessels",
+        "Ivo Rask",
+    ),
+    # a source set between commas inside the clause
+    (
+        "The bakery will, Ostrow said, close its second shop in May.",
+        "close its second shop",
+        "Ostrow",
+    ),
     # a body that "put" a figure at a value gives that figure
     (
         "Vellmark's census bureau put the town's population for last year at 48,200.",

@@ -144,12 +144,18 @@ _PROPER_RE = re.compile(r"(?:The\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|
 _NOT_ENTITY = frozenset("the a an it he she they we this that these those there i".split())
 
 
+_TOLD_RE = re.compile(r"\s+told\s+")
+
+
 def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple:
     """Person and thing a following sentence's "He"/"She"/"It" may refer to."""
     subj = pieces[0].get("subject") if pieces else None
     cand = None
     for p in pieces:
         who = p.get("speaker") or p.get("attribution")
+        if who:
+            # "harbour master Ivo Rask told Baltic Radio": the teller, not whom he told
+            who = _TOLD_RE.split(who, 1)[0]
         if who and _PERSON_RE.search(who) and len(who.split()) <= 6:
             cand = who
             break
@@ -565,8 +571,20 @@ _PUT_FIGURE_RE = re.compile(
 _PERSON_NAME_RE = re.compile(r"(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]+")
 
 
+# "The bakery will, Ostrow said, close its shop": a source set between commas mid-clause
+_PAREN_SOURCE_RE = re.compile(
+    r"[A-Z][^,;:\"“”]{1,60}?\s(?:will|would|could|can|may|might|must|should|is|are|was|were|"
+    r"has|have|had)(?:\s+not)?,\s+"
+    r"(?P<who>(?:the\s+)?[A-Z]?[\w'’.-]+(?:\s+[\w'’.-]+){0,3}?)\s+(?:said|says|added|noted),\s+"
+    r"(?!(?:while|but|and|whereas|although|though)\b)[a-z]"
+)
+
+
 def wording_source(wording: str) -> str | None:
     """The source a wording opens with ("Northline said ..."), or ``None``."""
+    pm = _PAREN_SOURCE_RE.match(wording)
+    if pm is not None and not _FINITE_RE.search(pm.group("who").lower()):
+        return pm.group("who")
     m = _WORDING_SOURCE_RE.match(wording)
     if m is not None and m.group("v") == "put" and not _PUT_FIGURE_RE.match(wording, m.end()):
         return None
