@@ -206,6 +206,21 @@ MORE_CLAIMANT_CASES = [
         "nine vessels",
         "Ivo Rask",
     ),
+    # who commissioned a review is not who found it
+    (
+        "A report commissioned by the club found last spring that the stand had been unsafe "
+        "for years.",
+        "stand had been unsafe",
+        "A report commissioned by the club",
+    ),
+    # "She" is not the man "he" named before
+    (
+        "The town's mayor, Lena Sova, and her rival, Tomas Brek, met on Monday.\n\n"
+        'Brek, a former judge, attacked the mayor. "The pool has failed twice," he said.\n\n'
+        "Brek said it had been shut under Sova. She replied that the roof had been repaired.",
+        "roof had been repaired",
+        "Lena Sova",
+    ),
     # a source set between commas inside the clause
     (
         "The bakery will, Ostrow said, close its second shop in May.",

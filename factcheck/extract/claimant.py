@@ -271,9 +271,11 @@ _APPOS_NAME_RE = re.compile(
     r"[^,]{2,60},\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
     r"told|added))"
 )
+# (not "commissioned by": who pays for a review is not who reviewed)
 _PUBLISHED_BY_RE = re.compile(
-    r"\b(?:published|released|issued|compiled|commissioned|conducted)\s+by\s+"
-    r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+(?!in\b|on\b|at\b|last\b|this\b)[\w'’-]+){0,4})"
+    r"\b(?:published|released|issued|compiled|conducted)\s+by\s+"
+    r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+(?!in\b|on\b|at\b|last\b|this\b|said\b|says\b|"
+    r"found\b|finds\b|showed\b|shows\b)[\w'’-]+){0,4})"
 )
 _TIME_ONLY_RE = re.compile(r"\s*(?:on|in|at|last|this|late|early|earlier)\b")
 _LEAD_DET_RE = re.compile(r"(?:according to|by)\s+", re.IGNORECASE)

@@ -165,6 +165,7 @@ def extract_claims(
     speaker_claimant: Claimant | None = None
     speaker_span: tuple[int, int] | None = None  # where that speaker is named
     people = People()
+    genders: dict[str, str] = {}  # surname -> "he"/"she", from pronouns resolved to them
     line_starts = [0] + [m.end() for m in _LINE_BREAK_RE.finditer(text)]
     line_no = 0
     for seg in segments:
@@ -179,6 +180,17 @@ def extract_claims(
             at = _skip_label(text, at, seg.end)
         sent = text[at : seg.end]
         pieces = claim_spans(sent)
+        pron = _opening_pronoun(sent)
+        ref = person or (people.seen[-1].name if people.seen else None)
+        if ref and pron and genders.get(ref.split()[-1], pron) != pron:
+            # "Abel said it had doubled. She replied ...": not Abel, whom "he" named before
+            alt = _other_person(people, genders, pron, ref)
+            if alt:
+                person = alt.name
+                mentions[alt.name] = (alt.start, alt.end)
+                people.seen.append(alt)  # the likeliest "she" from here on
+            else:
+                person = None
         bare = _BARE_QUOTE_RE.fullmatch(sent)
         continued = False
         if bare and speaker and len(pieces) == 1 and not pieces[0]["attribution"]:
@@ -213,6 +225,8 @@ def extract_claims(
                 )
             if who_c is not None and sentence_claimant is None:
                 sentence_claimant = who_c
+            if who_c is not None and who_c.kind == "person" and (who or "").lower() in _HE_SHE:
+                genders[who_c.name.split()[-1]] = who.lower()
             if (start, end) in seen:
                 continue
             quote = text[start:end]
@@ -299,6 +313,27 @@ def extract_claims(
     _open_quotes(text, claims)
     lead = lead_end(text, [(s.start, s.end, s.kind) for s in segments[:2]])
     return drop_repeats(claims, lead)
+
+
+_HE_SHE = frozenset(("he", "she"))
+
+
+def _opening_pronoun(sent: str) -> str | None:
+    words = sent.lstrip('"“ ').split(None, 1)
+    w = words[0].lower() if words else ""
+    return w if w in _HE_SHE else None
+
+
+def _other_person(people: People, genders: dict, pron: str, person: str) -> Claimant | None:
+    """The last person quoted whom ``pron`` fits: one it named before, else one no
+    pronoun has named yet (not ``person``)."""
+    last = person.split()[-1]
+    for want in (pron, None):
+        for c in reversed(people.seen):
+            sur = c.name.split()[-1]
+            if sur != last and genders.get(sur) == want:
+                return c
+    return None
 
 
 def _open_quotes(text: str, claims: list[dict]) -> None:
