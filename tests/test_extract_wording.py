@@ -56,6 +56,12 @@ PRONOUN_CASES = [
         "He knew the safe code by heart.",
         "quote",
     ),
+    (
+        'Ada Linz accused the council. "Two years ago they promised a new school," she said.',
+        "Two years ago they promised a new school",
+        "Two years ago they promised a new school.",
+        "quote",
+    ),
     # "who" after a name and its apposition is the person named, not the apposition
     (
         "The shop was owned by Karin Dohl, the aunt of the mayor's driver, who was fined "

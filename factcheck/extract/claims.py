@@ -354,8 +354,7 @@ def _open_quotes(text: str, claims: list[dict]) -> None:
                 and _quote_marks(text[d["sentence_start"] : d["sentence_end"]]) % 2
             ):
                 who = d["claimant"]
-                opens = c["quote"].lstrip('"“').split(None, 1)
-                if opens and opens[0].lower() in _PERSONAL:
+                if _PRONOUN_SUBJECT_RE.match(c["quote"]):
                     # '"She has built fewer than 4,000," he said': not "Abel said she ..."
                     for k in ("claimant", "claimant_start", "claimant_end", "claimant_kind"):
                         c[k] = d[k]
@@ -372,10 +371,15 @@ def _open_quotes(text: str, claims: list[dict]) -> None:
 
 # "this"/"that" in a quotation mostly point at the here and now ("This is the busiest summer");
 # he/she/it/they at someone or something the speaker had in mind
-_PERSONAL = frozenset("he she it they".split())
 _SAID_PRONOUN_RE = re.compile(
-    r"[^\"“”]{1,100}?\s(?:said|says|told [^\"“”]{1,40}?)\s+(?:that\s+)?"
-    r"(?P<p>he|she|it|they)\s",
+    r"[^\"“”]{1,100}?\s(?:said|says|told [^\"“”]{1,40}?)\s+(?:that\s+)?(?P<rest>\S)",
+    re.IGNORECASE,
+)
+# quoted words whose subject is a pronoun, past an opening time phrase ("Six years ago she
+# promised ...") or conjunction
+_PRONOUN_SUBJECT_RE = re.compile(
+    r"[\"“'‘\s]*(?:(?:[\w-]+\s+){1,3}ago,?\s+|(?:now|then|today|yesterday|but|and|so),?\s+)?"
+    r"(?:he|she|it|they)\s",
     re.IGNORECASE,
 )
 
@@ -385,11 +389,11 @@ def _quoted_pronoun(wording: str, quote: str, start: int, text: str) -> bool:
     a pronoun that opens quoted words refers to someone or something the speaker had in
     mind, so a wording "X said it ..." would name no subject (or a wrong one)."""
     m = _SAID_PRONOUN_RE.match(wording)
-    if m is None:
+    if m is None or not _PRONOUN_SUBJECT_RE.match(quote):
         return False
-    first = quote.lstrip("\"“'‘ ").split(None, 1)
-    if not first or first[0].lower() != m.group("p").lower():
-        return False
+    q = quote.lstrip("\"“'‘ ")
+    if not wording[m.start("rest") :].lower().startswith(q[: min(len(q), 20)].lower()):
+        return False  # the wording is not the quote's words after "X said"
     line = text.rfind("\n", 0, start) + 1
     return _quote_marks(text[line:start]) % 2 == 1
 
