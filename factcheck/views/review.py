@@ -20,7 +20,7 @@ from flask import (
 from markupsafe import Markup, escape
 from wtforms.widgets.core import clean_key
 
-from .. import access, store
+from .. import access, limits, store
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..forms import (
@@ -578,7 +578,7 @@ def final_form(final: dict[str, Any] | None, formdata: Any = None) -> FinalVerdi
 @bp.route("/articles/<int:article_id>")
 @login_required
 def article(article_id: int) -> Any:
-    claim_id = request.args.get("claim", type=int)
+    claim_id = limits.parse_id(request.args.get("claim"))
     only = request.args.get("only") == "checkworthy"
     context, extra = review_context(article_id, claim_id, only)
     return render("review/review.html", context, **extra)
@@ -635,7 +635,7 @@ def save_verdict(claim_id: int) -> Any:
             message = (
                 "The form's security token expired: reload the page (copy your text first)."
                 if form.csrf_token.errors
-                else "Check the highlighted fields."
+                else (form.form_errors or ["Check the highlighted fields."])[0]
             )
             if as_json:
                 return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
@@ -647,7 +647,7 @@ def save_verdict(claim_id: int) -> Any:
             _sources_from_form(form),
             form.version.data,
         )
-    version = int(raw_version) if (raw_version or "").isdigit() else None
+    version = limits.parse_id(raw_version or "")
     try:
         verdict = store.record_verdict(
             db, claim_id, g.user["id"], rating, rationale, sources, version, scale_keys
@@ -699,7 +699,7 @@ def add_claim(article_id: int) -> Any:
         error = (
             "The form's security token expired; reload and select the passage again."
             if form.csrf_token.errors
-            else "Select a passage of the article first."
+            else form.storable_error or "Select a passage of the article first."
         )
     else:
         body = article_row["body"]
@@ -793,7 +793,7 @@ def edit_claim(claim_id: int) -> Any:
         message = (
             "The form's security token expired; save again (your wording is kept)."
             if form.csrf_token.errors
-            else "Give the claim's wording."
+            else form.storable_error or "Give the claim's wording."
         )
         return _claim_change(claim_id, _invalid(message), "", form="edit", typed=typed)
     return _shape_claim(
