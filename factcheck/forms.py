@@ -24,7 +24,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from . import limits, sanitize
 
@@ -179,6 +186,21 @@ class AddClaimForm(FlaskForm):
 
 class EditClaimForm(FlaskForm):
     text = TextAreaField("Wording", validators=[DataRequired(), Length(max=2000)])
+    version = IntegerField(validators=[DataRequired()])
+
+
+class ClaimantForm(FlaskForm):
+    """Who made a claim: a name and its kind, or nothing (the publication itself)."""
+
+    claimant = StringField(
+        "Claimant (leave empty: the publication)", validators=[Optional(), Length(max=300)]
+    )
+    claimant_kind = StringField(
+        validators=[
+            Optional(),
+            AnyOf(["person", "organization"], message="Choose a person or an organization."),
+        ]
+    )
     version = IntegerField(validators=[DataRequired()])
 
 

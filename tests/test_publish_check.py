@@ -427,3 +427,39 @@ def test_refused_correction_page_focuses_the_field_at_fault(db: Any, login: Any)
     refused = edna.post(f"/articles/{article}/unpublish", data={"note": ""})
     assert refused.status_code == 400
     assert re.search(r'<textarea autofocus id="note"', refused.get_data(as_text=True))
+
+
+def test_two_editors_settling_all_at_once_one_wins(app: Any, db: Any, desk: dict) -> None:
+    import threading
+
+    from factcheck.db import connect
+
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def settle(name: str) -> None:
+        conn = connect(app.config["DATABASE"])
+        barrier.wait()
+        try:
+            store_publish.settle_unanimous(
+                conn,
+                desk["article_id"],
+                uid(conn, name),
+                {desk["unanimous"]: "mostly-true"},
+                f"{name} agrees.",
+                SCALE_KEYS,
+            )
+            outcomes.append("ok")
+        except store.Conflict:
+            outcomes.append("conflict")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=settle, args=(n,)) for n in ("edna", "admin")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "ok"]
+    final = store.get_final_verdict(db, desk["unanimous"])
+    assert final["version"] == 1 and final["reason"].endswith("agrees.")

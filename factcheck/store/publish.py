@@ -829,6 +829,13 @@ def as_published(record: dict[str, Any], scale: Sequence[dict[str, Any]]) -> dic
     claim = dict(record["claim"])
     for key in ("text", "quote", "claimant", "claimant_kind"):
         claim[key] = published[key]
+    # What a published version does not hold (how the live wording was made, where the live
+    # claimant is named) is left out rather than read from the live claim.
+    for key in ("claimant_start", "claimant_end", "wording_source"):
+        if key in claim:
+            claim[key] = None
+    if "wording_spans" in claim:
+        claim["wording_spans"] = []
     claim["updated_at"] = published["modified_at"]  # (not the live claim's last edit)
     claim["dismissed"] = False  # (a live dismissal changes nothing public)
     return record | {

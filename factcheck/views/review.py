@@ -20,11 +20,12 @@ from flask import (
 from markupsafe import Markup, escape
 from wtforms.widgets.core import clean_key
 
-from .. import access, limits, store
+from .. import access, limits, store, wording
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..forms import (
     AddClaimForm,
+    ClaimantForm,
     ClaimStateForm,
     EditClaimForm,
     FinalVerdictForm,
@@ -454,16 +455,51 @@ def review_context(
     return context, extra
 
 
+def claimant_fields(
+    claim: dict[str, Any], form: ClaimantForm | None = None, error: str | None = None
+) -> dict[str, Any]:
+    """The claimant form as plain data for ``_panel.html``: the claim's claimant, or a
+    submitted ``form`` with what was typed and its errors (``error``: the store's refusal,
+    shown by the field it is about)."""
+    if form is None:
+        return {
+            "open": False,
+            "claimant": claim.get("claimant") or "",
+            "kind": claim.get("claimant_kind") or "",
+            "version": claim["version"],
+            "claimant_errors": [],
+            "kind_errors": [],
+        }
+    claimant_errors = list(form.claimant.errors)
+    kind_errors = list(form.claimant_kind.errors) + list(form.version.errors)
+    if error:
+        (kind_errors if "person or an organization" in error else claimant_errors).append(error)
+    return {
+        "open": True,
+        "claimant": form.claimant.data or "",
+        "kind": form.claimant_kind.data or "",
+        "version": form.version.data if form.version.data is not None else claim["version"],
+        "claimant_errors": claimant_errors,
+        "kind_errors": kind_errors,
+    }
+
+
 def panel_context(
-    claim: dict[str, Any], form: VerdictForm | None = None, shaping: dict[str, Any] | None = None
+    claim: dict[str, Any],
+    form: VerdictForm | None = None,
+    shaping: dict[str, Any] | None = None,
+    claimant_form: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The selected claim's panel: the user's verdict and, once allowed, the others', and how
-    the user may change the claim (``shaping``: a refused proposal or decision to show again,
-    see :func:`factcheck.views.proposals.shaping_context`).
+    """The selected claim's panel: the claim's claimant and wording's source, the user's
+    verdict and, once allowed, the others', and how the user may change the claim
+    (``shaping``: a refused proposal or decision to show again, see
+    :func:`factcheck.views.proposals.shaping_context`; ``claimant_form``: a refused claimant
+    form, see :func:`claimant_fields`).
 
     The HTML-only part has each form of the panel as shown fresh; another refused form is
     shown again with what the user typed by :func:`review_again` (``refused``)."""
     db = get_db()
+    about = store.wording_context(db, claim)
     blind = store.get_settings(db)["blind_verdicts"]
     everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
     mine = next((v for v in everyone if v["user_id"] == g.user["id"]), None)
@@ -490,8 +526,13 @@ def panel_context(
         "published_version": _published_version(db, claim["id"]),
         "is_editor": access.is_editor(g.user),
         "labels": rating_labels(),
+        "claimant": wording.claimant_line(claim, about["publisher"]),
+        "wording_source": wording.SOURCE_LABELS.get(claim["wording_source"]),
+        "wording_from": about["spans"],
+        "check_wording": wording.check_wording(claim),
     }
     extra = {
+        "claimant_fields": claimant_form or claimant_fields(claim),
         "verdict_fields": verdict_fields(mine, form),
         "edit_fields": {
             "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
@@ -610,6 +651,14 @@ def _review_again(claim: dict[str, Any], form: VerdictForm, status: int, **more:
     return review_again(claim, status, verdict=form, refused=refused, **more)
 
 
+def _refusal(form: Any, otherwise: str) -> str:
+    """What a form that did not validate says: its token expired, or ``otherwise``."""
+    if form.csrf_token.errors:
+        return "The form's security token expired: reload the page (copy your text first)."
+    # (a limit of the whole form, e.g. too many sources, or text that cannot be stored)
+    return next(iter(form.form_errors), None) or form.storable_error or otherwise
+
+
 @bp.route("/claims/<int:claim_id>/verdict", methods=["POST"])
 @login_required
 @validates_own_csrf
@@ -632,11 +681,7 @@ def save_verdict(claim_id: int) -> Any:
     else:
         form = verdict_form()
         if not form.validate():
-            message = (
-                "The form's security token expired: reload the page (copy your text first)."
-                if form.csrf_token.errors
-                else (form.form_errors or ["Check the highlighted fields."])[0]
-            )
+            message = _refusal(form, "Check the highlighted fields.")
             if as_json:
                 return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
             flash(message)
@@ -808,6 +853,81 @@ def edit_claim(claim_id: int) -> Any:
         form="edit",
         typed=typed,
     )
+
+
+_ASK_AN_EDITOR = "Reviewers ask an editor to change who made a claim."
+
+
+@bp.route("/claims/<int:claim_id>/claimant", methods=["POST"])
+@login_required
+@validates_own_csrf
+def set_claimant(claim_id: int) -> Any:
+    """Say who made the claim (a person or an organization) or that the publication did. A
+    refused form is shown again with what was typed and the error by its field; a claimant
+    changed elsewhere meanwhile is shown beside it, not overwritten."""
+    db = get_db()
+    found = visible_claim(claim_id)
+    as_json = wants_json()
+    form = ClaimantForm()
+    # Who changes the claimant: whoever changes the wording directly (access.claim_shaping).
+    mode = access.claim_shaping(db, g.user, store.get_article_head(db, found["article_id"]))
+    if mode == access.CORRECTION:
+        return _claimant_refused(found, form, proposals.PUBLISHED_MESSAGE, 409)
+    if mode != access.DIRECT:
+        return _claimant_refused(found, form, _ASK_AN_EDITOR, 403)
+    if not form.validate():
+        message = _refusal(form, "Check the claimant.")
+        if as_json:
+            return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
+        return _claimant_refused(found, form, None, 400, message)
+    try:
+        updated = store.set_claimant(
+            db,
+            claim_id,
+            form.claimant.data,
+            form.claimant_kind.data,
+            form.version.data,
+            g.user["id"],
+        )
+    except store.Invalid as exc:
+        return _claimant_refused(found, form, str(exc), 400)
+    except store.Conflict as exc:
+        message = (
+            "Someone changed this claim since you opened it; its saved claimant is shown. "
+            "Your entry is kept: save it again to replace theirs."
+        )
+        if as_json:
+            return jsonify({"error": message, "status": 409, "current": exc.current}), 409
+        form.version.data = exc.current["version"]
+        return _claimant_refused(
+            exc.current, form, None, 409, message, claimant_conflict=exc.current
+        )
+    if as_json:
+        return jsonify({"ok": True, "claim": updated})
+    flash("Claimant saved.")
+    target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
+    return redirect(target + "#panel")
+
+
+def _claimant_refused(
+    claim: dict[str, Any],
+    form: ClaimantForm,
+    error: str | None,
+    status: int,
+    message: str | None = None,
+    **more: Any,
+) -> Any:
+    """The review page with the claimant form as submitted, its error by the field."""
+    if wants_json():
+        return jsonify({"error": error or message, "status": status}), status
+    flash(message or error or "")
+    context, extra = review_context(claim["article_id"], claim["id"], False)
+    panel, panel_extra = panel_context(
+        {**context["selected"], **claim}, claimant_form=claimant_fields(claim, form, error)
+    )
+    context.update(panel, **more)
+    extra.update(panel_extra)
+    return render("review/review.html", context, status=status, **extra)
 
 
 def _edit_again(claim: dict[str, Any], text: str | None, error: str, status: int = 400) -> Any:

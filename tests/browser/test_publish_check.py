@@ -122,6 +122,11 @@ def test_publish_check_settle_and_confirm(
     page.wait_for_url(f"{base}/articles/{article_id}")
     assert "Published the final verdicts of 4 claims" in page.locator("#flash").inner_text()
     assert page.locator(".tag.published").count() == 1
+    # Checking again: what is public stays as it is; nothing new to publish.
+    page.click("a:has-text('Publish newly settled claims…')")
+    assert "Public already 4" in page.locator("#published").inner_text()
+    assert "Nothing new to publish" in page.locator("#confirm").inner_text()
+    _shot(page, "publish-check-published")
     assert not errors, errors
 
 
