@@ -395,3 +395,46 @@ def test_a_claim_not_yet_published_of_a_published_article(
     assert client.get(f"/verdicts/{third}").status_code == 404
     history = store.claim_history(db, third)
     assert history[-1]["after"]["note"] == "Clearer."
+
+
+def test_published_records_fast_path_equals_record_path(db: Any, desk: dict[str, Any]) -> None:
+    """The published record in every export is the same text through the fast paths and the
+    record path, whatever its text (quotes, line breaks, formulas, control characters)."""
+    from tests.test_store_exports import NASTY, fast_and_reference
+
+    first, second = desk["planet_claims"][:2]
+    edna = desk["users"]["edna"]
+    nasty = NASTY.split("\n")[0]
+    store.publish_correction(db, first, edna, '=SUM(A1) "quoted"\nline', text=nasty[:200])
+    store.publish_correction(
+        db, first, edna, "+again, ünïcödé ✓", rating="misleading", ratings=RATINGS
+    )
+    store.withdraw_claim(db, second, edna, "@withdrawn\ttab")
+    store.publish_article(db, desk["planet"], edna, publish=False, note="-paused")
+    out = fast_and_reference(db)
+    records = [json.loads(line) for line in out["jsonl"].splitlines()]
+    published = {r["claim"]["id"]: r["published"] for r in records if r["claim"]}
+    assert published[first]["version"] == 3 and published[first]["label"] == "Misleading"
+    assert published[first]["withdrawn"]["scope"] == "article"
+    assert [k["version"] for k in published[first]["corrections"]] == [2, 3]
+    assert published[second]["status"] == "withdrawn"
+    assert published[desk["planet_claims"][2]] is None
+    assert 'v2: =SUM(A1) ""quoted""' in out["csv"] and "v3: +again" in out["csv"]
+
+
+def test_the_claimant_is_published_with_the_claim(
+    client: Any, db: Any, desk: dict[str, Any]
+) -> None:
+    third = desk["planet_claims"][2]
+    edna = desk["users"]["edna"]
+    claim = store.get_claim(db, third)
+    store.set_claimant(db, third, "Finance office", "organization", claim["version"], edna)
+    store.record_final_verdict(db, third, edna, "true", "Checked.", None, RATINGS)
+    store.publish_article(db, desk["planet"], edna)
+    version = store.latest_version(db, third)
+    assert (version["claimant"], version["claimant_kind"]) == ("Finance office", "organization")
+    html, _ = public(client, third)
+    assert "Claim by <strong>Finance office</strong>" in html
+    claim = store.get_claim(db, third)
+    store.set_claimant(db, third, "Someone else", "person", claim["version"], edna)
+    assert public(client, third)[0] == html  # (a live change: nothing public changes)
