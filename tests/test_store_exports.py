@@ -460,6 +460,16 @@ def test_csv_written_by_sqlite_matches_with_tricky_cells(db: Any, batch_claims: 
         )
     conn.execute("UPDATE sources SET url = '-dup' WHERE id % 2 = 0")
     conn.execute("UPDATE sources SET url = 'sep' || char(30) || 'x' WHERE id = 1")
+    # Sources' details with line breaks, separators and formulas; a reviewer named like one.
+    conn.execute(
+        "UPDATE sources SET title = 'a' || char(13, 10) || 'b | c', excerpt = '=x' || char(13)"
+        " || 'y' || char(10) || 'z', publisher = '\"q\", z' WHERE id % 3 = 0"
+    )
+    conn.execute("UPDATE sources SET title = '', publisher = '' WHERE id % 3 = 1")
+    conn.execute(
+        "UPDATE users SET username = '=bob' || char(13) WHERE id = (SELECT min(user_id) FROM"
+        " verdicts)"
+    )
     conn.execute("UPDATE articles SET title = '@t,\"x\"', publisher = ''")
     conn.commit()
     with store.transaction(db):  # (rebuilds the fragments of the claims changed above)
@@ -471,6 +481,8 @@ def test_csv_written_by_sqlite_matches_with_tricky_cells(db: Any, batch_claims: 
         kinds = {len(c) for b in batches.csv_batches() for c in b.items if c.__class__ is tuple}
         assert kinds <= {store_exports.CSV_PIECES} and (kinds or not reference.count("\n") > 1)
         assert b"".join(export.csv_fast_chunks(batches, scale)) == reference.encode()
+        if flt == store.ExportFilter():
+            assert "a b | c" in reference and "'=bob\n: " in reference
 
 
 # Stored export fragments (migration m005): kept right by triggers after every write -----------
