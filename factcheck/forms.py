@@ -136,7 +136,9 @@ class DecisionForm(FlaskForm):
     back = HiddenField()
 
 
-class WithdrawForm(FlaskForm):
+class ProposalWithdrawForm(FlaskForm):
+    """A reviewer takes back their open proposal."""
+
     version = IntegerField(validators=[Optional()])
 
 

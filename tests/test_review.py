@@ -478,8 +478,16 @@ def test_edit_wording_keeps_the_anchor(login: Any, db: Any, article_id: int) -> 
     assert "Council votes 31-12 for tram" in html
     # a stale edit is refused and shows the current wording
     stale = alice.post(f"/claims/{claim['id']}/edit", data={"text": "Stale", "version": "1"})
-    assert stale.status_code == 302
-    assert "changed by someone else" in alice.get(stale.headers["Location"]).get_data(as_text=True)
+    assert stale.status_code == 409
+    panel = panel_html(stale.get_data(as_text=True))
+    assert "changed by someone else" in panel
+    # (the typed wording kept in the open form, at the claim's version now)
+    assert '<details class="edit-claim" open>' in panel and "Stale</textarea>" in panel
+    assert 'id="version" name="version" required type="hidden" value="2"' in panel
+    assert '<span id="claim-wording">Council votes 31-12 for tram</span>' in panel
+    empty = alice.post(f"/claims/{claim['id']}/edit", data={"text": "", "version": "2"})
+    assert empty.status_code == 400
+    assert 'id="edit-error" role="alert">Give the claim' in empty.get_data(as_text=True)
     stale_json = alice.post(
         f"/claims/{claim['id']}/edit", data={"text": "Stale", "version": "1"}, headers=JSON
     )

@@ -13,7 +13,7 @@ from flask import Blueprint, flash, g, jsonify, redirect, url_for
 
 from .. import access, store
 from ..db import get_db
-from ..forms import DecisionForm, ProposalForm, WithdrawForm
+from ..forms import DecisionForm, ProposalForm, ProposalWithdrawForm
 from ..web import render, wants_json
 from ..wordiff import word_diff
 from .auth import login_required, role_required
@@ -197,7 +197,7 @@ def withdraw(proposal_id: int) -> Any:
     db = get_db()
     proposal = store.get_proposal(db, proposal_id)
     access.require_article(db, g.user, proposal["article_id"])
-    form = WithdrawForm()
+    form = ProposalWithdrawForm()
     claim = {"id": proposal["claim_id"], "article_id": proposal["article_id"]}
     if not form.validate():
         flash("The form's security token expired: reload the page.")

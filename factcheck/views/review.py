@@ -719,7 +719,9 @@ def _claim_change(claim_id: int, change: Any, success: str) -> Any:
 def edit_claim(claim_id: int) -> Any:
     form = EditClaimForm()
     if not form.validate():
-        return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
+        if wants_json() or form.csrf_token.errors:
+            return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
+        return _edit_again(visible_claim(claim_id), form.text.data, "Give the claim's wording.")
     return _shape_claim(
         claim_id,
         "wording",
@@ -729,7 +731,32 @@ def edit_claim(claim_id: int) -> Any:
             db, claim_id, form.text.data, form.version.data, g.user["id"]
         ),
         "Claim wording saved.",
+        keep=form.text.data,
     )
+
+
+def _edit_again(claim: dict[str, Any], text: str | None, error: str, status: int = 400) -> Any:
+    """The review page with the claim's *Edit wording* form open again: the wording as typed,
+    the error next to it, the claim's version now (a conflict shows its wording above)."""
+    context, extra = review_context(claim["article_id"], claim["id"], False)
+    panel, panel_extra = panel_context(claim)
+    context.update(panel)
+    extra.update(panel_extra)
+    extra["edit_fields"] = {
+        "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
+        "text": _shown_field(
+            EditClaimForm,
+            "text",
+            text or "",
+            rows=3,
+            aria_invalid="true",
+            aria_describedby="edit-error",
+            autofocus=True,
+        ),
+        "error": error,
+        "open": True,
+    }
+    return render("review/review.html", context, status=status, **extra)
 
 
 @bp.route("/claims/<int:claim_id>/dismiss", methods=["POST"])
@@ -761,7 +788,13 @@ def _set_dismissed(claim_id: int, dismissed: bool, success: str) -> Any:
 
 
 def _shape_claim(
-    claim_id: int, kind: str, text: str | None, version: int, change: Any, success: str
+    claim_id: int,
+    kind: str,
+    text: str | None,
+    version: int,
+    change: Any,
+    success: str,
+    keep: str | None = None,
 ) -> Any:
     """A change of the claim's wording or dismissal, as :func:`access.claim_shaping` allows
     it: made directly, sent to the editors as a proposal (reviewers), or refused (a published
@@ -781,6 +814,19 @@ def _shape_claim(
             url_for("review.article", article_id=found["article_id"], claim=claim_id) + "#panel"
         )
         return redirect(target)
+    if keep is not None and not wants_json():
+        try:
+            change(db, found)
+        except store.Invalid as exc:
+            return _edit_again(found, keep, str(exc))
+        except store.Conflict as exc:
+            message = (
+                "This claim was changed by someone else since you opened it; its wording now is"
+                " shown above. Your wording is kept here: check it and save again."
+            )
+            return _edit_again(exc.current, keep, message, 409)
+        flash(success)
+        return redirect(url_for("review.article", article_id=found["article_id"], claim=claim_id))
     return _claim_change(claim_id, change, success)
 
 

@@ -24,6 +24,9 @@ def test_propose_and_accept_a_wording(
     page.click("summary:has-text('Propose wording change')")
     page.fill(".propose-wording textarea[name=text]", NEW)
     page.fill(".propose-wording textarea[name=reason]", "The report says 2024.")
+    shots = os.environ.get("FACTCHECK_SCREENSHOTS")
+    if shots:
+        page.locator(".panel").screenshot(path=os.path.join(shots, "proposals-form.png"))
     page.click("button:has-text('Propose wording')")
     page.wait_for_selector(".my-proposal:has-text('Your proposal: new wording')")
     assert "sent to the editors" in page.locator("#flash").inner_text()
@@ -37,7 +40,6 @@ def test_propose_and_accept_a_wording(
     proposal = editor.locator("article.proposal").first
     assert "alice proposes: new wording" in proposal.inner_text()
     assert proposal.locator("del").count() >= 1 and proposal.locator("ins").count() >= 1
-    shots = os.environ.get("FACTCHECK_SCREENSHOTS")
     if shots:
         editor.screenshot(path=os.path.join(shots, "proposals-desk.png"), full_page=True)
         editor.goto(f"{base}/articles/{article_id}?claim={claim_id}")
