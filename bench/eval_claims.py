@@ -226,7 +226,8 @@ _VERBS = frozenset(
     own owns employ employs represent represents include includes live lives carry carries
     cost costs remain remains account accounts expect expects plan plans cap caps need needs
     total totals stay stays serve serves require requires raise raises freeze freezes work
-    works chair chairs head heads manage manages open opens close closes call calls""".split()
+    works chair chairs head heads manage manages open opens close closes call calls oversaw
+    oversee oversees exclude excludes target targets cover covers reach reaches""".split()
 )
 # a word ending in -s before one of these is taken for a verb ("works at", "raises the")
 _AFTER_VERB = frozenset("the a an at to its their his her about that up down more less".split())

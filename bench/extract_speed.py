@@ -6,13 +6,18 @@ bylines, datelines, captions, quotes, abbreviations, numbers, dates), then times
 on the same articles (by default on the first 1 MB, as pySBD is much slower; pass
 ``--pysbd-all`` to time it on everything).
 
-Usage: python bench/extract_speed.py [--mb 5] [--pysbd-all]
+Then the budget figure: the median time of ``extract_claims`` on 5,000-character articles
+(target: 100 ms on one core), and chars/s on our labelled news set (``bench/news/*/*.txt``,
+every set unless ``--sets`` names some, e.g. ``--sets dev``) beside pySBD on the same texts.
+
+Usage: python bench/extract_speed.py [--mb 5] [--pysbd-all] [--sets dev,test]
 """
 
 from __future__ import annotations
 
 import os
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -138,6 +143,77 @@ def rate(chars: int, seconds: float) -> str:
     return f"{chars / seconds / 1e6:.2f} M chars/s ({chars / seconds / 1e3:,.0f} K chars/s)"
 
 
+NEWS = Path(__file__).resolve().parent / "news"
+
+
+def news_texts(sets: list[str] | None) -> list[str]:
+    """The articles of our labelled news set (all sets, or those named)."""
+    dirs = sorted(d for d in NEWS.glob("*") if d.is_dir() and (not sets or d.name in sets))
+    return [p.read_text(encoding="utf-8") for d in dirs for p in sorted(d.glob("*.txt"))]
+
+
+def five_k(docs: list[str], size: int = 5000) -> list[str]:
+    """Articles of ``size`` characters made of whole paragraphs of ``docs``."""
+    out, cur = [], ""
+    for d in docs:
+        for para in d.split("\n"):
+            if len(cur) + len(para) + 1 > size and cur:
+                out.append(cur)
+                cur = ""
+            cur += para + "\n"
+    return out
+
+
+def budget(docs: list[str], label: str) -> None:
+    arts = [a for a in five_k(docs) if len(a) >= 4000]
+    if not arts:
+        return
+    times = []
+    for a in arts:
+        t = time.perf_counter()
+        extract_claims(a, published="2025-06-01")
+        times.append(time.perf_counter() - t)
+    mean_chars = sum(len(a) for a in arts) / len(arts)
+    print(
+        f"5,000-char articles ({label}): {len(arts)} of {mean_chars:,.0f} chars, extract_claims "
+        f"median {statistics.median(times) * 1e3:.1f} ms, max {max(times) * 1e3:.1f} ms "
+        "(target: median <= 100 ms)"
+    )
+
+
+def news(sets: list[str] | None) -> None:
+    docs = news_texts(sets)
+    if not docs:
+        print("news set: bench/news/*/*.txt not found - skipped")
+        return
+    chars = sum(len(d) for d in docs)
+    scope = ",".join(sets) if sets else "all sets"
+    rounds = max(1, 300_000 // max(1, chars))
+    t = time.perf_counter()
+    for _ in range(rounds):
+        for d in docs:
+            extract_claims(d, published="2025-06-01")
+    ext = time.perf_counter() - t
+    line = (
+        f"news set ({scope}: {len(docs)} articles, {chars:,} chars, x{rounds}): extract_claims "
+        f"{rate(chars * rounds, ext)}"
+    )
+    try:
+        import pysbd
+    except ImportError:
+        print(line + "; pySBD: not installed (pip install pysbd) - skipped")
+        budget(docs, scope)
+        return
+    seg = pysbd.Segmenter(language="en", clean=False, char_span=False)
+    t = time.perf_counter()
+    for _ in range(rounds):
+        for d in docs:
+            seg.segment(d)
+    ps = time.perf_counter() - t
+    print(f"{line}; pySBD sentence splitting alone on the same: {rate(chars * rounds, ps)}")
+    budget(docs, scope)
+
+
 def main() -> None:
     mb = 5.0
     if "--mb" in sys.argv:
@@ -163,6 +239,11 @@ def main() -> None:
     print(
         f"per article: {ext_s / len(docs) * 1e3:.2f} ms mean ({chars / len(docs) / 1e3:.1f} K chars)"  # noqa: E501
     )
+    budget(docs[:400], "generated")
+    sets = None
+    if "--sets" in sys.argv:
+        sets = sys.argv[sys.argv.index("--sets") + 1].split(",")
+    news(sets)
     try:
         import pysbd
     except ImportError:

@@ -80,12 +80,16 @@ def filter_record(
     if claim is None or claim["id"] in visible:
         return record
     own = [v for v in record["verdicts"] if v["reviewer"] == user["username"]]
-    return record | {
-        "verdicts": own,
-        "hidden_verdicts": len(record["verdicts"]) - len(own),
-        "final": None,
-        "corrections": [],
-    }
+    return (
+        record
+        | {
+            "verdicts": own,
+            "hidden_verdicts": len(record["verdicts"]) - len(own),
+            "final": None,
+            "corrections": [],
+        }
+        | ({"published": None} if "published" in record else {})
+    )
 
 
 def search_scope(user: dict[str, Any], blind: bool) -> dict[str, Any]:

@@ -769,6 +769,115 @@ def m007_claims_fts(db: Database) -> None:
 
 
 @migrations()
+def m009_published_versions(db: Database) -> None:
+    """The published record: what the public pages, the public JSON-LD and "published"
+    exports show is an immutable published version of each claim, written only by
+    :mod:`factcheck.store.publish`.
+
+    ``published_claims`` holds one row per version of a published claim (``version`` 1, 2,
+    ...): what was public from ``published_at`` on (wording, quote and its offsets, claimant,
+    final rating and reason, the sources as published with their reviewer, the article's
+    title, address, publisher, author and date as JSON), the ``note`` of the correction or
+    withdrawal that made it (required from version 2 on) and its ``changes``
+    (``{field: {"before", "after"}}``). A ``withdrawn`` version keeps the content that was
+    withdrawn. ``article_publications`` records each publication and withdrawal of an
+    article (a withdrawal needs a note), with the article's details at that moment. Triggers
+    refuse to update or delete a row of either table. ``corrections`` (m002) gains the version
+    a correction published (NULL: a correction made before m009).
+
+    Articles published before this migration get version 1 of each settled claim (final
+    verdict, not dismissed) from the current state, dated with the article's publication.
+    """
+    immutable = []
+    for table in ("published_claims", "article_publications"):
+        for event in ("UPDATE", "DELETE"):
+            immutable.append(
+                f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table}"
+                f" BEGIN SELECT RAISE(ABORT, '{table} rows are immutable'); END;"
+            )
+    columns = {row[1] for row in db.conn.execute("PRAGMA table_info(claims)")}
+    claimant = "c.claimant" if "claimant" in columns else "NULL"
+    claimant_kind = "c.claimant_kind" if "claimant_kind" in columns else "NULL"
+    article_json = (
+        "json_object('title', a.title, 'url', a.url, 'publisher', a.publisher,"
+        " 'author', a.author, 'published', a.published)"
+    )
+    # The sources of the verdicts agreeing with the final one (of all verdicts when none
+    # agrees), each URL once (the first), in the verdicts' order.
+    sources_json = """
+        coalesce((SELECT json_group_array(json(sj)) FROM (
+            SELECT sj FROM (
+                SELECT json_object('url', s.url, 'title', s.title, 'publisher', s.publisher,
+                    'excerpt', s.excerpt, 'stance', s.stance, 'accessed', s.accessed,
+                    'reviewer', u.username) AS sj,
+                    row_number() OVER (ORDER BY v.created_at, v.id, s.position, s.id) AS n,
+                    row_number() OVER (PARTITION BY s.url
+                        ORDER BY v.created_at, v.id, s.position, s.id) AS k
+                FROM verdicts v JOIN sources s ON s.verdict_id = v.id
+                LEFT JOIN users u ON u.id = v.user_id
+                WHERE v.claim_id = c.id AND (v.rating = f.rating OR NOT EXISTS (
+                    SELECT 1 FROM verdicts w WHERE w.claim_id = c.id AND w.rating = f.rating)))
+            WHERE k = 1 OR json_extract(sj, '$.url') = '' ORDER BY n)), '[]')
+    """
+    _execute_statements(
+        db,
+        f"""
+        CREATE TABLE published_claims (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            version INTEGER NOT NULL CHECK (version >= 1),
+            status TEXT NOT NULL CHECK (status IN ('published', 'withdrawn')),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            quote TEXT NOT NULL,
+            text TEXT NOT NULL,
+            claimant TEXT,
+            claimant_kind TEXT,
+            rating TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            sources TEXT NOT NULL DEFAULT '[]',
+            article TEXT NOT NULL DEFAULT '{{}}',
+            note TEXT,
+            changes TEXT NOT NULL DEFAULT '{{}}',
+            published_at TEXT NOT NULL,
+            published_by INTEGER REFERENCES users(id),
+            UNIQUE (claim_id, version),
+            CHECK (version = 1 OR trim(coalesce(note, '')) <> '')
+        );
+        CREATE INDEX published_claims_article ON published_claims(article_id, claim_id, version);
+        CREATE TABLE article_publications (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            action TEXT NOT NULL CHECK (action IN ('publish', 'unpublish')),
+            note TEXT,
+            article TEXT NOT NULL DEFAULT '{{}}',
+            at TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            CHECK (action = 'publish' OR trim(coalesce(note, '')) <> '')
+        );
+        CREATE INDEX article_publications_article ON article_publications(article_id, id);
+        ALTER TABLE corrections ADD COLUMN published_claim_id INTEGER
+            REFERENCES published_claims(id);
+        INSERT INTO published_claims (claim_id, article_id, version, status, start, "end",
+            quote, text, claimant, claimant_kind, rating, reason, sources, article,
+            published_at, published_by)
+        SELECT c.id, c.article_id, 1, 'published', c.start, c."end", c.quote, c.text,
+            {claimant}, {claimant_kind}, f.rating, f.reason, {sources_json}, {article_json},
+            a.published_at, a.published_by
+        FROM claims c JOIN articles a ON a.id = c.article_id
+        JOIN final_verdicts f ON f.claim_id = c.id
+        WHERE a.published_at IS NOT NULL AND NOT c.dismissed
+        ORDER BY c.article_id, c.start, c.id;
+        INSERT INTO article_publications (article_id, action, article, at, user_id)
+        SELECT a.id, 'publish', {article_json}, a.published_at, a.published_by
+        FROM articles a WHERE a.published_at IS NOT NULL ORDER BY a.id;
+        """
+        + "\n".join(immutable),
+    )
+
+
+@migrations()
 def m010_claim_proposals(db: Database) -> None:
     """Reviewers' proposals to change a claim: a new wording, a dismissal, a restore or a
     new claimant (:mod:`factcheck.store.proposals`). An editor accepts or rejects each one.

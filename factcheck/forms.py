@@ -162,6 +162,39 @@ class SpreadForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     publish = HiddenField(default="1")
+    note = TextAreaField("Why the article is withdrawn", validators=[Optional(), Length(max=5000)])
+
+
+class CorrectionForm(FlaskForm):
+    """An editor's correction of a published claim (store.publish_correction)."""
+
+    text = TextAreaField(
+        "Wording",
+        validators=[DataRequired(message="A claim's wording cannot be empty."), Length(max=2000)],
+    )
+    rating = SelectField("Final verdict", validators=[Optional()])
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=20_000)])
+    note = TextAreaField(
+        "Correction note (shown to readers)",
+        validators=[
+            DataRequired(message="Say what changed and why: readers see this note."),
+            Length(max=5000),
+        ],
+    )
+    published_version = HiddenField()
+
+
+class WithdrawForm(FlaskForm):
+    """Withdrawing a published claim or article, with the note readers see."""
+
+    note = TextAreaField(
+        "Why it is withdrawn (shown to readers)",
+        validators=[
+            DataRequired(message="Say why: readers see this note."),
+            Length(max=5000),
+        ],
+    )
+    published_version = HiddenField()
 
 
 class UserForm(FlaskForm):

@@ -279,6 +279,7 @@ def init_app(app: Flask) -> None:
         api,
         articles,
         auth,
+        corrections,
         desk,
         exports,
         proposals,
@@ -313,6 +314,7 @@ def init_app(app: Flask) -> None:
         api,
         exports,
         public,
+        corrections,
         proposals,
     ):
         app.register_blueprint(module.bp)

@@ -69,6 +69,9 @@ POLICY = {
     "desk.assign": "editor",
     "desk.publish": "editor",
     "desk.adjudicate": "editor",
+    "corrections.correct_claim": "editor",
+    "corrections.withdraw_claim": "editor",
+    "corrections.unpublish_article": "editor",
     "proposals.index": "editor",
     "proposals.accept": "editor",
     "proposals.reject": "editor",
@@ -157,6 +160,8 @@ def snapshot(db: Any) -> dict[str, list]:
         "users",
         "settings",
         "corrections",
+        "published_claims",
+        "article_publications",
         "claim_proposals",
     ]
     if db["api_tokens"].exists():
@@ -193,6 +198,8 @@ POST_DATA = {
     "disagreement_mode": "step",
     "reviewers_per_article": "3",
     "username": "mallory",
+    "note": "Unauthorised correction",
+    "published_version": "1",
 }
 
 
@@ -277,6 +284,64 @@ def test_search_follows_article_access_and_blind_review(db: Any, world: dict[str
     (hidden,) = found("bob")
     assert (hidden["final"], hidden["ratings"], hidden["hidden_verdicts"]) == (None, [], 1)
     assert found("edna")[0]["ratings"] == [{"rating": "true", "label": "True", "count": 1}]
+
+
+def test_corrections_routes_on_a_published_claim(app: Any, db: Any, world: dict[str, Any]) -> None:
+    """The correction, withdrawal and unpublishing routes on a published claim: anonymous
+    visitors are sent to log in, reviewers (even assigned) refused and nothing changes, editors
+    and admins correct, withdraw and unpublish."""
+    sessions, values = world["sessions"], world["values"]
+    claim_id, article_id = values["claim_id"], values["article_id"]
+    edna = store.user_by_name(db, "edna")
+    store.record_final_verdict(db, claim_id, edna["id"], "true", "Settled.", None, ["true"])
+    store.publish_article(db, article_id, edna["id"])
+    urls = {
+        "correct": f"/claims/{claim_id}/correction",
+        "withdraw": f"/claims/{claim_id}/withdraw",
+        "unpublish": f"/articles/{article_id}/unpublish",
+    }
+    for visitor in ("anonymous", "bob", "alice"):
+        session = sessions[visitor]
+        before = snapshot(db)
+        for url in urls.values():
+            post = session.client.post(
+                url, data={**POST_DATA, "csrf_token": session.token, "text": "Hijacked"}
+            )
+            got = [] if url == urls["withdraw"] else [session.client.get(url)]  # (POST only)
+            for response in (*got, post):
+                if visitor == "anonymous":
+                    assert response.status_code in (302, 401), (visitor, url)
+                    assert response.status_code == 401 or "/login" in response.headers["Location"]
+                else:
+                    assert response.status_code == 403, (visitor, url, response.status_code)
+        assert snapshot(db) == before, visitor
+    for visitor, version in (("edna", 2), ("admin", 3)):
+        session = sessions[visitor]
+        page = session.get(urls["correct"])
+        assert page.status_code == 200 and "Publish correction" in page.get_data(as_text=True)
+        response = session.post(
+            urls["correct"],
+            data={
+                "text": f"Corrected by {visitor}",
+                "rating": "true",
+                "reason": "Settled.",
+                "note": f"{visitor} fixed the wording.",
+                "published_version": str(version - 1),
+            },
+        )
+        assert response.status_code == 302, visitor
+        assert store.latest_version(db, claim_id)["version"] == version
+    admin = sessions["admin"]
+    assert (
+        admin.post(
+            urls["withdraw"], data={"note": "Wrong claim.", "published_version": "3"}
+        ).status_code
+        == 302
+    )
+    assert store.latest_version(db, claim_id)["status"] == "withdrawn"
+    assert sessions["edna"].get(urls["unpublish"]).status_code == 200
+    assert sessions["edna"].post(urls["unpublish"], data={"note": "Retracted."}).status_code == 302
+    assert store.get_article(db, article_id)["published_at"] is None
 
 
 @pytest.mark.parametrize("setting", [False, True])

@@ -190,6 +190,12 @@ def test_claim_dict_contract() -> None:
         "values",
         "sentence_start",
         "sentence_end",
+        "claimant",
+        "claimant_start",
+        "claimant_end",
+        "claimant_kind",
+        "wording_source",
+        "wording_spans",
     }
     assert claims
     for c in claims:
@@ -364,6 +370,16 @@ def test_seed_article() -> None:
         assert text[c["start"] : c["end"]] == c["quote"]
     segs = split_sentences(text)
     assert segs[0].kind == "heading"
+    # the standfirst's facts are claims where the body states them again
+    assert quotes["U.S. operations in Caracas"]["start"] > text.index("\n\n")
+    for c in claims:
+        # no wording opens with a bare pronoun, and none is credited to a speaker it is not
+        assert not c["text"].startswith("They "), c["text"]
+        if "guerrilla group" in c["quote"]:
+            assert c["claimant"] is None and "Benedetti" not in c["text"]
+        if c["claimant"] is not None:
+            assert text[c["claimant_start"] : c["claimant_end"]] == c["claimant"]
+        assert c["wording_source"] in ("rewritten", "quote") and c["wording_spans"]
 
 
 # --- atomic, clean claims (issue 3 follow-up); our own sentences --------------------------

@@ -229,7 +229,7 @@ def test_setting_lets_reviewers_shape_before_publication_only(
     assert [p["text"] for p in _open(db)] == [NEW]
     panel = panel_html(_page(edna, claim))
     assert "Edit wording" not in panel and "Dismiss claim" not in panel
-    assert "published: make a correction" in panel
+    assert f'<a href="/claims/{claim["id"]}/correction">make a correction</a>' in panel
     for url, data in [
         (f"/claims/{claim['id']}/edit", {"text": "Edna's", "version": "2"}),
         (f"/claims/{claim['id']}/dismiss", {"version": "2"}),

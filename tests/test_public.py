@@ -10,7 +10,7 @@ import pytest
 
 from factcheck import export, store
 from tests.test_articles import assert_no_injected_markup
-from tests.test_exports_views import assert_one_moment, commit_midway  # noqa: F401 (fixture)
+from tests.test_publish import page
 from tests.test_store_exports import COURIER, build_desk
 
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -30,7 +30,7 @@ def test_published_verdict_page(client: Any, desk: dict[str, Any]) -> None:
     response = client.get(f"/verdicts/{first}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Our verdict:" in html and "<strong>False</strong>" in html
+    assert "Our verdict:" in html and '<strong class="badge tone-0">False</strong>' in html
     assert "The minutes say 27." in html  # the final verdict's reason
     assert "https://stats.example/tunnel" in html  # a source of an agreeing verdict
     assert "<mark>" in html and "Tunnel" in html
@@ -47,8 +47,11 @@ def test_published_verdict_page(client: Any, desk: dict[str, Any]) -> None:
 
 def test_corrections_are_public(client: Any, desk: dict[str, Any]) -> None:
     html = client.get(f"/verdicts/{desk['planet_claims'][1]}").get_data(as_text=True)
-    assert "<strong>Mostly true</strong>" in html
-    assert "True → Mostly true. The budget figure is rounded." in html
+    assert '<strong class="badge tone-3">Mostly true</strong>' in html
+    assert "The budget figure is rounded." in html
+    assert re.search(
+        r"<dt>Verdict</dt><dd><span class=\"old\"><span class=\"sr\">was </span>True", html
+    )
 
 
 def test_public_article_page(client: Any, desk: dict[str, Any]) -> None:
@@ -65,9 +68,12 @@ def test_script_in_claim_wording_cannot_end_the_jsonld(
     client: Any, db: Any, desk: dict[str, Any]
 ) -> None:
     first = desk["planet_claims"][0]
-    claim = store.get_claim(db, first)
-    store.edit_claim_text(
-        db, first, "Tunnel </script><script>alert(1)</script>", claim["version"], None
+    store.publish_correction(
+        db,
+        first,
+        desk["users"]["edna"],
+        "Wording.",
+        text="Tunnel </script><script>alert(1)</script>",
     )
     html = client.get(f"/verdicts/{first}").get_data(as_text=True)
     (script,) = JSONLD.findall(html)
@@ -118,33 +124,54 @@ def test_nothing_unpublished_is_reachable_without_login(
     assert checked > 20
 
 
-def test_unpublishing_hides_again(client: Any, db: Any, desk: dict[str, Any]) -> None:
+def test_withdrawing_an_article_says_so(client: Any, db: Any, desk: dict[str, Any]) -> None:
+    """Something once public keeps its address: it says when and why it was withdrawn."""
     first = desk["planet_claims"][0]
     assert client.get(f"/verdicts/{first}").status_code == 200
-    store.publish_article(db, desk["planet"], desk["users"]["edna"], publish=False)
-    assert client.get(f"/verdicts/{first}").status_code == 404
-    assert client.get(f"/verdicts/article/{desk['planet']}").status_code == 404
+    with pytest.raises(store.Invalid):
+        store.publish_article(db, desk["planet"], desk["users"]["edna"], publish=False)
+    store.publish_article(
+        db, desk["planet"], desk["users"]["edna"], publish=False, note="The article was retracted."
+    )
+    for url in (f"/verdicts/{first}", f"/verdicts/article/{desk['planet']}"):
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "withdrawn on" in html and "The article was retracted." in html
+    assert not JSONLD.findall(client.get(f"/verdicts/{first}").get_data(as_text=True))
 
 
-def test_dismissed_claim_is_not_public(client: Any, db: Any, desk: dict[str, Any]) -> None:
+def test_a_live_dismissal_changes_nothing_public(
+    client: Any, db: Any, desk: dict[str, Any]
+) -> None:
     first = desk["planet_claims"][0]
+    before = page(client, f"/verdicts/{first}")
     claim = store.get_claim(db, first)
     store.set_claim_dismissed(db, first, True, claim["version"], None)
-    assert client.get(f"/verdicts/{first}").status_code == 404
+    assert page(client, f"/verdicts/{first}") == before
 
 
 def test_the_public_article_page_reads_one_snapshot(
-    client: Any,
-    db: Any,
-    desk: dict[str, Any],
-    commit_midway: Any,  # noqa: F811
+    client: Any, db: Any, desk: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Verdicts saved while the page reads its claims are not half in it."""
+    """A correction published while the page reads its claims is not half in it."""
+    from factcheck.store import publish
+
     url = f"/verdicts/article/{desk['planet']}"
+    before = page(client, url)
+    real = publish._legacy_corrections
+    fired: list[int] = []
 
-    def export_now() -> bytes:
-        response = client.get(url)
-        assert response.status_code == 200
-        return response.get_data()
+    def midway(*args: Any) -> Any:
+        if not fired:
+            fired.append(1)
+            for claim_id in desk["planet_claims"][:2]:
+                publish.publish_correction(
+                    db, claim_id, desk["users"]["edna"], "Midway.", text=f"Midway {claim_id}"
+                )
+        return real(*args)
 
-    assert_one_moment(export_now, db, desk, "verdict changed", commit_midway)
+    monkeypatch.setattr(publish, "_legacy_corrections", midway)
+    assert page(client, url) == before and fired
+    after = page(client, url)
+    assert after.count("Midway.") == 2

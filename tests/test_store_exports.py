@@ -140,7 +140,7 @@ def test_reading_order_and_empty_articles(db: Any, desk: dict[str, Any]) -> None
         ({"since": "2025-01-01"}, lambda d: [*d["planet_claims"], None]),
         ({"until": "2024-12-31"}, lambda d: d["courier_claims"][:1]),
         ({"since": "2025-05-06", "until": "2025-05-06"}, lambda d: d["planet_claims"]),
-        ({"published": True}, lambda d: d["planet_claims"]),
+        ({"published": True}, lambda d: d["planet_claims"][:2]),  # public now: settled
         ({"published": False}, lambda d: [*d["courier_claims"][:1], None]),
         ({"verdict": "false"}, lambda d: d["planet_claims"][:1]),
         ({"verdict": "mostly-true"}, lambda d: d["planet_claims"][1:2]),  # final, after correction
@@ -253,18 +253,19 @@ def test_rationale_html_fast_path_is_exact(text: str) -> None:
 
 def test_public_reads(db: Any, desk: dict[str, Any]) -> None:
     first, second, third = desk["planet_claims"][:3]
-    record, body = store.public_claim(db, first, SCALE)
-    assert record["claim"]["id"] == first and body == PLANET.strip()
-    article, records = store.public_article(db, desk["planet"], SCALE)
+    entry = store.public_claim(db, first)
+    assert entry["claim_id"] == first and entry["article"]["body"] == PLANET.strip()
+    assert entry["version"]["version"] == 1 and entry["withdrawn"] is None
+    article, entries = store.public_article(db, desk["planet"])
     assert article["id"] == desk["planet"]
-    assert [r["claim"]["id"] for r in records] == [first, second]
+    assert [e["claim_id"] for e in entries] == [first, second]
     for claim_id in (third, *desk["courier_claims"], 999_999):
         with pytest.raises(store.NotFound) as caught:
-            store.public_claim(db, claim_id, SCALE)
+            store.public_claim(db, claim_id)
         assert str(caught.value) == f"claim {claim_id}"
     for article_id in (desk["courier"], desk["quiet"], 999_999):
         with pytest.raises(store.NotFound):
-            store.public_article(db, article_id, SCALE)
+            store.public_article(db, article_id)
 
 
 # The columnar fast paths: the same text as the reference renderers ---------------------------

@@ -39,7 +39,7 @@ def comparable(db: Any) -> list[dict[str, Any]]:
     for article in doc["articles"]:
         claims = []
         for claim in article["claims"]:
-            claim = {k: v for k, v in claim.items() if k not in ("id", "published_at")}
+            claim = {k: v for k, v in claim.items() if k not in ("id", "published_at", "published")}
             claims.append(claim)
         articles.append(
             {k: v for k, v in article.items() if k not in ("id", "published_at", "claims")}

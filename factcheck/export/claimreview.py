@@ -65,7 +65,9 @@ def claimreview(
     ordinal entries) and are emitted only when the final rating's value lies
     within them (so e.g. "Unverifiable" gets ``alternateName`` only).
     ``datePublished`` is ``record["published_at"]`` if present, else the date
-    of the final decision.  Run :func:`validate_claimreview` on the result.
+    of the final decision; ``dateModified`` is ``record["modified_at"]`` when present (a
+    published record: the date of its latest version).  Run :func:`validate_claimreview` on
+    the result.
     """
     final = record.get("final")
     claim = record.get("claim")
@@ -134,6 +136,7 @@ def claimreview(
             "itemReviewed": item,
             "author": author,
             "datePublished": _date(record.get("published_at") or final.get("decided_at")),
+            "dateModified": _date(record.get("modified_at")),
             "reviewRating": rating,
         }
     )

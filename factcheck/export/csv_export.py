@@ -17,7 +17,15 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-__all__ = ["CSV_BOM", "CSV_COLUMNS", "csv_chunks", "neutralise_cell", "source_line"]
+__all__ = [
+    "CSV_BOM",
+    "CSV_COLUMNS",
+    "csv_chunks",
+    "neutralise_cell",
+    "one_line_break",
+    "published_cells",
+    "source_line",
+]
 
 CSV_BOM = "\ufeff"
 
@@ -49,6 +57,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "spread",
     "disagreement",
     "sources",
+    "published",
+    "published_version",
+    "corrections",
 )
 
 # OWASP "CSV injection": cells starting with these may be run as formulas.
@@ -116,6 +127,41 @@ def _cell(value: Any) -> str:
 
 
 _EMPTY: dict[str, Any] = {}
+
+
+def _shown(key: str, change: dict[str, Any], side: str) -> str:
+    if key == "rating":
+        return str(change.get(f"{side}_label") or change.get(side) or "none")
+    value = change.get(side)
+    if key == "sources":
+        return " | ".join(s.get("url") or s.get("title") or "" for s in value or ()) or "none"
+    return "none" if value in (None, "") else str(value)
+
+
+def published_cells(published: dict[str, Any] | None) -> list[str]:
+    """The ``published``, ``published_version`` and ``corrections`` cells of a claim's
+    published record (a record's ``"published"``; None: never published): its status
+    (published or withdrawn), latest version, and one line per correction (date, version,
+    note, then each change as ``field: before -> after``; line breaks inside as spaces),
+    neutralised."""
+    if published is None:
+        return ["", "", ""]
+    lines = []
+    for k in published["corrections"]:
+        changes = "; ".join(
+            f"{key}: {_shown(key, change, 'before')} -> {_shown(key, change, 'after')}"
+            for key, change in k["changes"].items()
+        )
+        version = f" v{k['version']}" if k["version"] is not None else ""
+        lines.append(
+            f"{(k['at'] or '')[:10]}{version}: {_flat(k['note'])}"
+            + (f" ({_flat(changes)})" if changes else "")
+        )
+    return [
+        published["status"],
+        str(published["version"]),
+        neutralise_cell("\n".join(lines)),
+    ]
 
 
 def _row(record: dict[str, Any]) -> list[str]:
@@ -191,6 +237,7 @@ def _row(record: dict[str, Any]) -> list[str]:
         _num(agreement.get("spread")),
         t[18],
         t[19],
+        *published_cells(record.get("published")),
     ]
 
 

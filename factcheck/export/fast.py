@@ -28,7 +28,16 @@ from typing import Any
 
 from ..agreement import claim_agreement, ordinal_order
 from ..store.exports import CSV_PIECES, JSON_PIECES
-from .csv_export import _DANGEROUS, CSV_BOM, CSV_COLUMNS, _cell, _num, one_line_break
+from ..store.publish import published_record
+from .csv_export import (
+    _DANGEROUS,
+    CSV_BOM,
+    CSV_COLUMNS,
+    _cell,
+    _num,
+    one_line_break,
+    published_cells,
+)
 from .jsonout import FORMAT_VERSION, _encode
 
 __all__ = ["csv_fast_chunks", "json_fast_chunks", "jsonl_fast_chunks"]
@@ -187,6 +196,12 @@ def csv_fast_chunks(
             rating = c[8]
             final = b",,," if rating is None else final_cells.get(rating) or final_of(rating)
             score = c[5]
+            entry = batch.published.get(c[0])
+            published = (
+                b",,"
+                if entry is None
+                else ",".join(map(q, published_cells(published_record(entry, labels)))).encode()
+            )
             rows.append(
                 b",".join(
                     (
@@ -199,7 +214,8 @@ def csv_fast_chunks(
                         summary[0],
                         c[11],
                         summary[1],
-                        c[12] + b"\r\n",
+                        c[12],
+                        published + b"\r\n",
                     )
                 )
             )
@@ -375,6 +391,7 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
                         "final": None,
                         "corrections": [],
                         "published_at": part["published_at"],
+                        "published": None,
                     }
                 )
                 yield c, _encode(article).encode(), None, rest.encode()
@@ -412,11 +429,27 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
             else:
                 claim, tail, key = _json_pieces(c, batch, pieces)
                 agreement = agreements.get(key) or pieces.agreement(key)
+            entry = batch.published.get(c[0])
+            published = (
+                b"null"
+                if entry is None
+                else _encode(published_record(entry, pieces.sc.labels)).encode()
+            )
             yield (
                 article_id,
                 article_json,
                 claim,
-                b"".join((tail, b',"published_at":', published_at, b',"agreement":', agreement)),
+                b"".join(
+                    (
+                        tail,
+                        b',"published_at":',
+                        published_at,
+                        b',"published":',
+                        published,
+                        b',"agreement":',
+                        agreement,
+                    )
+                ),
             )
 
 

@@ -9,6 +9,7 @@ Claim record shape, as yielded by the store, one per claim in article order::
                    "created_at", "updated_at", "sources": [{"url", "title", "publisher",
                    "excerpt", "stance", "accessed"}]}],
      "final": {"rating", "label", "value", "reason", "decided_by", "decided_at"} | None,
+     "published": {...} | None,  # the published record (factcheck.store.publish)
      "agreement": {...}}
 
 ``"claim": None`` marks an article without claims (kept in both formats).
@@ -144,5 +145,5 @@ def records_from_json(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 # Keys of a claim object in the JSON document that belong to the record, not the claim.
 _RECORD_KEYS = frozenset(
-    ["verdicts", "final", "agreement", "corrections", "history", "published_at"]
+    ["verdicts", "final", "agreement", "corrections", "history", "published_at", "published"]
 )

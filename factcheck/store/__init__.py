@@ -1030,8 +1030,6 @@ from .exports import (  # noqa: E402,F401
     check_export_filter,
     count_export_claims,
     export_records,
-    public_article,
-    public_claim,
     rationale_html,
 )
 from .imports import ImportItem, ImportSummary, import_items, read_import_file  # noqa: E402,F401
@@ -1044,6 +1042,14 @@ from .proposals import (  # noqa: E402,F401
     open_proposal,
     propose,
     withdraw_proposal,
+)
+from .publish import (  # noqa: E402,F401
+    claim_versions,
+    latest_version,
+    public_article,
+    public_claim,
+    publish_correction,
+    withdraw_claim,
 )
 from .search import match_counts, search_claims  # noqa: E402,F401
 from .tokens import create_token, get_token, list_tokens, revoke_token, user_for_token  # noqa: E402

@@ -396,8 +396,12 @@ def record_final_verdict(
     """Settle a claim's final verdict (an editor's decision); reviewers' verdicts stay as they are.
 
     ``version`` is the final verdict's version the editor saw (None when there was none). Once
-    the article is published, a change needs a ``correction_note`` and is listed as a correction.
+    the claim is published, a change needs a ``correction_note`` and publishes a new version of
+    the claim (a correction, see :mod:`factcheck.store.publish`).
     """
+    from .publish import _correct_live as correct_live
+    from .publish import is_published, latest_version, versioned
+
     if rating not in ratings:
         raise Invalid("Choose a final verdict from the rating scale.")
     reason = (reason or "").strip()
@@ -420,12 +424,10 @@ def record_final_verdict(
             raise Conflict({"version": None})
         if current is not None and (current["rating"], current["reason"]) == (rating, reason):
             return current
-        published = claim["published_at"] is not None
+        published = is_published(db, claim_id)
         note = (correction_note or "").strip()
         if published and not note:
-            raise Invalid(
-                "This article's verdicts are published: describe the correction in a note."
-            )
+            raise Invalid("This claim is published: describe the correction in a note.")
         if current is None:
             db.execute(
                 "INSERT INTO final_verdicts (claim_id, rating, reason, decided_by, created_at,"
@@ -441,11 +443,23 @@ def record_final_verdict(
             if cursor.rowcount != 1:
                 raise Conflict(get_final_verdict(db, claim_id) or {})
         if published:
-            db.execute(
-                "INSERT INTO corrections (claim_id, before_rating, after_rating, note, user_id, at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (claim_id, current["rating"] if current else None, rating, note, user_id, stamp),
-            )
+            # A change to a published claim's verdict is published as a correction at once
+            # (a withdrawn claim stays withdrawn: its correction republishes it).
+            if versioned(db) and latest_version(db, claim_id)["status"] == "published":
+                correct_live(db, claim_id, user_id, note, stamp)
+            else:
+                db.execute(
+                    "INSERT INTO corrections (claim_id, before_rating, after_rating, note,"
+                    " user_id, at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        claim_id,
+                        current["rating"] if current else None,
+                        rating,
+                        note,
+                        user_id,
+                        stamp,
+                    ),
+                )
         _audit(
             db,
             user_id=user_id,
@@ -460,36 +474,14 @@ def record_final_verdict(
     return get_final_verdict(db, claim_id)
 
 
-def publish_article(db: Database, article_id: int, user_id: int, publish: bool = True) -> None:
-    """Mark the article's verdicts published (or withdraw them)."""
-    with transaction(db):
-        article = _row(db, "SELECT published_at FROM articles WHERE id = ?", (article_id,))
-        if article is None:
-            raise NotFound(f"article {article_id}")
-        if publish:
-            finals = db.execute(
-                "SELECT count(*) FROM final_verdicts f JOIN claims c ON c.id = f.claim_id"
-                " WHERE c.article_id = ? AND NOT c.dismissed",
-                (article_id,),
-            ).fetchone()[0]
-            if not finals:
-                raise Invalid("Settle at least one final verdict before publishing.")
-        stamp = now() if publish else None
-        db.execute(
-            "UPDATE articles SET published_at = ?, published_by = ?, version = version + 1,"
-            " updated_at = ? WHERE id = ?",
-            (stamp, user_id if publish else None, now(), article_id),
-        )
-        _audit(
-            db,
-            user_id=user_id,
-            action="publish" if publish else "unpublish",
-            table="articles",
-            row_id=article_id,
-            article_id=article_id,
-            before={"published_at": article["published_at"]},
-            after={"published_at": stamp},
-        )
+def publish_article(
+    db: Database, article_id: int, user_id: int, publish: bool = True, note: str | None = None
+) -> None:
+    """Publish the article's settled claims (or withdraw the article, with a ``note``): see
+    :func:`factcheck.store.publish.publish_article`, which owns what publishing writes."""
+    from .publish import publish_article as publish_versions
+
+    publish_versions(db, article_id, user_id, publish=publish, note=note)
 
 
 def contested_claims(db: Database, include_settled: bool = False) -> list[dict[str, Any]]:

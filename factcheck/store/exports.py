@@ -1,4 +1,4 @@
-"""Fast, streaming export records over a filtered set of claims, and public verdict reads.
+"""Fast, streaming export records over a filtered set of claims.
 
 Claims are read in reading order (article id, then position) with keyset pagination over the
 ``claims_article`` index: one query per window of articles and one per window of claims, then
@@ -20,14 +20,15 @@ import html
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlite_utils import Database
 
 from .. import sanitize
 from ..agreement import claim_agreement, ordinal_order
-from . import Invalid, NotFound, snapshot
+from . import Invalid
+from .publish import published_entries, published_record
 
 #: Review states a claim can be filtered by.
 STATUSES = ("unreviewed", "in-review", "decided", "disputed")
@@ -95,7 +96,14 @@ def _article_where(flt: ExportFilter) -> tuple[str, list[Any]]:
 def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
-    if not flt.include_dismissed:
+    if flt.published is True:
+        # What is public now: claims whose latest published version is not a withdrawal
+        # (live dismissals change nothing public).
+        clauses.append(
+            "(SELECT p.status FROM published_claims p WHERE p.claim_id = c.id"
+            " ORDER BY p.version DESC LIMIT 1) = 'published'"
+        )
+    elif not flt.include_dismissed:
         clauses.append("NOT c.dismissed")
     if flt.reviewer:
         row = db.execute(
@@ -297,6 +305,7 @@ def export_records(
             last = claims[-1]
             key = (last[1], last[2], last[3], last[0])
             verdicts, corrections = _window_details(cursor, [c[0] for c in claims], users)
+            published = published_entries(db, [c[0] for c in claims])
             for c in claims:
                 claim_id, article_id = c[0], c[1]
                 if article_id != current_id:
@@ -368,6 +377,7 @@ def export_records(
                     "final": final,
                     "corrections": corrections.get(claim_id, []),
                     "published_at": article["published_at"],
+                    "published": published_record(published.get(claim_id), labels),
                 }
                 if agreement_of is not None:
                     record["agreement"] = agreement_of(
@@ -413,6 +423,7 @@ def _empty_before(
                 "final": None,
                 "corrections": [],
                 "published_at": part["published_at"],
+                "published": None,
             }
 
 
@@ -484,72 +495,6 @@ def _window_details(
     return verdicts, corrections
 
 
-# Public verdict pages --------------------------------------------------------------------------
-
-
-def _published_article(db: Database, article_id: int) -> dict[str, Any]:
-    row = db.execute(
-        "SELECT id, title, url, publisher, author, published, published_at, body FROM articles"
-        " WHERE id = ? AND published_at IS NOT NULL",
-        (article_id,),
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"article {article_id}")
-    return dict(row)
-
-
-def public_claim(
-    db: Database, claim_id: int, scale: Sequence[dict[str, Any]]
-) -> tuple[dict[str, Any], str]:
-    """The export record of a published claim with a final verdict, and its article's body.
-
-    Raises :class:`NotFound` alike for a claim that does not exist, is dismissed, has no final
-    verdict, or belongs to an article that is not published. Read from one snapshot.
-    """
-    with snapshot(db) as snap:
-        return _public_claim(snap, claim_id, scale)
-
-
-def _public_claim(
-    db: Database, claim_id: int, scale: Sequence[dict[str, Any]]
-) -> tuple[dict[str, Any], str]:
-    row = db.execute(
-        "SELECT c.article_id FROM claims c JOIN articles a ON a.id = c.article_id"
-        " JOIN final_verdicts f ON f.claim_id = c.id"
-        " WHERE c.id = ? AND NOT c.dismissed AND a.published_at IS NOT NULL",
-        (claim_id,),
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"claim {claim_id}")
-    article = _published_article(db, row[0])
-    for record in export_records(
-        db, ExportFilter(article_id=row[0], status="decided", published=True), scale
-    ):
-        if record["claim"] is not None and record["claim"]["id"] == claim_id:
-            return record, article["body"]
-    raise NotFound(f"claim {claim_id}")
-
-
-def public_article(
-    db: Database, article_id: int, scale: Sequence[dict[str, Any]]
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A published article (body included) and the records of its claims with a final verdict.
-
-    Raises :class:`NotFound` alike for an article that does not exist or is not published.
-    Read from one snapshot.
-    """
-    with snapshot(db) as snap:
-        article = _published_article(snap, article_id)
-        records = [
-            record
-            for record in export_records(
-                snap, ExportFilter(article_id=article_id, status="decided", published=True), scale
-            )
-            if record["claim"] is not None
-        ]
-    return article, records
-
-
 # Export batches (the columnar fast path) ---------------------------------------------------------
 
 #: Claims per batch of the fast path (its memory: one batch of tuples at a time).
@@ -575,7 +520,9 @@ class ExportBatch:
     ``sources`` maps verdict id to its sources in order, each ``(verdict_id, csv_cell)`` or,
     with ``full``, ``(verdict_id, url, title, publisher, excerpt, stance, accessed)``;
     ``corrections`` (``full`` only) maps claim id to ``(claim_id, before_rating, after_rating,
-    note, user_id, at)`` tuples. ``users`` maps user id to username.
+    note, user_id, at)`` tuples. ``users`` maps user id to username. ``published`` maps the
+    id of each published claim of the batch to its published record
+    (:func:`factcheck.store.publish.published_entries`).
     """
 
     articles: dict[int, tuple[Any, ...]]
@@ -585,6 +532,7 @@ class ExportBatch:
     corrections: dict[int, list[tuple[Any, ...]]]
     users: dict[int, str]
     bodies: Any = None
+    published: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 class ExportBatches:
@@ -815,7 +763,10 @@ def _export_batches(
                     (_ids_json([c[0] for c in slow]),),
                 ).fetchall()
                 corrections = {k: list(g) for k, g in groupby(correction_rows, by_first)}
-            yield ExportBatch(parts, items, verdicts, sources, corrections, users, bodies)
+            published = published_entries(db, [c[0] for c in claims])
+            yield ExportBatch(
+                parts, items, verdicts, sources, corrections, users, bodies, published
+            )
             if n_claims < batch_claims:
                 break
         if keep_empty and next_pending < len(pending):

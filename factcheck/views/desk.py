@@ -191,7 +191,7 @@ def publish(article_id: int) -> Any:
     form.validate()
     publishing = form.publish.data != "0"
     try:
-        store.publish_article(db, article_id, g.user["id"], publish=publishing)
+        store.publish_article(db, article_id, g.user["id"], publish=publishing, note=form.note.data)
     except store.Invalid as exc:
         return _fail(str(exc), 400, target)
     flash(

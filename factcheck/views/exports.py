@@ -18,6 +18,7 @@ from ..agreement import claim_agreement, ordinal_order
 from ..config import org_url, with_addresses
 from ..db import get_db
 from ..store import exports as store_exports
+from ..store.publish import published_view
 from ..web import error_response, render
 from .auth import login_required
 
@@ -98,18 +99,26 @@ def _export_chunks(
     user: dict[str, Any] | None,
 ) -> Iterator[str | bytes]:
     scale = config["RATING_SCALE"]
+    # "Published" exports read the published record only (store.publish), the record way.
+    published_only = flt.published is True
 
     def records(**options: Any) -> Iterator[dict[str, Any]]:
         if user is not None and not access.is_editor(user):
-            return scoped_records(db, flt, scale, user, disagreement_mode, **options)
-        return store.export_records(db, flt, scale, disagreement_mode=disagreement_mode, **options)
+            found = scoped_records(db, flt, scale, user, disagreement_mode, **options)
+        else:
+            found = store.export_records(
+                db, flt, scale, disagreement_mode=disagreement_mode, **options
+            )
+        if published_only:
+            return published_view(found, scale, unpublished=False)
+        return found
 
     if fmt in ("json", "jsonl"):
         # The archive formats hold everything, dismissed claims too (marked), for re-import.
         flt = dataclasses.replace(flt, include_dismissed=True)
 
     # Everything (the command line, editors): the columnar fast paths, same text.
-    fast = user is None or access.is_editor(user)
+    fast = (user is None or access.is_editor(user)) and not published_only
     if fmt == "csv":
         if fast:
             return export.csv_fast_chunks(
@@ -143,8 +152,9 @@ def _export_chunks(
             )
         return export.batched(export.jsonl_lines(records(body=True)))
     if fmt == "claimreview":
+        # Published claims as published (withdrawn ones left out), the others as decided.
         return export.claimreview_chunks(
-            records(html=False, agreement=False),
+            published_view(records(html=False, agreement=False), scale, unpublished=True),
             org=org(config),
             permalink_template=config["PERMALINK_TEMPLATE"],
             scale=scale,
@@ -275,7 +285,8 @@ def _claimreview_issues(
     checked = valid = with_errors = with_warnings = 0
     errors: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
-    for record in store.export_records(db, flt, scale, html=False, agreement=False):
+    found = store.export_records(db, flt, scale, html=False, agreement=False)
+    for record in published_view(found, scale, unpublished=flt.published is not True):
         doc = export.claimreview(
             record,
             org=org(config),

@@ -27,8 +27,8 @@ PUBLISHED_MESSAGE = (
 
 
 def correction_url(claim: dict[str, Any]) -> str | None:
-    """Where an editor corrects a published claim (None while there is no such page)."""
-    return None
+    """Where an editor corrects a published claim (views/corrections.py)."""
+    return url_for("corrections.correct_claim", claim_id=claim["id"])
 
 
 def with_diff(proposal: dict[str, Any] | None) -> dict[str, Any] | None:

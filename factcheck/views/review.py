@@ -481,6 +481,7 @@ def panel_context(
         else None,
         "final": final if (final and (sees_others or access.is_editor(g.user))) else None,
         "corrections": store.list_corrections(db, claim["id"]) if final else [],
+        "published_version": _published_version(db, claim["id"]),
         "is_editor": access.is_editor(g.user),
         "labels": rating_labels(),
     }
@@ -496,6 +497,14 @@ def panel_context(
     if access.is_editor(g.user):
         extra["final_form"] = final_form(final)
     return context, extra
+
+
+def _published_version(db: Any, claim_id: int) -> dict[str, Any] | None:
+    """The claim's latest published version (number, status, date), or None."""
+    latest = store.latest_version(db, claim_id)
+    if latest is None:
+        return None
+    return {key: latest[key] for key in ("version", "status", "published_at")}
 
 
 def final_form(final: dict[str, Any] | None, formdata: Any = None) -> FinalVerdictForm:

@@ -1,0 +1,495 @@
+"""Who makes a claim: attributions ("X said", "according to X", quoted speakers) and who
+a following sentence's "He"/"She" is."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .grammar import (
+    _AUX,
+    _DETERMINERS,
+    _FINITE_RE,
+    _REPORTED_RE,
+    _SUBJ_VERB_AUX,
+    _VERB_HINT_RE,
+    _cap,
+    _decap,
+    _inside,
+    _is_past,
+    _protected,
+    _trim,
+)
+
+_LEAD_ATTR_RE = re.compile(
+    r"(?P<who>[^,;:\"“”]{2,120}?\b(?:said|says|noted|stressed|added|reported|announced|claimed|"
+    r"argued|warned|insisted|confirmed|denied|acknowledged|estimated|wrote|told [^,]{1,40}?|"
+    r"has pointed out|pointed out|explained|revealed|stated|maintained|alleged|admitted|found|"
+    r"showed|shows|indicated)(?:\s+(?:in|on|at|during)\s+[^,]{1,40}?)?)\s+that\s+",
+)
+
+
+_TRAIL_ATTR_RE = re.compile(
+    r",\s+(?P<who>(?!(?:which|who|that|what)\b)(?:[^,;\"“”]{1,60}?\s+)?(?:said|says|"
+    r"told (?:reporters|journalists|the [a-z]+|parliament|lawmakers|"
+    r"[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3})|"
+    r"added|reported|noted|stated|announced|wrote|claimed|confirmed|estimated|estimates|found|finds|"
+    r"showed|shows|show|concluded)(?:\s+(?:on|in|at|during|last)\s+[^,;\"“”]{1,30}?)?)"
+    r"\s*[.!?]?[\"”’]?\s*$"
+)
+
+
+_MID_ATTR_RE = re.compile(
+    r",\s+(?P<who>(?!(?:which|who|that|what|as)\b)[^,;\"“”()]{1,50}?\s+(?:said|says|reported|"
+    r"estimated|estimates|found|showed|shows|show|told reporters)),\s+"
+    r"(?:while|but|whereas|although|though)\s+"
+)
+
+
+_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though)\s")  # cheap pre-check
+
+
+_LEAD_ACCORDING_RE = re.compile(r"according to (?P<who>[^,]{2,100}),\s+", re.IGNORECASE)
+
+
+_SAY = (
+    r"said|says|told reporters|added|noted|stated|announced|confirmed|claimed|estimated|"
+    r"reported|insisted|warned|argued|wrote|explained|stressed|acknowledged"
+)
+
+
+_LEAD_SAID_RE = re.compile(
+    r"(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
+    r"(?P<v>said|says|told reporters|added|insisted|argued|claimed|maintained)"
+    r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?[,:]?\s+"
+    r"(?=[\"“]|(?!that\b|to\b|in\b|on\b|at\b|for\b|goodbye\b|so\b|nothing\b)[\w$€£])"
+)
+
+
+_LEAD_APPOS_SAID_RE = re.compile(
+    r"(?P<who>[A-Z][^,;:\"“”()]{1,60}?,\s+(?!(?:which|who|whose|where|when|that)\b)"
+    r"[^,;:\"“”()]{2,60}?),\s+(?P<v>said|says|told reporters|added|insisted|argued|claimed)\s+"
+)
+
+
+_QUOTE_STMT_RE = re.compile(
+    r"(?P<o>[\"“])(?P<q>[^\"“”]{6,}?)(?P<c>[\"”])\s*,?\s+(?P<rest>[^\"“”]*)$", re.DOTALL
+)
+
+
+_Q_WHO_RE = re.compile(
+    r"(?P<who>(?:[A-Z]|(?:the|a|an|police|officials|witnesses|residents|analysts|experts|"
+    r"researchers|doctors|prosecutors)\b|(?=(?:[a-z][\w'’-]*\s+){1,4}[A-Z]))[^,;:\"“”]{0,60}?)"
+    # "union leader Karl Weiss, 52, told ...": the age is no part of the name
+    r"(?:,\s+\d{1,3},)?\s+(?P<v>said|says|told|added|noted|stated|wrote|explained|"
+    r"insisted|warned|claimed|confirmed|announced|recalled|argued|remarked)\b[^\"“”]*$",
+    re.DOTALL,
+)
+
+
+_Q_INV_RE = re.compile(
+    r"(?P<v>said|says|added|noted|stated|wrote|explained|insisted|warned|claimed|recalled|argued|"
+    r"remarked)\s+(?P<who>[^,;:\"“”]{2,80}?)(?:,\s+(?P<rel>who|whose)\s+(?P<relc>[^\"“”]+?)"
+    r"|,\s+\d{1,3}(?:,\s+[^\"“”]{2,80}?)?|,\s+(?!who\b|whose\b)[^\"“”]{2,80}?)?\s*[.!…]?$",
+    re.DOTALL,
+)
+
+
+class _Attr:
+    """How a claim's source is worded: ``prefix`` + wording, or wording + ``suffix``."""
+
+    __slots__ = ("who", "prefix", "suffix", "direct")
+
+    def __init__(self, who: str, prefix: str = "", suffix: str = "", direct: bool = False) -> None:
+        self.who = who
+        self.prefix = prefix
+        self.suffix = suffix
+        self.direct = direct  # a quotation: every word of it is the speaker's
+
+    def word(self, base: str) -> str:
+        if self.prefix:
+            return _cap(self.prefix + _decap(base))
+        return _cap(base) + self.suffix
+
+
+_NO_ATTR = _Attr("")
+
+
+def _said_clause(sentence: str, m: re.Match, e0: int) -> bool:
+    """Is ``m`` (``Who said ...``) a speaker followed by a reported clause?"""
+    if m.end() >= e0:
+        return False
+    words = m.group("who").split()
+    if words[-1].lower() in _DETERMINERS:
+        return False
+    for w in words[1:]:
+        low = w.lower()
+        if low in _SUBJ_VERB_AUX or low in _AUX or _is_past(low):
+            return False
+    return bool(_VERB_HINT_RE.search(sentence, m.end(), e0))
+
+
+# a sentence that is a quotation and nothing else: its words without the marks and the stop
+_BARE_QUOTE_RE = re.compile(r"[\"“](?P<q>[^\"“”]{3,}?)[.!…]?[\"”]")
+
+
+_PERSON_RE = re.compile(r"[A-Z][\w'’-]+\s+[A-Z][\w'’-]+$")
+
+
+_PROPER_RE = re.compile(r"(?:The\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|del|la))*$")
+
+
+_NOT_ENTITY = frozenset("the a an it he she they we this that these those there i".split())
+
+
+def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple:
+    """Person and thing a following sentence's "He"/"She"/"It" may refer to."""
+    subj = pieces[0].get("subject") if pieces else None
+    cand = None
+    for p in pieces:
+        who = p.get("speaker") or p.get("attribution")
+        if who and _PERSON_RE.search(who) and len(who.split()) <= 6:
+            cand = who
+            break
+    subj_pron = bool(subj) and subj.lower() in _NOT_ENTITY
+    if (
+        cand is None
+        and subj
+        and not subj_pron
+        and len(subj.split()) <= 6
+        and subj.split()[0] not in ("The", "A", "An")
+        and _PERSON_RE.search(subj)
+    ):
+        cand = subj
+    new_person = cand or (
+        person if subj_pron or (pieces and pieces[0].get("attribution") in ("He", "She")) else None
+    )
+    new_thing = None
+    if subj and not subj_pron and len(subj.split()) <= 5 and _PROPER_RE.match(subj):
+        new_thing = subj
+    elif subj_pron:
+        new_thing = thing
+    return new_person, new_thing
+
+
+def sentence_attribution(
+    sentence: str, s0: int, e0: int
+) -> tuple[_Attr, int, int, tuple[int, int] | None]:
+    """The source named in ``sentence[s0:e0]`` ("X said that ...", "according to X, ...",
+    "..., X said") and the stretch left once it is removed; the last item is the span of an
+    attribution between two clauses (", the company said, but ..."), else ``None``."""
+    attr = _NO_ATTR
+    m = _LEAD_ACCORDING_RE.match(sentence, s0, e0)
+    if m:
+        attr = _Attr("according to " + m.group("who"), suffix=", according to " + m.group("who"))
+        s0 = m.end()
+    else:
+        m = _LEAD_ATTR_RE.match(sentence, s0, e0)
+        if m:
+            attr = _Attr(m.group("who"), prefix=m.group("who") + " that ")
+            s0 = m.end()
+        else:
+            m = _LEAD_SAID_RE.match(sentence, s0, e0)
+            if m and not _said_clause(sentence, m, e0):
+                m = None
+            if m is None:
+                # "The warehouse owner, Kevin Marsh, said he had lost everything"
+                m = _LEAD_APPOS_SAID_RE.match(sentence, s0, e0)
+                if m and (
+                    _FINITE_RE.search(m.group("who"))
+                    or not _REPORTED_RE.match(sentence, m.end(), e0)
+                ):
+                    m = None
+            if m:
+                who = m.group("who")
+                attr = _Attr(who, prefix=sentence[m.start() : m.end("v")] + " ")
+                s0 = m.end()
+                if sentence[s0] in '"“' and sentence[e0 - 1 : e0] in '"”':
+                    s0, e0 = _trim(sentence, s0 + 1, e0 - 1)
+    m = _TRAIL_ATTR_RE.search(sentence, s0, e0)
+    if m and m.start() > s0:
+        if not attr.who:
+            who = m.group("who").strip()
+            attr = _Attr(who, suffix=", " + who)
+        e0 = _trim(sentence, s0, m.start())[1]
+    if e0 - s0 < 3:
+        return attr, s0, e0, None
+    if not attr.who and _MID_CONJ_RE.search(sentence, s0, e0):
+        m = _MID_ATTR_RE.search(sentence, s0, e0)
+        if m and not _inside(m.start(), _protected(sentence)):
+            who = m.group("who").strip()
+            return _Attr(who, suffix=", " + who), s0, e0, (m.start(), m.end())
+    return attr, s0, e0, None
+
+
+def quote_speaker(rest: str) -> tuple[str, str, tuple[int, int] | None] | None:
+    """Who speaks a quotation, from what follows it (``rest``: '" Name said.' / 'said Name,
+    who ...'): (who, "said"|"says", span in ``rest`` of a relative clause about them)."""
+    wm = _Q_WHO_RE.match(rest)
+    if wm and len(wm.group("who").split()) <= 6:
+        return wm.group("who").strip(), "says" if wm.group("v") == "says" else "said", None
+    wm = _Q_INV_RE.match(rest)
+    if not wm or len(wm.group("who").split()) > 8:
+        return None
+    rel = (wm.start("relc"), wm.end("relc")) if wm.group("relc") else None
+    return wm.group("who").strip(), "says" if wm.group("v") == "says" else "said", rel
+
+
+# --- the claimant: who makes a claim, named, with the offsets of the name ----------------
+
+_SAY_WORD_RE = re.compile(
+    r"\b(?:said|says|say|noted|notes|stressed|added|adds|reported|reports|announced|claimed|"
+    r"claims|argued|argues|warned|warns|insisted|confirmed|denied|acknowledged|estimated|"
+    r"estimates|wrote|writes|told|tells|has pointed out|pointed out|explained|revealed|stated|"
+    r"states|maintained|alleged|admitted|found|finds|showed|shows|show|indicated|concluded|"
+    r"recalled|remarked)\b"
+)
+# what follows a source's name and is no part of it: "on Thursday", "in an interview", ", 52"
+_SOURCE_TAIL_RE = re.compile(
+    r"(?:,?\s+(?:on|in|at|during|last|this|earlier|late|early|late on|published|released|"
+    r"issued|who|which|whose|told|to)\b.*|,.*)$",
+    re.DOTALL,
+)
+_APPOS_NAME_RE = re.compile(
+    r"[^,]{2,60},\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
+    r"told|added))"
+)
+_LEAD_DET_RE = re.compile(r"(?:according to|by)\s+", re.IGNORECASE)
+TITLE_WORDS = frozenset(
+    "president vice prime minister secretary senator sen sen. governor gov gov. mayor deputy "
+    "chancellor chairman chairwoman chair chief director general gen gen. colonel col col. "
+    "captain capt capt. judge justice ambassador spokesman spokeswoman spokesperson commissioner "
+    "inspector superintendent sergeant officer dr dr. prof prof. professor mr mr. mrs mrs. ms ms. "
+    "sir dame lord lady king queen prince princess pope bishop rev rev. father sister leader "
+    "head founder ceo chief executive manager economist analyst councillor councilor "
+    "councilman councilwoman representative rep rep. congressman congresswoman lawmaker "
+    "speaker premier attorney prosecutor lawyer coach owner union interior foreign finance "
+    "defence defense health economy trade labour labor justice education energy home "
+    "environment transport agriculture former acting outgoing incoming opposition "
+    "leftist rightist conservative liberal democratic republican".split()
+)
+_PERSON_NOUNS = frozenset(
+    "spokesman spokeswoman spokesperson mayor minister president governor senator director "
+    "owner master leader resident witness witnesses analyst analysts economist economists "
+    "doctor doctors chief officer officers judge lawyer prosecutor teacher manager farmer "
+    "driver secretary chairman chairwoman chair researcher researchers scientist scientists "
+    "expert experts official officials residents neighbour neighbor neighbours neighbors "
+    "victim mother father son daughter wife husband student students worker workers aide aides "
+    "adviser advisers advisor advisors allies supporters lawyers staff spokespeople".split()
+)
+ORG_WORDS = frozenset(
+    "ministry department agency office bank council company corporation corp corp. inc inc. "
+    "ltd ltd. group party government police army navy military court commission committee "
+    "service services union authority authorities board institute institution university "
+    "association federation foundation organisation organization society league network "
+    "reuters ap afp bureau administration parliament congress senate assembly cabinet "
+    "embassy hospital school club team firm operator registry regulator watchdog tribunal "
+    "study survey report reports data figures statistics census poll index panel unit "
+    "house centre center fund programme program nations forces guard".split()
+)
+COUNTRIES = frozenset(
+    "afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan "
+    "bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia "
+    "botswana brazil brunei bulgaria burundi cambodia cameroon canada chad chile china colombia "
+    "comoros congo croatia cuba cyprus czechia denmark djibouti dominica ecuador egypt eritrea "
+    "estonia eswatini ethiopia fiji finland france gabon gambia georgia germany ghana greece "
+    "grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia iran iraq "
+    "ireland israel italy jamaica japan jordan kazakhstan kenya kiribati kosovo kuwait "
+    "kyrgyzstan laos latvia lebanon lesotho liberia libya liechtenstein lithuania luxembourg "
+    "madagascar malawi malaysia maldives mali malta mauritania mauritius mexico micronesia "
+    "moldova monaco mongolia montenegro morocco mozambique myanmar namibia nauru nepal "
+    "netherlands nicaragua niger nigeria norway oman pakistan palau palestine panama paraguay "
+    "peru philippines poland portugal qatar romania russia rwanda samoa senegal serbia "
+    "seychelles singapore slovakia slovenia somalia spain sudan suriname sweden switzerland "
+    "syria taiwan tajikistan tanzania thailand togo tonga tunisia turkey turkmenistan tuvalu "
+    "uganda ukraine uruguay uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe "
+    "washington moscow beijing london paris brussels kyiv caracas bogota tehran".split()
+)
+_PRONOUN_SOURCES = frozenset("he she".split())
+_NAME_RUN_RE = re.compile(
+    r"[A-Z][\w'’.-]*(?:\s+(?:(?:de|del|la|van|von|bin|al|of|for|and)\s+)*[A-Z][\w'’.-]*)*"
+    r"(?<![\s.])"
+)
+_OF_ORG_RE = re.compile(r"(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})\s+(?:of|at|from)\s")
+_POSSESSIVE_RE = re.compile(r"[A-Za-z]['’]s\s+\S")
+
+
+class Claimant(NamedTuple):
+    """Who makes a claim: ``name`` as the article gives it, the offsets of that mention in
+    the text it was found in, and ``kind`` ("person" | "organization" | None)."""
+
+    name: str
+    start: int
+    end: int
+    kind: str | None
+    phrase: str = ""  # the whole source phrase, titles included ("Interior Minister Ana Ruiz")
+
+
+def source_phrase(who: str) -> tuple[int, int] | None:
+    """The span of the source inside an attribution phrase: "reported Colombian Interior
+    Minister Ana Ruiz on Thursday" -> "Colombian Interior Minister Ana Ruiz"; "the ministry
+    noted in a statement" -> "the ministry"; "according to the agency" -> "the agency"."""
+    s, e = 0, len(who)
+    m = _LEAD_DET_RE.match(who)
+    if m:
+        s = m.end()
+    am = _APPOS_NAME_RE.match(who, s, e)
+    if am:
+        # "The farm's owner, Rosa Lind(, 52), said": the name in apposition
+        return am.span("name")
+    vm = None if m else _SAY_WORD_RE.search(who, s, e)
+    if vm is not None:
+        if not who[s : vm.start()].strip(" ,"):
+            if vm.group(0) in ("told", "tells"):
+                return None  # "told the jury": whom, not who
+            s = vm.end()  # "said Mayor Ana Ruiz"
+            if who.startswith(" reporters", s):
+                s += len(" reporters")
+        else:
+            e = vm.start()  # "the ministry said"
+    while s < e and who[s] in " ,":
+        s += 1
+    tm = _SOURCE_TAIL_RE.search(who, s, e)
+    while tm is not None and tm.start() > s:
+        e = tm.start()
+        tm = _SOURCE_TAIL_RE.search(who, s, e)
+    while e > s and who[e - 1] in " ,.":
+        e -= 1
+    return (s, e) if e > s else None
+
+
+def name_of(phrase: str) -> tuple[int, int, str | None]:
+    """The name inside a source phrase and its kind: "Colombian Interior Minister Ana Ruiz"
+    -> "Ana Ruiz" (person); "The farm's owner, Rosa Lind" -> "Rosa Lind"; "the health
+    ministry" -> the phrase itself (organization); "police" -> organization."""
+    low_words = phrase.lower().replace("'s", "").split()
+    if _POSSESSIVE_RE.search(phrase):
+        # "Senator Jo Hale's former aides": the aides, not the senator
+        head = low_words[-1].strip(",.") if low_words else ""
+        return 0, len(phrase), "person" if head in _PERSON_NOUNS else None
+    runs = [m for m in _NAME_RUN_RE.finditer(phrase) if m.group(0)[:1].isupper()]
+    if runs and runs[0].start() == 0 and " " not in runs[0].group(0):
+        rest = phrase[runs[0].end() :].split()
+        if rest and rest[0][:1].islower() and rest[0] not in ("of", "at", "from"):
+            runs = runs[1:]  # "Crime figures published by ...": a capital, not a name
+    if runs:
+        run = runs[-1]
+        of = _OF_ORG_RE.match(phrase)
+        if of is not None and runs[0].end() == of.end("name"):
+            run = runs[0]  # "Lea Moravec of the Institute for Fiscal Research": the person
+        words = list(re.finditer(r"\S+", run.group(0)))
+        title = False
+        first = 0
+        for i, w in enumerate(words):
+            if w.group(0).lower().rstrip(",") in TITLE_WORDS:
+                title = True
+                first = i + 1
+        lows = [w.group(0).lower() for w in words]
+        if any(x in ORG_WORDS for x in lows) or (len(words) == 1 and words[0].group(0).isupper()):
+            return run.start(), run.end(), "organization"
+        if len(words) == 1 and lows[0].strip(".") in COUNTRIES:
+            return run.start(), run.end(), "organization"
+        if first < len(words) and (title or len(words) >= 2 or len(runs) == 1):
+            a = run.start() + words[first].start()
+            if run.start() == 0 and first == 0 and lows[0] in ("the", "a", "an"):
+                return 0, len(phrase), None
+            return a, run.end(), "person"
+    head = low_words[-1].strip(",.") if low_words else ""
+    if head in ORG_WORDS or head in ("police", "officials", "authorities"):
+        return 0, len(phrase), "organization"
+    if head in _PERSON_NOUNS:
+        return 0, len(phrase), "person"
+    return 0, len(phrase), None
+
+
+def find_claimant(who: str, sentence: str, avoid: tuple[int, int]) -> Claimant | None:
+    """The claimant named by the attribution ``who`` (a slice of ``sentence`` or
+    "according to" + one), with offsets in ``sentence``; ``avoid`` is the claim's own span
+    (the name is looked for outside it first). He/She are left to the caller."""
+    if not who:
+        return None
+    span = source_phrase(who)
+    if span is None:
+        return None
+    phrase = who[span[0] : span[1]]
+    a, b, kind = name_of(phrase)
+    name = phrase[a:b].strip()
+    if not name or len(name.split()) > 12:
+        return None
+    pos = -1
+    for m in re.finditer(re.escape(name), sentence):
+        pos = m.start()
+        if m.end() <= avoid[0] or m.start() >= avoid[1]:
+            break
+    if pos < 0:
+        return None
+    return Claimant(name, pos, pos + len(name), kind, phrase)
+
+
+def is_pronoun_source(c: Claimant | None) -> bool:
+    return c is not None and c.name.lower() in _PRONOUN_SOURCES
+
+
+class People:
+    """Named people an article has quoted so far, to name who a later "he"/"she", a title
+    ("the minister") or a bare surname refers to."""
+
+    def __init__(self) -> None:
+        self.seen: list[Claimant] = []
+
+    def resolve(
+        self,
+        found: Claimant | None,
+        offset: int,
+        person: str | None,
+        mentions: dict[str, tuple[int, int]],
+    ) -> Claimant | None:
+        """``found`` (offsets in the sentence starting at ``offset``) in article offsets,
+        resolved: "He"/"She" to ``person`` (named at ``mentions[person]``), "the minister"
+        to the last person quoted with that title, a surname to the full name."""
+        if found is None:
+            return None
+        low = found.name.lower()
+        if low in _PRONOUN_SOURCES:
+            if not person or person not in mentions:
+                return self.seen[-1] if self.seen else None
+            a, b, _ = name_of(person)
+            at = mentions[person][0]
+            return Claimant(person[a:b], at + a, at + b, "person", person)
+        words = low.split()
+        if len(words) == 2 and words[0] in ("the", "a") and words[1] in TITLE_WORDS:
+            for c in reversed(self.seen):
+                if words[1] in c.phrase.lower().split():
+                    return c
+        c = Claimant(found.name, found.start + offset, found.end + offset, found.kind, found.phrase)
+        if c.kind == "person" and len(words) == 1:
+            for p in reversed(self.seen):
+                if p.name.lower().split()[-1] == low:
+                    return p
+        if c.kind == "person" and len(words) >= 2 and words[0] not in ("the", "a", "an"):
+            self.seen.append(c)
+        return c
+
+
+# "HALE: We cut the deficit." / "Senator Jo Hale: ...": a transcript's speaker label
+_LABEL_RE = re.compile(
+    r"(?P<who>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,2}|[A-Z][a-z.'’-]+(?:\s+[A-Z][a-z.'’-]+){1,3})"
+    r":\s+(?=\S)"
+)
+_NOT_LABELS = frozenset(
+    "update note correction exclusive watch read breaking live analysis opinion editor photo "
+    "video key related source sources background context timeline listen update factbox "
+    "fact box in brief".split()
+)
+
+
+def speaker_label(text: str, line_start: int, end: int) -> Claimant | None:
+    """The speaker label opening the line (from ``line_start``) of a sentence ending at
+    ``end`` ("BIDEN:", "Senator Jo Hale:"), as the claimant of what it says, or ``None``."""
+    m = _LABEL_RE.match(text, line_start, end)
+    if m is None or m.end("who") > end:
+        return None
+    who = m.group("who")
+    if who.lower().strip(".") in _NOT_LABELS or who.split()[0].lower() in _NOT_LABELS:
+        return None
+    return Claimant(who, m.start("who"), m.end("who"), "person", who)

@@ -1,0 +1,156 @@
+"""The wording of a claim: rewrites of appositions and embedded sources, pronouns resolved."""
+
+from __future__ import annotations
+
+import re
+
+from .grammar import _cap, _is_past
+
+_SUMMARY_HEADS = frozenset(
+    "move step decision development sign measure gesture blow reversal change shift setback "
+    "breakthrough first".split()
+)
+
+
+# "the lowest level", "the biggest drop", "the highest since", "the first time": an
+# apposition that ranks a figure or an event, not the noun before it
+_FIGURE_HEADS = frozenset(
+    "level levels rate rates figure reading pace rise increase fall drop decline jump gain loss "
+    "growth total number share amount time since in on for of ever yet recorded".split()
+)
+
+
+_RANKS = frozenset("first second third fourth fifth last only latest".split())
+
+
+def _figure_apposition(quote: str) -> bool:
+    words = quote.lower().split(None, 3)
+    if len(words) < 3 or words[2] not in _FIGURE_HEADS:
+        return False
+    # "a phone call, the first since 2025": the call was the first ("the first time": the event)
+    return words[1] not in _RANKS or words[2] == "time"
+
+
+_EMBED_SAY_RE = re.compile(
+    r"(?P<np>(?:the|a|an|its|his|her|their|our)\s+[^\W\d_]+(?:\s+[^\W\d_]+)?)\s+"
+    r"(?P<v>says|said|claims|claimed|believes|believed|estimates|estimated|hopes|expects|"
+    r"expected)\s+(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+_APPSAY_RE = re.compile(
+    r"(?:a|an|the)\s+(?P<noun>[^\W\d_]+)\s+" + _EMBED_SAY_RE.pattern, re.IGNORECASE | re.DOTALL
+)
+
+
+_MAKING_RE = re.compile(r"making\s+(?:it|them|him|her)\s+(?P<rest>\S.*)$", re.DOTALL)
+
+
+_POSSESSOR_RE = re.compile(r"([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})['’]s\s")
+
+
+_PRONOUN_RE = re.compile(r"(He|She|It)\s+(\S+)")
+
+
+def _resolve_pronoun(text: str, person: str | None, thing: str | None) -> str:
+    """Name who "He"/"She" (or what "It") at the start of a claim's wording refers to."""
+    m = _PRONOUN_RE.match(text)
+    if not m:
+        return text
+    if m.group(1) == "It":
+        if thing and _is_past(m.group(2)):
+            return thing + text[2:]
+        return text
+    return _cap(person) + text[m.end(1) :] if person else text
+
+
+# --- faithfulness: every word of a wording comes from the article ---------------------------
+
+PRONOUN_STARTS = frozenset("he she it they this that these those".split())
+# words a rewrite may add that carry no fact of their own: the reporting verb of an
+# attribution ("X said"), "that" after it, and the genitive of "whose" ("X's")
+GLUE_WORDS = frozenset("said says that s".split())
+_TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+def starts_with_pronoun(wording: str) -> bool:
+    """Does ``wording`` open with he/she/it/they/this/that/these/those (a reference it does
+    not resolve)?"""
+    m = _TOKEN_RE.search(wording)
+    return m is not None and m.start() <= 1 and m.group(0).lower() in PRONOUN_STARTS
+
+
+def tidy_quote(quote: str) -> str:
+    """The quote as a wording: capital first letter and a full stop."""
+    q = quote.strip()
+    if not q:
+        return q
+    q = q[0].upper() + q[1:]
+    end = q.rstrip("\"'”’)»")
+    if end and end[-1] not in ".!?…":
+        q = end + "." + q[len(end) :] if len(end) != len(q) else q + "."
+    return q
+
+
+def token_index(text: str, sources: list[tuple[int, int]]) -> tuple[list, dict]:
+    """The words of ``text`` within ``sources``: their spans in order, and for each word
+    (case-folded) the positions in that list where it occurs."""
+    toks: list[tuple[int, int]] = []
+    where: dict[str, list[int]] = {}
+    for a, b in sorted(sources):
+        for m in _TOKEN_RE.finditer(text, a, b):
+            where.setdefault(m.group(0).casefold(), []).append(len(toks))
+            toks.append(m.span())
+    return toks, where
+
+
+def wording_spans(
+    wording: str,
+    text: str,
+    sources: list[tuple[int, int]],
+    glue: frozenset = GLUE_WORDS,
+    cache: dict | None = None,
+) -> list[list[int]] | None:
+    """The stretches of ``text`` (within ``sources``) that the words of ``wording`` come
+    from, as sorted ``[start, end]`` offsets; ``None`` when a word (other than ``glue``)
+    comes from none of them. Words are matched case-insensitively, in order where the
+    sources allow (a name before "said" may come from later in the sentence).
+    ``cache`` keeps ``token_index(text, sources)`` between calls on the same sources."""
+    if wording and len(sources) == 1:
+        # the common case: the wording is a stretch of the sentence (its first letter capital)
+        a, b = sources[0]
+        i = text.find(wording[1:], a, b)
+        if i > a and text[i - 1].casefold() == wording[0].casefold():
+            return [[i - 1, i - 1 + len(wording)]]
+    key = tuple(sources)
+    if cache is not None and key in cache:
+        toks, where = cache[key]
+    else:
+        toks, where = token_index(text, sources)
+        if cache is not None:
+            cache[key] = (toks, where)
+    runs: list[list[int]] = []
+    last = -2
+    for m in _TOKEN_RE.finditer(wording):
+        cands = where.get(m.group(0).casefold())
+        if not cands:
+            if m.group(0).casefold() in glue:
+                last = -2
+                continue
+            return None
+        i = next((c for c in cands if c > last), cands[0])
+        s, e = toks[i]
+        if i == last + 1 and runs:
+            runs[-1][1] = e
+        else:
+            runs.append([s, e])
+        last = i
+    runs.sort()
+    merged: list[list[int]] = []
+    for s, e in runs:
+        if merged and s <= merged[-1][1] + 3 and not _TOKEN_RE.search(text, merged[-1][1], s):
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return merged

@@ -1,0 +1,158 @@
+"""The claimant of each claim (factcheck.extract.claimant): who makes it, with the offsets of
+the name in the article; None when the article states it in its own voice. Our own sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.extract import extract_claims
+from factcheck.extract.claimant import name_of, source_phrase
+
+CLAIMANT_CASES = [
+    # (text, a words of the claim's quote, claimant, kind, where the name is: its nth mention)
+    (
+        "Exports fell 12% in May, the trade ministry said.",
+        "Exports fell",
+        "the trade ministry",
+        "organization",
+        0,
+    ),
+    (
+        "Finance Minister Ada Brennan said the deficit doubled in 2025.",
+        "deficit doubled",
+        "Ada Brennan",
+        "person",
+        0,
+    ),
+    (
+        '"We sold 80,000 tickets in June," said Lena Okafor.',
+        "80,000 tickets",
+        "Lena Okafor",
+        "person",
+        0,
+    ),
+    (
+        "According to the weather service, the river rose 3 metres on Sunday.",
+        "river rose",
+        "the weather service",
+        "organization",
+        0,
+    ),
+    ("The bridge reopened in 2024 after a two-year closure.", "bridge reopened", None, None, 0),
+    # "she" is the person named before, with that mention's offsets
+    (
+        "Mayor Elena Varga opened the bridge on Monday. She said it cost 48 million euros.",
+        "it cost 48 million",
+        "Elena Varga",
+        "person",
+        0,
+    ),
+    # a title ("the minister") is the last person quoted with that title
+    (
+        "Interior Minister Ana Ruiz said the port closed in May. The minister said 40 boats "
+        "were lost.",
+        "40 boats",
+        "Ana Ruiz",
+        "person",
+        0,
+    ),
+    # a bare surname is the full name quoted before
+    (
+        "Union leader Karl Weiss said 3,000 workers joined the strike. Weiss said the union "
+        "had money to pay them until April.",
+        "money to pay",
+        "Karl Weiss",
+        "person",
+        0,
+    ),
+    # the next bare quotation is the same speaker's
+    (
+        '"The road was closed for 3 hours," said Inspector Tom Hale. "Nobody was hurt."',
+        "Nobody was hurt",
+        "Tom Hale",
+        "person",
+        0,
+    ),
+    (
+        "Colombia has pointed out that smuggling doubled in 2024.",
+        "smuggling doubled",
+        "Colombia",
+        "organization",
+        0,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant", "kind", "nth"), CLAIMANT_CASES)
+def test_claimant(text: str, words: str, claimant: str | None, kind: str | None, nth: int):
+    claims = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claims, extract_claims(text)
+    c = claims[0]
+    assert c["claimant"] == claimant
+    assert c["claimant_kind"] == kind
+    if claimant is None:
+        assert c["claimant_start"] is None and c["claimant_end"] is None
+    else:
+        at = -1
+        for _ in range(nth + 1):
+            at = text.index(claimant, at + 1)
+        assert (c["claimant_start"], c["claimant_end"]) == (at, at + len(claimant))
+
+
+def test_apposition_inside_an_attribution_is_not_the_speakers():
+    text = (
+        "The two governments agreed to fight the Northern Front, the rebel group active on the "
+        "border, said Interior Minister Ana Ruiz on Thursday."
+    )
+    claims = extract_claims(text)
+    app = [c for c in claims if c["quote"].startswith("the rebel group")]
+    for c in app:
+        assert c["claimant"] is None
+        assert "Ruiz" not in c["text"]
+    main = [c for c in claims if "agreed" in c["quote"]]
+    assert main and main[0]["claimant"] == "Ana Ruiz"
+
+
+SOURCE_CASES = [
+    ("reported Colombian Interior Minister Ana Ruiz on Thursday", "Ana Ruiz", "person"),
+    ("Minister Ana Ruiz noted in an interview", "Ana Ruiz", "person"),
+    ("according to previous reports from the region", "previous reports from the region", None),
+    ("the harbour master", "the harbour master", "person"),
+    ("police", "police", "organization"),
+    ("union leader Karl Weiss, 52,", "Karl Weiss", "person"),
+    ("The farm's owner, Rosa Lind", "Rosa Lind", "person"),
+    ("a study published on Monday found", "a study", "organization"),
+    ("said Mayor Dr. Ana Ruiz", "Ana Ruiz", "person"),
+    ("according to the National Weather Service", "National Weather Service", "organization"),
+]
+
+
+@pytest.mark.parametrize(("who", "name", "kind"), SOURCE_CASES)
+def test_source_phrase_and_name(who: str, name: str, kind: str | None):
+    span = source_phrase(who)
+    assert span is not None
+    phrase = who[span[0] : span[1]]
+    a, b, k = name_of(phrase)
+    assert (phrase[a:b], k) == (name, kind)
+
+
+def test_debate_lines_stay_with_their_speaker() -> None:
+    text = (
+        "HALE: We cut the deficit by 40 billion dollars in 2024.\n"
+        "MORROW: Unemployment rose to 9% last year. Hale voted against the plan.\n"
+        "The debate ended at 10 p.m."
+    )
+    claims = extract_claims(text)
+    by = {c["quote"]: c for c in claims}
+    first = by["We cut the deficit by 40 billion dollars in 2024"]
+    assert first["claimant"] == "HALE" and first["text"].startswith("HALE said we cut")
+    assert (first["claimant_start"], first["claimant_end"]) == (0, 4)
+    assert by["Unemployment rose to 9% last year"]["claimant"] == "MORROW"
+    assert by["Hale voted against the plan"]["claimant"] == "MORROW"
+    assert by["The debate ended at 10 p.m"]["claimant"] is None
+
+
+def test_possessor_is_not_the_source() -> None:
+    text = "Senator Jo Hale's former aides said the budget was cut by 40% in 2023."
+    (claim,) = extract_claims(text)
+    assert claim["claimant"] == "Senator Jo Hale's former aides"

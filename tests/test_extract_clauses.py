@@ -1,0 +1,143 @@
+"""One checkable fact per claim (factcheck.extract.clauses) and what is not a claim
+(factcheck.extract.filters). Our own invented sentences, in the shapes that broke on news."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.extract import extract_claims
+
+ONE_FACT_CASES = [
+    (  # a figure's change and its cause: two claims
+        "Exports fell from 12% to 9% of output, mainly because the port was closed for six weeks.",
+        [
+            ("Exports fell from 12% to 9% of output", "Exports fell from 12% to 9% of output"),
+            ("the port was closed for six weeks", "The port was closed for six weeks"),
+        ],
+    ),
+    (  # two clauses with their own subjects
+        "Sales rose 4% and profits fell 2% in 2025.",
+        [
+            ("Sales rose 4%", "Sales rose 4%"),
+            ("profits fell 2% in 2025", "Profits fell 2% in 2025"),
+        ],
+    ),
+    (
+        "The plant closed in 2020 and the town lost 800 jobs.",
+        [
+            ("The plant closed in 2020", "The plant closed in 2020"),
+            ("the town lost 800 jobs", "The town lost 800 jobs"),
+        ],
+    ),
+    (  # a figure and its change from before: one fact
+        "The company reported a deficit of 5.2 billion dollars in 2024, up from 3 billion a "
+        "year earlier.",
+        [
+            (
+                "The company reported a deficit of 5.2 billion dollars in 2024, up from 3 billion "
+                "a year earlier",
+                "The company reported a deficit of 5.2 billion dollars in 2024, up from 3 "
+                "billion a year earlier",
+            ),
+        ],
+    ),
+    (  # a coordinated subject shares one predicate: one claim
+        "The mayor and the governor denied the report on Monday.",
+        [
+            (
+                "The mayor and the governor denied the report on Monday",
+                "The mayor and the governor denied the report on Monday",
+            )
+        ],
+    ),
+    (
+        "Talks between Ostland and Westmark were held in May.",
+        [
+            (
+                "Talks between Ostland and Westmark were held in May",
+                "Talks between Ostland and Westmark were held in May",
+            )
+        ],
+    ),
+    (  # a condition with a pronoun subject stays with its clause (no bare "They ...")
+        "Minister Ana Ruiz stressed the need to pursue the rebels, especially when they hide "
+        "across the river after raids.",
+        [
+            (
+                "Minister Ana Ruiz stressed the need to pursue the rebels, especially when they "
+                "hide across the river after raids",
+                "Minister Ana Ruiz stressed the need to pursue the rebels, especially when they "
+                "hide across the river after raids",
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ONE_FACT_CASES)
+def test_one_fact_per_claim(text: str, expected: list[tuple[str, str]]) -> None:
+    claims = extract_claims(text)
+    assert [(c["quote"], c["text"]) for c in claims] == expected
+    for c in claims:
+        assert text[c["start"] : c["end"]] == c["quote"]
+
+
+def test_apposition_in_an_attribution_is_the_articles_and_grammatical() -> None:
+    text = (
+        "The two governments agreed to fight the Northern Front, the rebel group operating "
+        "on the border, said Interior Minister Ana Ruiz on Thursday."
+    )
+    by = {c["quote"]: c for c in extract_claims(text)}
+    main = by["The two governments agreed to fight the Northern Front"]
+    assert main["claimant"] == "Ana Ruiz" and "said Interior Minister Ana Ruiz" in main["text"]
+    app = by["the rebel group operating on the border"]
+    assert app["claimant"] is None
+    assert app["text"] == "The Northern Front was the rebel group operating on the border"
+    assert app["wording_source"] == "rewritten"
+
+
+def test_no_copula_after_a_clause_opener() -> None:
+    # "As the region recovers, the number ...": never "As the region recovers was ..."
+    text = "As the region recovers, the number of visitors, the highest since 2010, has grown."
+    for c in extract_claims(text):
+        assert " was the " not in c["text"] and " is the " not in c["text"], c["text"]
+
+
+NOT_CLAIM_CASES = [
+    "Opposition leader Tom Hale called the plan a disgrace.",
+    "The mayor praised the volunteers for their work.",
+    "This represents a significant change for the town.",
+    "The turnout figure.",
+    "And the key moment of the evening.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CLAIM_CASES)
+def test_not_claims(text: str) -> None:
+    assert extract_claims(text) == []
+
+
+STILL_CLAIM_CASES = [
+    # an attributed factual statement stays a claim, and so does a reaction with a figure
+    ("The ministry said exports fell 12% in May.", "exports fell 12% in May"),
+    ("Ministers hailed the 12% rise in exports.", "Ministers hailed the 12% rise in exports"),
+    # fact-box items need no verb
+    ("Key figures:\n- Harvest: 18.2 million tonnes, down 23%", "Harvest: 18.2 million tonnes"),
+]
+
+
+@pytest.mark.parametrize(("text", "quote"), STILL_CLAIM_CASES)
+def test_attributed_facts_stay_claims(text: str, quote: str) -> None:
+    assert any(quote in c["quote"] for c in extract_claims(text)), extract_claims(text)
+
+
+def test_standfirst_repeated_in_the_body_gives_the_body_claim() -> None:
+    text = (
+        "Ferry fares to rise\n"
+        "Ferry fares will rise 8% in March, the operator said.\n\n"
+        "Ferry fares will rise 8% in March, the operator said on Monday. The fares last rose "
+        "in 2019.\n"
+    )
+    body = text.index("Ferry fares will rise 8% in March, the operator said on")
+    facts = [c for c in extract_claims(text) if "8%" in c["quote"]]
+    assert len(facts) == 1 and facts[0]["start"] == body

@@ -1,0 +1,65 @@
+"""Faithful wordings (factcheck.extract.wording): every word of a rewritten wording comes from
+the article stretches the claim points to; else the quote, tidied. Our own sentences."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from factcheck.extract import extract_claims
+from factcheck.extract.wording import GLUE_WORDS, starts_with_pronoun, tidy_quote, wording_spans
+
+from .test_extract import ARTICLE, ATOMIC_CASES, QUOTE_RUN_CASES
+
+TEXTS = [ARTICLE] + [t for t, _ in ATOMIC_CASES] + [t for t, _ in QUOTE_RUN_CASES]
+_WORD = re.compile(r"[^\W_]+")
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_every_word_of_a_rewritten_wording_comes_from_its_spans(text: str) -> None:
+    for c in extract_claims(text):
+        assert c["wording_source"] in ("rewritten", "quote")
+        assert c["wording_spans"]
+        source = " ".join(text[a:b] for a, b in c["wording_spans"]).casefold()
+        have = set(_WORD.findall(source))
+        for w in _WORD.findall(c["text"].casefold()):
+            assert w in have or w in GLUE_WORDS, (w, c["text"], c["wording_spans"])
+        assert not starts_with_pronoun(c["text"]) or c["wording_source"] == "quote"
+
+
+PRONOUN_CASES = [
+    # (text, quote, wording, source)
+    (
+        "They closed the road at noon on Friday.",
+        "They closed the road at noon on Friday",
+        "They closed the road at noon on Friday.",
+        "quote",
+    ),
+    (
+        "Councillor Ada Brennan opposed the plan. She said the scheme would cost 3 million pounds.",
+        "the scheme would cost 3 million pounds",
+        "Councillor Ada Brennan said the scheme would cost 3 million pounds",
+        "rewritten",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "wording", "source"), PRONOUN_CASES)
+def test_no_wording_starts_with_an_unresolved_pronoun(text, quote, wording, source) -> None:
+    by = {c["quote"]: c for c in extract_claims(text)}
+    assert by[quote]["text"] == wording
+    assert by[quote]["wording_source"] == source
+
+
+def test_wording_spans_and_fallback_helpers() -> None:
+    t = "The agency, which runs 40 ferries, said fares would rise 5%."
+    assert wording_spans("The agency said fares would rise 5%", t, [(0, len(t))]) == [
+        [0, 10],
+        [35, 58],
+    ]
+    assert wording_spans("The agency was founded in 1990", t, [(0, len(t))]) is None
+    assert tidy_quote("they take refuge") == "They take refuge."
+    assert tidy_quote("Prices rose 9%?") == "Prices rose 9%?"
+    assert starts_with_pronoun("They take refuge") and starts_with_pronoun('"It rained."')
+    assert not starts_with_pronoun("Theresa May spoke") and not starts_with_pronoun("Italy")
