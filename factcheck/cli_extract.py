@@ -56,7 +56,8 @@ def _parse_date(
     type=click.Choice(["jsonl", "json", "text"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: one claim object per line; json: one array; text: start-end, score, flag, quote.",
+    help="jsonl: one claim object per line; json: one array; text: start-end, score, flag, "
+    "quote, claimant, wording source (tab-separated).",
 )
 @click.option(
     "--date",
@@ -104,7 +105,11 @@ def extract_command(
         for c in claims:
             flag = "*" if c["checkworthy"] else " "
             quote = c["quote"].replace("\n", " ")
-            click.echo(f"{c['start']}-{c['end']}\t{c['score']:.4f}\t{flag}\t{quote}")
+            claimant = c.get("claimant") or "(the publication)"
+            source = c.get("wording_source") or "rewritten"
+            click.echo(
+                f"{c['start']}-{c['end']}\t{c['score']:.4f}\t{flag}\t{quote}\t{claimant}\t{source}"
+            )
 
 
 @click.command("checkworthy")

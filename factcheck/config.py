@@ -54,8 +54,13 @@ DEFAULTS: dict[str, Any] = {
     # Import from URL: allow fetching from private, loopback and link-local addresses
     # (off: a server-side fetch must not reach the internal network).
     "ALLOW_PRIVATE_URLS": False,
-    # Import from URL: seconds to wait for the server at each step (connect, each read).
+    # Import from URL: seconds to wait for the server at each step (connect, each read); the
+    # whole fetch is cut off after three times that, however slowly the server sends.
     "FETCH_TIMEOUT_SECONDS": 10,
+    # Import from URL: fetches running at once in a server process, and for one user (more are
+    # refused with "try again"), so that slow pages never take every request thread.
+    "FETCH_MAX_CONCURRENT": 1,
+    "FETCH_MAX_PER_USER": 1,
     # Import from URL: largest page fetched, in bytes.
     "FETCH_MAX_BYTES": 5_000_000,
     # Send the session cookie only over HTTPS (turn on behind TLS).

@@ -768,6 +768,88 @@ def m007_claims_fts(db: Database) -> None:
     )
 
 
+def _m008_views() -> str:
+    """The views ``csv_fragments_v`` and ``json_fragments_v`` as m008 defines them: m005's,
+    with the claimant and the wording's source in the ``middle`` fragments (CSV: the cells
+    ``claimant``, ``claimant_kind`` and ``wording_source`` after ``origin``; JSON: the keys
+    ``claimant``, ``claimant_kind``, ``claimant_start``, ``claimant_end``, ``wording_source``
+    and ``wording_spans`` after ``"origin"``)."""
+    q = _csv_cell
+    views = _m005_views()
+    csv_old = "|| {origin} AS middle,".format(origin=q("c.origin"))
+    csv_new = (
+        "|| {origin} || ',' || coalesce({claimant}, '') || ','"
+        " || coalesce(c.claimant_kind, '') || ',' || c.wording_source AS middle,"
+    ).format(origin=q("c.origin"), claimant=q("c.claimant"))
+    json_old = "|| ',\"origin\":' || json_quote(c.origin) || ',\"created_at\":'"
+    json_new = (
+        "|| ',\"origin\":' || json_quote(c.origin)"
+        " || ',\"claimant\":' || json_quote(c.claimant)"
+        " || ',\"claimant_kind\":' || json_quote(c.claimant_kind)"
+        " || ',\"claimant_start\":' || coalesce(c.claimant_start, 'null')"
+        " || ',\"claimant_end\":' || coalesce(c.claimant_end, 'null')"
+        " || ',\"wording_source\":' || json_quote(c.wording_source)"
+        " || ',\"wording_spans\":' || json(c.wording_spans)"
+        " || ',\"created_at\":'"
+    )
+    if views.count(csv_old) != 1 or views.count(json_old) != 1:
+        raise AssertionError("m005's views changed: m008 cannot extend them")
+    return views.replace(csv_old, csv_new).replace(json_old, json_new)
+
+
+@migrations()
+def m008_claim_claimant(db: Database) -> None:
+    """Who made each claim, and where its wording comes from.
+
+    ``claimant`` is the named speaker or source of an attributed claim (the resolved name
+    where the sentence says "he" or a title); NULL means the article states it in its own
+    voice, i.e. the publication. ``claimant_start``/``claimant_end`` are the article offsets
+    of the name's mention (NULL when not known); ``claimant_kind`` is ``person``,
+    ``organization`` or NULL. ``wording_source`` says how the wording was made:
+    ``rewritten`` (by the extractor from the spans in ``wording_spans``, a JSON list of
+    ``[start, end]`` article offsets), ``quote`` (the passage itself, tidied: check it) or
+    ``edited`` (by hand).
+
+    Existing claims: none has a known claimant (NULL, shown as the publication's until someone
+    sets it). A claim whose wording someone typed or edited is ``edited``: a manual claim
+    whose wording differs from its quote, and any claim with an ``edit`` in the audit log; a
+    manual claim worded as its passage is ``quote``; every other extracted claim stays
+    ``rewritten`` (what the extractor did before), with no spans recorded.
+
+    The export fragments' views (m005) are redefined with the new fields, and every claim's
+    fragments rebuilt.
+    """
+    _execute_statements(
+        db,
+        """
+        ALTER TABLE claims ADD COLUMN claimant TEXT;
+        ALTER TABLE claims ADD COLUMN claimant_start INTEGER;
+        ALTER TABLE claims ADD COLUMN claimant_end INTEGER;
+        ALTER TABLE claims ADD COLUMN claimant_kind TEXT
+            CHECK (claimant_kind IN ('person', 'organization'));
+        ALTER TABLE claims ADD COLUMN wording_source TEXT NOT NULL DEFAULT 'rewritten'
+            CHECK (wording_source IN ('rewritten', 'quote', 'edited'));
+        ALTER TABLE claims ADD COLUMN wording_spans TEXT NOT NULL DEFAULT '[]';
+        UPDATE claims SET wording_source = CASE
+            WHEN id IN (SELECT claim_id FROM audit_log WHERE table_name = 'claims'
+                        AND action = 'edit' AND claim_id IS NOT NULL) THEN 'edited'
+            WHEN origin = 'manual' AND text <> quote THEN 'edited'
+            WHEN origin = 'manual' THEN 'quote'
+            ELSE 'rewritten' END;
+        DROP VIEW csv_fragments_v;
+        DROP VIEW json_fragments_v;
+        """
+        + _m008_views()
+        + """
+        DELETE FROM csv_fragments;
+        DELETE FROM json_fragments;
+        INSERT INTO csv_fragments SELECT * FROM csv_fragments_v;
+        INSERT INTO json_fragments SELECT * FROM json_fragments_v;
+        DELETE FROM fragments_stale;
+        """,
+    )
+
+
 @migrations()
 def m009_published_versions(db: Database) -> None:
     """The published record: what the public pages, the public JSON-LD and "published"

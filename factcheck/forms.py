@@ -24,7 +24,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from . import sanitize
 
@@ -107,6 +114,21 @@ class AddClaimForm(FlaskForm):
 
 class EditClaimForm(FlaskForm):
     text = TextAreaField("Wording", validators=[DataRequired(), Length(max=2000)])
+    version = IntegerField(validators=[DataRequired()])
+
+
+class ClaimantForm(FlaskForm):
+    """Who made a claim: a name and its kind, or nothing (the publication itself)."""
+
+    claimant = StringField(
+        "Claimant (leave empty: the publication)", validators=[Optional(), Length(max=300)]
+    )
+    claimant_kind = StringField(
+        validators=[
+            Optional(),
+            AnyOf(["person", "organization"], message="Choose a person or an organization."),
+        ]
+    )
     version = IntegerField(validators=[DataRequired()])
 
 
@@ -195,6 +217,31 @@ class WithdrawForm(FlaskForm):
         ],
     )
     published_version = HiddenField()
+
+
+class SettleUnanimousForm(FlaskForm):
+    """The publish check's one form settling the unanimous claims: each ``claims`` value is
+    ``claim id:rating`` (the reviewers' common rating the editor saw)."""
+
+    claims = SelectMultipleField(
+        "Claims to settle",
+        validate_choice=False,
+        validators=[DataRequired(message="Choose at least one claim to settle.")],
+    )
+    reason = TextAreaField(
+        "Reason (shown with each final verdict)",
+        validators=[
+            DataRequired(message="Give a reason: it is shown with each final verdict."),
+            Length(max=20_000),
+        ],
+    )
+
+
+class ConfirmPublishForm(FlaskForm):
+    """The publish check's confirmation: ``state`` names what the editor saw would go out
+    (:func:`factcheck.store.publish.publish_state`)."""
+
+    state = HiddenField(validators=[DataRequired(message="Open the publish check first.")])
 
 
 class UserForm(FlaskForm):

@@ -307,6 +307,37 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
                 "checkworthy": {"type": "boolean"},
                 "origin": {"type": "string", "enum": ["auto", "manual"]},
                 "dismissed": {"type": "boolean"},
+                "claimant": {
+                    "type": ["string", "null"],
+                    "description": "Who made the claim (the named speaker or source); null: "
+                    "the article states it in its own voice, i.e. the publication.",
+                },
+                "claimant_kind": {
+                    "type": ["string", "null"],
+                    "enum": ["person", "organization", None],
+                },
+                "claimant_start": {
+                    "type": ["integer", "null"],
+                    "description": "Offset of the claimant's name in the body (null: none).",
+                },
+                "claimant_end": {"type": ["integer", "null"]},
+                "wording_source": {
+                    "type": "string",
+                    "enum": ["rewritten", "quote", "edited"],
+                    "description": "How the wording was made: rewritten by the extractor from "
+                    "wording_spans, the passage itself (check it), or edited by hand.",
+                },
+                "wording_spans": {
+                    "type": "array",
+                    "items": {
+                        "type": "array",
+                        "items": {"type": "integer"},
+                        "minItems": 2,
+                        "maxItems": 2,
+                    },
+                    "description": "[start, end] offsets of the body every word of a rewritten "
+                    "wording comes from.",
+                },
                 "version": {"type": "integer"},
                 "created_at": timestamp,
                 "updated_at": timestamp,

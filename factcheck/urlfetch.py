@@ -6,8 +6,13 @@ addresses (IPv4 and IPv6, IPv4-mapped included) are refused unless ``ALLOW_PRIVA
 connection goes to the address that was checked (so a second DNS answer cannot swap in another
 one), with the real host name in the ``Host`` header and in TLS SNI and certificate checks.
 Redirects are followed by hand, at most five, each checked the same way. Every socket operation
-has a timeout and the whole fetch a deadline; the body is read in chunks and refused past the
-size limit; only HTML and plain text are accepted. Standard library only.
+has a timeout and the whole fetch a hard deadline (3 x the timeout): the deadline is checked
+before every read and write on the socket and bounds each of them (name resolution, connect and
+the TLS handshake included), so a server that drips one byte at a time is cut off at the
+deadline, not reset by every byte. The body is read in chunks and refused past the size limit;
+only HTML and plain text are accepted. At most ``FETCH_MAX_CONCURRENT`` fetches run at once in a
+server process and ``FETCH_MAX_PER_USER`` for one user (:func:`fetch_slot`): slow pages cannot
+take every request thread. Standard library only.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -36,6 +43,74 @@ Resolver = Callable[[str, int], list[str]]
 
 class FetchError(ValueError):
     """The page cannot be fetched; the message tells the user why."""
+
+
+class FetchBusy(FetchError):
+    """Too many fetches are running (see :func:`fetch_slot`); try again in a moment."""
+
+
+class _Overdue(Exception):
+    """The whole fetch's deadline passed (raised inside socket operations)."""
+
+
+class Deadline:
+    """A point on the monotonic clock the whole fetch must end by, and the longest a single
+    step (connect, one read or write) may wait: :meth:`left`."""
+
+    def __init__(self, seconds: float, step: float) -> None:
+        self.seconds = seconds
+        self.step = step
+        self.end = time.monotonic() + seconds
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.end - 0.01  # (a timeout set to the time left ends here)
+
+    def left(self) -> float:
+        """Seconds the next step may take: the step timeout, or less when the deadline is
+        nearer; raises :class:`_Overdue` once the deadline has passed."""
+        remaining = self.end - time.monotonic()
+        if remaining <= 0:
+            raise _Overdue
+        return min(self.step, remaining)
+
+
+class _Bounded:
+    """Every receive and send of a socket bounded by the fetch's :class:`Deadline` (the
+    timeout set before each call; CPython applies it to the whole call)."""
+
+    deadline: Deadline | None = None
+
+    def _bound(self) -> None:
+        if self.deadline is not None:
+            self.settimeout(self.deadline.left())  # type: ignore[attr-defined]
+
+    def send(self, *args: Any) -> int:
+        self._bound()
+        return super().send(*args)  # type: ignore[misc]
+
+    def sendall(self, *args: Any) -> None:
+        self._bound()
+        return super().sendall(*args)  # type: ignore[misc]
+
+
+class _DeadlineSocket(_Bounded, socket.socket):
+    """A bounded TCP socket."""
+
+    def recv(self, *args: Any) -> bytes:
+        self._bound()
+        return super().recv(*args)
+
+    def recv_into(self, *args: Any) -> int:
+        self._bound()
+        return super().recv_into(*args)
+
+
+class _DeadlineSSLSocket(_Bounded, ssl.SSLSocket):
+    """A bounded TLS socket (every read of the TLS layer goes through ``read``)."""
+
+    def read(self, *args: Any) -> Any:
+        self._bound()
+        return super().read(*args)
 
 
 @dataclass
@@ -82,7 +157,32 @@ def address_problem(address: str) -> str | None:
     return None
 
 
-def _checked_target(url: str, allow_private: bool, resolver: Resolver) -> tuple[Any, str]:
+def _resolve_within(resolver: Resolver, host: str, port: int, deadline: Deadline | None) -> Any:
+    """``resolver(host, port)``, waited for until the deadline at most (name resolution has no
+    timeout of its own: it runs in a helper thread, which is left to finish on its own)."""
+    if deadline is None:
+        return resolver(host, port)
+    answer: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            answer["addresses"] = resolver(host, port)
+        except BaseException as exc:  # handed to the waiting thread
+            answer["error"] = exc
+
+    worker = threading.Thread(target=run, name="factcheck-resolve", daemon=True)
+    worker.start()
+    worker.join(max(deadline.end - time.monotonic(), 0))
+    if worker.is_alive():
+        raise _Overdue
+    if "error" in answer:
+        raise answer["error"]
+    return answer["addresses"]
+
+
+def _checked_target(
+    url: str, allow_private: bool, resolver: Resolver, deadline: Deadline | None = None
+) -> tuple[Any, str]:
     """``(parts, address)``: the URL's parts and the checked address to connect to."""
     try:
         parts = urlsplit(url.strip())
@@ -96,7 +196,7 @@ def _checked_target(url: str, allow_private: bool, resolver: Resolver) -> tuple[
     if parts.username or parts.password:
         raise FetchError("Addresses with a user name or password are not fetched.")
     port = port or (443 if parts.scheme.lower() == "https" else 80)
-    addresses = resolver(parts.hostname, port)
+    addresses = _resolve_within(resolver, parts.hostname, port, deadline)
     if not addresses:
         raise FetchError(f"The host name {parts.hostname!r} could not be resolved.")
     if not allow_private:
@@ -111,24 +211,68 @@ def _checked_target(url: str, allow_private: bool, resolver: Resolver) -> tuple[
 
 
 def _open_socket(address: str, port: int, timeout: float) -> socket.socket:
-    """A TCP connection to ``address`` (the checked IP, never a name)."""
-    return socket.create_connection((address, port), timeout=timeout)
+    """A TCP connection to ``address`` (the checked IP, never a name), waiting ``timeout``
+    seconds at most; a :class:`_DeadlineSocket`, so that the fetch's deadline can bound it."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = _DeadlineSocket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((address, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
-def _connection(parts: Any, address: str, timeout: float) -> http.client.HTTPConnection:
+def _connect(address: str, port: int, deadline: Deadline) -> socket.socket:
+    sock = _open_socket(address, port, deadline.left())
+    if isinstance(sock, _DeadlineSocket):
+        sock.deadline = deadline
+    sock.settimeout(deadline.left())
+    return sock
+
+
+class _Connection(http.client.HTTPConnection):
+    """Plain HTTP to the checked address, every step bounded by the fetch's deadline."""
+
+    def __init__(self, host: str, port: int, address: str, deadline: Deadline) -> None:
+        super().__init__(host, port, timeout=deadline.step)
+        self._address = address
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        self.sock = _connect(self._address, self.port, self._deadline)
+
+
+class _SecureConnection(http.client.HTTPSConnection):
+    """HTTPS to the checked address: the TLS layer still checks the host name (SNI too); the
+    handshake gets the time left, and every later read and write is bounded as above."""
+
+    def __init__(self, host: str, port: int, address: str, deadline: Deadline) -> None:
+        context = ssl.create_default_context()
+        context.sslsocket_class = _DeadlineSSLSocket
+        super().__init__(host, port, timeout=deadline.step, context=context)
+        self._address = address
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        raw = _connect(self._address, self.port, self._deadline)
+        try:
+            sock = self._context.wrap_socket(raw, server_hostname=self.host)
+        except BaseException:
+            raw.close()
+            raise
+        if isinstance(sock, _DeadlineSSLSocket):
+            sock.deadline = self._deadline
+        self.sock = sock
+
+
+def _connection(parts: Any, address: str, deadline: Deadline) -> http.client.HTTPConnection:
     host = parts.hostname
     port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     if parts.scheme.lower() == "https":
-        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            host, port, timeout=timeout, context=ssl.create_default_context()
-        )
-    else:
-        conn = http.client.HTTPConnection(host, port, timeout=timeout)
-    # Connect to the checked address; the TLS layer still checks the host name (SNI too).
-    conn._create_connection = lambda _addr, timeout=timeout, source=None: _open_socket(  # type: ignore[attr-defined]
-        address, port, timeout
-    )
-    return conn
+        return _SecureConnection(host, port, address, deadline)
+    return _Connection(host, port, address, deadline)
 
 
 def _path(parts: Any) -> str:
@@ -152,11 +296,37 @@ def fetch(
     max_bytes: int = 5_000_000,
     resolver: Resolver = resolve,
 ) -> Page:
-    """Fetch an HTML or plain-text page under the guards above; raise :class:`FetchError`."""
-    deadline = time.monotonic() + timeout * 3
+    """Fetch an HTML or plain-text page under the guards above; raise :class:`FetchError`.
+
+    ``timeout`` bounds each step; the whole fetch (every redirect, name resolution, connect,
+    TLS, headers and body) ends within ``3 * timeout`` seconds however the server sends.
+    """
+    deadline = Deadline(timeout * 3, timeout)
+    first_url = url
+    try:
+        return _fetch(url, deadline, allow_private, max_bytes, resolver)
+    except _Overdue:
+        pass
+    except FetchError as exc:
+        if not deadline.expired():
+            raise
+        if isinstance(exc.__cause__, TimeoutError | _Overdue):
+            pass
+        else:
+            raise
+    raise FetchError(
+        f"Fetching {first_url} took longer than {deadline.seconds:g} seconds, the limit for a "
+        f"whole page (3 x FETCH_TIMEOUT_SECONDS); it was stopped and nothing was imported. "
+        "The server may be slow or overloaded: try again later or paste the text."
+    )
+
+
+def _fetch(
+    url: str, deadline: Deadline, allow_private: bool, max_bytes: int, resolver: Resolver
+) -> Page:
     for _hop in range(MAX_REDIRECTS + 1):
-        parts, address = _checked_target(url, allow_private, resolver)
-        conn = _connection(parts, address, timeout)
+        parts, address = _checked_target(url, allow_private, resolver, deadline)
+        conn = _connection(parts, address, deadline)
         try:
             conn.request(
                 "GET",
@@ -192,10 +362,7 @@ def fetch(
             chunks: list[bytes] = []
             size = 0
             while True:
-                if time.monotonic() > deadline:
-                    raise FetchError(
-                        f"Fetching {url} took too long (setting FETCH_TIMEOUT_SECONDS)."
-                    )
+                deadline.left()  # (raises once the deadline has passed)
                 chunk = response.read(65536)
                 if not chunk:
                     break
@@ -218,6 +385,56 @@ def fetch(
         finally:
             conn.close()
     raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times.")
+
+
+class _Slots:
+    """Fetches running in this process: at most ``overall`` at once and ``per_user`` for one
+    user; a fetch that finds no free slot is refused at once (it never waits for one)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.running = 0
+        self.by_user: dict[Any, int] = {}
+
+    @contextmanager
+    def slot(self, user: Any, overall: int, per_user: int) -> Iterator[None]:
+        with self._lock:
+            if self.running >= overall:
+                raise FetchBusy(
+                    f"Too many imports from a web address are running ({self.running}; at most "
+                    f"{overall} at once, setting FETCH_MAX_CONCURRENT). Try again in a moment."
+                )
+            if user is not None and self.by_user.get(user, 0) >= per_user:
+                raise FetchBusy(
+                    f"You already have {self.by_user[user]} import from a web address running "
+                    f"(at most {per_user} per user, setting FETCH_MAX_PER_USER). Wait for it to "
+                    "finish, then try again."
+                )
+            self.running += 1
+            if user is not None:
+                self.by_user[user] = self.by_user.get(user, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.running -= 1
+                if user is not None:
+                    self.by_user[user] -= 1
+                    if not self.by_user[user]:
+                        del self.by_user[user]
+
+
+SLOTS = _Slots()
+
+
+def fetch_slot(config: dict[str, Any], user: Any = None) -> Any:
+    """A context manager holding one of the process's fetch slots for ``user`` (None: not
+    counted per user); raises :class:`FetchBusy` at once when none is free."""
+    return SLOTS.slot(
+        user,
+        max(int(config.get("FETCH_MAX_CONCURRENT", 1)), 1),
+        max(int(config.get("FETCH_MAX_PER_USER", 1)), 1),
+    )
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)

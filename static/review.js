@@ -209,6 +209,24 @@
 
   bindPanel();
 
+  // ---- a refused form ----------------------------------------------------------------------
+  // A form the server refused comes back with what was typed and its message beside the field
+  // at fault (marked data-refused): bring the message into view, the cursor into the field.
+  function showRefused() {
+    const focused = panel.querySelector("[autofocus]");
+    const refused =
+      document.querySelector("[data-refused]") ||
+      (focused && (focused.closest("label, fieldset") || focused));
+    if (!refused) return;
+    const error = refused.querySelector(".has-error, .form-error") || refused;
+    const field =
+      refused.querySelector("[autofocus]") ||
+      error.querySelector("input:not([type=hidden]), textarea, select");
+    error.scrollIntoView({ block: "center" });
+    if (field) field.focus({ preventScroll: true });
+  }
+  showRefused();
+
   // ---- adding a claim by selecting text ---------------------------------------------------
   const addForm = document.getElementById("add-claim");
   const floating = document.createElement("button");

@@ -235,12 +235,14 @@ def test_publishing_requires_correction_notes(login: Any, db: Any, article_id: i
     claim = claims_of(db, article_id)[0]
     edna = login("edna")
     refused = edna.post(f"/articles/{article_id}/publish", data={"publish": "1"})
-    assert refused.status_code == 302
+    assert refused.status_code == 303  # publishing goes through the publish check
+    assert refused.headers["Location"].endswith(f"/articles/{article_id}/publish")
     assert store.get_article(db, article_id)["published_at"] is None  # nothing settled yet
     final = store.record_final_verdict(
         db, claim["id"], uid(db, "edna"), "false", "", None, SCALE_KEYS
     )
-    edna.post(f"/articles/{article_id}/publish", data={"publish": "1"})
+    state = edna.get(f"/articles/{article_id}/publish?_format=json").get_json()["check"]["state"]
+    edna.post(f"/articles/{article_id}/publish/confirm", data={"state": state})
     assert store.get_article(db, article_id)["published_at"] is not None
     with pytest.raises(store.Invalid, match="correction"):
         store.record_final_verdict(

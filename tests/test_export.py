@@ -459,7 +459,7 @@ def test_claimreview_fields():
         "claimReviewed": "Unemployment doubled last year.",
         "itemReviewed": {
             "@type": "Claim",
-            "author": {"@type": "Person", "name": "Jane Writer"},
+            "author": {"@type": "Organization", "name": "News Example"},
             "datePublished": "2024-03-01",
             "appearance": [
                 {
@@ -467,6 +467,7 @@ def test_claimreview_fields():
                     "url": "https://news.example/1",
                     "headline": "Article 1",
                     "datePublished": "2024-03-01",
+                    "author": {"@type": "Person", "name": "Jane Writer"},
                     "publisher": {"@type": "Organization", "name": "News Example"},
                 }
             ],
@@ -506,20 +507,50 @@ def test_claimreview_rating(final, rating):
 
 
 @pytest.mark.parametrize(
-    ("article_kw", "author"),
+    ("article_kw", "claim_kw", "author", "flagged"),
     [
-        ({}, {"@type": "Person", "name": "Jane Writer"}),
-        ({"author": None}, {"@type": "Organization", "name": "News Example"}),
-        ({"author": None, "publisher": None}, None),
+        # The publication's own statement: the publisher, never the journalist.
+        ({}, {}, {"@type": "Organization", "name": "News Example"}, None),
+        ({"author": None}, {}, {"@type": "Organization", "name": "News Example"}, None),
+        ({"publisher": None}, {}, None, "itemReviewed.author"),
+        ({"author": None, "publisher": None}, {}, None, "itemReviewed.author"),
+        # A named claimant, by kind.
+        (
+            {},
+            {"claimant": "Maria Okafor", "claimant_kind": "person"},
+            {"@type": "Person", "name": "Maria Okafor"},
+            None,
+        ),
+        (
+            {"publisher": None},
+            {"claimant": "Trade ministry", "claimant_kind": "organization"},
+            {"@type": "Organization", "name": "Trade ministry"},
+            None,
+        ),
+        (
+            {},
+            {"claimant": "Okafor", "claimant_kind": None},
+            {"name": "Okafor"},
+            "itemReviewed.author.@type",
+        ),
     ],
 )
-def test_claimreview_claim_author(article_kw, author):
+def test_claimreview_claim_author(article_kw, claim_kw, author, flagged):
     doc = claimreview(
-        record(art=article(**article_kw)), org=ORG, permalink_template=PERMALINK, scale=SCALE
+        record(art=article(**article_kw), **claim_kw),
+        org=ORG,
+        permalink_template=PERMALINK,
+        scale=SCALE,
     )
     assert doc["itemReviewed"].get("author") == author
-    fields = {i["field"] for i in validate_claimreview(doc)}
-    assert ("itemReviewed.author" in fields) == (author is None)
+    # The journalist is the appearance's author, never the claim's.
+    appearance = doc["itemReviewed"]["appearance"][0]
+    assert appearance.get("author") == (
+        {"@type": "Person", "name": "Jane Writer"} if article(**article_kw)["author"] else None
+    )
+    issues = [i for i in validate_claimreview(doc) if i["field"].startswith("itemReviewed.author")]
+    assert [i["field"] for i in issues] == ([flagged] if flagged else [])
+    assert all(i["level"] == "warning" for i in issues)
 
 
 def test_claimreview_none_without_final():

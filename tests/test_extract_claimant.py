@@ -156,3 +156,38 @@ def test_possessor_is_not_the_source() -> None:
     text = "Senator Jo Hale's former aides said the budget was cut by 40% in 2023."
     (claim,) = extract_claims(text)
     assert claim["claimant"] == "Senator Jo Hale's former aides"
+
+
+MORE_CLAIMANT_CASES = [
+    # a name in apposition after a title, and the reported clause opening with a name
+    (
+        "The mayor's spokeswoman, Hanna Ostrow, said Lusk had been dismissed in 2023.",
+        "dismissed in 2023",
+        "Hanna Ostrow",
+    ),
+    (
+        '"We have farmers who lost everything," said its president, Arvid Tollen.',
+        "farmers",
+        "Arvid Tollen",
+    ),
+    # figures "published by" someone are theirs
+    (
+        "Crime figures published by the force in January showed that robberies rose 26%.",
+        "robberies rose",
+        "the force",
+    ),
+    # the source a clause opens with, past a relative clause
+    (
+        "Northline, which runs most commuter trains, said on Monday that fares would rise 6%.",
+        "fares would rise",
+        "Northline",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant"), MORE_CLAIMANT_CASES)
+def test_more_claimants(text: str, words: str, claimant: str) -> None:
+    claims = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claims and claims[0]["claimant"] == claimant, extract_claims(text)
+    at = text.index(claimant)
+    assert (claims[0]["claimant_start"], claims[0]["claimant_end"]) == (at, at + len(claimant))

@@ -41,6 +41,99 @@ ONE_FACT_CASES = [
             ),
         ],
     ),
+    (  # a cause, an event and a gerund after the main clause: facts of their own
+        "The unit closed on 41 days since January because of staff shortages.",
+        [
+            (
+                "The unit closed on 41 days since January",
+                "The unit closed on 41 days since January",
+            ),
+            (
+                "because of staff shortages",
+                "The unit closed on 41 days since January because of staff shortages",
+            ),
+        ],
+    ),
+    (
+        "The shop was also targeted in November when thieves rammed the front with a van.",
+        [
+            ("The shop was also targeted in November", "The shop was also targeted in November"),
+            ("when thieves rammed the front with a van", "Thieves rammed the front with a van"),
+        ],
+    ),
+    (
+        "A former treasurer was jailed for six years on Friday for diverting 3.4 million "
+        "dollars into firms run by his brother.",
+        [
+            (
+                "A former treasurer was jailed for six years on Friday",
+                "A former treasurer was jailed for six years on Friday",
+            ),
+            (
+                "for diverting 3.4 million dollars into firms run by his brother",
+                "A former treasurer was jailed for six years on Friday for diverting 3.4 "
+                "million dollars into firms run by his brother",
+            ),
+        ],
+    ),
+    (  # a yardstick after a figure
+        "The average response time was 24 minutes in 2025, against a national target of 18 "
+        "minutes.",
+        [
+            (
+                "The average response time was 24 minutes in 2025",
+                "The average response time was 24 minutes in 2025",
+            ),
+            (
+                "against a national target of 18 minutes",
+                "The average response time was 24 minutes in 2025, against a national target of "
+                "18 minutes",
+            ),
+        ],
+    ),
+    (  # "as" in a comparison or a role is no clause of its own
+        "She served as mayor for six years.",
+        [("She served as mayor for six years", "She served as mayor for six years.")],
+    ),
+    (  # a participle about the subject, then the subject's own verb
+        "The survey, led by researchers at Ostvik University, followed 9,000 adults for ten years.",
+        [
+            (
+                "led by researchers at Ostvik University",
+                "The survey was led by researchers at Ostvik University",
+            ),
+            (
+                "followed 9,000 adults for ten years",
+                "The survey followed 9,000 adults for ten years",
+            ),
+        ],
+    ),
+    (  # a figure's share of a whole
+        "The port handled 3.1 million containers last year, about 60% of the country's traffic.",
+        [
+            (
+                "The port handled 3.1 million containers last year",
+                "The port handled 3.1 million containers last year",
+            ),
+            (
+                "about 60% of the country's traffic",
+                "The port handled 3.1 million containers last year, about 60% of the country's "
+                "traffic",
+            ),
+        ],
+    ),
+    (  # a second verb takes its own clause's subject, never the sentence's first one
+        "Thefts fell from 900 in 2019 to 700 in 2025, while assaults rose in 2023 but fell "
+        "slightly in 2025.",
+        [
+            (
+                "Thefts fell from 900 in 2019 to 700 in 2025",
+                "Thefts fell from 900 in 2019 to 700 in 2025",
+            ),
+            ("assaults rose in 2023", "Assaults rose in 2023"),
+            ("fell slightly in 2025", "Assaults fell slightly in 2025"),
+        ],
+    ),
     (  # a coordinated subject shares one predicate: one claim
         "The mayor and the governor denied the report on Monday.",
         [

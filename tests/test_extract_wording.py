@@ -38,7 +38,7 @@ PRONOUN_CASES = [
     ),
     (
         "Councillor Ada Brennan opposed the plan. She said the scheme would cost 3 million pounds.",
-        "the scheme would cost 3 million pounds",
+        "She said the scheme would cost 3 million pounds",
         "Councillor Ada Brennan said the scheme would cost 3 million pounds",
         "rewritten",
     ),

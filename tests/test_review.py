@@ -482,7 +482,8 @@ def test_edit_wording_keeps_the_anchor(login: Any, db: Any, article_id: int) -> 
     panel = panel_html(stale.get_data(as_text=True))
     assert "changed by someone else" in panel
     # (the typed wording kept in the open form, at the claim's version now)
-    assert '<details class="edit-claim" open>' in panel and "Stale</textarea>" in panel
+    assert '<details class="edit-claim" open data-refused>' in panel
+    assert "Stale</textarea>" in panel
     assert 'id="version" name="version" required type="hidden" value="2"' in panel
     assert '<span id="claim-wording">Council votes 31-12 for tram</span>' in panel
     empty = alice.post(f"/claims/{claim['id']}/edit", data={"text": "", "version": "2"})

@@ -279,6 +279,62 @@ a line break inside.
 """
 
 
+OKAFOR = """Exports fall
+
+Trade minister Maria Okafor said on Monday that exports fell 12% in 2024. She said the port \
+was closed for six weeks. The ministry's figures show 3,100 firms exported goods.
+"""
+
+
+def _okafor_claims() -> list[dict[str, Any]]:
+    def at(text: str) -> tuple[int, int]:
+        start = OKAFOR.index(text)
+        return start, start + len(text)
+
+    name, fell, port = at("Maria Okafor"), at("exports fell 12% in 2024"), at("the port")
+    closed, firms = at("She said the port was closed for six weeks."), at("3,100 firms")
+    return [
+        {
+            "start": fell[0],
+            "end": fell[1],
+            "quote": "exports fell 12% in 2024",
+            "text": "Maria Okafor said that exports fell 12% in 2024.",
+            "checkworthy": True,
+            "score": 0.9,
+            "claimant": "Maria Okafor",
+            "claimant_start": name[0],
+            "claimant_end": name[1],
+            "claimant_kind": "person",
+            "wording_source": "rewritten",
+            "wording_spans": [list(name), list(fell)],
+        },
+        {
+            "start": closed[0],
+            "end": closed[1],
+            "quote": OKAFOR[closed[0] : closed[1]],
+            "text": OKAFOR[closed[0] : closed[1]],
+            "checkworthy": True,
+            "claimant": "Maria Okafor",
+            "claimant_start": name[0],
+            "claimant_end": name[1],
+            "claimant_kind": "person",
+            "wording_source": "quote",
+            "wording_spans": [list(closed), list(port)],
+        },
+        {
+            "start": firms[0] - 28,
+            "end": firms[1] + 16,
+            "quote": OKAFOR[firms[0] - 28 : firms[1] + 16],
+            "text": "The ministry's figures show 3,100 firms exported goods.",
+            "claimant": "the ministry",
+            "claimant_kind": "organization",
+        },
+    ]
+
+
+OKAFOR_CLAIMS = _okafor_claims()
+
+
 def build_varied_desk(db: Any) -> dict[str, Any]:
     """build_desk plus an article of awkward text: formula-like cells, quotes, commas,
     newlines, unicode, sources with odd characters, a rationale without stored HTML."""
@@ -319,12 +375,21 @@ def build_varied_desk(db: Any) -> dict[str, Any]:
                 db, claim["id"], ids["edna"], RATINGS[i % len(RATINGS)], "+Reason, \"q\"\n",
                 None, RATINGS,
             )  # fmt: skip
+    # Claimants: typed by hand (formula-like, quotes, commas), and as the extractor gives them.
+    first = store.get_claim(db, claims[0]["id"])
+    store.set_claimant(db, first["id"], '=Dr. "Ann", Lee', "person", first["version"], ids["alice"])
+    if len(claims) > 1:
+        store.set_claimant(db, claims[1]["id"], "Ünïon, Inc.", "organization", 1, ids["alice"])
+    okafor = store.create_article(
+        db, {"title": "Exports", "body": OKAFOR, "published": "2025-03-01"}, OKAFOR_CLAIMS, None
+    )
     # A verdict written without its HTML (as plain SQL would): the export computes it.
     db.conn.execute(
         "UPDATE verdicts SET rationale_html = NULL WHERE id = (SELECT max(id) FROM verdicts)"
     )
     db.conn.commit()
     desk["nasty"] = nasty
+    desk["okafor"] = okafor
     return desk
 
 
@@ -653,14 +718,44 @@ def test_an_import_keeps_the_fragments(db: Any, desk: dict[str, Any], app: Any) 
     other.close()
 
 
-def test_the_migration_backfills_an_existing_database(tmp_path: Any) -> None:
+def desk_before(tmp_path: Any, stop_before: str) -> tuple[Any, dict[str, Any]]:
+    """The varied desk (built by today's store) in a database with the migrations before
+    ``stop_before`` only: its rows copied, column by column, as far as the old schema has them
+    (the store writes today's schema; an old database only ever held what its schema had)."""
     from factcheck.db import connect, migrate, migrations
 
-    old = connect(str(tmp_path / "old.db"))
-    migrations.apply(old, stop_before="m005_export_fragments")
+    new = connect(str(tmp_path / "new.db"))
+    migrate(new)
     for name, role in [("edna", "editor"), ("alice", "reviewer"), ("bob", "reviewer")]:
-        store.create_user(old, name, "a long enough password", role=role)
-    build_varied_desk(old)
+        store.create_user(new, name, "a long enough password", role=role)
+    desk = build_varied_desk(new)
+    new.close()
+    old = connect(str(tmp_path / "old.db"))
+    migrations.apply(old, stop_before=stop_before)
+    conn = old.conn
+    conn.execute("ATTACH DATABASE ? AS src", (str(tmp_path / "new.db"),))
+    conn.execute("BEGIN")
+    tables = ["users", "articles", "claims", "verdicts", "sources", "final_verdicts"]
+    tables += ["corrections", "assignments", "settings", "audit_log"]
+    for table in tables:
+        if table not in old.table_names():
+            continue
+        here = {row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")}
+        there = [row[1] for row in conn.execute(f"PRAGMA src.table_info({table})")]
+        columns = ", ".join(f'"{c}"' for c in there if c in here)
+        conn.execute(
+            f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM src.{table}"  # noqa: S608
+            " ORDER BY rowid"
+        )
+    conn.execute("COMMIT")
+    conn.execute("DETACH DATABASE src")
+    return old, desk
+
+
+def test_the_migration_backfills_an_existing_database(tmp_path: Any) -> None:
+    from factcheck.db import migrate
+
+    old, _desk = desk_before(tmp_path, "m005_export_fragments")
     assert "csv_fragments" not in old.table_names()
     assert migrate(old)[:2] == ["m005_export_fragments", "m006_rationale_html_code"]
     assert_fragments_current(old)
@@ -690,19 +785,14 @@ def _html_as_stored_before_m006(text: str) -> str:
 
 
 def test_m006_renders_code_again_and_the_exports_follow(tmp_path: Any) -> None:
-    from factcheck import export
-    from factcheck.db import connect, migrate, migrations
+    from factcheck.db import migrate
 
-    old = connect(str(tmp_path / "old.db"))
-    migrations.apply(old, stop_before="m006_rationale_html_code")
-    for name, role in [("edna", "editor"), ("alice", "reviewer"), ("bob", "reviewer")]:
-        store.create_user(old, name, "a long enough password", role=role)
-    desk = build_varied_desk(old)
+    old, desk = desk_before(tmp_path, "m006_rationale_html_code")
     dave = store.create_user(old, "dave", "a long enough password", role="reviewer")["id"]
-    claims = store.list_claims(old, desk["planet"])
+    claims = desk["planet_claims"]
     assert len(claims) >= len(CODE_RATIONALES)
-    for claim, text in zip(claims, CODE_RATIONALES, strict=False):
-        store.record_verdict(old, claim["id"], dave, RATINGS[0], text, [], None, RATINGS)
+    for claim_id, text in zip(claims, CODE_RATIONALES, strict=False):
+        store.record_verdict(old, claim_id, dave, RATINGS[0], text, [], None, RATINGS)
     # The HTML as the old code stored it, and the fragments built from it.
     with store.transaction(old):
         for text in CODE_RATIONALES:
@@ -711,11 +801,9 @@ def test_m006_renders_code_again_and_the_exports_follow(tmp_path: Any) -> None:
                 (_html_as_stored_before_m006(text), text),
             )
     assert_fragments_current(old)
-    # (the record path renders the HTML again, so only the fast path shows the stored HTML)
-    everything = store.ExportFilter(include_dismissed=True)
-    before = b"".join(
-        export.jsonl_fast_chunks(store_exports.export_batches(old, everything, body=True), SCALE)
-    ).decode()
+    # (the record path renders the HTML again, so only the fast path's stored fragments show
+    # the stored HTML; today's exports cannot read a database from before m008)
+    before = old.execute("SELECT group_concat(tail, '') FROM json_fragments").fetchone()[0]
     assert "&amp;amp;" in before and "&amp;lt;" in before
     rows = "SELECT id, rationale, rationale_html, version, updated_at FROM verdicts ORDER BY id"
     verdicts_before = old.execute(rows).fetchall()

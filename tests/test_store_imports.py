@@ -204,7 +204,7 @@ def test_an_imported_set_exports_the_same_by_the_fast_and_the_record_path(
         else items_from_jsonl(text.splitlines(True), "export.jsonl")
     )
     summary = store.import_items(empty_db, items, **OPTIONS)
-    assert summary.failed == [] and len(summary.imported) == 5
+    assert summary.failed == [] and len(summary.imported) == 6
     verdicts = empty_db.execute("SELECT rationale, rationale_html FROM verdicts").fetchall()
     assert len(verdicts) >= 7
     for rationale, html in verdicts:

@@ -132,7 +132,21 @@ def test_migration_backfills_existing_claims(tmp_path: Path) -> None:
     migrations.apply(db, stop_before="m007_claims_fts")
     db.conn.execute("PRAGMA foreign_keys = ON")
     assert not db["claims_fts"].exists()
-    claim_ids = make_article(db, "Old", ["The old pier was rebuilt in 1990."])
+    # (written as the schema before m007 held it: today's store writes later columns too)
+    quote, stamp = "The old pier was rebuilt in 1990.", store.now()
+    article_id = db.execute(
+        "INSERT INTO articles (title, body, body_sha256, created_at, updated_at)"
+        " VALUES ('Old', ?, ?, ?, ?)",
+        (quote, store.sha256(quote), stamp, stamp),
+    ).lastrowid
+    claim_ids = [
+        db.execute(
+            'INSERT INTO claims (article_id, start, "end", quote, text, created_at, updated_at)'
+            " VALUES (?, 0, ?, ?, ?, ?, ?)",
+            (article_id, len(quote), quote, quote, stamp, stamp),
+        ).lastrowid
+    ]
+    db.conn.commit()
     assert migrate(db)[:1] == ["m007_claims_fts"]
     assert ids(db, "pier") == claim_ids
     assert index_matches_claims(db)

@@ -5,6 +5,10 @@ Follows Google's ClaimReview structured-data guidelines
 required ``claimReviewed``, ``reviewRating`` (with ``alternateName``) and
 ``url``; recommended ``author``, ``datePublished`` and ``itemReviewed``
 (a Claim with ``author``, ``datePublished`` and ``appearance``).
+
+The Claim's ``author`` is whoever made the claim (its claimant, or the publication for its
+own statements), never the article's journalist, who is the ``author`` of the ``appearance``:
+the article, a CreativeWork.
 """
 
 from __future__ import annotations
@@ -49,6 +53,26 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None and v != "" and v != []}
 
 
+_CLAIMANT_TYPES = {"person": "Person", "organization": "Organization"}
+
+
+def claimant_of(claim: dict[str, Any], article: dict[str, Any]) -> dict[str, Any] | None:
+    """``itemReviewed.author``: who made the claim, never the article's journalist.
+
+    The claim's ``claimant`` as a Person or an Organization (by ``claimant_kind``; without a
+    kind, no ``@type``, which :func:`validate_claimreview` reports); a claim the article
+    states in its own voice (no claimant) is the publisher's, as an Organization; None when
+    neither is known.
+    """
+    name = claim.get("claimant")
+    if name:
+        kind = _CLAIMANT_TYPES.get(claim.get("claimant_kind") or "")
+        return {"@type": kind, "name": name} if kind else {"name": name}
+    if article.get("publisher"):
+        return {"@type": "Organization", "name": article["publisher"]}
+    return None
+
+
 def claimreview(
     record: dict[str, Any],
     *,
@@ -85,12 +109,7 @@ def claimreview(
         rating["bestRating"] = bounds[1]
         rating["worstRating"] = bounds[0]
 
-    if article.get("author"):
-        claim_author: dict[str, Any] | None = {"@type": "Person", "name": article["author"]}
-    elif article.get("publisher"):
-        claim_author = {"@type": "Organization", "name": article["publisher"]}
-    else:
-        claim_author = None
+    claim_author = claimant_of(claim, article)
     appearance = None
     if article.get("url"):
         appearance = [
@@ -100,6 +119,11 @@ def claimreview(
                     "url": article["url"],
                     "headline": article.get("title") or None,
                     "datePublished": _date(article.get("published")),
+                    "author": (
+                        {"@type": "Person", "name": article["author"]}
+                        if article.get("author")
+                        else None
+                    ),
                     "publisher": (
                         {"@type": "Organization", "name": article["publisher"]}
                         if article.get("publisher")
@@ -310,13 +334,19 @@ def validate_claimreview(doc: Any) -> list[dict[str, str]]:
         if not claim_author:
             warning(
                 "itemReviewed.author",
-                "The claim has no author (itemReviewed.author); "
-                "set the article's author or publisher.",
+                "The claim has no claimant (itemReviewed.author): say who made it in the "
+                "review panel, or set the article's publisher for its own statements.",
             )
         elif not isinstance(claim_author, dict) or _blank(claim_author.get("name")):
             error(
                 "itemReviewed.author.name",
                 "The claim's author has no name (itemReviewed.author.name).",
+            )
+        elif claim_author.get("@type") not in ("Person", "Organization"):
+            warning(
+                "itemReviewed.author.@type",
+                f"Say whether the claimant {claim_author['name']!r} is a person or an "
+                "organization (itemReviewed.author.@type).",
             )
         item_date = item.get("datePublished")
         if not _blank(item_date) and not _is_iso_date(item_date):

@@ -243,7 +243,10 @@ def _csv_pieces(c: tuple[Any, ...], batch: Any) -> tuple[tuple[Any, ...], tuple[
         f"{c[0]},{_num(c[2])},{_num(c[3])},{q(_neutral(quote))},{q(_neutral(text))},"
         f"{_kind_cell(c[6])}"
     )
-    middle = f"{'true' if c[8] else 'false'},{'true' if c[9] else 'false'},{q(_neutral(c[10]))}"
+    middle = (
+        f"{'true' if c[8] else 'false'},{'true' if c[9] else 'false'},{q(_neutral(c[10]))},"
+        f"{q(_neutral(c[17]))},{c[18] or ''},{c[21]}"
+    )
     rating = final = None
     if c[13] is not None:
         rating = c[13].encode()
@@ -267,6 +270,13 @@ def _kind_cell(text: str) -> str:
     import json
 
     return _quoted(_neutral(";".join(json.loads(text) or ())))
+
+
+def _spans_json(text: str) -> str:
+    """Stored ``wording_spans`` as the encoder writes the list (compact)."""
+    if text == "[]":
+        return text
+    return _encode(_loads(text))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -466,6 +476,9 @@ def _json_pieces(
         f'"score":{_score_json(c[7]).decode()},'
         f'"checkworthy":{"true" if c[8] else "false"},'
         f'"dismissed":{"true" if c[9] else "false"},"origin":{enc(c[10])},'
+        f'"claimant":{_jv(c[17])},"claimant_kind":{_jv(c[18])},'
+        f'"claimant_start":{_jv(c[19])},"claimant_end":{_jv(c[20])},'
+        f'"wording_source":{enc(c[21])},"wording_spans":{_spans_json(c[22])},'
         f'"created_at":{_js(c[11])},"updated_at":{_js(c[12])}'
     )
     vs = batch.verdicts.get(c[0])

@@ -4,7 +4,9 @@ Claim record shape, as yielded by the store, one per claim in article order::
 
     {"article": {"id", "title", "url", "publisher", "author", "published", "body_sha256"},
      "claim": {"id", "start", "end", "quote", "text", "kind", "score", "checkworthy",
-               "dismissed", "origin", "created_at", "updated_at"},
+               "dismissed", "origin", "claimant", "claimant_kind", "claimant_start",
+               "claimant_end", "wording_source", "wording_spans", "created_at",
+               "updated_at"},
      "verdicts": [{"reviewer", "rating", "label", "value", "rationale", "rationale_html",
                    "created_at", "updated_at", "sources": [{"url", "title", "publisher",
                    "excerpt", "stance", "accessed"}]}],

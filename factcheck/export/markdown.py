@@ -149,6 +149,15 @@ def _summary_lines(summary: dict[str, Any]) -> Iterator[str]:
         )
 
 
+def _claimant(claim: dict[str, Any], article: dict[str, Any]) -> str:
+    """Who made the claim: its claimant and kind, or the publication."""
+    if claim.get("claimant"):
+        kind = claim.get("claimant_kind")
+        return _esc(claim["claimant"]) + (f" ({kind})" if kind else "")
+    publisher = article.get("publisher")
+    return (_esc(publisher) + " (the publication)") if publisher else "the publication"
+
+
 def _claim_section(index: int, record: dict[str, Any]) -> str:
     claim = record["claim"]
     final = record.get("final")
@@ -169,6 +178,8 @@ def _claim_section(index: int, record: dict[str, Any]) -> str:
         out.append(_quote(_esc_block(claim["quote"])) + "\n\n")
     if claim.get("text") and claim.get("text") != claim.get("quote"):
         out.append(f"**Claim:** {_esc(claim['text'])}\n\n")
+    if "claimant" in claim:  # (records from before the claimant have no such key)
+        out.append(f"**Claimant:** {_claimant(claim, record.get('article') or {})}\n\n")
 
     final_rating = final.get("rating") if final else None
     if final:

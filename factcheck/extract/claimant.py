@@ -9,6 +9,7 @@ from typing import NamedTuple
 from .grammar import (
     _AUX,
     _DETERMINERS,
+    _FINITE,
     _FINITE_RE,
     _REPORTED_RE,
     _SUBJ_VERB_AUX,
@@ -25,7 +26,7 @@ _LEAD_ATTR_RE = re.compile(
     r"(?P<who>[^,;:\"“”]{2,120}?\b(?:said|says|noted|stressed|added|reported|announced|claimed|"
     r"argued|warned|insisted|confirmed|denied|acknowledged|estimated|wrote|told [^,]{1,40}?|"
     r"has pointed out|pointed out|explained|revealed|stated|maintained|alleged|admitted|found|"
-    r"showed|shows|indicated)(?:\s+(?:in|on|at|during)\s+[^,]{1,40}?)?)\s+that\s+",
+    r"showed|shows|indicated|heard|replied|testified)(?:\s+(?:in|on|at|during|last|this)\s+[^,]{1,40}?)?)\s+that\s+",
 )
 
 
@@ -42,11 +43,11 @@ _TRAIL_ATTR_RE = re.compile(
 _MID_ATTR_RE = re.compile(
     r",\s+(?P<who>(?!(?:which|who|that|what|as)\b)[^,;\"“”()]{1,50}?\s+(?:said|says|reported|"
     r"estimated|estimates|found|showed|shows|show|told reporters)),\s+"
-    r"(?:while|but|whereas|although|though)\s+"
+    r"(?:while|but|whereas|although|though|and)\s+"
 )
 
 
-_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though)\s")  # cheap pre-check
+_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though|and)\s")  # cheap pre-check
 
 
 _LEAD_ACCORDING_RE = re.compile(r"according to (?P<who>[^,]{2,100}),\s+", re.IGNORECASE)
@@ -78,7 +79,7 @@ _QUOTE_STMT_RE = re.compile(
 
 
 _Q_WHO_RE = re.compile(
-    r"(?P<who>(?:[A-Z]|(?:the|a|an|police|officials|witnesses|residents|analysts|experts|"
+    r"(?P<who>(?:[A-Z]|(?:he|she|they|the|a|an|police|officials|witnesses|residents|analysts|experts|"
     r"researchers|doctors|prosecutors)\b|(?=(?:[a-z][\w'’-]*\s+){1,4}[A-Z]))[^,;:\"“”]{0,60}?)"
     # "union leader Karl Weiss, 52, told ...": the age is no part of the name
     r"(?:,\s+\d{1,3},)?\s+(?P<v>said|says|told|added|noted|stated|wrote|explained|"
@@ -90,7 +91,8 @@ _Q_WHO_RE = re.compile(
 _Q_INV_RE = re.compile(
     r"(?P<v>said|says|added|noted|stated|wrote|explained|insisted|warned|claimed|recalled|argued|"
     r"remarked)\s+(?P<who>[^,;:\"“”]{2,80}?)(?:,\s+(?P<rel>who|whose)\s+(?P<relc>[^\"“”]+?)"
-    r"|,\s+\d{1,3}(?:,\s+[^\"“”]{2,80}?)?|,\s+(?!who\b|whose\b)[^\"“”]{2,80}?)?\s*[.!…]?$",
+    r"|,\s+\d{1,3}(?:,\s+[^\"“”]{2,80}?)?|,\s+(?!who\b|whose\b)(?P<app>[^\"“”]{2,80}?))?"
+    r"\s*[.!…]?$",
     re.DOTALL,
 )
 
@@ -174,10 +176,11 @@ def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple
 
 def sentence_attribution(
     sentence: str, s0: int, e0: int
-) -> tuple[_Attr, int, int, tuple[int, int] | None]:
+) -> tuple[_Attr, int, int, tuple[int, int, int] | None]:
     """The source named in ``sentence[s0:e0]`` ("X said that ...", "according to X, ...",
     "..., X said") and the stretch left once it is removed; the last item is the span of an
-    attribution between two clauses (", the company said, but ..."), else ``None``."""
+    attribution between two clauses (", the company said, but ...") and where its "said"
+    ends, else ``None``."""
     attr = _NO_ATTR
     m = _LEAD_ACCORDING_RE.match(sentence, s0, e0)
     if m:
@@ -197,7 +200,10 @@ def sentence_attribution(
                 m = _LEAD_APPOS_SAID_RE.match(sentence, s0, e0)
                 if m and (
                     _FINITE_RE.search(m.group("who"))
-                    or not _REPORTED_RE.match(sentence, m.end(), e0)
+                    or not (
+                        _REPORTED_RE.match(sentence, m.end(), e0)
+                        or _NAME_CLAUSE_RE.match(sentence, m.end(), e0)
+                    )
                 ):
                     m = None
             if m:
@@ -218,7 +224,7 @@ def sentence_attribution(
         m = _MID_ATTR_RE.search(sentence, s0, e0)
         if m and not _inside(m.start(), _protected(sentence)):
             who = m.group("who").strip()
-            return _Attr(who, suffix=", " + who), s0, e0, (m.start(), m.end())
+            return _Attr(who, suffix=", " + who), s0, e0, (m.start(), m.end(), m.end("who"))
     return attr, s0, e0, None
 
 
@@ -232,7 +238,12 @@ def quote_speaker(rest: str) -> tuple[str, str, tuple[int, int] | None] | None:
     if not wm or len(wm.group("who").split()) > 8:
         return None
     rel = (wm.start("relc"), wm.end("relc")) if wm.group("relc") else None
-    return wm.group("who").strip(), "says" if wm.group("v") == "says" else "said", rel
+    who = wm.group("who").strip()
+    app = wm.group("app")
+    if app and who[:1].islower() and app[:1].isupper() and _NAME_RUN_RE.fullmatch(app.strip()):
+        # 'said its president, Arvid Tollen': the name in apposition names the speaker
+        who = rest[wm.start("who") : wm.end("app")].strip()
+    return who, "says" if wm.group("v") == "says" else "said", rel
 
 
 # --- the claimant: who makes a claim, named, with the offsets of the name ----------------
@@ -242,7 +253,7 @@ _SAY_WORD_RE = re.compile(
     r"claims|argued|argues|warned|warns|insisted|confirmed|denied|acknowledged|estimated|"
     r"estimates|wrote|writes|told|tells|has pointed out|pointed out|explained|revealed|stated|"
     r"states|maintained|alleged|admitted|found|finds|showed|shows|show|indicated|concluded|"
-    r"recalled|remarked)\b"
+    r"recalled|remarked|replied|testified|heard|cautioned)\b"
 )
 # what follows a source's name and is no part of it: "on Thursday", "in an interview", ", 52"
 _SOURCE_TAIL_RE = re.compile(
@@ -254,6 +265,11 @@ _APPOS_NAME_RE = re.compile(
     r"[^,]{2,60},\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
     r"told|added))"
 )
+_PUBLISHED_BY_RE = re.compile(
+    r"\b(?:published|released|issued|compiled|commissioned|conducted)\s+by\s+"
+    r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+(?!in\b|on\b|at\b|last\b|this\b)[\w'’-]+){0,4})"
+)
+_TIME_ONLY_RE = re.compile(r"\s*(?:on|in|at|last|this|late|early|earlier)\b")
 _LEAD_DET_RE = re.compile(r"(?:according to|by)\s+", re.IGNORECASE)
 TITLE_WORDS = frozenset(
     "president vice prime minister secretary senator sen sen. governor gov gov. mayor deputy "
@@ -305,6 +321,7 @@ COUNTRIES = frozenset(
     "uganda ukraine uruguay uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe "
     "washington moscow beijing london paris brussels kyiv caracas bogota tehran".split()
 )
+_NAME_CLAUSE_RE = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*\s+(?:" + _FINITE + r")\b")
 _PRONOUN_SOURCES = frozenset("he she".split())
 _NAME_RUN_RE = re.compile(
     r"[A-Z][\w'’.-]*(?:\s+(?:(?:de|del|la|van|von|bin|al|of|for|and)\s+)*[A-Z][\w'’.-]*)*"
@@ -333,6 +350,9 @@ def source_phrase(who: str) -> tuple[int, int] | None:
     m = _LEAD_DET_RE.match(who)
     if m:
         s = m.end()
+    pm = _PUBLISHED_BY_RE.search(who, s, e)
+    if pm:
+        return pm.span("who")  # "figures published by the force in January": the force
     am = _APPOS_NAME_RE.match(who, s, e)
     if am:
         # "The farm's owner, Rosa Lind(, 52), said": the name in apposition
@@ -343,6 +363,8 @@ def source_phrase(who: str) -> tuple[int, int] | None:
             if vm.group(0) in ("told", "tells"):
                 return None  # "told the jury": whom, not who
             s = vm.end()  # "said Mayor Ana Ruiz"
+            if _TIME_ONLY_RE.match(who, s, e):
+                return None  # "said on Wednesday": nobody named here
             if who.startswith(" reporters", s):
                 s += len(" reporters")
         else:
@@ -493,3 +515,24 @@ def speaker_label(text: str, line_start: int, end: int) -> Claimant | None:
     if who.lower().strip(".") in _NOT_LABELS or who.split()[0].lower() in _NOT_LABELS:
         return None
     return Claimant(who, m.start("who"), m.end("who"), "person", who)
+
+
+# "Northline, which ..., said on Monday that ...": a source the clause itself opens with
+_WORDING_SOURCE_RE = re.compile(
+    r"(?:(?:On|In|At|For|After|Before|During|Asked about)\s[^,;\"“”]{1,30},\s+)?"
+    r"(?P<who>[A-Z][^,;:\"“”]{1,80}?(?:,\s+[A-Z][^,;:\"“”]{1,40}?)?)"
+    r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?\s+"
+    r"(?:said|says|told|added|noted|stated|announced|heard|"
+    r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
+    r"insisted|denied|admitted|reported|replied|cautioned)\b"
+)
+
+
+def wording_source(wording: str) -> str | None:
+    """The source a wording opens with ("Northline said ..."), or ``None``."""
+    m = _WORDING_SOURCE_RE.match(wording)
+    if m is not None and "," in m.group("who") and not _APPOS_NAME_RE.match(m.group("who")):
+        return None
+    if m is None or _FINITE_RE.search(m.group("who").lower()):
+        return None
+    return m.group("who")

@@ -17,8 +17,9 @@ from .claimant import (
     quote_speaker,
     sentence_attribution,
     speaker_label,
+    wording_source,
 )
-from .clauses import _clause_claims
+from .clauses import _NOUN_HANGING, _clause_claims
 from .filters import drop_repeats, lead_end, not_a_claim
 from .grammar import (
     _LEAD_DISCOURSE_RE,
@@ -63,18 +64,30 @@ def claim_spans(sentence: str) -> list[dict]:
         if not m or m.end() >= e0:
             break
         s0 = m.end()
+    a0, b0 = s0, e0
     attr, s0, e0, mid = sentence_attribution(sentence, s0, e0)
     if e0 - s0 < 3:
         return []
     if mid is not None:
         # "House prices rose 3%, the registry said, while rents climbed 7%": both halves are
-        # the registry's, and neither quote holds the attribution
-        out = _clause_claims(sentence, s0, mid[0], attr)
+        # the registry's; the first one's span takes the attribution next to it
+        out = _with_attribution(_clause_claims(sentence, s0, mid[0], attr), 0, 0, mid[0], mid[2])
         if e0 - mid[1] >= 3:
             out += _clause_claims(sentence, mid[1], e0, attr)
         out.sort(key=lambda d: (d["start"], d["end"]))
         return out
-    return _clause_claims(sentence, s0, e0, attr)
+    return _with_attribution(_clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
+
+
+def _with_attribution(pieces: list[dict], s0: int, a0: int, e0: int, b0: int) -> list[dict]:
+    """The span of a claim takes in the attribution next to it ("X said that" before
+    ``s0``, from ``a0``; ", X said" after ``e0``, to ``b0``), as a desk would quote it."""
+    for d in pieces:
+        if a0 < s0 and d["start"] == s0 and d.get("type") in ("main", "item", "semi"):
+            d["start"] = a0
+        if e0 < b0 and d["end"] == e0 and d.get("type") not in _NOUN_HANGING:
+            d["end"] = b0
+    return pieces
 
 
 def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
@@ -113,6 +126,7 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
                     "attribution": None,
                     "subject": who,
                     "type": "rel",
+                    "own_voice": True,  # "said Ana Ruiz, who runs a bakery": the article's
                 }
             )
     for d in out:
@@ -205,7 +219,7 @@ def extract_claims(
             values = [
                 {k: v for k, v in d.items() if k[0] != "_"} for d in find_values(quote, published)
             ]
-            if question and not values:
+            if (question or "?" in quote) and not values:
                 continue  # a question asserts nothing, unless it takes a figure or date as given
             seen.add((start, end))
             kinds = claim_kinds(
@@ -213,6 +227,24 @@ def extract_claims(
             )
             wording = _resolve_pronoun(piece["text"], person, thing)
             sources = [(seg.start, seg.end)]
+            if who_c is None and not continued and label is None:
+                src = wording_source(wording)
+                if src:
+                    who_c = people.resolve(
+                        find_claimant(src, sent, (piece["start"], piece["end"])),
+                        at,
+                        person,
+                        mentions,
+                    )
+            if (
+                who_c is not None
+                and who_c.kind == "person"
+                and wording[:3] in ("He ", "She")
+                and wording.split(" ", 1)[0] in ("He", "She")
+            ):
+                # "She said ...": the person the article named
+                wording = who_c.name + wording[wording.index(" ") :]
+                sources.append((who_c.start, who_c.end))
             if label is not None and who_c is None and not piece["attribution"]:
                 # a debate or interview line: "HALE: We cut the deficit." is Hale's
                 who_c = label

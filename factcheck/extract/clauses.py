@@ -59,13 +59,25 @@ _SAY_EMBED = (
 
 
 _SPLIT_RE = re.compile(
-    r"(?P<rel>,\s+(?:which|who|whose|where)\s+)"
-    r"|(?P<app>,\s+(?=(?:the|a|an)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
+    r"(?P<rel>,\s+(?:which|who|whom|whose|where)\s+|,?\s+(?:in|during|at|on|under|by)\s+which\s+"
+    r")"
+    # "The study, led by researchers at ..., followed ...": a participle about the subject
+    r"|(?P<ppart>,\s+(?=(?:led|published|founded|based|owned|run|built|created|established|"
+    r"funded|located|named|chaired|headed|commissioned|formed|written|directed|managed|"
+    r"operated|backed|controlled)\s+(?:by|in|at|on|for|as|alongside)\b))"
+    # ", about 60% of the total", ", more than it receives in a year": a figure's share
+    r"|(?P<figapp>,\s+(?=(?:(?:about|around|roughly|nearly|almost|some|just|only|over|more than|"
+    r"less than|little more than|up to|well over)\s+)?(?:[$€£]?\d[\d,.]*\s?(?:%|percent\b|"
+    r"per cent\b)?|half|a third|a quarter|two thirds|three quarters|most|many|all|none)\s+"
+    r"(?:of|the)\s|(?:little\s+|far\s+|much\s+)?(?:more|less|fewer)\s+than\s"
+    r"))"
+    r"|(?P<app>,\s+(?=(?:the|a|an|their|its|his|her|our)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
     r"biggest|highest|lowest|worst|deadliest|best|most|least|\d+(?:st|nd|rd|th))\b))"
     r"|(?P<appsay>,\s+(?=(?:a|an|the)\s+[^\W\d_]+\s+(?:the|a|an|its|his|her|their|our)\s+"
-    r"[^\W\d_]+(?:\s+[^\W\d_]+)?\s+" + _SAY_EMBED + r"\s))"
+    r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s+" + _SAY_EMBED + r"\s))"
     r"|(?P<appnp>,\s+(?=(?:the|a|an)\s+[^\W\d_]+(?:\s+[^\W\d_'’]+){0,5}\s+(?:[a-z]+ing|[a-z]+ed|responsible|"
-    r"that|which|who|whose|with|known|accused|blamed)\b))"
+    r"that|which|who|whose|with|known|accused|blamed)\b)"
+    r"|,\s+(?=(?:the|a|an)\s+[^\W\d_]+(?:\s+[^\W\d_'’]+){0,6}\s*$))"
     r"|(?P<cmp>,\s+(?=" + _CMP_AHEAD + r"))"
     r"|(?P<making>,\s+(?=making\s+(?:it|them|him|her)\s))"
     r"|(?P<tadv>,\s+(?=" + _TADV_AHEAD + r"))"
@@ -75,16 +87,31 @@ _SPLIT_RE = re.compile(
     r"|(?P<att>,\s+(?:according to|reported|said|says|told|added|noted|stated|announced|"
     r"confirmed|wrote|claimed)\s+)"
     r"|(?P<andthat>,?\s+(?:and|but)\s+that\s+)"
-    r"|(?P<andv>,?\s+and\s+(?=(?:[a-z]+ed|was|were|is|are|has|have|had|will|"
+    # ", against a target of 18 minutes", ", pushing the balance into deficit": the figure's
+    # yardstick or consequence, a fact of its own worded with the clause it hangs on
+    r"|(?P<against>,\s+(?=against\s))"
+    r"|(?P<part>,\s+(?=(?!(?:saying|adding|including|according|citing|following|using|during|"
+    r"excluding|notably|something|nothing|anything|everything|bring|spring|morning|evening|"
+    r"ceiling|building|ring|king|thing)\b)[a-z]{3,}ing\s))"
+    # "... because of staff shortages", "... when thieves rammed the shop", "... after a storm
+    # damaged the cranes", "... for diverting $3.4 million": a cause or an event of its own
+    r"|(?P<sub>\s+(?=(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?"
+    r"(?:because|when|after|as|for)\s))"
+    r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
+    r"would|could|can|may|might|must|should|"
     + _IRREGULAR_PAST.replace(" ", "|")
-    + r")\s))"
+    + r"|taken|given|shown|seen|known|driven|written|broken|chosen|stolen|hidden|beaten|"
+    r"fallen|risen|begun|done|gone|held|sent)\s|[a-z]{2,}[^s\W]s\s+(?:the|a|an|its|their|his|"
+    r"her|\d))))"
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
     r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b))"
 )
 
 
-_AND_AUX = frozenset("was were is are has have had will".split())
+_AND_AUX = frozenset(
+    "was were is are has have had will did does would could can may might must should".split()
+)
 
 
 _RESUME_RE = re.compile(r",\s+([A-Za-z]+)\b")
@@ -145,6 +172,15 @@ def _event_list(quote: str) -> tuple[int, int, list[tuple[int, int]]] | None:
     return None
 
 
+# pieces that hang on another clause: an attribution after them is the whole sentence's
+_HANGING = frozenset("app appnp rel cmp appsay making since sub against part ppart figapp".split())
+# pieces about a noun of the clause: an attribution after them is the whole sentence's
+_NOUN_HANGING = frozenset("app appnp rel cmp appsay making since".split())
+_REL_MARK_RE = re.compile(
+    r",?\s+(?:(?P<prep>in|during|at|on|under|by)\s+)?(?P<w>which|who|whom|whose|where|that)\s+"
+)
+
+
 def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     """Claims of ``sentence[s0:e0]`` (attribution already removed), worded with ``attr``."""
     attribution = attr.who or None
@@ -156,9 +192,13 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         typ = m.lastgroup or "semi"
         if typ == "andv":
             nxt = sentence[m.end() : m.end() + 30].split(" ", 1)[0]
-            if not (_is_past(nxt) or nxt in _AND_AUX):
+            if not (_is_past(nxt) or nxt in _AND_AUX or (nxt.endswith("s") and len(nxt) > 4)):
                 continue
-        elif typ in ("app", "appnp"):
+            if sentence[m.start() : m.end()].split()[0] == "but" and not _FINITE_RE.search(
+                sentence, cuts[-1][1] if cuts else s0, m.start()
+            ):
+                continue
+        elif typ in ("app", "appnp", "figapp"):
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
             if not _FINITE_RE.search(before):
                 continue
@@ -168,7 +208,16 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             between = sentence[m.end() : m.end() + 60].lower().split()
             if not _FINITE_RE.search(before) or any(_FINITE_RE.fullmatch(w) for w in between[:1]):
                 continue
+            if not _clause_start(sentence[m.end() : e0]):
+                continue  # "... about drug trafficking and the presence of armed groups"
             typ = "semi"
+        elif typ == "sub":
+            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            if not _FINITE_RE.search(before) or not _subordinate(sentence, m.end(), e0):
+                continue
+        elif typ == "att" and not cuts and not _FINITE_RE.search(sentence, s0, m.start()):
+            # "Reinholt's spokeswoman, Hanna Ostrow, said Lusk had ...": the subject's verb
+            continue
         elif typ == "att" and cuts and cuts[-1][2] in ("rel", "app", "appnp"):
             # "The ministry, which ..., said the drought was ...": the subject's own verb and
             # the clause it reports, not a trailing "..., said Name"
@@ -194,7 +243,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             prev_t = pieces[-1][2]
             if prev_t == "andv":
                 owner = pieces[-1][3]
-            elif prev_t in ("cmp", "app", "appnp", "appsay", "making"):
+            elif prev_t in _HANGING and prev_t not in ("rel", "ppart"):
                 owner = root
             else:
                 owner = len(pieces) - 1
@@ -206,11 +255,13 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     if cur_s is not None:
         pieces.append((cur_s, e0, cur_t, owner))
         roots.append(root)
+    attr_end = None  # where a trailing ", said Name" ends: the last clause's span takes it
     if trailing_attr is not None and not attr.who:
         a, b = _trim(sentence, *trailing_attr)
         if b > a:
             attribution = sentence[a:b]
             attr = _Attr(attribution, suffix=", " + attribution)
+            attr_end = b
     past = bool(_PAST_RE.search(sentence[s0:e0].lower()))
     out: list[dict] = []
     main_subject: str | None = None
@@ -237,21 +288,35 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 base = owner_base[: len(owner_base) - len(owner_quote)] + quote
             elif subjects[own]:
                 base = subjects[own] + " " + quote
-            elif main_subject:
+            elif main_subject and pieces[own][2] in ("main", "andv"):
                 base = main_subject + " " + quote
+            # else: the clause it belongs to has no subject found: no subject is guessed
             subj = subjects[own]
-        elif typ in ("rel", "app", "appnp") and own >= 0:
+        elif typ == "figapp" and own >= 0:
+            base = bases[own] + ", " + quote  # "..., about 60% of the total"
+        elif typ in ("rel", "app", "appnp", "ppart") and own >= 0:
             os_, oe_ = spans[own]
-            ant = _antecedent(sentence, os_, oe_, typ == "rel")
+            ant = _antecedent(sentence, os_, oe_, typ in ("rel", "ppart"))
             if ant:
                 ant_text = sentence[ant[0] : ant[1]].rstrip(",;: ")
-                if typ == "rel":
-                    rm = re.match(r",\s+(which|who|whose|where)\s+", sentence[pieces[idx - 1][1] :])
-                    rel = rm.group(1).lower() if rm else "which"
-                    if rel == "which" and (ant_text[:1].isdigit() or _EMBED_SAY_RE.match(quote)):
+                if typ == "ppart":
+                    if _copula_ok(ant_text, "the"):
+                        base = ant_text + " was " + quote  # "The study was led by ..."
+                        glue = frozenset(("was",))
+                    own_voice = not attr.direct
+                elif typ == "rel":
+                    rm = _REL_MARK_RE.match(sentence, pieces[idx - 1][1])
+                    rel = rm.group("w").lower() if rm else "which"
+                    if rm and rm.group("prep"):
+                        pass  # "..., in which a shop assistant was injured": the clause
+                    elif rel == "whom":
+                        last = quote.split()[-1].lower() if quote.split() else ""
+                        if _is_past(last):
+                            base = quote + " " + ant_text  # "whom the judge commended"
+                    elif rel == "which" and (ant_text[:1].isdigit() or _EMBED_SAY_RE.match(quote)):
                         # "..., which the council says protects it": keep the clause it hangs on
                         if rm:
-                            ps = pieces[idx - 1][1] + rm.start(1)
+                            ps = rm.start("w")
                             quote = sentence[ps:pe]
                         base = bases[own] + ", " + quote
                     elif rel == "where":
@@ -263,7 +328,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 else:
                     words = quote.split(" ", 2)
                     head = words[1].lower() if len(words) > 1 else ""
-                    if typ == "app" and own in resumed:
+                    if typ == "app" and words[0].lower() in ("their", "its", "his", "her", "our"):
+                        # "..., their biggest fall since October": the clause's figure
+                        base = bases[own] + ", " + quote
+                    elif typ == "app" and own in resumed:
                         # "Core inflation, which ..., slowed to 3%, the lowest since 2021"
                         base = resumed[own] + ", " + quote
                     elif typ == "app" and _figure_apposition(quote):
@@ -304,23 +372,40 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             if mm and rs:
                 pm = _POSSESSOR_RE.match(rs + " ")
                 base = (pm.group(1) if pm else rs) + " is " + mm.group("rest")
+                glue = frozenset(("is",))
         elif typ == "tadv":
             subj, sv = _subject_verb(quote)
             if root_ok:
                 base = bases[rt] + ", " + quote
+        elif typ in ("against", "part") and root_ok:
+            base = bases[rt] + ", " + quote
+        elif typ == "sub":
+            sm = _SUB_RE.match(quote)
+            rest = quote[sm.end() :] if sm else quote
+            gerund = rest.split(" ", 1)[0].endswith("ing")
+            if sm and not sm.group("of") and not gerund and _clause_start(rest):
+                base = rest  # "when thieves rammed the shop": the clause states it
+            elif 0 <= own < len(bases):
+                base = bases[own] + " " + quote  # "... because of staff shortages"
         elif typ == "adv":
             am = re.match(r"(?:but|whereas|although|though|while)\s+", quote, re.IGNORECASE)
             if am and _VERB_HINT_RE.search(quote[am.end() :]):
                 ps += am.end()
                 quote = sentence[ps:pe]
                 base = quote
+            subj, sv = _subject_verb(quote)  # "while violent offences rose ... but fell ..."
         elif typ in ("main", "semi", "andthat"):
             subj, sv = _subject_verb(quote)
             if typ == "main" and main_subject is None:
                 main_subject = subj
             if typ == "andthat" and reported:
                 base = reported + _decap(quote)
-        if typ == "rel" and own >= 0 and pieces[own][2] == "main" and base.endswith(quote):
+        if (
+            typ in ("rel", "ppart")
+            and own >= 0
+            and pieces[own][2] == "main"
+            and (base.endswith(quote) or typ == "ppart")
+        ):
             os_, oe_ = spans[own]
             vm = _RESUME_RE.search(sentence, ps, pe)
             resume = _resume_kind(sentence, vm, os_, oe_, pe) if vm else None
@@ -334,7 +419,9 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                     out = [d for d in out if (d["start"], d["end"]) != (os_, oe_)]
                 extra.append(
                     {
-                        "start": os_,
+                        # "The treaty, which ..., now covers 14 countries": the span is the
+                        # predicate after the relative clause (the wording names the subject)
+                        "start": rest_s if resume == "verb" else os_,
                         "end": rest_e,
                         "text": attr.word(main_text),
                         "attribution": attribution,
@@ -353,6 +440,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                     if base.endswith(sentence[ps:rest_e])
                     else base
                 )
+        if typ == "ppart" and idx not in resumed and "," in quote:
+            base, glue = quote, frozenset()  # no main clause resumed after it: no rewrite
         # "... following A, B and C": one claim per event in the list
         if (
             typ in ("main", "semi", "andthat", "tadv")
@@ -418,6 +507,11 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             }
         )
     out.extend(extra)
+    if attr_end is not None and trailing_attr is not None:
+        last = _trim(sentence, s0, trailing_attr[0])[1]
+        for d in out:
+            if d["end"] == last and d["type"] not in _NOUN_HANGING:
+                d["end"] = attr_end
     for d in out:
         d["subject"] = main_subject
     out.sort(key=lambda d: (d["start"], d["end"]))
@@ -438,7 +532,7 @@ def _resume_kind(sentence: str, vm: re.Match, os_: int, oe_: int, pe: int) -> st
     w = vm.group(1).lower()
     n_main = len(sentence[os_:oe_].split())
     if n_main <= 6:
-        if _is_past(w) or w in _AUX:
+        if _is_past(w) or w in _AUX or (len(w) > 3 and w[-1] == "s" and w[-2] not in "su'"):
             return "verb"
         if w in _SUBJ_ADVERBS:
             nm = _NEXT_WORD_RE.match(sentence, vm.end(1), pe)
@@ -477,3 +571,46 @@ def _copula_ok(ant: str, app: str) -> bool:
     if _FINITE_RE.search(ant.lower()) or any(w.lower() in _AUX for w in words):
         return False
     return app.split(" ", 1)[0].lower() in ("the", "a", "an")
+
+
+_SUB_RE = re.compile(
+    r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?(?P<m>because|when|after|as|for)\s+"
+    r"(?P<of>of\s+)?"
+)
+_NOT_AFTER_AS = frozenset(
+    "well such soon long far much many part a an if though same just so twice".split()
+)
+
+
+def _clause_start(rest: str) -> bool:
+    """Does ``rest`` open with a clause: a subject of at most seven words, then its verb?"""
+    words = rest.split(None, 9)
+    for i, w in enumerate(words[:9]):
+        low = w.lower().strip(',;:"“”')
+        if i and (_is_past(low) or low in _AUX):
+            return words[i - 1].lower() not in _DETERMINERS  # "a failed investment": no verb
+        if low in _PREPS and i < 2:
+            return False
+    return False
+
+
+def _subordinate(sentence: str, at: int, e0: int) -> bool:
+    """Does the adjunct at ``at`` ("because ...", "when ...", "after ...", "as ...", "for
+    ...") state something of its own: a cause, a clause, or a gerund ("for diverting")?"""
+    m = _SUB_RE.match(sentence, at, e0)
+    if m is None:
+        return False
+    rest = sentence[m.end() : e0]
+    first = rest.split(" ", 1)[0].lower()
+    word = m.group("m")
+    if word == "because":
+        return len(rest.split()) >= 2
+    if word == "for":
+        return first.endswith("ing") and len(first) > 5
+    if word == "after" and first.endswith("ing") and len(first) > 5:
+        return True
+    if word == "as":
+        before = sentence[max(0, at - 12) : at].split()
+        if first in _NOT_AFTER_AS or (before and before[-1].lower() in _NOT_AFTER_AS):
+            return False
+    return _clause_start(rest)

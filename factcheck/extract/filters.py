@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .grammar import _FINITE_RE, _VERB_HINT_RE
+from .grammar import _DETERMINERS, _FINITE_RE, _is_past
 
 _OPINION_RE = re.compile(
     r"\b(?:i think|i believe|we believe|i feel|in my view|in my opinion|should|must|ought to|"
@@ -119,7 +119,11 @@ _JUDGEMENT_RE = re.compile(
     r"hugely\s+)?(?:significant|important|crucial|remarkable|historic|welcome|positive|"
     r"negative|serious|good|bad|great|terrible|disastrous|shameful|excellent|worrying|troubling|"
     r"dangerous|reckless|unfair|unacceptable|outrageous|wrong|right|vital|essential|"
-    r"necessary|encouraging|disappointing|promising|impressive|ridiculous|absurd)\b",
+    r"necessary|encouraging|disappointing|promising|impressive|ridiculous|absurd|"
+    r"(?:(?:far|much|even)\s+)?(?:more|less)\s+(?:positive|sanguine|optimistic|pessimistic|"
+    r"cautious|critical|enthusiastic|upbeat|gloomy)|divided|unimpressed|sanguine|upbeat|"
+    r"a blow to|a surprise|a shock to|a boost for|a win for|about time)\b"
+    r"|^\W*(?:here (?:is|are)|frankly|clearly|obviously|sadly|luckily|fortunately)\b",
     re.IGNORECASE,
 )
 _FIGURE_TYPES = frozenset("quantity percent money fraction".split())
@@ -135,7 +139,42 @@ def not_a_claim(wording: str, values: list[dict], list_item: bool) -> str | None
         return "reaction"
     if not figures and _JUDGEMENT_RE.search(wording):
         return "judgement"
-    low = wording.lower()
-    if not list_item and not _VERB_HINT_RE.search(low) and not _FINITE_RE.search(low):
+    if not list_item and not has_verb(wording):
         return "fragment"
     return None
+
+
+_MODALS = frozenset(
+    "is are was were be been has have had will would can could may might must should shall "
+    "do does did cannot can't won't don't doesn't didn't isn't aren't wasn't weren't hasn't "
+    "haven't hadn't wouldn't couldn't shouldn't it's that's there's".split()
+)
+_NOT_VERB_S = frozenset(
+    "this his its us yes less plus thus perhaps always sometimes news series whereas "
+    "various previous serious famous hours days years weeks months miles metres".split()
+)
+_WORDS_RE = re.compile(r"[\w'’]+")
+
+
+def has_verb(wording: str) -> bool:
+    """Does ``wording`` have a finite verb (a tense, a modal, or a lower-case "-s" verb after
+    a word that is no determiner: "the line carries", not "the animals")?"""
+    words = _WORDS_RE.findall(wording)
+    prev = ""
+    for w in words:
+        lw = w.lower().replace("’", "'")
+        if lw in _MODALS or (_FINITE_RE.fullmatch(lw) and _is_past(lw)):
+            return True
+        if (
+            prev
+            and w[:1].islower()
+            and len(lw) > 3
+            and lw.endswith("s")
+            and not lw.endswith(("ss", "us", "is", "'s", "ous", "ics"))
+            and lw not in _NOT_VERB_S
+            and prev.lower() not in _DETERMINERS
+            and not prev[:1].isdigit()
+        ):
+            return True
+        prev = w
+    return False

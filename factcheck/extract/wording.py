@@ -32,7 +32,7 @@ def _figure_apposition(quote: str) -> bool:
 
 
 _EMBED_SAY_RE = re.compile(
-    r"(?P<np>(?:the|a|an|its|his|her|their|our)\s+[^\W\d_]+(?:\s+[^\W\d_]+)?)\s+"
+    r"(?P<np>(?:the|a|an|its|his|her|their|our)\s+[^\W\d_]+(?:\s+[^\W\d_]+){0,2})\s+"
     r"(?P<v>says|said|claims|claimed|believes|believed|estimates|estimated|hopes|expects|"
     r"expected)\s+(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL,

@@ -38,7 +38,12 @@ class NotFound(StoreError):
 
 
 class Invalid(StoreError):
-    """The input cannot be stored; the message says why, for the user."""
+    """The input cannot be stored; the message says why, for the user. ``field`` names the
+    form field at fault, when one is (so that the form can show the message beside it)."""
+
+    def __init__(self, message: str = "", field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class Busy(StoreError):
@@ -411,6 +416,7 @@ def _insert_claims(
                 json.dumps(claim.get("values", []), ensure_ascii=False),
                 claim.get("score"),
                 1 if claim.get("checkworthy") else 0,
+                *claimant_columns(body, claim),
                 user_id,
                 stamp,
                 stamp,
@@ -418,10 +424,82 @@ def _insert_claims(
         )
     db.conn.executemany(
         'INSERT INTO claims (article_id, start, "end", quote, text, kind, "values", score,'
-        " checkworthy, created_by, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f" checkworthy, {CLAIMANT_COLUMNS}, created_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+
+
+#: The claim columns of the claimant and the wording's source (migration m008), in the order
+#: :func:`claimant_columns` gives their values.
+CLAIMANT_COLUMNS = (
+    "claimant, claimant_start, claimant_end, claimant_kind, wording_source, wording_spans"
+)
+#: The same as claim keys (records, the API), in export order.
+CLAIMANT_KEYS = (
+    "claimant",
+    "claimant_kind",
+    "claimant_start",
+    "claimant_end",
+    "wording_source",
+    "wording_spans",
+)
+CLAIMANT_KINDS = ("person", "organization")
+WORDING_SOURCES = ("rewritten", "quote", "edited")
+CLAIMANT_MAX = 300
+
+
+def _offset(value: Any, what: str) -> int:
+    if value.__class__ is not int:
+        raise Invalid(f"{what} must be a whole number")
+    return value
+
+
+def _span(body: str, start: Any, end: Any, what: str) -> tuple[int, int]:
+    """``(start, end)`` checked against the body: whole numbers, ``0 <= start < end <= len``."""
+    start, end = _offset(start, what), _offset(end, what)
+    if not 0 <= start < end <= len(body):
+        raise Invalid(f"{what} {start}:{end} lies outside the article")
+    return start, end
+
+
+def clean_claimant(claimant: Any, kind: Any) -> tuple[str | None, str | None]:
+    """A claimant's name (stripped, None when empty: the publication) and kind, checked."""
+    if claimant is not None and not isinstance(claimant, str):
+        raise Invalid("A claimant is a name (text).")
+    claimant = " ".join(sanitize.strip_control(claimant or "").split()) or None
+    if claimant is not None and len(claimant) > CLAIMANT_MAX:
+        raise Invalid(f"A claimant's name is at most {CLAIMANT_MAX} characters.")
+    kind = kind or None
+    if kind is not None and kind not in CLAIMANT_KINDS:
+        raise Invalid("A claimant is a person or an organization.")
+    if claimant is None:
+        kind = None  # (the publication)
+    return claimant, kind
+
+
+def claimant_columns(body: str, claim: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The values of :data:`CLAIMANT_COLUMNS` for a claim dict (extractor output, an export's
+    claim), each key optional: no claimant (the publication), wording ``rewritten`` from no
+    recorded spans. Offsets are checked against ``body``; raises :class:`Invalid`."""
+    claimant, kind = clean_claimant(claim.get("claimant"), claim.get("claimant_kind"))
+    start, end = claim.get("claimant_start"), claim.get("claimant_end")
+    if claimant is None or (start is None and end is None):
+        start = end = None
+    else:
+        start, end = _span(body, start, end, "the claimant's mention")
+    source = claim.get("wording_source") or "rewritten"
+    if source not in WORDING_SOURCES:
+        raise Invalid(f"wording_source must be one of {', '.join(WORDING_SOURCES)}")
+    spans = claim.get("wording_spans") or []
+    if not isinstance(spans, list | tuple):
+        raise Invalid("wording_spans is a list of [start, end] offsets")
+    checked = []
+    for span in spans:
+        if not isinstance(span, list | tuple) or len(span) != 2:
+            raise Invalid("wording_spans is a list of [start, end] offsets")
+        checked.append(list(_span(body, span[0], span[1], "a wording span")))
+    return claimant, start, end, kind, source, json.dumps(checked)
 
 
 def get_article(db: Database, article_id: int) -> dict[str, Any]:
@@ -547,6 +625,7 @@ def set_article_published(
 def _claim_from_row(row: dict[str, Any]) -> dict[str, Any]:
     row["kind"] = json.loads(row["kind"])
     row["values"] = json.loads(row["values"])
+    row["wording_spans"] = json.loads(row["wording_spans"])
     row["checkworthy"] = bool(row["checkworthy"])
     row["dismissed"] = bool(row["dismissed"])
     return row
@@ -616,11 +695,20 @@ def add_claim(
         quote = body[start:end]
         wording = (text or "").strip() or quote
         stamp = now()
-        extra = extra or {}
+        extra = dict(extra or {})
+        # A wording typed by hand is "edited"; none typed, the passage itself is the wording.
+        extra["wording_source"] = (
+            "edited"
+            if wording != quote
+            else "quote"
+            if extra.get("wording_source") in (None, "edited")
+            else extra["wording_source"]
+        )
+        claimant = claimant_columns(body, extra)
         cursor = db.execute(
             'INSERT INTO claims (article_id, start, "end", quote, text, kind, "values", score,'
-            " checkworthy, origin, created_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?, ?, ?)",
+            f" checkworthy, origin, {CLAIMANT_COLUMNS}, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 start,
@@ -631,6 +719,7 @@ def add_claim(
                 json.dumps(extra.get("values", []), ensure_ascii=False),
                 extra.get("score"),
                 1,
+                *claimant,
                 user_id,
                 stamp,
                 stamp,
@@ -645,7 +734,15 @@ def add_claim(
             row_id=claim_id,
             claim_id=claim_id,
             article_id=article_id,
-            after={"start": start, "end": end, "quote": quote, "text": wording},
+            after={
+                "start": start,
+                "end": end,
+                "quote": quote,
+                "text": wording,
+                "claimant": claimant[0],
+                "claimant_kind": claimant[3],
+                "wording_source": claimant[4],
+            },
         )
     return get_claim(db, claim_id)
 
@@ -658,6 +755,8 @@ def _update_claim(
     changes: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]],
     action: str,
 ) -> dict[str, Any]:
+    """Change a claim's columns, if ``version`` is still the stored one (else
+    :class:`Conflict`); ``changes`` may be a function of the stored row that gives them."""
     with transaction(db):
         change_claim(db, claim_id, version, user_id, changes, action)
     return get_claim(db, claim_id)
@@ -707,13 +806,14 @@ def change_claim(
 
 
 def wording_changes(text: str) -> dict[str, Any]:
-    """The claim columns a new wording sets (checked)."""
+    """The claim columns a new wording sets (checked): the wording, and its source
+    ``edited`` (by hand: an edit, an accepted proposal)."""
     text = text.strip()
     if not text:
         raise Invalid("A claim's wording cannot be empty.")
     if len(text) > 2000:
         raise Invalid("A claim's wording is at most 2,000 characters.")
-    return {"text": text}
+    return {"text": text, "wording_source": "edited"}
 
 
 def dismissal_changes(dismissed: bool) -> tuple[dict[str, Any], str]:
@@ -724,8 +824,78 @@ def dismissal_changes(dismissed: bool) -> tuple[dict[str, Any], str]:
 def edit_claim_text(
     db: Database, claim_id: int, text: str, version: int, user_id: int | None
 ) -> dict[str, Any]:
-    """Change a claim's wording; its quote and offsets stay anchored."""
-    return _update_claim(db, claim_id, version, user_id, wording_changes(text), "edit")
+    """Change a claim's wording (its source becomes ``edited``); its quote and offsets stay
+    anchored. The same wording again changes nothing."""
+    changes = wording_changes(text)
+    return _update_claim(
+        db,
+        claim_id,
+        version,
+        user_id,
+        lambda before: {} if before["text"] == changes["text"] else changes,
+        "edit",
+    )
+
+
+def set_claimant(
+    db: Database,
+    claim_id: int,
+    claimant: str | None,
+    kind: str | None,
+    version: int,
+    user_id: int | None,
+) -> dict[str, Any]:
+    """Say who made a claim: a named ``claimant`` (a ``person`` or an ``organization``), or
+    None for the publication itself. The mention's offsets point to the name's occurrence in
+    the article nearest before the claim (else after it; none when the article does not
+    name it), unless the name is unchanged, whose offsets stay."""
+    claimant, kind = clean_claimant(claimant, kind)
+    if claimant is not None and kind is None:
+        raise Invalid("Say whether the claimant is a person or an organization.")
+
+    def changes(before: dict[str, Any]) -> dict[str, Any]:
+        if claimant is None:
+            start = end = None
+        elif claimant == before["claimant"]:
+            start, end = before["claimant_start"], before["claimant_end"]
+        else:
+            body = _row(db, "SELECT body FROM articles WHERE id = ?", (before["article_id"],))[
+                "body"
+            ]
+            start = _mention(body, claimant, before["start"])
+            end = None if start is None else start + len(claimant)
+        return {
+            "claimant": claimant,
+            "claimant_kind": kind,
+            "claimant_start": start,
+            "claimant_end": end,
+        }
+
+    return _update_claim(db, claim_id, version, user_id, changes, "set-claimant")
+
+
+def wording_context(db: Database, claim: dict[str, Any]) -> dict[str, Any]:
+    """The publisher of the claim's article and the text of each of the claim's
+    ``wording_spans`` (what its wording was built from), read without the whole body."""
+    article_id = claim["article_id"]
+    row = _row(db, "SELECT publisher FROM articles WHERE id = ?", (article_id,))
+    if row is None:
+        raise NotFound(f"article {article_id}")
+    spans = [
+        db.execute(
+            "SELECT substr(body, ?, ?) FROM articles WHERE id = ?",
+            (start + 1, end - start, article_id),
+        ).fetchone()[0]
+        for start, end in claim.get("wording_spans") or ()
+    ]
+    return {"publisher": row["publisher"], "spans": spans}
+
+
+def _mention(body: str, name: str, near: int) -> int | None:
+    """The offset of ``name`` in ``body``: the last occurrence before ``near``, else the first
+    after it, else None."""
+    before = body.rfind(name, 0, near + len(name))
+    return before if before != -1 else (None if (after := body.find(name)) == -1 else after)
 
 
 def set_claim_dismissed(
@@ -985,6 +1155,7 @@ def claim_records(
                     "checkworthy",
                     "dismissed",
                     "origin",
+                    *CLAIMANT_KEYS,
                     "created_at",
                     "updated_at",
                 )

@@ -403,10 +403,10 @@ def record_final_verdict(
     from .publish import is_published, latest_version, versioned
 
     if rating not in ratings:
-        raise Invalid("Choose a final verdict from the rating scale.")
+        raise Invalid("Choose a final verdict from the rating scale.", field="rating")
     reason = (reason or "").strip()
     if len(reason) > 20_000:
-        raise Invalid("A reason is at most 20,000 characters.")
+        raise Invalid("A reason is at most 20,000 characters.", field="reason")
     stamp = now()
     with transaction(db):
         claim = _row(
@@ -427,7 +427,10 @@ def record_final_verdict(
         published = is_published(db, claim_id)
         note = (correction_note or "").strip()
         if published and not note:
-            raise Invalid("This claim is published: describe the correction in a note.")
+            raise Invalid(
+                "This claim is published: describe the correction in a note.",
+                field="correction_note",
+            )
         if current is None:
             db.execute(
                 "INSERT INTO final_verdicts (claim_id, rating, reason, decided_by, created_at,"
@@ -475,13 +478,21 @@ def record_final_verdict(
 
 
 def publish_article(
-    db: Database, article_id: int, user_id: int, publish: bool = True, note: str | None = None
+    db: Database,
+    article_id: int,
+    user_id: int | None,
+    publish: bool = True,
+    note: str | None = None,
+    confirmed_state: str | None = None,
 ) -> None:
     """Publish the article's settled claims (or withdraw the article, with a ``note``): see
-    :func:`factcheck.store.publish.publish_article`, which owns what publishing writes."""
+    :func:`factcheck.store.publish.publish_article`, which owns what publishing writes
+    (``confirmed_state``: what the editor confirmed on the publish check)."""
     from .publish import publish_article as publish_versions
 
-    publish_versions(db, article_id, user_id, publish=publish, note=note)
+    publish_versions(
+        db, article_id, user_id, publish=publish, note=note, confirmed_state=confirmed_state
+    )
 
 
 def contested_claims(db: Database, include_settled: bool = False) -> list[dict[str, Any]]:

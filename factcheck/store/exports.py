@@ -215,6 +215,21 @@ def _kinds(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
+def _loads(text: str) -> Any:
+    return [] if text == "[]" else json.loads(text)
+
+
+#: Columns of a claim tuple in :attr:`ExportBatch.items` (as in :func:`export_records`): the
+#: claim, its final verdict, then its claimant and wording's source (migration m008).
+CLAIM_COLUMNS = (
+    'c.id, c.article_id, c.start, c."end", c.quote, c.text, c.kind, c.score,'
+    " c.checkworthy, c.dismissed, c.origin, c.created_at, c.updated_at,"
+    " f.rating, f.reason, f.decided_by, f.updated_at,"
+    " c.claimant, c.claimant_kind, c.claimant_start, c.claimant_end, c.wording_source,"
+    " c.wording_spans"
+)
+
+
 def _article_windows(
     cursor: Any, article_where: str, article_params: Sequence[Any]
 ) -> Iterator[list[tuple[Any, ...]]]:
@@ -289,9 +304,7 @@ def export_records(
         first_id, last_id = articles[0][0], articles[-1][0]
         while True:
             claims = cursor.execute(
-                'SELECT c.id, c.article_id, c.start, c."end", c.quote, c.text, c.kind, c.score,'
-                " c.checkworthy, c.dismissed, c.origin, c.created_at, c.updated_at,"
-                " f.rating, f.reason, f.decided_by, f.updated_at"
+                f"SELECT {CLAIM_COLUMNS}"  # noqa: S608
                 " FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id"
                 ' WHERE (c.article_id, c.start, c."end", c.id) > (?, ?, ?, ?)'
                 " AND c.article_id >= ? AND c.article_id <= ?"
@@ -370,6 +383,12 @@ def export_records(
                         "checkworthy": bool(c[8]),
                         "dismissed": bool(c[9]),
                         "origin": c[10],
+                        "claimant": c[17],
+                        "claimant_kind": c[18],
+                        "claimant_start": c[19],
+                        "claimant_end": c[20],
+                        "wording_source": c[21],
+                        "wording_spans": _loads(c[22]),
                         "created_at": c[11],
                         "updated_at": c[12],
                     },
@@ -499,13 +518,6 @@ def _window_details(
 
 #: Claims per batch of the fast path (its memory: one batch of tuples at a time).
 BATCH_CLAIMS = 4000
-
-#: Columns of a claim tuple in :attr:`ExportBatch.items` (as in :func:`export_records`).
-CLAIM_COLUMNS = (
-    'c.id, c.article_id, c.start, c."end", c.quote, c.text, c.kind, c.score,'
-    " c.checkworthy, c.dismissed, c.origin, c.created_at, c.updated_at,"
-    " f.rating, f.reason, f.decided_by, f.updated_at"
-)
 
 
 @dataclass

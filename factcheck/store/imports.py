@@ -29,11 +29,13 @@ from sqlite_utils import Database
 from .. import ingest
 from ..export import records_from_json
 from . import (
+    CLAIMANT_COLUMNS,
     STANCES,
     DuplicateArticle,
     Invalid,
     _audit,
     _row,
+    claimant_columns,
     create_article,
     now,
     sha256,
@@ -589,15 +591,24 @@ def _restore_claim(
             f"claim {claim.get('id')}: its quote does not match the text at {start}:{end}"
         )
     origin = claim.get("origin") if claim.get("origin") in ("auto", "manual") else "auto"
+    text = claim.get("text") or quote
+    if "wording_source" not in claim and origin == "manual":
+        # (an export from before the claimant: as migration m008 classified stored claims)
+        claim = {**claim, "wording_source": "edited" if text != quote else "quote"}
+    try:
+        claimant = claimant_columns(body, claim)
+    except Invalid as exc:
+        raise Invalid(f"claim {claim.get('id')}: {exc}") from None
     claim_id = db.execute(
         'INSERT INTO claims (article_id, start, "end", quote, text, kind, score, checkworthy,'
-        " origin, dismissed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f" origin, dismissed, created_at, updated_at, {CLAIMANT_COLUMNS})"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             start,
             end,
             quote,
-            claim.get("text") or quote,
+            text,
             json.dumps(list(claim.get("kind") or []), ensure_ascii=False),
             claim.get("score"),
             1 if claim.get("checkworthy") else 0,
@@ -605,6 +616,7 @@ def _restore_claim(
             1 if claim.get("dismissed") else 0,
             claim.get("created_at") or stamp,
             claim.get("updated_at") or stamp,
+            *claimant,
         ),
     ).lastrowid
     for verdict, html in zip(record.get("verdicts") or (), rationales, strict=True):

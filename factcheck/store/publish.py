@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
+from .. import config as config_module
 from . import (
     Conflict,
     Invalid,
@@ -31,9 +32,11 @@ from . import (
     _audit,
     _row,
     _rows,
+    change_claim,
     now,
     snapshot,
     transaction,
+    wording_changes,
 )
 
 #: What a version publishes of a claim; a correction changes at least one of these.
@@ -203,19 +206,33 @@ def _content(version: dict[str, Any]) -> dict[str, Any]:
 
 
 def publish_article(
-    db: Database, article_id: int, user_id: int, publish: bool = True, note: str | None = None
+    db: Database,
+    article_id: int,
+    user_id: int | None,
+    publish: bool = True,
+    note: str | None = None,
+    confirmed_state: str | None = None,
 ) -> None:
     """Publish the article (or withdraw it, which needs a ``note``).
 
     Publishing writes version 1 of every settled claim that has no published version yet
     (claims published before keep their latest version: a change to them is a correction,
     see :func:`publish_correction`) and marks the article published. Withdrawing marks it
-    unpublished; its public pages then say when and why.
+    unpublished; its public pages then say when and why. ``confirmed_state`` is what the
+    editor confirmed on the publish check (:func:`publish_state`): when what would go out
+    changed since, nothing is published and :class:`Conflict` carries ``{"state": the state
+    now, "changes": state_changes(...)}``.
     """
     if not publish:
         note = _note(note, "Withdrawing a published article")
     with transaction(db):
         article = _article_details(db, article_id)
+        if publish and confirmed_state is not None:
+            current = publish_state(db, article_id)
+            if current != confirmed_state:
+                raise Conflict(
+                    {"state": current, "changes": state_changes(confirmed_state, current)}
+                )
         stamp = now()
         details = {key: article[key] for key in ARTICLE_KEYS}
         if publish:
@@ -397,12 +414,7 @@ def publish_correction(
     publishing the article makes it public.
     """
     note = _note(note, "A correction")
-    if text is not None:
-        text = text.strip()
-        if not text:
-            raise Invalid("A claim's wording cannot be empty.")
-        if len(text) > 2000:
-            raise Invalid("A claim's wording is at most 2,000 characters.")
+    wording = wording_changes(text) if text is not None else None
     if rating is not None and rating not in ratings:
         raise Invalid("Choose a final verdict from the rating scale.")
     if reason is not None:
@@ -420,28 +432,11 @@ def publish_correction(
         if claim is None:
             raise NotFound(f"claim {claim_id}")
         changed = False
-        if text is not None and text != claim["text"]:
+        if wording is not None and wording["text"] != claim["text"]:
             changed = True
-            changes: dict[str, Any] = {"text": text}
             if "wording_source" in _claim_columns(db):
-                changes["wording_source"] = "edited"
-            assignments = ", ".join(f"{key} = ?" for key in changes)
-            db.execute(
-                f"UPDATE claims SET {assignments}, version = version + 1, updated_at = ?"
-                " WHERE id = ?",
-                (*changes.values(), stamp, claim_id),
-            )
-            _audit(
-                db,
-                user_id=user_id,
-                action="correct",
-                table="claims",
-                row_id=claim_id,
-                claim_id=claim_id,
-                article_id=claim["article_id"],
-                before={"text": claim["text"]},
-                after=changes | {"note": note},
-            )
+                wording["wording_source"] = "edited"
+            change_claim(db, claim_id, claim["version"], user_id, wording, "correct")
         final = _row(
             db, "SELECT rating, reason FROM final_verdicts WHERE claim_id = ?", (claim_id,)
         )
@@ -480,6 +475,16 @@ def publish_correction(
         if latest is None:  # (not published yet: a change at the desk, with its note)
             if not changed:
                 raise Invalid("Nothing changed: change the wording, the verdict or its reason.")
+            _audit(
+                db,
+                user_id=user_id,
+                action="note",
+                table="claims",
+                row_id=claim_id,
+                claim_id=claim_id,
+                article_id=claim["article_id"],
+                after={"note": note},
+            )
             return None
         version = _correct_live(db, claim_id, user_id, note, stamp)
         if version is None:
@@ -824,6 +829,13 @@ def as_published(record: dict[str, Any], scale: Sequence[dict[str, Any]]) -> dic
     claim = dict(record["claim"])
     for key in ("text", "quote", "claimant", "claimant_kind"):
         claim[key] = published[key]
+    # What a published version does not hold (how the live wording was made, where the live
+    # claimant is named) is left out rather than read from the live claim.
+    for key in ("claimant_start", "claimant_end", "wording_source"):
+        if key in claim:
+            claim[key] = None
+    if "wording_spans" in claim:
+        claim["wording_spans"] = []
     claim["updated_at"] = published["modified_at"]  # (not the live claim's last edit)
     claim["dismissed"] = False  # (a live dismissal changes nothing public)
     return record | {
@@ -863,3 +875,330 @@ def published_view(
             shown = as_published(record, scale)
             if shown is not None:
                 yield shown
+
+
+# The publish check ---------------------------------------------------------------------------
+
+#: The check's lists of claims, in the order the page shows them.
+CHECK_LISTS = ("unanimous", "unsettled", "no_verdict", "settled", "published", "withdrawn")
+
+
+def publish_state(db: Database, article_id: int) -> str:
+    """What publishing the article now would put out, as a short text: the article's version,
+    then each settled claim (final verdict, not dismissed) without a published version yet as
+    ``claim:claim version:final version``. The check page hands it to the confirm form, so
+    that a claim settled, unsettled or changed in between (or another publishing) is
+    noticed."""
+    article = _row(db, "SELECT version FROM articles WHERE id = ?", (article_id,))
+    if article is None:
+        raise NotFound(f"article {article_id}")
+    unpublished = (
+        " AND NOT EXISTS (SELECT 1 FROM published_claims p WHERE p.claim_id = c.id)"
+        if versioned(db)
+        else ""
+    )
+    settled = db.execute(
+        "SELECT c.id, c.version, f.version FROM claims c JOIN final_verdicts f"
+        f" ON f.claim_id = c.id WHERE c.article_id = ? AND NOT c.dismissed{unpublished}"
+        " ORDER BY c.id",
+        (article_id,),
+    ).fetchall()
+    return f"a{article['version']};" + ",".join(f"{c}:{v}:{f}" for c, v, f in settled)
+
+
+def _latest_statuses(db: Database, article_id: int) -> dict[int, str]:
+    """Claim id -> the status of its latest published version, for the article's claims."""
+    if not versioned(db):
+        return {}
+    return {
+        row[0]: row[1]
+        for row in db.execute(
+            "SELECT p.claim_id, p.status FROM published_claims p WHERE p.article_id = ?"
+            " AND p.version = (SELECT max(version) FROM published_claims q"
+            "   WHERE q.claim_id = p.claim_id)",
+            (article_id,),
+        )
+    }
+
+
+def _state_claims(state: str) -> dict[int, str]:
+    """Settled claim id -> its ``version:final version`` in a :func:`publish_state` text."""
+    _, _, claims = state.partition(";")
+    found = {}
+    for item in claims.split(","):
+        claim, _, versions = item.partition(":")
+        if claim.isdigit():
+            found[int(claim)] = versions
+    return found
+
+
+def state_changes(confirmed: str, current: str) -> dict[str, list[int]]:
+    """How the state the editor confirmed differs from the current one: claims ``settled``
+    since, ``unsettled`` since (dismissed), and ``changed`` (wording or final verdict)."""
+    before, after = _state_claims(confirmed), _state_claims(current)
+    return {
+        "settled": sorted(set(after) - set(before)),
+        "unsettled": sorted(set(before) - set(after)),
+        "changed": sorted(c for c in set(before) & set(after) if before[c] != after[c]),
+    }
+
+
+def unanimous_minimum(db: Database) -> int:
+    """How many verdicts make an agreement unanimous: two, or one on a desk that assigns one
+    reviewer per article."""
+    from .desk import get_settings
+
+    return min(2, get_settings(db)["reviewers_per_article"])
+
+
+def _live_claims(db: Database, article_id: int) -> list[dict[str, Any]]:
+    """The article's claims (dismissed too) with their reviewers' ratings and final verdict."""
+    rows = _rows(
+        db,
+        "SELECT c.id, c.text, c.quote, c.start, c.version, c.dismissed,"
+        " (SELECT group_concat(v.rating, char(31)) FROM"
+        "   (SELECT rating FROM verdicts WHERE claim_id = c.id ORDER BY id) v) AS ratings,"
+        " f.rating AS final_rating, f.version AS final_version"
+        " FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id"
+        ' WHERE c.article_id = ? ORDER BY c.start, c."end", c.id',
+        (article_id,),
+    )
+    for row in rows:
+        row["ratings"] = row["ratings"].split("\x1f") if row["ratings"] else []
+        row["dismissed"] = bool(row["dismissed"])
+    return rows
+
+
+def _is_unanimous(ratings: Sequence[str], minimum: int) -> bool:
+    return len(ratings) >= minimum and len(set(ratings)) == 1
+
+
+def addresses(config: Mapping[str, Any]) -> dict[str, str]:
+    """The addresses ClaimReview and the permalinks use: ``ORG_URL`` and
+    ``PERMALINK_TEMPLATE``, or while unset the address the app is served at (see
+    :func:`factcheck.config.public_base_url`)."""
+    return {
+        "ORG_URL": config_module.org_url(config),
+        "PERMALINK_TEMPLATE": config_module.permalink_template(config),
+    }
+
+
+def _article_issues(article: dict[str, Any], config: Mapping[str, Any]) -> list[dict[str, str]]:
+    issues = []
+    if not article.get("published"):
+        issues.append(
+            {
+                "level": "warning",
+                "field": "published",
+                "message": "The article's publication date is unknown: ClaimReview will not "
+                "date the claims. Set the date on the article's review page.",
+            }
+        )
+    for name, value in addresses(config).items():
+        if config_module.is_loopback_address(value):
+            where = (
+                f"{name} points at this machine ({value})"
+                if config.get(name)
+                else f"{name} is not set, so links use the address the app is served at, "
+                f"which points at this machine ({value})"
+            )
+            issues.append(
+                {
+                    "level": "warning",
+                    "field": name,
+                    "message": f"{where}: readers and search engines cannot follow links to "
+                    "it. Set it to the desk's public address.",
+                }
+            )
+    return issues
+
+
+def _claimreview_issues(
+    db: Database, article_id: int, config: Mapping[str, Any]
+) -> dict[int, list[dict[str, str]]]:
+    """ClaimReview problems of each settled claim: the validator's errors and warnings, and a
+    missing claim date."""
+    from .. import export  # (export imports the store: not at the store's import)
+    from .exports import ExportFilter, export_records
+
+    scale = config["RATING_SCALE"]
+    where = addresses(config)
+    org = {"name": config.get("ORG_NAME"), "url": where["ORG_URL"]}
+    found: dict[int, list[dict[str, str]]] = {}
+    flt = ExportFilter(article_id=article_id, status="decided")
+    for record in export_records(db, flt, scale, html=False, agreement=False):
+        if record.get("claim") is None:
+            continue
+        doc = export.claimreview(
+            record, org=org, permalink_template=where["PERMALINK_TEMPLATE"], scale=scale
+        )
+        if doc is None:
+            continue
+        issues = export.validate_claimreview(doc)
+        item = doc.get("itemReviewed") or {}
+        if not item.get("datePublished"):
+            issues.append(
+                {
+                    "level": "warning",
+                    "field": "itemReviewed.datePublished",
+                    "message": "The claim has no date (the article's publication date is unknown).",
+                }
+            )
+        found[record["claim"]["id"]] = sorted(issues, key=lambda i: i["level"] != "error")
+    return found
+
+
+def publish_check(db: Database, article_id: int, config: Mapping[str, Any]) -> dict[str, Any]:
+    """What publishing the article would put out, and what it would not.
+
+    Lists of claims (each ``{id, text, ratings, rating}``, reading order, dismissed claims
+    left out): ``settled`` (a final verdict and no published version yet: these go out, each
+    with its ``issues``, the ClaimReview problems), ``published`` and ``withdrawn`` (public
+    already, or withdrawn: publishing leaves them as they are; they change by corrections),
+    ``unanimous`` (every reviewer gave the same rating, at least :func:`unanimous_minimum` of
+    them, no final verdict: ``rating`` is theirs), ``unsettled`` (other verdicts, no final
+    verdict) and ``no_verdict``. ``article_issues`` are problems of the whole article
+    (publication date unknown, loopback addresses); ``state`` is :func:`publish_state`, for
+    the confirm form; ``ready`` says whether publishing would do anything. Everything is read
+    from one snapshot.
+    """
+    with snapshot(db) as snap:
+        return _publish_check(snap, article_id, config)
+
+
+def _publish_check(db: Database, article_id: int, config: Mapping[str, Any]) -> dict[str, Any]:
+    article = _row(
+        db,
+        "SELECT id, title, publisher, author, url, published, published_at, version"
+        " FROM articles WHERE id = ?",
+        (article_id,),
+    )
+    if article is None:
+        raise NotFound(f"article {article_id}")
+    labels = {e["key"]: e.get("label", e["key"]) for e in config["RATING_SCALE"]}
+    minimum = unanimous_minimum(db)
+    statuses = _latest_statuses(db, article_id)
+    lists: dict[str, list[dict[str, Any]]] = {name: [] for name in CHECK_LISTS}
+    dismissed = 0
+    for claim in _live_claims(db, article_id):
+        if claim["dismissed"]:
+            dismissed += 1
+            continue
+        entry = {
+            "id": claim["id"],
+            "text": claim["text"],
+            "ratings": claim["ratings"],
+            "labels": [labels.get(r, r) for r in claim["ratings"]],
+            "rating": claim["final_rating"],
+        }
+        if claim["final_rating"] is not None:
+            entry["final_version"] = claim["final_version"]
+            status = statuses.get(claim["id"])
+            lists["settled" if status is None else status].append(entry)
+        elif not claim["ratings"]:
+            lists["no_verdict"].append(entry)
+        elif _is_unanimous(claim["ratings"], minimum):
+            entry["rating"] = claim["ratings"][0]
+            lists["unanimous"].append(entry)
+        else:
+            lists["unsettled"].append(entry)
+    issues = _claimreview_issues(db, article_id, config) if lists["settled"] else {}
+    for entry in lists["settled"]:
+        entry["issues"] = issues.get(entry["id"], [])
+    for entries in lists.values():
+        for entry in entries:
+            entry["label"] = labels.get(entry["rating"], entry["rating"])
+    counts = {name: len(entries) for name, entries in lists.items()}
+    counts["dismissed"] = dismissed
+    counts["with_issues"] = sum(1 for e in lists["settled"] if e["issues"])
+    return {
+        "article": article,
+        **lists,
+        "counts": counts,
+        "article_issues": _article_issues(article, config),
+        "unanimous_minimum": minimum,
+        "state": publish_state(db, article_id),
+        # (an article withdrawn as a whole comes back with its published claims)
+        "ready": bool(lists["settled"])
+        or (article["published_at"] is None and bool(lists["published"])),
+    }
+
+
+def settle_unanimous(
+    db: Database,
+    article_id: int,
+    user_id: int | None,
+    claims: Mapping[int, str],
+    reason: str,
+    ratings: Sequence[str],
+) -> list[dict[str, Any]]:
+    """Settle unanimous claims of the article in one transaction: each of ``claims`` (claim id
+    -> the reviewers' common rating the editor saw) gets that rating as its final verdict, with
+    one ``reason`` for all. When any of them is no longer unanimous with that rating, already
+    has a final verdict, or was dismissed, nothing is settled: :class:`Conflict` carries
+    ``{"claims": [ids that changed]}``. Returns the final verdicts written."""
+    reason = (reason or "").strip()
+    if not claims:
+        raise Invalid("Choose at least one unanimous claim to settle.")
+    if not reason:
+        raise Invalid("Give a reason: it is shown with each final verdict.")
+    if len(reason) > 20_000:
+        raise Invalid("A reason is at most 20,000 characters.")
+    for rating in claims.values():
+        if rating not in ratings:
+            raise Invalid("Choose final verdicts from the rating scale.")
+    stamp = now()
+    with transaction(db):
+        current = {c["id"]: c for c in _live_claims(db, article_id)}
+        if not current and _row(db, "SELECT 1 FROM articles WHERE id = ?", (article_id,)) is None:
+            raise NotFound(f"article {article_id}")
+        minimum = unanimous_minimum(db)
+        changed = [
+            claim_id
+            for claim_id, rating in claims.items()
+            if claim_id not in current
+            or current[claim_id]["dismissed"]
+            or current[claim_id]["final_rating"] is not None
+            or not _is_unanimous(current[claim_id]["ratings"], minimum)
+            or current[claim_id]["ratings"][0] != rating
+        ]
+        if changed:
+            raise Conflict({"claims": sorted(changed)})
+        for claim_id, rating in sorted(claims.items()):
+            db.execute(
+                "INSERT INTO final_verdicts (claim_id, rating, reason, decided_by, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (claim_id, rating, reason, user_id, stamp, stamp),
+            )
+            _audit(
+                db,
+                user_id=user_id,
+                action="create",
+                table="final_verdicts",
+                row_id=claim_id,
+                claim_id=claim_id,
+                article_id=article_id,
+                after={
+                    "rating": rating,
+                    "reason": reason,
+                    "unanimous": len(current[claim_id]["ratings"]),
+                },
+            )
+        placeholders = ", ".join("?" * len(claims))
+        return _rows(
+            db,
+            f"SELECT * FROM final_verdicts WHERE claim_id IN ({placeholders})"  # noqa: S608
+            " ORDER BY claim_id",
+            sorted(claims),
+        )
+
+
+def publish_confirmed(
+    db: Database, article_id: int, user_id: int | None, state: str
+) -> dict[str, Any]:
+    """Publish the article's settled claims, as the editor confirmed them on the check page:
+    when what would go out is no longer ``state`` (:func:`publish_state`), nothing is published
+    and :class:`Conflict` carries ``{"state": current, "changes": state_changes(...)}``.
+    Returns ``{"published": [ids of the claims published now]}``."""
+    publish_article(db, article_id, user_id, publish=True, confirmed_state=state)
+    return {"published": sorted(_state_claims(state))}

@@ -297,6 +297,7 @@ _CLAIM_KEYS = (
     "checkworthy",
     "origin",
     "dismissed",
+    *store.CLAIMANT_KEYS,
     "version",
     "created_at",
     "updated_at",

@@ -87,7 +87,7 @@ def new() -> Any:
             url_form=UrlImportForm(formdata=None),
         )
     )
-    if status == 503:
+    if status in (429, 503):
         response.headers["Retry-After"] = "2"
     return response
 
@@ -139,8 +139,12 @@ def import_url() -> Any:
         errors.append("The form's security token expired. The address is kept below: try again.")
     elif valid:
         try:
-            draft = urlfetch.fetch_article(url_form.page_url.data.strip(), current_app.config)
+            with urlfetch.fetch_slot(current_app.config, g.user["id"]):
+                draft = urlfetch.fetch_article(url_form.page_url.data.strip(), current_app.config)
             article_id = store.create_article(get_db(), draft.article, draft.claims, g.user["id"])
+        except urlfetch.FetchBusy as exc:
+            errors.append(str(exc))
+            status = 429
         except (urlfetch.FetchError, ingest.IngestError) as exc:
             errors.append(str(exc))
         except store.Busy:
@@ -168,7 +172,7 @@ def import_url() -> Any:
             url_form=url_form,
         )
     )
-    if status == 503:
+    if status in (429, 503):
         response.headers["Retry-After"] = "2"
     return response
 

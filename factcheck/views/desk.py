@@ -16,9 +16,9 @@ from ..agreement import (
 )
 from ..db import get_db
 from ..forms import AssignForm, PublishForm, SpreadForm
-from ..web import render, wants_json
+from ..web import render, validates_own_csrf, wants_json
 from .auth import login_required, role_required
-from .review import final_form, rating_labels, rating_scale, visible_claim
+from .review import final_form, rating_labels, rating_scale, review_again, visible_claim
 
 bp = Blueprint("desk", __name__)
 
@@ -137,13 +137,19 @@ def disagreements() -> Any:
 
 @bp.route("/claims/<int:claim_id>/final", methods=["POST"])
 @role_required(*EDITORS)
+@validates_own_csrf
 def adjudicate(claim_id: int) -> Any:
     db = get_db()
     found = visible_claim(claim_id)
     form = final_form(None, formdata=request.form)
     target = url_for("review.article", article_id=found["article_id"], claim=claim_id) + "#panel"
     if not form.validate():
-        return _fail("Choose a final verdict.", 400, target)
+        if form.csrf_token.errors:
+            message = "The form's security token expired; record it again (what you typed is kept)."
+        else:
+            message = "Check the highlighted field."
+        field = next((f.name for f in form if f.errors and f.name != "csrf_token"), None)
+        return _refused_final(found, form, message, field, 400)
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     try:
         final = store.record_final_verdict(
@@ -157,21 +163,39 @@ def adjudicate(claim_id: int) -> Any:
             correction_note=form.correction_note.data,
         )
     except store.Invalid as exc:
-        return _fail(str(exc), 400, target)
+        field = exc.field if exc.field in form else None
+        if field:
+            form[field].errors = [*form[field].errors, str(exc)]
+        return _refused_final(found, form, str(exc), field, 400)
     except store.Conflict as exc:
         current = exc.current
-        return _fail(
+        message = (
             "Another editor settled this claim meanwhile"
             + (f" as {current.get('rating')}" if current.get("rating") else "")
-            + "; review it and decide again.",
-            409,
-            target,
-            current=current,
+            + "; review it and decide again."
         )
+        if wants_json():
+            return jsonify({"error": message, "status": 409, "current": current}), 409
+        # What the editor typed stays; the version moves on to the one now stored, so that
+        # recording again (after reading the current verdict shown above) replaces it.
+        form.version.data = "" if current.get("version") is None else str(current["version"])
+        return _refused_final(found, form, message, None, 409)
     if wants_json():
         return jsonify({"ok": True, "final": final})
     flash("Final verdict recorded.")
     return redirect(target)
+
+
+def _refused_final(
+    claim: dict[str, Any], form: Any, message: str, field: str | None, status: int
+) -> Any:
+    """A refused final verdict: JSON, or the review page with the settle section open, the
+    message beside the field at fault and everything typed kept."""
+    if wants_json():
+        fields = {f.name: f.errors for f in form if f.errors and f.name != "csrf_token"}
+        return jsonify({"error": message, "status": status, "fields": fields}), status
+    refused = {"form": "final", "error": message, "field": field}
+    return review_again(claim, status, refused=refused, final=form)
 
 
 def _fail(message: str, status: int, target: str, **extra: Any) -> Any:
@@ -184,21 +208,28 @@ def _fail(message: str, status: int, target: str, **extra: Any) -> Any:
 @bp.route("/articles/<int:article_id>/publish", methods=["POST"])
 @role_required(*EDITORS)
 def publish(article_id: int) -> Any:
+    """Withdraw the article's publication. Publishing goes through the publish check
+    (:mod:`factcheck.views.publishing`): a request to publish here is sent there."""
     db = get_db()
     store.get_article(db, article_id)
     form = PublishForm()
     target = url_for("review.article", article_id=article_id)
     form.validate()
-    publishing = form.publish.data != "0"
+    if form.publish.data != "0":
+        check = url_for("publishing.check", article_id=article_id)
+        if wants_json():
+            message = (
+                "Publish through the publish check: GET it, then POST its state to "
+                + url_for("publishing.confirm", article_id=article_id)
+                + "."
+            )
+            return jsonify({"error": message, "status": 409, "check": check}), 409
+        return redirect(check, code=303)
     try:
-        store.publish_article(db, article_id, g.user["id"], publish=publishing, note=form.note.data)
+        store.publish_article(db, article_id, g.user["id"], publish=False, note=form.note.data)
     except store.Invalid as exc:
         return _fail(str(exc), 400, target)
-    flash(
-        "Published: the final verdicts are public and changes now need a correction note."
-        if publishing
-        else "Withdrawn: the verdicts are no longer public."
-    )
+    flash("Withdrawn: the verdicts are no longer public.")
     return redirect(target)
 
 

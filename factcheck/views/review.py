@@ -20,11 +20,12 @@ from flask import (
 from markupsafe import Markup, escape
 from wtforms.widgets.core import clean_key
 
-from .. import access, store
+from .. import access, store, wording
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..forms import (
     AddClaimForm,
+    ClaimantForm,
     ClaimStateForm,
     EditClaimForm,
     FinalVerdictForm,
@@ -157,16 +158,19 @@ def _shown_field(form_class: type, name: str, value: Any, **kwargs: Any) -> Mark
     return _control(widget, {**attrs, **{clean_key(k): v for k, v in kwargs.items()}}, name, value)
 
 
-def add_fields(form: AddClaimForm | None = None) -> dict[str, Any]:
-    """The add-claim form's fields for ``review.html``: empty, or a submitted ``form``."""
+def add_fields(form: AddClaimForm | None = None, error: str | None = None) -> dict[str, Any]:
+    """The add-claim form's fields for ``review.html``: empty, or a submitted ``form`` (refused
+    with ``error``, shown beside the passage, which gets the focus)."""
     if form is not None:
         return {
-            "open": bool(form.errors or form.quote.data),
-            "quote": render_field(form.quote, rows=2, required=True),
+            "open": bool(error or form.errors or form.quote.data),
+            "quote": render_field(form.quote, rows=2, required=True, autofocus=bool(error)),
             "text": render_field(form.text, rows=2),
+            "error": error,
         }
     return {
         "open": False,
+        "error": None,
         "quote": _shown_field(AddClaimForm, "quote", "", rows=2, required=True),
         "text": _shown_field(AddClaimForm, "text", "", rows=2),
     }
@@ -451,13 +455,51 @@ def review_context(
     return context, extra
 
 
+def claimant_fields(
+    claim: dict[str, Any], form: ClaimantForm | None = None, error: str | None = None
+) -> dict[str, Any]:
+    """The claimant form as plain data for ``_panel.html``: the claim's claimant, or a
+    submitted ``form`` with what was typed and its errors (``error``: the store's refusal,
+    shown by the field it is about)."""
+    if form is None:
+        return {
+            "open": False,
+            "claimant": claim.get("claimant") or "",
+            "kind": claim.get("claimant_kind") or "",
+            "version": claim["version"],
+            "claimant_errors": [],
+            "kind_errors": [],
+        }
+    claimant_errors = list(form.claimant.errors)
+    kind_errors = list(form.claimant_kind.errors) + list(form.version.errors)
+    if error:
+        (kind_errors if "person or an organization" in error else claimant_errors).append(error)
+    return {
+        "open": True,
+        "claimant": form.claimant.data or "",
+        "kind": form.claimant_kind.data or "",
+        "version": form.version.data if form.version.data is not None else claim["version"],
+        "claimant_errors": claimant_errors,
+        "kind_errors": kind_errors,
+    }
+
+
 def panel_context(
-    claim: dict[str, Any], form: VerdictForm | None = None, shaping: dict[str, Any] | None = None
+    claim: dict[str, Any],
+    form: VerdictForm | None = None,
+    shaping: dict[str, Any] | None = None,
+    claimant_form: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The selected claim's panel: the user's verdict and, once allowed, the others', and how
-    the user may change the claim (``shaping``: a refused proposal or decision to show again,
-    see :func:`factcheck.views.proposals.shaping_context`)."""
+    """The selected claim's panel: the claim's claimant and wording's source, the user's
+    verdict and, once allowed, the others', and how the user may change the claim
+    (``shaping``: a refused proposal or decision to show again, see
+    :func:`factcheck.views.proposals.shaping_context`; ``claimant_form``: a refused claimant
+    form, see :func:`claimant_fields`).
+
+    The HTML-only part has each form of the panel as shown fresh; another refused form is
+    shown again with what the user typed by :func:`review_again` (``refused``)."""
     db = get_db()
+    about = store.wording_context(db, claim)
     blind = store.get_settings(db)["blind_verdicts"]
     everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
     mine = next((v for v in everyone if v["user_id"] == g.user["id"]), None)
@@ -484,19 +526,69 @@ def panel_context(
         "published_version": _published_version(db, claim["id"]),
         "is_editor": access.is_editor(g.user),
         "labels": rating_labels(),
+        "claimant": wording.claimant_line(claim, about["publisher"]),
+        "wording_source": wording.SOURCE_LABELS.get(claim["wording_source"]),
+        "wording_from": about["spans"],
+        "check_wording": wording.check_wording(claim),
     }
     extra = {
+        "claimant_fields": claimant_form or claimant_fields(claim),
         "verdict_fields": verdict_fields(mine, form),
         "edit_fields": {
             "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
             "text": _shown_field(EditClaimForm, "text", claim["text"], rows=3),
         },
         "state_version": _shown_field(ClaimStateForm, "version", claim["version"], type="hidden"),
+        "refused": {},
     }
     extra.update(proposals.shaping_context(claim, **(shaping or {})))
     if access.is_editor(g.user):
         extra["final_form"] = final_form(final)
     return context, extra
+
+
+def review_again(
+    claim: dict[str, Any],
+    status: int,
+    *,
+    verdict: VerdictForm | None = None,
+    refused: dict[str, Any] | None = None,
+    final: FinalVerdictForm | None = None,
+    edit_text: str | None = None,
+    **more: Any,
+) -> Any:
+    """The review page at ``claim`` again after a refused form, with what the user typed kept:
+    the ``verdict`` form, the ``final`` verdict form, or the wording typed (``edit_text``).
+
+    ``refused`` says which form was refused (``{"form": "verdict" | "final" | "edit" | "state",
+    "error": message, "field": the field at fault or None}``): the page opens that form's
+    section and shows the message beside the field, which gets the focus (so the browser
+    scrolls to it)."""
+    context, extra = review_context(claim["article_id"], claim["id"], False)
+    panel, panel_extra = panel_context(claim, verdict)
+    context.update(panel, **more)
+    extra.update(panel_extra)
+    if final is not None:
+        extra["final_form"] = final
+    if edit_text is not None:
+        extra["edit_fields"] = {
+            "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
+            "text": _shown_field(
+                EditClaimForm,
+                "text",
+                edit_text,
+                rows=3,
+                aria_invalid="true",
+                aria_describedby="edit-error",
+                autofocus=True,
+            ),
+            "error": (refused or {}).get("error"),
+            "open": True,
+        }
+    extra["refused"] = refused or {}
+    if wants_json():
+        context["refused"] = extra["refused"]
+    return render("review/review.html", context, status=status, **extra)
 
 
 def _published_version(db: Any, claim_id: int) -> dict[str, Any] | None:
@@ -555,11 +647,15 @@ def _sources_from_form(form: VerdictForm) -> list[dict[str, Any]]:
 
 
 def _review_again(claim: dict[str, Any], form: VerdictForm, status: int, **more: Any) -> Any:
-    context, extra = review_context(claim["article_id"], claim["id"], False)
-    panel, panel_extra = panel_context(claim, form)
-    context.update(panel, **more)
-    extra.update(panel_extra)
-    return render("review/review.html", context, status=status, **extra)
+    refused = {"form": "verdict", "error": None, "field": None}
+    return review_again(claim, status, verdict=form, refused=refused, **more)
+
+
+def _refusal(form: Any, otherwise: str) -> str:
+    """What a form that did not validate says: its token expired, or ``otherwise``."""
+    if form.csrf_token.errors:
+        return "The form's security token expired: reload the page (copy your text first)."
+    return otherwise
 
 
 @bp.route("/claims/<int:claim_id>/verdict", methods=["POST"])
@@ -584,11 +680,7 @@ def save_verdict(claim_id: int) -> Any:
     else:
         form = verdict_form()
         if not form.validate():
-            message = (
-                "The form's security token expired: reload the page (copy your text first)."
-                if form.csrf_token.errors
-                else "Check the highlighted fields."
-            )
+            message = _refusal(form, "Check the highlighted fields.")
             if as_json:
                 return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
             flash(message)
@@ -676,9 +768,8 @@ def add_claim(article_id: int) -> Any:
         return jsonify({"ok": True, "claim": claim_row}), 201
     if error:
         # Render rather than redirect, so the passage and wording typed are kept.
-        flash(error)
         context, extra = review_context(article_id, None, False)
-        extra["add_fields"] = add_fields(form)
+        extra["add_fields"] = add_fields(form, error)
         return render("review/review.html", context, status=400, **extra)
     flash("Claim added.")
     return redirect(url_for("review.article", article_id=article_id, claim=claim_row["id"]))
@@ -700,7 +791,12 @@ def _find_passage(body: str, quote: str, near: int | None) -> int | None:
     return min(found, key=lambda offset: abs(offset - near))
 
 
-def _claim_change(claim_id: int, change: Any, success: str) -> Any:
+def _claim_change(
+    claim_id: int, change: Any, success: str, form: str = "state", typed: str | None = None
+) -> Any:
+    """Apply ``change`` to the claim; a refusal shows the page again with the message beside
+    the ``form`` that was refused ("edit": the wording form, with the wording ``typed``
+    kept, see :func:`_edit_again`; "state": the dismiss/restore button)."""
     db = get_db()
     found = visible_claim(claim_id)
     target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
@@ -709,14 +805,22 @@ def _claim_change(claim_id: int, change: Any, success: str) -> Any:
     except store.Invalid as exc:
         if wants_json():
             return jsonify({"error": str(exc), "status": 400}), 400
-        flash(str(exc))
-        return redirect(target)
+        if form == "edit":
+            return _edit_again(found, typed, str(exc))
+        refused = {"form": form, "error": str(exc), "field": None}
+        return review_again(found, 400, refused=refused)
     except store.Conflict as exc:
         message = "This claim was changed by someone else; here is the current version."
         if wants_json():
             return jsonify({"error": message, "status": 409, "current": exc.current}), 409
-        flash(message)
-        return redirect(target)
+        current = visible_claim(claim_id)
+        if form == "edit":
+            message = (
+                "This claim was changed by someone else since you opened it; its wording now is"
+                " shown above. Your wording is kept here: check it and save again."
+            )
+            return _edit_again(current, typed, message, 409)
+        return review_again(current, 409, refused={"form": form, "error": message, "field": None})
     if wants_json():
         return jsonify({"ok": True, "claim": updated})
     flash(success)
@@ -725,12 +829,17 @@ def _claim_change(claim_id: int, change: Any, success: str) -> Any:
 
 @bp.route("/claims/<int:claim_id>/edit", methods=["POST"])
 @login_required
+@validates_own_csrf
 def edit_claim(claim_id: int) -> Any:
     form = EditClaimForm()
+    typed = form.text.data or ""
     if not form.validate():
-        if wants_json() or form.csrf_token.errors:
-            return _claim_change(claim_id, _invalid("Give the claim's wording."), "")
-        return _edit_again(visible_claim(claim_id), form.text.data, "Give the claim's wording.")
+        message = (
+            "The form's security token expired; save again (your wording is kept)."
+            if form.csrf_token.errors
+            else "Give the claim's wording."
+        )
+        return _claim_change(claim_id, _invalid(message), "", form="edit", typed=typed)
     return _shape_claim(
         claim_id,
         "wording",
@@ -740,32 +849,91 @@ def edit_claim(claim_id: int) -> Any:
             db, claim_id, form.text.data, form.version.data, g.user["id"]
         ),
         "Claim wording saved.",
-        keep=form.text.data,
+        form="edit",
+        typed=typed,
     )
+
+
+_ASK_AN_EDITOR = "Reviewers ask an editor to change who made a claim."
+
+
+@bp.route("/claims/<int:claim_id>/claimant", methods=["POST"])
+@login_required
+@validates_own_csrf
+def set_claimant(claim_id: int) -> Any:
+    """Say who made the claim (a person or an organization) or that the publication did. A
+    refused form is shown again with what was typed and the error by its field; a claimant
+    changed elsewhere meanwhile is shown beside it, not overwritten."""
+    db = get_db()
+    found = visible_claim(claim_id)
+    as_json = wants_json()
+    form = ClaimantForm()
+    # Who changes the claimant: whoever changes the wording directly (access.claim_shaping).
+    mode = access.claim_shaping(db, g.user, store.get_article_head(db, found["article_id"]))
+    if mode == access.CORRECTION:
+        return _claimant_refused(found, form, proposals.PUBLISHED_MESSAGE, 409)
+    if mode != access.DIRECT:
+        return _claimant_refused(found, form, _ASK_AN_EDITOR, 403)
+    if not form.validate():
+        message = _refusal(form, "Check the claimant.")
+        if as_json:
+            return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
+        return _claimant_refused(found, form, None, 400, message)
+    try:
+        updated = store.set_claimant(
+            db,
+            claim_id,
+            form.claimant.data,
+            form.claimant_kind.data,
+            form.version.data,
+            g.user["id"],
+        )
+    except store.Invalid as exc:
+        return _claimant_refused(found, form, str(exc), 400)
+    except store.Conflict as exc:
+        message = (
+            "Someone changed this claim since you opened it; its saved claimant is shown. "
+            "Your entry is kept: save it again to replace theirs."
+        )
+        if as_json:
+            return jsonify({"error": message, "status": 409, "current": exc.current}), 409
+        form.version.data = exc.current["version"]
+        return _claimant_refused(
+            exc.current, form, None, 409, message, claimant_conflict=exc.current
+        )
+    if as_json:
+        return jsonify({"ok": True, "claim": updated})
+    flash("Claimant saved.")
+    target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
+    return redirect(target + "#panel")
+
+
+def _claimant_refused(
+    claim: dict[str, Any],
+    form: ClaimantForm,
+    error: str | None,
+    status: int,
+    message: str | None = None,
+    **more: Any,
+) -> Any:
+    """The review page with the claimant form as submitted, its error by the field."""
+    if wants_json():
+        return jsonify({"error": error or message, "status": status}), status
+    flash(message or error or "")
+    context, extra = review_context(claim["article_id"], claim["id"], False)
+    panel, panel_extra = panel_context(
+        {**context["selected"], **claim}, claimant_form=claimant_fields(claim, form, error)
+    )
+    context.update(panel, **more)
+    extra.update(panel_extra)
+    return render("review/review.html", context, status=status, **extra)
 
 
 def _edit_again(claim: dict[str, Any], text: str | None, error: str, status: int = 400) -> Any:
     """The review page with the claim's *Edit wording* form open again: the wording as typed,
     the error next to it, the claim's version now (a conflict shows its wording above)."""
-    context, extra = review_context(claim["article_id"], claim["id"], False)
-    panel, panel_extra = panel_context(claim)
-    context.update(panel)
-    extra.update(panel_extra)
-    extra["edit_fields"] = {
-        "version": _shown_field(EditClaimForm, "version", claim["version"], type="hidden"),
-        "text": _shown_field(
-            EditClaimForm,
-            "text",
-            text or "",
-            rows=3,
-            aria_invalid="true",
-            aria_describedby="edit-error",
-            autofocus=True,
-        ),
-        "error": error,
-        "open": True,
-    }
-    return render("review/review.html", context, status=status, **extra)
+    refused = {"form": "edit", "error": error, "field": "text"}
+    return review_again(claim, status, refused=refused, edit_text=text or "")
 
 
 @bp.route("/claims/<int:claim_id>/dismiss", methods=["POST"])
@@ -803,11 +971,12 @@ def _shape_claim(
     version: int,
     change: Any,
     success: str,
-    keep: str | None = None,
+    **refusal: Any,
 ) -> Any:
     """A change of the claim's wording or dismissal, as :func:`access.claim_shaping` allows
     it: made directly, sent to the editors as a proposal (reviewers), or refused (a published
-    article's claims change only through an editor's correction)."""
+    article's claims change only through an editor's correction). ``refusal`` goes to
+    :func:`_claim_change` (which form shows a refusal, what was typed)."""
     db = get_db()
     found = visible_claim(claim_id)
     article = store.get_article_head(db, found["article_id"])
@@ -823,20 +992,7 @@ def _shape_claim(
             url_for("review.article", article_id=found["article_id"], claim=claim_id) + "#panel"
         )
         return redirect(target)
-    if keep is not None and not wants_json():
-        try:
-            change(db, found)
-        except store.Invalid as exc:
-            return _edit_again(found, keep, str(exc))
-        except store.Conflict as exc:
-            message = (
-                "This claim was changed by someone else since you opened it; its wording now is"
-                " shown above. Your wording is kept here: check it and save again."
-            )
-            return _edit_again(exc.current, keep, message, 409)
-        flash(success)
-        return redirect(url_for("review.article", article_id=found["article_id"], claim=claim_id))
-    return _claim_change(claim_id, change, success)
+    return _claim_change(claim_id, change, success, **refusal)
 
 
 def _invalid(message: str) -> Any:

@@ -142,7 +142,10 @@ def test_printable_report(
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
     pages = _pdf_pages(tmp_path / "report.pdf")
     if pages is not None:
-        assert len(pages) == 2  # the cover, then the two claims with verdicts
+        # The cover, then the two claims with verdicts (their claimant lines may take them
+        # onto a third page).
+        assert len(pages) >= 2 and "Claims by final rating" in pages[0]
+        assert "1. The regional airport" in pages[1] and "1. The regional" not in pages[0]
         for number, text in enumerate(pages, start=1):
             assert "factcheck desk" in text and "Verdict report, " in text
             assert f"Page {number} of {len(pages)}" in text
