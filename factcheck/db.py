@@ -1020,10 +1020,11 @@ def _csv_cell_lines(expr: str) -> str:
 
 
 def _m011_csv_view() -> str:
-    """The view ``csv_fragments_v`` as m011 defines it: m005's, with every text cell's line
-    breaks as ``\\n`` (:func:`_csv_cell_lines`) and the sources cell holding one source a
-    line, ``reviewer: stance | title | publisher | url | excerpt`` (each verdict's sources in
-    order, none left out; see :func:`factcheck.export.csv_export.source_line`)."""
+    """The view ``csv_fragments_v`` as m011 defines it: m008's (m005's with the claimant's
+    cells), with every text cell's line breaks as ``\\n`` (:func:`_csv_cell_lines`) and the
+    sources cell holding one source a line, ``reviewer: stance | title | publisher | url |
+    excerpt`` (each verdict's sources in order, none left out; see
+    :func:`factcheck.export.csv_export.source_line`)."""
     from .store.exports import CSV_SOURCE_LINE
 
     q = _csv_cell_lines
@@ -1046,7 +1047,8 @@ def _m011_csv_view() -> str:
                 AS head,
             CASE WHEN c.checkworthy THEN 'true' ELSE 'false' END
                 || CASE WHEN c.dismissed THEN ',true,' ELSE ',false,' END
-                || {q("c.origin")} AS middle,
+                || {q("c.origin")} || ',' || coalesce({q("c.claimant")}, '') || ','
+                || coalesce(c.claimant_kind, '') || ',' || c.wording_source AS middle,
             f.rating AS final_rating,
             CASE WHEN f.claim_id IS NOT NULL THEN {q("f.reason")} || ','
                 || coalesce((SELECT {q("username")} FROM users WHERE id = f.decided_by), '')
