@@ -191,3 +191,33 @@ def test_more_claimants(text: str, words: str, claimant: str) -> None:
     assert claims and claims[0]["claimant"] == claimant, extract_claims(text)
     at = text.index(claimant)
     assert (claims[0]["claimant_start"], claims[0]["claimant_end"]) == (at, at + len(claimant))
+
+
+SECOND_SOURCE_CASES = [
+    (
+        "Abel said he would scrap the charge for bicycles, while Reinholt said she would "
+        "extend free travel to all pupils.",
+        "extend free travel",
+        "Reinholt",
+    ),
+    # a second clause that names its own source is never the first speaker's
+    (
+        "Abel said he would scrap the charge; Reinholt said she would extend free travel to "
+        "all pupils under 18.",
+        "extend free travel",
+        "Reinholt",
+    ),
+    (
+        "Mayor Ana Ruiz said the bridge cost 48 million euros; the council said it cost 61 "
+        "million.",
+        "61 million",
+        "the council",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant"), SECOND_SOURCE_CASES)
+def test_second_clause_keeps_its_own_source(text: str, words: str, claimant: str) -> None:
+    (claim,) = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claim["claimant"] == claimant
+    assert not claim["text"].startswith(("Abel said", "Mayor Ana Ruiz said")), claim["text"]

@@ -101,6 +101,10 @@ def test_editor_rejects_on_the_desk_page(login: Any, db: Any, claim: dict) -> No
     assert store.get_claim(db, claim["id"])["dismissed"] is False
     assert store.get_proposal(db, proposal["id"])["status"] == "rejected"
     assert "No proposals are waiting." in edna.get("/desk/proposals").get_data(as_text=True)
+    # The reviewer sees the decision and the editor's note in the claim's panel.
+    panel = panel_html(_page(alice, claim))
+    assert "Your last proposal (dismiss the claim) was <strong>rejected</strong> by edna" in panel
+    assert "It is a fact." in panel
     history = store.claim_history(db, claim["id"])
     assert [e["action"] for e in history[-2:]] == ["propose", "reject"]
     assert history[-1]["after"]["note"] == "It is a fact."
@@ -244,8 +248,39 @@ def test_setting_lets_reviewers_shape_before_publication_only(
         )
     claim_now = store.get_claim(db, claim["id"])
     assert (claim_now["text"], claim_now["dismissed"]) == ("Alice's own", False)
-    # Accepting a proposal on a published claim is a correction, not a plain change.
+    # Accepting a proposal on a published claim is a correction: its note is required.
     proposal = _open(db)[0]
+    panel = panel_html(_page(edna, claim))
+    assert "Correction note (required; readers see it)" in panel
+    assert "Accept and publish the correction" in panel
+    data = {"note": "", "version": str(proposal["version"]), "back": "panel"}
+    response = edna.post(f"/proposals/{proposal['id']}/accept", data=data)
+    assert response.status_code == 400
+    panel = panel_html(response.get_data(as_text=True))
+    assert "Write its note" in panel
+    assert store.get_claim(db, claim["id"])["text"] == "Alice's own"
+    assert store.latest_version(db, claim["id"])["text"] == "Alice's own"
+    response = edna.post(
+        f"/proposals/{proposal['id']}/accept", data=data | {"note": "The vote was 31-12."}
+    )
+    assert response.status_code == 302
+    assert store.get_claim(db, claim["id"])["text"] == NEW
+    latest = store.latest_version(db, claim["id"])
+    assert (latest["version"], latest["text"], latest["note"]) == (2, NEW, "The vote was 31-12.")
+    public = login("bob").get(f"/verdicts/{claim['id']}").get_data(as_text=True)
+    assert NEW in public and "The vote was 31-12." in public
+    actions = [(e["action"], e["table_name"]) for e in store.claim_history(db, claim["id"])]
+    assert actions[-3:] == [
+        ("correct", "claims"),
+        ("correct", "published_claims"),
+        ("accept", "claim_proposals"),
+    ]
+    # A dismissal of a published claim is a withdrawal, made on the correction page.
+    alice.post(f"/claims/{claim['id']}/proposals", data={"kind": "dismiss", "version": "3"})
+    proposal = _open(db)[0]
+    panel = panel_html(_page(edna, claim))
+    assert f'formaction="/proposals/{proposal["id"]}/accept"' not in panel
+    assert f'formaction="/proposals/{proposal["id"]}/reject"' in panel
     response = edna.post(
         f"/proposals/{proposal['id']}/accept",
         data={"note": "Kept", "version": str(proposal["version"]), "back": "panel"},
@@ -253,7 +288,7 @@ def test_setting_lets_reviewers_shape_before_publication_only(
     assert response.status_code == 400
     panel = panel_html(response.get_data(as_text=True))
     assert "published: make a correction" in panel and ">Kept</textarea>" in panel
-    assert store.get_claim(db, claim["id"])["text"] == "Alice's own"
+    assert store.get_claim(db, claim["id"])["dismissed"] is False
 
 
 def test_setting_off_editors_still_shape_directly(login: Any, db: Any, claim: dict) -> None:

@@ -155,15 +155,25 @@ def test_checks(db: Any, article_id: int) -> None:
     assert store.get_proposal(db, p["id"])["status"] == "open"
 
 
-def test_published_claims_are_not_changed_by_proposals(db: Any, article_id: int) -> None:
+def test_accepting_on_a_published_claim_is_a_correction(db: Any, article_id: int) -> None:
     u = _users(db)
     claim = _claim(db, article_id)
     store.record_final_verdict(db, claim["id"], u["edna"], "true", "", None, ["true"])
     store.publish_article(db, article_id, u["edna"])
     p = store.propose(db, claim["id"], u["alice"], "wording", "After publication.", "", None)
-    with pytest.raises(store.PublishedClaim):
+    with pytest.raises(store.Invalid, match="Write its note"):
         store.decide_proposal(db, p["id"], u["edna"], True)
     assert store.get_claim(db, claim["id"])["text"] == claim["text"]
+    store.decide_proposal(db, p["id"], u["edna"], True, "Reworded after a reader's note.")
+    assert store.get_claim(db, claim["id"])["text"] == "After publication."
+    latest = store.latest_version(db, claim["id"])
+    assert (latest["version"], latest["text"]) == (2, "After publication.")
+    assert latest["note"] == "Reworded after a reader's note."
+    # Dismissing a published claim is a withdrawal: not made by accepting a proposal.
+    p = store.propose(db, claim["id"], u["alice"], "dismiss", None, "", None)
+    with pytest.raises(store.PublishedClaim):
+        store.decide_proposal(db, p["id"], u["edna"], True, "note")
+    assert store.get_claim(db, claim["id"])["dismissed"] is False
     assert store.decide_proposal(db, p["id"], u["edna"], False)["status"] == "rejected"
 
 

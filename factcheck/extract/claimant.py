@@ -439,13 +439,13 @@ def find_claimant(who: str, sentence: str, avoid: tuple[int, int]) -> Claimant |
     if not name or len(name.split()) > 12:
         return None
     pos = -1
-    for m in re.finditer(re.escape(name), sentence):
+    for m in re.finditer(re.escape(name), sentence, re.IGNORECASE):
         pos = m.start()
         if m.end() <= avoid[0] or m.start() >= avoid[1]:
             break
     if pos < 0:
         return None
-    return Claimant(name, pos, pos + len(name), kind, phrase)
+    return Claimant(sentence[pos : pos + len(name)], pos, pos + len(name), kind, phrase)
 
 
 def is_pronoun_source(c: Claimant | None) -> bool:

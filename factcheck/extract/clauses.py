@@ -176,6 +176,10 @@ def _event_list(quote: str) -> tuple[int, int, list[tuple[int, int]]] | None:
 _HANGING = frozenset("app appnp rel cmp appsay making since sub against part ppart figapp".split())
 # pieces about a noun of the clause: an attribution after them is the whole sentence's
 _NOUN_HANGING = frozenset("app appnp rel cmp appsay making since".split())
+_OWN_SOURCE_RE = re.compile(
+    r"(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w'’.-]+\s+){0,4}?[\w'’.-]+\s+(?P<v>said|says|told|"
+    r"added|replied|insisted|argued|claimed|noted|countered)\s+(?!that\b)"
+)
 _REL_MARK_RE = re.compile(
     r",?\s+(?:(?P<prep>in|during|at|on|under|by)\s+)?(?P<w>which|who|whom|whose|where|that)\s+"
 )
@@ -280,6 +284,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         root_ok = rt < len(spans) and rt != idx
         glue: frozenset = frozenset()
         own_voice = False  # an apposition inside an attribution: not the source's claim
+        own_source = False  # a clause naming its own source
         subj, sv = None, None
         if typ == "andv" and own >= 0:
             # coordinated verb phrase: reuse the subject of the clause it belongs to
@@ -400,6 +405,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 main_subject = subj
             if typ == "andthat" and reported:
                 base = reported + _decap(quote)
+
         if (
             typ in ("rel", "ppart")
             and own >= 0
@@ -440,6 +446,12 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                     if base.endswith(sentence[ps:rest_e])
                     else base
                 )
+        osm = _OWN_SOURCE_RE.match(quote) if typ in ("semi", "adv") and attr.who else None
+        if osm and not _FINITE_RE.search(quote.lower(), 0, osm.start("v")):
+            # "Abel said he would scrap the charge, while Reinholt said she would ...": the
+            # second clause names its own source, never the first one's
+            own_source = True
+            base = quote
         if typ == "ppart" and idx not in resumed and "," in quote:
             base, glue = quote, frozenset()  # no main clause resumed after it: no rewrite
         # "... following A, B and C": one claim per event in the list
@@ -498,8 +510,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             {
                 "start": ps,
                 "end": pe,
-                "text": _cap(base) if own_voice else attr.word(base),
-                "attribution": None if own_voice else attribution,
+                "text": _cap(base) if own_voice or own_source else attr.word(base),
+                "attribution": None if own_voice or own_source else attribution,
                 "subject": main_subject,
                 "type": typ,
                 "glue": glue,

@@ -1209,6 +1209,7 @@ from .proposals import (  # noqa: E402,F401
     count_open_proposals,
     decide_proposal,
     get_proposal,
+    last_decided_proposal,
     list_open_proposals,
     open_proposal,
     propose,

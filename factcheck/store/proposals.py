@@ -32,6 +32,8 @@ from . import (
     transaction,
     wording_changes,
 )
+from .publish import _correct_live as correct_live  # (in the caller's transaction, as desk's)
+from .publish import latest_version
 
 KINDS = ("wording", "dismiss", "restore")
 MAX_REASON = 5000
@@ -80,6 +82,17 @@ def open_proposal(db: Database, claim_id: int, user_id: int) -> dict[str, Any] |
     row = _row(
         db,
         _SELECT + " WHERE p.claim_id = ? AND p.user_id = ? AND p.status = 'open'",
+        (claim_id, user_id),
+    )
+    return _shaped(row) if row else None
+
+
+def last_decided_proposal(db: Database, claim_id: int, user_id: int) -> dict[str, Any] | None:
+    """The user's latest proposal on the claim that an editor decided on, or None."""
+    row = _row(
+        db,
+        _SELECT + " WHERE p.claim_id = ? AND p.user_id = ? AND p.status IN ('accepted', 'rejected')"
+        " ORDER BY p.decided_at DESC, p.id DESC LIMIT 1",
         (claim_id, user_id),
     )
     return _shaped(row) if row else None
@@ -258,7 +271,10 @@ def decide_proposal(
     :class:`Conflict`). Accepting applies the change to ``claim_version`` (default: the
     version the proposal was made on), so a claim changed since is a :class:`Conflict`
     whose ``current`` is the claim; accepting again with the claim's current version applies
-    the proposal over it. A published claim is not changed here (:class:`PublishedClaim`).
+    the proposal over it. On a published article, accepting a new wording is a correction:
+    ``note`` is required and, when the claim has a published version, a new version is
+    published with it; a dismissal or restore of such a claim is not made here
+    (:class:`PublishedClaim`: withdraw or correct it on the correction page).
     """
     note = (note or "").strip()
     if len(note) > MAX_REASON:
@@ -270,9 +286,28 @@ def decide_proposal(
             raise Invalid("Only editors and admins decide on proposals.")
         proposal = _open_for_update(db, proposal_id, version)
         claim = _claim_for_change(db, proposal["claim_id"])
-        if accept:
-            if claim["published_at"] is not None:
+        if accept and claim["published_at"] is not None:
+            # A published article's claim changes by a correction: a new wording with the
+            # editor's note, published as a new version (store.publish), in this transaction.
+            # Dismissing or restoring one is a withdrawal or correction on its own page.
+            if proposal["kind"] != "wording":
                 raise PublishedClaim(claim["id"], claim["article_id"])
+            if not note:
+                raise Invalid(
+                    "This article is published: accepting the proposal publishes a correction."
+                    " Write its note (readers see it)."
+                )
+            change_claim(
+                db,
+                claim["id"],
+                proposal["base_version"] if claim_version is None else claim_version,
+                user_id,
+                wording_changes(proposal["text"]),
+                "correct",
+            )
+            if latest_version(db, claim["id"]) is not None:
+                correct_live(db, claim["id"], user_id, note, stamp)
+        elif accept:
             if proposal["kind"] == "wording":
                 changes, action = wording_changes(proposal["text"]), "edit"
             else:

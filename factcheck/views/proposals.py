@@ -26,6 +26,13 @@ PUBLISHED_MESSAGE = (
 )
 
 
+PUBLISHED_STATE_MESSAGE = (
+    "This article is published: dismissing or restoring its claim is a withdrawal or a"
+    " correction with a note, made on the claim's correction page (published: make a"
+    " correction). Reject the proposal here, or make the change there."
+)
+
+
 def correction_url(claim: dict[str, Any]) -> str | None:
     """Where an editor corrects a published claim (views/corrections.py)."""
     return url_for("corrections.correct_claim", claim_id=claim["id"])
@@ -77,10 +84,14 @@ def shaping_context(
         pending = [
             decided(with_diff(p), decision) for p in store.list_open_proposals(db, claim["id"])
         ]
+    decided_last = None
+    if mode != access.DIRECT or not access.is_editor(g.user):
+        decided_last = with_diff(store.last_decided_proposal(db, claim["id"], g.user["id"]))
     return {
         "shaping": mode,
         "published": article.get("published_at") is not None,
         "my_proposal": mine,
+        "my_decided": decided_last,
         "propose": propose,
         "pending_proposals": pending,
         "correction_url": correction_url(claim) if mode == access.CORRECTION else None,
@@ -252,7 +263,7 @@ def _decide(proposal_id: int, accepting: bool) -> Any:
                 form.claim_version.data,
             )
         except store.PublishedClaim:
-            error = PUBLISHED_MESSAGE
+            error = PUBLISHED_STATE_MESSAGE
         except store.Conflict as exc:
             status = 409
             if "base_version" in exc.current:  # (the proposal changed)
