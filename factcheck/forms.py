@@ -129,6 +129,7 @@ class ClaimantForm(FlaskForm):
             AnyOf(["person", "organization"], message="Choose a person or an organization."),
         ]
     )
+    reason = TextAreaField(validators=[Optional(), Length(max=5000)])  # (a proposal's)
     version = IntegerField(validators=[DataRequired()])
 
 

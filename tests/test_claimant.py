@@ -456,29 +456,47 @@ def test_only_who_may_see_the_article_sets_its_claimant(db: Any, assigned: int, 
 
 
 def test_the_claimant_follows_the_wordings_rule(db: Any, assigned: int, login: Any) -> None:
-    """Whoever edits the wording directly sets the claimant (access.claim_shaping): editors
-    before publication, reviewers only while the desk lets them shape claims; nobody on a
-    published article (a correction)."""
+    """The claimant changes as the wording does (access.claim_shaping): editors directly
+    before publication; reviewers propose it to an editor (directly while the desk lets them
+    shape claims); nobody on a published article (a correction)."""
     firms = store.list_claims(db, assigned)[2]
     url = f"/claims/{firms['id']}/claimant"
     data = {"claimant": "Maria Okafor", "claimant_kind": "person", "version": "1"}
     alice = login("alice")
-    assert "Change the claimant" not in panel_of(alice, firms["id"]).get_data(as_text=True)
-    assert "ask an editor" in panel_of(alice, firms["id"]).get_data(as_text=True)
-    response = alice.post(url, data)
-    assert response.status_code == 403
+    html = panel_of(alice, firms["id"]).get_data(as_text=True)
+    assert "Propose a claimant" in html and "Change the claimant" not in html
+    # A refused proposal keeps what was typed.
+    response = alice.post(url, {**data, "claimant_kind": "", "reason": "Her ministry."})
+    assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Reviewers ask an editor" in html
-    assert store.get_claim(db, firms["id"])["claimant"] == "the ministry"
+    assert 'value="Maria Okafor"' in html and "Her ministry.</textarea>" in html
+    response = alice.post(url, {**data, "reason": "Her ministry's figures."})
+    assert response.status_code == 302
+    assert store.get_claim(db, firms["id"])["claimant"] == "the ministry"  # (not yet)
+    (proposal,) = store.list_open_proposals(db, firms["id"])
+    assert proposal["kind"] == "claimant" and proposal["claimant"] == "Maria Okafor"
+    assert proposal["base_claimant"] == "the ministry"
+    html = panel_of(login("edna"), firms["id"]).get_data(as_text=True)
+    assert "new claimant" in html and '<dd class="new">Maria Okafor (person)</dd>' in html
+    store.decide_proposal(db, proposal["id"], user_id(db, "edna"), True, "Yes.")
+    claim = store.get_claim(db, firms["id"])
+    assert (claim["claimant"], claim["claimant_kind"]) == ("Maria Okafor", "person")
+    assert OKAFOR[claim["claimant_start"] : claim["claimant_end"]] == "Maria Okafor"
+    history = [e["action"] for e in store.claim_history(db, firms["id"])]
+    assert history[-3:] == ["propose", "set-claimant", "accept"]
+    # Directly, while the desk lets reviewers shape claims.
     store.update_settings(db, {"reviewers_shape_claims": True}, None)
     assert "Change the claimant" in panel_of(alice, firms["id"]).get_data(as_text=True)
-    assert alice.post(url, data).status_code == 302
-    assert store.get_claim(db, firms["id"])["claimant"] == "Maria Okafor"
+    response = alice.post(url, {**data, "claimant": "", "version": "2"})
+    assert response.status_code == 302
+    assert store.get_claim(db, firms["id"])["claimant"] is None
     _settled(db, assigned)
     store.publish_article(db, assigned, user_id(db, "edna"))
-    response = login("edna").post(url, {**data, "claimant": "Someone", "version": "2"})
+    response = login("edna").post(url, {**data, "claimant": "Someone", "version": "3"})
     assert response.status_code == 409
-    assert store.get_claim(db, firms["id"])["claimant"] == "Maria Okafor"
+    assert store.get_claim(db, firms["id"])["claimant"] is None
+    html = panel_of(login("edna"), firms["id"]).get_data(as_text=True)
+    assert "Change the claimant" not in html and "Propose a claimant" not in html
 
 
 # ClaimReview, reports, API, command line ----------------------------------------------------------

@@ -221,3 +221,16 @@ def test_second_clause_keeps_its_own_source(text: str, words: str, claimant: str
     (claim,) = [c for c in extract_claims(text) if words in c["quote"]]
     assert claim["claimant"] == claimant
     assert not claim["text"].startswith(("Abel said", "Mayor Ana Ruiz said")), claim["text"]
+
+
+def test_he_said_after_a_sentence_about_a_named_person() -> None:
+    text = (
+        "The mayor, Sofia Rein, and her challenger, Marcus Abel, met in a debate on Tuesday. "
+        'Abel, a former police chief, attacked her record. "Six years ago she promised 10,000 '
+        'homes. She has built fewer than 4,000," he said.'
+    )
+    claims = [c for c in extract_claims(text) if "4,000" in c["quote"] or "10,000" in c["quote"]]
+    assert claims
+    for c in claims:
+        assert c["claimant"] == "Marcus Abel", c
+        assert text[c["claimant_start"] : c["claimant_end"]] == "Marcus Abel"

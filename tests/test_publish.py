@@ -423,3 +423,28 @@ def test_csv_corrections_one_a_line(db: Any, desk: dict[str, Any]) -> None:
     assert "v2: We misread the table. (text: " in lines[0]
     assert "v3: =Typo fixed. (text: " in lines[1]
     assert reference.count("\r") == reference.count("\r\n")  # CR only ends the rows
+
+
+def test_published_records_fast_path_equals_record_path(db: Any, desk: dict[str, Any]) -> None:
+    """The published record in every export is the same text through the fast paths and the
+    record path, whatever its text (quotes, line breaks, formulas, control characters)."""
+    from tests.test_store_exports import NASTY, fast_and_reference
+
+    first, second = desk["planet_claims"][:2]
+    edna = desk["users"]["edna"]
+    nasty = NASTY.split("\n")[0]
+    store.publish_correction(db, first, edna, '=SUM(A1) "quoted"\nline', text=nasty[:200])
+    store.publish_correction(
+        db, first, edna, "+again, ünïcödé ✓", rating="misleading", ratings=RATINGS
+    )
+    store.withdraw_claim(db, second, edna, "@withdrawn\ttab")
+    store.publish_article(db, desk["planet"], edna, publish=False, note="-paused")
+    out = fast_and_reference(db)
+    records = [json.loads(line) for line in out["jsonl"].splitlines()]
+    published = {r["claim"]["id"]: r["published"] for r in records if r["claim"]}
+    assert published[first]["version"] == 3 and published[first]["label"] == "Misleading"
+    assert published[first]["withdrawn"]["scope"] == "article"
+    assert [k["version"] for k in published[first]["corrections"]] == [2, 3]
+    assert published[second]["status"] == "withdrawn"
+    assert published[desk["planet_claims"][2]] is None
+    assert 'v2: =SUM(A1) ""quoted""' in out["csv"] and "v3: +again" in out["csv"]

@@ -133,8 +133,6 @@ _EMPTY: dict[str, Any] = {}
 
 
 def _shown(key: str, change: dict[str, Any], side: str) -> str:
-    if key == "rating":
-        return str(change.get(f"{side}_label") or change.get(side) or "none")
     value = change.get(side)
     if key == "sources":
         return " | ".join(s.get("url") or s.get("title") or "" for s in value or ()) or "none"

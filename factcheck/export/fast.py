@@ -28,7 +28,7 @@ from typing import Any
 
 from ..agreement import claim_agreement, ordinal_order
 from ..store.exports import CSV_PIECES, JSON_PIECES
-from ..store.publish import published_record
+from ..store.publish import with_label
 from .csv_export import (
     _DANGEROUS,
     CSV_BOM,
@@ -197,11 +197,12 @@ def csv_fast_chunks(
             final = b",,," if rating is None else final_cells.get(rating) or final_of(rating)
             score = c[5]
             entry = batch.published.get(c[0])
-            published = (
-                b",,"
-                if entry is None
-                else ",".join(map(q, published_cells(published_record(entry, labels)))).encode()
-            )
+            if entry is None:
+                published = b",,"
+            elif not entry[2]:  # (no corrections: nothing to read in its JSON)
+                published = f"{entry[1]},{entry[0]},".encode()
+            else:
+                published = ",".join(map(q, published_cells(_loads(entry[4])))).encode()
             rows.append(
                 b",".join(
                     (
@@ -386,6 +387,7 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
     if json_batches is not None:
         batches = json_batches()  # claims read from the stored fragments where they can be
     marks = pieces.marks
+    labels = pieces.sc.labels
     current = None
     article_json = article_plain = b""
     published_at = b"null"
@@ -440,11 +442,7 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
                 claim, tail, key = _json_pieces(c, batch, pieces)
                 agreement = agreements.get(key) or pieces.agreement(key)
             entry = batch.published.get(c[0])
-            published = (
-                b"null"
-                if entry is None
-                else _encode(published_record(entry, pieces.sc.labels)).encode()
-            )
+            published = b"null" if entry is None else with_label(entry, labels).encode()
             yield (
                 article_id,
                 article_json,

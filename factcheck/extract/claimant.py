@@ -31,7 +31,7 @@ _LEAD_ATTR_RE = re.compile(
 
 
 _TRAIL_ATTR_RE = re.compile(
-    r",\s+(?P<who>(?!(?:which|who|that|what)\b)(?:[^,;\"“”]{1,60}?\s+)?(?:said|says|"
+    r",[\"”]?\s+(?P<who>(?!(?:which|who|that|what)\b)(?:[^,;\"“”]{1,60}?\s+)?(?:said|says|"
     r"told (?:reporters|journalists|the [a-z]+|parliament|lawmakers|"
     r"[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3})|"
     r"added|reported|noted|stated|announced|wrote|claimed|confirmed|estimated|estimates|found|finds|"
@@ -321,6 +321,10 @@ COUNTRIES = frozenset(
     "uganda ukraine uruguay uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe "
     "washington moscow beijing london paris brussels kyiv caracas bogota tehran".split()
 )
+_NOT_NAMES = frozenset(
+    "the a an this that these those it he she they we i there his her its their our my your "
+    "some many most several both all no one two three last next today yesterday".split()
+)
 _NAME_CLAUSE_RE = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*\s+(?:" + _FINITE + r")\b")
 _PRONOUN_SOURCES = frozenset("he she".split())
 _NAME_RUN_RE = re.compile(
@@ -491,6 +495,30 @@ class People:
         if c.kind == "person" and len(words) >= 2 and words[0] not in ("the", "a", "an"):
             self.seen.append(c)
         return c
+
+    def note_mentions(self, sentence: str, offset: int) -> None:
+        """People named in a sentence ("Sofia Reinholt", or a surname opening it: "Abel, a
+        former police commander, ..."), the last one the likeliest "he"/"she" of the next."""
+        for m in _NAME_RUN_RE.finditer(sentence):
+            words = m.group(0).split()
+            if m.start() == 0 and len(words) == 1 and sentence[m.end() : m.end() + 1] in ",":
+                for i in range(len(self.seen) - 1, -1, -1):
+                    if self.seen[i].name.split()[-1] == words[0]:
+                        self.seen.append(self.seen.pop(i))
+                        break
+                continue
+            while words and words[0].lower().rstrip(".") in TITLE_WORDS:
+                words = words[1:]
+            if not 2 <= len(words) <= 3 or words[0].lower() in _NOT_NAMES:
+                continue
+            if any(
+                w.lower() in ORG_WORDS or w.lower().strip(".") in COUNTRIES or "'" in w or "’" in w
+                for w in words
+            ):
+                continue
+            name = " ".join(words)
+            at = m.start() + m.group(0).rfind(name)
+            self.seen.append(Claimant(name, offset + at, offset + at + len(name), "person"))
 
 
 # "HALE: We cut the deficit." / "Senator Jo Hale: ...": a transcript's speaker label

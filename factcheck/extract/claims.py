@@ -288,6 +288,7 @@ def extract_claims(
             speaker_claimant = sentence_claimant
             i = sent.find(speaker)
             speaker_span = (at + i, at + i + len(speaker)) if i >= 0 else None
+        people.note_mentions(sent, at)
         person, thing = _context(pieces, person, thing)
         for ref in (person, thing):
             if ref:
@@ -295,8 +296,41 @@ def extract_claims(
                 if i >= 0:
                     mentions[ref] = (at + i, at + i + len(ref))
     claims.sort(key=lambda c: (c["start"], c["end"]))
+    _open_quotes(text, claims)
     lead = lead_end(text, [(s.start, s.end, s.kind) for s in segments[:2]])
     return drop_repeats(claims, lead)
+
+
+def _open_quotes(text: str, claims: list[dict]) -> None:
+    """'"Six years ago she promised 10,000 homes. She has built fewer than 4,000," he said.':
+    the sentence that opens a quotation closed, with its speaker, in a later sentence of the
+    same paragraph is that speaker's."""
+    for i, c in enumerate(claims):
+        s, e = c["sentence_start"], c["sentence_end"]
+        if c["claimant"] is not None or text[s] not in '"“' or _quote_marks(text[s:e]) % 2 == 0:
+            continue
+        for d in claims[i + 1 :]:
+            if d["sentence_start"] < e:
+                continue
+            if "\n" in text[e : d["sentence_start"]]:
+                break
+            if (
+                d["claimant"] is not None
+                and _quote_marks(text[d["sentence_start"] : d["sentence_end"]]) % 2
+            ):
+                who = d["claimant"]
+                wording = _cap(who + " said " + _decap(c["quote"].lstrip('"“')))
+                sources = [(s, e), (d["claimant_start"], d["claimant_end"])]
+                spans = wording_spans(wording, text, sources)
+                if spans is not None:
+                    c.update(text=wording, wording_source="rewritten", wording_spans=spans)
+                for k in ("claimant", "claimant_start", "claimant_end", "claimant_kind"):
+                    c[k] = d[k]
+            break
+
+
+def _quote_marks(s: str) -> int:
+    return s.count('"') + s.count("“") + s.count("”")
 
 
 _LINE_BREAK_RE = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")

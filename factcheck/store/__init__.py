@@ -849,9 +849,27 @@ def set_claimant(
     None for the publication itself. The mention's offsets point to the name's occurrence in
     the article nearest before the claim (else after it; none when the article does not
     name it), unless the name is unchanged, whose offsets stay."""
+    claimant, kind = checked_claimant(claimant, kind)
+    return _update_claim(
+        db, claim_id, version, user_id, claimant_changes(db, claimant, kind), "set-claimant"
+    )
+
+
+def checked_claimant(claimant: Any, kind: Any) -> tuple[str | None, str | None]:
+    """A claimant set by hand: :func:`clean_claimant`, and a name needs its kind."""
     claimant, kind = clean_claimant(claimant, kind)
     if claimant is not None and kind is None:
         raise Invalid("Say whether the claimant is a person or an organization.")
+    return claimant, kind
+
+
+def claimant_changes(
+    db: Database, claimant: str | None, kind: str | None
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The claim columns a claimant set by hand changes (for :func:`change_claim`), as a
+    function of the stored claim: the name's mention is its occurrence in the article nearest
+    before the claim (else after it; none when the article does not name it), kept when the
+    name is unchanged."""
 
     def changes(before: dict[str, Any]) -> dict[str, Any]:
         if claimant is None:
@@ -871,7 +889,7 @@ def set_claimant(
             "claimant_end": end,
         }
 
-    return _update_claim(db, claim_id, version, user_id, changes, "set-claimant")
+    return changes
 
 
 def wording_context(db: Database, claim: dict[str, Any]) -> dict[str, Any]:

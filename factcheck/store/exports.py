@@ -28,7 +28,7 @@ from sqlite_utils import Database
 from .. import sanitize
 from ..agreement import claim_agreement, ordinal_order
 from . import Invalid
-from .publish import published_entries, published_record
+from .publish import published_json, with_label
 
 #: Review states a claim can be filtered by.
 STATUSES = ("unreviewed", "in-review", "decided", "disputed")
@@ -318,7 +318,7 @@ def export_records(
             last = claims[-1]
             key = (last[1], last[2], last[3], last[0])
             verdicts, corrections = _window_details(cursor, [c[0] for c in claims], users)
-            published = published_entries(db, [c[0] for c in claims])
+            published = published_json(db, [c[0] for c in claims], claims[0][1], claims[-1][1])
             for c in claims:
                 claim_id, article_id = c[0], c[1]
                 if article_id != current_id:
@@ -396,7 +396,11 @@ def export_records(
                     "final": final,
                     "corrections": corrections.get(claim_id, []),
                     "published_at": article["published_at"],
-                    "published": published_record(published.get(claim_id), labels),
+                    "published": (
+                        json.loads(with_label(published[claim_id], labels))
+                        if claim_id in published
+                        else None
+                    ),
                 }
                 if agreement_of is not None:
                     record["agreement"] = agreement_of(
@@ -534,7 +538,7 @@ class ExportBatch:
     ``corrections`` (``full`` only) maps claim id to ``(claim_id, before_rating, after_rating,
     note, user_id, at)`` tuples. ``users`` maps user id to username. ``published`` maps the
     id of each published claim of the batch to its published record
-    (:func:`factcheck.store.publish.published_entries`).
+    (:func:`factcheck.store.publish.published_json`).
     """
 
     articles: dict[int, tuple[Any, ...]]
@@ -775,7 +779,9 @@ def _export_batches(
                     (_ids_json([c[0] for c in slow]),),
                 ).fetchall()
                 corrections = {k: list(g) for k, g in groupby(correction_rows, by_first)}
-            published = published_entries(db, [c[0] for c in claims])
+            published = published_json(
+                db, [c[0] for c in claims], claims[0][1], claims[-1][1], full=full
+            )
             yield ExportBatch(
                 parts, items, verdicts, sources, corrections, users, bodies, published
             )

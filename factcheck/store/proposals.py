@@ -1,7 +1,7 @@
 """Reviewers' proposals to change a claim, and editors' decisions on them.
 
-A reviewer proposes a new wording, a dismissal or a restore of a claim, with an optional
-reason; a user has at most one open proposal on a claim (a new one replaces it, and says so
+A reviewer proposes a new wording, a dismissal, a restore or a claimant of a claim, with an
+optional reason; a user has at most one open proposal on a claim (a new one replaces it, and says so
 in the history). An editor (or admin) accepts or rejects it with an optional note. Accepting
 applies the change to the claim version the proposal was made on, through the one versioned
 claim update (:func:`factcheck.store.change_claim`): a claim changed since is a
@@ -27,6 +27,8 @@ from . import (
     _row,
     _rows,
     change_claim,
+    checked_claimant,
+    claimant_changes,
     dismissal_changes,
     now,
     transaction,
@@ -35,7 +37,7 @@ from . import (
 from .publish import _correct_live as correct_live  # (in the caller's transaction, as desk's)
 from .publish import latest_version
 
-KINDS = ("wording", "dismiss", "restore")
+KINDS = ("wording", "dismiss", "restore", "claimant")
 MAX_REASON = 5000
 
 
@@ -117,7 +119,8 @@ def count_open_proposals(db: Database) -> int:
 def _claim_for_change(db: Database, claim_id: int) -> dict[str, Any]:
     claim = _row(
         db,
-        "SELECT c.id, c.text, c.version, c.dismissed, c.article_id, a.published_at"
+        "SELECT c.id, c.text, c.version, c.dismissed, c.claimant, c.claimant_kind, c.article_id,"
+        " a.published_at"
         " FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?",
         (claim_id,),
     )
@@ -130,7 +133,17 @@ def _state(proposal: dict[str, Any]) -> dict[str, Any]:
     state = {"kind": proposal["kind"], "reason": proposal["reason"]}
     if proposal["kind"] == "wording":
         state |= {"old": proposal["base_text"], "new": proposal["text"]}
+    elif proposal["kind"] == "claimant":
+        state |= {
+            "old": _claimant_text(proposal["base_claimant"], proposal["base_claimant_kind"]),
+            "new": _claimant_text(proposal["claimant"], proposal["claimant_kind"]),
+        }
     return state
+
+
+def _claimant_text(claimant: str | None, kind: str | None) -> str:
+    """A claimant as the history shows it: "Name (kind)", or the publication."""
+    return f"{claimant} ({kind})" if claimant else "the publication"
 
 
 def propose(
@@ -141,15 +154,23 @@ def propose(
     text: str | None,
     reason: str | None,
     claim_version: int | None,
+    *,
+    claimant: str | None = None,
+    claimant_kind: str | None = None,
 ) -> dict[str, Any]:
     """Propose a change to the claim as it is at ``claim_version`` (the version the user saw):
-    a new wording (``text``), a dismissal or a restore. Replaces the user's open proposal on
-    the claim, if any."""
+    a new wording (``text``), a dismissal, a restore or a claimant (``claimant`` and
+    ``claimant_kind``; no name: the publication). Replaces the user's open proposal on the
+    claim, if any."""
     if kind not in KINDS:
-        raise Invalid("Propose a new wording, a dismissal or a restore.")
+        raise Invalid("Propose a new wording, a dismissal, a restore or a claimant.")
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
         raise Invalid(f"A reason is at most {MAX_REASON:,} characters.")
+    if kind == "claimant":
+        claimant, claimant_kind = checked_claimant(claimant, claimant_kind)
+    else:
+        claimant = claimant_kind = None
     stamp = now()
     with transaction(db):
         claim = _claim_for_change(db, claim_id)
@@ -159,6 +180,10 @@ def propose(
             text = wording_changes(text or "")["text"]
             if text == claim["text"]:
                 raise Invalid("The proposed wording is the claim's wording now: change it first.")
+        elif kind == "claimant":
+            text = None
+            if (claimant, claimant_kind) == (claim["claimant"], claim["claimant_kind"]):
+                raise Invalid("That is the claim's claimant now: change it first.")
         else:
             text = None
             if (kind == "dismiss") == bool(claim["dismissed"]):
@@ -172,33 +197,37 @@ def propose(
             "SELECT * FROM claim_proposals WHERE claim_id = ? AND user_id = ? AND status = 'open'",
             (claim_id, user_id),
         )
+        fields = {
+            "kind": kind,
+            "text": text,
+            "base_text": claim["text"],
+            "claimant": claimant,
+            "claimant_kind": claimant_kind,
+            "base_claimant": claim["claimant"],
+            "base_claimant_kind": claim["claimant_kind"],
+            "base_version": claim["version"],
+            "reason": reason,
+        }
         if before is None:
             cursor = db.execute(
-                "INSERT INTO claim_proposals (claim_id, user_id, kind, text, base_text,"
-                " base_version, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    claim_id,
-                    user_id,
-                    kind,
-                    text,
-                    claim["text"],
-                    claim["version"],
-                    reason,
-                    stamp,
-                    stamp,
-                ),
+                "INSERT INTO claim_proposals (claim_id, user_id, kind, text, base_text, claimant,"
+                " claimant_kind, base_claimant, base_claimant_kind, base_version, reason,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (claim_id, user_id, *fields.values(), stamp, stamp),
             )
             proposal_id = cursor.lastrowid
         else:
             proposal_id = before["id"]
             db.execute(
-                "UPDATE claim_proposals SET kind = ?, text = ?, base_text = ?, base_version = ?,"
+                "UPDATE claim_proposals SET kind = ?, text = ?, base_text = ?, claimant = ?,"
+                " claimant_kind = ?, base_claimant = ?, base_claimant_kind = ?, base_version = ?,"
                 " reason = ?, version = version + 1, updated_at = ? WHERE id = ?",
-                (kind, text, claim["text"], claim["version"], reason, stamp, proposal_id),
+                (*fields.values(), stamp, proposal_id),
             )
         after = {"kind": kind, "reason": reason}
-        if kind == "wording":
-            after |= {"old": claim["text"], "new": text}
+        if kind in ("wording", "claimant"):
+            state = _state(fields)
+            after |= {"old": state["old"], "new": state["new"]}
         _audit(
             db,
             user_id=user_id,
@@ -310,6 +339,9 @@ def decide_proposal(
         elif accept:
             if proposal["kind"] == "wording":
                 changes, action = wording_changes(proposal["text"]), "edit"
+            elif proposal["kind"] == "claimant":
+                changes = claimant_changes(db, proposal["claimant"], proposal["claimant_kind"])
+                action = "set-claimant"
             else:
                 changes, action = dismissal_changes(proposal["kind"] == "dismiss")
             change_claim(

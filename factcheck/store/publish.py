@@ -434,8 +434,6 @@ def publish_correction(
         changed = False
         if wording is not None and wording["text"] != claim["text"]:
             changed = True
-            if "wording_source" in _claim_columns(db):
-                wording["wording_source"] = "edited"
             change_claim(db, claim_id, claim["version"], user_id, wording, "correct")
         final = _row(
             db, "SELECT rating, reason FROM final_verdicts WHERE claim_id = ?", (claim_id,)
@@ -767,58 +765,9 @@ def version_record(entry: dict[str, Any], scale: Sequence[dict[str, Any]]) -> di
     }
 
 
-def published_record(entry: dict[str, Any] | None, labels: dict[str, str]) -> dict[str, Any] | None:
-    """What an export record carries of a claim's published record (its ``"published"``
-    key): None for a claim never published; else the latest version (``version``,
-    ``status``: published or withdrawn, the content with the rating's ``label``), the first
-    publication and the latest version's dates, the ``withdrawn`` notice (when, why, and
-    whether the claim or its whole article was withdrawn) and every ``correction`` (version,
-    date, note and ``changes`` as ``{field: {"before", "after"}}``, a rating's change with
-    ``before_label`` and ``after_label`` too)."""
-    if entry is None:
-        return None
-    version = entry["version"]
-    return {
-        "version": version["version"],
-        "status": "withdrawn" if entry["withdrawn"] else "published",
-        "first_published_at": entry["first_published_at"],
-        "modified_at": entry["modified_at"],
-        "withdrawn": entry["withdrawn"],
-        "text": version["text"],
-        "quote": version["quote"],
-        "claimant": version["claimant"],
-        "claimant_kind": version["claimant_kind"],
-        "rating": version["rating"],
-        "label": labels.get(version["rating"], version["rating"]),
-        "reason": version["reason"],
-        "sources": version["sources"],
-        "article": version["article"],
-        "corrections": [
-            {
-                "version": k["version"],
-                "at": k["at"],
-                "note": k["note"],
-                "changes": {
-                    key: (
-                        change
-                        | {
-                            "before_label": labels.get(change["before"], change["before"]),
-                            "after_label": labels.get(change["after"], change["after"]),
-                        }
-                        if key == "rating"
-                        else change
-                    )
-                    for key, change in k["changes"].items()
-                },
-            }
-            for k in entry["corrections"]
-        ],
-    }
-
-
 def as_published(record: dict[str, Any], scale: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """An export record read from its claim's published record only (``record["published"]``,
-    see :func:`published_record`): the wording, quote, claimant, final verdict and article
+    see :func:`published_json`): the wording, quote, claimant, final verdict and article
     details of the latest version, ``published_at`` its first publication, ``modified_at`` its
     latest version, no reviewers' verdicts. None for a claim that is not public now (never
     published, or withdrawn)."""
@@ -875,6 +824,96 @@ def published_view(
             shown = as_published(record, scale)
             if shown is not None:
                 yield shown
+
+
+# The published record of export records, as JSON text built by SQLite (the exports' fast
+# paths write it as it comes; the record path parses it): ``"label"`` holds char(3) until
+# :func:`with_label` puts the configured scale's label there.
+_LABEL_MARK = '"label":"\\u0003"'
+_PUBLISHED_JSON_SQL = """
+    WITH l AS (
+        SELECT p.*, (p.version - 1) + (SELECT count(*) FROM corrections k
+                WHERE k.claim_id = p.claim_id AND k.published_claim_id IS NULL) AS fixes,
+            CASE WHEN p.status = 'withdrawn' OR w.action = 'unpublish' THEN 'withdrawn'
+                ELSE 'published' END AS shown,
+            w.action AS w_action, w.note AS w_note, w.at AS w_at
+        FROM published_claims p
+        LEFT JOIN article_publications w ON w.id = (SELECT max(e.id)
+            FROM article_publications e WHERE e.article_id = p.article_id)
+        WHERE p.article_id BETWEEN :first AND :last
+        AND NOT EXISTS (SELECT 1 FROM published_claims m
+            WHERE m.claim_id = p.claim_id AND m.version = p.version + 1)
+    )
+    SELECT l.claim_id, l.version, l.shown, l.fixes, l.rating,
+        CASE WHEN :full OR l.fixes > 0 THEN json_object(
+            'version', l.version,
+            'status', l.shown,
+            'first_published_at', CASE WHEN l.version = 1 THEN l.published_at ELSE
+                (SELECT f.published_at FROM published_claims f
+                 WHERE f.claim_id = l.claim_id AND f.version = 1) END,
+            'modified_at', l.published_at,
+            'withdrawn', CASE
+                WHEN l.status = 'withdrawn' THEN json_object('at', l.published_at,
+                    'note', l.note, 'scope', 'claim')
+                WHEN l.w_action = 'unpublish' THEN json_object('at', l.w_at, 'note', l.w_note,
+                    'scope', 'article') END,
+            'text', l.text, 'quote', l.quote, 'claimant', l.claimant,
+            'claimant_kind', l.claimant_kind, 'rating', l.rating, 'label', char(3),
+            'reason', l.reason, 'sources', json(l.sources), 'article', json(l.article),
+            'corrections', CASE WHEN l.fixes = 0 THEN json_array() ELSE (
+                SELECT json_group_array(json(cj)) FROM (
+                    SELECT v.published_at AS at, 0 AS src, v.version AS ord, json_object(
+                        'version', v.version, 'at', v.published_at, 'note', v.note,
+                        'changes', json(v.changes)) AS cj
+                    FROM published_claims v WHERE v.claim_id = l.claim_id AND v.version > 1
+                    UNION ALL
+                    SELECT k.at, 1, k.id, json_object('version', NULL, 'at', k.at,
+                        'note', k.note, 'changes', json_object('rating', json_object(
+                            'before', k.before_rating, 'after', k.after_rating)))
+                    FROM corrections k WHERE k.claim_id = l.claim_id
+                        AND k.published_claim_id IS NULL
+                    ORDER BY at, src, ord)) END) END
+    FROM l
+"""
+
+
+def published_json(
+    db: Database,
+    claim_ids: Sequence[int],
+    first_article: int,
+    last_article: int,
+    full: bool = True,
+) -> dict[int, tuple[Any, ...]]:
+    """What export records carry of the published claims among ``claim_ids`` (their
+    ``"published"`` key), by claim id: ``(version, status, corrections, rating, json)``,
+    ``status``
+    published or withdrawn (the claim or its whole article), ``corrections`` how many, and
+    the record as JSON text (see :func:`with_label`): the latest version (``version``,
+    ``status``, its content), the first publication's and the latest version's dates, the
+    ``withdrawn`` notice (when, why, ``scope`` claim or article) and every correction
+    (version, date, note and ``changes`` as ``{field: {"before", "after"}}``; a correction
+    of a final rating made before m009 has version null). The claims are of the articles
+    ``first_article`` to ``last_article``: one range query over them (cheaper than looking
+    the ids up one by one); none before m009. Without ``full`` (the CSV export) the JSON is
+    built only for claims with corrections (None for the others)."""
+    try:
+        rows = db.conn.execute(
+            _PUBLISHED_JSON_SQL, {"full": full, "first": first_article, "last": last_article}
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return {}
+        raise
+    if not rows:
+        return {}
+    wanted = set(claim_ids)
+    return {row[0]: tuple(row[1:]) for row in rows if row[0] in wanted}
+
+
+def with_label(entry: tuple[Any, ...], labels: dict[str, str]) -> str:
+    """The JSON text of an entry of :func:`published_json` with its rating's label in place."""
+    label = json.dumps(labels.get(entry[3], entry[3]), ensure_ascii=False)
+    return entry[4].replace(_LABEL_MARK, '"label":' + label, 1)
 
 
 # The publish check ---------------------------------------------------------------------------

@@ -466,6 +466,7 @@ def claimant_fields(
             "open": False,
             "claimant": claim.get("claimant") or "",
             "kind": claim.get("claimant_kind") or "",
+            "reason": "",
             "version": claim["version"],
             "claimant_errors": [],
             "kind_errors": [],
@@ -478,6 +479,7 @@ def claimant_fields(
         "open": True,
         "claimant": form.claimant.data or "",
         "kind": form.claimant_kind.data or "",
+        "reason": form.reason.data or "",
         "version": form.version.data if form.version.data is not None else claim["version"],
         "claimant_errors": claimant_errors,
         "kind_errors": kind_errors,
@@ -854,16 +856,15 @@ def edit_claim(claim_id: int) -> Any:
     )
 
 
-_ASK_AN_EDITOR = "Reviewers ask an editor to change who made a claim."
-
-
 @bp.route("/claims/<int:claim_id>/claimant", methods=["POST"])
 @login_required
 @validates_own_csrf
 def set_claimant(claim_id: int) -> Any:
-    """Say who made the claim (a person or an organization) or that the publication did. A
-    refused form is shown again with what was typed and the error by its field; a claimant
-    changed elsewhere meanwhile is shown beside it, not overwritten."""
+    """Say who made the claim (a person or an organization) or that the publication did, as
+    the wording is changed (:func:`access.claim_shaping`): directly, or as a proposal to the
+    editors (reviewers); on a published article only through a correction. A refused form is
+    shown again with what was typed and the error by its field; a claimant changed elsewhere
+    meanwhile is shown beside it, not overwritten."""
     db = get_db()
     found = visible_claim(claim_id)
     as_json = wants_json()
@@ -872,14 +873,29 @@ def set_claimant(claim_id: int) -> Any:
     mode = access.claim_shaping(db, g.user, store.get_article_head(db, found["article_id"]))
     if mode == access.CORRECTION:
         return _claimant_refused(found, form, proposals.PUBLISHED_MESSAGE, 409)
-    if mode != access.DIRECT:
-        return _claimant_refused(found, form, _ASK_AN_EDITOR, 403)
     if not form.validate():
         message = _refusal(form, "Check the claimant.")
         if as_json:
             return jsonify({"error": message, "status": 400, "fields": form.errors}), 400
         return _claimant_refused(found, form, None, 400, message)
     try:
+        if mode == access.PROPOSE:  # (reviewers: an editor accepts or rejects it)
+            proposal = store.propose(
+                db,
+                claim_id,
+                g.user["id"],
+                "claimant",
+                None,
+                form.reason.data,
+                form.version.data,
+                claimant=form.claimant.data,
+                claimant_kind=form.claimant_kind.data,
+            )
+            if as_json:
+                return jsonify({"ok": True, "proposal": proposal})
+            flash("Claimant proposed: an editor accepts or rejects it.")
+            target = url_for("review.article", article_id=found["article_id"], claim=claim_id)
+            return redirect(target + "#panel")
         updated = store.set_claimant(
             db,
             claim_id,

@@ -1,6 +1,6 @@
 """The claimant in Chromium: the panel shows who made the claim and the "check the wording"
 mark; the claimant is changed in the panel, a refused entry stays in view; a reviewer (who
-proposes wording changes) is sent to an editor."""
+proposes wording changes) proposes the claimant to an editor."""
 
 from __future__ import annotations
 
@@ -88,14 +88,20 @@ def test_the_panel_shows_and_changes_the_claimant(
     assert not errors, f"JavaScript errors: {errors}"
 
 
-def test_a_reviewer_sees_the_claimant_and_asks_an_editor(
-    page: Any, live_server: dict[str, Any]
-) -> None:
+def test_a_reviewer_proposes_a_claimant(page: Any, live_server: dict[str, Any]) -> None:
     article_id = _okafor(live_server)
     db = connect(live_server["database"])
-    fell = store.list_claims(db, article_id)[0]
+    firms = store.list_claims(db, article_id)[2]
+    page.goto(f"{live_server['url']}/articles/{article_id}?claim={firms['id']}")
+    assert page.locator(".claimant-line").inner_text() == "Claimant: the ministry (organization)"
+    page.click("details.edit-claimant summary:has-text('Propose a claimant')")
+    page.fill("#claimant-name", "Maria Okafor")
+    page.check("input[name=claimant_kind][value=person]")
+    page.fill("details.edit-claimant textarea[name=reason]", "The figures are her ministry's.")
+    page.click("button:has-text('Propose claimant')")
+    page.wait_for_selector(".flash:has-text('Claimant proposed')")
+    assert "new claimant" in page.locator(".my-proposal").inner_text()
+    (proposal,) = store.list_open_proposals(db, firms["id"])
+    assert (proposal["claimant"], proposal["claimant_kind"]) == ("Maria Okafor", "person")
+    assert store.get_claim(db, firms["id"])["claimant"] == "the ministry"
     db.close()
-    page.goto(f"{live_server['url']}/articles/{article_id}?claim={fell['id']}")
-    assert page.locator(".claimant-line").inner_text() == "Claimant: Maria Okafor (person)"
-    assert page.locator("details.edit-claimant").count() == 0
-    assert page.locator(".claimant-hint").is_visible()
