@@ -448,3 +448,21 @@ def test_published_records_fast_path_equals_record_path(db: Any, desk: dict[str,
     assert published[second]["status"] == "withdrawn"
     assert published[desk["planet_claims"][2]] is None
     assert 'v2: =SUM(A1) ""quoted""' in out["csv"] and "v3: +again" in out["csv"]
+
+
+def test_the_claimant_is_published_with_the_claim(
+    client: Any, db: Any, desk: dict[str, Any]
+) -> None:
+    third = desk["planet_claims"][2]
+    edna = desk["users"]["edna"]
+    claim = store.get_claim(db, third)
+    store.set_claimant(db, third, "Finance office", "organization", claim["version"], edna)
+    store.record_final_verdict(db, third, edna, "true", "Checked.", None, RATINGS)
+    store.publish_article(db, desk["planet"], edna)
+    version = store.latest_version(db, third)
+    assert (version["claimant"], version["claimant_kind"]) == ("Finance office", "organization")
+    html, _ = public(client, third)
+    assert "Claim by <strong>Finance office</strong>" in html
+    claim = store.get_claim(db, third)
+    store.set_claimant(db, third, "Someone else", "person", claim["version"], edna)
+    assert public(client, third)[0] == html  # (a live change: nothing public changes)
