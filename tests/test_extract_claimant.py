@@ -221,6 +221,19 @@ MORE_CLAIMANT_CASES = [
         "roof had been repaired",
         "Lena Sova",
     ),
+    # a source named after its title, between commas, at the end of the sentence
+    (
+        "The final was watched by 42,000 fans, the league, Nord Liga, said on Sunday.",
+        "watched by 42,000",
+        "Nord Liga",
+    ),
+    # a comma between digits ends no source's name
+    (
+        "A survey of 2,400 parents for the Lund Courier last month put support for the plan "
+        "at 61%.",
+        "support for the plan",
+        "Lund Courier",
+    ),
     # a source set between commas inside the clause
     (
         "The bakery will, Ostrow said, close its second shop in May.",

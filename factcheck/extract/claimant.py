@@ -31,7 +31,10 @@ _LEAD_ATTR_RE = re.compile(
 
 
 _TRAIL_ATTR_RE = re.compile(
-    r",[\"”]?\s+(?P<who>(?!(?:which|who|that|what)\b)(?:[^,;\"“”]{1,60}?\s+)?(?:said|says|"
+    r",[\"”]?\s+(?P<who>(?!(?:which|who|that|what)\b)"
+    # "..., the broadcaster, CTV Castrelle, said": a title and the name in apposition
+    r"(?:(?:the|its|a|an)\s+[a-z][^,;\"“”]{1,40}?,\s+[A-Z][^,;\"“”]{1,40}?,\s+)?"
+    r"(?:[^,;\"“”]{1,60}?\s+)?(?:said|says|"
     r"told (?:reporters|journalists|the [a-z]+|parliament|lawmakers|"
     r"[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3})|"
     r"added|reported|noted|stated|announced|wrote|claimed|confirmed|estimated|estimates|found|finds|"
@@ -264,7 +267,7 @@ _SAY_WORD_RE = re.compile(
 # what follows a source's name and is no part of it: "on Thursday", "in an interview", ", 52"
 _SOURCE_TAIL_RE = re.compile(
     r"(?:,?\s+(?:on|in|at|during|last|this|earlier|late|early|late on|published|released|"
-    r"issued|who|which|whose|told|to)\b.*|,.*)$",
+    r"issued|who|which|whose|told|to)\b.*|,(?!\d{3}).*)$",
     re.DOTALL,
 )
 _APPOS_NAME_RE = re.compile(
@@ -593,7 +596,7 @@ def wording_source(wording: str) -> str | None:
     if m is not None and m.group("app") is not None:
         # the name, not its apposition: "Ilse Marten, the mayor of Dunholt, said"
         return m.group("who") if _PERSON_NAME_RE.fullmatch(m.group("who")) else None
-    if m is not None and "," in m.group("who") and not _APPOS_NAME_RE.match(m.group("who")):
+    if m is not None and ", " in m.group("who") and not _APPOS_NAME_RE.match(m.group("who")):
         return None
     if m is None or _FINITE_RE.search(m.group("who").lower()):
         return None
