@@ -1002,3 +1002,82 @@ def m010_claim_proposals(db: Database) -> None:
         CREATE INDEX claim_proposals_status ON claim_proposals(status, id);
         """,
     )
+
+
+def _csv_cell_lines(expr: str) -> str:
+    """SQL of a text expression as a CSV cell (m011): formula-neutralised as by
+    :func:`_csv_cell`, then every line break as ``\\n`` (``\\r\\n`` and ``\\r`` become ``\\n``:
+    the cells' one convention), then quoted as :mod:`csv` writes it."""
+    neutral = (
+        f"CASE WHEN substr({expr}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13))"
+        f" THEN '''' || {expr} ELSE {expr} END"
+    )
+    lines = f"replace(replace({neutral}, char(13) || char(10), char(10)), char(13), char(10))"
+    return (
+        f"CASE WHEN instr({lines}, '\"') OR instr({lines}, ',') OR instr({lines}, char(10))"
+        f" THEN '\"' || replace({lines}, '\"', '\"\"') || '\"' ELSE {lines} END"
+    )
+
+
+def _m011_csv_view() -> str:
+    """The view ``csv_fragments_v`` as m011 defines it: m008's (m005's with the claimant's
+    cells), with every text cell's line breaks as ``\\n`` (:func:`_csv_cell_lines`) and the
+    sources cell holding one source a line, ``reviewer: stance | title | publisher | url |
+    excerpt`` (each verdict's sources in order, none left out; see
+    :func:`factcheck.export.csv_export.source_line`)."""
+    from .store.exports import CSV_SOURCE_LINE
+
+    q = _csv_cell_lines
+    rationales = (
+        "group_concat(CASE WHEN rationale <> '' THEN coalesce(username, 'None') || ': '"
+        " || rationale END, char(10, 10))"
+    )
+    source_lines = f"""
+        SELECT coalesce(u.username, 'None') || ': ' || {CSV_SOURCE_LINE} AS line
+        FROM verdicts v JOIN sources s ON s.verdict_id = v.id
+        LEFT JOIN users u ON u.id = v.user_id WHERE v.claim_id = c.id
+        ORDER BY v.created_at, v.id, s.position, s.id
+    """
+    return f"""
+        CREATE VIEW csv_fragments_v AS SELECT
+            c.id AS claim_id,
+            c.id || ',' || c.start || ',' || c."end" || ',' || {q("c.quote")} || ','
+                || {q("c.text")} || ','
+                || coalesce((SELECT {q("group_concat(value, ';')")} FROM json_each(c.kind)), '')
+                AS head,
+            CASE WHEN c.checkworthy THEN 'true' ELSE 'false' END
+                || CASE WHEN c.dismissed THEN ',true,' ELSE ',false,' END
+                || {q("c.origin")} || ',' || coalesce({q("c.claimant")}, '') || ','
+                || coalesce(c.claimant_kind, '') || ',' || c.wording_source AS middle,
+            f.rating AS final_rating,
+            CASE WHEN f.claim_id IS NOT NULL THEN {q("f.reason")} || ','
+                || coalesce((SELECT {q("username")} FROM users WHERE id = f.decided_by), '')
+                || ',' || {q("f.updated_at")} END AS final,
+            (SELECT group_concat(user_id, ',') || json_group_array(rating)
+             FROM (SELECT v.user_id, v.rating FROM verdicts v WHERE v.claim_id = c.id
+                   ORDER BY v.created_at, v.id)) AS reviewers,
+            (SELECT coalesce({q(rationales)}, '')
+             FROM (SELECT v.rationale, u.username FROM verdicts v
+                   LEFT JOIN users u ON u.id = v.user_id WHERE v.claim_id = c.id
+                   ORDER BY v.created_at, v.id)) AS rationales,
+            (SELECT coalesce({q("group_concat(line, char(10))")}, '') FROM ({source_lines}))
+                AS sources
+        FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id;
+    """
+
+
+@migrations()
+def m011_csv_sources(db: Database) -> None:
+    """The CSV export's sources and line breaks (the view ``csv_fragments_v``, see
+    :func:`_m011_csv_view`): each source on a line of its own with its reviewer, stance,
+    title, publisher, address and excerpt; every line break inside a cell as ``\\n``. Every
+    claim's CSV fragments are rebuilt."""
+    _execute_statements(
+        db,
+        "DROP VIEW csv_fragments_v;"
+        + _m011_csv_view()
+        + """
+        DELETE FROM csv_fragments;
+        INSERT INTO csv_fragments SELECT * FROM csv_fragments_v;
+        """,
+    )

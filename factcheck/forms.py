@@ -33,7 +33,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from . import sanitize
+from . import limits, sanitize
 
 
 def http_url(form: Any, field: Any) -> None:
@@ -42,8 +42,33 @@ def http_url(form: Any, field: Any) -> None:
         raise ValidationError("Give a web address starting with http:// or https://.")
 
 
+def storable_problems(form: Any) -> bool:
+    """Mark every field of ``form`` (sub-forms included) holding what cannot be stored (see
+    :mod:`factcheck.limits`): a NUL character or a lone surrogate in text, an integer past
+    SQLite's range. The message goes next to the field; True when any was found."""
+    found = False
+    for field in _flat_fields(form):
+        data = field.data
+        problem = None
+        if isinstance(data, str):
+            problem = limits.text_problem(data)
+            if problem:
+                problem = f"This field {problem}: remove it and try again."
+        elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > limits.MAX_ID:
+            problem = f"This number is too large (at most {limits.MAX_ID:,})."
+        if problem:
+            if not isinstance(field.errors, list):
+                field.errors = list(field.errors)
+            field.errors.append(problem)
+            found = True
+    return found
+
+
 class FlaskForm(_FlaskForm):
-    """A form whose CSRF token may also come in the ``X-CSRFToken`` header (``fetch``)."""
+    """A form whose CSRF token may also come in the ``X-CSRFToken`` header (``fetch``), and
+    whose fields never hold what cannot be stored (:func:`storable_problems`)."""
+
+    storable_error: str | None = None  # the first such problem, for views with one message
 
     class Meta:
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
@@ -54,6 +79,29 @@ class FlaskForm(_FlaskForm):
             merged = MultiDict(formdata.items(multi=True))
             merged["csrf_token"] = header
             return merged
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if storable_problems(self):
+            self.storable_error = next(
+                f"{field.label.text}: {field.errors[-1]}"
+                for field in _flat_fields(self)
+                if field.errors
+                and isinstance(field.errors, list)
+                and ("cannot be stored" in field.errors[-1] or "too large" in field.errors[-1])
+            )
+            return False
+        return valid
+
+
+def _flat_fields(form: Any) -> Any:
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                if isinstance(entry, FormField):
+                    yield from _flat_fields(entry.form)
+        else:
+            yield field
 
 
 class LoginForm(FlaskForm):
@@ -67,10 +115,10 @@ class ActionForm(FlaskForm):
 
 
 class ArticleForm(FlaskForm):
-    title = StringField("Title", validators=[Optional(), Length(max=500)])
-    url = StringField("Source URL", validators=[Optional(), Length(max=2000), http_url])
-    publisher = StringField("Publisher", validators=[Optional(), Length(max=300)])
-    author = StringField("Author", validators=[Optional(), Length(max=300)])
+    title = StringField("Title", validators=[Optional(), Length(max=limits.TITLE)])
+    url = StringField("Source URL", validators=[Optional(), Length(max=limits.URL), http_url])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=limits.PUBLISHER)])
+    author = StringField("Author", validators=[Optional(), Length(max=limits.AUTHOR)])
     published = DateField("Publication date", validators=[Optional()])
     body = TextAreaField("Article text")
     upload = FileField("…or upload a .txt, .md or .html file")
@@ -86,10 +134,10 @@ class ArticleDateForm(FlaskForm):
 
 
 class SourceForm(Form):
-    url = StringField("URL", validators=[Optional(), Length(max=2000), http_url])
-    title = StringField("Title", validators=[Optional(), Length(max=500)])
-    publisher = StringField("Publisher", validators=[Optional(), Length(max=300)])
-    excerpt = TextAreaField("Excerpt", validators=[Optional(), Length(max=5000)])
+    url = StringField("URL", validators=[Optional(), Length(max=limits.URL), http_url])
+    title = StringField("Title", validators=[Optional(), Length(max=limits.TITLE)])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=limits.PUBLISHER)])
+    excerpt = TextAreaField("Excerpt", validators=[Optional(), Length(max=limits.EXCERPT)])
     stance = SelectField(
         "Stance",
         choices=[("supports", "Supports"), ("refutes", "Refutes"), ("context", "Context")],
@@ -100,9 +148,33 @@ class SourceForm(Form):
 
 class VerdictForm(FlaskForm):
     rating = SelectField("Verdict", validators=[DataRequired(message="Choose a verdict.")])
-    rationale = TextAreaField("Rationale (Markdown)", validators=[Length(max=50_000)])
-    sources = FieldList(FormField(SourceForm), min_entries=1, max_entries=50)
+    rationale = TextAreaField("Rationale (Markdown)", validators=[Length(max=limits.RATIONALE)])
+    sources = FieldList(FormField(SourceForm), min_entries=1, max_entries=limits.MAX_SOURCES)
     version = HiddenField()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Also: more sources than the limit is an error naming it (the form's list would keep
+        the first ``max_entries`` and drop the rest without a word)."""
+        valid = super().validate(extra_validators)
+        given = submitted_sources()
+        if given > limits.MAX_SOURCES:
+            self.form_errors.append(
+                f"A verdict has at most {limits.MAX_SOURCES} sources; {given:,} were sent and "
+                "nothing was saved. Remove some and save again."
+            )
+            return False
+        return valid
+
+
+def submitted_sources() -> int:
+    """How many sources the request's form holds (distinct ``sources-N-…`` indexes)."""
+    indexes = set()
+    for key in request.form:
+        if key.startswith("sources-"):
+            number = key[8:].partition("-")[0]
+            if number.isascii() and number.isdigit():
+                indexes.add(number)
+    return len(indexes)
 
 
 class AddClaimForm(FlaskForm):
@@ -339,6 +411,8 @@ def quick_verdict(scale_keys: list[str]) -> dict[str, Any] | None:
         if len(found) != 1:
             return None
         values[key] = found[0]
+    if any(limits.text_problem(value) for value in values.values()):
+        return None  # (the form says which field)
     rating, rationale, version = (values.get(k) for k in ("rating", "rationale", "version"))
     if rating is None or rationale is None or version is None:
         return None

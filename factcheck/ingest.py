@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import Any
 
-from . import extract
+from . import extract, limits
 
 TEXT_TYPES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
 HTML_TYPES = {".html": "html", ".htm": "html"}
@@ -277,7 +277,18 @@ def prepare_article(
     threshold: float | None = None,
     notices: list[str] | None = None,
 ) -> Draft:
-    """Normalise an article's text and metadata and extract its claims."""
+    """Normalise an article's text and metadata and extract its claims.
+
+    NUL characters and lone surrogates (from a file, a page or an import: they cannot be
+    stored) are removed from the text and the metadata (:func:`factcheck.limits.clean_text`).
+    """
+    body, title, original = (limits.clean_text(v) or "" for v in (body, title, original or ""))
+    original = original or None
+    url, publisher, author, original_name = (
+        limits.clean_text(v) for v in (url, publisher, author, original_name)
+    )
+    if isinstance(published, str):
+        published = limits.clean_text(published)
     body = normalise_text(body)
     check_text(body, max_bytes)
     published_iso = loose_date(published)

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import __version__
+from . import __version__, limits
 from .search import SORTS
 
 API_PREFIX = "/api/v1"
@@ -281,12 +281,12 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
             "description": "Give exactly one of `text` and `html`. From HTML the article "
             "text and any missing metadata are extracted.",
             "properties": {
-                "title": _str("Defaults to the first line.", maxLength=500),
+                "title": _str("Defaults to the first line.", maxLength=limits.TITLE),
                 "text": _str("The article as plain text."),
                 "html": _str("The article's web page."),
-                "url": _str("http:// or https:// address.", maxLength=2000),
-                "publisher": _str(maxLength=500),
-                "author": _str(maxLength=500),
+                "url": _str("http:// or https:// address.", maxLength=limits.URL),
+                "publisher": _str(maxLength=limits.PUBLISHER),
+                "author": _str(maxLength=limits.AUTHOR),
                 "published": _str("YYYY-MM-DD."),
             },
             "additionalProperties": False,
@@ -355,10 +355,14 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
             "type": "object",
             "required": ["url"],
             "properties": {
-                "url": {"type": "string", "description": "http:// or https:// address."},
-                "title": _str(),
-                "publisher": _str(),
-                "excerpt": _str(),
+                "url": {
+                    "type": "string",
+                    "description": "http:// or https:// address.",
+                    "maxLength": limits.URL,
+                },
+                "title": _str(maxLength=limits.TITLE),
+                "publisher": _str(maxLength=limits.PUBLISHER),
+                "excerpt": _str(maxLength=limits.EXCERPT),
                 "stance": {
                     "type": ["string", "null"],
                     "enum": ["supports", "refutes", "context", None],
@@ -391,8 +395,12 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
             "...) may be sent back and are ignored.",
             "properties": {
                 "rating": {"type": "string", "enum": rating_keys},
-                "rationale": {"type": "string", "maxLength": 50000},
-                "sources": {"type": "array", "items": _ref("Source"), "maxItems": 100},
+                "rationale": {"type": "string", "maxLength": limits.RATIONALE},
+                "sources": {
+                    "type": "array",
+                    "items": _ref("Source"),
+                    "maxItems": limits.MAX_SOURCES,
+                },
             },
         },
         "VerdictList": {
@@ -571,7 +579,7 @@ def _parameters() -> dict[str, Any]:
             "in": "path",
             "required": True,
             "description": f"The {what}'s id.",
-            "schema": {"type": "integer", "minimum": 0},
+            "schema": {"type": "integer", "minimum": 0, "maximum": limits.MAX_ID},
         }
 
     return {
@@ -587,7 +595,12 @@ def _parameters() -> dict[str, Any]:
             "name": "offset",
             "in": "query",
             "description": "Items to skip.",
-            "schema": {"type": "integer", "minimum": 0, "default": 0},
+            "schema": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": limits.MAX_OFFSET,
+                "default": 0,
+            },
         },
     }
 
@@ -662,6 +675,7 @@ def _paths(rating_keys: list[str]) -> dict[str, Any]:
                 "Articles you may see, newest first",
                 {
                     "200": _json(_ref("ArticleList"), "A page of articles (bodies left out)."),
+                    "400": _error("BadRequest"),
                     "422": _error("Unprocessable"),
                 },
                 tag="articles",

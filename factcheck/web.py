@@ -23,10 +23,11 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from itsdangerous import BadSignature
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 from wtforms import widgets
 from wtforms.widgets.core import clean_key
 
-from . import sanitize, store
+from . import limits, sanitize, store
 
 csrf = CSRFProtect()
 
@@ -271,6 +272,15 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a whole number up to :data:`factcheck.limits.MAX_ID`
+    (SQLite's integer range); a larger one matches no route, so it is "not found" (404)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", limits.MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     """Register extensions, blueprints, hooks and error handlers on ``app``."""
     from .views import (
@@ -298,6 +308,7 @@ def init_app(app: Flask) -> None:
         render_field=render_field,
         url_for=cached_url_for,
     )
+    app.url_map.converters["int"] = IdConverter  # (before any route is added)
     app.session_interface = SessionInterface()
     csrf.init_app(app)
     app.before_request(auth.load_logged_in_user)

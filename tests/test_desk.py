@@ -339,7 +339,7 @@ def test_login_is_rate_limited_per_account(
     client: Any, db: Any, failures: int, status: int
 ) -> None:
     for _ in range(failures):
-        store.record_login_failure(db, "alice", "10.0.0.1")
+        store.record_login_failure(db, "alice", "127.0.0.1")  # (the test client's address)
     token = csrf_from(client.get("/login").get_data(as_text=True))
     response = client.post(
         "/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token}

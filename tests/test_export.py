@@ -28,6 +28,7 @@ from factcheck.export import (
     report_summary,
     validate_claimreview,
 )
+from factcheck.export.csv_export import one_line_break
 
 SCALE = [
     {"key": "true", "label": "True", "value": 5, "ordinal": True},
@@ -210,14 +211,14 @@ def test_csv_injection_neutralised(payload, where, column):
         rec["final"]["reason"] = payload
     elif where == "kind":
         rec["claim"]["kind"] = [payload, "other"]
-    elif where == "source":
+    elif where == "source":  # (a source's line starts with its reviewer's name)
         rec["verdicts"] = [
-            verdict("alice", "false", sources=[{"url": "https://a.example", "stance": payload}])
+            verdict(payload, "false", sources=[{"url": "https://a.example", "stance": "="}])
         ]
     (row,) = csv_rows([rec])
     cell = row[column]
     assert cell.startswith("'")
-    assert cell[1:].startswith(payload)
+    assert cell[1:].startswith(payload.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def test_csv_numbers_not_mangled():
@@ -246,6 +247,7 @@ def test_csv_round_trip(text):
     rec = record(text=text, quote=text, art=article(title=text, publisher=text))
     rec["final"]["reason"] = text
     (row,) = csv_rows([rec])
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # (cells' one line break)
     assert row["claim"] == text
     assert row["quote"] == text
     assert row["article_title"] == text
@@ -268,7 +270,11 @@ def test_csv_content():
     assert row["majority"] == ""  # tie
     assert row["spread"] == "1"
     assert row["disagreement"] == "true"
-    assert row["sources"] == "refutes https://stats.example/u; context https://x.example"
+    assert row["sources"] == (  # every source with its reviewer, one a line
+        "alice: refutes | Official stats | Stats Office | https://stats.example/u | \n"
+        "bob: refutes | Official stats | Stats Office | https://stats.example/u | \n"
+        "bob: context | Official stats | Stats Office | https://x.example | "
+    )
     assert row["article_published"] == "2024-03-01"
 
 
@@ -838,9 +844,9 @@ if given is not None:
     @given(st.text(), st.text())
     def test_csv_round_trip_any_text(text, title):
         (row,) = csv_rows([record(text=text, quote=text, art=article(title=title))])
-        assert row["claim"] == neutralise_cell(text)
-        assert row["quote"] == neutralise_cell(text)
-        assert row["article_title"] == neutralise_cell(title)
+        assert row["claim"] == one_line_break(neutralise_cell(text))
+        assert row["quote"] == one_line_break(neutralise_cell(text))
+        assert row["article_title"] == one_line_break(neutralise_cell(title))
 
     @settings(max_examples=100, deadline=None)
     @given(
@@ -856,3 +862,24 @@ if given is not None:
         doc = json.loads("".join(json_chunks(recs, {"t": text}, chunk_size=chunk_size)))
         assert [len(a["claims"]) for a in doc["articles"]] == shape
         assert list(records_from_json(doc)) == recs
+
+
+def test_csv_sources_with_their_details_and_one_line_break_convention():
+    rec = record()
+    rec["verdicts"][0]["rationale"] = "First line\r\nsecond\rthird"
+    rec["verdicts"][0]["sources"] = [
+        source(
+            "https://a.example/report",
+            "supports",
+            title="Annual\r\nreport",
+            publisher="Agency",
+            excerpt="Prices rose\nby 5%",
+        )
+    ]
+    (row,) = csv_rows([rec])
+    assert row["sources"].split("\n")[0] == (
+        "alice: supports | Annual report | Agency | https://a.example/report | Prices rose by 5%"
+    )
+    assert row["rationales"] == "alice: First line\nsecond\nthird\n\nbob: Partly."
+    raw = "".join(csv_chunks([rec]))
+    assert raw.count("\r") == raw.count("\r\n") == 2  # CR only ends the two rows

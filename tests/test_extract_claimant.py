@@ -182,6 +182,57 @@ MORE_CLAIMANT_CASES = [
         "fares would rise",
         "Northline",
     ),
+    # a name before its apposition, with or without a relative clause after it
+    (
+        "Ilse Marten, the mayor of Dunholt, whose brother sits on the board, said she had asked "
+        "the ministry twice to dredge the canal.",
+        "dredge the canal",
+        "Ilse Marten",
+    ),
+    (
+        'Rolf Amsel, chief economist at Varo Bank, called the plan "the boldest in years".',
+        "boldest",
+        "Rolf Amsel",
+    ),
+    (
+        'The museum\'s curator, Petra Lind, called the loan "a gift to the town".',
+        "gift to the town",
+        "Petra Lind",
+    ),
+    # "He" in the next sentence is the one who told, not the outlet told
+    (
+        "No ship was loaded at the dock on Monday, dock master Ivo Rask told Baltic Radio. "
+        "He said nine vessels were waiting at anchor.",
+        "nine vessels",
+        "Ivo Rask",
+    ),
+    # who commissioned a review is not who found it
+    (
+        "A report commissioned by the club found last spring that the stand had been unsafe "
+        "for years.",
+        "stand had been unsafe",
+        "A report commissioned by the club",
+    ),
+    # "She" is not the man "he" named before
+    (
+        "The town's mayor, Lena Sova, and her rival, Tomas Brek, met on Monday.\n\n"
+        'Brek, a former judge, attacked the mayor. "The pool has failed twice," he said.\n\n'
+        "Brek said it had been shut under Sova. She replied that the roof had been repaired.",
+        "roof had been repaired",
+        "Lena Sova",
+    ),
+    # a source set between commas inside the clause
+    (
+        "The bakery will, Ostrow said, close its second shop in May.",
+        "close its second shop",
+        "Ostrow",
+    ),
+    # a body that "put" a figure at a value gives that figure
+    (
+        "Vellmark's census bureau put the town's population for last year at 48,200.",
+        "48,200",
+        "Vellmark's census bureau",
+    ),
 ]
 
 

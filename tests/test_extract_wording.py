@@ -42,6 +42,34 @@ PRONOUN_CASES = [
         "Councillor Ada Brennan said the scheme would cost 3 million pounds",
         "rewritten",
     ),
+    # a pronoun inside a quotation is the speaker's reference, not the speaker: no wording
+    # "Noor Kessel said it ..." (whom "it" means is unknown), the quote instead
+    (
+        'Noor Kessel watched the water rise. "It was gone in ten minutes," she said.',
+        "It was gone in ten minutes",
+        "It was gone in ten minutes.",
+        "quote",
+    ),
+    (
+        'Aron Falk spoke at the trial. "He knew the safe code by heart," Falk told the jury.',
+        "He knew the safe code by heart",
+        "He knew the safe code by heart.",
+        "quote",
+    ),
+    (
+        'Ada Linz accused the council. "Two years ago they promised a new school," she said.',
+        "Two years ago they promised a new school",
+        "Two years ago they promised a new school.",
+        "quote",
+    ),
+    # "who" after a name and its apposition is the person named, not the apposition
+    (
+        "The shop was owned by Karin Dohl, the aunt of the mayor's driver, who was fined "
+        "for tax evasion in 2019.",
+        "was fined for tax evasion in 2019",
+        "Karin Dohl was fined for tax evasion in 2019",
+        "rewritten",
+    ),
 ]
 
 

@@ -397,6 +397,34 @@ def test_a_claim_not_yet_published_of_a_published_article(
     assert history[-1]["after"]["note"] == "Clearer."
 
 
+def test_csv_corrections_one_a_line(db: Any, desk: dict[str, Any]) -> None:
+    """The CSV's corrections cell: one correction a line, line breaks of a note as spaces;
+    the fast path writes what the record path does."""
+    from factcheck import export
+    from factcheck.store import exports as store_exports
+    from tests.test_store_exports import SCALE
+
+    first = desk["planet_claims"][0]
+    edna = desk["users"]["edna"]
+    store.publish_correction(db, first, edna, "We misread\r\nthe table.", text="Corrected.")
+    store.publish_correction(db, first, edna, "=Typo\rfixed.", text="Corrected again.")
+    flt = store.ExportFilter()
+    reference = "".join(export.csv_chunks(store.export_records(db, flt, SCALE, html=False)))
+    fast = b"".join(
+        export.csv_fast_chunks(store_exports.export_batches(db, flt, full=False), SCALE)
+    )
+    assert fast == reference.encode()
+    import csv
+    import io
+
+    row = next(r for r in csv.DictReader(io.StringIO(reference)) if int(r["claim_id"]) == first)
+    lines = row["corrections"].split("\n")
+    assert len(lines) == 2
+    assert "v2: We misread the table. (text: " in lines[0]
+    assert "v3: =Typo fixed. (text: " in lines[1]
+    assert reference.count("\r") == reference.count("\r\n")  # CR only ends the rows
+
+
 def test_published_records_fast_path_equals_record_path(db: Any, desk: dict[str, Any]) -> None:
     """The published record in every export is the same text through the fast paths and the
     record path, whatever its text (quotes, line breaks, formulas, control characters)."""

@@ -520,12 +520,25 @@ def test_csv_written_by_sqlite_matches_with_tricky_cells(db: Any, batch_claims: 
             (TRICKY[(i + 5) % len(TRICKY)], claim_id),
         )
         conn.execute(
+            "UPDATE claims SET claimant = ? WHERE id = ?", (TRICKY[(i + 1) % len(TRICKY)], claim_id)
+        )
+        conn.execute(
             "UPDATE final_verdicts SET reason = ?, decided_by = NULL"
             " WHERE claim_id = ? AND claim_id % 2",
             (TRICKY[(i + 7) % len(TRICKY)], claim_id),
         )
     conn.execute("UPDATE sources SET url = '-dup' WHERE id % 2 = 0")
     conn.execute("UPDATE sources SET url = 'sep' || char(30) || 'x' WHERE id = 1")
+    # Sources' details with line breaks, separators and formulas; a reviewer named like one.
+    conn.execute(
+        "UPDATE sources SET title = 'a' || char(13, 10) || 'b | c', excerpt = '=x' || char(13)"
+        " || 'y' || char(10) || 'z', publisher = '\"q\", z' WHERE id % 3 = 0"
+    )
+    conn.execute("UPDATE sources SET title = '', publisher = '' WHERE id % 3 = 1")
+    conn.execute(
+        "UPDATE users SET username = '=bob' || char(13) WHERE id = (SELECT min(user_id) FROM"
+        " verdicts)"
+    )
     conn.execute("UPDATE articles SET title = '@t,\"x\"', publisher = ''")
     conn.commit()
     with store.transaction(db):  # (rebuilds the fragments of the claims changed above)
@@ -537,6 +550,8 @@ def test_csv_written_by_sqlite_matches_with_tricky_cells(db: Any, batch_claims: 
         kinds = {len(c) for b in batches.csv_batches() for c in b.items if c.__class__ is tuple}
         assert kinds <= {store_exports.CSV_PIECES} and (kinds or not reference.count("\n") > 1)
         assert b"".join(export.csv_fast_chunks(batches, scale)) == reference.encode()
+        if flt == store.ExportFilter():
+            assert "a b | c" in reference and "'=bob\n: " in reference
 
 
 # Stored export fragments (migration m005): kept right by triggers after every write -----------
@@ -722,6 +737,7 @@ def desk_before(tmp_path: Any, stop_before: str) -> tuple[Any, dict[str, Any]]:
     migrations.apply(old, stop_before=stop_before)
     conn = old.conn
     conn.execute("ATTACH DATABASE ? AS src", (str(tmp_path / "new.db"),))
+    conn.execute("PRAGMA foreign_keys = OFF")  # (tables copied one by one, not all of them)
     conn.execute("BEGIN")
     tables = ["users", "articles", "claims", "verdicts", "sources", "final_verdicts"]
     tables += ["corrections", "assignments", "settings", "audit_log"]
@@ -736,6 +752,7 @@ def desk_before(tmp_path: Any, stop_before: str) -> tuple[Any, dict[str, Any]]:
             " ORDER BY rowid"
         )
     conn.execute("COMMIT")
+    conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("DETACH DATABASE src")
     return old, desk
 
@@ -835,3 +852,22 @@ def test_fragment_batches_are_bytes_and_leave_the_connection_reading_text(
     assert db.execute("SELECT text FROM claims LIMIT 1").fetchone()[0].__class__ is str
     list(read)
     assert db.conn.text_factory is str
+
+
+def test_m011_rebuilds_the_csv_fragments(tmp_path: Any) -> None:
+    """m011: the stored CSV fragments of an existing database take the new sources cell (one
+    source a line with its reviewer and details) and the one line break convention."""
+    from factcheck.db import migrate
+
+    old, _desk = desk_before(tmp_path, "m011_csv_sources")
+    old.conn.execute("UPDATE verdicts SET rationale = 'two' || char(13, 10) || 'lines'")
+    with store.transaction(old):  # (the fragments as m008's view builds them)
+        pass
+    before = old.execute("SELECT group_concat(sources, '') FROM csv_fragments").fetchone()[0]
+    assert before and ": " not in before.split("http")[0]  # ("stance url; ...")
+    assert migrate(old) == ["m011_csv_sources"]
+    assert_fragments_current(old)
+    after = fast_and_reference(old)
+    assert " | " in after["csv"] and "two\nlines" in after["csv"]
+    assert "\r" not in after["csv"].replace("\r\n", "")
+    old.close()

@@ -4,6 +4,10 @@ Output is text with ``\\r\\n`` line endings (RFC 4180) and a header row; the
 caller encodes it as UTF-8.  Prepend :data:`CSV_BOM` (or pass ``bom=True``)
 for downloads meant for Excel, which otherwise guesses a legacy code page.
 Write the chunks verbatim (binary, or text mode with ``newline=""``).
+
+Inside a cell a line break is always ``\\n`` (``\\r\\n`` and ``\\r`` of the stored text
+become ``\\n``): the rationales cell separates reviewers with a blank line, and the
+sources cell holds one source a line (:func:`source_line`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,15 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-__all__ = ["CSV_BOM", "CSV_COLUMNS", "csv_chunks", "neutralise_cell", "published_cells"]
+__all__ = [
+    "CSV_BOM",
+    "CSV_COLUMNS",
+    "csv_chunks",
+    "neutralise_cell",
+    "one_line_break",
+    "published_cells",
+    "source_line",
+]
 
 CSV_BOM = "\ufeff"
 
@@ -64,6 +76,35 @@ def neutralise_cell(value: str) -> str:
     return value
 
 
+def one_line_break(text: str) -> str:
+    """``text`` with every line break as ``\\n`` (the cells' one convention; applied after
+    :func:`neutralise_cell`, so that a cell starting with ``\\r`` is still neutralised)."""
+    if "\r" in text:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+#: The fields of a source in its line of the sources cell, in order.
+SOURCE_FIELDS = ("stance", "title", "publisher", "url", "excerpt")
+
+
+def _flat(value: Any) -> str:
+    """A source field on one line (line breaks as spaces)."""
+    if not value:
+        return ""
+    text = str(value)
+    if "\r" in text or "\n" in text:
+        text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return text
+
+
+def source_line(reviewer: Any, source: dict[str, Any]) -> str:
+    """A source's line in the sources cell: ``reviewer: stance | title | publisher | url |
+    excerpt`` (every field present, empty when unknown; line breaks inside a field as
+    spaces)."""
+    return f"{reviewer}: " + " | ".join(_flat(source.get(key)) for key in SOURCE_FIELDS)
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -84,8 +125,8 @@ def _num(value: Any) -> str:
 
 
 def _cell(value: Any) -> str:
-    """Any value as a neutralised text cell (slow path of :func:`_row`)."""
-    return neutralise_cell(_text(value))
+    """Any value as a neutralised text cell with one line break (slow path of :func:`_row`)."""
+    return one_line_break(neutralise_cell(_text(value)))
 
 
 _EMPTY: dict[str, Any] = {}
@@ -102,7 +143,8 @@ def published_cells(published: dict[str, Any] | None) -> list[str]:
     """The ``published``, ``published_version`` and ``corrections`` cells of a claim's
     published record (a record's ``"published"``; None: never published): its status
     (published or withdrawn), latest version, and one line per correction (date, version,
-    note, then each change as ``field: before -> after``), neutralised."""
+    note, then each change as ``field: before -> after``; line breaks inside as spaces),
+    neutralised."""
     if published is None:
         return ["", "", ""]
     lines = []
@@ -113,7 +155,8 @@ def published_cells(published: dict[str, Any] | None) -> list[str]:
         )
         version = f" v{k['version']}" if k["version"] is not None else ""
         lines.append(
-            f"{(k['at'] or '')[:10]}{version}: {k['note']}" + (f" ({changes})" if changes else "")
+            f"{(k['at'] or '')[:10]}{version}: {_flat(k['note'])}"
+            + (f" ({_flat(changes)})" if changes else "")
         )
     return [
         published["status"],
@@ -133,7 +176,6 @@ def _row(record: dict[str, Any]) -> list[str]:
     summary = []
     rationales = []
     sources: list[str] = []
-    seen: set[tuple[str, str]] = set()
     for v in verdicts:
         label = v.get("label") or v.get("rating") or ""
         labels[v.get("rating")] = label
@@ -143,10 +185,7 @@ def _row(record: dict[str, Any]) -> list[str]:
         if rationale:
             rationales.append(f"{reviewer}: {rationale}")
         for src in v.get("sources") or ():
-            key = (src.get("stance") or "", src.get("url") or "")
-            if key not in seen:
-                seen.add(key)
-                sources.append(f"{key[0]} {key[1]}" if key[0] else key[1])
+            sources.append(source_line(reviewer, src))
     majority = agreement.get("majority")
 
     # Text cells: one pass, neutralised against formula injection.
@@ -173,10 +212,12 @@ def _row(record: dict[str, Any]) -> list[str]:
         "\n\n".join(rationales),
         labels.get(majority, majority),
         agreement.get("disagreement"),
-        "; ".join(sources),
+        "\n".join(sources),
     ]
     t = [
-        (("'" + c) if c and c[0] in _DANGEROUS else c) if c.__class__ is str else _cell(c)
+        one_line_break(("'" + c) if c and c[0] in _DANGEROUS else c)
+        if c.__class__ is str
+        else _cell(c)
         for c in texts
     ]
     return [

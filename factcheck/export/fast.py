@@ -29,7 +29,15 @@ from typing import Any
 from ..agreement import claim_agreement, ordinal_order
 from ..store.exports import CSV_PIECES, JSON_PIECES
 from ..store.publish import with_label
-from .csv_export import _DANGEROUS, CSV_BOM, CSV_COLUMNS, _cell, _num, published_cells
+from .csv_export import (
+    _DANGEROUS,
+    CSV_BOM,
+    CSV_COLUMNS,
+    _cell,
+    _num,
+    one_line_break,
+    published_cells,
+)
 from .jsonout import FORMAT_VERSION, _encode
 
 __all__ = ["csv_fast_chunks", "json_fast_chunks", "jsonl_fast_chunks"]
@@ -73,7 +81,9 @@ class _Scale:
 
 def _neutral(value: Any) -> str:
     if value.__class__ is str:
-        return ("'" + value) if value and value[0] in _DANGEROUS else value
+        if value and value[0] in _DANGEROUS:
+            value = "'" + value
+        return one_line_break(value) if "\r" in value else value
     return _cell(value)
 
 
@@ -223,8 +233,9 @@ def _csv_pieces(c: tuple[Any, ...], batch: Any) -> tuple[tuple[Any, ...], tuple[
     if vs:
         pairs = tuple(map(_ratings_of, vs))
         rationales = "\n\n".join([f"{users.get(v[2])}: {v[4]}" for v in vs if v[4]])
-        cells = [s[1] for v in vs for s in batch.sources.get(v[0], ())]
-        source_cell = "; ".join(dict.fromkeys(cells)) if len(cells) > 1 else "".join(cells)
+        source_cell = "\n".join(
+            [f"{users.get(v[2])}: {s[1]}" for v in vs for s in batch.sources.get(v[0], ())]
+        )
     else:
         pairs = ()
         rationales = source_cell = ""
@@ -247,6 +258,7 @@ def _csv_pieces(c: tuple[Any, ...], batch: Any) -> tuple[tuple[Any, ...], tuple[
         rationales = "'" + rationales
     if source_cell and source_cell[0] in dangerous:
         source_cell = "'" + source_cell
+    rationales, source_cell = one_line_break(rationales), one_line_break(source_cell)
     pieces = (
         c[0], c[1], c[2], c[3], c[6], c[7], head.encode(), middle.encode(), rating, final, None,
         q(rationales).encode(), q(source_cell).encode(),

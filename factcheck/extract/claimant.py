@@ -144,12 +144,18 @@ _PROPER_RE = re.compile(r"(?:The\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|
 _NOT_ENTITY = frozenset("the a an it he she they we this that these those there i".split())
 
 
+_TOLD_RE = re.compile(r"\s+told\s+")
+
+
 def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple:
     """Person and thing a following sentence's "He"/"She"/"It" may refer to."""
     subj = pieces[0].get("subject") if pieces else None
     cand = None
     for p in pieces:
         who = p.get("speaker") or p.get("attribution")
+        if who:
+            # "harbour master Ivo Rask told Baltic Radio": the teller, not whom he told
+            who = _TOLD_RE.split(who, 1)[0]
         if who and _PERSON_RE.search(who) and len(who.split()) <= 6:
             cand = who
             break
@@ -265,9 +271,11 @@ _APPOS_NAME_RE = re.compile(
     r"[^,]{2,60},\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
     r"told|added))"
 )
+# (not "commissioned by": who pays for a review is not who reviewed)
 _PUBLISHED_BY_RE = re.compile(
-    r"\b(?:published|released|issued|compiled|commissioned|conducted)\s+by\s+"
-    r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+(?!in\b|on\b|at\b|last\b|this\b)[\w'’-]+){0,4})"
+    r"\b(?:published|released|issued|compiled|conducted)\s+by\s+"
+    r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+(?!in\b|on\b|at\b|last\b|this\b|said\b|says\b|"
+    r"found\b|finds\b|showed\b|shows\b)[\w'’-]+){0,4})"
 )
 _TIME_ONLY_RE = re.compile(r"\s*(?:on|in|at|last|this|late|early|earlier)\b")
 _LEAD_DET_RE = re.compile(r"(?:according to|by)\s+", re.IGNORECASE)
@@ -548,17 +556,43 @@ def speaker_label(text: str, line_start: int, end: int) -> Claimant | None:
 # "Northline, which ..., said on Monday that ...": a source the clause itself opens with
 _WORDING_SOURCE_RE = re.compile(
     r"(?:(?:On|In|At|For|After|Before|During|Asked about)\s[^,;\"“”]{1,30},\s+)?"
-    r"(?P<who>[A-Z][^,;:\"“”]{1,80}?(?:,\s+[A-Z][^,;:\"“”]{1,40}?)?)"
-    r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?\s+"
-    r"(?:said|says|told|added|noted|stated|announced|heard|"
+    # "A poll of 1,200 voters": a comma between digits is no clause boundary
+    r"(?P<who>[A-Z](?:[^,;:\"“”]|(?<=\d),(?=\d)){1,80}?(?:,\s+[A-Z][^,;:\"“”]{1,40}?)?)"
+    # "Ilse Marten, the mayor of Dunholt, ...": an apposition after the name
+    r"(?:,\s+(?P<app>(?!(?:who|whom|whose|which)\b)[a-z][^,;:\"“”]{1,60}?)(?=,|\s+(?:said|called)\b))?"
+    r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?,?\s+"
+    r"(?P<v>said|says|told|added|noted|stated|announced|heard|"
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
-    r"insisted|denied|admitted|reported|replied|cautioned)\b"
+    r"insisted|denied|admitted|reported|replied|cautioned|put)\b"
+)
+# "put inflation for last year at 5.8%", "put Abel on 44%": an estimate, not an action
+_PUT_FIGURE_RE = re.compile(
+    r"[^.;:\"“”]{1,80}?\s(?:at|on)\s+(?:about\s+|around\s+|nearly\s+|almost\s+|just\s+)?"
+    r"[$€£]?\d"
+)
+_PERSON_NAME_RE = re.compile(r"(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]+")
+
+
+# "The bakery will, Ostrow said, close its shop": a source set between commas mid-clause
+_PAREN_SOURCE_RE = re.compile(
+    r"[A-Z][^,;:\"“”]{1,60}?\s(?:will|would|could|can|may|might|must|should|is|are|was|were|"
+    r"has|have|had)(?:\s+not)?,\s+"
+    r"(?P<who>(?:the\s+)?[A-Z]?[\w'’.-]+(?:\s+[\w'’.-]+){0,3}?)\s+(?:said|says|added|noted),\s+"
+    r"(?!(?:while|but|and|whereas|although|though)\b)[a-z]"
 )
 
 
 def wording_source(wording: str) -> str | None:
     """The source a wording opens with ("Northline said ..."), or ``None``."""
+    pm = _PAREN_SOURCE_RE.match(wording)
+    if pm is not None and not _FINITE_RE.search(pm.group("who").lower()):
+        return pm.group("who")
     m = _WORDING_SOURCE_RE.match(wording)
+    if m is not None and m.group("v") == "put" and not _PUT_FIGURE_RE.match(wording, m.end()):
+        return None
+    if m is not None and m.group("app") is not None:
+        # the name, not its apposition: "Ilse Marten, the mayor of Dunholt, said"
+        return m.group("who") if _PERSON_NAME_RE.fullmatch(m.group("who")) else None
     if m is not None and "," in m.group("who") and not _APPOS_NAME_RE.match(m.group("who")):
         return None
     if m is None or _FINITE_RE.search(m.group("who").lower()):

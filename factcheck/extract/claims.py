@@ -165,6 +165,7 @@ def extract_claims(
     speaker_claimant: Claimant | None = None
     speaker_span: tuple[int, int] | None = None  # where that speaker is named
     people = People()
+    genders: dict[str, str] = {}  # surname -> "he"/"she", from pronouns resolved to them
     line_starts = [0] + [m.end() for m in _LINE_BREAK_RE.finditer(text)]
     line_no = 0
     for seg in segments:
@@ -179,6 +180,17 @@ def extract_claims(
             at = _skip_label(text, at, seg.end)
         sent = text[at : seg.end]
         pieces = claim_spans(sent)
+        pron = _opening_pronoun(sent)
+        ref = person or (people.seen[-1].name if people.seen else None)
+        if ref and pron and genders.get(ref.split()[-1], pron) != pron:
+            # "Abel said it had doubled. She replied ...": not Abel, whom "he" named before
+            alt = _other_person(people, genders, pron, ref)
+            if alt:
+                person = alt.name
+                mentions[alt.name] = (alt.start, alt.end)
+                people.seen.append(alt)  # the likeliest "she" from here on
+            else:
+                person = None
         bare = _BARE_QUOTE_RE.fullmatch(sent)
         continued = False
         if bare and speaker and len(pieces) == 1 and not pieces[0]["attribution"]:
@@ -213,6 +225,8 @@ def extract_claims(
                 )
             if who_c is not None and sentence_claimant is None:
                 sentence_claimant = who_c
+            if who_c is not None and who_c.kind == "person" and (who or "").lower() in _HE_SHE:
+                genders[who_c.name.split()[-1]] = who.lower()
             if (start, end) in seen:
                 continue
             quote = text[start:end]
@@ -301,6 +315,27 @@ def extract_claims(
     return drop_repeats(claims, lead)
 
 
+_HE_SHE = frozenset(("he", "she"))
+
+
+def _opening_pronoun(sent: str) -> str | None:
+    words = sent.lstrip('"“ ').split(None, 1)
+    w = words[0].lower() if words else ""
+    return w if w in _HE_SHE else None
+
+
+def _other_person(people: People, genders: dict, pron: str, person: str) -> Claimant | None:
+    """The last person quoted whom ``pron`` fits: one it named before, else one no
+    pronoun has named yet (not ``person``)."""
+    last = person.split()[-1]
+    for want in (pron, None):
+        for c in reversed(people.seen):
+            sur = c.name.split()[-1]
+            if sur != last and genders.get(sur) == want:
+                return c
+    return None
+
+
 def _open_quotes(text: str, claims: list[dict]) -> None:
     """'"Six years ago she promised 10,000 homes. She has built fewer than 4,000," he said.':
     the sentence that opens a quotation closed, with its speaker, in a later sentence of the
@@ -319,6 +354,11 @@ def _open_quotes(text: str, claims: list[dict]) -> None:
                 and _quote_marks(text[d["sentence_start"] : d["sentence_end"]]) % 2
             ):
                 who = d["claimant"]
+                if _PRONOUN_SUBJECT_RE.match(c["quote"]):
+                    # '"She has built fewer than 4,000," he said': not "Abel said she ..."
+                    for k in ("claimant", "claimant_start", "claimant_end", "claimant_kind"):
+                        c[k] = d[k]
+                    break
                 wording = _cap(who + " said " + _decap(c["quote"].lstrip('"“')))
                 sources = [(s, e), (d["claimant_start"], d["claimant_end"])]
                 spans = wording_spans(wording, text, sources)
@@ -327,6 +367,35 @@ def _open_quotes(text: str, claims: list[dict]) -> None:
                 for k in ("claimant", "claimant_start", "claimant_end", "claimant_kind"):
                     c[k] = d[k]
             break
+
+
+# "this"/"that" in a quotation mostly point at the here and now ("This is the busiest summer");
+# he/she/it/they at someone or something the speaker had in mind
+_SAID_PRONOUN_RE = re.compile(
+    r"[^\"“”]{1,100}?\s(?:said|says|told [^\"“”]{1,40}?)\s+(?:that\s+)?(?P<rest>\S)",
+    re.IGNORECASE,
+)
+# quoted words whose subject is a pronoun, past an opening time phrase ("Six years ago she
+# promised ...") or conjunction
+_PRONOUN_SUBJECT_RE = re.compile(
+    r"[\"“'‘\s]*(?:(?:[\w-]+\s+){1,3}ago,?\s+|(?:now|then|today|yesterday|but|and|so),?\s+)?"
+    r"(?:he|she|it|they)\s",
+    re.IGNORECASE,
+)
+
+
+def _quoted_pronoun(wording: str, quote: str, start: int, text: str) -> bool:
+    """'"It was gone in ten minutes," she said.' is not "Noor Kessel said it was gone ...":
+    a pronoun that opens quoted words refers to someone or something the speaker had in
+    mind, so a wording "X said it ..." would name no subject (or a wrong one)."""
+    m = _SAID_PRONOUN_RE.match(wording)
+    if m is None or not _PRONOUN_SUBJECT_RE.match(quote):
+        return False
+    q = quote.lstrip("\"“'‘ ")
+    if not wording[m.start("rest") :].lower().startswith(q[: min(len(q), 20)].lower()):
+        return False  # the wording is not the quote's words after "X said"
+    line = text.rfind("\n", 0, start) + 1
+    return _quote_marks(text[line:start]) % 2 == 1
 
 
 def _quote_marks(s: str) -> int:
@@ -356,7 +425,7 @@ def faithful_wording(
     ``sources`` (the sentence, the claimant's mention, a resolved antecedent) and it does not
     open with an unresolved pronoun; else the quote itself, tidied. Returns (wording,
     "rewritten" | "quote", spans the wording comes from)."""
-    if not starts_with_pronoun(wording):
+    if not starts_with_pronoun(wording) and not _quoted_pronoun(wording, quote, start, text):
         spans = wording_spans(wording, text, sources, GLUE_WORDS | glue, cache)
         if spans is not None:
             return wording, "rewritten", spans

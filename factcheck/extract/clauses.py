@@ -180,6 +180,8 @@ _OWN_SOURCE_RE = re.compile(
     r"(?:(?:the|a|an|its|his|her|their)\s+)?(?:[\w'’.-]+\s+){0,4}?[\w'’.-]+\s+(?P<v>said|says|told|"
     r"added|replied|insisted|argued|claimed|noted|countered)\s+(?!that\b)"
 )
+# "Paul Dressler, the husband of his sister, who ...": the person the apposition describes
+_NAME_BEFORE_APPOS_RE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}),\s+$")
 _REL_MARK_RE = re.compile(
     r",?\s+(?:(?P<prep>in|during|at|on|under|by)\s+)?(?P<w>which|who|whom|whose|where|that)\s+"
 )
@@ -302,6 +304,11 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         elif typ in ("rel", "app", "appnp", "ppart") and own >= 0:
             os_, oe_ = spans[own]
             ant = _antecedent(sentence, os_, oe_, typ in ("rel", "ppart"))
+            if ant and typ == "rel" and sentence[ant[0]].islower():
+                nm = _NAME_BEFORE_APPOS_RE.search(sentence, 0, ant[0])
+                rm = _REL_MARK_RE.match(sentence, pieces[idx - 1][1])
+                if nm and rm and rm.group("w").lower() in ("who", "whose"):
+                    ant = nm.span(1)  # who is the person, not the apposition
             if ant:
                 ant_text = sentence[ant[0] : ant[1]].rstrip(",;: ")
                 if typ == "ppart":

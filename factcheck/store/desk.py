@@ -161,10 +161,13 @@ def _window_start(minutes: int) -> str:
 
 
 def login_failures(db: Database, username: str, address: str, minutes: int) -> tuple[int, int]:
-    """Failed logins in the last ``minutes``: (for this username, from this address)."""
+    """Failed logins in the last ``minutes``: (for this username from this address, from this
+    address for any username). Failures for the username from other addresses do not count:
+    someone guessing a name elsewhere never locks its owner out."""
     since = _window_start(minutes)
     by_name = db.execute(
-        "SELECT count(*) FROM login_failures WHERE username = ? AND at >= ?", (username, since)
+        "SELECT count(*) FROM login_failures WHERE username = ? AND address = ? AND at >= ?",
+        (username[:64], address[:64], since),
     ).fetchone()[0]
     by_address = db.execute(
         "SELECT count(*) FROM login_failures WHERE address = ? AND at >= ?", (address, since)
@@ -182,10 +185,17 @@ def record_login_failure(db: Database, username: str, address: str) -> None:
         db.execute("DELETE FROM login_failures WHERE at < ?", (_window_start(24 * 60),))
 
 
-def clear_login_failures(db: Database, username: str) -> None:
-    """Forget a username's failed logins after a successful one."""
+def clear_login_failures(db: Database, username: str, address: str | None = None) -> None:
+    """Forget a username's failed logins after a successful one: those from ``address`` (a
+    login elsewhere does not give a guesser new tries), or all of them (``address`` None)."""
     with transaction(db):
-        db.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+        if address is None:
+            db.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+        else:
+            db.execute(
+                "DELETE FROM login_failures WHERE username = ? AND address = ?",
+                (username[:64], address[:64]),
+            )
 
 
 # Assignments and queues ------------------------------------------------------------------------

@@ -595,6 +595,23 @@ def export_batches(
     return ExportBatches(db, flt, full=full, body=body, batch_claims=batch_claims)
 
 
+def _flat_sql(column: str) -> str:
+    """SQL of a source field on one line (line breaks as spaces), as csv_export._flat."""
+    return (
+        f"replace(replace(replace(coalesce({column}, ''), char(13) || char(10), ' '),"
+        f" char(13), ' '), char(10), ' ')"
+    )
+
+
+#: SQL of a source's line in the CSV sources cell, after its ``reviewer: ``:
+#: ``stance | title | publisher | url | excerpt`` (see
+#: :func:`factcheck.export.csv_export.source_line`), over a row of ``sources`` (alias ``s``
+#: optional).
+CSV_SOURCE_LINE = " || ' | ' || ".join(
+    _flat_sql(name) for name in ("stance", "title", "publisher", "url", "excerpt")
+)
+
+
 #: A claim of :meth:`ExportBatches.json_batches`: ``(id, article_id, start, end, kind, score,
 #: head, middle, ratings, final_rating, tail)`` from ``json_fragments`` (see ``factcheck.db``).
 #: ``head`` is the claim's JSON from ``"id"`` to ``"text"``, ``middle`` from ``,"checkworthy"``
@@ -661,11 +678,8 @@ def _export_batches(
         source_sql = "SELECT verdict_id, url, title, publisher, excerpt, stance, accessed"
     else:
         verdict_sql = "SELECT v.id, v.claim_id, v.user_id, v.rating, v.rationale FROM verdicts v"
-        # The CSV cell of a source (stance is never empty: a CHECK constraint).
-        source_sql = (
-            "SELECT verdict_id, CASE WHEN coalesce(stance, '') <> ''"
-            " THEN stance || ' ' || coalesce(url, '') ELSE coalesce(url, '') END"
-        )
+        # A source's line of the CSV sources cell, after "reviewer: " (csv_export.source_line).
+        source_sql = f"SELECT verdict_id, {CSV_SOURCE_LINE}"
     verdict_sql += (
         " WHERE v.claim_id IN (SELECT value FROM json_each(?)) ORDER BY v.claim_id, v.created_at,"
         " v.id"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, make_response, redirect, request, session, url_for
+from flask import Blueprint, flash, g, make_response, redirect, session, url_for
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -126,7 +126,7 @@ def change_password() -> Any:
         return _page(password_form=form, errors={"password": message}, status=400)
     db = get_db()
     username = g.user["username"]
-    address = request.remote_addr or "unknown"
+    address = auth.client_address()
     by_name, _ = store.login_failures(db, username, address, auth.LOGIN_WINDOW_MINUTES)
     if by_name >= auth.MAX_FAILURES_PER_ACCOUNT:
         message = (

@@ -25,7 +25,7 @@ from flask import (
 )
 from sqlite_utils import Database
 
-from .. import access, export, ingest, sanitize, search, store
+from .. import access, export, ingest, limits, sanitize, search, store
 from ..agreement import agreement_summary, claim_agreement, ordinal_order, pairwise_agreement
 from ..config import org_url, permalink_template
 from ..db import get_db
@@ -63,6 +63,12 @@ VERDICT_FIELDS = ("rating", "rationale", "sources")
 # Fields of a GET response that may come back in a PUT (read, change, write back); ignored.
 VERDICT_READ_ONLY = ("id", "claim_id", "reviewer", "label", "version", "created_at", "updated_at")
 SOURCE_FIELDS = ("url", "title", "publisher", "excerpt", "stance", "accessed")
+SOURCE_LIMITS = {
+    "url": limits.URL,
+    "title": limits.TITLE,
+    "publisher": limits.PUBLISHER,
+    "excerpt": limits.EXCERPT,
+}
 
 
 class ApiError(Exception):
@@ -185,11 +191,14 @@ def _blind() -> bool:
 
 
 def _json_body() -> dict[str, Any]:
+    """The request's JSON object, checked against :mod:`factcheck.limits` (nesting depth on the
+    raw text before parsing; no NUL or lone surrogate in any string) before anything reads it."""
     if not request.is_json:
         raise ApiError(415, "Send a JSON body with 'Content-Type: application/json'.")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError(400, "The request body is not valid JSON.")
+    try:
+        data = limits.load_json(request.get_data(cache=True))
+    except limits.LimitError as exc:
+        raise ApiError(exc.status, exc.message) from None
     if not isinstance(data, dict):
         raise ApiError(422, "The request body must be a JSON object.")
     return data
@@ -215,14 +224,18 @@ def _optional_text(data: dict[str, Any], key: str, max_length: int | None = None
     return value
 
 
-def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
+def _int_arg(name: str, default: int, low: int, high: int = limits.MAX_OFFSET) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
-        upper = f" to {high}" if high is not None else " or more"
-        raise ApiError(422, f"'{name}' must be a whole number from {low}{upper}.")
-    return int(raw)
+    value = limits.parse_whole(raw, low, high)
+    if value is None:
+        # (a number past any offset is a bad request; other values cannot be used: 422)
+        digits = raw.isascii() and raw.isdigit()
+        big = digits and (len(raw) > 19 or int(raw) > limits.MAX_OFFSET)
+        status = 400 if big else 422
+        raise ApiError(status, f"'{name}' must be a whole number from {low} to {high:,}.")
+    return value
 
 
 def _bool_value(name: str, value: Any) -> bool:
@@ -372,7 +385,12 @@ def create_article() -> Any:
     text, html = fields["text"], fields["html"]
     if (text is None) == (html is None):
         raise ApiError(422, "Give the article as 'text' or as 'html' (one of the two).")
-    for key, limit in (("title", 500), ("url", 2000), ("publisher", 500), ("author", 500)):
+    for key, limit in (
+        ("title", limits.TITLE),
+        ("url", limits.URL),
+        ("publisher", limits.PUBLISHER),
+        ("author", limits.AUTHOR),
+    ):
         if fields[key] is not None and len(fields[key]) > limit:
             raise ApiError(422, f"'{key}' is at most {limit:,} characters.")
     if fields["url"] and sanitize.safe_url(fields["url"]) is None:
@@ -508,12 +526,16 @@ def _verdict_input(data: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]
         raise ApiError(422, f"'rating' is required: one of {', '.join(keys)}.")
     if rating not in keys:
         raise ApiError(422, f"Choose a verdict from the rating scale: one of {', '.join(keys)}.")
-    rationale = _optional_text(data, "rationale", 50_000) or ""
+    rationale = _optional_text(data, "rationale", limits.RATIONALE) or ""
     sources = data.get("sources") or []
     if not isinstance(sources, list):
         raise ApiError(422, "'sources' must be a list of objects.")
-    if len(sources) > 100:
-        raise ApiError(422, "A verdict has at most 100 sources.")
+    if len(sources) > limits.MAX_SOURCES:
+        raise ApiError(
+            422,
+            f"A verdict has at most {limits.MAX_SOURCES} sources ({len(sources):,} given); "
+            "nothing was saved.",
+        )
     cleaned = []
     for position, source in enumerate(sources, start=1):
         if not isinstance(source, dict):
@@ -529,6 +551,9 @@ def _verdict_input(data: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]
             value = source.get(key)
             if value is not None and not isinstance(value, str):
                 raise ApiError(422, f"Source {position}: '{key}' must be a string.")
+            most = SOURCE_LIMITS.get(key)
+            if most is not None and value is not None and len(value) > most:
+                raise ApiError(422, f"Source {position}: '{key}' is at most {most:,} characters.")
         if not (source.get("url") or "").strip():
             raise ApiError(422, f"Source {position}: 'url' is required.")
         if sanitize.safe_url(source["url"].strip()) is None:
@@ -751,9 +776,8 @@ def _export_params(source: dict[str, Any]) -> dict[str, Any]:
         if value is None or value == "":
             continue
         if kind == "id":
-            if isinstance(value, str) and value.isdigit():
-                value = int(value)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            value = limits.parse_id(value)
+            if value is None:
                 raise ApiError(422, f"'{key}' must be an article id.")
         elif kind == "bool":
             value = _bool_value(key, value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,9 +17,45 @@ from ..web import render, validates_own_csrf
 
 bp = Blueprint("auth", __name__)
 
+# Login throttling: failures count per (account, address) and per address, over a window.
 LOGIN_WINDOW_MINUTES = 15
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
+MAX_FAILURES_PER_ACCOUNT = 5  # for one account from one address
+MAX_FAILURES_PER_ADDRESS = 20  # from one address, any accounts
+
+
+def client_address() -> str:
+    """Who is asking, for throttling: the connection's address, or, when the operator trusts a
+    proxy (``PROXY_FIX``, Werkzeug's ``ProxyFix``), the client address the proxy forwarded
+    (``X-Forwarded-For`` is read only then). An IPv6 address counts as its /64 network: one
+    host has a whole /64 to pick addresses from."""
+    address = request.remote_addr or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def throttled(db: Any, username: str, address: str) -> str | None:
+    """Why a password may not be tried now (None: it may): too many failures for this account
+    from this address, or from this address for any accounts, in the window. The account's
+    owner elsewhere is never held up by someone else's guesses."""
+    by_pair, by_address = store.login_failures(db, username, address, LOGIN_WINDOW_MINUTES)
+    if by_pair >= MAX_FAILURES_PER_ACCOUNT:
+        return (
+            f"Too many failed logins for this account from your network. Wait "
+            f"{LOGIN_WINDOW_MINUTES} minutes and try again, or ask an admin to reset your password."
+        )
+    if by_address >= MAX_FAILURES_PER_ADDRESS:
+        return (
+            f"Too many failed logins from your network. Wait {LOGIN_WINDOW_MINUTES} minutes and "
+            "try again."
+        )
+    return None
 
 
 def load_logged_in_user() -> None:
@@ -97,18 +134,13 @@ def login() -> Any:
     if form.validate_on_submit():
         db = get_db()
         username = form.username.data.strip()
-        address = request.remote_addr or "unknown"
-        by_name, by_address = store.login_failures(db, username, address, LOGIN_WINDOW_MINUTES)
-        if by_name >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
-            error = (
-                "Too many failed logins. Wait "
-                f"{LOGIN_WINDOW_MINUTES} minutes and try again, or ask an admin to reset "
-                "your password."
-            )
+        address = client_address()
+        error = throttled(db, username, address)
+        if error:
             return render("auth/login.html", {"error": error}, status=429, form=form)
         user = store.authenticate(db, username, form.password.data)
         if user is not None:
-            store.clear_login_failures(db, username)
+            store.clear_login_failures(db, username, address)
             session.clear()
             session["user_id"] = user["id"]
             session["session_version"] = user["session_version"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
-from .. import store
+from .. import limits, store
 from ..db import get_db
 from ..forms import CorrectionForm, WithdrawForm
 from ..store import publish
@@ -31,7 +31,7 @@ EDITORS = ("admin", "editor")
 
 def _version_number(form: Any) -> int | None:
     value = form.published_version.data or ""
-    return int(value) if value.isdigit() else None
+    return limits.parse_id(value)
 
 
 def _correction_page(

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, url_for
 
-from .. import access, store
+from .. import access, limits, store
 from ..agreement import (
     agreement_summary,
     claim_agreement,
@@ -47,7 +47,7 @@ def queue() -> Any:
 @bp.route("/queue/next")
 @login_required
 def next_claim() -> Any:
-    after = request.args.get("after", type=int)
+    after = limits.parse_id(request.args.get("after"))
     found = store.next_claim(get_db(), g.user["id"], after)
     if found is None:
         flash("Your queue is done: every claim assigned to you has your verdict.")
@@ -150,7 +150,7 @@ def adjudicate(claim_id: int) -> Any:
             message = "Check the highlighted field."
         field = next((f.name for f in form if f.errors and f.name != "csrf_token"), None)
         return _refused_final(found, form, message, field, 400)
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = limits.parse_id(form.version.data or "")
     try:
         final = store.record_final_verdict(
             db,

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, url_for
 
-from .. import store
+from .. import limits, store
 from ..db import get_db
 from ..forms import ConfirmPublishForm, SettleUnanimousForm
 from ..store import publish as store_publish
@@ -61,8 +61,9 @@ def _selected(values: list[str]) -> dict[int, str]:
     found = {}
     for value in values:
         claim, _, rating = (value or "").partition(":")
-        if claim.isdigit() and rating:
-            found[int(claim)] = rating
+        claim_id = limits.parse_id(claim)
+        if claim_id is not None and rating:
+            found[claim_id] = rating
     return found
 
 

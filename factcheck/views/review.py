@@ -20,7 +20,7 @@ from flask import (
 from markupsafe import Markup, escape
 from wtforms.widgets.core import clean_key
 
-from .. import access, store, wording
+from .. import access, limits, store, wording
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
 from ..forms import (
@@ -621,7 +621,7 @@ def final_form(final: dict[str, Any] | None, formdata: Any = None) -> FinalVerdi
 @bp.route("/articles/<int:article_id>")
 @login_required
 def article(article_id: int) -> Any:
-    claim_id = request.args.get("claim", type=int)
+    claim_id = limits.parse_id(request.args.get("claim"))
     only = request.args.get("only") == "checkworthy"
     context, extra = review_context(article_id, claim_id, only)
     return render("review/review.html", context, **extra)
@@ -657,7 +657,8 @@ def _refusal(form: Any, otherwise: str) -> str:
     """What a form that did not validate says: its token expired, or ``otherwise``."""
     if form.csrf_token.errors:
         return "The form's security token expired: reload the page (copy your text first)."
-    return otherwise
+    # (a limit of the whole form, e.g. too many sources, or text that cannot be stored)
+    return next(iter(form.form_errors), None) or form.storable_error or otherwise
 
 
 @bp.route("/claims/<int:claim_id>/verdict", methods=["POST"])
@@ -693,7 +694,7 @@ def save_verdict(claim_id: int) -> Any:
             _sources_from_form(form),
             form.version.data,
         )
-    version = int(raw_version) if (raw_version or "").isdigit() else None
+    version = limits.parse_id(raw_version or "")
     try:
         verdict = store.record_verdict(
             db, claim_id, g.user["id"], rating, rationale, sources, version, scale_keys
@@ -745,7 +746,7 @@ def add_claim(article_id: int) -> Any:
         error = (
             "The form's security token expired; reload and select the passage again."
             if form.csrf_token.errors
-            else "Select a passage of the article first."
+            else form.storable_error or "Select a passage of the article first."
         )
     else:
         body = article_row["body"]
@@ -839,7 +840,7 @@ def edit_claim(claim_id: int) -> Any:
         message = (
             "The form's security token expired; save again (your wording is kept)."
             if form.csrf_token.errors
-            else "Give the claim's wording."
+            else form.storable_error or "Give the claim's wording."
         )
         return _claim_change(claim_id, _invalid(message), "", form="edit", typed=typed)
     return _shape_claim(
