@@ -324,3 +324,53 @@ def test_menu_count_is_for_editors(login: Any, db: Any, claim: dict) -> None:
     alice.post(f"/claims/{claim['id']}/proposals", data={"kind": "dismiss", "version": "1"})
     page = edna.get("/articles").get_data(as_text=True)
     assert re.search(r'>Proposals <span class="count" aria-label="1 open">1</span></a>', page)
+
+
+def test_claimant_proposal_accepted_also_as_a_correction(login: Any, db: Any, claim: dict) -> None:
+    """The claimant follows the wording's rule: a reviewer's claimant is a proposal, which an
+    editor accepts (before publication directly, after it as a correction)."""
+    alice, edna = login("alice"), login("edna")
+    response = alice.post(
+        f"/claims/{claim['id']}/claimant",
+        data={
+            "claimant": "Mayor Ana <b>Lopez</b>",
+            "claimant_kind": "person",
+            "reason": "She said it.",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert store.get_claim(db, claim["id"])["claimant"] == claim["claimant"]
+    mine = panel_html(alice.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Your proposal: new claimant" in mine
+    assert "Mayor Ana &lt;b&gt;Lopez&lt;/b&gt; (person)" in mine
+    page = edna.get("/desk/proposals").get_data(as_text=True)
+    assert "alice</strong> proposes: new claimant" in page and "She said it." in page
+    (proposal,) = _open(db)
+    response = edna.post(
+        f"/proposals/{proposal['id']}/accept",
+        data={"version": str(proposal["version"]), "back": "desk"},
+    )
+    assert response.status_code == 302
+    saved = store.get_claim(db, claim["id"])
+    assert (saved["claimant"], saved["claimant_kind"]) == ("Mayor Ana <b>Lopez</b>", "person")
+    actions = [e["action"] for e in store.claim_history(db, claim["id"])]
+    assert actions[-3:] == ["propose", "set-claimant", "accept"]
+    # Published: accepting another claimant is a correction with its note.
+    _publish(db, claim)
+    alice.post(
+        f"/claims/{claim['id']}/claimant",
+        data={"claimant": "", "version": str(saved["version"])},
+    )
+    (proposal,) = _open(db)
+    assert proposal["claimant"] is None  # (the publication itself)
+    data = {"note": "", "version": str(proposal["version"]), "back": "desk"}
+    response = edna.post(f"/proposals/{proposal['id']}/accept", data=data)
+    assert response.status_code == 400 and "Write its note" in response.get_data(as_text=True)
+    response = edna.post(
+        f"/proposals/{proposal['id']}/accept", data=data | {"note": "The paper said it."}
+    )
+    assert response.status_code == 302
+    assert store.get_claim(db, claim["id"])["claimant"] is None
+    latest = store.latest_version(db, claim["id"])
+    assert latest["version"] == 2 and latest["claimant"] is None

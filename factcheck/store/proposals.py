@@ -253,6 +253,16 @@ def _open_for_update(db: Database, proposal_id: int, version: int | None) -> dic
     return proposal
 
 
+def _changes(db: Database, proposal: dict[str, Any]) -> tuple[Any, str]:
+    """The claim changes accepting ``proposal`` makes, and their audit action."""
+    if proposal["kind"] == "wording":
+        return wording_changes(proposal["text"]), "edit"
+    if proposal["kind"] == "claimant":
+        changes = claimant_changes(db, proposal["claimant"], proposal["claimant_kind"])
+        return changes, "set-claimant"
+    return dismissal_changes(proposal["kind"] == "dismiss")
+
+
 def _username(db: Database, user_id: int) -> str | None:
     row = _row(db, "SELECT username FROM users WHERE id = ?", (user_id,))
     return row["username"] if row else None
@@ -300,9 +310,9 @@ def decide_proposal(
     :class:`Conflict`). Accepting applies the change to ``claim_version`` (default: the
     version the proposal was made on), so a claim changed since is a :class:`Conflict`
     whose ``current`` is the claim; accepting again with the claim's current version applies
-    the proposal over it. On a published article, accepting a new wording is a correction:
-    ``note`` is required and, when the claim has a published version, a new version is
-    published with it; a dismissal or restore of such a claim is not made here
+    the proposal over it. On a published article, accepting a new wording or claimant is a
+    correction: ``note`` is required and, when the claim has a published version, a new
+    version is published with it; a dismissal or restore of such a claim is not made here
     (:class:`PublishedClaim`: withdraw or correct it on the correction page).
     """
     note = (note or "").strip()
@@ -316,10 +326,11 @@ def decide_proposal(
         proposal = _open_for_update(db, proposal_id, version)
         claim = _claim_for_change(db, proposal["claim_id"])
         if accept and claim["published_at"] is not None:
-            # A published article's claim changes by a correction: a new wording with the
-            # editor's note, published as a new version (store.publish), in this transaction.
+            # A published article's claim changes by a correction: a new wording or claimant
+            # with the editor's note, published as a new version (store.publish), in this
+            # transaction.
             # Dismissing or restoring one is a withdrawal or correction on its own page.
-            if proposal["kind"] != "wording":
+            if proposal["kind"] not in ("wording", "claimant"):
                 raise PublishedClaim(claim["id"], claim["article_id"])
             if not note:
                 raise Invalid(
@@ -331,19 +342,13 @@ def decide_proposal(
                 claim["id"],
                 proposal["base_version"] if claim_version is None else claim_version,
                 user_id,
-                wording_changes(proposal["text"]),
+                _changes(db, proposal)[0],
                 "correct",
             )
             if latest_version(db, claim["id"]) is not None:
                 correct_live(db, claim["id"], user_id, note, stamp)
         elif accept:
-            if proposal["kind"] == "wording":
-                changes, action = wording_changes(proposal["text"]), "edit"
-            elif proposal["kind"] == "claimant":
-                changes = claimant_changes(db, proposal["claimant"], proposal["claimant_kind"])
-                action = "set-claimant"
-            else:
-                changes, action = dismissal_changes(proposal["kind"] == "dismiss")
+            changes, action = _changes(db, proposal)
             change_claim(
                 db,
                 claim["id"],
