@@ -62,6 +62,13 @@ PRONOUN_CASES = [
         "Two years ago they promised a new school.",
         "quote",
     ),
+    # "he" after two people named together is neither of them for certain
+    (
+        'Tomas Brek and Lena Sova met in a debate on Monday.\n\n"The pool will close," he said.',
+        "The pool will close",
+        "The pool will close.",
+        "quote",
+    ),
     # "who" after a name and its apposition is the person named, not the apposition
     (
         "The shop was owned by Karin Dohl, the aunt of the mayor's driver, who was fined "

@@ -169,6 +169,7 @@ def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple
         and not subj_pron
         and len(subj.split()) <= 6
         and subj.split()[0] not in ("The", "A", "An")
+        and " and " not in subj  # "Tomas Brek and Lena Sova": two people, no "he"
         and _PERSON_RE.search(subj)
     ):
         cand = subj
