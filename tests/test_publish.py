@@ -213,6 +213,33 @@ def test_corrections_of_sources_and_republishing(db: Any, desk: dict[str, Any]) 
         store.publish_correction(db, first, desk["users"]["edna"], "  ", text="X")
 
 
+def test_a_source_that_only_moved_to_another_reviewer_is_no_change(
+    db: Any, desk: dict[str, Any]
+) -> None:
+    first = desk["planet_claims"][0]
+    edna, bob = desk["users"]["edna"], desk["users"]["bob"]
+    before = store.latest_version(db, first)
+    # bob cites the same source with the rating the correction moves to: the published
+    # sources become his, which readers cannot tell apart
+    verdict = store.get_verdict(db, first, bob)
+    source = {k: v for k, v in before["sources"][0].items() if k != "reviewer"}
+    store.record_verdict(
+        db,
+        first,
+        bob,
+        "half-true",
+        "Same minutes.",
+        [source],
+        verdict["version"] if verdict else None,
+        RATINGS,
+    )
+    version = store.publish_correction(
+        db, first, edna, "Rounded.", rating="half-true", ratings=RATINGS
+    )
+    assert version["sources"][0]["reviewer"] == "bob"
+    assert set(version["changes"]) == {"rating"}
+
+
 def test_withdraw_a_claim_with_a_note(client: Any, db: Any, desk: dict[str, Any]) -> None:
     first = desk["planet_claims"][0]
     edna = desk["users"]["edna"]

@@ -148,12 +148,22 @@ def claim_versions(db: Database, claim_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def _as_read(key: str, value: Any) -> Any:
+    """A content field as readers see it: sources without their reviewer (the public pages
+    do not name reviewers, so a source that only moved to another reviewer's verdict has not
+    changed for them)."""
+    if key == "sources" and value:
+        return [{k: v for k, v in source.items() if k != "reviewer"} for source in value]
+    return value
+
+
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """``{field: {"before", "after"}}`` of the published content that differs."""
+    """``{field: {"before", "after"}}`` of the published content that differs as readers
+    see it."""
     return {
         key: {"before": before.get(key), "after": after.get(key)}
         for key in CONTENT_KEYS
-        if before.get(key) != after.get(key)
+        if _as_read(key, before.get(key)) != _as_read(key, after.get(key))
     }
 
 
