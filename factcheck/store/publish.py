@@ -46,10 +46,6 @@ ARTICLE_KEYS = ("title", "url", "publisher", "author", "published")
 NOTE_MAX = 5000
 
 
-def _claim_columns(db: Database) -> set[str]:
-    return {row[1] for row in db.execute("PRAGMA table_info(claims)")}
-
-
 def _note(note: str | None, what: str) -> str:
     note = (note or "").strip()
     if not note:
@@ -96,15 +92,11 @@ def _published_sources(db: Database, claim_id: int, rating: str) -> list[dict[st
 
 def live_state(db: Database, claim_id: int) -> dict[str, Any]:
     """What publishing the claim now would make public, with ``settled`` and ``dismissed``."""
-    columns = _claim_columns(db)
-    extra = ", ".join(
-        f"c.{name}" if name in columns else f"NULL AS {name}"
-        for name in ("claimant", "claimant_kind")
-    )
     row = _row(
         db,
-        f'SELECT c.id, c.article_id, c.start, c."end", c.quote, c.text, c.dismissed, {extra},'
-        " f.rating, f.reason FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id"
+        'SELECT c.id, c.article_id, c.start, c."end", c.quote, c.text, c.dismissed, c.claimant,'
+        " c.claimant_kind, f.rating, f.reason FROM claims c"
+        " LEFT JOIN final_verdicts f ON f.claim_id = c.id"
         " WHERE c.id = ?",
         (claim_id,),
     )
