@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from factcheck import store
-from factcheck.store import publish
+from factcheck.store import published
 from tests.test_store_exports import RATINGS, build_desk
 
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -272,7 +272,7 @@ def test_publishing_again_adds_newly_settled_claims_only(db: Any, desk: dict[str
     store.publish_article(db, desk["planet"], edna)
     article, entries = store.public_article(db, desk["planet"])
     assert article["withdrawn"] is None and len(entries) == 3
-    events = publish.article_publications(db, desk["planet"])
+    events = published.article_publications(db, desk["planet"])
     assert [e["action"] for e in events] == ["publish", "publish", "unpublish", "publish"]
 
 

@@ -1236,10 +1236,9 @@ from .proposals import (  # noqa: E402,F401
 from .publish import (  # noqa: E402,F401
     claim_versions,
     latest_version,
-    public_article,
-    public_claim,
     publish_correction,
     withdraw_claim,
 )
+from .published import public_article, public_claim  # noqa: E402,F401
 from .search import match_counts, search_claims  # noqa: E402,F401
 from .tokens import create_token, get_token, list_tokens, revoke_token, user_for_token  # noqa: E402
