@@ -31,6 +31,8 @@ from . import (
     _row,
     _rows,
     change_claim,
+    checked_claimant,
+    claimant_changes,
     now,
     transaction,
     wording_changes,
@@ -397,12 +399,14 @@ def publish_correction(
     note: str,
     *,
     text: str | None = None,
+    claimant: tuple[str | None, str | None] | None = None,
     rating: str | None = None,
     reason: str | None = None,
     ratings: Sequence[str] = (),
     published_version: int | None = None,
 ) -> dict[str, Any] | None:
-    """An editor's correction of a published claim: change the live wording, final rating and
+    """An editor's correction of a published claim: change the live wording, the claimant
+    (``(name, kind)``, ``(None, None)`` for the publication itself), the final rating and
     reason (None: unchanged) and publish the result as a new version, with ``note``, in one
     transaction. Sources changed since the last version are published with it. Also restores
     a withdrawn claim. ``published_version`` is the version the editor saw (:class:`Conflict`
@@ -414,6 +418,8 @@ def publish_correction(
     """
     note = _note(note, "A correction")
     wording = wording_changes(text) if text is not None else None
+    if claimant is not None:
+        claimant = checked_claimant(*claimant)
     if rating is not None and rating not in ratings:
         raise Invalid("Choose a final verdict from the rating scale.")
     if reason is not None:
@@ -433,7 +439,13 @@ def publish_correction(
         changed = False
         if wording is not None and wording["text"] != claim["text"]:
             changed = True
-            change_claim(db, claim_id, claim["version"], user_id, wording, "correct")
+            claim = change_claim(db, claim_id, claim["version"], user_id, wording, "correct")
+        if claimant is not None:
+            before = claim["version"]
+            claim = change_claim(
+                db, claim_id, before, user_id, claimant_changes(db, *claimant), "correct"
+            )
+            changed = changed or claim["version"] != before
         final = _row(
             db, "SELECT rating, reason FROM final_verdicts WHERE claim_id = ?", (claim_id,)
         )
@@ -471,7 +483,9 @@ def publish_correction(
             )
         if latest is None:  # (not published yet: a change at the desk, with its note)
             if not changed:
-                raise Invalid("Nothing changed: change the wording, the verdict or its reason.")
+                raise Invalid(
+                    "Nothing changed: change the wording, the claimant, the verdict or its reason."
+                )
             _audit(
                 db,
                 user_id=user_id,
@@ -486,8 +500,8 @@ def publish_correction(
         version = _correct_live(db, claim_id, user_id, note, stamp)
         if version is None:
             raise Invalid(
-                "Nothing differs from the published version: change the wording, the verdict"
-                " or its reason first."
+                "Nothing differs from the published version: change the wording, the claimant,"
+                " the verdict or its reason first."
             )
     return version
 
