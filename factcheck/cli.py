@@ -14,6 +14,7 @@ import click
 
 from . import config as config_module
 from . import create_app, ingest, store
+from .cli_backup import backup_command, restore_command
 from .cli_extract import checkworthy_command, extract_command, train_model_command
 from .db import connect, migrate
 
@@ -161,6 +162,7 @@ def serve(
     # a request uses its own (see factcheck.config.public_base_url).
     app.config.setdefault("PUBLIC_BASE_URL", config_module.serve_base_url(host, port))
     where = f"http://{host}:{port}/ (database {app.config['DATABASE']})"
+    _hold_database(app, f"factcheck serve, pid {os.getpid()}, {where}")
     if server_name == "granian":
         plural = f" with {workers} worker processes" if workers > 1 else ""
         click.echo(f"Serving factcheck on {where}{plural} (granian, {threads} threads each)")
@@ -205,9 +207,20 @@ def tune_gc() -> None:
     gc.set_threshold(GC_GEN0_THRESHOLD, second, third)
 
 
+def _hold_database(app: Any, what: str) -> None:
+    """Mark the database as served by this process (``factcheck restore`` refuses meanwhile)."""
+    from . import backup
+
+    try:
+        backup.hold_serving_lock(app.config["DATABASE"], what)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def serving_app() -> Any:
     """The app of a granian worker process (configured through ``FACTCHECK_*``), GC tuned."""
     app = create_app()
+    _hold_database(app, "")  # (the parent wrote its pid and address into the lock file)
     if os.environ.get("FACTCHECK_PUBLIC_BASE_URL"):  # (set by serve: see _serve_granian)
         app.config["PUBLIC_BASE_URL"] = os.environ["FACTCHECK_PUBLIC_BASE_URL"]
     tune_gc()
@@ -885,6 +898,8 @@ def user_set_password(ctx: click.Context, username: str, password: str) -> None:
     click.echo(f"Password of {username} changed; their sessions have ended.")
 
 
+cli.add_command(backup_command, "backup")
+cli.add_command(restore_command, "restore")
 cli.add_command(extract_command, "extract")
 cli.add_command(checkworthy_command, "checkworthy")
 cli.add_command(train_model_command, "train-model")
