@@ -156,6 +156,7 @@ def serve(
     """
     server_name = _server_name(server_name)
     threads = threads or (GRANIAN_THREADS if server_name == "granian" else WAITRESS_THREADS)
+    _limit_write_waiters(threads)
     app = _app(ctx)
     _initialise(app, demo=not no_demo)
     # Links made outside a request (permalinks, ORG_URL while unset) use this address;
@@ -217,9 +218,20 @@ def _hold_database(app: Any, what: str) -> None:
         raise click.ClickException(str(exc)) from None
 
 
+def _limit_write_waiters(threads: int) -> None:
+    """Writers queued behind a long write leave one request thread of each process free
+    for page views (see :data:`factcheck.db.MAX_WRITE_WAITERS`)."""
+    from . import db
+
+    db.MAX_WRITE_WAITERS = max(threads - 1, 1)
+    os.environ["FACTCHECK_SERVE_THREADS"] = str(threads)  # (for granian's worker processes)
+
+
 def serving_app() -> Any:
     """The app of a granian worker process (configured through ``FACTCHECK_*``), GC tuned."""
     app = create_app()
+    if os.environ.get("FACTCHECK_SERVE_THREADS", "").isdigit():
+        _limit_write_waiters(int(os.environ["FACTCHECK_SERVE_THREADS"]))
     _hold_database(app, "")  # (the parent wrote its pid and address into the lock file)
     if os.environ.get("FACTCHECK_PUBLIC_BASE_URL"):  # (set by serve: see _serve_granian)
         app.config["PUBLIC_BASE_URL"] = os.environ["FACTCHECK_PUBLIC_BASE_URL"]
