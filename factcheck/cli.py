@@ -61,20 +61,45 @@ def load_demo(db: Any, app: Any) -> int | None:
     return store.create_article(db, draft.article, draft.claims, None)
 
 
-def _initialise(app: Any, demo: bool) -> None:
+def _initialise(app: Any, demo: bool) -> tuple[str, str] | None:
+    """Migrate, create the first admin, load the demo; return the admin created, if one was."""
     db = open_database(app)
     try:
         created = ensure_admin(db)
-        if created:
-            click.secho("Created the first account (the password is shown only once):", bold=True)
-            click.echo(f"    username: {created[0]}\n    password: {created[1]}")
-            click.echo("Change it with: factcheck user set-password admin")
         if demo and app.config["LOAD_DEMO"]:
             article_id = load_demo(db, app)
             if article_id:
                 click.echo(f"Loaded the demo article (id {article_id}).")
     finally:
         db.close()
+    return created
+
+
+def _print_login(created: tuple[str, str] | None, login_url: str | None = None) -> None:
+    """The login address and, on the first run, the first account, set apart (printed last,
+    after everything else, so that it is not missed)."""
+    if created is None and login_url is None:
+        return
+    rule = "=" * 72
+    click.echo(f"\n{rule}")
+    if login_url:
+        click.secho(f"  Log in at   {login_url}", bold=True)
+    if created:
+        click.secho("  Created the first account (the password is shown only once):", bold=True)
+        click.echo(f"    username: {created[0]}\n    password: {created[1]}")
+        click.echo(f"  Change it with: {_command_name()} user set-password {created[0]}")
+    click.echo(f"{rule}\n")
+
+
+def _command_name() -> str:
+    """How to run this command again as typed: ``.venv/bin/factcheck`` from a checkout whose
+    virtual environment is not activated, else ``factcheck``."""
+    script = Path(sys.argv[0])
+    if script.name == "factcheck" and script.parent.name == "bin":
+        venv = script.parent.parent
+        if venv.name == ".venv" and Path.cwd() == venv.parent.resolve():
+            return ".venv/bin/factcheck"
+    return "factcheck"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -158,15 +183,18 @@ def serve(
     threads = threads or (GRANIAN_THREADS if server_name == "granian" else WAITRESS_THREADS)
     _limit_write_waiters(threads)
     app = _app(ctx)
-    _initialise(app, demo=not no_demo)
+    created = _initialise(app, demo=not no_demo)
     # Links made outside a request (permalinks, ORG_URL while unset) use this address;
     # a request uses its own (see factcheck.config.public_base_url).
     app.config.setdefault("PUBLIC_BASE_URL", config_module.serve_base_url(host, port))
     where = f"http://{host}:{port}/ (database {app.config['DATABASE']})"
     _hold_database(app, f"factcheck serve, pid {os.getpid()}, {where}")
+    login_url = config_module.serve_base_url(host, port) + "login"
     if server_name == "granian":
         plural = f" with {workers} worker processes" if workers > 1 else ""
         click.echo(f"Serving factcheck on {where}{plural} (granian, {threads} threads each)")
+        click.echo("Stop it with Ctrl-C.")
+        _print_login(created, login_url)
         _serve_granian(app, host, port, workers, threads)
         click.echo("factcheck stopped")
         return
@@ -177,6 +205,7 @@ def serve(
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     if workers == 1:
         click.echo(f"Serving factcheck on {where} (waitress)")
+        _print_login(created, login_url)
         tune_gc()
         waitress.serve(app, host=host, port=port, threads=threads, ident="factcheck")
         return
@@ -184,6 +213,7 @@ def serve(
         raise click.UsageError("waitress --workers needs fork (Linux, macOS); use --workers 1.")
     sock = _listen(host, port)
     click.echo(f"Serving factcheck on {where} with {workers} worker processes (waitress)")
+    _print_login(created, login_url)
     sys.exit(_supervise(app, sock, workers, threads))
 
 
@@ -415,8 +445,9 @@ def init(ctx: click.Context, no_demo: bool) -> None:
         factcheck --db newsroom.db init --no-demo
     """
     app = _app(ctx)
-    _initialise(app, demo=not no_demo)
+    created = _initialise(app, demo=not no_demo)
     click.echo(f"Database ready: {app.config['DATABASE']}")
+    _print_login(created)
 
 
 @cli.command("import")
