@@ -10,6 +10,12 @@ import click
 from . import backup as backups
 
 
+def _command_name() -> str:
+    from .cli import _command_name as name
+
+    return name()
+
+
 def _app(ctx: click.Context) -> Any:
     from .cli import _app as make_app
 
@@ -89,7 +95,7 @@ def backup_command(ctx: click.Context, file: str | None, list_only: bool, quiet:
         f"Backup written to {manifest['path']}\n"
         f"  {_size(manifest['bytes'])} in {manifest['seconds']:.1f} s; integrity_check ok; "
         f"row counts equal the database's: {_summary(manifest['tables'])}\n"
-        f"Restore it with: factcheck restore {manifest['path']}"
+        f"Restore it with: {_command_name()} restore {manifest['path']}"
     )
 
 
