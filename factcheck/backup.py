@@ -402,7 +402,8 @@ def list_backups(directory: str | os.PathLike[str]) -> list[dict[str, Any]]:
             "path": str(path),
             "kind": match["kind"] or "manual",
             "taken_at": stamp,
-            "bytes": path.stat().st_size,
+            "bytes": (stat := path.stat()).st_size,
+            "mtime": stat.st_mtime,
             "tables": None,
         }
         with contextlib.suppress(OSError, ValueError):
@@ -410,7 +411,7 @@ def list_backups(directory: str | os.PathLike[str]) -> list[dict[str, Any]]:
             item["tables"] = manifest.get("tables")
             item["seconds"] = manifest.get("seconds")
         found.append(item)
-    found.sort(key=lambda item: (item["taken_at"], item["name"]), reverse=True)
+    found.sort(key=lambda item: (item["taken_at"], item["mtime"]), reverse=True)
     return found
 
 

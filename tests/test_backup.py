@@ -319,3 +319,26 @@ def test_scheduled_backups_and_retention(tmp_path: Path) -> None:
     assert backup.next_due(folder, 24) == taken[-1] + datetime.timedelta(hours=24)
     assert backup.find_backup(folder, "../claims.db") is None
     assert backup.find_backup(folder, autos[0]["name"])["path"] == autos[0]["path"]
+
+
+def test_admins_see_and_download_the_backups(app: Any, client: Any) -> None:
+    from tests.conftest import Session
+
+    folder = backup.backup_dir(app.config)
+    made = backup.take_backup(app.config["DATABASE"], directory=folder)
+    auto = backup.run_scheduled_backup(app.config["DATABASE"], folder, 24, 7)
+    Session(client, "admin")
+    page = client.get("/admin/backups").get_data(as_text=True)
+    assert Path(made["path"]).name in page and Path(auto["path"]).name in page
+    assert "by hand" in page and "scheduled" in page and "every 24 hours" in page
+    assert "4 users; checked" in page
+    download = client.get(f"/admin/backups/{Path(made['path']).name}")
+    assert download.status_code == 200
+    assert download.headers["Cache-Control"] == "no-store"
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert download.data == Path(made["path"]).read_bytes()
+    download.close()
+    for name in ["..%2Ftest.db", "test.db", "nothing.db", f"{Path(made['path']).name}.json"]:
+        assert client.get(f"/admin/backups/{name}").status_code == 404, name
+    listed = client.get("/admin/backups", headers={"Accept": "application/json"}).get_json()
+    assert [item["name"] for item in listed["backups"]][0] == Path(auto["path"]).name
