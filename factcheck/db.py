@@ -120,9 +120,12 @@ class WriteLock:
     def acquire(self, timeout: float) -> bool:
         """Take the lock within ``timeout`` seconds; False if another writer kept it."""
         deadline = time.monotonic() + timeout
-        while not self._thread_lock.acquire(timeout=max(min(deadline - time.monotonic(), 0.02), 0)):
+        # (in slices, asking between them whether to give up: see stalled())
+        while not self._thread_lock.acquire(blocking=False):
             if time.monotonic() >= deadline or self.stalled():
                 return False
+            if self._thread_lock.acquire(timeout=max(min(deadline - time.monotonic(), 0.02), 0)):
+                break
         self._depth += 1
         if self._depth > 1:
             return True

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from factcheck import db as db_module
 from factcheck.db import connect
 from factcheck.store import tokens
 from tests.conftest import Session
-from tests.test_backup import make_database
+from tests.test_backup import _free_port, make_database
 
 
 def _hold_write_lock(path: str, seconds: float) -> subprocess.Popen:
@@ -204,12 +203,6 @@ def test_cache_control_and_hsts(app: Any, client: Any) -> None:
 
 
 # Against a real server: two request threads, saves queued behind an outside writer.
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _request(port: int, method: str, path: str, token: str = "", body: Any = None) -> int:
