@@ -16,6 +16,7 @@ from . import config as config_module
 from . import create_app, ingest, store
 from .cli_backup import backup_command, restore_command
 from .cli_extract import checkworthy_command, extract_command, train_model_command
+from .cli_jobs import jobs_command, start_serve_worker, stop_serve_worker, worker_command
 from .db import connect, migrate
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -190,11 +191,34 @@ def serve(
     where = f"http://{host}:{port}/ (database {app.config['DATABASE']})"
     _hold_database(app, f"factcheck serve, pid {os.getpid()}, {where}")
     login_url = config_module.serve_base_url(host, port) + "login"
+    worker = start_serve_worker(app)  # (the one job consumer, whatever the web workers)
+    if worker is not None:
+        click.echo(f"Background jobs: a worker process (pid {worker.pid}) beside the server.")
+    try:
+        _serve(
+            app, server_name, host, port, workers, threads, where,
+            lambda: _print_login(created, login_url),
+        )  # fmt: skip
+    finally:
+        stop_serve_worker(worker)
+
+
+def _serve(
+    app: Any,
+    server_name: str,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    where: str,
+    announce: Any,
+) -> None:
+    """Serve until stopped; ``announce()`` prints the login address (last, before serving)."""
     if server_name == "granian":
         plural = f" with {workers} worker processes" if workers > 1 else ""
         click.echo(f"Serving factcheck on {where}{plural} (granian, {threads} threads each)")
         click.echo("Stop it with Ctrl-C.")
-        _print_login(created, login_url)
+        announce()
         _serve_granian(app, host, port, workers, threads)
         click.echo("factcheck stopped")
         return
@@ -205,7 +229,7 @@ def serve(
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     if workers == 1:
         click.echo(f"Serving factcheck on {where} (waitress)")
-        _print_login(created, login_url)
+        announce()
         tune_gc()
         waitress.serve(app, host=host, port=port, threads=threads, ident="factcheck")
         return
@@ -213,8 +237,10 @@ def serve(
         raise click.UsageError("waitress --workers needs fork (Linux, macOS); use --workers 1.")
     sock = _listen(host, port)
     click.echo(f"Serving factcheck on {where} with {workers} worker processes (waitress)")
-    _print_login(created, login_url)
-    sys.exit(_supervise(app, sock, workers, threads))
+    announce()
+    code = _supervise(app, sock, workers, threads)
+    if code:
+        sys.exit(code)
 
 
 GRANIAN_THREADS = 2  # per process: more only add GIL hand-offs (bench/load.py)
@@ -946,3 +972,5 @@ cli.add_command(restore_command, "restore")
 cli.add_command(extract_command, "extract")
 cli.add_command(checkworthy_command, "checkworthy")
 cli.add_command(train_model_command, "train-model")
+cli.add_command(worker_command, "worker")
+cli.add_command(jobs_command, "jobs")

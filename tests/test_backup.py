@@ -342,3 +342,53 @@ def test_admins_see_and_download_the_backups(app: Any, client: Any) -> None:
         assert client.get(f"/admin/backups/{name}").status_code == 404, name
     listed = client.get("/admin/backups", headers={"Accept": "application/json"}).get_json()
     assert [item["name"] for item in listed["backups"]][0] == Path(auto["path"]).name
+
+
+def test_the_job_worker_takes_the_scheduled_backups(app: Any, client: Any) -> None:
+    from factcheck import backup_tasks, jobs
+    from tests.conftest import Session
+
+    assert "factcheck.backup_tasks" in jobs.TASK_MODULES  # (every worker knows the task)
+    every = backup_tasks.scheduled_backup.task_class().validate_datetime
+    assert every(datetime.datetime(2026, 12, 7, 3, 5)) and not every(
+        datetime.datetime(2026, 12, 7, 3, 6)
+    )
+    folder = backup.backup_dir(app.config)
+    try:
+        jobs.configure({**app.config, "JOBS_IMMEDIATE": False})  # (a real queue file)
+        made = backup_tasks.scheduled_backup.call_local()
+        assert made["kind"] == "auto" and Path(made["path"]).parent == folder
+        assert backup_tasks.scheduled_backup.call_local() is None  # (not due again yet)
+        jobs.queue.storage.record_failure(
+            "factcheck.backup_tasks.scheduled_backup", "()", "database or disk is full"
+        )
+        Session(client, "admin")
+        page = client.get("/admin/backups").get_data(as_text=True)
+        assert "A scheduled backup failed at" in page and "disk is full" in page
+        assert Path(made["path"]).name in page
+    finally:
+        jobs.configure({"JOBS_IMMEDIATE": True})
+
+
+@pytest.mark.skipif(backup.fcntl is None, reason="needs flock")
+def test_restore_refuses_while_a_job_worker_runs(run: Any, tmp_path: Path) -> None:
+    make_database(tmp_path / "claims.db", articles=1)
+    assert run("backup", "copy.db").exit_code == 0
+    env = dict(os.environ, FACTCHECK_INSTANCE_PATH=str(tmp_path / "instance"))
+    env.pop("FACTCHECK_JOBS_IMMEDIATE", None)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "factcheck", "--db", "claims.db", "worker", "--workers", "1"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "factcheck worker:" in worker.stderr.readline()
+        refused = run("restore", "--yes", "copy.db")
+        assert refused.exit_code == 1 and "a server is running" in refused.output
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(15)
+    assert run("restore", "--yes", "copy.db").exit_code == 0

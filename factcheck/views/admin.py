@@ -129,6 +129,7 @@ def backups() -> Any:
             if (due := backup.next_due(folder, interval))
             else None
         ),
+        "failures": _backup_failures(),
     }
     return render("admin/backups.html", context)
 
@@ -149,3 +150,26 @@ def download_backup(backup_name: str) -> Any:
         download_name=found["name"],
         max_age=0,
     )
+
+
+def _backup_failures() -> list[dict[str, Any]]:
+    """The last failed scheduled backups the job queue recorded (newest first)."""
+    import datetime
+
+    from .. import backup_tasks, jobs
+
+    try:
+        recent = jobs.status(failures=50)["recent_failures"]
+    except Exception:  # (the queue's file cannot be read: the page still lists the backups)
+        return []
+    return [
+        {
+            "error": failure["error"],
+            "failed_at": datetime.datetime.fromtimestamp(failure["failed_at"], datetime.UTC)
+            .isoformat(timespec="seconds")
+            .replace("+00:00", " UTC")
+            .replace("T", " "),
+        }
+        for failure in recent
+        if failure["task"].endswith(backup_tasks.TASK_NAME)
+    ][:3]
