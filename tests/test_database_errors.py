@@ -292,8 +292,10 @@ def test_login_page_answers_while_saves_queue_behind_an_outside_writer(tmp_path:
     assert len(logins) >= 8
     assert max(logins) < 1.0, sorted(logins)[-5:]
     assert {status for status, _ in saves} <= {200, 201, 428, 503}  # (428: no If-Match)
-    # (a request may also wait for a free thread before the app sees it)
-    assert max(seconds for _, seconds in saves) < 4.0, sorted(saves)[-3:]
+    # No save hangs: each ends within BUSY_TIMEOUT_MS in the app (the store-level test above
+    # checks that bound); over HTTP a request may also wait for a free thread first, and on a
+    # busy machine for the CPU, so only a loose bound here.
+    assert max(seconds for _, seconds in saves) < 8.0, sorted(saves)[-3:]
 
 
 def _request_ok(port: int) -> bool:
