@@ -349,16 +349,17 @@ def test_the_job_worker_takes_the_scheduled_backups(app: Any, client: Any) -> No
     from tests.conftest import Session
 
     assert "factcheck.backup_tasks" in jobs.TASK_MODULES  # (every worker knows the task)
-    every = backup_tasks.scheduled_backup.task_class().validate_datetime
-    assert every(datetime.datetime(2026, 12, 7, 3, 5)) and not every(
-        datetime.datetime(2026, 12, 7, 3, 6)
-    )
+    queued_at = backup_tasks.scheduled_backup.task_class().validate_datetime
     folder = backup.backup_dir(app.config)
     try:
         jobs.configure({**app.config, "JOBS_IMMEDIATE": False})  # (a real queue file)
+        # Queued every 5 minutes while a backup is due (none yet: due).
+        assert queued_at(datetime.datetime(2026, 12, 7, 3, 5))
+        assert not queued_at(datetime.datetime(2026, 12, 7, 3, 6))
         made = backup_tasks.scheduled_backup.call_local()
         assert made["kind"] == "auto" and Path(made["path"]).parent == folder
         assert backup_tasks.scheduled_backup.call_local() is None  # (not due again yet)
+        assert not queued_at(datetime.datetime(2026, 12, 7, 3, 10))  # (nor queued)
         jobs.queue.storage.record_failure(
             "factcheck.backup_tasks.scheduled_backup", "()", "database or disk is full"
         )
