@@ -298,3 +298,89 @@ def test_he_said_after_a_sentence_about_a_named_person() -> None:
     for c in claims:
         assert c["claimant"] == "Marcus Abel", c
         assert text[c["claimant_start"] : c["claimant_end"]] == "Marcus Abel"
+
+
+ASIDE_CASES = [
+    # (text, words of the claim's quote, claimant, wording): asides between a source and its
+    # verb (appositions, relative clauses) are the article's statements about the source; the
+    # verb and what it reports stay the source's
+    (
+        "Harbour chief Tomas Vell, a former naval officer who ran the port for a decade, said "
+        "cargo volumes fell 9% last year.",
+        "cargo volumes",
+        "Tomas Vell",
+        "Harbour chief Tomas Vell said cargo volumes fell 9% last year",
+    ),
+    (
+        "Harbour chief Tomas Vell, a former naval officer who ran the port for a decade, said "
+        "cargo volumes fell 9% last year.",
+        "naval officer",
+        None,
+        "Tomas Vell is a former naval officer who ran the port for a decade",
+    ),
+    (
+        "Mara Ostin, the head of the nurses' union, whose members voted to strike on Monday, "
+        "said pay had lagged inflation for five years.",
+        "lagged inflation",
+        "Mara Ostin",
+        "Mara Ostin said pay had lagged inflation for five years",
+    ),
+    (
+        "Mara Ostin, the head of the nurses' union, whose members voted to strike on Monday, "
+        "said pay had lagged inflation for five years.",
+        "voted to strike",
+        None,
+        "Mara Ostin's members voted to strike on Monday",
+    ),
+    (
+        "Professor Lina Varga of the Oslen Institute, who was not involved in the study, said "
+        "the results were robust but noted that the sample was small.",
+        "not involved",
+        None,
+        "Lina Varga was not involved in the study",
+    ),
+    # the source's second verb: not "the results noted ..."
+    (
+        "Professor Lina Varga of the Oslen Institute, who was not involved in the study, said "
+        "the results were robust but noted that the sample was small.",
+        "sample was small",
+        "Lina Varga",
+        "Professor Lina Varga of the Oslen Institute noted that the sample was small",
+    ),
+    # a coordinated verb of the reported clause keeps the source: not "The agency would ..."
+    (
+        "The agency, which was set up in 2019 to monitor rivers, said water levels had dropped "
+        "by half and would keep falling.",
+        "keep falling",
+        "The agency",
+        "The agency said water levels would keep falling",
+    ),
+    (
+        "The Dock Workers' Federation, which represents about 4,000 of the port's 9,200 staff, "
+        'said it had not been consulted and would "fight every job cut".',
+        "fight every job cut",
+        "The Dock Workers' Federation",
+        'The Dock Workers\' Federation said it would "fight every job cut"',
+    ),
+    # a second half naming its own source after a mid-sentence attribution
+    (
+        "Unemployment fell to 5.2%, the statistics office said, though economists warned that "
+        "the figure was likely to be revised.",
+        "likely to be revised",
+        "economists",
+        "Economists warned that the figure was likely to be revised",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant", "wording"), ASIDE_CASES)
+def test_asides_between_a_source_and_its_verb(
+    text: str, words: str, claimant: str | None, wording: str
+) -> None:
+    claims = [c for c in extract_claims(text) if words in c["quote"]]
+    assert len(claims) == 1, extract_claims(text)
+    (claim,) = claims
+    assert (claim["claimant"], claim["text"]) == (claimant, wording)
+    assert claim["wording_source"] == "rewritten"
+    if claimant is not None:
+        assert text[claim["claimant_start"] : claim["claimant_end"]] == claimant

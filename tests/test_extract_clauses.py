@@ -164,6 +164,23 @@ ONE_FACT_CASES = [
             )
         ],
     ),
+    (  # "where" after a noun or after a place with its preposition: never "In In Dolec"
+        "The hotel, where the fire started, was closed in 2019.",
+        [
+            ("the fire started", "In the hotel, the fire started"),
+            ("was closed in 2019", "The hotel was closed in 2019"),
+        ],
+    ),
+    (
+        "In Dolec, where the river swept away the only bridge, residents waited on rooftops.",
+        [
+            (
+                "the river swept away the only bridge",
+                "In Dolec, the river swept away the only bridge",
+            ),
+            ("residents waited on rooftops", "In Dolec residents waited on rooftops"),
+        ],
+    ),
 ]
 
 

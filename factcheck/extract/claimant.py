@@ -76,6 +76,76 @@ _LEAD_APPOS_SAID_RE = re.compile(
 )
 
 
+# "Bettina Kross, the general secretary of the federation, whose predecessor resigned ...,
+# said the budget was ...": a source, asides about it (appositions, relative clauses), then
+# its verb and the clause it reports; the asides are no part of the source's words
+_SUBJECT_ASIDE_SAID_RE = re.compile(
+    r"(?P<head>[A-Z][^,;:\"“”()]{1,80}?)"
+    r"(?P<mid>(?:,\s+(?:[^,;:\"“”()]|(?<=\d),(?=\d)){1,150}?){1,4}?)"
+    r",\s+(?P<v>(?:said|says|added|noted|insisted|argued|claimed|warned|stressed|acknowledged|"
+    r"confirmed|explained|announced|estimated|told (?:reporters|journalists|the [a-z]+|"
+    r"parliament|lawmakers|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"
+    r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?(?:,?\s+that\b)?)\s+"
+)
+_ASIDE_SPLIT_RE = re.compile(r",\s+")
+_NOT_SOURCE_HEADS = frozenset("it there this that these those what when if as while".split())
+
+
+def _subject_aside_said(
+    sentence: str, s0: int, e0: int
+) -> tuple[re.Match, str, list[tuple[int, int]]] | None:
+    """``Source, aside(s), said CLAUSE`` at ``s0``: the match, the source as worded before
+    the verb (the name in apposition to a title: "Its leader, Anna Kvist, who ...") and the
+    asides' spans; ``None`` unless a source opens the sentence and a reported clause follows."""
+    m = _SUBJECT_ASIDE_SAID_RE.match(sentence, s0, e0)
+    if m is None or m.end() >= e0:
+        return None
+    head = m.group("head").strip()
+    words = head.split()
+    if (
+        len(words) > 10
+        or words[0].lower() in _NOT_SOURCE_HEADS
+        or words[0].lower() in _PREP_HEADS
+        or _FINITE_RE.search(head.lower())
+    ):
+        return None
+    if not (
+        sentence[m.end()] in '"“'
+        or _REPORTED_RE.match(sentence, m.end(), e0)
+        or _NAME_CLAUSE_RE.match(sentence, m.end(), e0)
+    ):
+        return None
+    kind = name_of(head)[2]
+    who = head
+    asides: list[tuple[int, int]] = []
+    pos = m.start("mid")
+    for cm in _ASIDE_SPLIT_RE.finditer(sentence, pos, m.end("mid")):
+        if cm.start() > pos:
+            asides.append((pos, cm.start()))
+        pos = cm.end()
+    asides.append((pos, m.end("mid")))
+    asides = [(a, b) for a, b in asides if b > a]
+    for a, b in asides:
+        chunk = sentence[a:b]
+        if _NAME_RUN_RE.fullmatch(chunk) and " " in chunk:
+            if (
+                words[-1].lower() in TITLE_WORDS
+                or _POSSESSIVE_RE.search(head)
+                or words[0].lower() in ("its", "his", "her", "their", "our")
+            ):
+                # "Its leader, Anna Kvist, ...": the name in apposition is the source
+                who, kind = chunk, "person"
+    if kind is None:
+        return None
+    return m, who, asides
+
+
+_PREP_HEADS = frozenset(
+    "in on at for to from with by into over against about after before during since under "
+    "among amid despite following".split()
+)
+
+
 _QUOTE_STMT_RE = re.compile(
     r"(?P<o>[\"“])(?P<q>[^\"“”]{6,}?)(?P<c>[\"”])\s*,?\s+(?P<rest>[^\"“”]*)$", re.DOTALL
 )
@@ -103,13 +173,17 @@ _Q_INV_RE = re.compile(
 class _Attr:
     """How a claim's source is worded: ``prefix`` + wording, or wording + ``suffix``."""
 
-    __slots__ = ("who", "prefix", "suffix", "direct")
+    __slots__ = ("who", "prefix", "suffix", "direct", "asides", "lead")
 
     def __init__(self, who: str, prefix: str = "", suffix: str = "", direct: bool = False) -> None:
         self.who = who
         self.prefix = prefix
         self.suffix = suffix
         self.direct = direct  # a quotation: every word of it is the speaker's
+        # (start, end) of the asides between the source and its verb ("X, who ..., said"):
+        # the article's own statements about the source, not the source's claim
+        self.asides: list[tuple[int, int]] = []
+        self.lead: int | None = None  # where the span of a claim after the asides starts
 
     def word(self, base: str) -> str:
         if self.prefix:
@@ -216,7 +290,18 @@ def sentence_attribution(
                     )
                 ):
                     m = None
-            if m:
+            asides: list[tuple[int, int]] = []
+            if m is None:
+                found = _subject_aside_said(sentence, s0, e0)
+                if found is not None:
+                    m, who, asides = found
+                    attr = _Attr(who, prefix=who + " " + m.group("v") + " ")
+                    attr.asides = asides
+                    # the claim's span starts at the verb: the asides are other claims (the
+                    # source's name is the claimant's own span)
+                    attr.lead = m.start("v")
+                    s0 = m.end()
+            if m and not asides:
                 who = m.group("who")
                 attr = _Attr(who, prefix=sentence[m.start() : m.end("v")] + " ")
                 s0 = m.end()

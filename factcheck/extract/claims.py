@@ -19,7 +19,7 @@ from .claimant import (
     speaker_label,
     wording_source,
 )
-from .clauses import _NOUN_HANGING, _clause_claims
+from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims
 from .filters import drop_repeats, lead_end, not_a_claim
 from .grammar import (
     _LEAD_DISCOURSE_RE,
@@ -73,10 +73,22 @@ def claim_spans(sentence: str) -> list[dict]:
         # the registry's; the first one's span takes the attribution next to it
         out = _with_attribution(_clause_claims(sentence, s0, mid[0], attr), 0, 0, mid[0], mid[2])
         if e0 - mid[1] >= 3:
-            out += _clause_claims(sentence, mid[1], e0, attr)
+            # "..., the ministry said, though officials cautioned that ...": a second half
+            # naming its own source is that source's, never the first half's
+            own, s1, e1, _ = sentence_attribution(sentence, mid[1], e0)
+            if own.who and e1 - s1 >= 3:
+                out += _with_attribution(_clause_claims(sentence, s1, e1, own), s1, mid[1], e1, e0)
+            else:
+                out += _clause_claims(sentence, mid[1], e0, attr)
         out.sort(key=lambda d: (d["start"], d["end"]))
         return out
-    return _with_attribution(_clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
+    if attr.lead is not None:
+        a0 = attr.lead
+    out = _with_attribution(_clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
+    if attr.asides:
+        out += _aside_claims(sentence, attr)
+        out.sort(key=lambda d: (d["start"], d["end"]))
+    return out
 
 
 def _with_attribution(pieces: list[dict], s0: int, a0: int, e0: int, b0: int) -> list[dict]:

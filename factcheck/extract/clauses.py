@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .claimant import _Attr
+from .claimant import _Attr, name_of
 from .grammar import (
     _AUX,
     _DETERMINERS,
@@ -106,6 +106,12 @@ _SPLIT_RE = re.compile(
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
     r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b))"
+)
+
+
+_SAY_AND_RE = re.compile(
+    r"(?:said|noted|added|warned|argued|insisted|stressed|acknowledged|conceded|admitted|"
+    r"cautioned|claimed|told|explained|pointed out)\b"
 )
 
 
@@ -287,8 +293,14 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         glue: frozenset = frozenset()
         own_voice = False  # an apposition inside an attribution: not the source's claim
         own_source = False  # a clause naming its own source
+        said_again = False  # the source's own second verb: worded without the attribution
         subj, sv = None, None
-        if typ == "andv" and own >= 0:
+        if typ == "andv" and attr.who and attr.prefix and _SAY_AND_RE.match(quote):
+            # 'X said the results were robust but noted that ...': the source's second verb,
+            # not the reported clause's ("the results noted")
+            base = attr.who + " " + quote
+            said_again = True
+        elif typ == "andv" and own >= 0:
             # coordinated verb phrase: reuse the subject of the clause it belongs to
             owner_base, owner_quote = bases[own], sentence[spans[own][0] : spans[own][1]]
             if pieces[own][2] == "rel" and owner_quote and owner_base.endswith(owner_quote):
@@ -332,7 +344,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                             quote = sentence[ps:pe]
                         base = bases[own] + ", " + quote
                     elif rel == "where":
-                        base = "in " + ant_text + ", " + quote
+                        # "In Dolec, where ...": the antecedent may bring its preposition
+                        first = ant_text.split(" ", 1)[0].lower()
+                        lead = "" if first in _PREPS or first in ("near", "outside") else "in "
+                        base = lead + (_decap(ant_text) if lead else ant_text) + ", " + quote
                     elif rel == "whose":
                         base = ant_text + "'s " + quote
                     else:
@@ -517,7 +532,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             {
                 "start": ps,
                 "end": pe,
-                "text": _cap(base) if own_voice or own_source else attr.word(base),
+                "text": _cap(base) if own_voice or own_source or said_again else attr.word(base),
                 "attribution": None if own_voice or own_source else attribution,
                 "subject": main_subject,
                 "type": typ,
@@ -633,3 +648,59 @@ def _subordinate(sentence: str, at: int, e0: int) -> bool:
         if first in _NOT_AFTER_AS or (before and before[-1].lower() in _NOT_AFTER_AS):
             return False
     return _clause_start(rest)
+
+
+_ASIDE_REL_RE = re.compile(r"(?P<w>who|whom|whose|which)\s+(?=\S)")
+
+
+def _aside_claims(sentence: str, attr: _Attr) -> list[dict]:
+    """The article's own statements in the asides between a source and its verb
+    ("Bettina Kross, the general secretary of the federation, whose predecessor resigned
+    ..., said ..."): "Bettina Kross's predecessor resigned ...", "Bettina Kross is the general
+    secretary of the federation"; never the source's claim. An aside that is no relative
+    clause or plain noun phrase ("speaking after the vote", an age, the name itself) states
+    nothing here."""
+    a, b, kind = name_of(attr.who)
+    name = attr.who[a:b].strip()
+    out: list[dict] = []
+    for s, e in attr.asides:
+        chunk = sentence[s:e]
+        if len(chunk.split()) < 3:
+            continue
+        glue: frozenset = frozenset()
+        rm = _ASIDE_REL_RE.match(chunk)
+        if rm is not None:
+            rest = chunk[rm.end() :]
+            w = rm.group("w")
+            if w == "whose":
+                base = name + "'s " + rest
+            elif w == "whom":
+                last = rest.split()[-1].lower()
+                if not _is_past(last):
+                    continue
+                base = rest + " " + name  # "whom the judge commended"
+            elif w == "which":
+                base = attr.who + " " + rest  # "Northline, which runs ...": as the article names it
+            elif _VERB_HINT_RE.search(rest) or _FINITE_RE.search(rest):
+                base = name + " " + rest
+            else:
+                continue
+        elif _copula_ok(name, chunk) and not _FINITE_RE.search(chunk.split(" who ")[0].lower()):
+            base = name + " is " + chunk
+            glue = frozenset(("is",))
+        else:
+            continue
+        out.append(
+            {
+                # a relative clause's span starts past its "who"/"which", as in _clause_claims
+                "start": s + rm.end() if rm is not None else s,
+                "end": e,
+                "text": _cap(base),
+                "attribution": None,
+                "subject": name,
+                "type": "rel" if rm is not None else "app",
+                "glue": glue,
+                "own_voice": True,
+            }
+        )
+    return out
