@@ -362,6 +362,33 @@ ASIDE_CASES = [
         "The Dock Workers' Federation",
         'The Dock Workers\' Federation said it would "fight every job cut"',
     ),
+    # a relative clause between commas in reported speech is the writer's gloss (GUIDE.md
+    # section 3), unless it names a source of its own
+    (
+        "The minister said the bridge, which opened in 2024, carries 60,000 cars a day.",
+        "opened in 2024",
+        None,
+        "The bridge opened in 2024",
+    ),
+    (
+        "The minister said the bridge, which opened in 2024, carries 60,000 cars a day.",
+        "60,000 cars",
+        "The minister",
+        "The minister said the bridge carries 60,000 cars a day",
+    ),
+    (
+        "The bridge, which opened in 2024, carries 60,000 cars a day, the agency said.",
+        "opened in 2024",
+        None,
+        "The bridge opened in 2024",
+    ),
+    (
+        "The union said the compensation covered less than a third of losses, which it put at "
+        "4.5 billion dinars.",
+        "4.5 billion",
+        "The union",
+        None,
+    ),
     # a second half naming its own source after a mid-sentence attribution
     (
         "Unemployment fell to 5.2%, the statistics office said, though economists warned that "
@@ -375,12 +402,14 @@ ASIDE_CASES = [
 
 @pytest.mark.parametrize(("text", "words", "claimant", "wording"), ASIDE_CASES)
 def test_asides_between_a_source_and_its_verb(
-    text: str, words: str, claimant: str | None, wording: str
+    text: str, words: str, claimant: str | None, wording: str | None
 ) -> None:
     claims = [c for c in extract_claims(text) if words in c["quote"]]
     assert len(claims) == 1, extract_claims(text)
     (claim,) = claims
-    assert (claim["claimant"], claim["text"]) == (claimant, wording)
-    assert claim["wording_source"] == "rewritten"
+    assert claim["claimant"] == claimant
+    if wording is not None:
+        assert claim["text"] == wording
+        assert claim["wording_source"] == "rewritten"
     if claimant is not None:
         assert text[claim["claimant_start"] : claim["claimant_end"]] == claimant

@@ -18,6 +18,8 @@ from .grammar import (
     _STOP_BACK,
     _SUBJ_ADVERBS,
     _VERB_HINT_RE,
+    BARE_VERBS,
+    MODAL_RE,
     _antecedent,
     _cap,
     _decap,
@@ -70,6 +72,8 @@ _SPLIT_RE = re.compile(
     r"less than|little more than|up to|well over)\s+)?(?:[$€£]?\d[\d,.]*\s?(?:%|percent\b|"
     r"per cent\b)?|half|a third|a quarter|two thirds|three quarters|most|many|all|none)\s+"
     r"(?:of|the)\s|(?:little\s+|far\s+|much\s+)?(?:more|less|fewer)\s+than\s"
+    r"|(?:about\s+|almost\s+|nearly\s+|more\s+than\s+)?(?:twice|three times|four times|five times|"
+    r"ten times|half|double|triple)\s+(?:as|the)\s"
     r"))"
     r"|(?P<app>,\s+(?=(?:the|a|an|their|its|his|her|our)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
     r"biggest|highest|lowest|worst|deadliest|best|most|least|\d+(?:st|nd|rd|th))\b))"
@@ -90,6 +94,11 @@ _SPLIT_RE = re.compile(
     # ", against a target of 18 minutes", ", pushing the balance into deficit": the figure's
     # yardstick or consequence, a fact of its own worded with the clause it hangs on
     r"|(?P<against>,\s+(?=against\s))"
+    # ", driven by exports", ", with imports rising 3%": a cause or a second figure hanging on
+    # the clause, a fact of its own worded with the clause
+    r"|(?P<drv>,\s+(?=(?:(?:mainly|largely|partly|chiefly|mostly)\s+)?(?:driven|fuelled|fueled|"
+    r"boosted|hit|hampered|held back|dragged down|weighed down|caused)\s+by\s"
+    r"|with\s+(?:[^\s,;]+\s+){1,5}?[a-z]{3,}ing\b))"
     r"|(?P<part>,\s+(?=(?!(?:saying|adding|including|according|citing|following|using|during|"
     r"excluding|notably|something|nothing|anything|everything|bring|spring|morning|evening|"
     r"ceiling|building|ring|king|thing)\b)[a-z]{3,}ing\s))"
@@ -105,13 +114,24 @@ _SPLIT_RE = re.compile(
     r"her|\d))))"
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
-    r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b))"
+    r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b"
+    # "14 people died and 30 were injured": a figure as the second clause's subject
+    r"|\d(?:[\d.]|,(?=\d))*%?(?:\s+(?!(?:but|and|or|in|on|at|to|from|by|for|of|than)\b)[a-z]+)?"
+    r"\s+(?:" + _FINITE + r")\b))"
+    # "will close its plant and move production to ...": a second verb after the modal
+    r"|(?P<andb>,?\s+and\s+(?=[a-z]{2,}\s))"
 )
 
 
 _SAY_AND_RE = re.compile(
     r"(?:said|noted|added|warned|argued|insisted|stressed|acknowledged|conceded|admitted|"
     r"cautioned|claimed|told|explained|pointed out)\b"
+)
+
+
+_REL_SAYS_RE = re.compile(
+    r"(?:\S+\s+){0,4}?(?:said|says|say|claims|claimed|claim|believes|believed|estimates|"
+    r"estimated|alleged|allege|alleges|told|put|puts)\b"
 )
 
 
@@ -210,6 +230,14 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 sentence, cuts[-1][1] if cuts else s0, m.start()
             ):
                 continue
+        elif typ == "drv":
+            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            if not _FINITE_RE.search(before):
+                continue
+            typ = "part"
+        elif typ == "andb":
+            if not _bare_verb_after(sentence, m.end(), e0, cuts[-1][1] if cuts else s0, m.start()):
+                continue
         elif typ in ("app", "appnp", "figapp"):
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
             if not _FINITE_RE.search(before):
@@ -251,9 +279,9 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             break
         if cur_t in ("main", "semi", "andthat"):
             root = len(pieces) - 1
-        if typ == "andv":
+        if typ in ("andv", "andb"):
             prev_t = pieces[-1][2]
-            if prev_t == "andv":
+            if prev_t in ("andv", "andb"):
                 owner = pieces[-1][3]
             elif prev_t in _HANGING and prev_t not in ("rel", "ppart"):
                 owner = root
@@ -311,6 +339,12 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 base = main_subject + " " + quote
             # else: the clause it belongs to has no subject found: no subject is guessed
             subj = subjects[own]
+        elif typ == "andb" and own >= 0:
+            # "The company will close its plant and move ...": its subject and modal
+            mm = MODAL_RE.search(bases[own])
+            if mm is not None:
+                base = bases[own][: mm.end("modal")] + " " + quote
+            subj = subjects[own]
         elif typ == "figapp" and own >= 0:
             base = bases[own] + ", " + quote  # "..., about 60% of the total"
         elif typ in ("rel", "app", "appnp", "ppart") and own >= 0:
@@ -331,6 +365,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 elif typ == "rel":
                     rm = _REL_MARK_RE.match(sentence, pieces[idx - 1][1])
                     rel = rm.group("w").lower() if rm else "which"
+                    # "The minister said the bridge, which opened in 2024, ...": a relative
+                    # clause between commas is the writer's gloss, not the source's words,
+                    # unless it names a source of its own ("which she said had doubled")
+                    own_voice = bool(attr.who) and not attr.direct and not _REL_SAYS_RE.match(quote)
                     if rm and rm.group("prep"):
                         pass  # "..., in which a shop assistant was injured": the clause
                     elif rel == "whom":
@@ -704,3 +742,30 @@ def _aside_claims(sentence: str, attr: _Attr) -> list[dict]:
             }
         )
     return out
+
+
+_OBJECT_OPENERS = frozenset(
+    "its their his her all more up down one two three four five six seven eight nine ten "
+    "eleven twelve twenty thirty forty fifty hundred hundreds thousands dozens".split()
+)
+_NEXT_TWO_RE = re.compile(r"([a-z]+)\s+([$€£]?[\w'’]+)(?:\s+([\w'’]+))?")
+
+
+def _bare_verb_after(sentence: str, at: int, e0: int, clause_start: int, and_at: int) -> bool:
+    """Is "and" at ``and_at`` followed (at ``at``) by a second bare verb of a clause whose verb
+    follows a modal ("will close its plant and move production to Stek", "would cut 300 jobs
+    and sell two buildings")? The verb must be one of :data:`BARE_VERBS` and take an object:
+    a determiner or a figure next, or a noun and a preposition ("move production to")."""
+    m = _NEXT_TWO_RE.match(sentence, at, e0)
+    if m is None or m.group(1) not in BARE_VERBS:
+        return False
+    mm = MODAL_RE.search(sentence, clause_start, and_at)
+    if mm is None or mm.group("verb") not in BARE_VERBS:
+        return False
+    nxt, after = m.group(2), (m.group(3) or "").lower()
+    low = nxt.lower()
+    if low in _DETERMINERS or low in _OBJECT_OPENERS:
+        return True
+    if nxt[:1].isdigit() or nxt[:1] in "$€£":
+        return True
+    return nxt.islower() and after in _PREPS
