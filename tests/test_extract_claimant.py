@@ -413,3 +413,59 @@ def test_asides_between_a_source_and_its_verb(
         assert claim["wording_source"] == "rewritten"
     if claimant is not None:
         assert text[claim["claimant_start"] : claim["claimant_end"]] == claimant
+
+
+PRONOUN_SOURCE_CASES = [
+    # (text, words of the claim's quote, claimant, wording (None: not checked)): a pronoun
+    # is never a claimant; "It said" is the organisation just named, "He said" the person a
+    # title names, or nobody (the quote, and the publication's own voice, never a guess)
+    (
+        "The board met on Monday. It said the plant would close in May.",
+        "plant would close",
+        "The board",
+        "The board said the plant would close in May",
+    ),
+    (
+        "The health authority for the district will close the unit in June, it said on Thursday.",
+        "close the unit",
+        "The health authority for the district",
+        None,
+    ),
+    (  # another source in between: "It" is nobody the article names
+        "The board met on Monday. Nordlink said it carried 2 million passengers. It said fares "
+        "would rise 4%.",
+        "fares would rise",
+        None,
+        "It said fares would rise 4%.",
+    ),
+    ("They said the road was closed.", "road was closed", None, "They said the road was closed."),
+    (
+        "The mayor met protesters on Friday. He said the pool would reopen in June.",
+        "pool would reopen",
+        "The mayor",
+        "The mayor said the pool would reopen in June",
+    ),
+    (
+        "The company's chief executive resigned on Monday. He said sales had fallen 20%.",
+        "sales had fallen",
+        "The company's chief executive",
+        "The company's chief executive said sales had fallen 20%",
+    ),
+    (
+        "Insurers estimate the damage at 400 million crowns.",
+        "400 million",
+        "Insurers",
+        "Insurers estimate the damage at 400 million crowns",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant", "wording"), PRONOUN_SOURCE_CASES)
+def test_pronoun_sources(text: str, words: str, claimant: str | None, wording: str | None):
+    (claim,) = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claim["claimant"] == claimant
+    if wording is not None:
+        assert claim["text"] == wording
+        assert claim["wording_source"] == ("quote" if claimant is None else "rewritten")
+    if claimant is not None:
+        assert text[claim["claimant_start"] : claim["claimant_end"]] == claimant

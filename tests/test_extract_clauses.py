@@ -197,6 +197,13 @@ ONE_FACT_CASES = [
             ("30 were injured", "Officials said 30 were injured"),
         ],
     ),
+    (
+        "Four people died and about 2,000 homes lost power on Sunday.",
+        [
+            ("Four people died", "Four people died"),
+            ("about 2,000 homes lost power on Sunday", "About 2,000 homes lost power on Sunday"),
+        ],
+    ),
     (  # ... but not a figure inside an aside or after a preposition
         "Two men, aged 19 and 24, were arrested.",
         [("Two men, aged 19 and 24, were arrested", "Two men, aged 19 and 24, were arrested")],

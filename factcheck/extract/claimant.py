@@ -221,6 +221,11 @@ _PROPER_RE = re.compile(r"(?:The\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|
 _NOT_ENTITY = frozenset("the a an it he she they we this that these those there i".split())
 
 
+_OF_SPLIT_RE = re.compile(r"\s+(?:for|of|in|at|on|from|with)\s+")
+_TITLE_HEADS = frozenset("executive chief commander coach captain president governor".split())
+_TITLED_SUBJECT_RE = re.compile(r"(?:The|the)(?:\s+[a-z][\w'’-]*){1,3}")
+
+
 _TOLD_RE = re.compile(r"\s+told\s+")
 
 
@@ -247,6 +252,11 @@ def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple
         and _PERSON_RE.search(subj)
     ):
         cand = subj
+    if cand is None and subj and not subj_pron and _TITLED_SUBJECT_RE.fullmatch(subj):
+        # "The mayor met protesters. He said ...": a person named by a title
+        head = subj.split()[-1].lower()
+        if (head in _PERSON_NOUNS or head in _TITLE_HEADS) and not head.endswith("s"):
+            cand = subj
     new_person = cand or (
         person if subj_pron or (pieces and pieces[0].get("attribution") in ("He", "She")) else None
     )
@@ -559,6 +569,7 @@ class People:
 
     def __init__(self) -> None:
         self.seen: list[Claimant] = []
+        self.org: Claimant | None = None  # the organisation an "It said" most likely is
 
     def resolve(
         self,
@@ -573,6 +584,11 @@ class People:
         if found is None:
             return None
         low = found.name.lower()
+        if low == "it":
+            # "The board met on Monday. It said ...": the organisation named last; never "It"
+            return self.org
+        if low in _NOT_ENTITY and low not in _PRONOUN_SOURCES:
+            return None  # "They said", "This shows": nobody the article names here
         if low in _PRONOUN_SOURCES:
             if not person or person not in mentions:
                 return self.seen[-1] if self.seen else None
@@ -592,6 +608,35 @@ class People:
         if c.kind == "person" and len(words) >= 2 and words[0] not in ("the", "a", "an"):
             self.seen.append(c)
         return c
+
+    def note_subject(
+        self, subject: str | None, sentence: str, offset: int, claimant: Claimant | None
+    ) -> None:
+        """Who a following "It said" is: the organisation this sentence quoted or whose
+        subject it is ("The board met on Monday. It said ..."); nobody once another source
+        speaks or another subject comes in between."""
+        if claimant is not None:
+            self.org = claimant if claimant.kind == "organization" else None
+            return
+        if not subject or len(subject.split()) > 6:
+            self.org = None
+            return
+        if subject.lower() in ("it", "its"):
+            return  # "It also said ...": the same one
+        self.org = self.subject_org(subject, sentence, offset) or None
+
+    def subject_org(self, subject: str | None, sentence: str, offset: int) -> Claimant | None:
+        """The organisation ``subject`` names ("The health authority for the district"), with
+        its offsets, made the likeliest "it" of what follows; ``None`` for anything else."""
+        if not subject or len(subject.split()) > 8:
+            return None
+        head = _OF_SPLIT_RE.split(subject, 1)[0].split()
+        word = head[-1].lower().removesuffix("'s").removesuffix("’s") if head else ""
+        i = sentence.find(subject)
+        if word not in ORG_WORDS or i < 0 or subject.lower() in _NOT_ENTITY:
+            return None
+        self.org = Claimant(subject, offset + i, offset + i + len(subject), "organization", subject)
+        return self.org
 
     def note_mentions(self, sentence: str, offset: int) -> None:
         """People named in a sentence ("Sofia Reinholt", or a surname opening it: "Abel, a
@@ -652,7 +697,9 @@ _WORDING_SOURCE_RE = re.compile(
     r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?,?\s+"
     r"(?P<v>said|says|told|added|noted|stated|announced|heard|"
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
-    r"insisted|denied|admitted|reported|replied|cautioned|put)\b"
+    r"insisted|denied|admitted|reported|replied|cautioned|put|"
+    # a plural source in the present: "Insurers estimate the damage at ...", "Residents say"
+    r"(?<=s )(?:say|estimate|warn|report|claim|argue|insist|believe|fear|expect))\b"
 )
 # "put inflation for last year at 5.8%", "put Abel on 44%": an estimate, not an action
 _PUT_FIGURE_RE = re.compile(

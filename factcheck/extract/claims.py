@@ -222,6 +222,8 @@ def extract_claims(
         speaker = next((p["speaker"] for p in pieces if p.get("speaker")), None)
         question = sent.rstrip().rstrip("\"'”’»)").endswith("?")
         sentence_claimant: Claimant | None = None
+        # "The health authority will close ..., it said": the organisation this sentence is about
+        people.subject_org(pieces[0].get("subject") if pieces else None, sent, at)
         words: dict = {}  # the sentence's words, for the faithfulness check
         for piece in pieces:
             start, end = at + piece["start"], at + piece["end"]
@@ -271,6 +273,15 @@ def extract_claims(
                 # "She said ...": the person the article named
                 wording = who_c.name + wording[wording.index(" ") :]
                 sources.append((who_c.start, who_c.end))
+            elif (
+                who_c is not None
+                and who_c.kind == "organization"
+                and wording.startswith("It ")
+                and (piece.get("attribution") or "").lower().split(" ", 1)[0] == "it"
+            ):
+                # "It said ...": the organisation the article named
+                wording = _cap(who_c.name) + wording[2:]
+                sources.append((who_c.start, who_c.end))
             if label is not None and who_c is None and not piece["attribution"]:
                 # a debate or interview line: "HALE: We cut the deficit." is Hale's
                 who_c = label
@@ -315,6 +326,9 @@ def extract_claims(
             i = sent.find(speaker)
             speaker_span = (at + i, at + i + len(speaker)) if i >= 0 else None
         people.note_mentions(sent, at)
+        people.note_subject(
+            pieces[0].get("subject") if pieces else None, sent, at, sentence_claimant
+        )
         person, thing = _context(pieces, person, thing)
         for ref in (person, thing):
             if ref:

@@ -116,7 +116,8 @@ _SPLIT_RE = re.compile(
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
     r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b"
     # "14 people died and 30 were injured": a figure as the second clause's subject
-    r"|\d(?:[\d.]|,(?=\d))*%?(?:\s+(?!(?:but|and|or|in|on|at|to|from|by|for|of|than)\b)[a-z]+)?"
+    r"|(?:(?:about|around|nearly|almost|some|over|more than|at least|up to|another)\s+)?"
+    r"\d(?:[\d.]|,(?=\d))*%?(?:\s+(?!(?:but|and|or|in|on|at|to|from|by|for|of|than)\b)[a-z]+)?"
     r"\s+(?:" + _FINITE + r")\b))"
     # "will close its plant and move production to ...": a second verb after the modal
     r"|(?P<andb>,?\s+and\s+(?=[a-z]{2,}\s))"
@@ -662,6 +663,8 @@ def _clause_start(rest: str) -> bool:
         if i and (_is_past(low) or low in _AUX):
             return words[i - 1].lower() not in _DETERMINERS  # "a failed investment": no verb
         if low in _PREPS and i < 2:
+            if i + 1 < len(words) and words[i + 1][:1].isdigit() and low in ("about", "over"):
+                continue  # "about 2,000 homes lost power": a figure, not a preposition
             return False
     return False
 
