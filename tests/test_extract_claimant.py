@@ -469,3 +469,44 @@ def test_pronoun_sources(text: str, words: str, claimant: str | None, wording: s
         assert claim["wording_source"] == ("quote" if claimant is None else "rewritten")
     if claimant is not None:
         assert text[claim["claimant_start"] : claim["claimant_end"]] == claimant
+
+
+COLON_QUOTE_CASES = [
+    # (text, the claim's quote, claimant, wording): 'X said: "..."', an age or "told Y:"
+    # before the colon, one claim per quoted sentence
+    (
+        'Union leader Karl Weiss, 52, said: "Our members have not had a pay rise since 2021."',
+        'Union leader Karl Weiss, 52, said: "Our members have not had a pay rise since 2021."',
+        "Karl Weiss",
+        "Union leader Karl Weiss, 52, said our members have not had a pay rise since 2021",
+    ),
+    (
+        'The minister told parliament: "Exports fell 4% last year."',
+        'The minister told parliament: "Exports fell 4% last year."',
+        "The minister",
+        "The minister told parliament Exports fell 4% last year",
+    ),
+    (
+        'Union leader Karl Weiss said: "Our members have not had a pay rise since 2021. The '
+        'company made 40 million last year."',
+        'Union leader Karl Weiss said: "Our members have not had a pay rise since 2021',
+        "Karl Weiss",
+        "Union leader Karl Weiss said our members have not had a pay rise since 2021",
+    ),
+    (
+        'Union leader Karl Weiss said: "Our members have not had a pay rise since 2021. The '
+        'company made 40 million last year."',
+        "The company made 40 million last year",
+        "Karl Weiss",
+        "Union leader Karl Weiss said the company made 40 million last year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "claimant", "wording"), COLON_QUOTE_CASES)
+def test_quotations_after_a_colon(text: str, quote: str, claimant: str, wording: str) -> None:
+    claims = extract_claims(text)
+    assert [c["quote"] for c in claims].count(quote) == 1, claims
+    (claim,) = [c for c in claims if c["quote"] == quote]
+    assert (claim["claimant"], claim["text"]) == (claimant, wording)
+    assert all(c["claimant"] == claimant for c in claims)

@@ -64,7 +64,8 @@ _SAY = (
 
 _LEAD_SAID_RE = re.compile(
     r"(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
-    r"(?P<v>said|says|told reporters|added|insisted|argued|claimed|maintained)"
+    r"(?P<v>said|says|added|insisted|argued|claimed|maintained|told (?:reporters|journalists|"
+    r"parliament|lawmakers|the [a-z]+|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"
     r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?[,:]?\s+"
     r"(?=[\"“]|(?!that\b|to\b|in\b|on\b|at\b|for\b|goodbye\b|so\b|nothing\b)[\w$€£])"
 )
@@ -72,7 +73,7 @@ _LEAD_SAID_RE = re.compile(
 
 _LEAD_APPOS_SAID_RE = re.compile(
     r"(?P<who>[A-Z][^,;:\"“”()]{1,60}?,\s+(?!(?:which|who|whose|where|when|that)\b)"
-    r"[^,;:\"“”()]{2,60}?),\s+(?P<v>said|says|told reporters|added|insisted|argued|claimed)\s+"
+    r"[^,;:\"“”()]{2,60}?),\s+(?P<v>said|says|told reporters|added|insisted|argued|claimed)[,:]?\s+"
 )
 
 
@@ -85,7 +86,7 @@ _SUBJECT_ASIDE_SAID_RE = re.compile(
     r",\s+(?P<v>(?:said|says|added|noted|insisted|argued|claimed|warned|stressed|acknowledged|"
     r"confirmed|explained|announced|estimated|told (?:reporters|journalists|the [a-z]+|"
     r"parliament|lawmakers|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"
-    r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?(?:,?\s+that\b)?)\s+"
+    r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?(?:,?\s+that\b)?)[,:]?\s+"
 )
 _ASIDE_SPLIT_RE = re.compile(r",\s+")
 _NOT_SOURCE_HEADS = frozenset("it there this that these those what when if as while".split())
@@ -205,7 +206,9 @@ def _said_clause(sentence: str, m: re.Match, e0: int) -> bool:
         low = w.lower()
         if low in _SUBJ_VERB_AUX or low in _AUX or _is_past(low):
             return False
-    return bool(_VERB_HINT_RE.search(sentence, m.end(), e0))
+    return bool(
+        _VERB_HINT_RE.search(sentence, m.end(), e0) or _FINITE_RE.search(sentence, m.end(), e0)
+    )
 
 
 # a sentence that is a quotation and nothing else: its words without the marks and the stop
@@ -295,7 +298,8 @@ def sentence_attribution(
                 if m and (
                     _FINITE_RE.search(m.group("who"))
                     or not (
-                        _REPORTED_RE.match(sentence, m.end(), e0)
+                        sentence[m.end()] in '"“'
+                        or _REPORTED_RE.match(sentence, m.end(), e0)
                         or _NAME_CLAUSE_RE.match(sentence, m.end(), e0)
                     )
                 ):

@@ -68,6 +68,26 @@ def claim_spans(sentence: str) -> list[dict]:
     attr, s0, e0, mid = sentence_attribution(sentence, s0, e0)
     if e0 - s0 < 3:
         return []
+    closing = sentence[e0:].lstrip(".!?…")[:1]
+    if attr.prefix and 0 < s0 and sentence[s0 - 1] in '"“' and closing and closing in '"”':
+        # 'X said: "A. B."': each quoted sentence is a claim of the speaker's own words
+        attr.direct = True
+        segs: list[Segment] = []
+        _split_paragraph(sentence, s0, e0, "sentence", segs)
+        if len(segs) > 1:
+            out = []
+            for seg in segs:
+                a, b = _trim(sentence, seg.start, seg.end)
+                while b > a and sentence[b - 1] in ".!?… ":
+                    b -= 1
+                while True:
+                    dm = _LEAD_DISCOURSE_RE.match(sentence, a, b)
+                    if not dm or dm.end() >= b:
+                        break
+                    a = dm.end()
+                if b - a >= 3:
+                    out.extend(_clause_claims(sentence, a, b, attr))
+            return _with_attribution(out, s0, a0, b0, b0)  # (no closing mark)
     if mid is not None:
         # "House prices rose 3%, the registry said, while rents climbed 7%": both halves are
         # the registry's; the first one's span takes the attribution next to it
