@@ -290,6 +290,12 @@ NOT_CLAIM_CASES = [
     "This represents a significant change for the town.",
     "The turnout figure.",
     "And the key moment of the evening.",
+    # quoted words without a verb state nothing
+    '"The house, the car, the animals," said Ivana Sorel.',
+    # a correction note with its date says what the article got wrong (GUIDE.md section 6)
+    "Correction, March 20: An earlier version of this article said the unit delivered 2,100 "
+    "babies last year. The correct figure is 1,200.",
+    "An earlier version of this article misstated the distance to Aldmoor.",
 ]
 
 

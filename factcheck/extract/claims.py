@@ -20,7 +20,7 @@ from .claimant import (
     wording_source,
 )
 from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims
-from .filters import drop_repeats, lead_end, not_a_claim
+from .filters import drop_repeats, has_verb, lead_end, not_a_claim
 from .grammar import (
     _LEAD_DISCOURSE_RE,
     _cap,
@@ -320,6 +320,14 @@ def extract_claims(
             )
             if not_a_claim(wording, values, seg.kind == "list_item"):
                 continue
+            if (
+                piece.get("speaker")
+                and not piece.get("own_voice")
+                and seg.kind != "list_item"
+                and not has_verb(quote)
+            ):
+                continue  # '"The house, the car, the animals," she said': quoted words, no fact
+
             score = round(_score(wording, quote, kinds), 4)
             claims.append(
                 {
