@@ -451,6 +451,27 @@ PRONOUN_SOURCE_CASES = [
         "The company's chief executive",
         "The company's chief executive said sales had fallen 20%",
     ),
+    ("Police say the driver was arrested in Kessa.", "driver was arrested", "Police", None),
+    ("The union disputes the figures.", "disputes the figures", "The union", None),
+    # "..., adding that ...": the source's second statement, a claim of its own
+    (
+        '"Exports fell 5% in March," the minister said, adding that imports rose 2%.',
+        "imports rose 2%",
+        "the minister",
+        "The minister said imports rose 2%",
+    ),
+    (
+        "The minister said exports fell 5% in March, adding that imports rose 2%.",
+        "imports rose 2%",
+        "The minister",
+        "The minister said imports rose 2%",
+    ),
+    (
+        "The company cut 300 jobs, saying demand had fallen by a third.",
+        "demand had fallen",
+        "The company",
+        "The company said demand had fallen by a third",
+    ),
     (
         "Insurers estimate the damage at 400 million crowns.",
         "400 million",

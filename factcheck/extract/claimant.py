@@ -702,8 +702,9 @@ _WORDING_SOURCE_RE = re.compile(
     r"(?P<v>said|says|told|added|noted|stated|announced|heard|"
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
     r"insisted|denied|admitted|reported|replied|cautioned|put|"
-    # a plural source in the present: "Insurers estimate the damage at ...", "Residents say"
-    r"(?<=s )(?:say|estimate|warn|report|claim|argue|insist|believe|fear|expect))\b"
+    # a plural source in the present ("Insurers estimate the damage at ...", "Police say"),
+    # and a source disputing something ("The union disputes the figures")
+    r"say|estimate|warn|report|claim|argue|insist|believe|fear|expect|disputes?|disputed)\b"
 )
 # "put inflation for last year at 5.8%", "put Abel on 44%": an estimate, not an action
 _PUT_FIGURE_RE = re.compile(

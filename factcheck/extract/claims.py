@@ -147,6 +147,24 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
             a = dm.end()
         if b - a >= 3:
             out.extend(_clause_claims(sentence, a, b, attr))
+    am = _ADDING_RE.search(sentence, rest_s, e0)
+    if am is not None and rel is None:
+        # '"...," the minister said, adding that imports rose 2%': the speaker's too
+        a, b = _trim(sentence, am.end(), e0)
+        while b > a and sentence[b - 1] in ".!?… ":
+            b -= 1
+        if b - a >= 8:
+            out.append(
+                {
+                    "start": a,
+                    "end": b,
+                    "text": _cap(who + " said " + _decap(sentence[a:b])),
+                    "attribution": who,
+                    "subject": None,
+                    "type": "main",
+                    "glue": frozenset(("said",)),
+                }
+            )
     if rel is not None:
         a, b = _trim(sentence, *rel)
         if b - a >= 8 and len(sentence[a:b].split()) >= 3:
@@ -165,6 +183,11 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
         d.setdefault("speaker", who)
     out.sort(key=lambda d: (d["start"], d["end"]))
     return out
+
+
+_ADDING_RE = re.compile(
+    r",\s+(?:adding|saying|noting|warning|arguing|insisting|claiming)\s+(?:that\s+)?(?=\S)"
+)
 
 
 def extract_claims(

@@ -88,6 +88,9 @@ _SPLIT_RE = re.compile(
     r"|(?P<adv>,\s+(?:(?:mainly|partly|largely|mostly|chiefly|primarily|in part)\s+)?"
     r"(?:amid|despite|whereas|although|though|but|because|while)\s+)"
     r"|(?P<semi>;\s+|\s+[—–]\s+|\s+--\s+)"
+    # "..., adding that imports rose 2%": the source's (or the subject's) second statement
+    r"|(?P<adding>,\s+(?:adding|saying|noting|warning|arguing|insisting|claiming)\s+(?:that\s+)?"
+    r"(?=\S))"
     r"|(?P<att>,\s+(?:according to|reported|said|says|told|added|noted|stated|announced|"
     r"confirmed|wrote|claimed)\s+)"
     r"|(?P<andthat>,?\s+(?:and|but)\s+that\s+)"
@@ -323,6 +326,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         own_voice = False  # an apposition inside an attribution: not the source's claim
         own_source = False  # a clause naming its own source
         said_again = False  # the source's own second verb: worded without the attribution
+        adding_source = None  # who says the "..., adding that ..." piece
         subj, sv = None, None
         if typ == "andv" and attr.who and attr.prefix and _SAY_AND_RE.match(quote):
             # 'X said the results were robust but noted that ...': the source's second verb,
@@ -346,6 +350,15 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             if mm is not None:
                 base = bases[own][: mm.end("modal")] + " " + quote
             subj = subjects[own]
+        elif typ == "adding":
+            # "The minister said X, adding that Y" -> "The minister said Y"; "The company cut
+            # jobs, saying demand fell" -> "The company said demand fell"
+            who = attr.who if attr.prefix else (subjects[rt] if rt < len(subjects) else None)
+            if who:
+                base = who + " said " + quote
+                glue = frozenset(("said",))
+                said_again = True
+                adding_source = who
         elif typ == "figapp" and own >= 0:
             base = bases[own] + ", " + quote  # "..., about 60% of the total"
         elif typ in ("rel", "app", "appnp", "ppart") and own >= 0:
@@ -572,7 +585,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 "start": ps,
                 "end": pe,
                 "text": _cap(base) if own_voice or own_source or said_again else attr.word(base),
-                "attribution": None if own_voice or own_source else attribution,
+                "attribution": adding_source or (None if own_voice or own_source else attribution),
                 "subject": main_subject,
                 "type": typ,
                 "glue": glue,
