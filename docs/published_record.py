@@ -1,5 +1,6 @@
 """Make the published-record screenshots in docs/: the publish check, a corrected public claim
-page, the editor's correction page (wording, claimant, verdict) and the first two pages of the printed verdict report, all of the demo article.
+page, the editor's correction page (wording, claimant, verdict) and the first two pages of the
+printed verdict report, all of the demo article.
 
 Run from the repository root with the project's venv (needs Debian's Chromium and
 ``pdftoppm`` from poppler-utils):
