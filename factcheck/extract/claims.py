@@ -72,21 +72,8 @@ def claim_spans(sentence: str) -> list[dict]:
     if attr.prefix and 0 < s0 and sentence[s0 - 1] in '"“' and closing and closing in '"”':
         # 'X said: "A. B."': each quoted sentence is a claim of the speaker's own words
         attr.direct = True
-        segs: list[Segment] = []
-        _split_paragraph(sentence, s0, e0, "sentence", segs)
-        if len(segs) > 1:
-            out = []
-            for seg in segs:
-                a, b = _trim(sentence, seg.start, seg.end)
-                while b > a and sentence[b - 1] in ".!?… ":
-                    b -= 1
-                while True:
-                    dm = _LEAD_DISCOURSE_RE.match(sentence, a, b)
-                    if not dm or dm.end() >= b:
-                        break
-                    a = dm.end()
-                if b - a >= 3:
-                    out.extend(_clause_claims(sentence, a, b, attr))
+        out, count = _quoted_claims(sentence, s0, e0, attr, stop=True)
+        if count > 1:
             return _with_attribution(out, s0, a0, b0, b0)  # (no closing mark)
     if mid is not None:
         # "House prices rose 3%, the registry said, while rents climbed 7%": both halves are
@@ -122,6 +109,28 @@ def _with_attribution(pieces: list[dict], s0: int, a0: int, e0: int, b0: int) ->
     return pieces
 
 
+def _quoted_claims(
+    sentence: str, start: int, end: int, attr: _Attr, stop: bool = False
+) -> tuple[list[dict], int]:
+    """Claims of each sentence of the quoted words ``sentence[start:end]``, worded with the
+    speaker's ``attr`` (without a closing stop when ``stop``), and how many sentences."""
+    segs: list[Segment] = []
+    _split_paragraph(sentence, start, end, "sentence", segs)
+    out: list[dict] = []
+    for seg in segs:
+        a, b = _trim(sentence, seg.start, seg.end)
+        while stop and b > a and sentence[b - 1] in ".!?… ":
+            b -= 1
+        while True:
+            dm = _LEAD_DISCOURSE_RE.match(sentence, a, b)
+            if not dm or dm.end() >= b:
+                break
+            a = dm.end()
+        if b - a >= 3:
+            out.extend(_clause_claims(sentence, a, b, attr))
+    return out, len(segs)
+
+
 def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
     """``"Quoted words," Name said`` / ``said Name``: claims from the quoted words, attributed."""
     m = _QUOTE_STMT_RE.match(sentence, s0, e0)
@@ -135,18 +144,7 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
     if rel is not None:
         rel = (rest_s + rel[0], rest_s + rel[1])
     attr = _Attr(who, prefix=who + " " + verb + " ", direct=True)
-    segs: list[Segment] = []
-    _split_paragraph(sentence, m.start("q"), m.end("q"), "sentence", segs)
-    out: list[dict] = []
-    for seg in segs:
-        a, b = _trim(sentence, seg.start, seg.end)
-        while True:
-            dm = _LEAD_DISCOURSE_RE.match(sentence, a, b)
-            if not dm or dm.end() >= b:
-                break
-            a = dm.end()
-        if b - a >= 3:
-            out.extend(_clause_claims(sentence, a, b, attr))
+    out, _ = _quoted_claims(sentence, m.start("q"), m.end("q"), attr)
     am = _ADDING_RE.search(sentence, rest_s, e0)
     if am is not None and rel is None:
         # '"...," the minister said, adding that imports rose 2%': the speaker's too
