@@ -209,3 +209,17 @@ def test_a_claim_of_the_publication_and_its_claimant_corrected(
     assert "Claim by <strong>Daily Planet</strong> (the publication)" in html
     rows = [re.sub(r"<[^>]+>", "", v) for _, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html)]
     assert "was Port authority (organization) → now Daily Planet (the publication)" in rows
+
+
+def test_the_fact_checks_date_is_told_apart_from_the_articles(
+    client: Any, desk: dict[str, Any]
+) -> None:
+    """Both pages give two dates, the article's and the fact-check's: each says which it is
+    (a bare "Published 2026-…" under the article's own "published 2025-…" reads as the
+    article's date)."""
+    first = desk["planet_claims"][0]
+    for url in (f"/verdicts/{first}", f"/verdicts/article/{desk['planet']}"):
+        text = " ".join(re.sub(r"<[^>]+>", " ", page(client, url)).split())
+        assert "published 2025-05-06" in text  # the article's date
+        assert re.search(r"Fact-checks? published \d{4}-\d\d-\d\d", text), url
+        assert not re.search(r"(?<!Fact-check )(?<!Fact-checks )Published \d{4}", text), url
