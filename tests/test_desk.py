@@ -380,3 +380,21 @@ def test_user_cli(app: Any, db: Any, tmp_path: Any, args: list[str], check: Any)
     )
     assert result.exit_code == 0, result.output
     assert check(db)
+
+
+def test_article_agreement_page_labels_every_column(login: Any, db: Any, article_id: int) -> None:
+    """Every column of the article's agreement table has a heading, and its reviewer pairs
+    give the same figures as the desk-wide page's (percent and both alphas)."""
+    import re
+
+    claims = claims_of(db, article_id)[:2]
+    give(db, claims[0]["id"], "alice", "true")
+    give(db, claims[0]["id"], "bob", "true")
+    give(db, claims[1]["id"], "alice", "false")
+    give(db, claims[1]["id"], "bob", "true")
+    html = login("edna").get(f"/articles/{article_id}/agreement").get_data(as_text=True)
+    for head in re.findall(r"<thead>(.*?)</thead>", html, re.S):
+        cells = re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)
+        assert cells and all(cell.strip() for cell in cells), head
+    pairs = html.split("Reviewer pairs")[1]
+    assert "α ordinal" in pairs and "α nominal" in pairs
