@@ -93,7 +93,12 @@ def report(article_id: int) -> Any:
         records = [r for r in article_records(snap, g.user, article_id) if r["claim"] is not None]
         # (counts final verdicts, which blind review hides from reviewers until they judge)
         claimreview = (
-            claimreview_issues(snap, store.ExportFilter(article_id=article_id), current_app.config)
+            claimreview_issues(
+                snap,
+                store.ExportFilter(article_id=article_id),
+                current_app.config,
+                warn_unpublished=False,  # (the publish check is where they go out)
+            )
             if access.is_editor(g.user)
             else None
         )
