@@ -52,7 +52,10 @@ except ImportError:  # (Windows: no consumer lock; run one worker)
 logger = logging.getLogger("factcheck.jobs")
 
 QUEUE_NAME = "factcheck"
-TASK_MODULES: list[str] = []  # imported by a consumer so that it knows every task
+TASK_MODULES: list[str] = [  # imported by a consumer so that it knows every task
+    "factcheck.url_import",
+    "factcheck.bulk_import",
+]
 DEFAULT_RETRIES = 3
 DEFAULT_RETRY_DELAY = 2  # seconds before the first retry; then times DEFAULT_RETRY_BACKOFF
 DEFAULT_RETRY_BACKOFF = 3
@@ -227,6 +230,9 @@ class Queue(Huey):
 
 queue = Queue(QUEUE_NAME, immediate=True, results=False, utc=True)
 _on_failure: dict[str, Callable[..., Any]] = {}
+#: Called with the settings when a consumer starts, after the jobs left in flight are back on
+#: the queue (e.g. to queue again work recorded in the database but not queued).
+on_consumer_start: list[Callable[[Mapping[str, Any]], Any]] = []
 _config: Mapping[str, Any] = {}
 
 
@@ -437,6 +443,11 @@ def create_consumer(config: Mapping[str, Any], workers: int | None = None) -> An
     requeued = queue.storage.requeue_inflight()
     if requeued:
         logger.warning("put back %s job(s) left unfinished when the last worker stopped", requeued)
+    for hook in on_consumer_start:
+        try:
+            hook(config)
+        except Exception:
+            logger.exception("start-up hook %s failed", getattr(hook, "__name__", hook))
     consumer = _Consumer(
         queue,
         workers=workers or worker_count(config),

@@ -292,6 +292,7 @@ def init_app(app: Flask) -> None:
         corrections,
         desk,
         exports,
+        imports,
         proposals,
         public,
         publishing,
@@ -329,6 +330,7 @@ def init_app(app: Flask) -> None:
         public,
         corrections,
         proposals,
+        imports,
     ):
         app.register_blueprint(module.bp)
 
