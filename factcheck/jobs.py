@@ -22,6 +22,10 @@ database's write lock. Two additions of ours make it keep every job:
   jobs`` lists them) and its ``on_failure`` callback gets the task's arguments and the error,
   to record a state the user sees.
 
+A module that declares tasks goes in :data:`TASK_MODULES` (the consumer imports them all
+before it starts). Periodic tasks run in the consumer's scheduler, checked once a minute;
+``crontab`` times are UTC.
+
 One consumer per queue: it holds an ``flock`` on ``<queue file>.consumer-lock`` while it
 runs, and a second one refuses to start. ``JOBS_IMMEDIATE`` (tests) runs each task at once in
 the caller, huey's immediate mode, where a failure is final at once.

@@ -37,7 +37,7 @@ STATE_TEXT = {
 def visible_import(import_id: int) -> dict[str, Any]:
     """The import, if the user started it or is an editor; else :class:`store.NotFound`."""
     row = url_imports.get_url_import(get_db(), import_id)
-    if row["user_id"] != g.user["id"] and not access.is_editor(g.user):
+    if not access.can_view_import(g.user, row):
         raise store.NotFound(f"import {import_id}")
     return row
 
@@ -112,7 +112,7 @@ BATCH_ROWS = 20  # articles listed on a batch's page
 def visible_batch(batch_id: int) -> dict[str, Any]:
     """The batch, if the user imported it or is an editor; else :class:`store.NotFound`."""
     batch = batches.get_batch(get_db(), batch_id)
-    if batch["user_id"] != g.user["id"] and not access.is_editor(g.user):
+    if not access.can_view_import(g.user, batch):
         raise store.NotFound(f"import batch {batch_id}")
     return batch
 
