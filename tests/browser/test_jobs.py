@@ -62,7 +62,7 @@ def test_import_from_url_shows_progress_then_the_error(
         status.locator("text=Fetching the page…").wait_for()
         _shot(page, "url-import-fetching")
         # Cut off at 3 x 1 s in the worker; the page notices and shows the error.
-        page.locator(".job-state.state-failed").wait_for(timeout=15_000)
+        page.locator(".job-state.job-failed").wait_for(timeout=15_000)
     assert "took longer than 3 seconds" in status.inner_text()
     assert page.input_value("input[name=page_url]") == drip.url  # kept, to try again
     _shot(page, "url-import-failed")
@@ -108,7 +108,7 @@ def test_bulk_import_progress(
     if "extracting…" in articles.content():
         _shot(articles, "articles-extracting")
     articles.close()
-    page.locator(".job-state.state-done").wait_for(timeout=30_000)
+    page.locator(".job-state.job-done").wait_for(timeout=30_000)
     assert "All 150 articles have their claims" in page.locator(".job-state").inner_text()
     assert bar.get_attribute("value") == "150"
     _shot(page, "bulk-done")
