@@ -77,6 +77,11 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     # Days a login lasts, counted from the login (not renewed by activity).
     "SESSION_DAYS": 14,
+    # Backups: the folder (unset: "backups" beside the database), hours between the scheduled
+    # backups a running server takes (0: none), and how many scheduled ones are kept.
+    "BACKUP_DIR": None,
+    "BACKUP_INTERVAL_HOURS": 24,
+    "BACKUP_KEEP": 7,
 }
 
 

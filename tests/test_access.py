@@ -7,12 +7,13 @@ a denied visitor changed nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import url_for
 
-from factcheck import store
+from factcheck import backup, store
 from factcheck.store import batches, url_imports
 
 from .conftest import PASSWORD, Session, csrf_from
@@ -87,6 +88,8 @@ POLICY = {
     "admin.users": "admin",
     "admin.change_user": "admin",
     "admin.settings": "admin",
+    "admin.backups": "admin",
+    "admin.download_backup": "admin",
 }
 
 VISITORS = ["anonymous", "disabled", "bob", "alice", "edna", "admin"]
@@ -150,6 +153,11 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
             db, "https://news.example/a", alice["id"], overall=9, per_user=9
         ),
         "batch_id": batches.create_batch(db, [], alice["id"], "access test")["batch_id"],
+        "backup_name": Path(
+            backup.take_backup(app.config["DATABASE"], directory=backup.backup_dir(app.config))[
+                "path"
+            ]
+        ).name,
     }
     return {"sessions": sessions, "values": values}
 

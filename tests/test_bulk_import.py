@@ -178,7 +178,11 @@ def test_a_worker_that_dies_leaves_its_articles_queued(tmp_path: Path) -> None:
             created = bulk_import.start(db, app.config, items, None, "bench")
         assert jobs.status()["queued"] == 8
         env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
-        env.update(FACTCHECK_INSTANCE_PATH=str(tmp_path / "i"), FACTCHECK_JOBS_WORKERS="2")
+        env.update(
+            FACTCHECK_INSTANCE_PATH=str(tmp_path / "i"),
+            FACTCHECK_JOBS_WORKERS="2",
+            FACTCHECK_BACKUP_INTERVAL_HOURS="0",  # (only the batch's jobs in flight)
+        )
         worker = subprocess.Popen(
             [sys.executable, "-m", "factcheck", "--db", database, "worker"],
             cwd=ROOT,
