@@ -167,6 +167,7 @@
         if (box) box.remove();
         showStatus(form, `Saved (version ${data.version}).`);
         const claimId = panel.querySelector(".panel").dataset.claim;
+        panel.dispatchEvent(new CustomEvent("verdict-saved", { bubbles: true, detail: { claim: claimId } }));
         // Reveal the other reviewers' verdicts now that ours is in.
         const fresh = await fetch(`/claims/${claimId}/panel`, { headers: { Accept: "text/html" } });
         if (fresh.ok) {

@@ -63,6 +63,15 @@ def claim_url(claim_id: int) -> str:
     return f"/claims/{int(claim_id)}"
 
 
+def claim_label(db: Database, claim_id: int) -> str:
+    """How an inbox item names a claim: its wording, shortened, in quotes."""
+    row = _row(db, "SELECT text FROM claims WHERE id = ?", (claim_id,))
+    if row is None:
+        return f"claim {claim_id}"
+    text = " ".join(str(row["text"]).split())
+    return "“" + (text if len(text) <= 60 else text[:59].rstrip() + "…") + "”"
+
+
 def current_verdict_sql(alias: str = "v") -> str:
     """SQL condition: the verdict ``alias`` is current (no open hand-back)."""
     return (
@@ -340,6 +349,7 @@ def _notify_mentions(
         ("[" + ",".join(_json_string(n) for n in names) + "]",),
     )
     told = []
+    label = claim_label(db, comment["claim_id"])
     for user in users:
         if user["id"] in skipped:
             continue
@@ -349,10 +359,10 @@ def _notify_mentions(
         author = comment["username"]
         if heard == "full":
             quoted = plain_text(comment["body_html"])
-            text = f"{author} mentioned you on claim {comment['claim_id']}: {quoted}"
+            text = f"{author} mentioned you on {label}: {quoted}"
         else:
             text = (
-                f"{author} mentioned you on claim {comment['claim_id']}; you see the comment"
+                f"{author} mentioned you on {label}; you see the comment"
                 " once you have saved your verdict."
             )
         notify(db, user["id"], MENTION, claim_url(comment["claim_id"]), text, comment["user_id"])
@@ -486,7 +496,8 @@ def return_verdict(
             reviewer_id,
             RETURNED,
             claim_url(claim_id),
-            f"{comment['username']} returned your verdict on claim {claim_id}: {plain_text(html)}",
+            f"{comment['username']} returned your verdict on {claim_label(db, claim_id)}:"
+            f" {plain_text(html)}",
             editor_id,
         )
         comment = get_comment(db, comment["id"])
@@ -532,7 +543,8 @@ def resolve_returns(db: Database, verdict_id: int, user_id: int) -> int:
                 row["returned_by"],
                 RESAVED,
                 claim_url(row["claim_id"]),
-                f"{row['username']} saved their returned verdict on claim {row['claim_id']} again.",
+                f"{row['username']} saved their returned verdict on"
+                f" {claim_label(db, row['claim_id'])} again.",
                 user_id,
             )
     return len(rows)
@@ -553,8 +565,9 @@ def open_returns(db: Database, claim_id: int) -> dict[int, dict[str, Any]]:
     """The claim's open returns by reviewer id, with who returned it and why."""
     rows = _rows(
         db,
-        "SELECT r.*, e.username AS returned_by_name, c.body AS comment, c.body_html"
-        " AS comment_html FROM verdict_returns r LEFT JOIN users e ON e.id = r.returned_by"
+        "SELECT r.*, e.username AS returned_by_name, ru.username AS reviewer_name,"
+        " c.body AS comment, c.body_html AS comment_html FROM verdict_returns r"
+        " LEFT JOIN users e ON e.id = r.returned_by LEFT JOIN users ru ON ru.id = r.reviewer_id"
         " LEFT JOIN comments c ON c.id = r.comment_id"
         " WHERE r.claim_id = ? AND r.resolved_at IS NULL ORDER BY r.id",
         (claim_id,),
@@ -598,7 +611,7 @@ def proposal_waiting(db: Database, proposal_id: int, claim_id: int, author_id: i
             editor_id,
             PROPOSAL,
             proposal_url(proposal_id),
-            f"{name} proposes a change to claim {claim_id}: accept or reject it.",
+            f"{name} proposes a change to {claim_label(db, claim_id)}: accept or reject it.",
             author_id,
         )
     return len(editors)
@@ -618,7 +631,7 @@ def proposal_closed(
             proposal["user_id"],
             "decided",
             claim_url(proposal["claim_id"]),
-            f"{name} {status} your proposal on claim {proposal['claim_id']}.",
+            f"{name} {status} your proposal on {claim_label(db, proposal['claim_id'])}.",
             user_id,
         )
 
