@@ -9,7 +9,7 @@ import pytest
 from factcheck import access, store
 from factcheck.config import DEFAULT_RATING_SCALE
 from factcheck.store import discussion
-from factcheck.store.publish import publish_check
+from factcheck.store.publish_check import publish_check
 
 RATINGS = [e["key"] for e in DEFAULT_RATING_SCALE]
 
