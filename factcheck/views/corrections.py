@@ -71,7 +71,16 @@ def _correction_page(
         "claim": {key: claim[key] for key in ("id", "article_id", "text", "dismissed")},
         "published": {
             key: latest[key]
-            for key in ("version", "status", "text", "rating", "reason", "published_at", "note")
+            for key in (
+                "version",
+                "status",
+                "text",
+                "claimant",
+                "rating",
+                "reason",
+                "published_at",
+                "note",
+            )
         }
         | {"label": labels.get(latest["rating"], latest["rating"])}
         if latest
