@@ -113,7 +113,7 @@
   );
 
   // Once the user's verdict is saved (review.js says so), the thread may show more.
-  document.addEventListener("verdict-saved", () => {
+  document.addEventListener("review:saved", () => {
     const section = document.querySelector(".discussion[data-src]");
     if (section) reloadThread(section, false);
   });

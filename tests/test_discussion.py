@@ -85,7 +85,8 @@ def test_blind_review_hides_other_reviewers_comments(login: Any, claim: dict) ->
     thread = _thread(bob, claim)
     assert "council minutes" not in thread
     assert "Editors' question for all" in thread
-    assert "1 comment by other reviewers: you see it once you save your verdict." in thread
+    assert "other reviewers' comments show here once you save your verdict" in thread
+    assert "comments-hidden" not in _thread(edna, claim)
     assert "council minutes" in _thread(edna, claim)
     assert _save(bob, claim, "true").status_code == 302
     assert "council minutes" in _thread(bob, claim)

@@ -57,7 +57,8 @@ def panel_extra(claim: dict[str, Any], verdicts: list[dict[str, Any]]) -> dict[s
         "discussion": {
             "claim_id": claim["id"],
             "comments": shown,
-            "hidden": hidden,
+            # (blind review: whether other reviewers' comments are held back, never how many)
+            "hidden": bool(hidden) or not access.sees_others(db, g.user, claim["id"], blind),
             "my_return": returns.get(g.user["id"]),
             # (editors: every verdict but their own, and whether it is returned now)
             "returnable": [
