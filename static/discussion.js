@@ -78,10 +78,11 @@
       const fresh = await reloadThread(section, true);
       if (fresh) {
         const note = fresh.querySelector(".comment-status");
-        if (note) {
-          const told = data.mentioned && data.mentioned.length ? ` Told: ${data.mentioned.join(", ")}.` : "";
-          note.textContent = (form.classList.contains("return-form") ? "Verdict returned." : "Comment posted.") + told;
-        }
+        const told = data.mentioned && data.mentioned.length ? ` Told: ${data.mentioned.join(", ")}.` : "";
+        const text = (form.classList.contains("return-form") ? "Verdict returned." : "Comment posted.") + told;
+        if (note) note.textContent = text;
+        // (said once, by the page's one live region)
+        if (window.factcheckReview) window.factcheckReview.showStatus(null, text);
       } else {
         window.location.reload();
       }
