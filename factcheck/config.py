@@ -88,6 +88,11 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_TIMEOUT_SECONDS": 10,
     "MAIL_FROM": "factcheck@localhost",
     "MAIL_MAX_AGE_HOURS": 24,
+    # Backups: the folder (unset: "backups" beside the database), hours between the scheduled
+    # backups a running server takes (0: none), and how many scheduled ones are kept.
+    "BACKUP_DIR": None,
+    "BACKUP_INTERVAL_HOURS": 24,
+    "BACKUP_KEEP": 7,
 }
 
 

@@ -7,12 +7,13 @@ a denied visitor changed nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import url_for
 
-from factcheck import store
+from factcheck import backup, store
 
 from .conftest import PASSWORD, Session, csrf_from
 
@@ -89,6 +90,8 @@ POLICY = {
     "admin.users": "admin",
     "admin.change_user": "admin",
     "admin.settings": "admin",
+    "admin.backups": "admin",
+    "admin.download_backup": "admin",
 }
 
 VISITORS = ["anonymous", "disabled", "bob", "alice", "edna", "admin"]
@@ -150,6 +153,11 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
         "item_id": item_id,
         "fmt": "csv",
         "filename": "app.css",
+        "backup_name": Path(
+            backup.take_backup(app.config["DATABASE"], directory=backup.backup_dir(app.config))[
+                "path"
+            ]
+        ).name,
     }
     return {"sessions": sessions, "values": values}
 
