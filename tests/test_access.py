@@ -85,6 +85,13 @@ POLICY = {
     "proposals.index": "editor",
     "proposals.accept": "editor",
     "proposals.reject": "editor",
+    "discussion.thread": "article",
+    "discussion.add_comment": "article",
+    "discussion.return_verdict": "editor",
+    "discussion.inbox": "login",
+    "discussion.open_item": "login",
+    "discussion.mark_read": "login",
+    "discussion.set_email": "login",
     "admin.users": "admin",
     "admin.change_user": "admin",
     "admin.settings": "admin",
@@ -129,6 +136,7 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
     claim = next(c for c in store.list_claims(db, article_id) if not c["dismissed"])
     store.record_verdict(db, claim["id"], alice["id"], "true", "Alice's own", [], None, ["true"])
     proposal = store.propose(db, claim["id"], alice["id"], "wording", "Alice's words", "", None)
+    item_id = store.notify(db, alice["id"], "mention", f"/claims/{claim['id']}", "Alice's item")
     store.create_user(db, "dave", PASSWORD, role="reviewer")
     dave = store.user_by_name(db, "dave")
     store.set_assignments(db, article_id, [alice["id"], dave["id"]], None)
@@ -147,6 +155,7 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
         "user_id": alice["id"],
         "token_id": token_id or 1,
         "proposal_id": proposal["id"],
+        "item_id": item_id,
         "fmt": "csv",
         "filename": "app.css",
         "import_id": url_imports.start_url_import(
@@ -184,6 +193,9 @@ def snapshot(db: Any) -> dict[str, list]:
         "published_claims",
         "article_publications",
         "claim_proposals",
+        "comments",
+        "verdict_returns",
+        "inbox_items",
     ]
     if db["api_tokens"].exists():
         tables.append("api_tokens")
@@ -223,6 +235,8 @@ POST_DATA = {
     "username": "mallory",
     "note": "Unauthorised correction",
     "published_version": "1",
+    "email": "mallory@example.org",
+    "all": "1",
 }
 
 

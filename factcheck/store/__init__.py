@@ -1062,6 +1062,9 @@ def record_verdict(
         current = get_verdict(db, claim_id, user_id)
         before = _verdict_state(current)
         if before == wanted and current is not None:
+            # (saving a returned verdict unchanged answers the hand-back: it stands)
+            if resolve_returns(db, current["id"], user_id):
+                return get_verdict(db, claim_id, user_id)
             return current
         if current is None:
             if version is not None:
@@ -1105,6 +1108,7 @@ def record_verdict(
             before=before,
             after=wanted,
         )
+        resolve_returns(db, verdict_id, user_id)  # (a returned verdict is current again)
     return get_verdict(db, claim_id, user_id)
 
 
@@ -1216,6 +1220,17 @@ from .desk import (  # noqa: E402
     user_by_name,
     usernames,
     verdict_ratings,
+)
+from .discussion import (  # noqa: E402
+    add_comment,
+    current_verdict_sql,
+    list_comments,
+    notify,
+    open_returns,
+    resolve_returns,
+    return_verdict,
+    returned_claim_ids,
+    unread_count,
 )
 from .exports import (  # noqa: E402,F401
     ExportFilter,

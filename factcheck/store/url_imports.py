@@ -1,4 +1,4 @@
-"""Imports from a web address as background jobs: each one a ``url_imports`` row (m012).
+"""Imports from a web address as background jobs: each one a ``url_imports`` row (m013).
 
 The web form and the API call :func:`start_url_import` (which refuses at once, in the same
 transaction that would record it, when too many are running for the desk or the user) and
