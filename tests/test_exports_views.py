@@ -733,3 +733,13 @@ def test_claimreview_check_says_which_verdicts_are_not_published(
     )
     html = edna.get("/exports").get_data(as_text=True)
     assert "published or not" in html
+
+
+def test_export_filters_tell_the_two_publications_apart(login: Any, desk: dict[str, Any]) -> None:
+    """Two filters are about publishing: the article's date (by its publisher) and whether
+    the desk published its fact-checks; their labels say which is which."""
+    html = login("edna").get("/exports").get_data(as_text=True)
+    labels = [" ".join(x.split()) for x in re.findall(r"<label[^>]*>\s*([^<]*)", html)]
+    assert "Article published from" in labels and "Article published until" in labels
+    assert "Fact-checks published by the desk" in labels
+    assert "Published from" not in labels

@@ -357,14 +357,14 @@ STATUS_CHOICES = [
 class ExportFilterForm(Form):
     """The export filters, read from the query string (GET, so the page can be bookmarked)."""
 
-    since = DateField("Published from", validators=[Optional()])
-    until = DateField("Published until", validators=[Optional()])
+    since = DateField("Article published from", validators=[Optional()])
+    until = DateField("Article published until", validators=[Optional()])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=300)])
     verdict = SelectField("Verdict (final, else majority)", validators=[Optional()])
     reviewer = SelectField("Reviewer", validators=[Optional()])
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[Optional()])
     published = SelectField(
-        "Published by the desk",
+        "Fact-checks published by the desk",
         choices=[("", "Published or not"), ("yes", "Published"), ("no", "Not published")],
         validators=[Optional()],
     )
