@@ -389,6 +389,19 @@ ASIDE_CASES = [
         "The union",
         None,
     ),
+    # a title with a possessive before the name: the wording opens with the name
+    (
+        "Its chair, Ben Okafor, said commuters were paying 6% more.",
+        "commuters were paying",
+        "Ben Okafor",
+        "Ben Okafor said commuters were paying 6% more",
+    ),
+    (
+        '"We have farmers who lost everything," said its president, Arvid Tollen.',
+        "farmers who lost",
+        "Arvid Tollen",
+        "Arvid Tollen said we have farmers who lost everything",
+    ),
     # a second half naming its own source after a mid-sentence attribution
     (
         "Unemployment fell to 5.2%, the statistics office said, though economists warned that "

@@ -317,7 +317,11 @@ def sentence_attribution(
                     s0 = m.end()
             if m and not asides:
                 who = m.group("who")
-                attr = _Attr(who, prefix=sentence[m.start() : m.end("v")] + " ")
+                attr = _Attr(
+                    who,
+                    prefix=named_prefix(who, m.group("v"))
+                    or (sentence[m.start() : m.end("v")] + " "),
+                )
                 s0 = m.end()
                 if sentence[s0] in '"“' and sentence[e0 - 1 : e0] in '"”':
                     s0, e0 = _trim(sentence, s0 + 1, e0 - 1)
@@ -335,6 +339,19 @@ def sentence_attribution(
             who = m.group("who").strip()
             return _Attr(who, suffix=", " + who), s0, e0, (m.start(), m.end(), m.end("who"))
     return attr, s0, e0, None
+
+
+_POSSESSIVE_TITLE_RE = re.compile(
+    r"(?:its|his|her|their|our)\s+[^,;:\"“”]{1,50}?,\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}),?$",
+    re.IGNORECASE,
+)
+
+
+def named_prefix(who: str, verb: str) -> str | None:
+    """ "Its chair, Ben Okafor" + "said" -> "Ben Okafor said ": a wording opens with the name,
+    never with a possessive it cannot resolve ("Its chair")."""
+    m = _POSSESSIVE_TITLE_RE.fullmatch(who.strip())
+    return m.group("name") + " " + verb + " " if m else None
 
 
 def quote_speaker(rest: str) -> tuple[str, str, tuple[int, int] | None] | None:

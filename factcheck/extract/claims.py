@@ -14,6 +14,7 @@ from .claimant import (
     _Attr,
     _context,
     find_claimant,
+    named_prefix,
     quote_speaker,
     sentence_attribution,
     speaker_label,
@@ -143,7 +144,7 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
     who, verb, rel = found
     if rel is not None:
         rel = (rest_s + rel[0], rest_s + rel[1])
-    attr = _Attr(who, prefix=who + " " + verb + " ", direct=True)
+    attr = _Attr(who, prefix=named_prefix(who, verb) or who + " " + verb + " ", direct=True)
     out, _ = _quoted_claims(sentence, m.start("q"), m.end("q"), attr)
     am = _ADDING_RE.search(sentence, rest_s, e0)
     if am is not None and rel is None:
