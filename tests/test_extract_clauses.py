@@ -235,6 +235,38 @@ ONE_FACT_CASES = [
             ),
         ],
     ),
+    (  # a list of figures measuring different things: one claim each, in the first's frame
+        "The poll put Abel at 44%, Reinholt at 41% and Moll at 9%.",
+        [
+            ("The poll put Abel at 44%", "The poll put Abel at 44%"),
+            ("Reinholt at 41%", "The poll put Reinholt at 41%"),
+            ("Moll at 9%", "The poll put Moll at 9%"),
+        ],
+    ),
+    (  # gapping: the first clause's verb, when the subjects match
+        "Wheat exports fell 12%, maize exports 8% and barley exports 5%.",
+        [
+            ("Wheat exports fell 12%", "Wheat exports fell 12%"),
+            ("maize exports 8%", "Maize exports fell 8%"),
+            ("barley exports 5%", "Barley exports fell 5%"),
+        ],
+    ),
+    (
+        "Exports rose 4% in March and imports 2%.",
+        [
+            ("Exports rose 4% in March", "Exports rose 4% in March"),
+            ("imports 2%", "Imports rose 2%"),
+        ],
+    ),
+    (  # ... never a month as a subject ("February rose 2%")
+        "Prices rose 3% in January, February 2% and March 1%.",
+        [
+            (
+                "Prices rose 3% in January, February 2% and March 1%",
+                "Prices rose 3% in January, February 2% and March 1%",
+            )
+        ],
+    ),
     (  # "where" after a noun or after a place with its preposition: never "In In Dolec"
         "The hotel, where the fire started, was closed in 2019.",
         [
