@@ -464,6 +464,31 @@ PRONOUN_SOURCE_CASES = [
         "The company's chief executive",
         "The company's chief executive said sales had fallen 20%",
     ),
+    # a source past an opening phrase, between commas, or of a document
+    (
+        "In a statement, the ministry said rents rose 5% in May.",
+        "rents rose",
+        "the ministry",
+        "The ministry said rents rose 5% in May",
+    ),
+    (
+        "Speaking on Monday, the minister said wages fell 5% in May.",
+        "wages fell",
+        "the minister",
+        "The minister said wages fell 5% in May",
+    ),
+    (
+        "Exports, according to the ministry, fell 5% in May.",
+        "fell 5%",
+        "the ministry",
+        "Exports, according to the ministry, fell 5% in May",
+    ),
+    (
+        "Data from the statistics office showed imports fell 5% in May.",
+        "imports fell",
+        "Data from the statistics office",
+        None,
+    ),
     ("Police say the driver was arrested in Kessa.", "driver was arrested", "Police", None),
     ("The union disputes the figures.", "disputes the figures", "The union", None),
     # "..., adding that ...": the source's second statement, a claim of its own

@@ -53,6 +53,11 @@ _MID_ATTR_RE = re.compile(
 _MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though|and)\s")  # cheap pre-check
 
 
+_INTRO_RE = re.compile(
+    r"(?:In|On|At|During|After|Before|Speaking|Asked|Writing|Later|Earlier|Separately|"
+    r"Interviewed|Responding|Commenting|Addressing|Testifying)\b[^,;:\"“”]{0,80},\s+(?=\S)"
+)
+_MID_ACCORDING_RE = re.compile(r",\s+according to (?P<who>[^,;\"“”]{2,80}),\s+(?=[a-z])")
 _LEAD_ACCORDING_RE = re.compile(r"according to (?P<who>[^,]{2,100}),\s+", re.IGNORECASE)
 
 
@@ -63,7 +68,7 @@ _SAY = (
 
 
 _LEAD_SAID_RE = re.compile(
-    r"(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
+    r"(?P<who>(?:[A-Z]|(?:the|a|an)\s)[\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
     r"(?P<v>said|says|added|insisted|argued|claimed|maintained|told (?:reporters|journalists|"
     r"parliament|lawmakers|the [a-z]+|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"
     r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?[,:]?\s+"
@@ -278,6 +283,13 @@ def sentence_attribution(
     "..., X said") and the stretch left once it is removed; the last item is the span of an
     attribution between two clauses (", the company said, but ...") and where its "said"
     ends, else ``None``."""
+    im = _INTRO_RE.match(sentence, s0, e0)
+    if im is not None and im.end() < e0:
+        # "In a statement, the ministry said ...", "Speaking on Monday, the minister said ...":
+        # the source past an opening phrase
+        found = sentence_attribution(sentence, im.end(), e0)
+        if found[0].prefix:
+            return found
     attr = _NO_ATTR
     m = _LEAD_ACCORDING_RE.match(sentence, s0, e0)
     if m:
@@ -333,6 +345,11 @@ def sentence_attribution(
         e0 = _trim(sentence, s0, m.start())[1]
     if e0 - s0 < 3:
         return attr, s0, e0, None
+    if not attr.who:
+        am = _MID_ACCORDING_RE.search(sentence, s0, e0)
+        if am is not None and not _inside(am.start(), _protected(sentence)):
+            # "Exports, according to the ministry, fell 5%": the clause keeps its words
+            return _Attr("according to " + am.group("who")), s0, e0, None
     if not attr.who and _MID_CONJ_RE.search(sentence, s0, e0):
         m = _MID_ATTR_RE.search(sentence, s0, e0)
         if m and not _inside(m.start(), _protected(sentence)):
@@ -449,6 +466,10 @@ COUNTRIES = frozenset(
     "uganda ukraine uruguay uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe "
     "washington moscow beijing london paris brussels kyiv caracas bogota tehran".split()
 )
+_DOC_WORDS = frozenset(
+    "data figures statistics records report reports survey study poll census analysis "
+    "estimates".split()
+)
 _NOT_NAMES = frozenset(
     "the a an this that these those it he she they we i there his her its their our my your "
     "some many most several both all no one two three last next today yesterday".split()
@@ -517,6 +538,14 @@ def name_of(phrase: str) -> tuple[int, int, str | None]:
     -> "Ana Ruiz" (person); "The farm's owner, Rosa Lind" -> "Rosa Lind"; "the health
     ministry" -> the phrase itself (organization); "police" -> organization."""
     low_words = phrase.lower().replace("'s", "").split()
+    first = next((w for w in low_words if w not in ("the", "a", "an")), "")
+    if (
+        first in _DOC_WORDS
+        and len(low_words) > 1
+        and not _POSSESSIVE_RE.search(phrase)
+        and not any(w[:1].isupper() for w in phrase.split()[1:])
+    ):
+        return 0, len(phrase), "organization"  # "Data from the statistics office"
     if _POSSESSIVE_RE.search(phrase):
         # "Senator Jo Hale's former aides": the aides, not the senator
         head = low_words[-1].strip(",.") if low_words else ""
@@ -721,7 +750,7 @@ _WORDING_SOURCE_RE = re.compile(
     r"insisted|denied|admitted|reported|replied|cautioned|put|"
     # a plural source in the present ("Insurers estimate the damage at ...", "Police say"),
     # and a source disputing something ("The union disputes the figures")
-    r"say|estimate|warn|report|claim|argue|insist|believe|fear|expect|disputes?|disputed)\b"
+    r"say|estimate|warn|report|claim|argue|insist|believe|fear|expect|disputes?|disputed|show)\b"
 )
 # "put inflation for last year at 5.8%", "put Abel on 44%": an estimate, not an action
 _PUT_FIGURE_RE = re.compile(
