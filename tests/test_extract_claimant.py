@@ -452,6 +452,24 @@ PRONOUN_SOURCE_CASES = [
         "It said fares would rise 4%.",
     ),
     ("They said the road was closed.", "road was closed", None, "They said the road was closed."),
+    # "He" after a new paragraph that names nobody: not the speaker quoted further back
+    (
+        "Prosecutor Lars Dahl said the oldest victim was 94. Mia Strand said her client had "
+        "repaid 150,000 crowns. She said he had debts.\n\nPolice were called to a house in "
+        "Ostby on Sunday. Officers found a man with stab wounds. He was taken to hospital.",
+        "taken to hospital",
+        None,
+        "He was taken to hospital.",
+    ),
+    # an act with an object is the publication's statement, not a source reporting a fact
+    ("Officers found a 34-year-old man with stab wounds.", "stab wounds", None, None),
+    ("The company reported a net loss of 84 million marks.", "net loss", None, None),
+    (
+        "Council records showed the contract was signed in 2019.",
+        "contract was signed",
+        "Council records",
+        None,
+    ),
     (
         "The mayor met protesters on Friday. He said the pool would reopen in June.",
         "pool would reopen",

@@ -784,4 +784,14 @@ def wording_source(wording: str) -> str | None:
         return None
     if m is None or _FINITE_RE.search(m.group("who").lower()):
         return None
+    if m.group("v") in _FINDING_VERBS and not _REPORTED_CLAUSE_RE.match(wording, m.end()):
+        # "Officers found a man with stab wounds", "The court heard evidence": an act with
+        # an object, not a source reporting a fact
+        return None
     return m.group("who")
+
+
+_FINDING_VERBS = frozenset("found showed shows show reported heard".split())
+_REPORTED_CLAUSE_RE = re.compile(
+    r"\s+(?:that\b|[\"“]|(?:[A-Za-z\d][^,;\"“”]*?\s)?(?:" + _FINITE + r")\b)"
+)

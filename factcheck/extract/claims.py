@@ -237,8 +237,13 @@ def extract_claims(
         pron = _opening_pronoun(sent)
         ref = person or (people.seen[-1].name if people.seen else None)
         if ref and pron and genders.get(ref.split()[-1], pron) != pron:
-            # "Abel said it had doubled. She replied ...": not Abel, whom "he" named before
+            # "Abel said it had doubled under Reinholt. She replied ...": not Abel, whom "he"
+            # named before, but someone this paragraph named; never a guess among speakers
+            # further back ("... Dahl said. [new paragraph] ... He was taken to hospital")
             alt = _other_person(people, genders, pron, ref)
+            para = text[text.rfind("\n", 0, seg.start) + 1 : seg.start]
+            if alt and person is None and alt.name.split()[-1] not in para:
+                alt = None
             if alt:
                 person = alt.name
                 mentions[alt.name] = (alt.start, alt.end)
