@@ -461,6 +461,19 @@ PRONOUN_SOURCE_CASES = [
         None,
         "He was taken to hospital.",
     ),
+    (
+        "Prosecutor Lars Dahl said the oldest victim was 94.\n\nThe storm hit the coast on "
+        "Sunday. He said the sea wall had failed twice.",
+        "sea wall",
+        None,
+        "He said the sea wall had failed twice.",
+    ),
+    (  # ... but the speaker of the sentence before, across a paragraph break
+        "Prosecutor Lars Dahl said the oldest victim was 94.\n\nHe said the thefts began in 2019.",
+        "thefts began",
+        "Lars Dahl",
+        "Prosecutor Lars Dahl said the thefts began in 2019",
+    ),
     # an act with an object is the publication's statement, not a source reporting a fact
     ("Officers found a 34-year-old man with stab wounds.", "stab wounds", None, None),
     ("The company reported a net loss of 84 million marks.", "net loss", None, None),

@@ -627,6 +627,7 @@ class People:
         offset: int,
         person: str | None,
         mentions: dict[str, tuple[int, int]],
+        near: str | None = None,
     ) -> Claimant | None:
         """``found`` (offsets in the sentence starting at ``offset``) in article offsets,
         resolved: "He"/"She" to ``person`` (named at ``mentions[person]``), "the minister"
@@ -641,7 +642,11 @@ class People:
             return None  # "They said", "This shows": nobody the article names here
         if low in _PRONOUN_SOURCES:
             if not person or person not in mentions:
-                return self.seen[-1] if self.seen else None
+                # the last person quoted, if the paragraph so far (``near``) names them
+                last = self.seen[-1] if self.seen else None
+                if last is not None and near is not None and last.name.split()[-1] not in near:
+                    return None
+                return last
             a, b, _ = name_of(person)
             at = mentions[person][0]
             return Claimant(person[a:b], at + a, at + b, "person", person)

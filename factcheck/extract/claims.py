@@ -235,13 +235,13 @@ def extract_claims(
         sent = text[at : seg.end]
         pieces = claim_spans(sent)
         pron = _opening_pronoun(sent)
+        para = text[text.rfind("\n", 0, seg.start) + 1 : seg.start]  # the paragraph so far
         ref = person or (people.seen[-1].name if people.seen else None)
         if ref and pron and genders.get(ref.split()[-1], pron) != pron:
             # "Abel said it had doubled under Reinholt. She replied ...": not Abel, whom "he"
             # named before, but someone this paragraph named; never a guess among speakers
             # further back ("... Dahl said. [new paragraph] ... He was taken to hospital")
             alt = _other_person(people, genders, pron, ref)
-            para = text[text.rfind("\n", 0, seg.start) + 1 : seg.start]
             if alt and person is None and alt.name.split()[-1] not in para:
                 alt = None
             if alt:
@@ -283,6 +283,7 @@ def extract_claims(
                     at,
                     person,
                     mentions,
+                    para,
                 )
             if who_c is not None and sentence_claimant is None:
                 sentence_claimant = who_c
@@ -310,6 +311,7 @@ def extract_claims(
                         at,
                         person,
                         mentions,
+                        para,
                     )
             if (
                 who_c is not None
