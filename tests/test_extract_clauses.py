@@ -267,6 +267,13 @@ ONE_FACT_CASES = [
             )
         ],
     ),
+    (  # a second verb whose subject was not found: the passage itself (no subject guessed)
+        "The company exports grain and imports 2 million tonnes of coal.",
+        [
+            ("The company exports grain", "The company exports grain"),
+            ("imports 2 million tonnes of coal", "Imports 2 million tonnes of coal."),
+        ],
+    ),
     (  # "where" after a noun or after a place with its preposition: never "In In Dolec"
         "The hotel, where the fire started, was closed in 2019.",
         [

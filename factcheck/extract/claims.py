@@ -344,9 +344,12 @@ def extract_claims(
                 sources.append((who_c.start, who_c.end))
             if continued and speaker_span is not None:
                 sources.append(speaker_span)
-            wording, source, spans = faithful_wording(
-                wording, quote, start, end, text, sources, piece.get("glue", frozenset()), words
-            )
+            if piece.get("unsure"):
+                wording, source, spans = tidy_quote(quote), "quote", [[start, end]]
+            else:
+                wording, source, spans = faithful_wording(
+                    wording, quote, start, end, text, sources, piece.get("glue", frozenset()), words
+                )
             if not_a_claim(wording, values, seg.kind == "list_item"):
                 continue
             if (

@@ -331,6 +331,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         own_source = False  # a clause naming its own source
         said_again = False  # the source's own second verb: worded without the attribution
         adding_source = None  # who says the "..., adding that ..." piece
+        unsure = False  # no faithful rewrite: the wording is the passage itself
         subj, sv = None, None
         if typ == "andv" and attr.who and attr.prefix and _SAY_AND_RE.match(quote):
             # 'X said the results were robust but noted that ...': the source's second verb,
@@ -346,7 +347,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 base = subjects[own] + " " + quote
             elif main_subject and pieces[own][2] in ("main", "andv"):
                 base = main_subject + " " + quote
-            # else: the clause it belongs to has no subject found: no subject is guessed
+            else:
+                # the clause it belongs to has no subject found: no subject is guessed, and
+                # the verb phrase alone is shown as the passage ("check the wording")
+                unsure = True
             subj = subjects[own]
         elif typ == "andb" and own >= 0:
             # "The company will close its plant and move ...": its subject and modal
@@ -609,6 +613,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 "end": pe,
                 "text": _cap(base) if own_voice or own_source or said_again else attr.word(base),
                 "attribution": adding_source or (None if own_voice or own_source else attribution),
+                "unsure": unsure,
                 "subject": main_subject,
                 "type": typ,
                 "glue": glue,
