@@ -402,6 +402,19 @@ ASIDE_CASES = [
         "Arvid Tollen",
         "Arvid Tollen said we have farmers who lost everything",
     ),
+    # a title and a name with title words of its own; a figure with a thousands comma
+    (
+        "Her challenger, former police chief Omar Frey, said only 1,900 had been completed.",
+        "1,900",
+        "Omar Frey",
+        "Former police chief Omar Frey said only 1,900 had been completed",
+    ),
+    (
+        "Sand countered that crime had fallen 12% during her term.",
+        "crime had fallen",
+        "Sand",
+        "Sand countered that crime had fallen 12% during her term",
+    ),
     # a second half naming its own source after a mid-sentence attribution
     (
         "Unemployment fell to 5.2%, the statistics office said, though economists warned that "

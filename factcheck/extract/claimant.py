@@ -26,6 +26,7 @@ _LEAD_ATTR_RE = re.compile(
     r"(?P<who>[^,;:\"“”]{2,120}?\b(?:said|says|noted|stressed|added|reported|announced|claimed|"
     r"argued|warned|insisted|confirmed|denied|acknowledged|estimated|wrote|told [^,]{1,40}?|"
     r"has pointed out|pointed out|explained|revealed|stated|maintained|alleged|admitted|found|"
+    r"countered|responded|conceded|contended|asserted|complained|recalled|"
     r"showed|shows|indicated|heard|replied|testified)(?:\s+(?:in|on|at|during|last|this)\s+[^,]{1,40}?)?)\s+that\s+",
 )
 
@@ -359,16 +360,17 @@ def sentence_attribution(
 
 
 _POSSESSIVE_TITLE_RE = re.compile(
-    r"(?:its|his|her|their|our)\s+[^,;:\"“”]{1,50}?,\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}),?$",
-    re.IGNORECASE,
+    r"(?:its|his|her|their|our)\s+[^,;:\"“”]{1,50}?,\s+"
+    # "Her challenger, former police chief Omar Frey": the name with its own title words
+    r"(?P<name>(?:[a-z][\w'’-]*\s+){0,4}[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}),?$",
 )
 
 
 def named_prefix(who: str, verb: str) -> str | None:
     """ "Its chair, Ben Okafor" + "said" -> "Ben Okafor said ": a wording opens with the name,
     never with a possessive it cannot resolve ("Its chair")."""
-    m = _POSSESSIVE_TITLE_RE.fullmatch(who.strip())
-    return m.group("name") + " " + verb + " " if m else None
+    m = _POSSESSIVE_TITLE_RE.fullmatch(who.strip()[:1].lower() + who.strip()[1:])
+    return _cap(m.group("name")) + " " + verb + " " if m else None
 
 
 def quote_speaker(rest: str) -> tuple[str, str, tuple[int, int] | None] | None:
@@ -396,7 +398,8 @@ _SAY_WORD_RE = re.compile(
     r"claims|argued|argues|warned|warns|insisted|confirmed|denied|acknowledged|estimated|"
     r"estimates|wrote|writes|told|tells|has pointed out|pointed out|explained|revealed|stated|"
     r"states|maintained|alleged|admitted|found|finds|showed|shows|show|indicated|concluded|"
-    r"recalled|remarked|replied|testified|heard|cautioned)\b"
+    r"recalled|remarked|replied|testified|heard|cautioned|countered|responded|conceded|"
+    r"contended|asserted|complained)\b"
 )
 # what follows a source's name and is no part of it: "on Thursday", "in an interview", ", 52"
 _SOURCE_TAIL_RE = re.compile(
@@ -405,7 +408,8 @@ _SOURCE_TAIL_RE = re.compile(
     re.DOTALL,
 )
 _APPOS_NAME_RE = re.compile(
-    r"[^,]{2,60},\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
+    r"[^,]{2,60},\s+(?:(?:former|acting|deputy|then|interim|chief|police|senior|"
+    r"[a-z]+(?:man|woman|person))\s+){0,4}(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
     r"told|added))"
 )
 # (not "commissioned by": who pays for a review is not who reviewed)
@@ -427,7 +431,8 @@ TITLE_WORDS = frozenset(
     "speaker premier attorney prosecutor lawyer coach owner union interior foreign finance "
     "defence defense health economy trade labour labor justice education energy home "
     "environment transport agriculture former acting outgoing incoming opposition "
-    "leftist rightist conservative liberal democratic republican".split()
+    "leftist rightist conservative liberal democratic republican incumbent challenger "
+    "candidate rival veteran".split()
 )
 _PERSON_NOUNS = frozenset(
     "spokesman spokeswoman spokesperson mayor minister president governor senator director "
