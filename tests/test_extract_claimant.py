@@ -415,6 +415,14 @@ ASIDE_CASES = [
         "Sand",
         "Sand countered that crime had fallen 12% during her term",
     ),
+    # a mid-sentence source before "as": both halves are its own
+    (
+        "Inflation slowed to 2.1% in October, the statistics office said on Wednesday, as lower "
+        "energy prices offset higher food costs.",
+        "energy prices offset",
+        "the statistics office",
+        "Lower energy prices offset higher food costs, the statistics office said on Wednesday",
+    ),
     # a second half naming its own source after a mid-sentence attribution
     (
         "Unemployment fell to 5.2%, the statistics office said, though economists warned that "

@@ -274,6 +274,20 @@ ONE_FACT_CASES = [
             ("imports 2 million tonnes of coal", "Imports 2 million tonnes of coal."),
         ],
     ),
+    (  # a bare subject before its relative clause is no claim of its own
+        "The central bank, which raised its key rate to 4.5% in July, is expected to hold "
+        "rates in November.",
+        [
+            (
+                "raised its key rate to 4.5% in July",
+                "The central bank raised its key rate to 4.5% in July",
+            ),
+            (
+                "is expected to hold rates in November",
+                "The central bank is expected to hold rates in November",
+            ),
+        ],
+    ),
     (  # "where" after a noun or after a place with its preposition: never "In In Dolec"
         "The hotel, where the fire started, was closed in 2019.",
         [

@@ -46,12 +46,13 @@ _TRAIL_ATTR_RE = re.compile(
 
 _MID_ATTR_RE = re.compile(
     r",\s+(?P<who>(?!(?:which|who|that|what|as)\b)[^,;\"“”()]{1,50}?\s+(?:said|says|reported|"
-    r"estimated|estimates|found|showed|shows|show|told reporters)),\s+"
-    r"(?:while|but|whereas|although|though|and)\s+"
+    r"estimated|estimates|found|showed|shows|show|told reporters)"
+    r"(?:\s+(?:on|in|at|last)\s+[A-Z][a-z]+)?),\s+"
+    r"(?:while|but|whereas|although|though|and|as)\s+"
 )
 
 
-_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though|and)\s")  # cheap pre-check
+_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though|and|as)\s")  # pre-check
 
 
 _INTRO_RE = re.compile(

@@ -501,9 +501,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 rest_s, rest_e = _trim(sentence, vm.start(1), pe)
                 main_text = sentence[os_:oe_] + " " + sentence[rest_s:rest_e]
                 resumed[idx] = main_text
-                if resume == "prep":
+                if resume == "prep" or not _FINITE_RE.search(sentence, os_, oe_):
                     # "Officers arrested the man, who was not named, at his home": the main
-                    # clause goes on after the relative clause; its first part is no claim alone
+                    # clause goes on after the relative clause; its first part is no claim
+                    # alone, nor is a bare subject ("The central bank, which ..., is ...")
                     out = [d for d in out if (d["start"], d["end"]) != (os_, oe_)]
                 extra.append(
                     {
