@@ -349,6 +349,8 @@ NOT_CLAIM_CASES = [
     "Correction, March 20: An earlier version of this article said the unit delivered 2,100 "
     "babies last year. The correct figure is 1,200.",
     "An earlier version of this article misstated the distance to Aldmoor.",
+    # a call for information (GUIDE.md section 1)
+    "Anyone with information should call 101.",
 ]
 
 
