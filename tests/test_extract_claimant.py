@@ -423,6 +423,40 @@ ASIDE_CASES = [
         "the statistics office",
         "Lower energy prices offset higher food costs, the statistics office said on Wednesday",
     ),
+    # an apposition to the subject of a reported clause is the writer's (GUIDE.md section 3)
+    (
+        "The minister said the group, the armed wing of the banned Liberation Movement, had "
+        "crossed the river on Monday.",
+        "crossed the river",
+        "The minister",
+        "The minister said the group had crossed the river on Monday",
+    ),
+    (
+        "The minister said the group, the armed wing of the banned Liberation Movement, had "
+        "crossed the river on Monday.",
+        "armed wing",
+        None,
+        "The group was the armed wing of the banned Liberation Movement",
+    ),
+    (
+        "Hale, a former judge, denied the allegations on Tuesday.",
+        "denied the allegations",
+        "Hale",
+        "Hale denied the allegations on Tuesday",
+    ),
+    (
+        "According to Hale's lawyer, Tom Reed, the payments were legal.",
+        "payments were legal",
+        "Tom Reed",
+        None,
+    ),
+    (
+        "The report, which was commissioned by the council, found that 40% of bridges needed "
+        "repairs.",
+        "40% of bridges",
+        "The report",
+        "The report found that 40% of bridges needed repairs",
+    ),
     # a second half naming its own source after a mid-sentence attribution
     (
         "Unemployment fell to 5.2%, the statistics office said, though economists warned that "
@@ -439,6 +473,12 @@ def test_asides_between_a_source_and_its_verb(
     text: str, words: str, claimant: str | None, wording: str | None
 ) -> None:
     claims = [c for c in extract_claims(text) if words in c["quote"]]
+    # (a claim whose span holds a nested one's is the outer clause's)
+    claims = [
+        c
+        for c in claims
+        if not any(d is not c and c["start"] <= d["start"] and d["end"] <= c["end"] for d in claims)
+    ]
     assert len(claims) == 1, extract_claims(text)
     (claim,) = claims
     assert claim["claimant"] == claimant

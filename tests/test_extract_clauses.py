@@ -288,6 +288,15 @@ ONE_FACT_CASES = [
             ),
         ],
     ),
+    (  # an apposition after a noun with a preposition: which noun it names is unclear
+        "Inflation in October, the month used for the cap, was 5.5%.",
+        [
+            (
+                "Inflation in October, the month used for the cap, was 5.5%",
+                "Inflation in October, the month used for the cap, was 5.5%",
+            )
+        ],
+    ),
     (  # "where" after a noun or after a place with its preposition: never "In In Dolec"
         "The hotel, where the fire started, was closed in 2019.",
         [

@@ -60,7 +60,12 @@ _INTRO_RE = re.compile(
     r"Interviewed|Responding|Commenting|Addressing|Testifying)\b[^,;:\"“”]{0,80},\s+(?=\S)"
 )
 _MID_ACCORDING_RE = re.compile(r",\s+according to (?P<who>[^,;\"“”]{2,80}),\s+(?=[a-z])")
-_LEAD_ACCORDING_RE = re.compile(r"according to (?P<who>[^,]{2,100}),\s+", re.IGNORECASE)
+_LEAD_ACCORDING_RE = re.compile(
+    # "According to Hale's lawyer, Tom Reed, ...": the name in apposition is part of the source
+    r"according to (?P<who>[^,]{2,100}(?:,\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})"
+    r"(?=,))?),\s+",
+    re.IGNORECASE,
+)
 
 
 _SAY = (
@@ -91,7 +96,8 @@ _SUBJECT_ASIDE_SAID_RE = re.compile(
     r"(?P<head>[A-Z][^,;:\"“”()]{1,80}?)"
     r"(?P<mid>(?:,\s+(?:[^,;:\"“”()]|(?<=\d),(?=\d)){1,150}?){1,4}?)"
     r",\s+(?P<v>(?:said|says|added|noted|insisted|argued|claimed|warned|stressed|acknowledged|"
-    r"confirmed|explained|announced|estimated|told (?:reporters|journalists|the [a-z]+|"
+    r"confirmed|explained|announced|estimated|found|finds|showed|shows|concluded|"
+    r"told (?:reporters|journalists|the [a-z]+|"
     r"parliament|lawmakers|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"
     r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?(?:,?\s+that\b)?)[,:]?\s+"
 )
@@ -195,7 +201,7 @@ class _Attr:
 
     def word(self, base: str) -> str:
         if self.prefix:
-            return _cap(self.prefix + _decap(base))
+            return _cap(self.prefix + _decap(base)) + self.suffix
         return _cap(base) + self.suffix
 
 
@@ -758,7 +764,7 @@ _WORDING_SOURCE_RE = re.compile(
     r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?,?\s+"
     r"(?P<v>said|says|told|added|noted|stated|announced|heard|"
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
-    r"insisted|denied|admitted|reported|replied|cautioned|put|"
+    r"insisted|denied|admitted|reported|replied|cautioned|put|accused|"
     # a plural source in the present ("Insurers estimate the damage at ...", "Police say"),
     # and a source disputing something ("The union disputes the figures")
     r"say|estimate|warn|report|claim|argue|insist|believe|fear|expect|disputes?|disputed|show)\b"

@@ -20,10 +20,13 @@ from .claimant import (
     speaker_label,
     wording_source,
 )
-from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims
+from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims, _copula_ok
 from .filters import drop_repeats, has_verb, lead_end, not_a_claim
 from .grammar import (
+    _FINITE_RE,
+    _IRREGULAR_PAST,
     _LEAD_DISCOURSE_RE,
+    _PAST_RE,
     _cap,
     _decap,
     _trim,
@@ -92,11 +95,79 @@ def claim_spans(sentence: str) -> list[dict]:
         return out
     if attr.lead is not None:
         a0 = attr.lead
+    sm = None if attr.asides or attr.direct else _subject_apposition(sentence, s0, e0)
+    if sm is not None:
+        # "The minister said the group, the armed wing of X, had crossed the river": the
+        # apposition is the writer's (GUIDE.md section 3), the rest the clause's own claim
+        np_, app, verb_at = sm
+        copula = "was" if _PAST_RE.search(sentence, verb_at, e0) else "is"
+        inner = _Attr(attr.who, prefix=attr.prefix + sentence[np_[0] : np_[1]] + " ")
+        inner.suffix = attr.suffix
+        out = _with_attribution(_clause_claims(sentence, verb_at, e0, inner), verb_at, a0, e0, b0)
+        out.append(
+            {
+                "start": app[0],
+                "end": app[1],
+                "text": _cap(
+                    sentence[np_[0] : np_[1]] + " " + copula + " " + sentence[app[0] : app[1]]
+                ),
+                "attribution": None,
+                "subject": sentence[np_[0] : np_[1]],
+                "type": "app",
+                "glue": frozenset((copula,)),
+                "own_voice": True,
+            }
+        )
+        out.sort(key=lambda d: (d["start"], d["end"]))
+        return out
     out = _with_attribution(_clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
     if attr.asides:
         out += _aside_claims(sentence, attr)
         out.sort(key=lambda d: (d["start"], d["end"]))
     return out
+
+
+_SUBJECT_APPOS_RE = re.compile(
+    r"(?P<np>(?:[A-Z][\w'’.-]*|the|a|an)(?:\s+[\w'’.-]+){0,7}?),\s+"
+    r"(?P<app>(?:the|a|an)\s+[^,;:\"“”()]{2,90}?),\s+"
+    r"(?=(?:has|have|had|was|were|is|are|will|would|could|can|may|might|must|should|did|does|"
+    r"also|now|later|then|still|[a-z]{3,}ed|" + _IRREGULAR_PAST.replace(" ", "|") + r")\b)"
+)
+
+
+def _subject_apposition(
+    sentence: str, s0: int, e0: int
+) -> tuple[tuple[int, int], tuple[int, int], int] | None:
+    """A clause opening with its subject and an apposition to it ("Hale, a former judge,
+    denied ...", "the group, the armed wing of the banned movement, had crossed ..."): the
+    spans of the subject and the apposition, and where the verb starts; ``None`` otherwise."""
+    m = _SUBJECT_APPOS_RE.match(sentence, s0, e0)
+    if m is None:
+        return None
+    np_, app = m.group("np"), m.group("app")
+    first = np_.split()[0].lower()
+    if first in _NOT_SUBJECT_HEADS or _FINITE_RE.search(np_.lower()):
+        return None
+    if any(w in _NP_PREPS for w in np_.lower().split()[1:]):
+        return None  # "Inflation in October, the month used for the cap,": which noun?
+    # (an "-ed" word in it is a participle: "the banned movement", "a retired judge")
+    if _APPOS_VERB_RE.search(re.split(r"\s(?:who|that|which)\s", app, maxsplit=1)[0].lower()):
+        return None
+    if not _copula_ok(np_, app):
+        return None
+    return m.span("np"), m.span("app"), m.end()
+
+
+_APPOS_VERB_RE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|said|says|"
+    + _IRREGULAR_PAST.replace(" ", "|")
+    + r")\b"
+)
+_NP_PREPS = frozenset("in of for at on from with by to under over near".split())
+_NOT_SUBJECT_HEADS = frozenset(
+    "it he she they we i there this that these those in on at for to from with by after before "
+    "during since as when while if although though because".split()
+)
 
 
 def _with_attribution(pieces: list[dict], s0: int, a0: int, e0: int, b0: int) -> list[dict]:
