@@ -457,6 +457,34 @@ ASIDE_CASES = [
         "The report",
         "The report found that 40% of bridges needed repairs",
     ),
+    # a name and its apposition before "said": the apposition is the writer's
+    (
+        "Dora Weil, a political scientist at Castrelle University, said the debate had drawn "
+        "80,000 viewers.",
+        "80,000 viewers",
+        "Dora Weil",
+        "Dora Weil said the debate had drawn 80,000 viewers",
+    ),
+    (
+        "Dora Weil, a political scientist at Castrelle University, said the debate had drawn "
+        "80,000 viewers.",
+        "political scientist",
+        None,
+        "Dora Weil is a political scientist at Castrelle University",
+    ),
+    (
+        "Early estimates put the damage at 1.2 billion crowns, the finance ministry said, though "
+        "officials cautioned that the figure was likely to rise.",
+        "likely to rise",
+        "officials",
+        "Officials cautioned that the figure was likely to rise",
+    ),
+    (
+        "The national health institute expects the figure to reach 200,000 by 2040.",
+        "200,000",
+        "The national health institute",
+        None,
+    ),
     # a second half naming its own source after a mid-sentence attribution
     (
         "Unemployment fell to 5.2%, the statistics office said, though economists warned that "

@@ -26,7 +26,7 @@ _LEAD_ATTR_RE = re.compile(
     r"(?P<who>[^,;:\"“”]{2,120}?\b(?:said|says|noted|stressed|added|reported|announced|claimed|"
     r"argued|warned|insisted|confirmed|denied|acknowledged|estimated|wrote|told [^,]{1,40}?|"
     r"has pointed out|pointed out|explained|revealed|stated|maintained|alleged|admitted|found|"
-    r"countered|responded|conceded|contended|asserted|complained|recalled|"
+    r"countered|responded|conceded|contended|asserted|complained|recalled|cautioned|"
     r"showed|shows|indicated|heard|replied|testified)(?:\s+(?:in|on|at|during|last|this)\s+[^,]{1,40}?)?)\s+that\s+",
 )
 
@@ -335,6 +335,21 @@ def sentence_attribution(
                     # source's name is the claimant's own span)
                     attr.lead = m.start("v")
                     s0 = m.end()
+            if m and not asides and m.re is _LEAD_APPOS_SAID_RE:
+                # "Dora Weil, a political scientist at X, said ...": the apposition is the
+                # writer's statement about the source (an aside), the rest the source's
+                head, _, app = m.group("who").partition(", ")
+                app_at = m.start("who") + len(head) + 2
+                if (
+                    _NAME_RUN_RE.fullmatch(head)
+                    and " " in head
+                    and app.split(" ", 1)[0].lower() in ("a", "an", "the")
+                ):
+                    attr = _Attr(head, prefix=head + " " + m.group("v") + " ")
+                    attr.asides = [(app_at, app_at + len(app.rstrip()))]
+                    attr.lead = m.start("v")
+                    s0 = m.end()
+                    asides = attr.asides
             if m and not asides:
                 who = m.group("who")
                 attr = _Attr(
@@ -764,7 +779,7 @@ _WORDING_SOURCE_RE = re.compile(
     r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?,?\s+"
     r"(?P<v>said|says|told|added|noted|stated|announced|heard|"
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
-    r"insisted|denied|admitted|reported|replied|cautioned|put|accused|"
+    r"insisted|denied|admitted|reported|replied|cautioned|put|accused|expects|"
     # a plural source in the present ("Insurers estimate the damage at ...", "Police say"),
     # and a source disputing something ("The union disputes the figures")
     r"say|estimate|warn|report|claim|argue|insist|believe|fear|expect|disputes?|disputed|show)\b"
