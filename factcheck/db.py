@@ -1157,3 +1157,125 @@ def m011_csv_sources(db: Database) -> None:
         INSERT INTO csv_fragments SELECT * FROM csv_fragments_v;
         """,
     )
+
+
+@migrations()
+def m012_discussion(db: Database) -> None:
+    """Talking about claims (:mod:`factcheck.store.discussion`): comments, hand-backs of
+    verdicts, the inbox, and an optional e-mail address for each user.
+
+    ``comments``: one thread per claim; ``body`` is the author's Markdown, ``body_html`` its
+    sanitised HTML (:func:`factcheck.sanitize.render_markdown`); ``kind`` 'return' is the
+    comment an editor gave when returning a verdict. ``verdict_returns``: an editor sent a
+    reviewer's verdict back (``comment_id``: the reason); open while ``resolved_at`` is NULL,
+    resolved by the reviewer's next save (in that save's transaction). An open return makes
+    the verdict not current: agreement and the disagreement queue leave it out. At most one
+    open return per verdict. ``inbox_items``: what concerns one user (mentions, returned
+    verdicts, assignments, proposals to decide ...), read state per user in ``read_at``;
+    ``mailed_at``: when it was sent by e-mail (or claimed for sending).
+    """
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL DEFAULT 'comment' CHECK (kind IN ('comment', 'return')),
+            body TEXT NOT NULL,
+            body_html TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX comments_claim ON comments(claim_id, id);
+        CREATE TABLE verdict_returns (
+            id INTEGER PRIMARY KEY,
+            verdict_id INTEGER NOT NULL REFERENCES verdicts(id) ON DELETE CASCADE,
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            reviewer_id INTEGER NOT NULL REFERENCES users(id),
+            returned_by INTEGER REFERENCES users(id),
+            comment_id INTEGER REFERENCES comments(id),
+            created_at TEXT NOT NULL,
+            resolved_at TEXT
+        );
+        CREATE UNIQUE INDEX verdict_returns_open_one ON verdict_returns(verdict_id)
+            WHERE resolved_at IS NULL;
+        CREATE INDEX verdict_returns_claim ON verdict_returns(claim_id, reviewer_id);
+        CREATE INDEX verdict_returns_reviewer ON verdict_returns(reviewer_id)
+            WHERE resolved_at IS NULL;
+        CREATE TABLE inbox_items (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL,
+            subject_url TEXT NOT NULL,
+            text TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            read_at TEXT,
+            mailed_at TEXT
+        );
+        CREATE INDEX inbox_user ON inbox_items(user_id, id);
+        CREATE INDEX inbox_unread ON inbox_items(user_id) WHERE read_at IS NULL;
+        CREATE INDEX inbox_unmailed ON inbox_items(created_at) WHERE mailed_at IS NULL;
+        ALTER TABLE users ADD COLUMN email TEXT;
+        """,
+    )
+
+
+@migrations()
+def m013_url_imports(db: Database) -> None:
+    """Imports from a web address, run as background jobs (:mod:`factcheck.store.url_imports`):
+    the address typed, who asked, the state ('queued' -> 'fetching' -> 'done' or 'failed'),
+    the error shown to the user, and the article made (or found already stored: ``duplicate``).
+    The rows still queued or fetching are what ``FETCH_MAX_CONCURRENT`` and
+    ``FETCH_MAX_PER_USER`` count."""
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE url_imports (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'fetching', 'done', 'failed')),
+            error TEXT,
+            article_id INTEGER REFERENCES articles(id),
+            duplicate INTEGER NOT NULL DEFAULT 0,
+            claims INTEGER,
+            notices TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT
+        );
+        CREATE INDEX url_imports_running ON url_imports(state, user_id)
+            WHERE state IN ('queued', 'fetching');
+        """,
+    )
+
+
+@migrations()
+def m014_import_batches(db: Database) -> None:
+    """Bulk imports (:mod:`factcheck.store.batches`): a batch's articles are stored at once and
+    their claims extracted afterwards by background jobs. ``articles.extraction`` is
+    'extracting' until the article's claims are in (then NULL), or 'failed' with
+    ``extraction_error``; ``articles.batch_id`` names the batch that brought the article."""
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE import_batches (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER REFERENCES users(id),
+            source TEXT NOT NULL,
+            total INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE articles ADD COLUMN extraction TEXT
+            CHECK (extraction IN ('extracting', 'failed'));
+        ALTER TABLE articles ADD COLUMN extraction_error TEXT;
+        ALTER TABLE articles ADD COLUMN batch_id INTEGER REFERENCES import_batches(id);
+        CREATE INDEX articles_batch ON articles(batch_id, extraction) WHERE batch_id IS NOT NULL;
+        CREATE INDEX articles_extracting ON articles(extraction) WHERE extraction IS NOT NULL;
+        """,
+    )

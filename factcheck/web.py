@@ -341,7 +341,9 @@ def init_app(app: Flask) -> None:
         auth,
         corrections,
         desk,
+        discussion,
         exports,
+        imports,
         proposals,
         public,
         publishing,
@@ -364,6 +366,7 @@ def init_app(app: Flask) -> None:
     app.before_request(auth.load_logged_in_user)
     app.before_request(_check_csrf)
     app.after_request(_security_headers)
+    app.after_request(_mail_inbox)
     for module in (
         auth,
         articles,
@@ -379,6 +382,8 @@ def init_app(app: Flask) -> None:
         public,
         corrections,
         proposals,
+        discussion,
+        imports,
     ):
         app.register_blueprint(module.bp)
 
@@ -388,6 +393,7 @@ def init_app(app: Flask) -> None:
             "current_user": g.get("user"),
             "app_version": _version(),
             "open_proposal_count": _open_proposal_count,
+            "inbox_unread_count": discussion.unread_count,
         }
 
     @app.errorhandler(CSRFError)
@@ -426,6 +432,25 @@ def init_app(app: Flask) -> None:
     def _server_error(exc: Exception) -> Any:
         app.logger.exception("Unhandled error on %s", request.path)
         return error_response(500, "Something went wrong on our side; the error was logged.")
+
+
+def _mail_inbox(response: Response) -> Response:
+    """After a change that may have put items in inboxes (a successful POST), e-mail them
+    when SMTP is configured: in a background thread, never on this one (see factcheck.mail)."""
+    if (
+        request.method == "POST"
+        and response.status_code < 400
+        and current_app.config.get("SMTP_HOST")
+    ):
+        from . import config as config_module
+        from . import mail
+
+        mail.schedule(
+            current_app.config["DATABASE"],
+            mail.smtp_settings(current_app.config),
+            config_module.public_base_url(current_app.config),
+        )
+    return response
 
 
 def _open_proposal_count() -> int:

@@ -515,7 +515,8 @@ def get_article(db: Database, article_id: int) -> dict[str, Any]:
 # the body, cached by ``body_sha256``) and no ``original`` (the uploaded file, possibly MBs).
 _ARTICLE_HEAD_COLUMNS = (
     "id, title, url, publisher, author, published, body_sha256, original_type, original_name,"
-    " status, created_by, version, created_at, updated_at, published_at, published_by"
+    " status, created_by, version, created_at, updated_at, published_at, published_by,"
+    " extraction, extraction_error, batch_id"
 )
 
 
@@ -560,7 +561,7 @@ def list_articles(
     return _rows(
         db,
         "SELECT a.id, a.title, a.url, a.publisher, a.author, a.published, a.created_at,"
-        " a.status, a.published_at, length(a.body) AS chars,"
+        " a.status, a.published_at, a.extraction, length(a.body) AS chars,"
         " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed)"
         "   AS claims,"
         " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed"
@@ -1062,6 +1063,9 @@ def record_verdict(
         current = get_verdict(db, claim_id, user_id)
         before = _verdict_state(current)
         if before == wanted and current is not None:
+            # (saving a returned verdict unchanged answers the hand-back: it stands)
+            if resolve_returns(db, current["id"], user_id):
+                return get_verdict(db, claim_id, user_id)
             return current
         if current is None:
             if version is not None:
@@ -1105,6 +1109,7 @@ def record_verdict(
             before=before,
             after=wanted,
         )
+        resolve_returns(db, verdict_id, user_id)  # (a returned verdict is current again)
     return get_verdict(db, claim_id, user_id)
 
 
@@ -1216,6 +1221,17 @@ from .desk import (  # noqa: E402
     user_by_name,
     usernames,
     verdict_ratings,
+)
+from .discussion import (  # noqa: E402
+    add_comment,
+    current_verdict_sql,
+    list_comments,
+    notify,
+    open_returns,
+    resolve_returns,
+    return_verdict,
+    returned_claim_ids,
+    unread_count,
 )
 from .exports import (  # noqa: E402,F401
     ExportFilter,
