@@ -86,3 +86,25 @@ def test_editor_settles_a_disagreement_and_the_report_shows_it(
         assert "alice: True" in report and "bob: False" in report  # the dissent stays visible
     finally:
         context.close()
+
+
+def test_menu_items_never_break_over_two_lines(
+    context: Any, live_server: dict[str, Any], log_in: Any
+) -> None:
+    """An admin's menu (the longest) keeps each item on one line ("Add article", not "Add"
+    over "article"), at a common laptop width and at a narrow one, where whole items wrap."""
+    base = live_server["url"]
+    page = context.new_page()
+    log_in(page, base, "admin")
+    for width in (1280, 800):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{base}/admin/users")
+        broken = page.eval_on_selector_all(
+            ".topbar nav a",
+            "links => links.filter(a => { const r = document.createRange();"
+            " r.selectNodeContents(a); const tops = [...r.getClientRects()]"
+            ".map(x => Math.round(x.top)); return Math.max(...tops) - Math.min(...tops) > 4; })"
+            ".map(a => a.textContent.trim())",
+        )
+        assert broken == [], (width, broken)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
