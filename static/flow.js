@@ -230,6 +230,10 @@
     if (help && help.open) return; // (the dialog has the keys: Esc closes it)
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.altKey) {
       if (!panel.querySelector("#verdict-form")) return;
+      // (in another form, e.g. a comment, Ctrl+Enter is that form's)
+      const form = event.target.closest && event.target.closest("form");
+      if (form && form.id !== "verdict-form") return;
+      if (event.defaultPrevented) return;
       event.preventDefault();
       saveAndNext();
       return;

@@ -144,6 +144,10 @@ def test_enter_in_a_one_line_field_never_saves(page: Any, live_server: dict[str,
         page.keyboard.press("Enter")
     page.focus("input[name=rating]:checked")
     page.keyboard.press("Enter")
+    # Ctrl+Enter in another form of the page (here: a proposed wording) is not the verdict's.
+    page.click("details.propose-wording summary")
+    page.focus("details.propose-wording textarea[name=text]")
+    page.keyboard.press("Control+Enter")
     page.wait_for_timeout(400)
     assert posts == []
     saved = _verdict(live_server, claim_id, "alice")
