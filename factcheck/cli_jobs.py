@@ -60,11 +60,16 @@ def worker_command(ctx: click.Context, workers: int | None, from_serve: bool) ->
         raise click.ClickException(str(exc)) from None
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
+    from .cli import _hold_database
+
+    # (restore refuses while the worker runs: a job may be writing to the database)
+    _hold_database(app, "" if from_serve else f"factcheck worker, pid {os.getpid()}")
     count = len(consumer.worker_threads)
-    click.echo(
-        f"factcheck worker: {count} processes on the job queue {jobs.queue.storage.filename}",
-        err=True,
-    )
+    if not from_serve:  # (serve says it before its login address, which comes last)
+        click.echo(
+            f"factcheck worker: {count} processes on the job queue {jobs.queue.storage.filename}",
+            err=True,
+        )
     if from_serve:
         _stop_with_parent()
     consumer.run()

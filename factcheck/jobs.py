@@ -52,7 +52,7 @@ except ImportError:  # (Windows: no consumer lock; run one worker)
 logger = logging.getLogger("factcheck.jobs")
 
 QUEUE_NAME = "factcheck"
-TASK_MODULES: list[str] = []  # imported by a consumer so that it knows every task
+TASK_MODULES: list[str] = ["factcheck.backup_tasks"]  # imported by a consumer: every task
 DEFAULT_RETRIES = 3
 DEFAULT_RETRY_DELAY = 2  # seconds before the first retry; then times DEFAULT_RETRY_BACKOFF
 DEFAULT_RETRY_BACKOFF = 3
@@ -346,11 +346,11 @@ def load_tasks(config: Mapping[str, Any] | None = None) -> None:
         importlib.import_module(name)
 
 
-def status() -> dict[str, Any]:
-    """Counts of queued, scheduled, running and failed jobs, and the last failures."""
+def status(failures: int = 10) -> dict[str, Any]:
+    """Counts of queued, scheduled, running and failed jobs, and the last ``failures``."""
     if not isinstance(queue.storage, QueueStorage):
         return {"queued": 0, "scheduled": 0, "running": 0, "failed": 0, "recent_failures": []}
-    return queue.storage.status()
+    return queue.storage.status(failures)
 
 
 def _after_fork_in_child() -> None:

@@ -65,6 +65,10 @@ _ETAG_HEADER = {
     "description": 'The verdict\'s version as a strong entity tag, e.g. `"3"`.',
     "schema": {"type": "string"},
 }
+_CLAIM_ETAG_HEADER = {
+    "description": 'The claim\'s version as a strong entity tag, e.g. `"3"`.',
+    "schema": {"type": "string"},
+}
 _LOCATION_HEADER = {"description": "Address of the new resource.", "schema": {"type": "string"}}
 
 
@@ -347,6 +351,60 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
                 "updated_at": timestamp,
             },
         },
+        "ClaimantInput": {
+            "type": "object",
+            "required": ["claimant"],
+            "description": "Other fields of a Claim response (id, version, ...) may be sent "
+            "back and are ignored.",
+            "properties": {
+                "claimant": {
+                    "type": ["string", "null"],
+                    "maxLength": 300,
+                    "description": "Who made the claim, as the article names them; null: the "
+                    "publication (the article states it in its own voice).",
+                },
+                "claimant_kind": {
+                    "type": ["string", "null"],
+                    "enum": ["person", "organization", None],
+                    "description": "Required with a name.",
+                },
+                "reason": {
+                    "type": ["string", "null"],
+                    "maxLength": 5000,
+                    "description": "Why (shown to the editors with a proposal).",
+                },
+            },
+        },
+        "ClaimPrecondition": {
+            "allOf": [
+                _ref("Error"),
+                {
+                    "type": "object",
+                    "properties": {"current": _ref("Claim")},
+                    "description": "`current` is the claim as stored now.",
+                },
+            ]
+        },
+        "ClaimantProposal": {
+            "type": "object",
+            "required": ["id", "claim_id", "kind", "status"],
+            "properties": {
+                "id": {"type": "integer"},
+                "claim_id": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["claimant"]},
+                "claimant": {"type": ["string", "null"]},
+                "claimant_kind": {
+                    "type": ["string", "null"],
+                    "enum": ["person", "organization", None],
+                },
+                "base_claimant": {"type": ["string", "null"]},
+                "base_claimant_kind": {"type": ["string", "null"]},
+                "base_version": {"type": "integer"},
+                "reason": {"type": "string"},
+                "status": {"type": "string", "enum": ["open"]},
+                "created_at": timestamp,
+            },
+        },
         "ClaimList": {
             "type": "object",
             "required": ["article_id", "claims"],
@@ -570,6 +628,7 @@ def _responses() -> dict[str, Any]:
             }
         },
         "Forbidden": error("Your role or blind review does not allow this."),
+        "Conflict": error("The resource's state does not allow this; the message says why."),
         "NotFound": error("No such resource, or not one you may see."),
         "UnsupportedMediaType": error("The body is not sent as application/json."),
         "Unprocessable": error("The input is not acceptable; the message says why."),
@@ -829,9 +888,60 @@ def _paths(rating_keys: list[str]) -> dict[str, Any]:
             "get": _op(
                 "getClaim",
                 "One claim",
-                {"200": _json(_ref("Claim"), "The claim."), **not_found},
+                {
+                    "200": _json(_ref("Claim"), "The claim.", headers={"ETag": _CLAIM_ETAG_HEADER}),
+                    **not_found,
+                },
                 tag="claims",
                 parameters=claim,
+            )
+        },
+        "/claims/{claim_id}/claimant": {
+            "put": _op(
+                "putClaimant",
+                "Say who made the claim",
+                {
+                    "200": _json(
+                        _ref("Claim"),
+                        "Set: the claim as stored now.",
+                        headers={"ETag": _CLAIM_ETAG_HEADER},
+                    ),
+                    "202": _json(
+                        _ref("ClaimantProposal"),
+                        "Proposed: an editor accepts or rejects it (your open proposal on "
+                        "the claim, if any, is replaced).",
+                    ),
+                    "409": _error("Conflict"),
+                    "412": _json(
+                        _ref("ClaimPrecondition"),
+                        "If-Match does not name the stored version: nothing was saved; "
+                        "`current` is the claim as stored now.",
+                    ),
+                    "422": _error("Unprocessable"),
+                    "428": _json(_ref("ClaimPrecondition"), "No If-Match was sent."),
+                    **not_found,
+                    **json_input,
+                },
+                tag="claims",
+                description="The claimant is who made the claim: a named person or "
+                "organization, or null for the publication. Needs "
+                '`If-Match: "<version>"` with the ETag of the claim (GET it first). Editors '
+                "and admins set it directly before publication (reviewers too while the desk "
+                "lets reviewers shape claims); otherwise it becomes a proposal to the editors "
+                "(202). A published article's claims change only through a correction with a "
+                "note (409). The name's mention in the article is found again, nearest before "
+                "the claim.",
+                parameters=[
+                    *claim,
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": True,
+                        "description": 'ETag of the claim version you changed, e.g. `"3"`.',
+                        "schema": {"type": "string"},
+                    },
+                ],
+                body=_body("ClaimantInput", "The claimant."),
             )
         },
         "/claims/{claim_id}/verdict": {

@@ -7,12 +7,13 @@ a denied visitor changed nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import url_for
 
-from factcheck import store
+from factcheck import backup, store
 
 from .conftest import PASSWORD, Session, csrf_from
 
@@ -79,9 +80,18 @@ POLICY = {
     "proposals.index": "editor",
     "proposals.accept": "editor",
     "proposals.reject": "editor",
+    "discussion.thread": "article",
+    "discussion.add_comment": "article",
+    "discussion.return_verdict": "editor",
+    "discussion.inbox": "login",
+    "discussion.open_item": "login",
+    "discussion.mark_read": "login",
+    "discussion.set_email": "login",
     "admin.users": "admin",
     "admin.change_user": "admin",
     "admin.settings": "admin",
+    "admin.backups": "admin",
+    "admin.download_backup": "admin",
 }
 
 VISITORS = ["anonymous", "disabled", "bob", "alice", "edna", "admin"]
@@ -121,6 +131,7 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
     claim = next(c for c in store.list_claims(db, article_id) if not c["dismissed"])
     store.record_verdict(db, claim["id"], alice["id"], "true", "Alice's own", [], None, ["true"])
     proposal = store.propose(db, claim["id"], alice["id"], "wording", "Alice's words", "", None)
+    item_id = store.notify(db, alice["id"], "mention", f"/claims/{claim['id']}", "Alice's item")
     store.create_user(db, "dave", PASSWORD, role="reviewer")
     dave = store.user_by_name(db, "dave")
     store.set_assignments(db, article_id, [alice["id"], dave["id"]], None)
@@ -139,8 +150,14 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
         "user_id": alice["id"],
         "token_id": token_id or 1,
         "proposal_id": proposal["id"],
+        "item_id": item_id,
         "fmt": "csv",
         "filename": "app.css",
+        "backup_name": Path(
+            backup.take_backup(app.config["DATABASE"], directory=backup.backup_dir(app.config))[
+                "path"
+            ]
+        ).name,
     }
     return {"sessions": sessions, "values": values}
 
@@ -167,6 +184,9 @@ def snapshot(db: Any) -> dict[str, list]:
         "published_claims",
         "article_publications",
         "claim_proposals",
+        "comments",
+        "verdict_returns",
+        "inbox_items",
     ]
     if db["api_tokens"].exists():
         tables.append("api_tokens")
@@ -206,6 +226,8 @@ POST_DATA = {
     "username": "mallory",
     "note": "Unauthorised correction",
     "published_version": "1",
+    "email": "mallory@example.org",
+    "all": "1",
 }
 
 

@@ -59,6 +59,7 @@ def _consumer(tmp_path: Path) -> subprocess.Popen[bytes]:
         FACTCHECK_JOBS_WORKERS="2",
         FACTCHECK_JOBS_TASK_MODULES='["tests.jobs_tasks"]',
         FACTCHECK_SECRET_KEY="x",
+        FACTCHECK_BACKUP_INTERVAL_HOURS="0",  # (no scheduled backup job among those counted)
     )
     return subprocess.Popen(
         [sys.executable, "-m", "factcheck", "--db", str(tmp_path / "claims.db"), "worker"],
