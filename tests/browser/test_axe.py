@@ -65,6 +65,35 @@ def _todo_only(page: Any, server: dict[str, Any]) -> None:
     page.goto(f"{server['url']}/articles/{server['article_id']}?todo=1")
 
 
+def _discussed(server: dict[str, Any]) -> int:
+    """alice's verdict on the first claim returned by the admin with a reason, and a comment
+    mentioning alice: a thread on the claim and two items in her inbox; the claim's id."""
+    from factcheck.store import discussion
+
+    db = connect(server["database"])
+    try:
+        claim = store.list_claims(db, server["article_id"])[0]
+        alice = store.user_by_name(db, "alice")["id"]
+        admin = store.user_by_name(db, "admin")["id"]
+        store.record_verdict(db, claim["id"], alice, "true", "First look.", [], None, SCALE)
+        discussion.return_verdict(db, claim["id"], alice, admin, "Needs a **primary** source.")
+        discussion.add_comment(db, claim["id"], admin, "@alice the council's table 4?")
+        return claim["id"]
+    finally:
+        db.close()
+
+
+def _comments(page: Any, server: dict[str, Any]) -> None:
+    claim_id = _discussed(server)
+    page.goto(f"{server['url']}/articles/{server['article_id']}?claim={claim_id}")
+    page.wait_for_selector(".discussion .comment")
+
+
+def _inbox(page: Any, server: dict[str, Any]) -> None:
+    _discussed(server)
+    page.goto(f"{server['url']}/inbox")
+
+
 VIEWS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "review": _article,
     "review-claim": _claim,
@@ -73,6 +102,8 @@ VIEWS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "review-todo-only": _todo_only,
     "queue": lambda page, server: page.goto(f"{server['url']}/queue"),
     "articles": lambda page, server: page.goto(f"{server['url']}/"),
+    "comments": _comments,
+    "inbox": _inbox,
 }
 
 
