@@ -177,6 +177,12 @@ def can_decide_proposals(user: dict[str, Any] | None) -> bool:
     return is_editor(user)
 
 
+def can_view_import(user: dict[str, Any] | None, row: dict[str, Any]) -> bool:
+    """Whether ``user`` may follow an import (from a web address, or a bulk import's batch):
+    whoever started it, editors and admins. Others get "not found"."""
+    return user is not None and (row["user_id"] == user["id"] or is_editor(user))
+
+
 # Discussion: comments, hand-back, mentions -----------------------------------------------------
 
 

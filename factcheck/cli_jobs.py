@@ -125,7 +125,10 @@ def start_serve_worker(app: Any) -> subprocess.Popen[bytes] | None:
     env["FACTCHECK_INSTANCE_PATH"] = app.instance_path
     database = os.path.abspath(config["DATABASE"])
     command = [sys.executable, "-m", "factcheck", "--db", database, "worker", "--from-serve"]
-    return subprocess.Popen(command, env=env)  # noqa: S603 (our own command)
+    # Its own session: Ctrl-C in the terminal reaches serve, which then stops the worker with
+    # SIGTERM (at once: jobs in flight run again next time), not a graceful stop that would
+    # wait for a slow fetch.
+    return subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
 
 
 def stop_serve_worker(process: subprocess.Popen[bytes] | None, timeout: float = 10) -> None:

@@ -1218,3 +1218,61 @@ def m012_discussion(db: Database) -> None:
         ALTER TABLE users ADD COLUMN email TEXT;
         """,
     )
+
+
+@migrations()
+def m013_url_imports(db: Database) -> None:
+    """Imports from a web address, run as background jobs (:mod:`factcheck.store.url_imports`):
+    the address typed, who asked, the state ('queued' -> 'fetching' -> 'done' or 'failed'),
+    the error shown to the user, and the article made (or found already stored: ``duplicate``).
+    The rows still queued or fetching are what ``FETCH_MAX_CONCURRENT`` and
+    ``FETCH_MAX_PER_USER`` count."""
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE url_imports (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'fetching', 'done', 'failed')),
+            error TEXT,
+            article_id INTEGER REFERENCES articles(id),
+            duplicate INTEGER NOT NULL DEFAULT 0,
+            claims INTEGER,
+            notices TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT
+        );
+        CREATE INDEX url_imports_running ON url_imports(state, user_id)
+            WHERE state IN ('queued', 'fetching');
+        """,
+    )
+
+
+@migrations()
+def m014_import_batches(db: Database) -> None:
+    """Bulk imports (:mod:`factcheck.store.batches`): a batch's articles are stored at once and
+    their claims extracted afterwards by background jobs. ``articles.extraction`` is
+    'extracting' until the article's claims are in (then NULL), or 'failed' with
+    ``extraction_error``; ``articles.batch_id`` names the batch that brought the article."""
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE import_batches (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER REFERENCES users(id),
+            source TEXT NOT NULL,
+            total INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE articles ADD COLUMN extraction TEXT
+            CHECK (extraction IN ('extracting', 'failed'));
+        ALTER TABLE articles ADD COLUMN extraction_error TEXT;
+        ALTER TABLE articles ADD COLUMN batch_id INTEGER REFERENCES import_batches(id);
+        CREATE INDEX articles_batch ON articles(batch_id, extraction) WHERE batch_id IS NOT NULL;
+        CREATE INDEX articles_extracting ON articles(extraction) WHERE extraction IS NOT NULL;
+        """,
+    )

@@ -648,6 +648,8 @@ def _parameters() -> dict[str, Any]:
     return {
         "ArticleId": path_id("article_id", "article"),
         "ClaimId": path_id("claim_id", "claim"),
+        "ImportId": path_id("import_id", "import"),
+        "BatchId": path_id("batch_id", "batch"),
         "Limit": {
             "name": "limit",
             "in": "query",
@@ -1072,10 +1074,166 @@ def _paths(rating_keys: list[str]) -> dict[str, Any]:
     }
 
 
+def _import_schemas() -> dict[str, Any]:
+    timestamp = {"type": "string", "description": "UTC time, ISO 8601."}
+    return {
+        "NewUrlImport": {
+            "type": "object",
+            "required": ["url"],
+            "properties": {
+                "url": _str("The article's http(s) address.", maxLength=limits.URL),
+            },
+        },
+        "UrlImport": {
+            "type": "object",
+            "required": ["id", "url", "state", "message", "href"],
+            "properties": {
+                "id": {"type": "integer"},
+                "url": {"type": "string"},
+                "state": {
+                    "type": "string",
+                    "enum": ["queued", "fetching", "done", "failed"],
+                    "description": "queued (waiting for a job worker), fetching, done (see "
+                    "`article_href`) or failed (see `error`).",
+                },
+                "message": {"type": "string", "description": "The state, for a person."},
+                "error": _str("Why it failed (state failed)."),
+                "article_id": {"type": ["integer", "null"]},
+                "article_href": _str(),
+                "duplicate": {
+                    "type": "boolean",
+                    "description": "The article was stored already (same text): the import "
+                    "points at it.",
+                },
+                "claims": {"type": ["integer", "null"], "description": "Claims extracted."},
+                "notices": {"type": "array", "items": {"type": "string"}},
+                "created_at": timestamp,
+                "started_at": _nullable(timestamp),
+                "finished_at": _nullable(timestamp),
+                "href": {"type": "string"},
+            },
+        },
+        "ImportBatch": {
+            "type": "object",
+            "required": ["id", "state", "total", "done", "extracting", "failed", "href"],
+            "properties": {
+                "id": {"type": "integer"},
+                "source": {"type": "string"},
+                "state": {
+                    "type": "string",
+                    "enum": ["extracting", "done"],
+                    "description": "extracting until every article has its claims (or failed).",
+                },
+                "total": {"type": "integer", "description": "Articles stored."},
+                "duplicates": {"type": "integer", "description": "Records skipped: same text."},
+                "extracting": {"type": "integer", "description": "Articles without claims yet."},
+                "done": {"type": "integer", "description": "Articles with their claims."},
+                "failed": {"type": "integer", "description": "Articles whose extraction failed."},
+                "finished": {"type": "integer", "description": "done + failed."},
+                "message": {"type": "string"},
+                "counts_text": {"type": "string"},
+                "created_at": timestamp,
+                "href": {"type": "string"},
+                "article_ids": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "description": "The articles stored (in the 202 answer only).",
+                },
+                "duplicate_of": {
+                    "type": "array",
+                    "items": {"type": ["integer", "null"]},
+                    "description": "For each duplicate record, the stored article it repeats "
+                    "(null: an earlier record of the batch). In the 202 answer only.",
+                },
+            },
+        },
+    }
+
+
+def _import_paths() -> dict[str, Any]:
+    not_found = {"404": _error("NotFound")}
+    too_many = _json(_ref("Error"), "Too many imports running; try again (Retry-After).")
+    accepted = {"Location": _LOCATION_HEADER}
+    records = {"schema": {"type": "string"}}
+    return {
+        "/imports/url": {
+            "post": _op(
+                "startUrlImport",
+                "Import an article from a web address, in the background",
+                {
+                    "202": _json(_ref("UrlImport"), "Queued: follow it at `Location`.")
+                    | {"headers": accepted},
+                    "422": _error("Unprocessable"),
+                    "429": too_many,
+                    "400": _error("BadRequest"),
+                    "415": _error("UnsupportedMediaType"),
+                },
+                tag="imports",
+                description="The server fetches the page as a background job (public addresses "
+                "only, 3 x FETCH_TIMEOUT_SECONDS at most) and stores the article with its "
+                "claims. At most FETCH_MAX_CONCURRENT imports run on the desk and "
+                "FETCH_MAX_PER_USER for one user: more are refused (429).",
+                body=_body("NewUrlImport", "The page's address."),
+            )
+        },
+        "/imports/url/{import_id}": {
+            "get": _op(
+                "getUrlImport",
+                "An import from a web address",
+                {"200": _json(_ref("UrlImport"), "Its state."), **not_found},
+                tag="imports",
+                description="Yours, or any for editors and admins.",
+                parameters=[_param("ImportId")],
+            )
+        },
+        "/imports/bulk": {
+            "post": _op(
+                "bulkImport",
+                "Store many articles at once; claims extracted in the background",
+                {
+                    "202": _json(_ref("ImportBatch"), "Stored: follow it at `Location`.")
+                    | {"headers": accepted},
+                    "400": _error("BadRequest"),
+                    "415": _error("UnsupportedMediaType"),
+                    "422": _error("Unprocessable"),
+                },
+                tag="imports",
+                description='A JSON array of article records (or `{"articles": [...]}`), '
+                "JSON Lines (application/x-ndjson) or CSV with a header row (text/csv). A "
+                "record has `text` or `html`, and optionally `title`, `url`, `publisher`, "
+                "`author`, `date`. Every record is checked first: a bad one is named in the "
+                "422 and nothing is stored. Records whose text is stored already are skipped.",
+                body={
+                    "required": True,
+                    "description": "The records.",
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "array", "items": _ref("NewArticle")}
+                        },
+                        "application/x-ndjson": records,
+                        "text/csv": records,
+                    },
+                },
+            )
+        },
+        "/imports/batches/{batch_id}": {
+            "get": _op(
+                "getImportBatch",
+                "A bulk import's progress",
+                {"200": _json(_ref("ImportBatch"), "Its progress."), **not_found},
+                tag="imports",
+                description="Yours, or any for editors and admins.",
+                parameters=[_param("BatchId")],
+            )
+        },
+    }
+
+
 def build_document(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``app``'s JSON API."""
     rating_keys = [entry["key"] for entry in app.config["RATING_SCALE"]]
-    paths = {API_PREFIX + path: item for path, item in _paths(rating_keys).items()}
+    all_paths = _paths(rating_keys) | _import_paths()
+    paths = {API_PREFIX + path: item for path, item in all_paths.items()}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -1092,7 +1250,15 @@ def build_document(app: Flask) -> dict[str, Any]:
         "security": [{"bearerAuth": []}],
         "tags": [
             {"name": name}
-            for name in ("articles", "claims", "verdicts", "agreement", "exports", "meta")
+            for name in (
+                "articles",
+                "imports",
+                "claims",
+                "verdicts",
+                "agreement",
+                "exports",
+                "meta",
+            )
         ],
         "paths": paths,
         "components": {
@@ -1103,7 +1269,7 @@ def build_document(app: Flask) -> dict[str, Any]:
                     "description": "A personal API token (created on /account).",
                 }
             },
-            "schemas": _schemas(rating_keys),
+            "schemas": _schemas(rating_keys) | _import_schemas(),
             "responses": _responses(),
             "parameters": _parameters(),
         },

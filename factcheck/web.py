@@ -343,6 +343,7 @@ def init_app(app: Flask) -> None:
         desk,
         discussion,
         exports,
+        imports,
         proposals,
         public,
         publishing,
@@ -382,6 +383,7 @@ def init_app(app: Flask) -> None:
         corrections,
         proposals,
         discussion,
+        imports,
     ):
         app.register_blueprint(module.bp)
 

@@ -14,12 +14,14 @@ import pytest
 from flask import url_for
 
 from factcheck import backup, store
+from factcheck.store import batches, url_imports
 
 from .conftest import PASSWORD, Session, csrf_from
 
 # Who may use an endpoint:
 #   public   anyone, logged in or not
 #   login    any logged-in, active user
+#   own      whoever started the route's import (alice here), editors and admins (others: 404)
 #   article  users who may see the route's article (assigned reviewers, editors, admins)
 #   creator  editors, admins and whoever added the route's article (others who see it: 403)
 #   editor   editors and admins
@@ -33,6 +35,9 @@ POLICY = {
     "articles.index": "login",
     "articles.new": "login",
     "articles.import_url": "login",
+    "imports.url_import": "own",
+    "imports.bulk": "login",
+    "imports.batch": "own",
     "account.index": "login",
     "account.change_password": "login",
     "account.create_token": "login",
@@ -101,9 +106,9 @@ ALLOWED = {
     "anonymous": {"public"},
     "disabled": {"public"},
     "bob": {"public", "login"},  # a reviewer not assigned to the article
-    "alice": {"public", "login", "article"},
-    "edna": {"public", "login", "article", "creator", "editor"},
-    "admin": {"public", "login", "article", "creator", "editor", "admin"},
+    "alice": {"public", "login", "own", "article"},
+    "edna": {"public", "login", "own", "article", "creator", "editor"},
+    "admin": {"public", "login", "own", "article", "creator", "editor", "admin"},
 }
 
 
@@ -153,6 +158,10 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
         "item_id": item_id,
         "fmt": "csv",
         "filename": "app.css",
+        "import_id": url_imports.start_url_import(
+            db, "https://news.example/a", alice["id"], overall=9, per_user=9
+        ),
+        "batch_id": batches.create_batch(db, [], alice["id"], "access test")["batch_id"],
         "backup_name": Path(
             backup.take_backup(app.config["DATABASE"], directory=backup.backup_dir(app.config))[
                 "path"
@@ -271,7 +280,7 @@ def _assert_denied(visitor: str, level: str, url: str, status: int, location: st
         # A disabled user's session is cleared first, so its form token no longer fits (400).
         refused = status == 401 or (status == 302 and "/login" in location)
         assert refused or (visitor == "disabled" and status == 400), (visitor, url, status)
-    elif level == "article" or (level == "creator" and visitor == "bob"):
+    elif level in ("article", "own") or (level == "creator" and visitor == "bob"):
         assert status == 404, (visitor, url, status)  # no hint that the article exists
     else:
         assert status == 403, (visitor, url, status)

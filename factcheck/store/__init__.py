@@ -514,7 +514,8 @@ def get_article(db: Database, article_id: int) -> dict[str, Any]:
 # the body, cached by ``body_sha256``) and no ``original`` (the uploaded file, possibly MBs).
 _ARTICLE_HEAD_COLUMNS = (
     "id, title, url, publisher, author, published, body_sha256, original_type, original_name,"
-    " status, created_by, version, created_at, updated_at, published_at, published_by"
+    " status, created_by, version, created_at, updated_at, published_at, published_by,"
+    " extraction, extraction_error, batch_id"
 )
 
 
@@ -559,7 +560,7 @@ def list_articles(
     return _rows(
         db,
         "SELECT a.id, a.title, a.url, a.publisher, a.author, a.published, a.created_at,"
-        " a.status, a.published_at, length(a.body) AS chars,"
+        " a.status, a.published_at, a.extraction, length(a.body) AS chars,"
         " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed)"
         "   AS claims,"
         " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed"

@@ -1039,3 +1039,6 @@ def openapi() -> Any:
     from ..openapi import build_document
 
     return jsonify(build_document(current_app))
+
+
+from . import api_imports  # noqa: E402,F401 (its routes are on this blueprint)
