@@ -292,7 +292,7 @@ def test_only_the_status_message_is_live(page: Any, live_server: dict[str, Any])
     assert page.inner_text("#review-status") == f"Rating: {DEFAULT_RATING_SCALE[0]['label']}."
 
 
-def _return_first_claim(live_server: dict[str, Any]) -> str:
+def return_first_claim(live_server: dict[str, Any]) -> str:
     """alice's verdict on the first claim, returned by the admin with a reason; its id."""
     from factcheck.store import discussion
 
@@ -310,7 +310,7 @@ def _return_first_claim(live_server: dict[str, Any]) -> str:
 
 def test_a_returned_verdict_is_to_do_again(page: Any, live_server: dict[str, Any]) -> None:
     base, article_id = live_server["url"], live_server["article_id"]
-    claim_id = _return_first_claim(live_server)
+    claim_id = return_first_claim(live_server)
     page.goto(f"{base}/queue")
     assert "1 returned" in page.inner_text("table.list")
     assert "(1 returned to you by an editor)" in page.inner_text(".progress-line")
