@@ -324,7 +324,7 @@ def test_a_returned_verdict_is_to_do_again(page: Any, live_server: dict[str, Any
     page.wait_for_selector(f".panel[data-claim='{claim_id}']")
     page.keyboard.press("2")
     page.keyboard.press("Control+Enter")
-    page.wait_for_function("window.factcheckTimings.length === 1")
+    page.wait_for_selector(f".panel[data-claim]:not([data-claim='{claim_id}'])")
     assert _states(page)[claim_id] == "done"
     assert _count(page, "returned") == 0
     assert _verdict(live_server, claim_id, "alice")["rating"] == SCALE[1]
