@@ -1,5 +1,6 @@
 """axe-core (vendored: tests/browser/vendor/axe-core-VERSION.min.js, its license beside it) finds
-no accessibility violations on the reviewer's views (#12).
+no accessibility violations on the reviewer's views (#12): review, queue, articles, a claim's
+comments and the inbox.
 
 To check another view, add an entry to ``VIEWS``: a name and a function that brings the logged-in
 ``page`` (alice, a reviewer assigned to the fixture's article) to the state to check.
@@ -16,7 +17,6 @@ import pytest
 from factcheck import store
 from factcheck.config import DEFAULT_RATING_SCALE
 from factcheck.db import connect
-from tests.browser.test_flow import return_first_claim
 
 AXE = next((Path(__file__).parent / "vendor").glob("axe-core-*.min.js"))
 SCALE = [r["key"] for r in DEFAULT_RATING_SCALE]
@@ -66,33 +66,34 @@ def _todo_only(page: Any, server: dict[str, Any]) -> None:
     page.goto(f"{server['url']}/articles/{server['article_id']}?todo=1")
 
 
-def _discussed(server: dict[str, Any]) -> int:
-    """alice's verdict on the first claim returned by the admin with a reason, and a comment
-    mentioning alice: a thread on the claim and two items in her inbox; the claim's id."""
-    from factcheck.store import discussion
-
-    claim_id = int(return_first_claim(server))
+def _discussed(page: Any, server: dict[str, Any], returned: bool = False) -> None:
+    """A claim's thread: a comment of bob's (held back from alice by blind review) and one of
+    the admin's mentioning alice; ``returned``: alice's verdict saved, then returned to her."""
     db = connect(server["database"])
-    try:
-        admin = store.user_by_name(db, "admin")["id"]
-        discussion.add_comment(db, claim_id, admin, "@alice the council's **table 4**?")
-        return claim_id
-    finally:
-        db.close()
-
-
-def _comments(page: Any, server: dict[str, Any]) -> None:
-    claim_id = _discussed(server)
-    page.goto(f"{server['url']}/articles/{server['article_id']}?claim={claim_id}")
-    page.wait_for_selector(".discussion .comment")
+    users = {name: store.user_by_name(db, name) for name in ("admin", "alice", "bob")}
+    claim = store.list_claims(db, server["article_id"])[0]
+    store.record_verdict(db, claim["id"], users["bob"]["id"], "false", "", [], None, SCALE)
+    store.add_comment(db, claim["id"], users["bob"]["id"], "The **operator's** report?")
+    store.add_comment(db, claim["id"], users["admin"]["id"], "@alice which year is it?")
+    if returned:
+        store.record_verdict(db, claim["id"], users["alice"]["id"], "true", "", [], None, SCALE)
+        store.return_verdict(
+            db, claim["id"], users["alice"]["id"], users["admin"]["id"], "A primary source?"
+        )
+    db.close()
+    page.goto(f"{server['url']}/articles/{server['article_id']}?claim={claim['id']}#comments")
+    page.wait_for_selector(".discussion")
 
 
 def _inbox(page: Any, server: dict[str, Any]) -> None:
-    _discussed(server)
+    _discussed(page, server, returned=True)
     page.goto(f"{server['url']}/inbox")
 
 
 VIEWS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+    "comments": _discussed,
+    "comments-returned": lambda page, server: _discussed(page, server, returned=True),
+    "inbox": _inbox,
     "review": _article,
     "review-claim": _claim,
     "review-claim-saved": _claim_saved,
@@ -100,8 +101,6 @@ VIEWS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "review-todo-only": _todo_only,
     "queue": lambda page, server: page.goto(f"{server['url']}/queue"),
     "articles": lambda page, server: page.goto(f"{server['url']}/"),
-    "comments": _comments,
-    "inbox": _inbox,
 }
 
 
