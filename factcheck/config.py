@@ -63,6 +63,11 @@ DEFAULTS: dict[str, Any] = {
     "FETCH_MAX_PER_USER": 1,
     # Import from URL: largest page fetched, in bytes.
     "FETCH_MAX_BYTES": 5_000_000,
+    # Cited sources: archive each one in the background when a verdict citing it is saved
+    # (a WARC record, its text, SHA-256), fetched under the import-from-URL guards above.
+    "ARCHIVE_SOURCES": True,
+    # Cited sources: largest page or PDF archived, in bytes.
+    "ARCHIVE_MAX_BYTES": 20_000_000,
     # Send the session cookie only over HTTPS (turn on behind TLS).
     "SESSION_COOKIE_SECURE": False,
     # Days a login lasts, counted from the login (not renewed by activity).

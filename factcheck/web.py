@@ -298,6 +298,7 @@ def init_app(app: Flask) -> None:
         reports,
         review,
         search,
+        sources,
     )
 
     app.jinja_env.finalize = sanitize.finalize
@@ -329,6 +330,7 @@ def init_app(app: Flask) -> None:
         public,
         corrections,
         proposals,
+        sources,
     ):
         app.register_blueprint(module.bp)
 

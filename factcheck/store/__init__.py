@@ -1091,6 +1091,7 @@ def record_verdict(
                 for position, source in enumerate(cleaned)
             ],
         )
+        _link_sources(db, verdict_id)  # (the sources library; archiving happens later)
         _audit(
             db,
             user_id=user_id,
@@ -1214,6 +1215,7 @@ from .desk import (  # noqa: E402
     usernames,
     verdict_ratings,
 )
+from .evidence import link_sources as _link_sources  # noqa: E402
 from .exports import (  # noqa: E402,F401
     ExportFilter,
     check_export_filter,

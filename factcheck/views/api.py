@@ -29,6 +29,7 @@ from .. import access, export, ingest, limits, sanitize, search, store
 from ..agreement import agreement_summary, claim_agreement, ordinal_order, pairwise_agreement
 from ..config import org_url, permalink_template
 from ..db import get_db
+from ..evidence import tasks as evidence_tasks
 from ..web import csrf, error_response, validates_own_csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -639,6 +640,7 @@ def put_verdict(claim_id: int) -> Any:
             "Your verdict was saved from elsewhere at the same moment: merge your change into "
             "'current' and send it again with its ETag.",
         ) from None
+    evidence_tasks.after_save(current_app.config, db, saved["id"])
     created = current is None
     response = jsonify(_own_verdict(saved))
     response.status_code = 201 if created else 200

@@ -23,6 +23,8 @@ from wtforms.widgets.core import clean_key
 from .. import access, limits, store, wording
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
+from ..evidence import panel as evidence_panel
+from ..evidence import tasks as evidence_tasks
 from ..forms import (
     AddClaimForm,
     ClaimantForm,
@@ -534,6 +536,7 @@ def panel_context(
         "check_wording": wording.check_wording(claim),
     }
     extra = {
+        "evidence": evidence_panel.panel_evidence(db, mine),
         "claimant_fields": claimant_form or claimant_fields(claim),
         "verdict_fields": verdict_fields(mine, form),
         "edit_fields": {
@@ -726,6 +729,7 @@ def save_verdict(claim_id: int) -> Any:
             return jsonify({"error": message, "status": 409, "current": exc.current}), 409
         form.version.data = str(exc.current["version"])
         return _review_again(found, form, 409, conflict=exc.current)
+    evidence_tasks.after_save(current_app.config, db, verdict["id"])
     if as_json:
         return jsonify({"ok": True, "verdict": verdict, "version": verdict["version"]})
     flash("Verdict saved.")
