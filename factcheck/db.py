@@ -148,6 +148,7 @@ def migrate(db: Database) -> list[str]:
             migrations.apply(db)
         finally:
             db.conn.execute("PRAGMA foreign_keys = ON")
+            db.__dict__.pop("factcheck_library", None)  # (store.evidence.library_ready)
     return pending
 
 
@@ -1173,5 +1174,53 @@ def m012_sources_library(db: Database) -> None:
             SELECT v.claim_id FROM sources s JOIN verdicts v ON v.id = s.verdict_id
             WHERE s.archive_id = NEW.archive_id AND s.excerpt = NEW.excerpt;
         END;
+        """,
+    )
+
+
+def _m013_views() -> str:
+    """The views ``csv_fragments_v`` and ``json_fragments_v`` as m013 defines them: each
+    cited source with its archive (:mod:`factcheck.store.evidence`). JSON: m008's view, each
+    source object ending in ``"archive": {...}`` (``ARCHIVE_JSON_SQL``); CSV: m011's view,
+    each source's line ending in `` | `` and its archive in one line (``ARCHIVE_CELL_SQL``,
+    line breaks as spaces)."""
+    from .store.evidence import ARCHIVE_CELL_SQL, ARCHIVE_JSON_SQL
+    from .store.exports import CSV_SOURCE_LINE, _flat_sql
+
+    views = _m008_views()
+    json_view = views[views.index("CREATE VIEW json_fragments_v") :]
+    json_old = (
+        "|| json_quote(s.stance) || ',\"accessed\":' || json_quote(s.accessed)\n"
+        "                             || '}' AS sp"
+    )
+    json_new = (
+        "|| json_quote(s.stance) || ',\"accessed\":' || json_quote(s.accessed)\n"
+        f"                             || ',\"archive\":' || {ARCHIVE_JSON_SQL} || '}}' AS sp"
+    )
+    csv_view = _m011_csv_view()
+    csv_old = f"coalesce(u.username, 'None') || ': ' || {CSV_SOURCE_LINE} AS line"
+    csv_new = (
+        f"coalesce(u.username, 'None') || ': ' || {CSV_SOURCE_LINE} || ' | ' ||"
+        f" {_flat_sql(ARCHIVE_CELL_SQL)} AS line"
+    )
+    if json_view.count(json_old) != 1 or csv_view.count(csv_old) != 1:
+        raise AssertionError("m008's or m011's views changed: m013 cannot extend them")
+    return csv_view.replace(csv_old, csv_new) + json_view.replace(json_old, json_new)
+
+
+@migrations()
+def m013_export_archives(db: Database) -> None:
+    """The exports carry each cited source's archive (m012): the export fragments' views
+    (m005) are redefined (see :func:`_m013_views`) and every claim's fragments rebuilt."""
+    _execute_statements(
+        db,
+        "DROP VIEW csv_fragments_v;\nDROP VIEW json_fragments_v;\n"
+        + _m013_views()
+        + """
+        DELETE FROM csv_fragments;
+        DELETE FROM json_fragments;
+        INSERT INTO csv_fragments SELECT * FROM csv_fragments_v;
+        INSERT INTO json_fragments SELECT * FROM json_fragments_v;
+        DELETE FROM fragments_stale;
         """,
     )

@@ -281,6 +281,12 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _archive_note(archive: Any) -> str:
+    from .evidence.panel import archive_note
+
+    return archive_note(archive)
+
+
 def init_app(app: Flask) -> None:
     """Register extensions, blueprints, hooks and error handlers on ``app``."""
     from .views import (
@@ -306,6 +312,7 @@ def init_app(app: Flask) -> None:
         csrf_token=csrf_token,
         highlighted=sanitize.highlighted,
         markdown=render_markdown,
+        archive_note=_archive_note,
         render_field=render_field,
         url_for=cached_url_for,
     )

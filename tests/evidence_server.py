@@ -61,8 +61,8 @@ def make_pdf(text: str, filler: bytes = b"") -> bytes:
 
 @functools.cache
 def pdf_bomb() -> bytes:
-    """A small PDF whose content stream inflates to 60 MB (past the archive's stream limit)."""
-    return make_pdf("Boom", filler=b" " * 60_000_000)
+    """A small PDF whose content stream inflates to 25 MB (past the archive's 20 MB limit)."""
+    return make_pdf("Boom", filler=b" " * 25_000_000)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -162,6 +162,7 @@ class Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def serving() -> Iterator[str]:
+    pdf_bomb()  # (made before the server answers: compressing it takes a moment)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -356,3 +356,62 @@ def test_cli_sources_check_and_warc_export(
         env=env,
     )
     assert result.exit_code != 0 and "no article 999" in result.output
+
+
+def test_exports_carry_the_archive_and_the_json_import_keeps_it(
+    server: str, evidence_db: dict[str, Any], tmp_path: Any
+) -> None:
+    import json
+
+    from factcheck import export
+    from factcheck.store.imports import items_from_json
+
+    ev = evidence_db
+    _cite(
+        ev, 0, 0,
+        {"url": f"{server}/report", "excerpt": "rose by 12 per cent"},
+        {"url": f"{server}/gone", "excerpt": "x"},
+    )  # fmt: skip
+    work.check_sources(ev["path"], LOOPBACK_OK, sleep=lambda s: None)
+    scale = [{"key": "true", "label": "True", "value": 1}, {"key": "false", "label": "False"}]
+
+    def exported(db: Any) -> dict[str, Any]:
+        records_ = store.export_records(db, store.ExportFilter(), scale, body=True)
+        return json.loads("".join(export.json_chunks(records_, {})))
+
+    def archives(doc: dict[str, Any]) -> list[Any]:
+        return [
+            s["archive"]
+            for a in doc["articles"]
+            for c in a["claims"]
+            for v in c["verdicts"]
+            for s in v["sources"]
+        ]
+
+    doc = exported(ev["db"])
+    first, second = archives(doc)
+    assert first["state"] == "archived" and first["http_status"] == 200
+    assert first["archived_at"] and len(first["sha256"]) == 64
+    assert first["excerpt_check"] == "found" and first["excerpt_score"] == 100
+    assert first["final_url"] == f"{server}/report" and first["link_status"] == "alive"
+    assert second["state"] == "failed" and "410" in second["reason"]
+    assert second["archived_at"] is None
+    csv_text = "".join(export.csv_chunks(store.export_records(ev["db"], store.ExportFilter(),
+                                                               scale, html=False)))  # fmt: skip
+    assert f"sha256:{first['sha256']} HTTP 200; excerpt found; link alive" in csv_text
+    assert "failed: The server answered 410" in csv_text
+    records_ = list(store.claim_records(ev["db"], ev["article"], scale))
+    report = "".join(export.markdown_report(None, records_, {}))
+    assert "excerpt found in the archived copy, link alive" in report
+    assert "archiving failed" in report
+
+    other = connect(str(tmp_path / "imported.db"))
+    migrate(other)
+    items = items_from_json(json.dumps(doc), "desk.json")
+    summary = store.import_items(other, items, ratings=["true", "false"], max_bytes=1_000_000)
+    assert len(summary.imported) == 1
+    assert archives(exported(other)) == [first, second]
+    # The imported copy's details are there, not the copy itself.
+    row = other.execute("SELECT origin, text FROM source_archives").fetchone()
+    assert tuple(row) == ("import", "")
+    other.close()

@@ -50,3 +50,25 @@ def panel_evidence(db: Any, verdict: dict[str, Any] | None) -> dict[str, Any]:
         "entries": [entry_view(e) for e in entries],
         "waiting": records.waiting(entries),
     }
+
+
+def archive_note(archive: dict[str, Any] | None) -> str:
+    """A cited source's archive in a few words, for reports: ``archived 2026-12-07 (SHA-256
+    ab12cd34ef56…), excerpt found in the archived copy, link gone``; empty when nothing is
+    known yet."""
+    if not archive:
+        return ""
+    bits = []
+    if archive.get("archived_at"):
+        bits.append(
+            f"archived {str(archive['archived_at'])[:10]}"
+            f" (SHA-256 {str(archive.get('sha256') or '')[:12]}…)"
+        )
+    elif archive.get("state") == "failed":
+        bits.append("archiving failed")
+    mark = excerpt_marks.label(archive.get("excerpt_check"), archive.get("excerpt_score"))
+    if mark:
+        bits.append("excerpt " + mark)
+    if archive.get("link_status"):
+        bits.append("link " + LINK_LABELS.get(archive["link_status"], archive["link_status"]))
+    return ", ".join(bits)

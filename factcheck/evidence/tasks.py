@@ -53,21 +53,10 @@ def after_save(config: dict[str, Any], db: Database, verdict_id: int) -> None:
     excerpts typed after their source was archived."""
     if not enabled(config):
         return
-    pending = set()
-    unchecked = set()
-    for row in db.execute(
-        "SELECT r.id, r.state, s.archive_id, s.excerpt, EXISTS (SELECT 1 FROM excerpt_checks x"
-        " WHERE x.archive_id = s.archive_id AND x.excerpt = s.excerpt) FROM sources s"
-        " JOIN source_records r ON r.id = s.record_id WHERE s.verdict_id = ?",
-        (verdict_id,),
-    ):
-        if row[1] == "pending":
-            pending.add(row[0])
-        elif row[2] is not None and row[3] and not row[4]:
-            unchecked.add(row[2])
-    for record_id in sorted(pending):
+    pending, unchecked = records.verdict_work(db, verdict_id)
+    for record_id in pending:
         archive(config, record_id)
-    for archive_id in sorted(unchecked):
+    for archive_id in unchecked:
         excerpts(config, archive_id)
 
 

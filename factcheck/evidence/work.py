@@ -118,16 +118,7 @@ def check_excerpts(db_path: str | Database, archive_id: int) -> int:
         return _check(db, archive_id, wanted) if wanted else 0
 
 
-def pending_excerpts(db: Database) -> list[int]:
-    """Archives with a cited excerpt not yet checked (an excerpt typed after archiving)."""
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT DISTINCT s.archive_id FROM sources s WHERE s.archive_id IS NOT NULL"
-            " AND s.excerpt <> '' AND NOT EXISTS (SELECT 1 FROM excerpt_checks x"
-            " WHERE x.archive_id = s.archive_id AND x.excerpt = s.excerpt)"
-        )
-    ]
+pending_excerpts = records.pending_excerpts
 
 
 @dataclass

@@ -946,12 +946,27 @@ _SOURCE_FIELDS = ("url", "title", "publisher", "excerpt", "stance", "accessed")
 
 
 def _sources(db: Database, verdict_id: int) -> list[dict[str, Any]]:
-    return _rows(
-        db,
-        "SELECT url, title, publisher, excerpt, stance, accessed FROM sources"
-        " WHERE verdict_id = ? ORDER BY position, id",
-        (verdict_id,),
+    return _with_archive(
+        _rows(
+            db,
+            "SELECT url, title, publisher, excerpt, stance, accessed,"
+            f" {_archive_sql(db)} AS archive FROM sources s"
+            " WHERE verdict_id = ? ORDER BY position, id",
+            (verdict_id,),
+        )
     )
+
+
+def _archive_sql(db: Database) -> str:
+    """SQL of a source's archive as JSON (``'null'`` in a database before the library)."""
+    return _ARCHIVE_JSON_SQL if _library_ready(db) else "'null'"
+
+
+def _with_archive(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sources whose ``archive`` (JSON text, see :mod:`factcheck.store.evidence`) is read."""
+    for source in sources:
+        source["archive"] = json.loads(source["archive"])
+    return sources
 
 
 def get_verdict(db: Database, claim_id: int, user_id: int) -> dict[str, Any] | None:
@@ -977,12 +992,14 @@ def list_verdicts(db: Database, claim_id: int) -> list[dict[str, Any]]:
     elif verdicts:  # every verdict's sources in one query
         by_verdict: dict[int, list[dict[str, Any]]] = {v["id"]: [] for v in verdicts}
         for row in db.execute(
-            "SELECT verdict_id, url, title, publisher, excerpt, stance, accessed FROM sources"
+            "SELECT verdict_id, url, title, publisher, excerpt, stance, accessed,"
+            f" {_archive_sql(db)} AS archive FROM sources s"
             " WHERE verdict_id IN (SELECT id FROM verdicts WHERE claim_id = ?)"
             " ORDER BY verdict_id, position, id",
             (claim_id,),
         ):
             source = dict(row)
+            source["archive"] = json.loads(source["archive"])
             found = by_verdict.get(source.pop("verdict_id"))
             if found is not None:
                 found.append(source)
@@ -1215,6 +1232,8 @@ from .desk import (  # noqa: E402
     usernames,
     verdict_ratings,
 )
+from .evidence import ARCHIVE_JSON_SQL as _ARCHIVE_JSON_SQL  # noqa: E402
+from .evidence import library_ready as _library_ready  # noqa: E402
 from .evidence import link_sources as _link_sources  # noqa: E402
 from .exports import (  # noqa: E402,F401
     ExportFilter,

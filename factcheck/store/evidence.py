@@ -23,12 +23,29 @@ STANCES = ("supports", "refutes", "context")
 # Records -------------------------------------------------------------------------------------
 
 
+def library_ready(db: Database) -> bool:
+    """Whether the database has the sources library (m012); remembered on the connection
+    until the next migration (:func:`factcheck.db.migrate` forgets it)."""
+    ready = getattr(db, "factcheck_library", None)
+    if ready is None:
+        ready = (
+            db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'source_records'"
+            ).fetchone()
+            is not None
+        )
+        db.factcheck_library = ready  # type: ignore[attr-defined]
+    return bool(ready)
+
+
 def link_sources(db: Database, verdict_id: int | None = None) -> list[int]:
     """Give each cited source (of ``verdict_id``, or every one not yet linked) its record in
     the library, creating records for new addresses, and the record's current archive.
 
     Runs in the caller's transaction when there is one (a verdict's save), else in its own.
     Returns the ids of the linked records that are ``pending`` (to archive)."""
+    if not library_ready(db):
+        return []  # (a database before m012, as old-schema tests build)
     if not db.conn.in_transaction:
         with transaction(db):
             return link_sources(db, verdict_id)
@@ -189,6 +206,44 @@ def request_archive(db: Database, record_id: int, user_id: int | None) -> dict[s
                 after={"state": "pending"},
             )
         return get_record(db, record_id)
+
+
+def has_unlinked(db: Database) -> bool:
+    """Whether a cited address has no record yet (saved before the library existed)."""
+    return (
+        db.execute("SELECT 1 FROM sources WHERE record_id IS NULL AND url <> '' LIMIT 1").fetchone()
+        is not None
+    )
+
+
+def verdict_work(db: Database, verdict_id: int) -> tuple[list[int], list[int]]:
+    """What a saved verdict's sources need: the records to archive (``pending``) and the
+    archives with an excerpt of it not yet checked."""
+    pending: set[int] = set()
+    unchecked: set[int] = set()
+    for record_id, state, archive_id, excerpt, checked in db.execute(
+        "SELECT r.id, r.state, s.archive_id, s.excerpt, EXISTS (SELECT 1 FROM excerpt_checks x"
+        " WHERE x.archive_id = s.archive_id AND x.excerpt = s.excerpt) FROM sources s"
+        " JOIN source_records r ON r.id = s.record_id WHERE s.verdict_id = ?",
+        (verdict_id,),
+    ):
+        if state == "pending":
+            pending.add(record_id)
+        elif archive_id is not None and excerpt and not checked:
+            unchecked.add(archive_id)
+    return sorted(pending), sorted(unchecked)
+
+
+def pending_excerpts(db: Database) -> list[int]:
+    """Archives with a cited excerpt not yet checked (an excerpt typed after archiving)."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT s.archive_id FROM sources s WHERE s.archive_id IS NOT NULL"
+            " AND s.excerpt <> '' AND NOT EXISTS (SELECT 1 FROM excerpt_checks x"
+            " WHERE x.archive_id = s.archive_id AND x.excerpt = s.excerpt)"
+        )
+    ]
 
 
 # Archives and excerpt checks -----------------------------------------------------------------
@@ -521,3 +576,156 @@ def warcs(db: Database, article_id: int | None = None) -> Iterable[bytes]:
         params = (article_id,)
     for row in db.execute(sql, params):
         yield bytes(row[0])
+
+
+# In the exports --------------------------------------------------------------------------------
+
+#: The archive fields of a cited source in the exports, in order.
+ARCHIVE_KEYS = (
+    "state",
+    "reason",
+    "archived_at",
+    "sha256",
+    "http_status",
+    "content_type",
+    "final_url",
+    "excerpt_check",
+    "excerpt_score",
+    "link_status",
+    "link_checked_at",
+)
+
+_ARCHIVE_FROM = (
+    " FROM source_records r LEFT JOIN source_archives a ON a.id = s.archive_id"
+    " LEFT JOIN excerpt_checks x ON x.archive_id = s.archive_id AND x.excerpt = s.excerpt"
+    " AND s.excerpt <> '' WHERE r.id = s.record_id"
+)
+
+#: SQL of a cited source's archive as JSON text (``null`` for a source without an address),
+#: over a row of ``sources`` aliased ``s``: what :func:`archive_of` gives as a dict.
+ARCHIVE_JSON_SQL = (
+    "CASE WHEN s.record_id IS NULL THEN 'null' ELSE coalesce((SELECT json_object("
+    "'state', CASE WHEN a.id IS NOT NULL THEN 'archived' ELSE r.state END,"
+    " 'reason', CASE WHEN a.id IS NOT NULL THEN '' ELSE r.reason END,"
+    " 'archived_at', a.fetched_at, 'sha256', a.sha256, 'http_status', a.http_status,"
+    " 'content_type', a.content_type, 'final_url', a.final_url,"
+    " 'excerpt_check', x.result, 'excerpt_score', x.score,"
+    " 'link_status', r.link_status, 'link_checked_at', r.link_checked_at)"
+    + _ARCHIVE_FROM
+    + "), 'null') END"
+)
+
+#: SQL of a cited source's archive in a line of the CSV sources cell (see
+#: :func:`archive_summary`), over a row of ``sources`` aliased ``s``.
+ARCHIVE_CELL_SQL = (
+    "CASE WHEN s.record_id IS NULL THEN '' ELSE coalesce((SELECT"
+    " CASE WHEN a.id IS NOT NULL THEN 'archived ' || a.fetched_at || ' sha256:' || a.sha256"
+    " || ' HTTP ' || coalesce(a.http_status, '')"
+    " ELSE r.state || CASE WHEN r.reason <> '' THEN ': ' || r.reason ELSE '' END END"
+    " || CASE x.result WHEN 'found' THEN '; excerpt found'"
+    " WHEN 'close' THEN '; excerpt close match (' || x.score || ' %)'"
+    " WHEN 'not_found' THEN '; excerpt not found' ELSE '' END"
+    " || CASE WHEN r.link_status IS NOT NULL THEN '; link ' || r.link_status ELSE '' END"
+    + _ARCHIVE_FROM
+    + "), '') END"
+)
+
+
+def archive_summary(archive: dict[str, Any] | None) -> str:
+    """A source's archive in one line, as the CSV export writes it (what
+    :data:`ARCHIVE_CELL_SQL` computes): ``archived <time> sha256:<hex> HTTP <status>`` or the
+    state and reason, then the excerpt check and the last link check."""
+    if not archive:
+        return ""
+    if archive.get("archived_at"):
+        status = archive.get("http_status")
+        text = (
+            f"archived {archive['archived_at']} sha256:{archive.get('sha256') or ''}"
+            f" HTTP {'' if status is None else status}"
+        )
+    else:
+        text = str(archive.get("state") or "")
+        if archive.get("reason"):
+            text += f": {archive['reason']}"
+    check = archive.get("excerpt_check")
+    if check == "found":
+        text += "; excerpt found"
+    elif check == "close":
+        text += f"; excerpt close match ({archive.get('excerpt_score')} %)"
+    elif check == "not_found":
+        text += "; excerpt not found"
+    if archive.get("link_status"):
+        text += f"; link {archive['link_status']}"
+    return text
+
+
+def restore_sources(db: Database, verdict_id: int, archives: Sequence[Any]) -> None:
+    """After an import wrote a verdict's sources: link them to the library and restore what
+    the export said of their archives (``archives``, each source's ``archive`` object or
+    None, in order): the record's state, reason and last link check where the record has none
+    yet, the archive's details (time, SHA-256, status, type, final address: an ``import``
+    archive without WARC or text, unless this database holds that very copy) and the excerpt
+    check. In the caller's transaction."""
+    link_sources(db, verdict_id)
+    if not any(isinstance(a, dict) for a in archives):
+        return
+    rows = db.execute(
+        "SELECT id, record_id, excerpt FROM sources WHERE verdict_id = ? ORDER BY position, id",
+        (verdict_id,),
+    ).fetchall()
+    stamp = now()
+    for (source_id, record_id, excerpt), archive in zip(rows, archives, strict=False):
+        if not isinstance(archive, dict) or record_id is None:
+            continue
+        record = db.execute(
+            "SELECT state, archive_id, link_status FROM source_records WHERE id = ?", (record_id,)
+        ).fetchone()
+        archive_id = None
+        if archive.get("archived_at") and archive.get("sha256"):
+            found = db.execute(
+                "SELECT id FROM source_archives WHERE record_id = ? AND fetched_at = ?"
+                " AND sha256 = ?",
+                (record_id, str(archive["archived_at"]), str(archive["sha256"])),
+            ).fetchone()
+            if found is not None:
+                archive_id = found[0]
+            else:
+                status = archive.get("http_status")
+                archive_id = db.execute(
+                    "INSERT INTO source_archives (record_id, requested_url, final_url,"
+                    " fetched_at, http_status, content_type, sha256, origin)"
+                    " SELECT id, url, ?, ?, ?, ?, ?, 'import' FROM source_records WHERE id = ?",
+                    (
+                        str(archive.get("final_url") or ""),
+                        str(archive["archived_at"]),
+                        status if isinstance(status, int) else None,
+                        str(archive.get("content_type") or ""),
+                        str(archive["sha256"]),
+                        record_id,
+                    ),
+                ).lastrowid
+            db.execute("UPDATE sources SET archive_id = ? WHERE id = ?", (archive_id, source_id))
+            if record[1] is None:
+                db.execute(
+                    "UPDATE source_records SET archive_id = ?, state = 'archived', reason = ''"
+                    " WHERE id = ?",
+                    (archive_id, record_id),
+                )
+        elif record[1] is None and archive.get("state") in ("failed",):
+            db.execute(
+                "UPDATE source_records SET state = 'failed', reason = ? WHERE id = ?",
+                (str(archive.get("reason") or "")[:2000], record_id),
+            )
+        if record[2] is None and archive.get("link_status") in LINK_STATES:
+            db.execute(
+                "UPDATE source_records SET link_status = ?, link_checked_at = ? WHERE id = ?",
+                (archive["link_status"], archive.get("link_checked_at") or stamp, record_id),
+            )
+        check = archive.get("excerpt_check")
+        if archive_id is not None and excerpt and check in ("found", "close", "not_found"):
+            score = archive.get("excerpt_score")
+            db.execute(
+                "INSERT OR IGNORE INTO excerpt_checks (archive_id, excerpt, result, score,"
+                " checked_at) VALUES (?, ?, ?, ?, ?)",
+                (archive_id, excerpt, check, int(score) if isinstance(score, int) else 0, stamp),
+            )

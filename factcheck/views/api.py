@@ -347,7 +347,8 @@ def _verdict(verdict: dict[str, Any], reviewer: str | None = None) -> dict[str, 
         "label": labels.get(verdict["rating"], verdict["rating"]),
         "rationale": verdict["rationale"],
         "sources": [
-            {key: source.get(key) for key in SOURCE_FIELDS} for source in verdict["sources"]
+            {key: source.get(key) for key in SOURCE_FIELDS} | {"archive": source.get("archive")}
+            for source in verdict["sources"]
         ],
         "version": verdict["version"],
         "created_at": verdict["created_at"],
@@ -541,7 +542,7 @@ def _verdict_input(data: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]
     for position, source in enumerate(sources, start=1):
         if not isinstance(source, dict):
             raise ApiError(422, f"Source {position} must be an object.")
-        unknown = sorted(set(source) - set(SOURCE_FIELDS))
+        unknown = sorted(set(source) - set(SOURCE_FIELDS) - {"archive"})  # (read-only)
         if unknown:
             raise ApiError(
                 422,

@@ -56,7 +56,7 @@ def claim_evidence(claim_id: int) -> Any:
 @login_required
 def index() -> Any:
     db = get_db()
-    if _unlinked(db):  # (sources saved before the library, or imported: linked once)
+    if records.has_unlinked(db):  # (sources saved before the library, or imported: linked once)
         records.link_sources(db)
     status = request.args.get("status") or None
     publisher = (request.args.get("publisher") or "").strip()[:300] or None
@@ -93,13 +93,6 @@ def index() -> Any:
         "stances": records.STANCES,
     }
     return render("sources/index.html", context)
-
-
-def _unlinked(db: Any) -> bool:
-    return (
-        db.execute("SELECT 1 FROM sources WHERE record_id IS NULL AND url <> '' LIMIT 1").fetchone()
-        is not None
-    )
 
 
 @bp.route("/sources/<int:record_id>")
