@@ -1,17 +1,19 @@
 """Score claim extraction against our hand-labelled news articles (bench/news/).
 
 Usage:
-    python bench/eval_claims.py [--set dev|test|all] [--verbose] [--json FILE]
+    python bench/eval_claims.py [--set dev|test|fresh|all] [--verbose] [--json FILE]
                                 [--outputs DIR] [--save-outputs DIR]
 
 For each article of the set it runs ``factcheck.extract.extract_claims(text,
 published=meta["published"])``, or, with ``--outputs DIR``, reads saved output from
-``DIR/<slug>.jsonl`` (or ``DIR/<dev|test>/<slug>.jsonl``): one claim per line with ``start``,
+``DIR/<slug>.jsonl`` (or ``DIR/<dev|test|fresh>/<slug>.jsonl``): one claim per line with ``start``,
 ``end`` (Python str offsets into the article), ``text`` (the wording), ``checkworthy`` and,
 optionally, ``claimant`` (a name, or null for the publication). A missing file is an empty
 output. ``--save-outputs DIR`` writes what the extractor returned in that format.
 
 Use ``dev`` while developing. ``test`` is for reporting only (see bench/news/README.md).
+``fresh`` (bench/news/fresh/, labelled by bench/news/GUIDE.md before any extractor run) is held
+out: the lead runs it once at the end of a round; ``all`` is dev + test and never includes it.
 
 Matching and counting are those of the project's reference scorer (score_claims.py, kept
 beside the labelling guidelines), copied here so that the project does not depend on it:
@@ -65,7 +67,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT / "bench" / "news"
-HALVES = ("dev", "test")
+HALVES = ("dev", "test")  # --set all
+HELD_OUT = ("fresh",)  # only when named: run once per round, never tuned on
 SUBSETS = ("all", "checkworthy")
 RESAMPLES = 1000
 SEED = 11
@@ -315,7 +318,7 @@ def subject_check(wording: str, subjects: list[str]) -> str:
 
 
 def load_half(half: str, root: Path = NEWS) -> list[dict]:
-    """The articles of one half (dev or test), sorted by file name."""
+    """The articles of one half (dev, test or fresh), sorted by file name."""
     folder = root / half
     out = []
     if not folder.is_dir():
@@ -577,7 +580,7 @@ def print_details(art: dict, d: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--set", choices=("dev", "test", "all"), default="dev", dest="which")
+    ap.add_argument("--set", choices=(*HALVES, *HELD_OUT, "all"), default="dev", dest="which")
     ap.add_argument(
         "--verbose",
         action="store_true",

@@ -1,5 +1,6 @@
 """Make the published-record screenshots in docs/: the publish check, a corrected public claim
-page and the first two pages of the printed verdict report, all of the demo article.
+page, the editor's correction page (wording, claimant, verdict) and the first two pages of the
+printed verdict report, all of the demo article.
 
 Run from the repository root with the project's venv (needs Debian's Chromium and
 ``pdftoppm`` from poppler-utils):
@@ -109,6 +110,9 @@ def main() -> int:
             publish_and_correct(db, article_id, claim_id)
             page.goto(f"{base}/verdicts/{claim_id}")
             page.screenshot(path=str(DOCS / "public-correction.png"), full_page=True)
+
+            page.goto(f"{base}/claims/{claim_id}/correction")
+            page.screenshot(path=str(DOCS / "correction-page.png"), full_page=True)
 
             page.goto(f"{base}/articles/{article_id}/report")
             page.emulate_media(media="print")

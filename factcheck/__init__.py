@@ -60,8 +60,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, **proxy)  # type: ignore[method-assign]
 
-    from . import db, web
+    from . import db, jobs, web
 
+    jobs.configure(app.config)
     app.teardown_appcontext(db.close_db)
     web.init_app(app)
     return app

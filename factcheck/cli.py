@@ -15,6 +15,7 @@ import click
 from . import config as config_module
 from . import create_app, ingest, store
 from .cli_extract import checkworthy_command, extract_command, train_model_command
+from .cli_jobs import jobs_command, start_serve_worker, stop_serve_worker, worker_command
 from .db import connect, migrate
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -161,6 +162,16 @@ def serve(
     # a request uses its own (see factcheck.config.public_base_url).
     app.config.setdefault("PUBLIC_BASE_URL", config_module.serve_base_url(host, port))
     where = f"http://{host}:{port}/ (database {app.config['DATABASE']})"
+    worker = start_serve_worker(app)  # (the one job consumer, whatever the web workers)
+    try:
+        _serve(app, server_name, host, port, workers, threads, where)
+    finally:
+        stop_serve_worker(worker)
+
+
+def _serve(
+    app: Any, server_name: str, host: str, port: int, workers: int, threads: int, where: str
+) -> None:
     if server_name == "granian":
         plural = f" with {workers} worker processes" if workers > 1 else ""
         click.echo(f"Serving factcheck on {where}{plural} (granian, {threads} threads each)")
@@ -181,7 +192,9 @@ def serve(
         raise click.UsageError("waitress --workers needs fork (Linux, macOS); use --workers 1.")
     sock = _listen(host, port)
     click.echo(f"Serving factcheck on {where} with {workers} worker processes (waitress)")
-    sys.exit(_supervise(app, sock, workers, threads))
+    code = _supervise(app, sock, workers, threads)
+    if code:
+        sys.exit(code)
 
 
 GRANIAN_THREADS = 2  # per process: more only add GIL hand-offs (bench/load.py)
@@ -954,3 +967,5 @@ def user_set_password(ctx: click.Context, username: str, password: str) -> None:
 cli.add_command(extract_command, "extract")
 cli.add_command(checkworthy_command, "checkworthy")
 cli.add_command(train_model_command, "train-model")
+cli.add_command(worker_command, "worker")
+cli.add_command(jobs_command, "jobs")

@@ -68,6 +68,16 @@ DEFAULTS: dict[str, Any] = {
     "ARCHIVE_SOURCES": True,
     # Cited sources: largest page or PDF archived, in bytes.
     "ARCHIVE_MAX_BYTES": 20_000_000,
+    # Background jobs (factcheck/jobs.py): the queue's SQLite file (unset: beside DATABASE,
+    # claims.db -> claims-jobs.db); run each job at once in the caller instead (tests only);
+    # worker processes of a consumer (0: one per CPU core, at least two); whether `factcheck
+    # serve` starts the consumer (turn off when `factcheck worker` runs on its own); more
+    # modules that declare tasks, imported by the consumer.
+    "JOBS_DATABASE": None,
+    "JOBS_IMMEDIATE": False,
+    "JOBS_WORKERS": 0,
+    "JOBS_IN_SERVE": True,
+    "JOBS_TASK_MODULES": [],
     # Send the session cookie only over HTTPS (turn on behind TLS).
     "SESSION_COOKIE_SECURE": False,
     # Days a login lasts, counted from the login (not renewed by activity).

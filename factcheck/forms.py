@@ -267,6 +267,18 @@ class CorrectionForm(FlaskForm):
         "Wording",
         validators=[DataRequired(message="A claim's wording cannot be empty."), Length(max=2000)],
     )
+    claimant = StringField(
+        "Claimant (leave empty: the publication)", validators=[Optional(), Length(max=300)]
+    )
+    claimant_kind = SelectField(
+        "Kind of claimant",
+        choices=[
+            ("", "— the publication —"),
+            ("person", "Person"),
+            ("organization", "Organization"),
+        ],
+        validators=[Optional()],
+    )
     rating = SelectField("Final verdict", validators=[Optional()])
     reason = TextAreaField("Reason", validators=[Optional(), Length(max=20_000)])
     note = TextAreaField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,10 @@ import pytest
 
 from factcheck import create_app, ingest, store
 from factcheck.db import connect, migrate
+
+# Background jobs run at once, in the request that queues them (tests/test_jobs.py runs a real
+# consumer with this turned off).
+os.environ.setdefault("FACTCHECK_JOBS_IMMEDIATE", "1")
 
 PASSWORD = "correct horse battery"
 

@@ -20,7 +20,7 @@ _spec = importlib.util.spec_from_file_location("eval_claims", ROOT / "bench" / "
 ev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ev)
 
-HALVES = [h for h in ("dev", "test") if list((NEWS / h).glob("*.labels.json"))]
+HALVES = [h for h in ("dev", "test", "fresh") if list((NEWS / h).glob("*.labels.json"))]
 ARTICLES = [a for h in HALVES for a in ev.load_half(h)]
 LABEL_KEYS = {"start", "end", "quote", "wording", "claimant", "subject", "core"}
 
@@ -44,6 +44,15 @@ def test_dev_set_has_twelve_articles():
     dev = [a for a in ARTICLES if a["half"] == "dev"]
     assert len(dev) == 12
     assert sum(len(a["labels"]) for a in dev) >= 12 * 10
+
+
+def test_fresh_set_has_twelve_articles_and_is_held_out():
+    fresh = [a for a in ARTICLES if a["half"] == "fresh"]
+    assert len(fresh) == 12
+    assert sum(len(a["labels"]) for a in fresh) >= 12 * 10
+    assert "fresh" not in ev.HALVES, "--set all must not run the extractor on the held-out half"
+    slugs = [a["slug"] for a in ARTICLES]
+    assert len(set(slugs)) == len(slugs), "article names are unique across halves"
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a['half']}/{a['slug']}")
@@ -373,6 +382,19 @@ def test_main_scores_saved_outputs_without_running_the_extractor(tmp_path, monke
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["dev"]["all"]["total"]["recall_core"] == pytest.approx(0.6)
     assert data["dev"]["checkworthy"]["per_article"]["01-x"]["tool"] == 3
+
+
+def test_main_fresh_only_when_named(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(ev, "run_extractor", lambda article: pytest.fail("extractor ran"))
+    _write_set(tmp_path / "news")
+    (tmp_path / "news" / "dev").rename(tmp_path / "news" / "fresh")
+    (tmp_path / "out").mkdir()
+    args = ["--root", str(tmp_path / "news"), "--outputs", str(tmp_path / "out")]
+    assert ev.main([*args, "--set", "all"]) == 1, "--set all leaves fresh out"
+    capsys.readouterr()
+    report = tmp_path / "r.json"
+    assert ev.main([*args, "--set", "fresh", "--json", str(report)]) == 0
+    assert list(json.loads(report.read_text(encoding="utf-8"))) == ["fresh"]
 
 
 def test_main_missing_output_file_is_an_empty_output(tmp_path, monkeypatch, capsys):

@@ -1,4 +1,4 @@
-"""The hand-labelled news evaluation set (bench/news/*/) is well formed.
+"""The hand-labelled news evaluation set (bench/news/*/: dev, test and fresh) is well formed.
 
 Checks the files only: every article has its labels and meta, every label's offsets give back its
 quote, the fields have the right types, spans lie inside the text and none is repeated. It never
@@ -47,6 +47,28 @@ def _ids(paths: list[Path]) -> list[str]:
 def test_the_set_is_there() -> None:
     assert (NEWS / "test").is_dir()
     assert len(list((NEWS / "test").glob("*.txt"))) >= 12
+
+
+def test_the_fresh_half_is_there_with_its_rule() -> None:
+    """bench/news/fresh/: 12 articles labelled by GUIDE.md before any extractor run."""
+    assert len(list((NEWS / "fresh").glob("*.txt"))) == 12
+    assert len(list((NEWS / "fresh").glob("*.labels.json"))) == 12
+    note = (NEWS / "fresh" / "README.md").read_text(encoding="utf-8")
+    assert "before anything ran the extractor" in note
+    assert "Nobody tunes on it" in note
+    assert (NEWS / "GUIDE.md").is_file()
+
+
+@pytest.mark.parametrize("path", LABELS, ids=_ids(LABELS))
+def test_borderline_labels_of_the_fresh_half_carry_a_guide_tag(path: Path) -> None:
+    """GUIDE.md section 1: a borderline label's note starts with why (opinion:, forecast: ...)."""
+    if path.parent.name != "fresh":
+        return
+    tags = re.findall(r"`([a-z-]+:)`", (NEWS / "GUIDE.md").read_text(encoding="utf-8"))
+    assert "opinion:" in tags and "no-comment:" in tags
+    for claim in json.loads(path.read_text(encoding="utf-8"))["claims"]:
+        if not claim["core"]:
+            assert claim.get("note", "").startswith(tuple(tags)), claim["quote"]
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=_ids(ARTICLES))

@@ -155,11 +155,11 @@ def test_the_public_article_page_reads_one_snapshot(
     client: Any, db: Any, desk: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A correction published while the page reads its claims is not half in it."""
-    from factcheck.store import publish
+    from factcheck.store import publish, published
 
     url = f"/verdicts/article/{desk['planet']}"
     before = page(client, url)
-    real = publish._legacy_corrections
+    real = published._legacy_corrections
     fired: list[int] = []
 
     def midway(*args: Any) -> Any:
@@ -171,7 +171,7 @@ def test_the_public_article_page_reads_one_snapshot(
                 )
         return real(*args)
 
-    monkeypatch.setattr(publish, "_legacy_corrections", midway)
+    monkeypatch.setattr(published, "_legacy_corrections", midway)
     assert page(client, url) == before and fired
     after = page(client, url)
     assert after.count("Midway.") == 2

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from factcheck import store
-from factcheck.store import publish
+from factcheck.store import published
 from tests.test_store_exports import RATINGS, build_desk
 
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -272,7 +272,7 @@ def test_publishing_again_adds_newly_settled_claims_only(db: Any, desk: dict[str
     store.publish_article(db, desk["planet"], edna)
     article, entries = store.public_article(db, desk["planet"])
     assert article["withdrawn"] is None and len(entries) == 3
-    events = publish.article_publications(db, desk["planet"])
+    events = published.article_publications(db, desk["planet"])
     assert [e["action"] for e in events] == ["publish", "publish", "unpublish", "publish"]
 
 
@@ -493,3 +493,44 @@ def test_the_claimant_is_published_with_the_claim(
     claim = store.get_claim(db, third)
     store.set_claimant(db, third, "Someone else", "person", claim["version"], edna)
     assert public(client, third)[0] == html  # (a live change: nothing public changes)
+
+
+def test_a_correction_changes_the_claimant(
+    db: Any, desk: dict[str, Any], login: Any, client: Any
+) -> None:
+    """A published misattribution is corrected like a wording: a new version, the old and new
+    claimant listed with the note, ClaimReview's author following; a name without its kind
+    is refused next to the kind, with what was typed kept."""
+    first = desk["planet_claims"][0]
+    edna = login("edna")
+    page = edna.get(f"/claims/{first}/correction").get_data(as_text=True)
+    assert 'name="claimant"' in page and 'name="claimant_kind"' in page
+    claim = store.get_claim(db, first)
+    fields = {"text": claim["text"], "published_version": "1", "note": "Said by the mayor."}
+    response = edna.post(
+        f"/claims/{first}/correction", data={**fields, "claimant": "Mayor Ana Ruiz"}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Mayor Ana Ruiz" in html and "Said by the mayor." in html
+    assert re.search(r'class="has-error">Kind of claimant.*?person or an organization', html, re.S)
+    assert store.latest_version(db, first)["version"] == 1
+    response = edna.post(
+        f"/claims/{first}/correction",
+        data={**fields, "claimant": "Mayor Ana Ruiz", "claimant_kind": "person"},
+    )
+    assert response.status_code == 302
+    version = store.latest_version(db, first)
+    assert version["version"] == 2 and version["claimant"] == "Mayor Ana Ruiz"
+    assert version["changes"]["claimant"]["after"] == "Mayor Ana Ruiz"
+    html, doc = public(client, first)
+    assert "Said by the mayor." in html and "<dt>Claimant</dt>" in html
+    assert doc["itemReviewed"]["author"] == {"@type": "Person", "name": "Mayor Ana Ruiz"}
+    # back to the publication itself: an empty name
+    response = edna.post(
+        f"/claims/{first}/correction",
+        data={**fields, "published_version": "2", "note": "Our own report.", "claimant": ""},
+    )
+    assert response.status_code == 302
+    assert store.latest_version(db, first)["claimant"] is None
+    assert store.get_claim(db, first)["claimant"] is None

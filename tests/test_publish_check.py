@@ -11,6 +11,7 @@ import pytest
 from factcheck import store
 from factcheck.config import DEFAULT_RATING_SCALE
 from factcheck.store import publish as store_publish
+from factcheck.store import publish_check as store_check
 
 SCALE_KEYS = [entry["key"] for entry in DEFAULT_RATING_SCALE]
 JSON = {"Accept": "application/json"}
@@ -56,7 +57,7 @@ def ids(entries: list[dict[str, Any]]) -> list[int]:
 
 
 def test_check_lists_what_goes_out_and_what_not(app: Any, db: Any, desk: dict) -> None:
-    check = store_publish.publish_check(db, desk["article_id"], app.config)
+    check = store_check.publish_check(db, desk["article_id"], app.config)
     assert ids(check["settled"]) == [desk["settled"]]
     assert ids(check["unanimous"]) == [desk["unanimous"]]
     assert ids(check["unsettled"]) == [desk["disputed"]]
@@ -78,7 +79,7 @@ def test_check_lists_what_goes_out_and_what_not(app: Any, db: Any, desk: dict) -
 def test_check_date_unknown_and_public_addresses(app: Any, db: Any, desk: dict) -> None:
     db.execute("UPDATE articles SET published = NULL WHERE id = ?", (desk["article_id"],))
     db.conn.commit()
-    check = store_publish.publish_check(db, desk["article_id"], {**app.config, **PUBLIC})
+    check = store_check.publish_check(db, desk["article_id"], {**app.config, **PUBLIC})
     assert [i["field"] for i in check["article_issues"]] == ["published"]
     assert "date is unknown" in check["article_issues"][0]["message"]
     claim_fields = [i["field"] for i in check["settled"][0]["issues"]]
@@ -90,23 +91,23 @@ def test_check_missing_claimant(app: Any, db: Any, desk: dict) -> None:
         "UPDATE articles SET author = NULL, publisher = NULL WHERE id = ?", (desk["article_id"],)
     )
     db.conn.commit()
-    check = store_publish.publish_check(db, desk["article_id"], {**app.config, **PUBLIC})
+    check = store_check.publish_check(db, desk["article_id"], {**app.config, **PUBLIC})
     claim_fields = [i["field"] for i in check["settled"][0]["issues"]]
     assert "itemReviewed.author" in claim_fields
 
 
 def test_unset_addresses_fall_back_on_the_served_address(app: Any, db: Any, desk: dict) -> None:
     config = {**app.config, "ORG_URL": None, "PERMALINK_TEMPLATE": None}
-    served = store_publish.publish_check(
+    served = store_check.publish_check(
         db, desk["article_id"], {**config, "PUBLIC_BASE_URL": "https://desk.example.org/"}
     )
     assert served["article_issues"] == []
-    local = store_publish.publish_check(
+    local = store_check.publish_check(
         db, desk["article_id"], {**config, "PUBLIC_BASE_URL": "http://127.0.0.1:8001/"}
     )
     assert [i["field"] for i in local["article_issues"]] == ["ORG_URL", "PERMALINK_TEMPLATE"]
     assert "is not set" in local["article_issues"][0]["message"]
-    set_local = store_publish.publish_check(
+    set_local = store_check.publish_check(
         db, desk["article_id"], {**config, "ORG_URL": "http://localhost:8000/"}
     )
     assert "ORG_URL points at this machine" in set_local["article_issues"][0]["message"]
@@ -114,10 +115,10 @@ def test_unset_addresses_fall_back_on_the_served_address(app: Any, db: Any, desk
 
 def test_single_reviewer_desk_counts_one_verdict_as_unanimous(db: Any, desk: dict) -> None:
     give(db, desk["unreviewed"], "alice", "false")
-    check = store_publish.publish_check(db, desk["article_id"], {"RATING_SCALE": []})
+    check = store_check.publish_check(db, desk["article_id"], {"RATING_SCALE": []})
     assert desk["unreviewed"] in ids(check["unsettled"])  # one of two reviewers
     store.update_settings(db, {"reviewers_per_article": 1}, None)
-    check = store_publish.publish_check(db, desk["article_id"], {"RATING_SCALE": []})
+    check = store_check.publish_check(db, desk["article_id"], {"RATING_SCALE": []})
     assert ids(check["unanimous"]) == [desk["unanimous"], desk["unreviewed"]]
 
 
@@ -238,22 +239,22 @@ def test_settle_unanimous_store_rules(db: Any, desk: dict) -> None:
     edna = uid(db, "edna")
     article = desk["article_id"]
     with pytest.raises(store.Conflict) as raised:  # the rating seen is not theirs
-        store_publish.settle_unanimous(
+        store_check.settle_unanimous(
             db, article, edna, {desk["unanimous"]: "false"}, "x", SCALE_KEYS
         )
     assert raised.value.current == {"claims": [desk["unanimous"]]}
     for claim in (desk["settled"], desk["disputed"], desk["dismissed"], 999_999):
         with pytest.raises(store.Conflict):
-            store_publish.settle_unanimous(db, article, edna, {claim: "true"}, "x", SCALE_KEYS)
+            store_check.settle_unanimous(db, article, edna, {claim: "true"}, "x", SCALE_KEYS)
     with pytest.raises(store.Invalid):
-        store_publish.settle_unanimous(
+        store_check.settle_unanimous(
             db, article, edna, {desk["unanimous"]: "mostly-true"}, "", SCALE_KEYS
         )
     with pytest.raises(store.Invalid):
-        store_publish.settle_unanimous(
+        store_check.settle_unanimous(
             db, article, edna, {desk["unanimous"]: "nonsense"}, "x", SCALE_KEYS
         )
-    store_publish.settle_unanimous(
+    store_check.settle_unanimous(
         db, article, edna, {desk["unanimous"]: "mostly-true"}, "x", SCALE_KEYS
     )
     assert store.get_final_verdict(db, desk["unanimous"])["rating"] == "mostly-true"
@@ -292,12 +293,12 @@ def test_confirm_notices_unsettled_and_changed_claims(db: Any, desk: dict) -> No
         db, desk["settled"], edna, "false", "Recounted.", final["version"], SCALE_KEYS
     )
     with pytest.raises(store.Conflict) as raised:
-        store_publish.publish_confirmed(db, desk["article_id"], edna, seen)
+        store_check.publish_confirmed(db, desk["article_id"], edna, seen)
     assert raised.value.current["changes"]["changed"] == [desk["settled"]]
     seen = store_publish.publish_state(db, desk["article_id"])
     store.set_claim_dismissed(db, desk["settled"], True, 1, None)
     with pytest.raises(store.Conflict) as raised:
-        store_publish.publish_confirmed(db, desk["article_id"], edna, seen)
+        store_check.publish_confirmed(db, desk["article_id"], edna, seen)
     assert raised.value.current["changes"]["unsettled"] == [desk["settled"]]
     assert store.get_article(db, desk["article_id"])["published_at"] is None
 
@@ -307,20 +308,20 @@ def test_check_after_publishing_lists_only_what_is_new(
 ) -> None:
     edna = uid(db, "edna")
     article = desk["article_id"]
-    store_publish.publish_confirmed(db, article, edna, store_publish.publish_state(db, article))
-    check = store_publish.publish_check(db, article, app.config)
+    store_check.publish_confirmed(db, article, edna, store_publish.publish_state(db, article))
+    check = store_check.publish_check(db, article, app.config)
     assert ids(check["published"]) == [desk["settled"]] and check["settled"] == []
     assert check["ready"] is False
-    store_publish.settle_unanimous(
+    store_check.settle_unanimous(
         db, article, edna, {desk["unanimous"]: "mostly-true"}, "Agreed.", SCALE_KEYS
     )
     store.withdraw_claim(db, desk["settled"], edna, "The source was retracted.")
-    check = store_publish.publish_check(db, article, app.config)
+    check = store_check.publish_check(db, article, app.config)
     assert ids(check["settled"]) == [desk["unanimous"]]
     assert ids(check["withdrawn"]) == [desk["settled"]]
     html = login("edna").get(f"/articles/{article}/publish").get_data(as_text=True)
     assert "Public already" in html and "withdrawn" in html and "Publish 1 claim" in html
-    done = store_publish.publish_confirmed(db, article, edna, check["state"])
+    done = store_check.publish_confirmed(db, article, edna, check["state"])
     assert done == {"published": [desk["unanimous"]]}
     assert store.latest_version(db, desk["settled"])["status"] == "withdrawn"  # stays so
 
@@ -340,7 +341,7 @@ def test_confirm_without_state_or_settled_claims(login: Any, db: Any, article_id
 
 def _published(db: Any, desk: dict) -> dict[str, Any]:
     state = store_publish.publish_state(db, desk["article_id"])
-    store_publish.publish_confirmed(db, desk["article_id"], uid(db, "edna"), state)
+    store_check.publish_confirmed(db, desk["article_id"], uid(db, "edna"), state)
     return store.get_final_verdict(db, desk["settled"])
 
 
@@ -441,7 +442,7 @@ def test_two_editors_settling_all_at_once_one_wins(app: Any, db: Any, desk: dict
         conn = connect(app.config["DATABASE"])
         barrier.wait()
         try:
-            store_publish.settle_unanimous(
+            store_check.settle_unanimous(
                 conn,
                 desk["article_id"],
                 uid(conn, name),

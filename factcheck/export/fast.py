@@ -28,7 +28,7 @@ from typing import Any
 
 from ..agreement import claim_agreement, ordinal_order
 from ..store.exports import CSV_PIECES, JSON_PIECES
-from ..store.publish import with_label
+from ..store.published import with_label
 from .csv_export import (
     _DANGEROUS,
     CSV_BOM,

@@ -11,7 +11,7 @@ Claim record shape, as yielded by the store, one per claim in article order::
                    "created_at", "updated_at", "sources": [{"url", "title", "publisher",
                    "excerpt", "stance", "accessed"}]}],
      "final": {"rating", "label", "value", "reason", "decided_by", "decided_at"} | None,
-     "published": {...} | None,  # the published record (factcheck.store.publish)
+     "published": {...} | None,  # the published record (factcheck.store.published)
      "agreement": {...}}
 
 ``"claim": None`` marks an article without claims (kept in both formats).

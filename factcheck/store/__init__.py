@@ -466,13 +466,13 @@ def _span(body: str, start: Any, end: Any, what: str) -> tuple[int, int]:
 def clean_claimant(claimant: Any, kind: Any) -> tuple[str | None, str | None]:
     """A claimant's name (stripped, None when empty: the publication) and kind, checked."""
     if claimant is not None and not isinstance(claimant, str):
-        raise Invalid("A claimant is a name (text).")
+        raise Invalid("A claimant is a name (text).", field="claimant")
     claimant = " ".join(sanitize.strip_control(claimant or "").split()) or None
     if claimant is not None and len(claimant) > CLAIMANT_MAX:
-        raise Invalid(f"A claimant's name is at most {CLAIMANT_MAX} characters.")
+        raise Invalid(f"A claimant's name is at most {CLAIMANT_MAX} characters.", field="claimant")
     kind = kind or None
     if kind is not None and kind not in CLAIMANT_KINDS:
-        raise Invalid("A claimant is a person or an organization.")
+        raise Invalid("A claimant is a person or an organization.", field="claimant_kind")
     if claimant is None:
         kind = None  # (the publication)
     return claimant, kind
@@ -859,7 +859,9 @@ def checked_claimant(claimant: Any, kind: Any) -> tuple[str | None, str | None]:
     """A claimant set by hand: :func:`clean_claimant`, and a name needs its kind."""
     claimant, kind = clean_claimant(claimant, kind)
     if claimant is not None and kind is None:
-        raise Invalid("Say whether the claimant is a person or an organization.")
+        raise Invalid(
+            "Say whether the claimant is a person or an organization.", field="claimant_kind"
+        )
     return claimant, kind
 
 
@@ -1257,10 +1259,9 @@ from .proposals import (  # noqa: E402,F401
 from .publish import (  # noqa: E402,F401
     claim_versions,
     latest_version,
-    public_article,
-    public_claim,
     publish_correction,
     withdraw_claim,
 )
+from .published import public_article, public_claim  # noqa: E402,F401
 from .search import match_counts, search_claims  # noqa: E402,F401
 from .tokens import create_token, get_token, list_tokens, revoke_token, user_for_token  # noqa: E402

@@ -29,7 +29,7 @@ from .. import sanitize
 from ..agreement import claim_agreement, ordinal_order
 from . import Invalid
 from .evidence import ARCHIVE_CELL_SQL, ARCHIVE_JSON_SQL
-from .publish import published_json, with_label
+from .published import published_json, with_label
 
 #: Review states a claim can be filtered by.
 STATUSES = ("unreviewed", "in-review", "decided", "disputed")
@@ -541,7 +541,7 @@ class ExportBatch:
     ``corrections`` (``full`` only) maps claim id to ``(claim_id, before_rating, after_rating,
     note, user_id, at)`` tuples. ``users`` maps user id to username. ``published`` maps the
     id of each published claim of the batch to its published record
-    (:func:`factcheck.store.publish.published_json`).
+    (:func:`factcheck.store.published.published_json`).
     """
 
     articles: dict[int, tuple[Any, ...]]

@@ -18,13 +18,11 @@ claims' latest versions; claims settled since get their version 1.
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
-from .. import config as config_module
 from . import (
     Conflict,
     Invalid,
@@ -33,8 +31,9 @@ from . import (
     _row,
     _rows,
     change_claim,
+    checked_claimant,
+    claimant_changes,
     now,
-    snapshot,
     transaction,
     wording_changes,
 )
@@ -400,12 +399,14 @@ def publish_correction(
     note: str,
     *,
     text: str | None = None,
+    claimant: tuple[str | None, str | None] | None = None,
     rating: str | None = None,
     reason: str | None = None,
     ratings: Sequence[str] = (),
     published_version: int | None = None,
 ) -> dict[str, Any] | None:
-    """An editor's correction of a published claim: change the live wording, final rating and
+    """An editor's correction of a published claim: change the live wording, the claimant
+    (``(name, kind)``, ``(None, None)`` for the publication itself), the final rating and
     reason (None: unchanged) and publish the result as a new version, with ``note``, in one
     transaction. Sources changed since the last version are published with it. Also restores
     a withdrawn claim. ``published_version`` is the version the editor saw (:class:`Conflict`
@@ -417,6 +418,8 @@ def publish_correction(
     """
     note = _note(note, "A correction")
     wording = wording_changes(text) if text is not None else None
+    if claimant is not None:
+        claimant = checked_claimant(*claimant)
     if rating is not None and rating not in ratings:
         raise Invalid("Choose a final verdict from the rating scale.")
     if reason is not None:
@@ -436,7 +439,13 @@ def publish_correction(
         changed = False
         if wording is not None and wording["text"] != claim["text"]:
             changed = True
-            change_claim(db, claim_id, claim["version"], user_id, wording, "correct")
+            claim = change_claim(db, claim_id, claim["version"], user_id, wording, "correct")
+        if claimant is not None:
+            before = claim["version"]
+            claim = change_claim(
+                db, claim_id, before, user_id, claimant_changes(db, *claimant), "correct"
+            )
+            changed = changed or claim["version"] != before
         final = _row(
             db, "SELECT rating, reason FROM final_verdicts WHERE claim_id = ?", (claim_id,)
         )
@@ -474,7 +483,9 @@ def publish_correction(
             )
         if latest is None:  # (not published yet: a change at the desk, with its note)
             if not changed:
-                raise Invalid("Nothing changed: change the wording, the verdict or its reason.")
+                raise Invalid(
+                    "Nothing changed: change the wording, the claimant, the verdict or its reason."
+                )
             _audit(
                 db,
                 user_id=user_id,
@@ -489,8 +500,8 @@ def publish_correction(
         version = _correct_live(db, claim_id, user_id, note, stamp)
         if version is None:
             raise Invalid(
-                "Nothing differs from the published version: change the wording, the verdict"
-                " or its reason first."
+                "Nothing differs from the published version: change the wording, the claimant,"
+                " the verdict or its reason first."
             )
     return version
 
@@ -539,389 +550,7 @@ def withdraw_claim(
     return latest_version(db, claim_id)
 
 
-# Reading the published record ----------------------------------------------------------------
-
-
-def article_publications(db: Database, article_id: int) -> list[dict[str, Any]]:
-    """The article's publications and withdrawals, oldest first."""
-    rows = _rows(
-        db,
-        "SELECT p.*, u.username FROM article_publications p"
-        " LEFT JOIN users u ON u.id = p.user_id WHERE p.article_id = ? ORDER BY p.id",
-        (article_id,),
-    )
-    for row in rows:
-        row["article"] = json.loads(row["article"])
-    return rows
-
-
-def _legacy_corrections(db: Database, claim_ids: Sequence[int]) -> dict[int, list[dict]]:
-    """Corrections of final ratings made before published versions existed (m002), by claim."""
-    found: dict[int, list[dict[str, Any]]] = {}
-    for row in _rows(
-        db,
-        "SELECT claim_id, before_rating, after_rating, note, at FROM corrections"
-        " WHERE published_claim_id IS NULL AND claim_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY claim_id, id",
-        (json.dumps(list(claim_ids)),),
-    ):
-        found.setdefault(row["claim_id"], []).append(row)
-    return found
-
-
-def _public_entry(
-    versions: list[dict[str, Any]],
-    legacy: list[dict[str, Any]],
-    withdrawn_article: dict[str, Any] | None,
-) -> dict[str, Any]:
-    """A claim's published record: the latest version, the first publication, corrections."""
-    latest = versions[-1]
-    corrections = [
-        {
-            "version": v["version"],
-            "at": v["published_at"],
-            "note": v["note"],
-            "changes": v["changes"],
-            "status": v["status"],
-        }
-        for v in versions[1:]
-    ] + [
-        {
-            "version": None,
-            "at": k["at"],
-            "note": k["note"],
-            "changes": {"rating": {"before": k["before_rating"], "after": k["after_rating"]}},
-            "status": "published",
-        }
-        for k in legacy
-    ]
-    corrections.sort(key=lambda k: k["at"])
-    withdrawn = None
-    if latest["status"] == "withdrawn":
-        withdrawn = {"at": latest["published_at"], "note": latest["note"], "scope": "claim"}
-    elif withdrawn_article is not None:
-        withdrawn = {
-            "at": withdrawn_article["at"],
-            "note": withdrawn_article["note"],
-            "scope": "article",
-        }
-    return {
-        "claim_id": latest["claim_id"],
-        "article_id": latest["article_id"],
-        "version": latest,
-        "first_published_at": versions[0]["published_at"],
-        "modified_at": latest["published_at"],
-        "corrections": corrections,
-        "withdrawn": withdrawn,
-    }
-
-
-def _article_withdrawal(db: Database, article_id: int) -> dict[str, Any] | None:
-    """The article's withdrawal when its latest publication event is one, else None."""
-    row = _row(
-        db,
-        "SELECT action, note, at, article FROM article_publications WHERE article_id = ?"
-        " ORDER BY id DESC LIMIT 1",
-        (article_id,),
-    )
-    if row is None or row["action"] != "unpublish":
-        return None
-    return row
-
-
-def _public_article_head(db: Database, article_id: int) -> dict[str, Any]:
-    events = article_publications(db, article_id)
-    if not events:
-        raise NotFound(f"article {article_id}")
-    body = db.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
-    last_published = next(e for e in reversed(events) if e["action"] == "publish")
-    latest = events[-1]
-    return {
-        "id": article_id,
-        **last_published["article"],
-        "first_published_at": events[0]["at"],
-        "published_at": last_published["at"],
-        "withdrawn": (
-            {"at": latest["at"], "note": latest["note"]}
-            if latest["action"] == "unpublish"
-            else None
-        ),
-        "body": body,
-    }
-
-
-def public_claim(db: Database, claim_id: int) -> dict[str, Any]:
-    """The published record of a claim (see :func:`_public_entry`) with its ``article``
-    (the latest version's details, ``id``, ``body``); :class:`NotFound` for a claim that was
-    never published (whether it exists or not). Read from one snapshot."""
-    with snapshot(db) as snap:
-        versions = claim_versions(snap, claim_id)
-        if not versions:
-            raise NotFound(f"claim {claim_id}")
-        article_id = versions[-1]["article_id"]
-        entry = _public_entry(
-            versions,
-            _legacy_corrections(snap, [claim_id]).get(claim_id, []),
-            _article_withdrawal(snap, article_id),
-        )
-        head = _public_article_head(snap, article_id)
-        entry["article"] = head | versions[-1]["article"]
-        return entry
-
-
-def public_article(db: Database, article_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A published (or once published) article's details (``withdrawn`` when it is
-    withdrawn) and the published records of its claims in reading order, withdrawn ones
-    included; :class:`NotFound` for an article never published. Read from one snapshot."""
-    with snapshot(db) as snap:
-        head = _public_article_head(snap, article_id)
-        versions: dict[int, list[dict[str, Any]]] = {}
-        for row in _rows(
-            snap,
-            f"{_VERSION_SELECT} WHERE p.article_id = ? ORDER BY p.claim_id, p.version",
-            (article_id,),
-        ):
-            versions.setdefault(row["claim_id"], []).append(_version_from_row(row))
-        legacy = _legacy_corrections(snap, list(versions))
-        withdrawal = _article_withdrawal(snap, article_id)
-        entries = [
-            _public_entry(found, legacy.get(claim_id, []), withdrawal)
-            for claim_id, found in versions.items()
-        ]
-    entries.sort(key=lambda e: (e["version"]["start"], e["version"]["end"], e["claim_id"]))
-    return head, entries
-
-
-def published_entries(db: Database, claim_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """The published records (see :func:`_public_entry`) of those of ``claim_ids`` that were
-    published, by claim id (for exports: one query for the versions, one for legacy
-    corrections, one for article withdrawals)."""
-    versions: dict[int, list[dict[str, Any]]] = {}
-    ids = json.dumps(list(claim_ids))
-    try:
-        rows = _rows(
-            db,
-            f"{_VERSION_SELECT} WHERE p.claim_id IN (SELECT value FROM json_each(?))"
-            " ORDER BY p.claim_id, p.version",
-            (ids,),
-        )
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return {}  # (a database before m009: nothing was published as versions)
-        raise
-    for row in rows:
-        versions.setdefault(row["claim_id"], []).append(_version_from_row(row))
-    if not versions:
-        return {}
-    legacy = _legacy_corrections(db, list(versions))
-    withdrawals = {
-        row["article_id"]: row
-        for row in _rows(
-            db,
-            "SELECT p.article_id, p.action, p.note, p.at FROM article_publications p"
-            " WHERE p.id IN (SELECT max(id) FROM article_publications"
-            "   WHERE article_id IN (SELECT DISTINCT article_id FROM published_claims"
-            "     WHERE claim_id IN (SELECT value FROM json_each(?))) GROUP BY article_id)"
-            " AND p.action = 'unpublish'",
-            (ids,),
-        )
-    }
-    return {
-        claim_id: _public_entry(
-            found, legacy.get(claim_id, []), withdrawals.get(found[-1]["article_id"])
-        )
-        for claim_id, found in versions.items()
-    }
-
-
-def version_record(entry: dict[str, Any], scale: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """A published record (:func:`_public_entry` with ``article``) as a claim record of the
-    exports' shape (see :mod:`factcheck.export`), read from its latest version only: for the
-    ClaimReview of published claims (``published_at`` the first publication, ``modified_at``
-    the latest version's date)."""
-    version = entry["version"]
-    entry_of = {e["key"]: e for e in scale}.get(version["rating"], {})
-    article = entry.get("article") or version["article"]
-    return {
-        "article": {"id": version["article_id"]} | {k: article.get(k) for k in ARTICLE_KEYS},
-        "claim": {
-            "id": version["claim_id"],
-            "start": version["start"],
-            "end": version["end"],
-            "quote": version["quote"],
-            "text": version["text"],
-            "claimant": version["claimant"],
-            "claimant_kind": version["claimant_kind"],
-        },
-        "verdicts": [],
-        "final": {
-            "rating": version["rating"],
-            "label": entry_of.get("label", version["rating"]),
-            "value": entry_of.get("value"),
-            "reason": version["reason"],
-            "decided_at": version["published_at"],
-            "decided_by": None,
-        },
-        "published_at": entry["first_published_at"],
-        "modified_at": entry["modified_at"],
-    }
-
-
-def as_published(record: dict[str, Any], scale: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """An export record read from its claim's published record only (``record["published"]``,
-    see :func:`published_json`): the wording, quote, claimant, final verdict and article
-    details of the latest version, ``published_at`` its first publication, ``modified_at`` its
-    latest version, no reviewers' verdicts. None for a claim that is not public now (never
-    published, or withdrawn)."""
-    published = record.get("published")
-    if not published or published["status"] != "published" or record.get("claim") is None:
-        return None
-    entry = {e["key"]: e for e in scale}.get(published["rating"], {})
-    claim = dict(record["claim"])
-    for key in ("text", "quote", "claimant", "claimant_kind"):
-        claim[key] = published[key]
-    # What a published version does not hold (how the live wording was made, where the live
-    # claimant is named) is left out rather than read from the live claim.
-    for key in ("claimant_start", "claimant_end", "wording_source"):
-        if key in claim:
-            claim[key] = None
-    if "wording_spans" in claim:
-        claim["wording_spans"] = []
-    claim["updated_at"] = published["modified_at"]  # (not the live claim's last edit)
-    claim["dismissed"] = False  # (a live dismissal changes nothing public)
-    return record | {
-        "article": record["article"] | published["article"],
-        "claim": claim,
-        "verdicts": [],
-        "final": {
-            "rating": published["rating"],
-            "label": published["label"],
-            "value": entry.get("value"),
-            "reason": published["reason"],
-            "decided_at": published["modified_at"],
-            "decided_by": None,
-        },
-        "published_at": published["first_published_at"],
-        "modified_at": published["modified_at"],
-    }
-
-
-def published_view(
-    records: Iterable[dict[str, Any]],
-    scale: Sequence[dict[str, Any]],
-    *,
-    unpublished: bool,
-) -> Iterator[dict[str, Any]]:
-    """Export records with every published claim read from its published record
-    (:func:`as_published`) and withdrawn ones left out; claims never published are kept
-    as they are when ``unpublished`` (a ClaimReview preview of the desk's own decisions),
-    else left out. Records of articles without claims pass through."""
-    for record in records:
-        if record.get("claim") is None:
-            yield record
-        elif record.get("published") is None:
-            if unpublished:
-                yield record
-        else:
-            shown = as_published(record, scale)
-            if shown is not None:
-                yield shown
-
-
-# The published record of export records, as JSON text built by SQLite (the exports' fast
-# paths write it as it comes; the record path parses it): ``"label"`` holds char(3) until
-# :func:`with_label` puts the configured scale's label there.
-_LABEL_MARK = '"label":"\\u0003"'
-_PUBLISHED_JSON_SQL = """
-    WITH l AS (
-        SELECT p.*, (p.version - 1) + (SELECT count(*) FROM corrections k
-                WHERE k.claim_id = p.claim_id AND k.published_claim_id IS NULL) AS fixes,
-            CASE WHEN p.status = 'withdrawn' OR w.action = 'unpublish' THEN 'withdrawn'
-                ELSE 'published' END AS shown,
-            w.action AS w_action, w.note AS w_note, w.at AS w_at
-        FROM published_claims p
-        LEFT JOIN article_publications w ON w.id = (SELECT max(e.id)
-            FROM article_publications e WHERE e.article_id = p.article_id)
-        WHERE p.article_id BETWEEN :first AND :last
-        AND NOT EXISTS (SELECT 1 FROM published_claims m
-            WHERE m.claim_id = p.claim_id AND m.version = p.version + 1)
-    )
-    SELECT l.claim_id, l.version, l.shown, l.fixes, l.rating,
-        CASE WHEN :full OR l.fixes > 0 THEN json_object(
-            'version', l.version,
-            'status', l.shown,
-            'first_published_at', CASE WHEN l.version = 1 THEN l.published_at ELSE
-                (SELECT f.published_at FROM published_claims f
-                 WHERE f.claim_id = l.claim_id AND f.version = 1) END,
-            'modified_at', l.published_at,
-            'withdrawn', CASE
-                WHEN l.status = 'withdrawn' THEN json_object('at', l.published_at,
-                    'note', l.note, 'scope', 'claim')
-                WHEN l.w_action = 'unpublish' THEN json_object('at', l.w_at, 'note', l.w_note,
-                    'scope', 'article') END,
-            'text', l.text, 'quote', l.quote, 'claimant', l.claimant,
-            'claimant_kind', l.claimant_kind, 'rating', l.rating, 'label', char(3),
-            'reason', l.reason, 'sources', json(l.sources), 'article', json(l.article),
-            'corrections', CASE WHEN l.fixes = 0 THEN json_array() ELSE (
-                SELECT json_group_array(json(cj)) FROM (
-                    SELECT v.published_at AS at, 0 AS src, v.version AS ord, json_object(
-                        'version', v.version, 'at', v.published_at, 'note', v.note,
-                        'changes', json(v.changes)) AS cj
-                    FROM published_claims v WHERE v.claim_id = l.claim_id AND v.version > 1
-                    UNION ALL
-                    SELECT k.at, 1, k.id, json_object('version', NULL, 'at', k.at,
-                        'note', k.note, 'changes', json_object('rating', json_object(
-                            'before', k.before_rating, 'after', k.after_rating)))
-                    FROM corrections k WHERE k.claim_id = l.claim_id
-                        AND k.published_claim_id IS NULL
-                    ORDER BY at, src, ord)) END) END
-    FROM l
-"""
-
-
-def published_json(
-    db: Database,
-    claim_ids: Sequence[int],
-    first_article: int,
-    last_article: int,
-    full: bool = True,
-) -> dict[int, tuple[Any, ...]]:
-    """What export records carry of the published claims among ``claim_ids`` (their
-    ``"published"`` key), by claim id: ``(version, status, corrections, rating, json)``,
-    ``status``
-    published or withdrawn (the claim or its whole article), ``corrections`` how many, and
-    the record as JSON text (see :func:`with_label`): the latest version (``version``,
-    ``status``, its content), the first publication's and the latest version's dates, the
-    ``withdrawn`` notice (when, why, ``scope`` claim or article) and every correction
-    (version, date, note and ``changes`` as ``{field: {"before", "after"}}``; a correction
-    of a final rating made before m009 has version null). The claims are of the articles
-    ``first_article`` to ``last_article``: one range query over them (cheaper than looking
-    the ids up one by one); none before m009. Without ``full`` (the CSV export) the JSON is
-    built only for claims with corrections (None for the others)."""
-    try:
-        rows = db.conn.execute(
-            _PUBLISHED_JSON_SQL, {"full": full, "first": first_article, "last": last_article}
-        ).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return {}
-        raise
-    if not rows:
-        return {}
-    wanted = set(claim_ids)
-    return {row[0]: tuple(row[1:]) for row in rows if row[0] in wanted}
-
-
-def with_label(entry: tuple[Any, ...], labels: dict[str, str]) -> str:
-    """The JSON text of an entry of :func:`published_json` with its rating's label in place."""
-    label = json.dumps(labels.get(entry[3], entry[3]), ensure_ascii=False)
-    return entry[4].replace(_LABEL_MARK, '"label":' + label, 1)
-
-
-# The publish check ---------------------------------------------------------------------------
-
-#: The check's lists of claims, in the order the page shows them.
-CHECK_LISTS = ("unanimous", "unsettled", "no_verdict", "settled", "published", "withdrawn")
+# What publishing now would put out (the publish check confirms it) ----------------------
 
 
 def publish_state(db: Database, article_id: int) -> str:
@@ -947,21 +576,6 @@ def publish_state(db: Database, article_id: int) -> str:
     return f"a{article['version']};" + ",".join(f"{c}:{v}:{f}" for c, v, f in settled)
 
 
-def _latest_statuses(db: Database, article_id: int) -> dict[int, str]:
-    """Claim id -> the status of its latest published version, for the article's claims."""
-    if not versioned(db):
-        return {}
-    return {
-        row[0]: row[1]
-        for row in db.execute(
-            "SELECT p.claim_id, p.status FROM published_claims p WHERE p.article_id = ?"
-            " AND p.version = (SELECT max(version) FROM published_claims q"
-            "   WHERE q.claim_id = p.claim_id)",
-            (article_id,),
-        )
-    }
-
-
 def _state_claims(state: str) -> dict[int, str]:
     """Settled claim id -> its ``version:final version`` in a :func:`publish_state` text."""
     _, _, claims = state.partition(";")
@@ -982,264 +596,3 @@ def state_changes(confirmed: str, current: str) -> dict[str, list[int]]:
         "unsettled": sorted(set(before) - set(after)),
         "changed": sorted(c for c in set(before) & set(after) if before[c] != after[c]),
     }
-
-
-def unanimous_minimum(db: Database) -> int:
-    """How many verdicts make an agreement unanimous: two, or one on a desk that assigns one
-    reviewer per article."""
-    from .desk import get_settings
-
-    return min(2, get_settings(db)["reviewers_per_article"])
-
-
-def _live_claims(db: Database, article_id: int) -> list[dict[str, Any]]:
-    """The article's claims (dismissed too) with their reviewers' ratings and final verdict."""
-    rows = _rows(
-        db,
-        "SELECT c.id, c.text, c.quote, c.start, c.version, c.dismissed,"
-        " (SELECT group_concat(v.rating, char(31)) FROM"
-        "   (SELECT rating FROM verdicts WHERE claim_id = c.id ORDER BY id) v) AS ratings,"
-        " f.rating AS final_rating, f.version AS final_version"
-        " FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id"
-        ' WHERE c.article_id = ? ORDER BY c.start, c."end", c.id',
-        (article_id,),
-    )
-    for row in rows:
-        row["ratings"] = row["ratings"].split("\x1f") if row["ratings"] else []
-        row["dismissed"] = bool(row["dismissed"])
-    return rows
-
-
-def _is_unanimous(ratings: Sequence[str], minimum: int) -> bool:
-    return len(ratings) >= minimum and len(set(ratings)) == 1
-
-
-def addresses(config: Mapping[str, Any]) -> dict[str, str]:
-    """The addresses ClaimReview and the permalinks use: ``ORG_URL`` and
-    ``PERMALINK_TEMPLATE``, or while unset the address the app is served at (see
-    :func:`factcheck.config.public_base_url`)."""
-    return {
-        "ORG_URL": config_module.org_url(config),
-        "PERMALINK_TEMPLATE": config_module.permalink_template(config),
-    }
-
-
-def _article_issues(article: dict[str, Any], config: Mapping[str, Any]) -> list[dict[str, str]]:
-    issues = []
-    if not article.get("published"):
-        issues.append(
-            {
-                "level": "warning",
-                "field": "published",
-                "message": "The article's publication date is unknown: ClaimReview will not "
-                "date the claims. Set the date on the article's review page.",
-            }
-        )
-    for name, value in addresses(config).items():
-        if config_module.is_loopback_address(value):
-            where = (
-                f"{name} points at this machine ({value})"
-                if config.get(name)
-                else f"{name} is not set, so links use the address the app is served at, "
-                f"which points at this machine ({value})"
-            )
-            issues.append(
-                {
-                    "level": "warning",
-                    "field": name,
-                    "message": f"{where}: readers and search engines cannot follow links to "
-                    "it. Set it to the desk's public address.",
-                }
-            )
-    return issues
-
-
-def _claimreview_issues(
-    db: Database, article_id: int, config: Mapping[str, Any]
-) -> dict[int, list[dict[str, str]]]:
-    """ClaimReview problems of each settled claim: the validator's errors and warnings, and a
-    missing claim date."""
-    from .. import export  # (export imports the store: not at the store's import)
-    from .exports import ExportFilter, export_records
-
-    scale = config["RATING_SCALE"]
-    where = addresses(config)
-    org = {"name": config.get("ORG_NAME"), "url": where["ORG_URL"]}
-    found: dict[int, list[dict[str, str]]] = {}
-    flt = ExportFilter(article_id=article_id, status="decided")
-    for record in export_records(db, flt, scale, html=False, agreement=False):
-        if record.get("claim") is None:
-            continue
-        doc = export.claimreview(
-            record, org=org, permalink_template=where["PERMALINK_TEMPLATE"], scale=scale
-        )
-        if doc is None:
-            continue
-        issues = export.validate_claimreview(doc)
-        item = doc.get("itemReviewed") or {}
-        if not item.get("datePublished"):
-            issues.append(
-                {
-                    "level": "warning",
-                    "field": "itemReviewed.datePublished",
-                    "message": "The claim has no date (the article's publication date is unknown).",
-                }
-            )
-        found[record["claim"]["id"]] = sorted(issues, key=lambda i: i["level"] != "error")
-    return found
-
-
-def publish_check(db: Database, article_id: int, config: Mapping[str, Any]) -> dict[str, Any]:
-    """What publishing the article would put out, and what it would not.
-
-    Lists of claims (each ``{id, text, ratings, rating}``, reading order, dismissed claims
-    left out): ``settled`` (a final verdict and no published version yet: these go out, each
-    with its ``issues``, the ClaimReview problems), ``published`` and ``withdrawn`` (public
-    already, or withdrawn: publishing leaves them as they are; they change by corrections),
-    ``unanimous`` (every reviewer gave the same rating, at least :func:`unanimous_minimum` of
-    them, no final verdict: ``rating`` is theirs), ``unsettled`` (other verdicts, no final
-    verdict) and ``no_verdict``. ``article_issues`` are problems of the whole article
-    (publication date unknown, loopback addresses); ``state`` is :func:`publish_state`, for
-    the confirm form; ``ready`` says whether publishing would do anything. Everything is read
-    from one snapshot.
-    """
-    with snapshot(db) as snap:
-        return _publish_check(snap, article_id, config)
-
-
-def _publish_check(db: Database, article_id: int, config: Mapping[str, Any]) -> dict[str, Any]:
-    article = _row(
-        db,
-        "SELECT id, title, publisher, author, url, published, published_at, version"
-        " FROM articles WHERE id = ?",
-        (article_id,),
-    )
-    if article is None:
-        raise NotFound(f"article {article_id}")
-    labels = {e["key"]: e.get("label", e["key"]) for e in config["RATING_SCALE"]}
-    minimum = unanimous_minimum(db)
-    statuses = _latest_statuses(db, article_id)
-    lists: dict[str, list[dict[str, Any]]] = {name: [] for name in CHECK_LISTS}
-    dismissed = 0
-    for claim in _live_claims(db, article_id):
-        if claim["dismissed"]:
-            dismissed += 1
-            continue
-        entry = {
-            "id": claim["id"],
-            "text": claim["text"],
-            "ratings": claim["ratings"],
-            "labels": [labels.get(r, r) for r in claim["ratings"]],
-            "rating": claim["final_rating"],
-        }
-        if claim["final_rating"] is not None:
-            entry["final_version"] = claim["final_version"]
-            status = statuses.get(claim["id"])
-            lists["settled" if status is None else status].append(entry)
-        elif not claim["ratings"]:
-            lists["no_verdict"].append(entry)
-        elif _is_unanimous(claim["ratings"], minimum):
-            entry["rating"] = claim["ratings"][0]
-            lists["unanimous"].append(entry)
-        else:
-            lists["unsettled"].append(entry)
-    issues = _claimreview_issues(db, article_id, config) if lists["settled"] else {}
-    for entry in lists["settled"]:
-        entry["issues"] = issues.get(entry["id"], [])
-    for entries in lists.values():
-        for entry in entries:
-            entry["label"] = labels.get(entry["rating"], entry["rating"])
-    counts = {name: len(entries) for name, entries in lists.items()}
-    counts["dismissed"] = dismissed
-    counts["with_issues"] = sum(1 for e in lists["settled"] if e["issues"])
-    return {
-        "article": article,
-        **lists,
-        "counts": counts,
-        "article_issues": _article_issues(article, config),
-        "unanimous_minimum": minimum,
-        "state": publish_state(db, article_id),
-        # (an article withdrawn as a whole comes back with its published claims)
-        "ready": bool(lists["settled"])
-        or (article["published_at"] is None and bool(lists["published"])),
-    }
-
-
-def settle_unanimous(
-    db: Database,
-    article_id: int,
-    user_id: int | None,
-    claims: Mapping[int, str],
-    reason: str,
-    ratings: Sequence[str],
-) -> list[dict[str, Any]]:
-    """Settle unanimous claims of the article in one transaction: each of ``claims`` (claim id
-    -> the reviewers' common rating the editor saw) gets that rating as its final verdict, with
-    one ``reason`` for all. When any of them is no longer unanimous with that rating, already
-    has a final verdict, or was dismissed, nothing is settled: :class:`Conflict` carries
-    ``{"claims": [ids that changed]}``. Returns the final verdicts written."""
-    reason = (reason or "").strip()
-    if not claims:
-        raise Invalid("Choose at least one unanimous claim to settle.")
-    if not reason:
-        raise Invalid("Give a reason: it is shown with each final verdict.")
-    if len(reason) > 20_000:
-        raise Invalid("A reason is at most 20,000 characters.")
-    for rating in claims.values():
-        if rating not in ratings:
-            raise Invalid("Choose final verdicts from the rating scale.")
-    stamp = now()
-    with transaction(db):
-        current = {c["id"]: c for c in _live_claims(db, article_id)}
-        if not current and _row(db, "SELECT 1 FROM articles WHERE id = ?", (article_id,)) is None:
-            raise NotFound(f"article {article_id}")
-        minimum = unanimous_minimum(db)
-        changed = [
-            claim_id
-            for claim_id, rating in claims.items()
-            if claim_id not in current
-            or current[claim_id]["dismissed"]
-            or current[claim_id]["final_rating"] is not None
-            or not _is_unanimous(current[claim_id]["ratings"], minimum)
-            or current[claim_id]["ratings"][0] != rating
-        ]
-        if changed:
-            raise Conflict({"claims": sorted(changed)})
-        for claim_id, rating in sorted(claims.items()):
-            db.execute(
-                "INSERT INTO final_verdicts (claim_id, rating, reason, decided_by, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (claim_id, rating, reason, user_id, stamp, stamp),
-            )
-            _audit(
-                db,
-                user_id=user_id,
-                action="create",
-                table="final_verdicts",
-                row_id=claim_id,
-                claim_id=claim_id,
-                article_id=article_id,
-                after={
-                    "rating": rating,
-                    "reason": reason,
-                    "unanimous": len(current[claim_id]["ratings"]),
-                },
-            )
-        placeholders = ", ".join("?" * len(claims))
-        return _rows(
-            db,
-            f"SELECT * FROM final_verdicts WHERE claim_id IN ({placeholders})"  # noqa: S608
-            " ORDER BY claim_id",
-            sorted(claims),
-        )
-
-
-def publish_confirmed(
-    db: Database, article_id: int, user_id: int | None, state: str
-) -> dict[str, Any]:
-    """Publish the article's settled claims, as the editor confirmed them on the check page:
-    when what would go out is no longer ``state`` (:func:`publish_state`), nothing is published
-    and :class:`Conflict` carries ``{"state": current, "changes": state_changes(...)}``.
-    Returns ``{"published": [ids of the claims published now]}``."""
-    publish_article(db, article_id, user_id, publish=True, confirmed_state=state)
-    return {"published": sorted(_state_claims(state))}

@@ -2,7 +2,7 @@
 
 ``corrections.correct_claim`` (``/claims/<id>/correction``) shows a published claim's latest
 version beside its live state (what the desk changed since, not yet public) and publishes a
-correction: the wording, final verdict and reason as the editor sets them, with a note
+correction: the wording, the claimant, final verdict and reason as the editor sets them, with a note
 readers see (:func:`factcheck.store.publish_correction`). The same page withdraws the claim
 with a note (``corrections.withdraw_claim``); ``corrections.unpublish_article`` withdraws a
 whole article with a note. A refused form is shown again with what was typed and the error
@@ -50,6 +50,8 @@ def _correction_page(
             formdata=None,
             data={
                 "text": live["text"],
+                "claimant": live["claimant"] or "",
+                "claimant_kind": live["claimant_kind"] or "",
                 "rating": live["rating"] or (latest or {}).get("rating") or "",
                 "reason": live["reason"] if live["rating"] or not latest else latest["reason"],
                 "published_version": latest["version"] if latest else "",
@@ -69,7 +71,16 @@ def _correction_page(
         "claim": {key: claim[key] for key in ("id", "article_id", "text", "dismissed")},
         "published": {
             key: latest[key]
-            for key in ("version", "status", "text", "rating", "reason", "published_at", "note")
+            for key in (
+                "version",
+                "status",
+                "text",
+                "claimant",
+                "rating",
+                "reason",
+                "published_at",
+                "note",
+            )
         }
         | {"label": labels.get(latest["rating"], latest["rating"])}
         if latest
@@ -109,7 +120,8 @@ def _refused(claim_id: int, kind: str, form: Any, write: Any) -> Any:
     try:
         write()
     except store.Invalid as exc:
-        form.note.errors = [*form.note.errors, str(exc)]
+        at = form[exc.field] if exc.field in form else form.note
+        at.errors = [*at.errors, str(exc)]
         return _correction_page(claim_id, status=400, **{kind: form})
     except store.Conflict as exc:
         return _correction_page(
@@ -143,6 +155,10 @@ def correct_claim(claim_id: int) -> Any:
             g.user["id"],
             form.note.data,
             text=form.text.data,
+            # (a form without the claimant's fields leaves the claimant as it is)
+            claimant=(form.claimant.data or None, form.claimant_kind.data or None)
+            if "claimant" in request.form
+            else None,
             rating=form.rating.data or None,
             reason=form.reason.data or "" if form.rating.data else None,
             ratings=[e["key"] for e in rating_scale()],

@@ -18,7 +18,7 @@ from ..agreement import claim_agreement, ordinal_order
 from ..config import org_url, with_addresses
 from ..db import get_db
 from ..store import exports as store_exports
-from ..store.publish import published_view
+from ..store.published import published_view
 from ..web import error_response, render
 from .auth import login_required
 
@@ -99,7 +99,7 @@ def _export_chunks(
     user: dict[str, Any] | None,
 ) -> Iterator[str | bytes]:
     scale = config["RATING_SCALE"]
-    # "Published" exports read the published record only (store.publish), the record way.
+    # "Published" exports read the published record only (store.published), the record way.
     published_only = flt.published is True
 
     def records(**options: Any) -> Iterator[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """Public, read-only verdict pages: no login, the published record only.
 
 What these pages (and their ClaimReview JSON-LD) show is read from the claims' published
-versions (:mod:`factcheck.store.publish`), never from the live claims and verdicts: a change
+versions (:mod:`factcheck.store.published`), never from the live claims and verdicts: a change
 at the desk shows here only once an editor publishes it as a correction, and every correction
 is listed with its date, the old and the new values and its note. Something once public keeps
 its address: a withdrawn claim or article says when and why it was withdrawn. A claim's page
@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .. import export, store
 from ..config import permalink_template
 from ..db import get_db
-from ..store import publish
+from ..store import published as store_published
 from ..web import render
 from .exports import org
 
@@ -191,7 +191,7 @@ def _jsonld(entry: dict[str, Any]) -> Markup | None:
         return None
     config = current_app.config
     doc = export.claimreview(
-        publish.version_record(entry, config["RATING_SCALE"]),
+        store_published.version_record(entry, config["RATING_SCALE"]),
         org=_org(),
         permalink_template=permalink_template(config),
         scale=config["RATING_SCALE"],

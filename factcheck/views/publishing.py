@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, flash, g, jsonify, redirect, url_for
 from .. import limits, store
 from ..db import get_db
 from ..forms import ConfirmPublishForm, SettleUnanimousForm
-from ..store import publish as store_publish
+from ..store import publish_check as store_check
 from ..web import render, validates_own_csrf, wants_json
 from .auth import role_required
 from .review import rating_scale
@@ -36,7 +36,7 @@ def check_page(
     submitted when it was refused (``reason``, ``selected`` claim ids, ``error``, ``field``);
     ``confirm`` the refused confirmation (``error``, ``changes``)."""
     db = get_db()
-    check = store_publish.publish_check(db, article_id, current_app.config)
+    check = store_check.publish_check(db, article_id, current_app.config)
     unanimous = {c["id"] for c in check["unanimous"]}
     if settle is None:
         settle = {"reason": "", "selected": sorted(unanimous), "error": None, "field": None}
@@ -87,7 +87,7 @@ def settle(article_id: int) -> Any:
             error = form[field].errors[0]
         return _refused_settle(article_id, 400, typed, error, field)
     try:
-        finals = store_publish.settle_unanimous(
+        finals = store_check.settle_unanimous(
             db,
             article_id,
             g.user["id"],
@@ -135,7 +135,7 @@ def confirm(article_id: int) -> Any:
     if not form.validate():
         return _refused_confirm(article_id, 400, "Open the publish check and confirm there.")
     try:
-        done = store_publish.publish_confirmed(db, article_id, g.user["id"], form.state.data)
+        done = store_check.publish_confirmed(db, article_id, g.user["id"], form.state.data)
     except store.Invalid as exc:
         return _refused_confirm(article_id, 400, str(exc))
     except store.Conflict as exc:

@@ -15,6 +15,7 @@ from factcheck import store
 from factcheck.config import DEFAULT_RATING_SCALE
 from factcheck.db import connect
 from factcheck.store import publish as store_publish
+from factcheck.store import publish_check as store_check
 
 SCALE_KEYS = [entry["key"] for entry in DEFAULT_RATING_SCALE]
 
@@ -137,7 +138,7 @@ def test_refused_correction_keeps_input_in_view(
     ids = _desk(live_server)
     db = connect(live_server["database"])
     edna_id = store.user_by_name(db, "edna")["id"]
-    store_publish.publish_confirmed(
+    store_check.publish_confirmed(
         db, article_id, edna_id, store_publish.publish_state(db, article_id)
     )
     db.close()

@@ -1,0 +1,5 @@
+"""``python -m factcheck``: the ``factcheck`` command."""
+
+from .cli import cli
+
+cli()
