@@ -52,7 +52,9 @@ except ImportError:  # (Windows: no consumer lock; run one worker)
 logger = logging.getLogger("factcheck.jobs")
 
 QUEUE_NAME = "factcheck"
-TASK_MODULES: list[str] = []  # imported by a consumer so that it knows every task
+TASK_MODULES: list[str] = [  # imported by a consumer so that it knows every task
+    "factcheck.evidence.tasks",
+]
 DEFAULT_RETRIES = 3
 DEFAULT_RETRY_DELAY = 2  # seconds before the first retry; then times DEFAULT_RETRY_BACKOFF
 DEFAULT_RETRY_BACKOFF = 3

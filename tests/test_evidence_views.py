@@ -4,8 +4,13 @@ Sources page and suggestions; saving never waits for a fetch."""
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +20,7 @@ from factcheck.evidence import tasks
 from tests.evidence_server import LOOPBACK_OK, serving
 
 JSON = {"Accept": "application/json"}
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -199,3 +205,52 @@ def test_archive_again(archiving: Any, server: str, login: Any, db: Any, article
     assert db.execute("SELECT count(*) FROM source_archives").fetchone()[0] == 2
     audit = db.execute("SELECT action FROM audit_log WHERE table_name = 'source_records'")
     assert [r[0] for r in audit] == ["archive"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (Unix)")
+def test_a_real_job_worker_archives_what_a_save_queued(
+    tmp_path: Any, server: str, article_id: int, login: Any, db: Any, app: Any
+) -> None:
+    """Off the test suite's immediate mode: the save puts a job on the queue file, and
+    ``factcheck worker`` (its own process) archives the source."""
+    from factcheck import jobs
+
+    app.config.update(ARCHIVE_SOURCES=True, JOBS_IMMEDIATE=False, **LOOPBACK_OK)
+    jobs.configure(app.config)
+    worker = None
+    try:
+        alice = login("alice")
+        claim = _claim(db, article_id)
+        response = _save(alice, claim["id"], {"url": f"{server}/report", "excerpt": "quarter"})
+        assert response.status_code == 302
+        assert jobs.status()["queued"] == 1
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+        env.update(
+            FACTCHECK_INSTANCE_PATH=str(tmp_path / "instance"),
+            FACTCHECK_SECRET_KEY="x",
+            FACTCHECK_JOBS_WORKERS="1",
+            FACTCHECK_ALLOW_PRIVATE_URLS="1",
+            FACTCHECK_FETCH_TIMEOUT_SECONDS="5",
+        )
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "factcheck", "--db", app.config["DATABASE"], "worker"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp_path / "worker.log", "ab"),  # noqa: SIM115
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            state = db.execute("SELECT state FROM source_records").fetchone()[0]
+            if state == "archived":
+                break
+            time.sleep(0.1)
+        assert state == "archived", (tmp_path / "worker.log").read_text()
+        html = alice.get(f"/claims/{claim['id']}/evidence").get_data(as_text=True)
+        assert "excerpt found in the archived copy" in html
+    finally:
+        if worker is not None and worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(20)
+        jobs.configure({"JOBS_IMMEDIATE": True})

@@ -91,9 +91,7 @@ def test_earlier_sources_are_suggested(
     page.wait_for_selector("#verdict-form")
     url_field = page.locator("input[name='sources-1-url']")
     url_field.press_sequentially("transport", delay=20)
-    page.wait_for_function(
-        "document.querySelectorAll('#earlier-sources option').length > 0", timeout=5000
-    )
+    page.wait_for_selector("#earlier-sources option", state="attached", timeout=5000)
     option = page.locator("#earlier-sources option").first
     assert option.get_attribute("value") == f"{sources_server}/report"
     assert "Annual transport report" in (option.get_attribute("label") or "")
