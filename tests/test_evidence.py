@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,7 @@ from factcheck.evidence import archive, excerpts, links, work
 from factcheck.evidence.urls import normalise_url
 from factcheck.store import evidence as records
 from tests.evidence_server import LOOPBACK_OK, Handler, make_pdf, serving
+from tests.test_urlfetch import public_name  # noqa: F401,F811 (a fixture: news.example is public)
 
 
 @pytest.fixture(scope="module")
@@ -145,33 +145,7 @@ def test_private_addresses_are_refused_unless_allowed(server: str) -> None:
         archive.capture(f"{server}/report", {"FETCH_TIMEOUT_SECONDS": 2})
 
 
-@pytest.fixture
-def public_name(server: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """news.example "resolves" to a public address; connections to it reach the test server."""
-    port = int(server.rsplit(":", 1)[1])
-    seen: dict[str, Any] = {"connects": []}
-    real_open = urlfetch._open_socket
-
-    def resolver(host: str, _port: int) -> list[str]:
-        if host == "news.example":
-            return ["93.184.216.34"]
-        if host == "nowhere.example":
-            raise urlfetch.FetchError(f"The host name {host!r} could not be resolved.")
-        return urlfetch.resolve(host, _port)
-
-    def open_socket(address: str, _port: int, timeout: float) -> socket.socket:
-        seen["connects"].append(address)
-        if address == "93.184.216.34":
-            return real_open("127.0.0.1", port, timeout)
-        return real_open(address, _port, timeout)
-
-    monkeypatch.setattr(urlfetch, "_open_socket", open_socket)
-    seen["resolver"] = resolver
-    seen["base"] = f"http://news.example:{port}"
-    return seen
-
-
-def test_redirect_to_a_private_address_is_refused(public_name: dict[str, Any]) -> None:
+def test_redirect_to_a_private_address_is_refused(public_name: dict[str, Any]) -> None:  # noqa: F811
     config = {"FETCH_TIMEOUT_SECONDS": 2}
     cap = archive.capture(f"{public_name['base']}/report", config, resolver=public_name["resolver"])
     assert cap.status == 200  # the public name itself is fine
@@ -295,9 +269,7 @@ def test_the_verdict_is_saved_whatever_the_source(evidence_db: dict[str, Any]) -
         _cite(ev, 1, 0, {"url": "file:///etc/passwd"})
 
 
-def test_sources_check_marks_alive_changed_gone(
-    server: str, evidence_db: dict[str, Any], public_name: dict[str, Any]
-) -> None:
+def test_sources_check_marks_alive_changed_gone(server: str, evidence_db: dict[str, Any]) -> None:
     ev = evidence_db
     Handler.variant = "first"
     urls = [f"{server}/report", f"{server}/changing", f"{server}/page/soon-gone", f"{server}/slow"]
@@ -319,7 +291,11 @@ def test_sources_check_marks_alive_changed_gone(
     assert status[f"{server}/missing"] == "gone"
     assert status[urls[3]] == "unreachable"  # too slow this time: says nothing yet
     assert summary.by_status == {"alive": 1, "changed": 1, "gone": 1, "unreachable": 1}
-    result = links.check_link("http://nowhere.example/", "x", LOOPBACK_OK, public_name["resolver"])
+
+    def unresolvable(host: str, port: int) -> list[str]:
+        raise urlfetch.FetchError(f"The host name {host!r} could not be resolved.")
+
+    result = links.check_link("http://nowhere.example/", "x", LOOPBACK_OK, unresolvable)
     assert result.status == "gone" and "could not be resolved" in result.reason
 
 
