@@ -959,18 +959,6 @@ def _sources(db: Database, verdict_id: int) -> list[dict[str, Any]]:
     )
 
 
-def _archive_sql(db: Database) -> str:
-    """SQL of a source's archive as JSON (``'null'`` in a database before the library)."""
-    return _ARCHIVE_JSON_SQL if _library_ready(db) else "'null'"
-
-
-def _with_archive(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Sources whose ``archive`` (JSON text, see :mod:`factcheck.store.evidence`) is read."""
-    for source in sources:
-        source["archive"] = json.loads(source["archive"])
-    return sources
-
-
 def get_verdict(db: Database, claim_id: int, user_id: int) -> dict[str, Any] | None:
     """The user's verdict on the claim, with its sources, or None."""
     verdict = _row(
@@ -1000,8 +988,7 @@ def list_verdicts(db: Database, claim_id: int) -> list[dict[str, Any]]:
             " ORDER BY verdict_id, position, id",
             (claim_id,),
         ):
-            source = dict(row)
-            source["archive"] = json.loads(source["archive"])
+            (source,) = _with_archive([dict(row)])
             found = by_verdict.get(source.pop("verdict_id"))
             if found is not None:
                 found.append(source)
@@ -1234,9 +1221,9 @@ from .desk import (  # noqa: E402
     usernames,
     verdict_ratings,
 )
-from .evidence import ARCHIVE_JSON_SQL as _ARCHIVE_JSON_SQL  # noqa: E402
-from .evidence import library_ready as _library_ready  # noqa: E402
+from .evidence import archive_sql as _archive_sql  # noqa: E402
 from .evidence import link_sources as _link_sources  # noqa: E402
+from .evidence import with_archive as _with_archive  # noqa: E402
 from .exports import (  # noqa: E402,F401
     ExportFilter,
     check_export_filter,

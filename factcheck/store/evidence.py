@@ -8,6 +8,7 @@ A verdict's sources are linked to their records in the verdict's own transaction
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -629,6 +630,18 @@ ARCHIVE_CELL_SQL = (
     + _ARCHIVE_FROM
     + "), '') END"
 )
+
+
+def archive_sql(db: Database) -> str:
+    """:data:`ARCHIVE_JSON_SQL`, or ``'null'`` in a database before the library (m012)."""
+    return ARCHIVE_JSON_SQL if library_ready(db) else "'null'"
+
+
+def with_archive(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sources whose ``archive`` column (JSON text, :func:`archive_sql`) is read."""
+    for source in sources:
+        source["archive"] = json.loads(source["archive"])
+    return sources
 
 
 def archive_summary(archive: dict[str, Any] | None) -> str:
