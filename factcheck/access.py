@@ -68,6 +68,21 @@ def visible_claim_ids(db: Database, user: dict[str, Any], article_id: int, blind
     return store.claims_with_verdict_by(db, article_id, user["id"])
 
 
+def own_counts(db: Database, user: dict[str, Any], articles: list[dict[str, Any]]) -> bool:
+    """Under blind review, make a reviewer's article rows (``store.list_articles``) count only
+    what they may see: the claims with their own verdict (``reviewed``) and of those the
+    settled ones (``settled``), never how many verdicts the others gave. True when it did."""
+    if is_editor(user) or not store.get_settings(db)["blind_verdicts"]:
+        return False
+    from .store import flow
+
+    mine = flow.visible_progress(db, user["id"])
+    for row in articles:
+        own = mine.get(row["id"], {"reviewed": 0, "settled": 0})
+        row["reviewed"], row["settled"] = own["reviewed"], own["settled"]
+    return True
+
+
 def filter_record(
     record: dict[str, Any], user: dict[str, Any], visible: set[int]
 ) -> dict[str, Any]:

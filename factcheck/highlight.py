@@ -38,19 +38,24 @@ def highlight_segments(body: str, claims: Sequence[dict[str, Any]]) -> list[dict
 
 
 class Marked:
-    """HTML cut into parts, with a slot per claim for the ``selected`` class.
+    """HTML cut into parts, with slots per claim filled per request.
 
-    ``parts`` joined give the HTML with nothing selected; ``slots[claim_id]`` are the indexes
-    of the parts that become ``selected_text`` when that claim is the selected one. Built once
-    per state of an article's claims (the review page caches it), filled per request.
+    ``parts`` joined give the HTML with nothing selected. ``slots[claim_id]`` are the indexes
+    of the parts inside the claim's ``class`` attribute: they become ``selected_text`` when
+    that claim is the selected one, followed by `` is-STATE`` for the user's state of it (see
+    :mod:`factcheck.store.flow`). ``badges[claim_id]`` are the indexes of parts that become
+    the state's visible label (``badge_html``). Built once per state of an article's claims
+    (the review page caches it), filled per request.
     """
 
-    __slots__ = ("parts", "slots", "selected_text")
+    __slots__ = ("parts", "slots", "badges", "selected_text", "badge_html")
 
-    def __init__(self, selected_text: str):
+    def __init__(self, selected_text: str, badge_html: dict[str, str] | None = None):
         self.parts: list[str] = []
         self.slots: dict[int, list[int]] = {}
+        self.badges: dict[int, list[int]] = {}
         self.selected_text = selected_text
+        self.badge_html = badge_html or {}
 
     def add(self, text: str) -> None:
         self.parts.append(text)
@@ -59,14 +64,34 @@ class Marked:
         self.slots.setdefault(claim_id, []).append(len(self.parts))
         self.parts.append("")
 
-    def html(self, selected: int | None = None) -> str:
-        """The HTML with ``selected`` (a claim id, or None) marked."""
-        where = self.slots.get(selected) if selected is not None else None
-        if not where:
-            return "".join(self.parts)
+    def badge(self, claim_id: int) -> None:
+        self.badges.setdefault(claim_id, []).append(len(self.parts))
+        self.parts.append("")
+
+    def html(self, selected: int | None = None, states: dict[int, str] | None = None) -> str:
+        """The HTML with ``selected`` (a claim id, or None) marked, and each claim's state
+        (``states``: ``{claim_id: state}``) as a class and a label."""
+        if not states:
+            where = self.slots.get(selected) if selected is not None else None
+            if not where:
+                return "".join(self.parts)
+            parts = self.parts.copy()
+            for index in where:
+                parts[index] = self.selected_text
+            return "".join(parts)
         parts = self.parts.copy()
-        for index in where:
-            parts[index] = self.selected_text
+        for claim_id, where in self.slots.items():
+            state = states.get(claim_id)
+            text = f" is-{state}" if state else ""
+            if claim_id == selected:  # (" selected" ends the classes, "selected" starts them)
+                lead = self.selected_text.startswith(" ")
+                text = text + self.selected_text if lead else self.selected_text + text
+            for index in where:
+                parts[index] = text
+        for claim_id, where in self.badges.items():
+            text = self.badge_html.get(states.get(claim_id, ""), "")
+            for index in where:
+                parts[index] = text
         return "".join(parts)
 
 

@@ -224,7 +224,11 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
                 "chars": {"type": "integer", "description": "Length of the body."},
                 "claims": {"type": "integer", "description": "Claims not dismissed."},
                 "checkworthy": {"type": "integer"},
-                "reviewed": {"type": "integer", "description": "Claims with a verdict."},
+                "reviewed": {
+                    "type": "integer",
+                    "description": "Claims with a verdict (a reviewer under blind review:"
+                    " with their own verdict).",
+                },
                 "settled": {"type": "integer", "description": "Claims with a final verdict."},
                 "reviewers": {"type": "array", "items": {"type": "string"}},
                 "href": {"type": "string"},

@@ -15,13 +15,17 @@
     document.querySelectorAll(`[data-claim="${claimId}"]`).forEach((el) => el.classList.add("selected"));
   }
 
-  async function selectClaim(claimId, href, push = true) {
-    const response = await fetch(`/claims/${claimId}/panel`, { headers: { Accept: "text/html" } });
-    if (!response.ok) {
-      window.location.href = href;
-      return;
+  // The panel of a claim: fetched now, or given (`html`: fetched ahead, see flow.js).
+  async function selectClaim(claimId, href, push = true, html = null) {
+    if (html === null) {
+      const response = await fetch(`/claims/${claimId}/panel`, { headers: { Accept: "text/html" } });
+      if (!response.ok) {
+        window.location.href = href;
+        return;
+      }
+      html = await response.text();
     }
-    panel.innerHTML = await response.text();
+    panel.innerHTML = html;
     markSelected(claimId);
     bindPanel();
     loadSimilar();
@@ -30,6 +34,7 @@
     if (item) item.scrollIntoView({ block: "nearest" });
     const mark = body.querySelector(`a[data-claim="${claimId}"]`);
     if (mark) mark.scrollIntoView({ block: "nearest" });
+    document.dispatchEvent(new CustomEvent("review:panel", { detail: { claim: String(claimId) } }));
   }
 
   document.addEventListener("click", (event) => {
@@ -43,22 +48,6 @@
   window.addEventListener("popstate", () => {
     const claim = new URL(window.location.href).searchParams.get("claim");
     if (claim) selectClaim(claim, window.location.href, false);
-  });
-
-  // j / k: next / previous claim in the list.
-  document.addEventListener("keydown", (event) => {
-    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
-    if (event.metaKey || event.ctrlKey || event.altKey) return;
-    if (event.key !== "j" && event.key !== "k") return;
-    const links = Array.from((list || body).querySelectorAll("a[data-claim]"));
-    if (!links.length) return;
-    const current = links.findIndex((a) => a.classList.contains("selected"));
-    let next = event.key === "j" ? current + 1 : current - 1;
-    if (current === -1) next = 0;
-    next = Math.max(0, Math.min(links.length - 1, next));
-    event.preventDefault();
-    selectClaim(links[next].dataset.claim, links[next].href);
-    links[next].focus({ preventScroll: true });
   });
 
   // Earlier checks of similar claims: loaded into the panel once it is shown (the link
@@ -107,14 +96,30 @@
     });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      saveVerdict(form);
+      // Only its buttons save it: Enter in a one-line field or on a rating never does (in a
+      // trial it overwrote a saved verdict). Ctrl+Enter saves and goes on (flow.js).
+      const by = event.submitter;
+      if (!by || by.classList.contains("enter-guard")) return;
+      saveVerdict(form, { next: by.value === "next" });
+    });
+    form.addEventListener("keydown", (event) => {
+      const plain = !(event.ctrlKey || event.metaKey || event.altKey || event.shiftKey);
+      if (plain && event.key === "Enter" && event.target.matches("input")) event.preventDefault();
     });
   }
 
+  // The page's one live region (#review-status) says it; the form shows it by its buttons.
+  const liveStatus = document.getElementById("review-status");
   function showStatus(form, text, failed) {
-    const status = form.querySelector(".save-status");
-    status.textContent = text;
-    status.classList.toggle("failed", Boolean(failed));
+    const status = form && form.querySelector(".save-status");
+    if (status) {
+      status.textContent = text;
+      status.classList.toggle("failed", Boolean(failed));
+    }
+    if (liveStatus) {
+      liveStatus.textContent = text;
+      liveStatus.classList.toggle("failed", Boolean(failed));
+    }
   }
 
   function showConflict(form, current, message) {
@@ -149,9 +154,13 @@
     form.querySelector('input[name="version"]').value = current.version;
   }
 
-  async function saveVerdict(form) {
-    const button = form.querySelector('button[type="submit"]');
-    button.disabled = true;
+  // Save the verdict; with `next`, the caller (flow.js, on "review:saved") opens the next claim.
+  let saving = false;
+  async function saveVerdict(form, { next = false } = {}) {
+    if (saving) return;
+    saving = true;
+    const buttons = form.querySelectorAll('button[type="submit"]');
+    buttons.forEach((b) => (b.disabled = true));
     showStatus(form, "Saving…");
     form.querySelectorAll(".js-error").forEach((el) => el.remove());
     try {
@@ -167,6 +176,12 @@
         if (box) box.remove();
         showStatus(form, `Saved (version ${data.version}).`);
         const claimId = panel.querySelector(".panel").dataset.claim;
+        const saved = new CustomEvent("review:saved", {
+          detail: { claim: claimId, data, next, ack: performance.now() },
+          cancelable: true,
+        });
+        // A listener that opens the next claim cancels the event: the others are not shown.
+        if (!document.dispatchEvent(saved)) return;
         // Reveal the other reviewers' verdicts now that ours is in.
         const fresh = await fetch(`/claims/${claimId}/panel`, { headers: { Accept: "text/html" } });
         if (fresh.ok) {
@@ -203,9 +218,12 @@
     } catch (error) {
       showStatus(form, "Not saved: the server could not be reached. Your text is still here.", true);
     } finally {
-      button.disabled = false;
+      saving = false;
+      buttons.forEach((b) => (b.disabled = false));
     }
   }
+
+  window.factcheckReview = { selectClaim, saveVerdict, showStatus };
 
   bindPanel();
 

@@ -322,11 +322,18 @@ def test_blind_review(login: Any, db: Any, article_id: int) -> None:
     )
     before = bob.get(url).get_data(as_text=True)
     assert secret not in before
-    assert "1 other reviewer gave a verdict" in before
+    # Not even how many others gave a verdict (#12): the same words as with none.
+    hidden = "are shown once you save yours"
+    assert hidden in before and "other reviewer gave" not in before
     assert "<strong>alice</strong>" not in before
+    other = store.list_claims(db, article_id)[1]
+    assert hidden in bob.get(f"/claims/{other['id']}/panel").get_data(as_text=True)
     data = bob.get(url, headers=JSON).get_json()
     assert data["other_verdicts"] == []
-    assert data["others_hidden"] == 1
+    assert data["others_hidden"] is True
+    assert bob.get(f"/articles/{other['article_id']}?claim={other['id']}", headers=JSON).get_json()[
+        "others_hidden"
+    ]
     assert secret not in bob.get(f"/claims/{claim['id']}/panel").get_data(as_text=True)
     assert secret not in bob.get(f"/claims/{claim['id']}/history").get_data(as_text=True)
     # after bob saves his own verdict he sees alice's

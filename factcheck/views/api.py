@@ -368,7 +368,9 @@ def list_articles() -> Any:
     limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = _int_arg("offset", 0, 0)
     visible_to = None if access.is_editor(g.user) else g.user["id"]
-    rows = store.list_articles(get_db(), limit=limit + 1, offset=offset, visible_to=visible_to)
+    db = get_db()
+    rows = store.list_articles(db, limit=limit + 1, offset=offset, visible_to=visible_to)
+    access.own_counts(db, g.user, rows)  # (blind review: the caller's own verdicts only)
     return jsonify(
         {
             "articles": [_article_summary(row) for row in rows[:limit]],

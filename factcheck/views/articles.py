@@ -29,8 +29,10 @@ bp = Blueprint("articles", __name__)
 @login_required
 def index() -> Any:
     visible_to = None if access.is_editor(g.user) else g.user["id"]
-    articles = store.list_articles(get_db(), visible_to=visible_to)
-    return render("articles/index.html", {"articles": articles})
+    db = get_db()
+    articles = store.list_articles(db, visible_to=visible_to)
+    own = access.own_counts(db, g.user, articles)
+    return render("articles/index.html", {"articles": articles, "own_counts": own})
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])

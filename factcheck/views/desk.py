@@ -16,6 +16,7 @@ from ..agreement import (
 )
 from ..db import get_db
 from ..forms import AssignForm, PublishForm, SpreadForm
+from ..store import flow as flow_store
 from ..web import render, validates_own_csrf, wants_json
 from .auth import login_required, role_required
 from .review import final_form, rating_labels, rating_scale, review_again, visible_claim
@@ -39,7 +40,7 @@ def queue() -> Any:
     context = {
         "articles": articles,
         "progress": {"done": done, "total": total, "todo": total - done},
-        "next": store.next_claim(db, g.user["id"]),
+        "next": flow_store.next_todo(db, g.user["id"]),
     }
     return render("desk/queue.html", context)
 
@@ -47,14 +48,29 @@ def queue() -> Any:
 @bp.route("/queue/next")
 @login_required
 def next_claim() -> Any:
+    """The next claim to do (check-worthy first; the article ``article`` first, then the
+    next ones), as a redirect to it, or as JSON (``{"claim", "article_id", "href"}``, all
+    None when the queue is done)."""
     after = limits.parse_id(request.args.get("after"))
-    found = store.next_claim(get_db(), g.user["id"], after)
-    if found is None:
+    article = limits.parse_id(request.args.get("article"))
+    found = flow_store.next_todo(get_db(), g.user["id"], after, article)
+    href = (
+        url_for("review.article", article_id=found["article_id"], claim=found["id"]) + "#panel"
+        if found is not None
+        else None
+    )
+    if wants_json():
+        return jsonify(
+            {
+                "claim": found and found["id"],
+                "article_id": found and found["article_id"],
+                "href": href,
+            }
+        )
+    if href is None:
         flash("Your queue is done: every claim assigned to you has your verdict.")
         return redirect(url_for("desk.queue"))
-    return redirect(
-        url_for("review.article", article_id=found["article_id"], claim=found["id"]) + "#panel"
-    )
+    return redirect(href)
 
 
 def _named_agreement(ratings: list[tuple[int, int, str]]) -> dict[str, Any]:

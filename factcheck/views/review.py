@@ -35,6 +35,7 @@ from ..forms import (
     quick_verdict,
 )
 from ..highlight import Marked, body_html, highlight_segments
+from ..store import flow as flow_store
 from ..web import (
     FAST_WIDGETS,
     html_params,
@@ -326,7 +327,7 @@ class ArticleView:
         found = self._lists.get(only_checkworthy)
         if found is not None:
             return found
-        out = Marked("selected")
+        out = Marked("selected", _BADGES)
         suffix = _text("&only=checkworthy") if only_checkworthy else ""
         out.add("\n        ")
         empty = True
@@ -344,6 +345,11 @@ class ArticleView:
             out.add(
                 f'{" cw" if c["checkworthy"] else ""}">\n'
                 f'          <span class="score" title="check-worthiness">{_text(score)}</span>\n'
+                "          "
+            )
+            out.badge(c["id"])
+            out.add(
+                "\n"
                 f'          <span class="claim-text">{_text(c["text"])}</span>\n'
                 "        </a></li>\n        "
             )
@@ -364,6 +370,13 @@ class ArticleView:
             ]
             self._dismissed = "\n          " + "".join(items)
         return self._dismissed
+
+
+# The claim list's label of each state of a claim for the user (store/flow.py).
+_BADGES = {
+    state: f'<span class="state state-{state}">{label}</span>'
+    for state, label in flow_store.LABELS.items()
+}
 
 
 def _text(value: Any) -> str:
@@ -416,8 +429,25 @@ def article_view(db: Any, article: dict[str, Any]) -> ArticleView:
     return view
 
 
+def review_keys() -> list[tuple[str, str]]:
+    """The review page's keys and what they do (the ``?`` overlay lists them)."""
+    ratings = [
+        (str(number), f"Rating: {entry['label']}")
+        for number, entry in enumerate(rating_scale()[:9], start=1)
+    ]
+    return [
+        ("j", "Next claim to do (check-worthy first; the next article when this one is done)"),
+        ("k", "Previous claim to do"),
+        *ratings,
+        ("Ctrl+Enter", "Save the verdict and open the next claim to do"),
+        ("t", "Show only the claims to do, or all claims"),
+        ("?", "Show this list of keys"),
+        ("Esc", "Close this list"),
+    ]
+
+
 def review_context(
-    article_id: int, claim_id: int | None, only_checkworthy: bool
+    article_id: int, claim_id: int | None, only_checkworthy: bool, todo_only: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The review page's JSON context and the HTML-only objects (forms, prebuilt HTML)."""
     db = get_db()
@@ -426,6 +456,7 @@ def review_context(
     get = store.get_article if wants_json() else store.get_article_head
     article = get(db, article_id)
     view = article_view(db, article)
+    states = flow_store.review_states(db, article_id, g.user["id"], ordinal_order(rating_scale()))
     selected = None
     if claim_id is not None:
         selected = view.by_id.get(claim_id)
@@ -442,8 +473,12 @@ def review_context(
         "scale": rating_scale(),
         "is_editor": access.is_editor(g.user),
         "counts": view.counts,
+        "states": states,
+        "state_counts": flow_store.state_counts(states),
+        "todo_only": todo_only,
     }
     extra: dict[str, Any] = {
+        "keys": review_keys(),
         "add_fields": add_fields(),
         "article_view": view,
         "date_edit": {"value": "", "error": None}
@@ -521,7 +556,9 @@ def panel_context(
         ]
         if sees_others
         else [],
-        "others_hidden": 0 if sees_others else len(others),
+        # (under blind review, not even how many: a reviewer learns nothing of the others'
+        # verdicts before saving theirs)
+        "others_hidden": not sees_others,
         "agreement": claim_agreement([v["rating"] for v in everyone], ordinal_order(rating_scale()))
         if sees_others and len(everyone) > 1
         else None,
@@ -626,7 +663,8 @@ def final_form(final: dict[str, Any] | None, formdata: Any = None) -> FinalVerdi
 def article(article_id: int) -> Any:
     claim_id = limits.parse_id(request.args.get("claim"))
     only = request.args.get("only") == "checkworthy"
-    context, extra = review_context(article_id, claim_id, only)
+    todo_only = request.args.get("todo") == "1"
+    context, extra = review_context(article_id, claim_id, only, todo_only)
     return render("review/review.html", context, **extra)
 
 
@@ -731,8 +769,21 @@ def save_verdict(claim_id: int) -> Any:
         return _review_again(found, form, 409, conflict=exc.current)
     evidence_tasks.after_save(current_app.config, db, verdict["id"])
     if as_json:
-        return jsonify({"ok": True, "verdict": verdict, "version": verdict["version"]})
+        states = flow_store.review_states(
+            db, found["article_id"], g.user["id"], ordinal_order(rating_scale())
+        )
+        return jsonify(
+            {
+                "ok": True,
+                "verdict": verdict,
+                "version": verdict["version"],
+                "states": states,
+                "counts": flow_store.state_counts(states),
+            }
+        )
     flash("Verdict saved.")
+    if request.form.get("then") == "next":  # (Save and next, without JavaScript)
+        return redirect(url_for("desk.next_claim", after=claim_id, article=found["article_id"]))
     return redirect(url_for("review.article", article_id=found["article_id"], claim=claim_id))
 
 

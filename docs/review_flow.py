@@ -1,0 +1,81 @@
+"""Make the reviewer-flow screenshots in docs/: the claim list marked with a reviewer's progress
+(to do, done, disputed) and the list of keys (``?``), on the demo article.
+
+Run from the repository root with the project's venv (needs Debian's Chromium):
+
+    .venv/bin/python docs/review_flow.py
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from waitress.server import create_server
+
+from factcheck import create_app, store
+from factcheck.cli import load_demo
+from factcheck.config import DEFAULT_RATING_SCALE
+from factcheck.db import connect, migrate
+
+DOCS = Path(__file__).resolve().parent
+PASSWORD = "screenshot-password"
+SCALE = [r["key"] for r in DEFAULT_RATING_SCALE]
+CHROMIUM = "/usr/bin/chromium"
+
+
+def seed(db, app) -> int:
+    """The demo article assigned to alice and bob; alice has three verdicts (bob disagrees with
+    one of them); returns the article's id."""
+    load_demo(db, app)
+    alice = store.create_user(db, "alice", PASSWORD, role="reviewer")["id"]
+    bob = store.create_user(db, "bob", PASSWORD, role="reviewer")["id"]
+    article_id = store.list_articles(db, limit=1)[0]["id"]
+    store.set_assignments(db, article_id, [alice, bob], None)
+    claims = [c for c in store.list_claims(db, article_id) if c["checkworthy"]]
+    for claim, (mine, theirs) in zip(
+        claims, [("false", "false"), ("true", "half-true"), ("mostly-true", None)], strict=False
+    ):
+        store.record_verdict(db, claim["id"], alice, mine, "Checked.", [], None, SCALE)
+        if theirs:
+            store.record_verdict(db, claim["id"], bob, theirs, "Checked.", [], None, SCALE)
+    return article_id
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        database = str(Path(tmp) / "flow.db")
+        app = create_app({"DATABASE": database, "SECRET_KEY": "flow-screenshots"})
+        db = connect(database)
+        migrate(db)
+        article_id = seed(db, app)
+        db.close()
+        server = create_server(app, host="127.0.0.1", port=0, threads=2)
+        threading.Thread(target=server.run, daemon=True).start()
+        base = f"http://127.0.0.1:{server.effective_port}"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{base}/login")
+            page.fill("input[name=username]", "alice")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.goto(f"{base}/articles/{article_id}")
+            page.keyboard.press("j")
+            page.wait_for_selector(".panel[data-claim]")
+            page.keyboard.press("3")
+            page.screenshot(path=str(DOCS / "review-flow.png"))
+            page.locator(".claims").screenshot(path=str(DOCS / "review-claim-list.png"))
+            page.keyboard.press("?")
+            page.wait_for_selector("#keys-help[open]")
+            page.screenshot(path=str(DOCS / "review-keys.png"))
+            browser.close()
+        server.close()
+
+
+if __name__ == "__main__":
+    main()
