@@ -2,18 +2,38 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+SERVE_STAMP := $(VENV)/.serve-stamp
 STAMP := $(VENV)/.installed-stamp
+LOG := $(VENV)/install.log
+# pip's output goes to $(LOG); it is shown only when the install fails.
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input
 
-.PHONY: serve test lint format bench clean
+.PHONY: serve test lint format bench backup clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(BIN)/python:
+	@echo "factcheck: creating $(VENV) ..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) --upgrade pip >$(LOG) 2>&1 || { cat $(LOG); exit 1; }
 
-serve: $(STAMP)
-	$(BIN)/factcheck serve
+# What serving needs (no test tools).
+$(SERVE_STAMP): pyproject.toml | $(BIN)/python
+	@echo "factcheck: installing factcheck and what it needs to serve into $(VENV) (first run: a minute or two) ..."
+	@$(PIP) -e . >>$(LOG) 2>&1 || { cat $(LOG); echo "factcheck: the install failed (log above, kept in $(LOG))"; exit 1; }
+	@echo "factcheck: installed."
+	@touch $@
+
+# Serving, plus the test tools (pytest, ruff, playwright ...).
+$(STAMP): pyproject.toml | $(BIN)/python
+	@echo "factcheck: installing factcheck with its test tools into $(VENV) ..."
+	@$(PIP) -e '.[test]' >>$(LOG) 2>&1 || { cat $(LOG); echo "factcheck: the install failed (log above, kept in $(LOG))"; exit 1; }
+	@echo "factcheck: installed."
+	@touch $@ $(SERVE_STAMP)
+
+serve: $(SERVE_STAMP)
+	@$(BIN)/factcheck serve
+
+backup: $(SERVE_STAMP)
+	@$(BIN)/factcheck backup
 
 test: $(STAMP)
 	$(BIN)/ruff check .

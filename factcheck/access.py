@@ -175,3 +175,64 @@ def can_shape_claim(db: Database, user: dict[str, Any], article: dict[str, Any])
 def can_decide_proposals(user: dict[str, Any] | None) -> bool:
     """Editors and admins accept or reject reviewers' proposals."""
     return is_editor(user)
+
+
+def can_view_import(user: dict[str, Any] | None, row: dict[str, Any]) -> bool:
+    """Whether ``user`` may follow an import (from a web address, or a bulk import's batch):
+    whoever started it, editors and admins. Others get "not found"."""
+    return user is not None and (row["user_id"] == user["id"] or is_editor(user))
+
+
+# Discussion: comments, hand-back, mentions -----------------------------------------------------
+
+
+def visible_comments(
+    db: Database, user: dict[str, Any], claim_id: int, comments: list[dict[str, Any]], blind: bool
+) -> tuple[list[dict[str, Any]], int]:
+    """The comments of the claim's thread the user may see now, and how many are hidden.
+
+    Everyone who may see the claim sees its thread, except that under blind review a reviewer
+    who has not saved their own verdict yet sees, like verdicts, no other reviewer's comments
+    and no editor's hand-back of another reviewer's verdict (both may speak of a verdict);
+    their own comments and the editors' other comments they see. ``comments`` are
+    :func:`factcheck.store.list_comments`'s."""
+    if is_editor(user) or not blind or sees_others(db, user, claim_id, blind):
+        return comments, 0
+    shown = [
+        c
+        for c in comments
+        if c["user_id"] == user["id"]
+        or (
+            c["author_role"] in EDITOR_ROLES
+            and (c["kind"] != "return" or c["returned_reviewer_id"] == user["id"])
+        )
+    ]
+    return shown, len(comments) - len(shown)
+
+
+def mention_audience(
+    db: Database, author: dict[str, Any], claim: dict[str, Any], kind: str, blind: bool
+) -> Any:
+    """Who hears of a ``@mention`` in the author's comment of ``kind`` on the claim: a
+    function of a mentioned user giving "full" (the inbox item quotes the comment),
+    "hidden" (blind review hides the comment from them until they save a verdict: the item
+    says only that they were mentioned) or None (they may not see the claim: not told)."""
+
+    def audience(user: dict[str, Any]) -> str | None:
+        if not can_view_article(db, user, claim["article_id"]):
+            return None
+        comment = {
+            "user_id": author["id"],
+            "author_role": author["role"],
+            "kind": kind,
+            "returned_reviewer_id": None,
+        }
+        shown, _ = visible_comments(db, user, claim["id"], [comment], blind)
+        return "full" if shown else "hidden"
+
+    return audience
+
+
+def can_return_verdicts(user: dict[str, Any] | None) -> bool:
+    """Editors and admins return a reviewer's verdict to them with a comment."""
+    return is_editor(user)

@@ -14,6 +14,7 @@ import click
 
 from . import config as config_module
 from . import create_app, ingest, store
+from .cli_backup import backup_command, restore_command
 from .cli_extract import checkworthy_command, extract_command, train_model_command
 from .cli_jobs import jobs_command, start_serve_worker, stop_serve_worker, worker_command
 from .db import connect, migrate
@@ -61,20 +62,45 @@ def load_demo(db: Any, app: Any) -> int | None:
     return store.create_article(db, draft.article, draft.claims, None)
 
 
-def _initialise(app: Any, demo: bool) -> None:
+def _initialise(app: Any, demo: bool) -> tuple[str, str] | None:
+    """Migrate, create the first admin, load the demo; return the admin created, if one was."""
     db = open_database(app)
     try:
         created = ensure_admin(db)
-        if created:
-            click.secho("Created the first account (the password is shown only once):", bold=True)
-            click.echo(f"    username: {created[0]}\n    password: {created[1]}")
-            click.echo("Change it with: factcheck user set-password admin")
         if demo and app.config["LOAD_DEMO"]:
             article_id = load_demo(db, app)
             if article_id:
                 click.echo(f"Loaded the demo article (id {article_id}).")
     finally:
         db.close()
+    return created
+
+
+def _print_login(created: tuple[str, str] | None, login_url: str | None = None) -> None:
+    """The login address and, on the first run, the first account, set apart (printed last,
+    after everything else, so that it is not missed)."""
+    if created is None and login_url is None:
+        return
+    rule = "=" * 72
+    click.echo(f"\n{rule}")
+    if login_url:
+        click.secho(f"  Log in at   {login_url}", bold=True)
+    if created:
+        click.secho("  Created the first account (the password is shown only once):", bold=True)
+        click.echo(f"    username: {created[0]}\n    password: {created[1]}")
+        click.echo(f"  Change it with: {_command_name()} user set-password {created[0]}")
+    click.echo(f"{rule}\n")
+
+
+def _command_name() -> str:
+    """How to run this command again as typed: ``.venv/bin/factcheck`` from a checkout whose
+    virtual environment is not activated, else ``factcheck``."""
+    script = Path(sys.argv[0])
+    if script.name == "factcheck" and script.parent.name == "bin":
+        venv = script.parent.parent
+        if venv.name == ".venv" and Path.cwd() == venv.parent.resolve():
+            return ".venv/bin/factcheck"
+    return "factcheck"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,25 +182,43 @@ def serve(
     """
     server_name = _server_name(server_name)
     threads = threads or (GRANIAN_THREADS if server_name == "granian" else WAITRESS_THREADS)
+    _limit_write_waiters(threads)
     app = _app(ctx)
-    _initialise(app, demo=not no_demo)
+    created = _initialise(app, demo=not no_demo)
     # Links made outside a request (permalinks, ORG_URL while unset) use this address;
     # a request uses its own (see factcheck.config.public_base_url).
     app.config.setdefault("PUBLIC_BASE_URL", config_module.serve_base_url(host, port))
     where = f"http://{host}:{port}/ (database {app.config['DATABASE']})"
+    _hold_database(app, f"factcheck serve, pid {os.getpid()}, {where}")
+    login_url = config_module.serve_base_url(host, port) + "login"
     worker = start_serve_worker(app)  # (the one job consumer, whatever the web workers)
+    if worker is not None:
+        click.echo(f"Background jobs: a worker process (pid {worker.pid}) beside the server.")
     try:
-        _serve(app, server_name, host, port, workers, threads, where)
+        _serve(
+            app, server_name, host, port, workers, threads, where,
+            lambda: _print_login(created, login_url),
+        )  # fmt: skip
     finally:
         stop_serve_worker(worker)
 
 
 def _serve(
-    app: Any, server_name: str, host: str, port: int, workers: int, threads: int, where: str
+    app: Any,
+    server_name: str,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    where: str,
+    announce: Any,
 ) -> None:
+    """Serve until stopped; ``announce()`` prints the login address (last, before serving)."""
     if server_name == "granian":
         plural = f" with {workers} worker processes" if workers > 1 else ""
         click.echo(f"Serving factcheck on {where}{plural} (granian, {threads} threads each)")
+        click.echo("Stop it with Ctrl-C.")
+        announce()
         _serve_granian(app, host, port, workers, threads)
         click.echo("factcheck stopped")
         return
@@ -185,6 +229,7 @@ def _serve(
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     if workers == 1:
         click.echo(f"Serving factcheck on {where} (waitress)")
+        announce()
         tune_gc()
         waitress.serve(app, host=host, port=port, threads=threads, ident="factcheck")
         return
@@ -192,6 +237,7 @@ def _serve(
         raise click.UsageError("waitress --workers needs fork (Linux, macOS); use --workers 1.")
     sock = _listen(host, port)
     click.echo(f"Serving factcheck on {where} with {workers} worker processes (waitress)")
+    announce()
     code = _supervise(app, sock, workers, threads)
     if code:
         sys.exit(code)
@@ -218,9 +264,31 @@ def tune_gc() -> None:
     gc.set_threshold(GC_GEN0_THRESHOLD, second, third)
 
 
+def _hold_database(app: Any, what: str) -> None:
+    """Mark the database as served by this process (``factcheck restore`` refuses meanwhile)."""
+    from . import backup
+
+    try:
+        backup.hold_serving_lock(app.config["DATABASE"], what)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _limit_write_waiters(threads: int) -> None:
+    """Writers queued behind a long write leave one request thread of each process free
+    for page views (see :data:`factcheck.db.MAX_WRITE_WAITERS`)."""
+    from . import db
+
+    db.MAX_WRITE_WAITERS = max(threads - 1, 1)
+    os.environ["FACTCHECK_SERVE_THREADS"] = str(threads)  # (for granian's worker processes)
+
+
 def serving_app() -> Any:
     """The app of a granian worker process (configured through ``FACTCHECK_*``), GC tuned."""
     app = create_app()
+    if os.environ.get("FACTCHECK_SERVE_THREADS", "").isdigit():
+        _limit_write_waiters(int(os.environ["FACTCHECK_SERVE_THREADS"]))
+    _hold_database(app, "")  # (the parent wrote its pid and address into the lock file)
     if os.environ.get("FACTCHECK_PUBLIC_BASE_URL"):  # (set by serve: see _serve_granian)
         app.config["PUBLIC_BASE_URL"] = os.environ["FACTCHECK_PUBLIC_BASE_URL"]
     tune_gc()
@@ -403,8 +471,9 @@ def init(ctx: click.Context, no_demo: bool) -> None:
         factcheck --db newsroom.db init --no-demo
     """
     app = _app(ctx)
-    _initialise(app, demo=not no_demo)
+    created = _initialise(app, demo=not no_demo)
     click.echo(f"Database ready: {app.config['DATABASE']}")
+    _print_login(created)
 
 
 @cli.command("import")
@@ -964,6 +1033,8 @@ def user_set_password(ctx: click.Context, username: str, password: str) -> None:
     click.echo(f"Password of {username} changed; their sessions have ended.")
 
 
+cli.add_command(backup_command, "backup")
+cli.add_command(restore_command, "restore")
 cli.add_command(extract_command, "extract")
 cli.add_command(checkworthy_command, "checkworthy")
 cli.add_command(train_model_command, "train-model")

@@ -60,11 +60,16 @@ def worker_command(ctx: click.Context, workers: int | None, from_serve: bool) ->
         raise click.ClickException(str(exc)) from None
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
+    from .cli import _hold_database
+
+    # (restore refuses while the worker runs: a job may be writing to the database)
+    _hold_database(app, "" if from_serve else f"factcheck worker, pid {os.getpid()}")
     count = len(consumer.worker_threads)
-    click.echo(
-        f"factcheck worker: {count} processes on the job queue {jobs.queue.storage.filename}",
-        err=True,
-    )
+    if not from_serve:  # (serve says it before its login address, which comes last)
+        click.echo(
+            f"factcheck worker: {count} processes on the job queue {jobs.queue.storage.filename}",
+            err=True,
+        )
     if from_serve:
         _stop_with_parent()
     consumer.run()
@@ -120,7 +125,10 @@ def start_serve_worker(app: Any) -> subprocess.Popen[bytes] | None:
     env["FACTCHECK_INSTANCE_PATH"] = app.instance_path
     database = os.path.abspath(config["DATABASE"])
     command = [sys.executable, "-m", "factcheck", "--db", database, "worker", "--from-serve"]
-    return subprocess.Popen(command, env=env)  # noqa: S603 (our own command)
+    # Its own session: Ctrl-C in the terminal reaches serve, which then stops the worker with
+    # SIGTERM (at once: jobs in flight run again next time), not a graceful stop that would
+    # wait for a slow fetch.
+    return subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
 
 
 def stop_serve_worker(process: subprocess.Popen[bytes] | None, timeout: float = 10) -> None:

@@ -82,6 +82,22 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     # Days a login lasts, counted from the login (not renewed by activity).
     "SESSION_DAYS": 14,
+    # E-mail of inbox items (off while SMTP_HOST is unset): the mail server, its port (unset:
+    # 25, or 465 with "ssl"), login (unset: none), "none", "starttls" or "ssl", seconds to wait
+    # for it, the sender's address, and how old an unread item may be to be sent (hours).
+    "SMTP_HOST": None,
+    "SMTP_PORT": None,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_SECURITY": "none",
+    "SMTP_TIMEOUT_SECONDS": 10,
+    "MAIL_FROM": "factcheck@localhost",
+    "MAIL_MAX_AGE_HOURS": 24,
+    # Backups: the folder (unset: "backups" beside the database), hours between the scheduled
+    # backups a running server takes (0: none), and how many scheduled ones are kept.
+    "BACKUP_DIR": None,
+    "BACKUP_INTERVAL_HOURS": 24,
+    "BACKUP_KEEP": 7,
 }
 
 

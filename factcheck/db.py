@@ -76,6 +76,35 @@ class WriteLock:
         self._depth = 0  # acquires by the owning thread
         self._fd: int | None = None
         self._fd_pid = 0
+        self._waiting: dict[int, float] = {}  # thread ident -> when it began to wait
+        self._waiting_guard = threading.Lock()
+
+    # Writers waiting in this process (see MAX_WRITE_WAITERS): from the moment a transaction
+    # asks for the lock until its BEGIN IMMEDIATE has succeeded (or it gave up).
+
+    def start_waiting(self) -> None:
+        with self._waiting_guard:
+            self._waiting[threading.get_ident()] = time.monotonic()
+
+    def stop_waiting(self) -> None:
+        with self._waiting_guard:
+            self._waiting.pop(threading.get_ident(), None)
+
+    def stalled(self) -> bool:
+        """Whether the calling waiter should give up now to leave its thread to readers: more
+        than ``MAX_WRITE_WAITERS`` writers of this process wait, this one is not among the
+        first of them, and the first has waited ``STALL_SECONDS`` (so the lock is held for
+        long: another process holds the database, or a disk stalls)."""
+        cap = MAX_WRITE_WAITERS
+        if cap is None:
+            return False
+        with self._waiting_guard:
+            mine = self._waiting.get(threading.get_ident())
+            if mine is None or len(self._waiting) <= cap:
+                return False
+            ahead = sum(1 for since in self._waiting.values() if since < mine)
+            oldest = min(self._waiting.values())
+        return ahead >= cap and time.monotonic() - oldest >= STALL_SECONDS
 
     def _file(self) -> int | None:
         if fcntl is None:
@@ -91,8 +120,12 @@ class WriteLock:
     def acquire(self, timeout: float) -> bool:
         """Take the lock within ``timeout`` seconds; False if another writer kept it."""
         deadline = time.monotonic() + timeout
-        if not self._thread_lock.acquire(timeout=max(timeout, 0)):
-            return False
+        # (in slices, asking between them whether to give up: see stalled())
+        while not self._thread_lock.acquire(blocking=False):
+            if time.monotonic() >= deadline or self.stalled():
+                return False
+            if self._thread_lock.acquire(timeout=max(min(deadline - time.monotonic(), 0.02), 0)):
+                break
         self._depth += 1
         if self._depth > 1:
             return True
@@ -108,12 +141,44 @@ class WriteLock:
                 pass
             except OSError:
                 return True  # (no flock on this file system: SQLite's busy timeout queues)
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or self.stalled():
                 self._depth -= 1
                 self._thread_lock.release()
                 return False
             time.sleep(pause)
             pause = min(pause * 2, 0.001)
+
+    def begin(self, conn: sqlite3.Connection, busy_timeout_ms: int) -> bool:
+        """Take the lock, then ``BEGIN IMMEDIATE`` on ``conn``, both within
+        ``busy_timeout_ms`` together, whoever holds the database (a process that does not
+        use the lock file, such as the ``sqlite3`` shell, is waited for in SQLite's busy
+        handler only for what is left). False, the lock released, if the time ran out (or
+        this writer gave up its thread, see :meth:`stalled`)."""
+        deadline = time.monotonic() + busy_timeout_ms / 1000
+        self.start_waiting()
+        try:
+            if not self.acquire(timeout=busy_timeout_ms / 1000):
+                return False
+            left_ms = max(int((deadline - time.monotonic()) * 1000), 0)
+            shorter = left_ms < busy_timeout_ms - 5
+            try:
+                if shorter:
+                    conn.execute(f"PRAGMA busy_timeout = {left_ms}")
+                conn.execute("BEGIN IMMEDIATE")
+                return True
+            except sqlite3.OperationalError as exc:
+                self.release()
+                if "locked" in str(exc) or "busy" in str(exc):
+                    return False
+                raise
+            except BaseException:
+                self.release()
+                raise
+            finally:
+                if shorter:
+                    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        finally:
+            self.stop_waiting()
 
     def release(self) -> None:
         if self._depth == 1 and self._fd is not None and self._fd_pid == os.getpid():
@@ -124,6 +189,14 @@ class WriteLock:
         self._depth -= 1
         self._thread_lock.release()
 
+
+# Writers of one process that may wait for the write lock at once while it is held for long
+# (None: no limit). ``factcheck serve`` sets it to its threads less one, so that writers
+# queued behind another process's long write never take every request thread: past the
+# limit a writer gives up (503 "busy") once the first waiter has waited STALL_SECONDS, and
+# page views keep a thread.
+MAX_WRITE_WAITERS: int | None = None
+STALL_SECONDS = 0.2
 
 _write_locks: dict[str, WriteLock] = {}
 _write_locks_guard = threading.Lock()
@@ -1085,7 +1158,129 @@ def m011_csv_sources(db: Database) -> None:
 
 
 @migrations()
-def m012_sources_library(db: Database) -> None:
+def m012_discussion(db: Database) -> None:
+    """Talking about claims (:mod:`factcheck.store.discussion`): comments, hand-backs of
+    verdicts, the inbox, and an optional e-mail address for each user.
+
+    ``comments``: one thread per claim; ``body`` is the author's Markdown, ``body_html`` its
+    sanitised HTML (:func:`factcheck.sanitize.render_markdown`); ``kind`` 'return' is the
+    comment an editor gave when returning a verdict. ``verdict_returns``: an editor sent a
+    reviewer's verdict back (``comment_id``: the reason); open while ``resolved_at`` is NULL,
+    resolved by the reviewer's next save (in that save's transaction). An open return makes
+    the verdict not current: agreement and the disagreement queue leave it out. At most one
+    open return per verdict. ``inbox_items``: what concerns one user (mentions, returned
+    verdicts, assignments, proposals to decide ...), read state per user in ``read_at``;
+    ``mailed_at``: when it was sent by e-mail (or claimed for sending).
+    """
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL DEFAULT 'comment' CHECK (kind IN ('comment', 'return')),
+            body TEXT NOT NULL,
+            body_html TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX comments_claim ON comments(claim_id, id);
+        CREATE TABLE verdict_returns (
+            id INTEGER PRIMARY KEY,
+            verdict_id INTEGER NOT NULL REFERENCES verdicts(id) ON DELETE CASCADE,
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            reviewer_id INTEGER NOT NULL REFERENCES users(id),
+            returned_by INTEGER REFERENCES users(id),
+            comment_id INTEGER REFERENCES comments(id),
+            created_at TEXT NOT NULL,
+            resolved_at TEXT
+        );
+        CREATE UNIQUE INDEX verdict_returns_open_one ON verdict_returns(verdict_id)
+            WHERE resolved_at IS NULL;
+        CREATE INDEX verdict_returns_claim ON verdict_returns(claim_id, reviewer_id);
+        CREATE INDEX verdict_returns_reviewer ON verdict_returns(reviewer_id)
+            WHERE resolved_at IS NULL;
+        CREATE TABLE inbox_items (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL,
+            subject_url TEXT NOT NULL,
+            text TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            read_at TEXT,
+            mailed_at TEXT
+        );
+        CREATE INDEX inbox_user ON inbox_items(user_id, id);
+        CREATE INDEX inbox_unread ON inbox_items(user_id) WHERE read_at IS NULL;
+        CREATE INDEX inbox_unmailed ON inbox_items(created_at) WHERE mailed_at IS NULL;
+        ALTER TABLE users ADD COLUMN email TEXT;
+        """,
+    )
+
+
+@migrations()
+def m013_url_imports(db: Database) -> None:
+    """Imports from a web address, run as background jobs (:mod:`factcheck.store.url_imports`):
+    the address typed, who asked, the state ('queued' -> 'fetching' -> 'done' or 'failed'),
+    the error shown to the user, and the article made (or found already stored: ``duplicate``).
+    The rows still queued or fetching are what ``FETCH_MAX_CONCURRENT`` and
+    ``FETCH_MAX_PER_USER`` count."""
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE url_imports (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'fetching', 'done', 'failed')),
+            error TEXT,
+            article_id INTEGER REFERENCES articles(id),
+            duplicate INTEGER NOT NULL DEFAULT 0,
+            claims INTEGER,
+            notices TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT
+        );
+        CREATE INDEX url_imports_running ON url_imports(state, user_id)
+            WHERE state IN ('queued', 'fetching');
+        """,
+    )
+
+
+@migrations()
+def m014_import_batches(db: Database) -> None:
+    """Bulk imports (:mod:`factcheck.store.batches`): a batch's articles are stored at once and
+    their claims extracted afterwards by background jobs. ``articles.extraction`` is
+    'extracting' until the article's claims are in (then NULL), or 'failed' with
+    ``extraction_error``; ``articles.batch_id`` names the batch that brought the article."""
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE import_batches (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER REFERENCES users(id),
+            source TEXT NOT NULL,
+            total INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        ALTER TABLE articles ADD COLUMN extraction TEXT
+            CHECK (extraction IN ('extracting', 'failed'));
+        ALTER TABLE articles ADD COLUMN extraction_error TEXT;
+        ALTER TABLE articles ADD COLUMN batch_id INTEGER REFERENCES import_batches(id);
+        CREATE INDEX articles_batch ON articles(batch_id, extraction) WHERE batch_id IS NOT NULL;
+        CREATE INDEX articles_extracting ON articles(extraction) WHERE extraction IS NOT NULL;
+        """,
+    )
+
+
+@migrations()
+def m015_sources_library(db: Database) -> None:
     """The sources library and its archives (:mod:`factcheck.store.evidence`).
 
     ``source_records`` holds one record per normalised source address (however many verdicts
@@ -1178,8 +1373,8 @@ def m012_sources_library(db: Database) -> None:
     )
 
 
-def _m013_views() -> str:
-    """The views ``csv_fragments_v`` and ``json_fragments_v`` as m013 defines them: each
+def _m016_views() -> str:
+    """The views ``csv_fragments_v`` and ``json_fragments_v`` as m016 defines them: each
     cited source with its archive (:mod:`factcheck.store.evidence`). JSON: m008's view, each
     source object ending in ``"archive": {...}`` (``ARCHIVE_JSON_SQL``); CSV: m011's view,
     each source's line ending in `` | `` and its archive in one line (``ARCHIVE_CELL_SQL``,
@@ -1204,18 +1399,18 @@ def _m013_views() -> str:
         f" {_flat_sql(ARCHIVE_CELL_SQL)} AS line"
     )
     if json_view.count(json_old) != 1 or csv_view.count(csv_old) != 1:
-        raise AssertionError("m008's or m011's views changed: m013 cannot extend them")
+        raise AssertionError("m008's or m011's views changed: m016 cannot extend them")
     return csv_view.replace(csv_old, csv_new) + json_view.replace(json_old, json_new)
 
 
 @migrations()
-def m013_export_archives(db: Database) -> None:
-    """The exports carry each cited source's archive (m012): the export fragments' views
-    (m005) are redefined (see :func:`_m013_views`) and every claim's fragments rebuilt."""
+def m016_export_archives(db: Database) -> None:
+    """The exports carry each cited source's archive (m015): the export fragments' views
+    (m005) are redefined (see :func:`_m016_views`) and every claim's fragments rebuilt."""
     _execute_statements(
         db,
         "DROP VIEW csv_fragments_v;\nDROP VIEW json_fragments_v;\n"
-        + _m013_views()
+        + _m016_views()
         + """
         DELETE FROM csv_fragments;
         DELETE FROM json_fragments;

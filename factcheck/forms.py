@@ -379,6 +379,23 @@ class UrlImportForm(FlaskForm):
     )
 
 
+class BulkImportForm(FlaskForm):
+    """A bulk import: a file (or pasted text) of article records, JSON, JSON Lines or CSV."""
+
+    upload = FileField("A .json, .jsonl or .csv file of article records")
+    records = TextAreaField("…or paste the records")
+    format = SelectField(
+        "Format",
+        choices=[
+            ("auto", "From the file name or the text"),
+            ("json", "JSON (an array of records)"),
+            ("jsonl", "JSON Lines (one record a line)"),
+            ("csv", "CSV (a header row: title, text, url, publisher, author, date)"),
+        ],
+        default="auto",
+    )
+
+
 # The verdict save without WTForms ---------------------------------------------------------------
 
 

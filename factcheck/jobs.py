@@ -22,6 +22,10 @@ database's write lock. Two additions of ours make it keep every job:
   jobs`` lists them) and its ``on_failure`` callback gets the task's arguments and the error,
   to record a state the user sees.
 
+A module that declares tasks goes in :data:`TASK_MODULES` (the consumer imports them all
+before it starts). Periodic tasks run in the consumer's scheduler, checked once a minute;
+``crontab`` times are UTC.
+
 One consumer per queue: it holds an ``flock`` on ``<queue file>.consumer-lock`` while it
 runs, and a second one refuses to start. ``JOBS_IMMEDIATE`` (tests) runs each task at once in
 the caller, huey's immediate mode, where a failure is final at once.
@@ -53,6 +57,9 @@ logger = logging.getLogger("factcheck.jobs")
 
 QUEUE_NAME = "factcheck"
 TASK_MODULES: list[str] = [  # imported by a consumer so that it knows every task
+    "factcheck.url_import",
+    "factcheck.bulk_import",
+    "factcheck.backup_tasks",
     "factcheck.evidence.tasks",
 ]
 DEFAULT_RETRIES = 3
@@ -229,6 +236,9 @@ class Queue(Huey):
 
 queue = Queue(QUEUE_NAME, immediate=True, results=False, utc=True)
 _on_failure: dict[str, Callable[..., Any]] = {}
+#: Called with the settings when a consumer starts, after the jobs left in flight are back on
+#: the queue (e.g. to queue again work recorded in the database but not queued).
+on_consumer_start: list[Callable[[Mapping[str, Any]], Any]] = []
 _config: Mapping[str, Any] = {}
 
 
@@ -348,11 +358,11 @@ def load_tasks(config: Mapping[str, Any] | None = None) -> None:
         importlib.import_module(name)
 
 
-def status() -> dict[str, Any]:
-    """Counts of queued, scheduled, running and failed jobs, and the last failures."""
+def status(failures: int = 10) -> dict[str, Any]:
+    """Counts of queued, scheduled, running and failed jobs, and the last ``failures``."""
     if not isinstance(queue.storage, QueueStorage):
         return {"queued": 0, "scheduled": 0, "running": 0, "failed": 0, "recent_failures": []}
-    return queue.storage.status()
+    return queue.storage.status(failures)
 
 
 def _after_fork_in_child() -> None:
@@ -439,6 +449,11 @@ def create_consumer(config: Mapping[str, Any], workers: int | None = None) -> An
     requeued = queue.storage.requeue_inflight()
     if requeued:
         logger.warning("put back %s job(s) left unfinished when the last worker stopped", requeued)
+    for hook in on_consumer_start:
+        try:
+            hook(config)
+        except Exception:
+            logger.exception("start-up hook %s failed", getattr(hook, "__name__", hook))
     consumer = _Consumer(
         queue,
         workers=workers or worker_count(config),

@@ -65,6 +65,10 @@ _ETAG_HEADER = {
     "description": 'The verdict\'s version as a strong entity tag, e.g. `"3"`.',
     "schema": {"type": "string"},
 }
+_CLAIM_ETAG_HEADER = {
+    "description": 'The claim\'s version as a strong entity tag, e.g. `"3"`.',
+    "schema": {"type": "string"},
+}
 _LOCATION_HEADER = {"description": "Address of the new resource.", "schema": {"type": "string"}}
 
 
@@ -347,6 +351,60 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
                 "updated_at": timestamp,
             },
         },
+        "ClaimantInput": {
+            "type": "object",
+            "required": ["claimant"],
+            "description": "Other fields of a Claim response (id, version, ...) may be sent "
+            "back and are ignored.",
+            "properties": {
+                "claimant": {
+                    "type": ["string", "null"],
+                    "maxLength": 300,
+                    "description": "Who made the claim, as the article names them; null: the "
+                    "publication (the article states it in its own voice).",
+                },
+                "claimant_kind": {
+                    "type": ["string", "null"],
+                    "enum": ["person", "organization", None],
+                    "description": "Required with a name.",
+                },
+                "reason": {
+                    "type": ["string", "null"],
+                    "maxLength": 5000,
+                    "description": "Why (shown to the editors with a proposal).",
+                },
+            },
+        },
+        "ClaimPrecondition": {
+            "allOf": [
+                _ref("Error"),
+                {
+                    "type": "object",
+                    "properties": {"current": _ref("Claim")},
+                    "description": "`current` is the claim as stored now.",
+                },
+            ]
+        },
+        "ClaimantProposal": {
+            "type": "object",
+            "required": ["id", "claim_id", "kind", "status"],
+            "properties": {
+                "id": {"type": "integer"},
+                "claim_id": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["claimant"]},
+                "claimant": {"type": ["string", "null"]},
+                "claimant_kind": {
+                    "type": ["string", "null"],
+                    "enum": ["person", "organization", None],
+                },
+                "base_claimant": {"type": ["string", "null"]},
+                "base_claimant_kind": {"type": ["string", "null"]},
+                "base_version": {"type": "integer"},
+                "reason": {"type": "string"},
+                "status": {"type": "string", "enum": ["open"]},
+                "created_at": timestamp,
+            },
+        },
         "ClaimList": {
             "type": "object",
             "required": ["article_id", "claims"],
@@ -601,6 +659,7 @@ def _responses() -> dict[str, Any]:
             }
         },
         "Forbidden": error("Your role or blind review does not allow this."),
+        "Conflict": error("The resource's state does not allow this; the message says why."),
         "NotFound": error("No such resource, or not one you may see."),
         "UnsupportedMediaType": error("The body is not sent as application/json."),
         "Unprocessable": error("The input is not acceptable; the message says why."),
@@ -620,6 +679,8 @@ def _parameters() -> dict[str, Any]:
     return {
         "ArticleId": path_id("article_id", "article"),
         "ClaimId": path_id("claim_id", "claim"),
+        "ImportId": path_id("import_id", "import"),
+        "BatchId": path_id("batch_id", "batch"),
         "Limit": {
             "name": "limit",
             "in": "query",
@@ -860,9 +921,60 @@ def _paths(rating_keys: list[str]) -> dict[str, Any]:
             "get": _op(
                 "getClaim",
                 "One claim",
-                {"200": _json(_ref("Claim"), "The claim."), **not_found},
+                {
+                    "200": _json(_ref("Claim"), "The claim.", headers={"ETag": _CLAIM_ETAG_HEADER}),
+                    **not_found,
+                },
                 tag="claims",
                 parameters=claim,
+            )
+        },
+        "/claims/{claim_id}/claimant": {
+            "put": _op(
+                "putClaimant",
+                "Say who made the claim",
+                {
+                    "200": _json(
+                        _ref("Claim"),
+                        "Set: the claim as stored now.",
+                        headers={"ETag": _CLAIM_ETAG_HEADER},
+                    ),
+                    "202": _json(
+                        _ref("ClaimantProposal"),
+                        "Proposed: an editor accepts or rejects it (your open proposal on "
+                        "the claim, if any, is replaced).",
+                    ),
+                    "409": _error("Conflict"),
+                    "412": _json(
+                        _ref("ClaimPrecondition"),
+                        "If-Match does not name the stored version: nothing was saved; "
+                        "`current` is the claim as stored now.",
+                    ),
+                    "422": _error("Unprocessable"),
+                    "428": _json(_ref("ClaimPrecondition"), "No If-Match was sent."),
+                    **not_found,
+                    **json_input,
+                },
+                tag="claims",
+                description="The claimant is who made the claim: a named person or "
+                "organization, or null for the publication. Needs "
+                '`If-Match: "<version>"` with the ETag of the claim (GET it first). Editors '
+                "and admins set it directly before publication (reviewers too while the desk "
+                "lets reviewers shape claims); otherwise it becomes a proposal to the editors "
+                "(202). A published article's claims change only through a correction with a "
+                "note (409). The name's mention in the article is found again, nearest before "
+                "the claim.",
+                parameters=[
+                    *claim,
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": True,
+                        "description": 'ETag of the claim version you changed, e.g. `"3"`.',
+                        "schema": {"type": "string"},
+                    },
+                ],
+                body=_body("ClaimantInput", "The claimant."),
             )
         },
         "/claims/{claim_id}/verdict": {
@@ -993,10 +1105,166 @@ def _paths(rating_keys: list[str]) -> dict[str, Any]:
     }
 
 
+def _import_schemas() -> dict[str, Any]:
+    timestamp = {"type": "string", "description": "UTC time, ISO 8601."}
+    return {
+        "NewUrlImport": {
+            "type": "object",
+            "required": ["url"],
+            "properties": {
+                "url": _str("The article's http(s) address.", maxLength=limits.URL),
+            },
+        },
+        "UrlImport": {
+            "type": "object",
+            "required": ["id", "url", "state", "message", "href"],
+            "properties": {
+                "id": {"type": "integer"},
+                "url": {"type": "string"},
+                "state": {
+                    "type": "string",
+                    "enum": ["queued", "fetching", "done", "failed"],
+                    "description": "queued (waiting for a job worker), fetching, done (see "
+                    "`article_href`) or failed (see `error`).",
+                },
+                "message": {"type": "string", "description": "The state, for a person."},
+                "error": _str("Why it failed (state failed)."),
+                "article_id": {"type": ["integer", "null"]},
+                "article_href": _str(),
+                "duplicate": {
+                    "type": "boolean",
+                    "description": "The article was stored already (same text): the import "
+                    "points at it.",
+                },
+                "claims": {"type": ["integer", "null"], "description": "Claims extracted."},
+                "notices": {"type": "array", "items": {"type": "string"}},
+                "created_at": timestamp,
+                "started_at": _nullable(timestamp),
+                "finished_at": _nullable(timestamp),
+                "href": {"type": "string"},
+            },
+        },
+        "ImportBatch": {
+            "type": "object",
+            "required": ["id", "state", "total", "done", "extracting", "failed", "href"],
+            "properties": {
+                "id": {"type": "integer"},
+                "source": {"type": "string"},
+                "state": {
+                    "type": "string",
+                    "enum": ["extracting", "done"],
+                    "description": "extracting until every article has its claims (or failed).",
+                },
+                "total": {"type": "integer", "description": "Articles stored."},
+                "duplicates": {"type": "integer", "description": "Records skipped: same text."},
+                "extracting": {"type": "integer", "description": "Articles without claims yet."},
+                "done": {"type": "integer", "description": "Articles with their claims."},
+                "failed": {"type": "integer", "description": "Articles whose extraction failed."},
+                "finished": {"type": "integer", "description": "done + failed."},
+                "message": {"type": "string"},
+                "counts_text": {"type": "string"},
+                "created_at": timestamp,
+                "href": {"type": "string"},
+                "article_ids": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "description": "The articles stored (in the 202 answer only).",
+                },
+                "duplicate_of": {
+                    "type": "array",
+                    "items": {"type": ["integer", "null"]},
+                    "description": "For each duplicate record, the stored article it repeats "
+                    "(null: an earlier record of the batch). In the 202 answer only.",
+                },
+            },
+        },
+    }
+
+
+def _import_paths() -> dict[str, Any]:
+    not_found = {"404": _error("NotFound")}
+    too_many = _json(_ref("Error"), "Too many imports running; try again (Retry-After).")
+    accepted = {"Location": _LOCATION_HEADER}
+    records = {"schema": {"type": "string"}}
+    return {
+        "/imports/url": {
+            "post": _op(
+                "startUrlImport",
+                "Import an article from a web address, in the background",
+                {
+                    "202": _json(_ref("UrlImport"), "Queued: follow it at `Location`.")
+                    | {"headers": accepted},
+                    "422": _error("Unprocessable"),
+                    "429": too_many,
+                    "400": _error("BadRequest"),
+                    "415": _error("UnsupportedMediaType"),
+                },
+                tag="imports",
+                description="The server fetches the page as a background job (public addresses "
+                "only, 3 x FETCH_TIMEOUT_SECONDS at most) and stores the article with its "
+                "claims. At most FETCH_MAX_CONCURRENT imports run on the desk and "
+                "FETCH_MAX_PER_USER for one user: more are refused (429).",
+                body=_body("NewUrlImport", "The page's address."),
+            )
+        },
+        "/imports/url/{import_id}": {
+            "get": _op(
+                "getUrlImport",
+                "An import from a web address",
+                {"200": _json(_ref("UrlImport"), "Its state."), **not_found},
+                tag="imports",
+                description="Yours, or any for editors and admins.",
+                parameters=[_param("ImportId")],
+            )
+        },
+        "/imports/bulk": {
+            "post": _op(
+                "bulkImport",
+                "Store many articles at once; claims extracted in the background",
+                {
+                    "202": _json(_ref("ImportBatch"), "Stored: follow it at `Location`.")
+                    | {"headers": accepted},
+                    "400": _error("BadRequest"),
+                    "415": _error("UnsupportedMediaType"),
+                    "422": _error("Unprocessable"),
+                },
+                tag="imports",
+                description='A JSON array of article records (or `{"articles": [...]}`), '
+                "JSON Lines (application/x-ndjson) or CSV with a header row (text/csv). A "
+                "record has `text` or `html`, and optionally `title`, `url`, `publisher`, "
+                "`author`, `date`. Every record is checked first: a bad one is named in the "
+                "422 and nothing is stored. Records whose text is stored already are skipped.",
+                body={
+                    "required": True,
+                    "description": "The records.",
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "array", "items": _ref("NewArticle")}
+                        },
+                        "application/x-ndjson": records,
+                        "text/csv": records,
+                    },
+                },
+            )
+        },
+        "/imports/batches/{batch_id}": {
+            "get": _op(
+                "getImportBatch",
+                "A bulk import's progress",
+                {"200": _json(_ref("ImportBatch"), "Its progress."), **not_found},
+                tag="imports",
+                description="Yours, or any for editors and admins.",
+                parameters=[_param("BatchId")],
+            )
+        },
+    }
+
+
 def build_document(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``app``'s JSON API."""
     rating_keys = [entry["key"] for entry in app.config["RATING_SCALE"]]
-    paths = {API_PREFIX + path: item for path, item in _paths(rating_keys).items()}
+    all_paths = _paths(rating_keys) | _import_paths()
+    paths = {API_PREFIX + path: item for path, item in all_paths.items()}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -1013,7 +1281,15 @@ def build_document(app: Flask) -> dict[str, Any]:
         "security": [{"bearerAuth": []}],
         "tags": [
             {"name": name}
-            for name in ("articles", "claims", "verdicts", "agreement", "exports", "meta")
+            for name in (
+                "articles",
+                "imports",
+                "claims",
+                "verdicts",
+                "agreement",
+                "exports",
+                "meta",
+            )
         ],
         "paths": paths,
         "components": {
@@ -1024,7 +1300,7 @@ def build_document(app: Flask) -> dict[str, Any]:
                     "description": "A personal API token (created on /account).",
                 }
             },
-            "schemas": _schemas(rating_keys),
+            "schemas": _schemas(rating_keys) | _import_schemas(),
             "responses": _responses(),
             "parameters": _parameters(),
         },

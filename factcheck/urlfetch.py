@@ -10,9 +10,10 @@ has a timeout and the whole fetch a hard deadline (3 x the timeout): the deadlin
 before every read and write on the socket and bounds each of them (name resolution, connect and
 the TLS handshake included), so a server that drips one byte at a time is cut off at the
 deadline, not reset by every byte. The body is read in chunks and refused past the size limit;
-only HTML and plain text are accepted. At most ``FETCH_MAX_CONCURRENT`` fetches run at once in a
-server process and ``FETCH_MAX_PER_USER`` for one user (:func:`fetch_slot`): slow pages cannot
-take every request thread. Standard library only.
+only HTML and plain text are accepted. The web's imports run as background jobs
+(:mod:`factcheck.url_import`), capped per desk and per user by ``FETCH_MAX_CONCURRENT`` and
+``FETCH_MAX_PER_USER`` (:mod:`factcheck.store.url_imports`); :func:`fetch_slot` caps fetches
+within one process for other callers. Standard library only.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ from flask import (
     make_response,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
@@ -269,6 +271,54 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    # What is shown to a logged-in user (pages, downloads, API answers), or made for one
+    # visitor (a form's token in the session cookie), is kept by no cache, the browser's
+    # included: after a logout the back button must not show it. Public pages and static
+    # files stay cacheable.
+    if g.get("user") is not None or g.get("csrf_token") or session.modified:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# SQLite's primary result codes that mean the database cannot be written (or read) at all:
+# read-only file or folder, disk full, I/O error, file gone, no permission, damaged file.
+UNWRITABLE_CODES = {
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_NOTADB,
+}
+
+
+def _database_error(exc: sqlite3.Error) -> Any:
+    """503 for a database that cannot be written (read-only, full, failing) or is busy; the
+    rest is a server error (500), logged."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return _busy_response()
+    if code in UNWRITABLE_CODES:
+        current_app.logger.error("Database error on %s: %s", request.path, exc)
+        response = error_response(
+            503,
+            "The database cannot be written (it is read-only, the disk is full or failing); "
+            "nothing was saved. Tell your administrator; try again later.",
+        )
+        response.headers["Retry-After"] = "60"
+        return response
+    current_app.logger.exception("Unhandled database error on %s", request.path)
+    return error_response(500, "Something went wrong on our side; the error was logged.")
+
+
+def _busy_response() -> Response:
+    response = error_response(
+        503, "The database is busy with another change. Wait a moment and try again."
+    )
+    response.headers["Retry-After"] = "2"
     return response
 
 
@@ -297,7 +347,9 @@ def init_app(app: Flask) -> None:
         auth,
         corrections,
         desk,
+        discussion,
         exports,
+        imports,
         proposals,
         public,
         publishing,
@@ -322,6 +374,7 @@ def init_app(app: Flask) -> None:
     app.before_request(auth.load_logged_in_user)
     app.before_request(_check_csrf)
     app.after_request(_security_headers)
+    app.after_request(_mail_inbox)
     for module in (
         auth,
         articles,
@@ -337,6 +390,8 @@ def init_app(app: Flask) -> None:
         public,
         corrections,
         proposals,
+        discussion,
+        imports,
         sources,
     ):
         app.register_blueprint(module.bp)
@@ -347,6 +402,7 @@ def init_app(app: Flask) -> None:
             "current_user": g.get("user"),
             "app_version": _version(),
             "open_proposal_count": _open_proposal_count,
+            "inbox_unread_count": discussion.unread_count,
         }
 
     @app.errorhandler(CSRFError)
@@ -361,13 +417,8 @@ def init_app(app: Flask) -> None:
     def _not_found(exc: store.NotFound) -> Any:
         return error_response(404, f"There is no {exc}.")
 
-    @app.errorhandler(store.Busy)
-    def _busy(exc: store.Busy) -> Any:
-        response = error_response(
-            503, "The database is busy with another change. Wait a moment and try again."
-        )
-        response.headers["Retry-After"] = "2"
-        return response
+    app.register_error_handler(store.Busy, lambda exc: _busy_response())
+    app.register_error_handler(sqlite3.Error, _database_error)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
@@ -390,6 +441,25 @@ def init_app(app: Flask) -> None:
     def _server_error(exc: Exception) -> Any:
         app.logger.exception("Unhandled error on %s", request.path)
         return error_response(500, "Something went wrong on our side; the error was logged.")
+
+
+def _mail_inbox(response: Response) -> Response:
+    """After a change that may have put items in inboxes (a successful POST), e-mail them
+    when SMTP is configured: in a background thread, never on this one (see factcheck.mail)."""
+    if (
+        request.method == "POST"
+        and response.status_code < 400
+        and current_app.config.get("SMTP_HOST")
+    ):
+        from . import config as config_module
+        from . import mail
+
+        mail.schedule(
+            current_app.config["DATABASE"],
+            mail.smtp_settings(current_app.config),
+            config_module.public_base_url(current_app.config),
+        )
+    return response
 
 
 def _open_proposal_count() -> int:

@@ -7,18 +7,21 @@ a denied visitor changed nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import url_for
 
-from factcheck import store
+from factcheck import backup, store
+from factcheck.store import batches, url_imports
 
 from .conftest import PASSWORD, Session, csrf_from
 
 # Who may use an endpoint:
 #   public   anyone, logged in or not
 #   login    any logged-in, active user
+#   own      whoever started the route's import (alice here), editors and admins (others: 404)
 #   article  users who may see the route's article (assigned reviewers, editors, admins)
 #   creator  editors, admins and whoever added the route's article (others who see it: 403)
 #   editor   editors and admins
@@ -32,6 +35,9 @@ POLICY = {
     "articles.index": "login",
     "articles.new": "login",
     "articles.import_url": "login",
+    "imports.url_import": "own",
+    "imports.bulk": "login",
+    "imports.batch": "own",
     "account.index": "login",
     "account.change_password": "login",
     "account.create_token": "login",
@@ -79,6 +85,13 @@ POLICY = {
     "proposals.index": "editor",
     "proposals.accept": "editor",
     "proposals.reject": "editor",
+    "discussion.thread": "article",
+    "discussion.add_comment": "article",
+    "discussion.return_verdict": "editor",
+    "discussion.inbox": "login",
+    "discussion.open_item": "login",
+    "discussion.mark_read": "login",
+    "discussion.set_email": "login",
     "sources.index": "login",
     "sources.suggest": "login",
     "sources.claim_evidence": "article",
@@ -90,6 +103,8 @@ POLICY = {
     "admin.users": "admin",
     "admin.change_user": "admin",
     "admin.settings": "admin",
+    "admin.backups": "admin",
+    "admin.download_backup": "admin",
 }
 
 VISITORS = ["anonymous", "disabled", "bob", "alice", "edna", "admin"]
@@ -99,9 +114,9 @@ ALLOWED = {
     "anonymous": {"public"},
     "disabled": {"public"},
     "bob": {"public", "login"},  # a reviewer not assigned to the article
-    "alice": {"public", "login", "article"},
-    "edna": {"public", "login", "article", "creator", "editor"},
-    "admin": {"public", "login", "article", "creator", "editor", "admin"},
+    "alice": {"public", "login", "own", "article"},
+    "edna": {"public", "login", "own", "article", "creator", "editor"},
+    "admin": {"public", "login", "own", "article", "creator", "editor", "admin"},
 }
 
 
@@ -136,6 +151,7 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
     ).fetchone()[0]
     archive_id, _ = store.evidence.save_capture(db, record_id, _capture())
     proposal = store.propose(db, claim["id"], alice["id"], "wording", "Alice's words", "", None)
+    item_id = store.notify(db, alice["id"], "mention", f"/claims/{claim['id']}", "Alice's item")
     store.create_user(db, "dave", PASSWORD, role="reviewer")
     dave = store.user_by_name(db, "dave")
     store.set_assignments(db, article_id, [alice["id"], dave["id"]], None)
@@ -154,10 +170,20 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
         "user_id": alice["id"],
         "token_id": token_id or 1,
         "proposal_id": proposal["id"],
+        "item_id": item_id,
         "record_id": record_id,
         "archive_id": archive_id,
         "fmt": "csv",
         "filename": "app.css",
+        "import_id": url_imports.start_url_import(
+            db, "https://news.example/a", alice["id"], overall=9, per_user=9
+        ),
+        "batch_id": batches.create_batch(db, [], alice["id"], "access test")["batch_id"],
+        "backup_name": Path(
+            backup.take_backup(app.config["DATABASE"], directory=backup.backup_dir(app.config))[
+                "path"
+            ]
+        ).name,
     }
     return {"sessions": sessions, "values": values}
 
@@ -201,6 +227,9 @@ def snapshot(db: Any) -> dict[str, list]:
         "published_claims",
         "article_publications",
         "claim_proposals",
+        "comments",
+        "verdict_returns",
+        "inbox_items",
     ]
     if db["api_tokens"].exists():
         tables.append("api_tokens")
@@ -240,6 +269,8 @@ POST_DATA = {
     "username": "mallory",
     "note": "Unauthorised correction",
     "published_version": "1",
+    "email": "mallory@example.org",
+    "all": "1",
 }
 
 
@@ -283,7 +314,7 @@ def _assert_denied(visitor: str, level: str, url: str, status: int, location: st
         # A disabled user's session is cleared first, so its form token no longer fits (400).
         refused = status == 401 or (status == 302 and "/login" in location)
         assert refused or (visitor == "disabled" and status == 400), (visitor, url, status)
-    elif level == "article" or (level == "creator" and visitor == "bob"):
+    elif level in ("article", "own") or (level == "creator" and visitor == "bob"):
         assert status == 404, (visitor, url, status)  # no hint that the article exists
     else:
         assert status == 403, (visitor, url, status)

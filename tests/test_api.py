@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 import threading
 from typing import Any
@@ -122,8 +123,13 @@ ENDPOINTS = [
     ("PUT", "/claims/1/verdict", {"rating": "true"}),
     ("GET", "/claims/1/verdicts", None),
     ("GET", "/claims/1/final", None),
+    ("PUT", "/claims/1/claimant", {"claimant": None}),
     ("POST", "/exports", {"format": "csv"}),
     ("GET", "/exports/download?format=csv", None),
+    ("POST", "/imports/url", {"url": "http://127.0.0.1:9/none"}),
+    ("GET", "/imports/url/1", None),
+    ("POST", "/imports/bulk", [{"text": "One article."}]),
+    ("GET", "/imports/batches/1", None),
 ]
 
 
@@ -136,7 +142,7 @@ def test_endpoint_table_covers_every_route(app: Any) -> None:
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith(API + "/"):
             path = openapi_path(rule.rule)[len(API) :]
-            path = path.replace("{article_id}", "1").replace("{claim_id}", "1")
+            path = re.sub(r"\{\w+_id\}", "1", path)
             routes |= {(m, path) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
 
@@ -747,6 +753,105 @@ def test_final_verdict_and_corrections(api: Any, db: Any, users: dict, assigned:
     [correction] = final["corrections"]
     assert correction["before_rating"] == "mostly-true" and correction["after_rating"] == "false"
     assert correction["note"] == "Votes recounted." and correction["by"] == "edna"
+
+
+# The claimant ----------------------------------------------------------------------------------
+
+
+def test_editor_sets_the_claimant_with_if_match(api: Any, db: Any, users: dict, assigned: int):
+    claim = store.get_claim(db, claim_ids(db, assigned)[0])
+    edna = api("edna")
+    url = f"/claims/{claim['id']}/claimant"
+    fetched = edna.get(f"/claims/{claim['id']}")
+    etag = fetched.headers["ETag"]
+    assert etag == f'"{claim["version"]}"'
+    body = {"claimant": "City finance department", "claimant_kind": "organization"}
+    # Without If-Match: 428 with the claim as stored, nothing written.
+    refused = assert_error(edna.put(url, json=body), 428)
+    assert refused["current"]["version"] == claim["version"]
+    set_ = edna.put(url, json=body, headers={"If-Match": etag})
+    assert set_.status_code == 200, set_.get_json()
+    got = set_.get_json()
+    assert got["claimant"] == "City finance department"
+    assert got["claimant_kind"] == "organization"
+    assert got["version"] == claim["version"] + 1
+    assert set_.headers["ETag"] == f'"{got["version"]}"'
+    stored = store.get_claim(db, claim["id"])
+    assert (stored["claimant"], stored["claimant_kind"]) == (got["claimant"], "organization")
+    # A stale version: 412 with the claim as stored now.
+    stale = assert_error(edna.put(url, json={"claimant": None}, headers={"If-Match": etag}), 412)
+    assert stale["current"]["claimant"] == "City finance department"
+    # A claim read back can be written back; null is the publication.
+    back = {**got, "claimant": None, "claimant_kind": None}
+    cleared = edna.put(url, json=back, headers={"If-Match": set_.headers["ETag"]})
+    assert cleared.status_code == 200, cleared.get_json()
+    assert cleared.get_json()["claimant"] is None
+    assert cleared.get_json()["claimant_start"] is None
+    history = [e["action"] for e in store.claim_history(db, claim["id"])]
+    assert history.count("set-claimant") == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({}, "'claimant' is required"),
+        ({"claimant": "Ana Ruiz"}, "person or an organization"),
+        ({"claimant": "Ana Ruiz", "claimant_kind": "robot"}, "person or an organization"),
+        ({"claimant": 7, "claimant_kind": "person"}, "must be a string"),
+        ({"claimant": "x" * 301, "claimant_kind": "person"}, "at most"),
+        ({"claimant": None, "speaker": "Ana"}, "Unknown field"),
+    ],
+)
+def test_invalid_claimants_get_422(
+    api: Any, db: Any, assigned: int, body: dict, message: str
+) -> None:
+    claim = store.get_claim(db, claim_ids(db, assigned)[0])
+    response = api("edna").put(
+        f"/claims/{claim['id']}/claimant", json=body, headers={"If-Match": "*"}
+    )
+    assert message in assert_error(response, 422)["error"]
+    assert store.get_claim(db, claim["id"])["version"] == claim["version"]
+
+
+def test_a_reviewer_proposes_the_claimant(api: Any, db: Any, users: dict, assigned: int) -> None:
+    claim = store.get_claim(db, claim_ids(db, assigned)[0])
+    body = {"claimant": "Ana Ruiz", "claimant_kind": "person", "reason": "She said it."}
+    # bob is not assigned: the claim does not exist for him
+    assert_error(
+        api("bob").put(f"/claims/{claim['id']}/claimant", json=body, headers={"If-Match": "*"}),
+        404,
+    )
+    response = api("alice").put(
+        f"/claims/{claim['id']}/claimant", json=body, headers={"If-Match": "*"}
+    )
+    assert response.status_code == 202, response.get_json()
+    proposal = response.get_json()
+    assert proposal["kind"] == "claimant" and proposal["status"] == "open"
+    assert (proposal["claimant"], proposal["reason"]) == ("Ana Ruiz", "She said it.")
+    assert store.get_claim(db, claim["id"])["claimant"] == claim["claimant"]  # not set yet
+    # while the desk lets reviewers shape claims, a reviewer sets it directly
+    store.update_settings(db, {"reviewers_shape_claims": True}, None)
+    direct = api("alice").put(
+        f"/claims/{claim['id']}/claimant", json=body, headers={"If-Match": "*"}
+    )
+    assert direct.status_code == 200 and direct.get_json()["claimant"] == "Ana Ruiz"
+
+
+def test_a_published_claims_claimant_changes_only_by_correction(
+    api: Any, db: Any, users: dict, assigned: int
+) -> None:
+    claim_id = claim_ids(db, assigned)[0]
+    keys = ["true", "false", "mostly-true"]
+    edna = users["edna"]["id"]
+    store.record_final_verdict(db, claim_id, edna, "mostly-true", "Close enough.", None, keys)
+    store.publish_article(db, assigned, edna)
+    claim = store.get_claim(db, claim_id)
+    body = {"claimant": "Ana Ruiz", "claimant_kind": "person"}
+    response = api("edna").put(
+        f"/claims/{claim['id']}/claimant", json=body, headers={"If-Match": "*"}
+    )
+    assert "correction" in assert_error(response, 409)["error"]
+    assert store.get_claim(db, claim["id"])["version"] == claim["version"]
 
 
 # Agreement -----------------------------------------------------------------------------------

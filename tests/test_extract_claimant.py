@@ -298,3 +298,236 @@ def test_he_said_after_a_sentence_about_a_named_person() -> None:
     for c in claims:
         assert c["claimant"] == "Marcus Abel", c
         assert text[c["claimant_start"] : c["claimant_end"]] == "Marcus Abel"
+
+
+ASIDE_CASES = [
+    # (text, words of the claim's quote, claimant, wording): asides between a source and its
+    # verb (appositions, relative clauses) are the article's statements about the source; the
+    # verb and what it reports stay the source's
+    (
+        "Harbour chief Tomas Vell, a former naval officer who ran the port for a decade, said "
+        "cargo volumes fell 9% last year.",
+        "cargo volumes",
+        "Tomas Vell",
+        "Harbour chief Tomas Vell said cargo volumes fell 9% last year",
+    ),
+    (
+        "Harbour chief Tomas Vell, a former naval officer who ran the port for a decade, said "
+        "cargo volumes fell 9% last year.",
+        "naval officer",
+        None,
+        "Tomas Vell is a former naval officer who ran the port for a decade",
+    ),
+    (
+        "Mara Ostin, the head of the nurses' union, whose members voted to strike on Monday, "
+        "said pay had lagged inflation for five years.",
+        "lagged inflation",
+        "Mara Ostin",
+        "Mara Ostin said pay had lagged inflation for five years",
+    ),
+    (
+        "Mara Ostin, the head of the nurses' union, whose members voted to strike on Monday, "
+        "said pay had lagged inflation for five years.",
+        "voted to strike",
+        None,
+        "Mara Ostin's members voted to strike on Monday",
+    ),
+    (
+        "Professor Lina Varga of the Oslen Institute, who was not involved in the study, said "
+        "the results were robust but noted that the sample was small.",
+        "not involved",
+        None,
+        "Lina Varga was not involved in the study",
+    ),
+    # the source's second verb: not "the results noted ..."
+    (
+        "Professor Lina Varga of the Oslen Institute, who was not involved in the study, said "
+        "the results were robust but noted that the sample was small.",
+        "sample was small",
+        "Lina Varga",
+        "Professor Lina Varga of the Oslen Institute noted that the sample was small",
+    ),
+    # a coordinated verb of the reported clause keeps the source: not "The agency would ..."
+    (
+        "The agency, which was set up in 2019 to monitor rivers, said water levels had dropped "
+        "by half and would keep falling.",
+        "keep falling",
+        "The agency",
+        "The agency said water levels would keep falling",
+    ),
+    (
+        "The Dock Workers' Federation, which represents about 4,000 of the port's 9,200 staff, "
+        'said it had not been consulted and would "fight every job cut".',
+        "fight every job cut",
+        "The Dock Workers' Federation",
+        'The Dock Workers\' Federation said it would "fight every job cut"',
+    ),
+    # a relative clause between commas in reported speech is the writer's gloss (GUIDE.md
+    # section 3), unless it names a source of its own
+    (
+        "The minister said the bridge, which opened in 2024, carries 60,000 cars a day.",
+        "opened in 2024",
+        None,
+        "The bridge opened in 2024",
+    ),
+    (
+        "The minister said the bridge, which opened in 2024, carries 60,000 cars a day.",
+        "60,000 cars",
+        "The minister",
+        "The minister said the bridge carries 60,000 cars a day",
+    ),
+    (
+        "The bridge, which opened in 2024, carries 60,000 cars a day, the agency said.",
+        "opened in 2024",
+        None,
+        "The bridge opened in 2024",
+    ),
+    (
+        "The union said the compensation covered less than a third of losses, which it put at "
+        "4.5 billion dinars.",
+        "4.5 billion",
+        "The union",
+        None,
+    ),
+    # a second half naming its own source after a mid-sentence attribution
+    (
+        "Unemployment fell to 5.2%, the statistics office said, though economists warned that "
+        "the figure was likely to be revised.",
+        "likely to be revised",
+        "economists",
+        "Economists warned that the figure was likely to be revised",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant", "wording"), ASIDE_CASES)
+def test_asides_between_a_source_and_its_verb(
+    text: str, words: str, claimant: str | None, wording: str | None
+) -> None:
+    claims = [c for c in extract_claims(text) if words in c["quote"]]
+    assert len(claims) == 1, extract_claims(text)
+    (claim,) = claims
+    assert claim["claimant"] == claimant
+    if wording is not None:
+        assert claim["text"] == wording
+        assert claim["wording_source"] == "rewritten"
+    if claimant is not None:
+        assert text[claim["claimant_start"] : claim["claimant_end"]] == claimant
+
+
+PRONOUN_SOURCE_CASES = [
+    # (text, words of the claim's quote, claimant, wording (None: not checked)): a pronoun
+    # is never a claimant; "It said" is the organisation just named, "He said" the person a
+    # title names, or nobody (the quote, and the publication's own voice, never a guess)
+    (
+        "The board met on Monday. It said the plant would close in May.",
+        "plant would close",
+        "The board",
+        "The board said the plant would close in May",
+    ),
+    (
+        "The health authority for the district will close the unit in June, it said on Thursday.",
+        "close the unit",
+        "The health authority for the district",
+        None,
+    ),
+    (  # another source in between: "It" is nobody the article names
+        "The board met on Monday. Nordlink said it carried 2 million passengers. It said fares "
+        "would rise 4%.",
+        "fares would rise",
+        None,
+        "It said fares would rise 4%.",
+    ),
+    ("They said the road was closed.", "road was closed", None, "They said the road was closed."),
+    (
+        "The mayor met protesters on Friday. He said the pool would reopen in June.",
+        "pool would reopen",
+        "The mayor",
+        "The mayor said the pool would reopen in June",
+    ),
+    (
+        "The company's chief executive resigned on Monday. He said sales had fallen 20%.",
+        "sales had fallen",
+        "The company's chief executive",
+        "The company's chief executive said sales had fallen 20%",
+    ),
+    ("Police say the driver was arrested in Kessa.", "driver was arrested", "Police", None),
+    ("The union disputes the figures.", "disputes the figures", "The union", None),
+    # "..., adding that ...": the source's second statement, a claim of its own
+    (
+        '"Exports fell 5% in March," the minister said, adding that imports rose 2%.',
+        "imports rose 2%",
+        "the minister",
+        "The minister said imports rose 2%",
+    ),
+    (
+        "The minister said exports fell 5% in March, adding that imports rose 2%.",
+        "imports rose 2%",
+        "The minister",
+        "The minister said imports rose 2%",
+    ),
+    (
+        "The company cut 300 jobs, saying demand had fallen by a third.",
+        "demand had fallen",
+        "The company",
+        "The company said demand had fallen by a third",
+    ),
+    (
+        "Insurers estimate the damage at 400 million crowns.",
+        "400 million",
+        "Insurers",
+        "Insurers estimate the damage at 400 million crowns",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant", "wording"), PRONOUN_SOURCE_CASES)
+def test_pronoun_sources(text: str, words: str, claimant: str | None, wording: str | None):
+    (claim,) = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claim["claimant"] == claimant
+    if wording is not None:
+        assert claim["text"] == wording
+        assert claim["wording_source"] == ("quote" if claimant is None else "rewritten")
+    if claimant is not None:
+        assert text[claim["claimant_start"] : claim["claimant_end"]] == claimant
+
+
+COLON_QUOTE_CASES = [
+    # (text, the claim's quote, claimant, wording): 'X said: "..."', an age or "told Y:"
+    # before the colon, one claim per quoted sentence
+    (
+        'Union leader Karl Weiss, 52, said: "Our members have not had a pay rise since 2021."',
+        'Union leader Karl Weiss, 52, said: "Our members have not had a pay rise since 2021."',
+        "Karl Weiss",
+        "Union leader Karl Weiss, 52, said our members have not had a pay rise since 2021",
+    ),
+    (
+        'The minister told parliament: "Exports fell 4% last year."',
+        'The minister told parliament: "Exports fell 4% last year."',
+        "The minister",
+        "The minister told parliament Exports fell 4% last year",
+    ),
+    (
+        'Union leader Karl Weiss said: "Our members have not had a pay rise since 2021. The '
+        'company made 40 million last year."',
+        'Union leader Karl Weiss said: "Our members have not had a pay rise since 2021',
+        "Karl Weiss",
+        "Union leader Karl Weiss said our members have not had a pay rise since 2021",
+    ),
+    (
+        'Union leader Karl Weiss said: "Our members have not had a pay rise since 2021. The '
+        'company made 40 million last year."',
+        "The company made 40 million last year",
+        "Karl Weiss",
+        "Union leader Karl Weiss said the company made 40 million last year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "claimant", "wording"), COLON_QUOTE_CASES)
+def test_quotations_after_a_colon(text: str, quote: str, claimant: str, wording: str) -> None:
+    claims = extract_claims(text)
+    assert [c["quote"] for c in claims].count(quote) == 1, claims
+    (claim,) = [c for c in claims if c["quote"] == quote]
+    assert (claim["claimant"], claim["text"]) == (claimant, wording)
+    assert all(c["claimant"] == claimant for c in claims)

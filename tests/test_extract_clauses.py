@@ -164,6 +164,94 @@ ONE_FACT_CASES = [
             )
         ],
     ),
+    (  # a second bare verb after a modal: its own claim, with the subject and the modal
+        "The company will close its plant in Verna and move production to Stek by 2027.",
+        [
+            (
+                "The company will close its plant in Verna",
+                "The company will close its plant in Verna",
+            ),
+            ("move production to Stek by 2027", "The company will move production to Stek by 2027"),
+        ],
+    ),
+    (
+        "The ministry would cut 300 jobs and sell two buildings.",
+        [
+            ("The ministry would cut 300 jobs", "The ministry would cut 300 jobs"),
+            ("sell two buildings", "The ministry would sell two buildings"),
+        ],
+    ),
+    (  # a noun after "and" ("transport in rural areas") is no second verb
+        "The council will fund schools and transport in rural areas.",
+        [
+            (
+                "The council will fund schools and transport in rural areas",
+                "The council will fund schools and transport in rural areas",
+            )
+        ],
+    ),
+    (  # a figure as the second clause's subject (the dead and the injured: two facts)
+        "Officials said 14 people died and 30 were injured.",
+        [
+            ("Officials said 14 people died", "Officials said 14 people died"),
+            ("30 were injured", "Officials said 30 were injured"),
+        ],
+    ),
+    (
+        "Four people died and about 2,000 homes lost power on Sunday.",
+        [
+            ("Four people died", "Four people died"),
+            ("about 2,000 homes lost power on Sunday", "About 2,000 homes lost power on Sunday"),
+        ],
+    ),
+    (  # ... but not a figure inside an aside or after a preposition
+        "Two men, aged 19 and 24, were arrested.",
+        [("Two men, aged 19 and 24, were arrested", "Two men, aged 19 and 24, were arrested")],
+    ),
+    (  # a cause, a second figure and a comparison hanging on the clause: their own spans
+        "Sales grew 8% in 2025, driven by exports to Asia.",
+        [
+            ("Sales grew 8% in 2025", "Sales grew 8% in 2025"),
+            ("driven by exports to Asia", "Sales grew 8% in 2025, driven by exports to Asia"),
+        ],
+    ),
+    (
+        "Exports fell 5% in March, with imports rising 3%.",
+        [
+            ("Exports fell 5% in March", "Exports fell 5% in March"),
+            ("with imports rising 3%", "Exports fell 5% in March, with imports rising 3%"),
+        ],
+    ),
+    (
+        "The port handled 9 million tonnes in 2025, twice as many as in 2015.",
+        [
+            (
+                "The port handled 9 million tonnes in 2025",
+                "The port handled 9 million tonnes in 2025",
+            ),
+            (
+                "twice as many as in 2015",
+                "The port handled 9 million tonnes in 2025, twice as many as in 2015",
+            ),
+        ],
+    ),
+    (  # "where" after a noun or after a place with its preposition: never "In In Dolec"
+        "The hotel, where the fire started, was closed in 2019.",
+        [
+            ("the fire started", "In the hotel, the fire started"),
+            ("was closed in 2019", "The hotel was closed in 2019"),
+        ],
+    ),
+    (
+        "In Dolec, where the river swept away the only bridge, residents waited on rooftops.",
+        [
+            (
+                "the river swept away the only bridge",
+                "In Dolec, the river swept away the only bridge",
+            ),
+            ("residents waited on rooftops", "In Dolec residents waited on rooftops"),
+        ],
+    ),
 ]
 
 
@@ -202,6 +290,12 @@ NOT_CLAIM_CASES = [
     "This represents a significant change for the town.",
     "The turnout figure.",
     "And the key moment of the evening.",
+    # quoted words without a verb state nothing
+    '"The house, the car, the animals," said Ivana Sorel.',
+    # a correction note with its date says what the article got wrong (GUIDE.md section 6)
+    "Correction, March 20: An earlier version of this article said the unit delivered 2,100 "
+    "babies last year. The correct figure is 1,200.",
+    "An earlier version of this article misstated the distance to Aldmoor.",
 ]
 
 

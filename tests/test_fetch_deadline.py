@@ -3,14 +3,16 @@ drips, and only a few fetches run at once (per process and per user)."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
 
 import pytest
 
-from factcheck import urlfetch
+from factcheck import jobs, urlfetch
 from tests.drip import DripServer
+from tests.test_urlfetch import server  # noqa: F401 (a fixture: a local news site)
 
 TIMEOUT = 0.5  # each step; the whole fetch gets 1.5 s
 
@@ -19,10 +21,10 @@ TIMEOUT = 0.5  # each step; the whole fetch gets 1.5 s
 def test_a_dripping_server_is_cut_off_at_the_deadline(where: str) -> None:
     # One byte every 0.2 s: every read returns before the 0.5 s step timeout, so only the
     # deadline over the whole transfer can stop it.
-    with DripServer(where, interval=0.2, lifetime=10) as server:
+    with DripServer(where, interval=0.2, lifetime=10) as drip:
         started = time.monotonic()
         with pytest.raises(urlfetch.FetchError, match=r"took longer than 1\.5 seconds") as caught:
-            urlfetch.fetch(server.url, allow_private=True, timeout=TIMEOUT)
+            urlfetch.fetch(drip.url, allow_private=True, timeout=TIMEOUT)
         elapsed = time.monotonic() - started
     assert 1.4 < elapsed < 1.5 + 1
     assert "3 x FETCH_TIMEOUT_SECONDS" in str(caught.value)
@@ -31,19 +33,19 @@ def test_a_dripping_server_is_cut_off_at_the_deadline(where: str) -> None:
 
 def test_fetch_article_is_cut_off_too() -> None:
     config = {"ALLOW_PRIVATE_URLS": True, "FETCH_TIMEOUT_SECONDS": TIMEOUT}
-    with DripServer("body", interval=0.2, lifetime=10) as server:
+    with DripServer("body", interval=0.2, lifetime=10) as drip:
         started = time.monotonic()
         with pytest.raises(urlfetch.FetchError, match="took longer than"):
-            urlfetch.fetch_article(server.url, config)
+            urlfetch.fetch_article(drip.url, config)
     assert time.monotonic() - started < 1.5 + 1
 
 
 def test_a_silent_tls_server_is_cut_off() -> None:
     # The TLS handshake waits for a server that never answers: bounded by the step timeout.
-    with DripServer("silent", interval=0.2, lifetime=10) as server:
+    with DripServer("silent", interval=0.2, lifetime=10) as drip:
         started = time.monotonic()
         with pytest.raises(urlfetch.FetchError):
-            urlfetch.fetch(f"https://127.0.0.1:{server.port}/", allow_private=True, timeout=0.3)
+            urlfetch.fetch(f"https://127.0.0.1:{drip.port}/", allow_private=True, timeout=0.3)
     assert time.monotonic() - started < 0.9 + 1
 
 
@@ -94,26 +96,98 @@ def test_a_slot_is_freed_when_the_fetch_fails() -> None:
     assert urlfetch.SLOTS.running == 0
 
 
-def test_web_import_is_refused_while_another_runs(app: Any, login: Any) -> None:
-    app.config.update(ALLOW_PRIVATE_URLS=True, FETCH_TIMEOUT_SECONDS=TIMEOUT)
-    alice, bob = login("alice"), login("bob")
-    with DripServer("body", interval=0.2, lifetime=10) as server:
-        first: dict[str, Any] = {}
+@pytest.fixture
+def worker(app: Any) -> Any:
+    """Jobs go to a real queue file and two threads of this process work it off (as a job
+    worker's processes would): a request only records and queues the import."""
+    app.config.update(JOBS_IMMEDIATE=False, ALLOW_PRIVATE_URLS=True, FETCH_TIMEOUT_SECONDS=TIMEOUT)
+    jobs.configure(app.config)
+    stop = threading.Event()
 
-        def run() -> None:
-            first["response"] = alice.post("/articles/import-url", data={"page_url": server.url})
+    def work() -> None:
+        while not stop.is_set():
+            task = jobs.queue.dequeue()
+            if task is None:
+                stop.wait(0.02)
+            else:
+                jobs.queue.execute(task)
 
-        thread = threading.Thread(target=run)
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(2)]
+    for thread in threads:
         thread.start()
-        time.sleep(0.3)
-        started = time.monotonic()
-        busy = bob.post("/articles/import-url", data={"page_url": server.url})
-        assert time.monotonic() - started < 0.5  # refused at once, not queued
+    yield
+    stop.set()
+    for thread in threads:
         thread.join(5)
-    assert busy.status_code == 429 and busy.headers["Retry-After"] == "2"
-    html = busy.get_data(as_text=True)
-    assert "Too many imports from a web address are running" in html
-    assert f'value="{server.url}"' in html  # the address is kept
-    cut = first["response"]
-    assert cut.status_code == 400 and "took longer than 1.5 seconds" in cut.get_data(as_text=True)
-    assert urlfetch.SLOTS.running == 0
+    jobs.configure({"JOBS_IMMEDIATE": True})
+
+
+def _state(session: Any, location: str) -> dict[str, Any]:
+    return session.get(location, headers={"Accept": "application/json"}).get_json()
+
+
+def test_web_import_answers_at_once_and_shows_progress(app: Any, login: Any, worker: Any) -> None:
+    alice, bob = login("alice"), login("bob")
+    with DripServer("body", interval=0.2, lifetime=10) as drip:
+        started = time.monotonic()
+        first = alice.post("/articles/import-url", data={"page_url": drip.url})
+        assert time.monotonic() - started < 0.5  # acknowledged, not fetched in the request
+        assert first.status_code == 303
+        location = first.headers["Location"]
+        assert re.search(r"/imports/url/\d+$", location)
+        deadline = time.monotonic() + 1
+        while _state(alice, location)["state"] == "queued" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _state(alice, location)["state"] == "fetching"
+        page = alice.get(location).get_data(as_text=True)
+        assert "Fetching the page…" in page and 'role="status"' in page and "jobs.js" in page
+        # The desk's cap (FETCH_MAX_CONCURRENT=1): another import is refused at once.
+        started = time.monotonic()
+        busy = bob.post("/articles/import-url", data={"page_url": drip.url})
+        assert time.monotonic() - started < 0.5
+        assert busy.status_code == 429 and busy.headers["Retry-After"] == "2"
+        html = busy.get_data(as_text=True)
+        assert "Too many imports from a web address are running" in html
+        assert f'value="{drip.url}"' in html  # the address is kept
+        assert bob.get(location).status_code == 404  # not his import
+        # Cut off at the deadline, in the worker: the error, and the address to try again.
+        while _state(alice, location)["state"] == "fetching" and time.monotonic() < started + 5:
+            time.sleep(0.05)
+        took = time.monotonic() - started
+    state = _state(alice, location)
+    assert state["state"] == "failed" and "took longer than 1.5 seconds" in state["error"]
+    assert took < 1.5 + 1
+    page = alice.get(location).get_data(as_text=True)
+    assert "took longer than 1.5 seconds" in page and f'value="{drip.url}"' in page
+    assert login("edna").get(location).status_code == 200  # editors see every import
+
+
+def test_the_per_user_cap(app: Any, login: Any, worker: Any) -> None:
+    app.config.update(FETCH_MAX_CONCURRENT=2, FETCH_MAX_PER_USER=1)
+    alice = login("alice")
+    with DripServer("body", interval=0.2, lifetime=10) as drip:
+        assert alice.post("/articles/import-url", data={"page_url": drip.url}).status_code == 303
+        second = alice.post("/articles/import-url", data={"page_url": drip.url + "?2"})
+        assert second.status_code == 429
+        assert "at most 1 per user, setting FETCH_MAX_PER_USER" in second.get_data(as_text=True)
+        other = login("bob").post("/articles/import-url", data={"page_url": drip.url})
+        assert other.status_code == 303
+
+
+def test_an_import_that_succeeds_opens_the_article(
+    app: Any,
+    login: Any,
+    worker: Any,
+    server: str,  # noqa: F811 (the fixture)
+) -> None:
+    alice = login("alice")
+    started = alice.post("/articles/import-url", data={"page_url": f"{server}/article"})
+    location = started.headers["Location"]
+    deadline = time.monotonic() + 10
+    while _state(alice, location)["state"] != "done" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    state = _state(alice, location)
+    assert state["claims"] > 0 and state["article_url"].endswith(f"/articles/{state['article_id']}")
+    opened = alice.get(location)
+    assert opened.status_code == 302 and opened.headers["Location"] == state["article_url"]
+    assert "Imported from" in alice.get(state["article_url"]).get_data(as_text=True)

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +18,11 @@ from factcheck.cli import cli
 
 from . import jobs_tasks
 from .jobs_tasks import lines
+from .test_serve_workers import _wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (Unix)")
-
-
-def _wait_for(predicate: Any, seconds: float = 20) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 @pytest.fixture
@@ -59,6 +49,7 @@ def _consumer(tmp_path: Path) -> subprocess.Popen[bytes]:
         FACTCHECK_JOBS_WORKERS="2",
         FACTCHECK_JOBS_TASK_MODULES='["tests.jobs_tasks"]',
         FACTCHECK_SECRET_KEY="x",
+        FACTCHECK_BACKUP_INTERVAL_HOURS="0",  # (no scheduled backup job among those counted)
     )
     return subprocess.Popen(
         [sys.executable, "-m", "factcheck", "--db", str(tmp_path / "claims.db"), "worker"],

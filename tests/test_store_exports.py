@@ -896,7 +896,7 @@ def test_m011_rebuilds_the_csv_fragments(tmp_path: Any) -> None:
         pass
     before = old.execute("SELECT group_concat(sources, '') FROM csv_fragments").fetchone()[0]
     assert before and ": " not in before.split("http")[0]  # ("stance url; ...")
-    assert migrate(old)[:1] == ["m011_csv_sources"]
+    assert migrate(old)[:1] == ["m011_csv_sources"]  # (later migrations follow it)
     assert_fragments_current(old)
     after = fast_and_reference(old)
     assert " | " in after["csv"] and "two\nlines" in after["csv"]

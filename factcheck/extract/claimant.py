@@ -64,7 +64,8 @@ _SAY = (
 
 _LEAD_SAID_RE = re.compile(
     r"(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
-    r"(?P<v>said|says|told reporters|added|insisted|argued|claimed|maintained)"
+    r"(?P<v>said|says|added|insisted|argued|claimed|maintained|told (?:reporters|journalists|"
+    r"parliament|lawmakers|the [a-z]+|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"
     r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?[,:]?\s+"
     r"(?=[\"“]|(?!that\b|to\b|in\b|on\b|at\b|for\b|goodbye\b|so\b|nothing\b)[\w$€£])"
 )
@@ -72,7 +73,77 @@ _LEAD_SAID_RE = re.compile(
 
 _LEAD_APPOS_SAID_RE = re.compile(
     r"(?P<who>[A-Z][^,;:\"“”()]{1,60}?,\s+(?!(?:which|who|whose|where|when|that)\b)"
-    r"[^,;:\"“”()]{2,60}?),\s+(?P<v>said|says|told reporters|added|insisted|argued|claimed)\s+"
+    r"[^,;:\"“”()]{2,60}?),\s+(?P<v>said|says|told reporters|added|insisted|argued|claimed)[,:]?\s+"
+)
+
+
+# "Bettina Kross, the general secretary of the federation, whose predecessor resigned ...,
+# said the budget was ...": a source, asides about it (appositions, relative clauses), then
+# its verb and the clause it reports; the asides are no part of the source's words
+_SUBJECT_ASIDE_SAID_RE = re.compile(
+    r"(?P<head>[A-Z][^,;:\"“”()]{1,80}?)"
+    r"(?P<mid>(?:,\s+(?:[^,;:\"“”()]|(?<=\d),(?=\d)){1,150}?){1,4}?)"
+    r",\s+(?P<v>(?:said|says|added|noted|insisted|argued|claimed|warned|stressed|acknowledged|"
+    r"confirmed|explained|announced|estimated|told (?:reporters|journalists|the [a-z]+|"
+    r"parliament|lawmakers|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"
+    r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?(?:,?\s+that\b)?)[,:]?\s+"
+)
+_ASIDE_SPLIT_RE = re.compile(r",\s+")
+_NOT_SOURCE_HEADS = frozenset("it there this that these those what when if as while".split())
+
+
+def _subject_aside_said(
+    sentence: str, s0: int, e0: int
+) -> tuple[re.Match, str, list[tuple[int, int]]] | None:
+    """``Source, aside(s), said CLAUSE`` at ``s0``: the match, the source as worded before
+    the verb (the name in apposition to a title: "Its leader, Anna Kvist, who ...") and the
+    asides' spans; ``None`` unless a source opens the sentence and a reported clause follows."""
+    m = _SUBJECT_ASIDE_SAID_RE.match(sentence, s0, e0)
+    if m is None or m.end() >= e0:
+        return None
+    head = m.group("head").strip()
+    words = head.split()
+    if (
+        len(words) > 10
+        or words[0].lower() in _NOT_SOURCE_HEADS
+        or words[0].lower() in _PREP_HEADS
+        or _FINITE_RE.search(head.lower())
+    ):
+        return None
+    if not (
+        sentence[m.end()] in '"“'
+        or _REPORTED_RE.match(sentence, m.end(), e0)
+        or _NAME_CLAUSE_RE.match(sentence, m.end(), e0)
+    ):
+        return None
+    kind = name_of(head)[2]
+    who = head
+    asides: list[tuple[int, int]] = []
+    pos = m.start("mid")
+    for cm in _ASIDE_SPLIT_RE.finditer(sentence, pos, m.end("mid")):
+        if cm.start() > pos:
+            asides.append((pos, cm.start()))
+        pos = cm.end()
+    asides.append((pos, m.end("mid")))
+    asides = [(a, b) for a, b in asides if b > a]
+    for a, b in asides:
+        chunk = sentence[a:b]
+        if _NAME_RUN_RE.fullmatch(chunk) and " " in chunk:
+            if (
+                words[-1].lower() in TITLE_WORDS
+                or _POSSESSIVE_RE.search(head)
+                or words[0].lower() in ("its", "his", "her", "their", "our")
+            ):
+                # "Its leader, Anna Kvist, ...": the name in apposition is the source
+                who, kind = chunk, "person"
+    if kind is None:
+        return None
+    return m, who, asides
+
+
+_PREP_HEADS = frozenset(
+    "in on at for to from with by into over against about after before during since under "
+    "among amid despite following".split()
 )
 
 
@@ -103,13 +174,17 @@ _Q_INV_RE = re.compile(
 class _Attr:
     """How a claim's source is worded: ``prefix`` + wording, or wording + ``suffix``."""
 
-    __slots__ = ("who", "prefix", "suffix", "direct")
+    __slots__ = ("who", "prefix", "suffix", "direct", "asides", "lead")
 
     def __init__(self, who: str, prefix: str = "", suffix: str = "", direct: bool = False) -> None:
         self.who = who
         self.prefix = prefix
         self.suffix = suffix
         self.direct = direct  # a quotation: every word of it is the speaker's
+        # (start, end) of the asides between the source and its verb ("X, who ..., said"):
+        # the article's own statements about the source, not the source's claim
+        self.asides: list[tuple[int, int]] = []
+        self.lead: int | None = None  # where the span of a claim after the asides starts
 
     def word(self, base: str) -> str:
         if self.prefix:
@@ -131,7 +206,9 @@ def _said_clause(sentence: str, m: re.Match, e0: int) -> bool:
         low = w.lower()
         if low in _SUBJ_VERB_AUX or low in _AUX or _is_past(low):
             return False
-    return bool(_VERB_HINT_RE.search(sentence, m.end(), e0))
+    return bool(
+        _VERB_HINT_RE.search(sentence, m.end(), e0) or _FINITE_RE.search(sentence, m.end(), e0)
+    )
 
 
 # a sentence that is a quotation and nothing else: its words without the marks and the stop
@@ -145,6 +222,11 @@ _PROPER_RE = re.compile(r"(?:The\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|
 
 
 _NOT_ENTITY = frozenset("the a an it he she they we this that these those there i".split())
+
+
+_OF_SPLIT_RE = re.compile(r"\s+(?:for|of|in|at|on|from|with)\s+")
+_TITLE_HEADS = frozenset("executive chief commander coach captain president governor".split())
+_TITLED_SUBJECT_RE = re.compile(r"(?:The|the)(?:\s+[a-z][\w'’-]*){1,3}")
 
 
 _TOLD_RE = re.compile(r"\s+told\s+")
@@ -173,6 +255,11 @@ def _context(pieces: list[dict], person: str | None, thing: str | None) -> tuple
         and _PERSON_RE.search(subj)
     ):
         cand = subj
+    if cand is None and subj and not subj_pron and _TITLED_SUBJECT_RE.fullmatch(subj):
+        # "The mayor met protesters. He said ...": a person named by a title
+        head = subj.split()[-1].lower()
+        if (head in _PERSON_NOUNS or head in _TITLE_HEADS) and not head.endswith("s"):
+            cand = subj
     new_person = cand or (
         person if subj_pron or (pieces and pieces[0].get("attribution") in ("He", "She")) else None
     )
@@ -211,12 +298,24 @@ def sentence_attribution(
                 if m and (
                     _FINITE_RE.search(m.group("who"))
                     or not (
-                        _REPORTED_RE.match(sentence, m.end(), e0)
+                        sentence[m.end()] in '"“'
+                        or _REPORTED_RE.match(sentence, m.end(), e0)
                         or _NAME_CLAUSE_RE.match(sentence, m.end(), e0)
                     )
                 ):
                     m = None
-            if m:
+            asides: list[tuple[int, int]] = []
+            if m is None:
+                found = _subject_aside_said(sentence, s0, e0)
+                if found is not None:
+                    m, who, asides = found
+                    attr = _Attr(who, prefix=who + " " + m.group("v") + " ")
+                    attr.asides = asides
+                    # the claim's span starts at the verb: the asides are other claims (the
+                    # source's name is the claimant's own span)
+                    attr.lead = m.start("v")
+                    s0 = m.end()
+            if m and not asides:
                 who = m.group("who")
                 attr = _Attr(who, prefix=sentence[m.start() : m.end("v")] + " ")
                 s0 = m.end()
@@ -474,6 +573,7 @@ class People:
 
     def __init__(self) -> None:
         self.seen: list[Claimant] = []
+        self.org: Claimant | None = None  # the organisation an "It said" most likely is
 
     def resolve(
         self,
@@ -488,6 +588,11 @@ class People:
         if found is None:
             return None
         low = found.name.lower()
+        if low == "it":
+            # "The board met on Monday. It said ...": the organisation named last; never "It"
+            return self.org
+        if low in _NOT_ENTITY and low not in _PRONOUN_SOURCES:
+            return None  # "They said", "This shows": nobody the article names here
         if low in _PRONOUN_SOURCES:
             if not person or person not in mentions:
                 return self.seen[-1] if self.seen else None
@@ -507,6 +612,35 @@ class People:
         if c.kind == "person" and len(words) >= 2 and words[0] not in ("the", "a", "an"):
             self.seen.append(c)
         return c
+
+    def note_subject(
+        self, subject: str | None, sentence: str, offset: int, claimant: Claimant | None
+    ) -> None:
+        """Who a following "It said" is: the organisation this sentence quoted or whose
+        subject it is ("The board met on Monday. It said ..."); nobody once another source
+        speaks or another subject comes in between."""
+        if claimant is not None:
+            self.org = claimant if claimant.kind == "organization" else None
+            return
+        if not subject or len(subject.split()) > 6:
+            self.org = None
+            return
+        if subject.lower() in ("it", "its"):
+            return  # "It also said ...": the same one
+        self.org = self.subject_org(subject, sentence, offset) or None
+
+    def subject_org(self, subject: str | None, sentence: str, offset: int) -> Claimant | None:
+        """The organisation ``subject`` names ("The health authority for the district"), with
+        its offsets, made the likeliest "it" of what follows; ``None`` for anything else."""
+        if not subject or len(subject.split()) > 8:
+            return None
+        head = _OF_SPLIT_RE.split(subject, 1)[0].split()
+        word = head[-1].lower().removesuffix("'s").removesuffix("’s") if head else ""
+        i = sentence.find(subject)
+        if word not in ORG_WORDS or i < 0 or subject.lower() in _NOT_ENTITY:
+            return None
+        self.org = Claimant(subject, offset + i, offset + i + len(subject), "organization", subject)
+        return self.org
 
     def note_mentions(self, sentence: str, offset: int) -> None:
         """People named in a sentence ("Sofia Reinholt", or a surname opening it: "Abel, a
@@ -567,7 +701,10 @@ _WORDING_SOURCE_RE = re.compile(
     r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?,?\s+"
     r"(?P<v>said|says|told|added|noted|stated|announced|heard|"
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
-    r"insisted|denied|admitted|reported|replied|cautioned|put)\b"
+    r"insisted|denied|admitted|reported|replied|cautioned|put|"
+    # a plural source in the present ("Insurers estimate the damage at ...", "Police say"),
+    # and a source disputing something ("The union disputes the figures")
+    r"say|estimate|warn|report|claim|argue|insist|believe|fear|expect|disputes?|disputed)\b"
 )
 # "put inflation for last year at 5.8%", "put Abel on 44%": an estimate, not an action
 _PUT_FIGURE_RE = re.compile(

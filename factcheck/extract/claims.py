@@ -19,8 +19,8 @@ from .claimant import (
     speaker_label,
     wording_source,
 )
-from .clauses import _NOUN_HANGING, _clause_claims
-from .filters import drop_repeats, lead_end, not_a_claim
+from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims
+from .filters import drop_repeats, has_verb, lead_end, not_a_claim
 from .grammar import (
     _LEAD_DISCOURSE_RE,
     _cap,
@@ -68,15 +68,34 @@ def claim_spans(sentence: str) -> list[dict]:
     attr, s0, e0, mid = sentence_attribution(sentence, s0, e0)
     if e0 - s0 < 3:
         return []
+    closing = sentence[e0:].lstrip(".!?…")[:1]
+    if attr.prefix and 0 < s0 and sentence[s0 - 1] in '"“' and closing and closing in '"”':
+        # 'X said: "A. B."': each quoted sentence is a claim of the speaker's own words
+        attr.direct = True
+        out, count = _quoted_claims(sentence, s0, e0, attr, stop=True)
+        if count > 1:
+            return _with_attribution(out, s0, a0, b0, b0)  # (no closing mark)
     if mid is not None:
         # "House prices rose 3%, the registry said, while rents climbed 7%": both halves are
         # the registry's; the first one's span takes the attribution next to it
         out = _with_attribution(_clause_claims(sentence, s0, mid[0], attr), 0, 0, mid[0], mid[2])
         if e0 - mid[1] >= 3:
-            out += _clause_claims(sentence, mid[1], e0, attr)
+            # "..., the ministry said, though officials cautioned that ...": a second half
+            # naming its own source is that source's, never the first half's
+            own, s1, e1, _ = sentence_attribution(sentence, mid[1], e0)
+            if own.who and e1 - s1 >= 3:
+                out += _with_attribution(_clause_claims(sentence, s1, e1, own), s1, mid[1], e1, e0)
+            else:
+                out += _clause_claims(sentence, mid[1], e0, attr)
         out.sort(key=lambda d: (d["start"], d["end"]))
         return out
-    return _with_attribution(_clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
+    if attr.lead is not None:
+        a0 = attr.lead
+    out = _with_attribution(_clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
+    if attr.asides:
+        out += _aside_claims(sentence, attr)
+        out.sort(key=lambda d: (d["start"], d["end"]))
+    return out
 
 
 def _with_attribution(pieces: list[dict], s0: int, a0: int, e0: int, b0: int) -> list[dict]:
@@ -88,6 +107,28 @@ def _with_attribution(pieces: list[dict], s0: int, a0: int, e0: int, b0: int) ->
         if e0 < b0 and d["end"] == e0 and d.get("type") not in _NOUN_HANGING:
             d["end"] = b0
     return pieces
+
+
+def _quoted_claims(
+    sentence: str, start: int, end: int, attr: _Attr, stop: bool = False
+) -> tuple[list[dict], int]:
+    """Claims of each sentence of the quoted words ``sentence[start:end]``, worded with the
+    speaker's ``attr`` (without a closing stop when ``stop``), and how many sentences."""
+    segs: list[Segment] = []
+    _split_paragraph(sentence, start, end, "sentence", segs)
+    out: list[dict] = []
+    for seg in segs:
+        a, b = _trim(sentence, seg.start, seg.end)
+        while stop and b > a and sentence[b - 1] in ".!?… ":
+            b -= 1
+        while True:
+            dm = _LEAD_DISCOURSE_RE.match(sentence, a, b)
+            if not dm or dm.end() >= b:
+                break
+            a = dm.end()
+        if b - a >= 3:
+            out.extend(_clause_claims(sentence, a, b, attr))
+    return out, len(segs)
 
 
 def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
@@ -103,18 +144,25 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
     if rel is not None:
         rel = (rest_s + rel[0], rest_s + rel[1])
     attr = _Attr(who, prefix=who + " " + verb + " ", direct=True)
-    segs: list[Segment] = []
-    _split_paragraph(sentence, m.start("q"), m.end("q"), "sentence", segs)
-    out: list[dict] = []
-    for seg in segs:
-        a, b = _trim(sentence, seg.start, seg.end)
-        while True:
-            dm = _LEAD_DISCOURSE_RE.match(sentence, a, b)
-            if not dm or dm.end() >= b:
-                break
-            a = dm.end()
-        if b - a >= 3:
-            out.extend(_clause_claims(sentence, a, b, attr))
+    out, _ = _quoted_claims(sentence, m.start("q"), m.end("q"), attr)
+    am = _ADDING_RE.search(sentence, rest_s, e0)
+    if am is not None and rel is None:
+        # '"...," the minister said, adding that imports rose 2%': the speaker's too
+        a, b = _trim(sentence, am.end(), e0)
+        while b > a and sentence[b - 1] in ".!?… ":
+            b -= 1
+        if b - a >= 8:
+            out.append(
+                {
+                    "start": a,
+                    "end": b,
+                    "text": _cap(who + " said " + _decap(sentence[a:b])),
+                    "attribution": who,
+                    "subject": None,
+                    "type": "main",
+                    "glue": frozenset(("said",)),
+                }
+            )
     if rel is not None:
         a, b = _trim(sentence, *rel)
         if b - a >= 8 and len(sentence[a:b].split()) >= 3:
@@ -133,6 +181,11 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
         d.setdefault("speaker", who)
     out.sort(key=lambda d: (d["start"], d["end"]))
     return out
+
+
+_ADDING_RE = re.compile(
+    r",\s+(?:adding|saying|noting|warning|arguing|insisting|claiming)\s+(?:that\s+)?(?=\S)"
+)
 
 
 def extract_claims(
@@ -210,6 +263,8 @@ def extract_claims(
         speaker = next((p["speaker"] for p in pieces if p.get("speaker")), None)
         question = sent.rstrip().rstrip("\"'”’»)").endswith("?")
         sentence_claimant: Claimant | None = None
+        # "The health authority will close ..., it said": the organisation this sentence is about
+        people.subject_org(pieces[0].get("subject") if pieces else None, sent, at)
         words: dict = {}  # the sentence's words, for the faithfulness check
         for piece in pieces:
             start, end = at + piece["start"], at + piece["end"]
@@ -259,6 +314,15 @@ def extract_claims(
                 # "She said ...": the person the article named
                 wording = who_c.name + wording[wording.index(" ") :]
                 sources.append((who_c.start, who_c.end))
+            elif (
+                who_c is not None
+                and who_c.kind == "organization"
+                and wording.startswith("It ")
+                and (piece.get("attribution") or "").lower().split(" ", 1)[0] == "it"
+            ):
+                # "It said ...": the organisation the article named
+                wording = _cap(who_c.name) + wording[2:]
+                sources.append((who_c.start, who_c.end))
             if label is not None and who_c is None and not piece["attribution"]:
                 # a debate or interview line: "HALE: We cut the deficit." is Hale's
                 who_c = label
@@ -277,6 +341,14 @@ def extract_claims(
             )
             if not_a_claim(wording, values, seg.kind == "list_item"):
                 continue
+            if (
+                piece.get("speaker")
+                and not piece.get("own_voice")
+                and seg.kind != "list_item"
+                and not has_verb(quote)
+            ):
+                continue  # '"The house, the car, the animals," she said': quoted words, no fact
+
             score = round(_score(wording, quote, kinds), 4)
             claims.append(
                 {
@@ -303,6 +375,9 @@ def extract_claims(
             i = sent.find(speaker)
             speaker_span = (at + i, at + i + len(speaker)) if i >= 0 else None
         people.note_mentions(sent, at)
+        people.note_subject(
+            pieces[0].get("subject") if pieces else None, sent, at, sentence_claimant
+        )
         person, thing = _context(pieces, person, thing)
         for ref in (person, thing):
             if ref:

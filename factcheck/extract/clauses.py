@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .claimant import _Attr
+from .claimant import _Attr, name_of
 from .grammar import (
     _AUX,
     _DETERMINERS,
@@ -18,6 +18,8 @@ from .grammar import (
     _STOP_BACK,
     _SUBJ_ADVERBS,
     _VERB_HINT_RE,
+    BARE_VERBS,
+    MODAL_RE,
     _antecedent,
     _cap,
     _decap,
@@ -70,6 +72,8 @@ _SPLIT_RE = re.compile(
     r"less than|little more than|up to|well over)\s+)?(?:[$€£]?\d[\d,.]*\s?(?:%|percent\b|"
     r"per cent\b)?|half|a third|a quarter|two thirds|three quarters|most|many|all|none)\s+"
     r"(?:of|the)\s|(?:little\s+|far\s+|much\s+)?(?:more|less|fewer)\s+than\s"
+    r"|(?:about\s+|almost\s+|nearly\s+|more\s+than\s+)?(?:twice|three times|four times|five times|"
+    r"ten times|half|double|triple)\s+(?:as|the)\s"
     r"))"
     r"|(?P<app>,\s+(?=(?:the|a|an|their|its|his|her|our)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
     r"biggest|highest|lowest|worst|deadliest|best|most|least|\d+(?:st|nd|rd|th))\b))"
@@ -84,12 +88,20 @@ _SPLIT_RE = re.compile(
     r"|(?P<adv>,\s+(?:(?:mainly|partly|largely|mostly|chiefly|primarily|in part)\s+)?"
     r"(?:amid|despite|whereas|although|though|but|because|while)\s+)"
     r"|(?P<semi>;\s+|\s+[—–]\s+|\s+--\s+)"
+    # "..., adding that imports rose 2%": the source's (or the subject's) second statement
+    r"|(?P<adding>,\s+(?:adding|saying|noting|warning|arguing|insisting|claiming)\s+(?:that\s+)?"
+    r"(?=\S))"
     r"|(?P<att>,\s+(?:according to|reported|said|says|told|added|noted|stated|announced|"
     r"confirmed|wrote|claimed)\s+)"
     r"|(?P<andthat>,?\s+(?:and|but)\s+that\s+)"
     # ", against a target of 18 minutes", ", pushing the balance into deficit": the figure's
     # yardstick or consequence, a fact of its own worded with the clause it hangs on
     r"|(?P<against>,\s+(?=against\s))"
+    # ", driven by exports", ", with imports rising 3%": a cause or a second figure hanging on
+    # the clause, a fact of its own worded with the clause
+    r"|(?P<drv>,\s+(?=(?:(?:mainly|largely|partly|chiefly|mostly)\s+)?(?:driven|fuelled|fueled|"
+    r"boosted|hit|hampered|held back|dragged down|weighed down|caused)\s+by\s"
+    r"|with\s+(?:[^\s,;]+\s+){1,5}?[a-z]{3,}ing\b))"
     r"|(?P<part>,\s+(?=(?!(?:saying|adding|including|according|citing|following|using|during|"
     r"excluding|notably|something|nothing|anything|everything|bring|spring|morning|evening|"
     r"ceiling|building|ring|king|thing)\b)[a-z]{3,}ing\s))"
@@ -105,7 +117,25 @@ _SPLIT_RE = re.compile(
     r"her|\d))))"
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
-    r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b))"
+    r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b"
+    # "14 people died and 30 were injured": a figure as the second clause's subject
+    r"|(?:(?:about|around|nearly|almost|some|over|more than|at least|up to|another)\s+)?"
+    r"\d(?:[\d.]|,(?=\d))*%?(?:\s+(?!(?:but|and|or|in|on|at|to|from|by|for|of|than)\b)[a-z]+)?"
+    r"\s+(?:" + _FINITE + r")\b))"
+    # "will close its plant and move production to ...": a second verb after the modal
+    r"|(?P<andb>,?\s+and\s+(?=[a-z]{2,}\s))"
+)
+
+
+_SAY_AND_RE = re.compile(
+    r"(?:said|noted|added|warned|argued|insisted|stressed|acknowledged|conceded|admitted|"
+    r"cautioned|claimed|told|explained|pointed out)\b"
+)
+
+
+_REL_SAYS_RE = re.compile(
+    r"(?:\S+\s+){0,4}?(?:said|says|say|claims|claimed|claim|believes|believed|estimates|"
+    r"estimated|alleged|allege|alleges|told|put|puts)\b"
 )
 
 
@@ -204,6 +234,14 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 sentence, cuts[-1][1] if cuts else s0, m.start()
             ):
                 continue
+        elif typ == "drv":
+            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            if not _FINITE_RE.search(before):
+                continue
+            typ = "part"
+        elif typ == "andb":
+            if not _bare_verb_after(sentence, m.end(), e0, cuts[-1][1] if cuts else s0, m.start()):
+                continue
         elif typ in ("app", "appnp", "figapp"):
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
             if not _FINITE_RE.search(before):
@@ -245,9 +283,9 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             break
         if cur_t in ("main", "semi", "andthat"):
             root = len(pieces) - 1
-        if typ == "andv":
+        if typ in ("andv", "andb"):
             prev_t = pieces[-1][2]
-            if prev_t == "andv":
+            if prev_t in ("andv", "andb"):
                 owner = pieces[-1][3]
             elif prev_t in _HANGING and prev_t not in ("rel", "ppart"):
                 owner = root
@@ -287,8 +325,15 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         glue: frozenset = frozenset()
         own_voice = False  # an apposition inside an attribution: not the source's claim
         own_source = False  # a clause naming its own source
+        said_again = False  # the source's own second verb: worded without the attribution
+        adding_source = None  # who says the "..., adding that ..." piece
         subj, sv = None, None
-        if typ == "andv" and own >= 0:
+        if typ == "andv" and attr.who and attr.prefix and _SAY_AND_RE.match(quote):
+            # 'X said the results were robust but noted that ...': the source's second verb,
+            # not the reported clause's ("the results noted")
+            base = attr.who + " " + quote
+            said_again = True
+        elif typ == "andv" and own >= 0:
             # coordinated verb phrase: reuse the subject of the clause it belongs to
             owner_base, owner_quote = bases[own], sentence[spans[own][0] : spans[own][1]]
             if pieces[own][2] == "rel" and owner_quote and owner_base.endswith(owner_quote):
@@ -299,6 +344,21 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 base = main_subject + " " + quote
             # else: the clause it belongs to has no subject found: no subject is guessed
             subj = subjects[own]
+        elif typ == "andb" and own >= 0:
+            # "The company will close its plant and move ...": its subject and modal
+            mm = MODAL_RE.search(bases[own])
+            if mm is not None:
+                base = bases[own][: mm.end("modal")] + " " + quote
+            subj = subjects[own]
+        elif typ == "adding":
+            # "The minister said X, adding that Y" -> "The minister said Y"; "The company cut
+            # jobs, saying demand fell" -> "The company said demand fell"
+            who = attr.who if attr.prefix else (subjects[rt] if rt < len(subjects) else None)
+            if who:
+                base = who + " said " + quote
+                glue = frozenset(("said",))
+                said_again = True
+                adding_source = who
         elif typ == "figapp" and own >= 0:
             base = bases[own] + ", " + quote  # "..., about 60% of the total"
         elif typ in ("rel", "app", "appnp", "ppart") and own >= 0:
@@ -319,6 +379,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 elif typ == "rel":
                     rm = _REL_MARK_RE.match(sentence, pieces[idx - 1][1])
                     rel = rm.group("w").lower() if rm else "which"
+                    # "The minister said the bridge, which opened in 2024, ...": a relative
+                    # clause between commas is the writer's gloss, not the source's words,
+                    # unless it names a source of its own ("which she said had doubled")
+                    own_voice = bool(attr.who) and not attr.direct and not _REL_SAYS_RE.match(quote)
                     if rm and rm.group("prep"):
                         pass  # "..., in which a shop assistant was injured": the clause
                     elif rel == "whom":
@@ -332,7 +396,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                             quote = sentence[ps:pe]
                         base = bases[own] + ", " + quote
                     elif rel == "where":
-                        base = "in " + ant_text + ", " + quote
+                        # "In Dolec, where ...": the antecedent may bring its preposition
+                        first = ant_text.split(" ", 1)[0].lower()
+                        lead = "" if first in _PREPS or first in ("near", "outside") else "in "
+                        base = lead + (_decap(ant_text) if lead else ant_text) + ", " + quote
                     elif rel == "whose":
                         base = ant_text + "'s " + quote
                     else:
@@ -517,8 +584,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             {
                 "start": ps,
                 "end": pe,
-                "text": _cap(base) if own_voice or own_source else attr.word(base),
-                "attribution": None if own_voice or own_source else attribution,
+                "text": _cap(base) if own_voice or own_source or said_again else attr.word(base),
+                "attribution": adding_source or (None if own_voice or own_source else attribution),
                 "subject": main_subject,
                 "type": typ,
                 "glue": glue,
@@ -609,6 +676,8 @@ def _clause_start(rest: str) -> bool:
         if i and (_is_past(low) or low in _AUX):
             return words[i - 1].lower() not in _DETERMINERS  # "a failed investment": no verb
         if low in _PREPS and i < 2:
+            if i + 1 < len(words) and words[i + 1][:1].isdigit() and low in ("about", "over"):
+                continue  # "about 2,000 homes lost power": a figure, not a preposition
             return False
     return False
 
@@ -633,3 +702,86 @@ def _subordinate(sentence: str, at: int, e0: int) -> bool:
         if first in _NOT_AFTER_AS or (before and before[-1].lower() in _NOT_AFTER_AS):
             return False
     return _clause_start(rest)
+
+
+_ASIDE_REL_RE = re.compile(r"(?P<w>who|whom|whose|which)\s+(?=\S)")
+
+
+def _aside_claims(sentence: str, attr: _Attr) -> list[dict]:
+    """The article's own statements in the asides between a source and its verb
+    ("Bettina Kross, the general secretary of the federation, whose predecessor resigned
+    ..., said ..."): "Bettina Kross's predecessor resigned ...", "Bettina Kross is the general
+    secretary of the federation"; never the source's claim. An aside that is no relative
+    clause or plain noun phrase ("speaking after the vote", an age, the name itself) states
+    nothing here."""
+    a, b, kind = name_of(attr.who)
+    name = attr.who[a:b].strip()
+    out: list[dict] = []
+    for s, e in attr.asides:
+        chunk = sentence[s:e]
+        if len(chunk.split()) < 3:
+            continue
+        glue: frozenset = frozenset()
+        rm = _ASIDE_REL_RE.match(chunk)
+        if rm is not None:
+            rest = chunk[rm.end() :]
+            w = rm.group("w")
+            if w == "whose":
+                base = name + "'s " + rest
+            elif w == "whom":
+                last = rest.split()[-1].lower()
+                if not _is_past(last):
+                    continue
+                base = rest + " " + name  # "whom the judge commended"
+            elif w == "which":
+                base = attr.who + " " + rest  # "Northline, which runs ...": as the article names it
+            elif _VERB_HINT_RE.search(rest) or _FINITE_RE.search(rest):
+                base = name + " " + rest
+            else:
+                continue
+        elif _copula_ok(name, chunk) and not _FINITE_RE.search(chunk.split(" who ")[0].lower()):
+            base = name + " is " + chunk
+            glue = frozenset(("is",))
+        else:
+            continue
+        out.append(
+            {
+                # a relative clause's span starts past its "who"/"which", as in _clause_claims
+                "start": s + rm.end() if rm is not None else s,
+                "end": e,
+                "text": _cap(base),
+                "attribution": None,
+                "subject": name,
+                "type": "rel" if rm is not None else "app",
+                "glue": glue,
+                "own_voice": True,
+            }
+        )
+    return out
+
+
+_OBJECT_OPENERS = frozenset(
+    "its their his her all more up down one two three four five six seven eight nine ten "
+    "eleven twelve twenty thirty forty fifty hundred hundreds thousands dozens".split()
+)
+_NEXT_TWO_RE = re.compile(r"([a-z]+)\s+([$€£]?[\w'’]+)(?:\s+([\w'’]+))?")
+
+
+def _bare_verb_after(sentence: str, at: int, e0: int, clause_start: int, and_at: int) -> bool:
+    """Is "and" at ``and_at`` followed (at ``at``) by a second bare verb of a clause whose verb
+    follows a modal ("will close its plant and move production to Stek", "would cut 300 jobs
+    and sell two buildings")? The verb must be one of :data:`BARE_VERBS` and take an object:
+    a determiner or a figure next, or a noun and a preposition ("move production to")."""
+    m = _NEXT_TWO_RE.match(sentence, at, e0)
+    if m is None or m.group(1) not in BARE_VERBS:
+        return False
+    mm = MODAL_RE.search(sentence, clause_start, and_at)
+    if mm is None or mm.group("verb") not in BARE_VERBS:
+        return False
+    nxt, after = m.group(2), (m.group(3) or "").lower()
+    low = nxt.lower()
+    if low in _DETERMINERS or low in _OBJECT_OPENERS:
+        return True
+    if nxt[:1].isdigit() or nxt[:1] in "$€£":
+        return True
+    return nxt.islower() and after in _PREPS

@@ -239,3 +239,22 @@ def _subject_verb(q: str) -> tuple[str | None, str | None]:
 
 def _inside_any(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
     return any(x <= a and b <= y for x, y in spans)
+
+
+# Verbs in their bare form that news clauses coordinate after a modal ("will close the plant
+# and move production to ..."), chosen among those that are seldom nouns after "and"
+BARE_VERBS = frozenset(
+    "abolish accept acquire add adopt allow announce appeal appoint approve ask ban become "
+    "begin borrow bring build buy call cancel close complete consider cover create cut "
+    "deliver deploy double drop ease end enforce expand extend face fire freeze fund give "
+    "grant halve hire hold impose improve include increase introduce invest issue join keep "
+    "launch lay lead leave lend lift limit lose lower make meet merge move name offer open "
+    "order pay phase place post provide publish raise reach receive reduce refund reject "
+    "release relocate remove renew reopen repay replace require restore resume return review "
+    "run scrap seek sell send set shed shift shut sign spend start stop strip submit suspend "
+    "take tighten train transfer treble triple unveil upgrade use withdraw write".split()
+)
+MODAL_RE = re.compile(
+    r"\b(?P<modal>(?:will|would|could|can|may|might|must|should|shall)(?:\s+(?:not|also|now|"
+    r"then|still|soon))?)\s+(?P<verb>[a-z]+)\b"
+)

@@ -93,7 +93,10 @@ _RELATED_RE = re.compile(
 # Notes about the story rather than in it: corrections, credits, a police appeal, an author's
 # bio. "Correction: an earlier version said 250,000 homes" states what was wrong.
 _NOTE_RE = re.compile(
-    r"(?:corrections?|clarifications?|editor['’]?s note|note to readers)\s*[:—–-]"
+    # "Correction, March 20: ...": the note may carry its date before the colon
+    r"(?:corrections?|clarifications?|editor['’]?s note|note to readers)"
+    r"(?:,?\s+(?:\w+\s+\d{1,2}|\d{1,2}\s+\w+|\w+)(?:,\s+\d{4})?)?\s*[:—–-]"
+    r"|an earlier version of this (?:article|story|report|piece)\b"
     r"|(?:additional\s+)?(?:reporting|writing|editing)\s+by\s+(?-i:[A-Z])"
     r"|this (?:article|story|report|piece) (?:was|has been) (?:amended|updated|corrected)\b"
     r"|anyone with information\b"

@@ -80,11 +80,10 @@ def sha256(text: str) -> str:
 def transaction(db: Database) -> Iterator[Database]:
     """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error.
 
-    Writers first queue on the database's write lock (see :class:`factcheck.db.WriteLock`: a
-    thread lock, then an ``flock`` between processes), which lets the next one in within a
-    millisecond of a commit, where SQLite's busy handler would sleep in steps of up to 100 ms.
-    A writer still waiting after the busy timeout gets :class:`Busy` (a 503).
-    """
+    Writers first queue on the database's write lock (:meth:`factcheck.db.WriteLock.begin`:
+    a thread lock, an ``flock`` between processes, then ``BEGIN IMMEDIATE``, all within the
+    busy timeout; the next writer gets in within a millisecond of a commit, where SQLite's
+    busy handler sleeps up to 100 ms). Still waiting after the busy timeout: :class:`Busy`."""
     if getattr(db, "factcheck_snapshot", False):
         raise RuntimeError(
             "a write on a read snapshot's connection: write through the request's connection"
@@ -94,20 +93,21 @@ def transaction(db: Database) -> Iterator[Database]:
         with _transaction(db):
             yield db
         return
-    if not lock.acquire(timeout=getattr(db, "factcheck_busy_timeout_ms", 5000) / 1000):
+    if not lock.begin(db.conn, getattr(db, "factcheck_busy_timeout_ms", 5000)):
         raise Busy("the database is busy; try again in a moment")
     try:
-        with _transaction(db):
+        with _transaction(db, begun=True):
             yield db
     finally:
         lock.release()
 
 
 @contextlib.contextmanager
-def _transaction(db: Database) -> Iterator[Database]:
+def _transaction(db: Database, begun: bool = False) -> Iterator[Database]:
     conn = db.conn
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        if not begun:
+            conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise Busy("the database is busy; try again in a moment") from exc
@@ -514,7 +514,8 @@ def get_article(db: Database, article_id: int) -> dict[str, Any]:
 # the body, cached by ``body_sha256``) and no ``original`` (the uploaded file, possibly MBs).
 _ARTICLE_HEAD_COLUMNS = (
     "id, title, url, publisher, author, published, body_sha256, original_type, original_name,"
-    " status, created_by, version, created_at, updated_at, published_at, published_by"
+    " status, created_by, version, created_at, updated_at, published_at, published_by,"
+    " extraction, extraction_error, batch_id"
 )
 
 
@@ -559,7 +560,7 @@ def list_articles(
     return _rows(
         db,
         "SELECT a.id, a.title, a.url, a.publisher, a.author, a.published, a.created_at,"
-        " a.status, a.published_at, length(a.body) AS chars,"
+        " a.status, a.published_at, a.extraction, length(a.body) AS chars,"
         " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed)"
         "   AS claims,"
         " (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND NOT c.dismissed"
@@ -1065,6 +1066,9 @@ def record_verdict(
         current = get_verdict(db, claim_id, user_id)
         before = _verdict_state(current)
         if before == wanted and current is not None:
+            # (saving a returned verdict unchanged answers the hand-back: it stands)
+            if resolve_returns(db, current["id"], user_id):
+                return get_verdict(db, claim_id, user_id)
             return current
         if current is None:
             if version is not None:
@@ -1109,6 +1113,7 @@ def record_verdict(
             before=before,
             after=wanted,
         )
+        resolve_returns(db, verdict_id, user_id)  # (a returned verdict is current again)
     return get_verdict(db, claim_id, user_id)
 
 
@@ -1220,6 +1225,17 @@ from .desk import (  # noqa: E402
     user_by_name,
     usernames,
     verdict_ratings,
+)
+from .discussion import (  # noqa: E402
+    add_comment,
+    current_verdict_sql,
+    list_comments,
+    notify,
+    open_returns,
+    resolve_returns,
+    return_verdict,
+    returned_claim_ids,
+    unread_count,
 )
 from .evidence import archive_sql as _archive_sql  # noqa: E402
 from .evidence import link_sources as _link_sources  # noqa: E402

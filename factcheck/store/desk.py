@@ -22,6 +22,7 @@ from . import (
     now,
     transaction,
 )
+from .discussion import assigned, current_verdict_sql
 
 # Desk settings ------------------------------------------------------------------------------
 
@@ -262,6 +263,7 @@ def set_assignments(
             " VALUES (?, ?, ?, ?)",
             [(article_id, user_id, by, stamp) for user_id in wanted],
         )
+        assigned(db, article_id, sorted(set(wanted) - set(before)), by)
         if before != wanted:
             _audit(
                 db,
@@ -352,10 +354,11 @@ def claims_with_verdict_by(db: Database, article_id: int, user_id: int) -> set[i
 
 
 def verdict_ratings(db: Database, article_id: int | None = None) -> list[tuple[int, int, str]]:
-    """(claim id, reviewer id, rating) of every verdict on live claims, optionally one article."""
+    """(claim id, reviewer id, rating) of every current verdict (not returned by an editor and
+    unsaved since) on live claims, optionally of one article."""
     sql = (
         "SELECT v.claim_id, v.user_id, v.rating FROM verdicts v JOIN claims c ON c.id = v.claim_id"
-        " WHERE NOT c.dismissed"
+        f" WHERE NOT c.dismissed AND {current_verdict_sql('v')}"  # (returned ones: not current)
     )
     params: tuple[Any, ...] = ()
     if article_id is not None:
@@ -506,7 +509,8 @@ def publish_article(
 
 
 def contested_claims(db: Database, include_settled: bool = False) -> list[dict[str, Any]]:
-    """Live claims with at least two verdicts, their ratings, and any final verdict."""
+    """Live claims with at least two current verdicts (a returned verdict not saved again does
+    not count), their ratings, and any final verdict."""
     rows = _rows(
         db,
         "SELECT c.id, c.article_id, c.text, c.quote, a.title AS article_title,"
@@ -515,7 +519,8 @@ def contested_claims(db: Database, include_settled: bool = False) -> list[dict[s
         " FROM claims c JOIN articles a ON a.id = c.article_id"
         " JOIN verdicts v ON v.claim_id = c.id"
         " LEFT JOIN final_verdicts f ON f.claim_id = c.id"
-        " WHERE NOT c.dismissed GROUP BY c.id HAVING count(v.id) >= 2"
+        f" WHERE NOT c.dismissed AND {current_verdict_sql('v')}"
+        " GROUP BY c.id HAVING count(v.id) >= 2"
         " ORDER BY c.article_id, c.start",
     )
     result = []

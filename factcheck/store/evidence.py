@@ -1,5 +1,5 @@
 """The sources library: one record per cited address, its archives and excerpt checks
-(migration m012; the fetching itself is :mod:`factcheck.evidence`).
+(migration m015; the fetching itself is :mod:`factcheck.evidence`).
 
 A verdict's sources are linked to their records in the verdict's own transaction
 (:func:`link_sources`, cheap: no fetch); the background work then archives the records still
@@ -25,7 +25,7 @@ STANCES = ("supports", "refutes", "context")
 
 
 def library_ready(db: Database) -> bool:
-    """Whether the database has the sources library (m012); remembered on the connection
+    """Whether the database has the sources library (m015); remembered on the connection
     until the next migration (:func:`factcheck.db.migrate` forgets it)."""
     ready = getattr(db, "factcheck_library", None)
     if ready is None:
@@ -46,7 +46,7 @@ def link_sources(db: Database, verdict_id: int | None = None) -> list[int]:
     Runs in the caller's transaction when there is one (a verdict's save), else in its own.
     Returns the ids of the linked records that are ``pending`` (to archive)."""
     if not library_ready(db):
-        return []  # (a database before m012, as old-schema tests build)
+        return []  # (a database before m015, as old-schema tests build)
     if not db.conn.in_transaction:
         with transaction(db):
             return link_sources(db, verdict_id)
@@ -633,7 +633,7 @@ ARCHIVE_CELL_SQL = (
 
 
 def archive_sql(db: Database) -> str:
-    """:data:`ARCHIVE_JSON_SQL`, or ``'null'`` in a database before the library (m012)."""
+    """:data:`ARCHIVE_JSON_SQL`, or ``'null'`` in a database before the library (m015)."""
     return ARCHIVE_JSON_SQL if library_ready(db) else "'null'"
 
 

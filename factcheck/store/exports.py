@@ -614,7 +614,7 @@ CSV_SOURCE_LINE = " || ' | ' || ".join(
     _flat_sql(name) for name in ("stance", "title", "publisher", "url", "excerpt")
 )
 
-#: The line as exported since m013: :data:`CSV_SOURCE_LINE`, then `` | `` and the source's
+#: The line as exported since m016: :data:`CSV_SOURCE_LINE`, then `` | `` and the source's
 #: archive in one line (:func:`factcheck.store.evidence.archive_summary`), over ``sources s``.
 CSV_SOURCE_LINE_ARCHIVE = f"{CSV_SOURCE_LINE} || ' | ' || {_flat_sql(ARCHIVE_CELL_SQL)}"
 

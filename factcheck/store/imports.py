@@ -437,9 +437,14 @@ def _text_field(record: dict[str, Any], key: str) -> str | None:
 
 
 def draft_from_record(
-    record: dict[str, Any], *, max_bytes: int, threshold: float | None = None
+    record: dict[str, Any],
+    *,
+    max_bytes: int,
+    threshold: float | None = None,
+    with_claims: bool = True,
 ) -> ingest.Draft:
-    """An article draft from a plain record (``text`` or ``html``, plus metadata)."""
+    """An article draft from a plain record (``text`` or ``html``, plus metadata); without its
+    claims when ``with_claims`` is false."""
     meta = {
         "title": _text_field(record, "title") or "",
         "url": _text_field(record, "url"),
@@ -464,12 +469,18 @@ def draft_from_record(
             original_type="html",
             max_bytes=max_bytes,
             threshold=threshold,
+            with_claims=with_claims,
             **(found | given),
         )
     if not text:
         raise Invalid("the record has neither text nor html")
     return ingest.prepare_article(
-        body=text, original_type="json", max_bytes=max_bytes, threshold=threshold, **meta
+        body=text,
+        original_type="json",
+        max_bytes=max_bytes,
+        threshold=threshold,
+        with_claims=with_claims,
+        **meta,
     )
 
 

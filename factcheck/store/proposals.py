@@ -34,6 +34,7 @@ from . import (
     transaction,
     wording_changes,
 )
+from .discussion import proposal_closed, proposal_waiting
 from .publish import _correct_live as correct_live  # (in the caller's transaction, as desk's)
 from .publish import latest_version
 
@@ -239,6 +240,8 @@ def propose(
             before=_state(before) if before else None,
             after=after,
         )
+        if before is None:
+            proposal_waiting(db, proposal_id, claim_id, user_id)
     return get_proposal(db, proposal_id)
 
 
@@ -292,6 +295,7 @@ def withdraw_proposal(
             article_id=claim["article_id"],
             before=_state(proposal),
         )
+        proposal_closed(db, proposal, "withdrawn", user_id)
     return get_proposal(db, proposal_id)
 
 
@@ -374,4 +378,5 @@ def decide_proposal(
             before=_state(proposal) | {"proposed_by": _username(db, proposal["user_id"])},
             after={"status": status, "note": note},
         )
+        proposal_closed(db, proposal, status, user_id)
     return get_proposal(db, proposal_id)

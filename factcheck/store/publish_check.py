@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from .. import config as config_module
 from . import Conflict, Invalid, NotFound, _audit, _row, _rows, now, snapshot, transaction
+from .discussion import current_verdict_sql
 from .publish import _state_claims, publish_article, publish_state, versioned
 
 #: The check's lists of claims, in the order the page shows them.
@@ -46,12 +47,14 @@ def unanimous_minimum(db: Database) -> int:
 
 
 def _live_claims(db: Database, article_id: int) -> list[dict[str, Any]]:
-    """The article's claims (dismissed too) with their reviewers' ratings and final verdict."""
+    """The article's claims (dismissed too) with their reviewers' current ratings (a verdict
+    an editor returned counts again once saved again) and final verdict."""
     rows = _rows(
         db,
         "SELECT c.id, c.text, c.quote, c.start, c.version, c.dismissed,"
         " (SELECT group_concat(v.rating, char(31)) FROM"
-        "   (SELECT rating FROM verdicts WHERE claim_id = c.id ORDER BY id) v) AS ratings,"
+        "   (SELECT rating FROM verdicts v WHERE claim_id = c.id"
+        f"    AND {current_verdict_sql('v')} ORDER BY id) v) AS ratings,"
         " f.rating AS final_rating, f.version AS final_version"
         " FROM claims c LEFT JOIN final_verdicts f ON f.claim_id = c.id"
         ' WHERE c.article_id = ? ORDER BY c.start, c."end", c.id',

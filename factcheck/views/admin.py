@@ -1,10 +1,10 @@
-"""Admin pages: accounts and desk settings."""
+"""Admin pages: accounts, desk settings, backups."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, send_file, url_for
 
 from .. import store
 from ..db import get_db
@@ -106,3 +106,70 @@ def settings() -> Any:
         status=400 if error else 200,
         form=form,
     )
+
+
+@bp.route("/backups")
+@role_required("admin")
+def backups() -> Any:
+    """The backups in the backup folder, newest first, and the schedule."""
+    from .. import backup
+
+    folder = backup.backup_dir(current_app.config)
+    interval = current_app.config["BACKUP_INTERVAL_HOURS"]
+    context = {
+        "folder": str(folder),
+        "backups": [
+            {**item, "taken_at": item["taken_at"].isoformat(timespec="seconds")}
+            for item in backup.list_backups(folder)
+        ],
+        "interval_hours": interval,
+        "keep": current_app.config["BACKUP_KEEP"],
+        "next_due": (
+            due.isoformat(timespec="seconds")
+            if (due := backup.next_due(folder, interval))
+            else None
+        ),
+        "failures": _backup_failures(),
+    }
+    return render("admin/backups.html", context)
+
+
+@bp.route("/backups/<backup_name>")
+@role_required("admin")
+def download_backup(backup_name: str) -> Any:
+    """One backup of the list, as a download (only names the list gives: never a path)."""
+    from .. import backup
+
+    found = backup.find_backup(backup.backup_dir(current_app.config), backup_name)
+    if found is None:
+        abort(404, "There is no backup of that name.")
+    return send_file(
+        found["path"],
+        mimetype="application/vnd.sqlite3",
+        as_attachment=True,
+        download_name=found["name"],
+        max_age=0,
+    )
+
+
+def _backup_failures() -> list[dict[str, Any]]:
+    """The last failed scheduled backups the job queue recorded (newest first)."""
+    import datetime
+
+    from .. import backup_tasks, jobs
+
+    try:
+        recent = jobs.status(failures=50)["recent_failures"]
+    except Exception:  # (the queue's file cannot be read: the page still lists the backups)
+        return []
+    return [
+        {
+            "error": failure["error"],
+            "failed_at": datetime.datetime.fromtimestamp(failure["failed_at"], datetime.UTC)
+            .isoformat(timespec="seconds")
+            .replace("+00:00", " UTC")
+            .replace("T", " "),
+        }
+        for failure in recent
+        if failure["task"].endswith(backup_tasks.TASK_NAME)
+    ][:3]

@@ -506,7 +506,100 @@ def similar_claims(claim_id: int) -> Any:
 
 @route("/claims/<int:claim_id>", methods=["GET"])
 def get_claim(claim_id: int) -> Any:
-    return jsonify(_claim(_visible_claim(claim_id)))
+    claim = _visible_claim(claim_id)
+    response = jsonify(_claim(claim))
+    response.headers["ETag"] = _etag(claim["version"])
+    return response
+
+
+CLAIMANT_FIELDS = ("claimant", "claimant_kind", "reason")
+# Fields of a claim as GET returns it that may come back in a PUT of its claimant; ignored.
+CLAIM_READ_ONLY = tuple(key for key in _CLAIM_KEYS if key not in CLAIMANT_FIELDS)
+_PROPOSAL_KEYS = (
+    "id",
+    "claim_id",
+    "kind",
+    "claimant",
+    "claimant_kind",
+    "base_claimant",
+    "base_claimant_kind",
+    "base_version",
+    "reason",
+    "status",
+    "created_at",
+)
+
+
+def _claim_precondition(claim: dict[str, Any], message: str, status: int = 412) -> ApiError:
+    return ApiError(
+        status, message, headers={"ETag": _etag(claim["version"])}, current=_claim(claim)
+    )
+
+
+@route("/claims/<int:claim_id>/claimant", methods=["PUT"])
+def put_claimant(claim_id: int) -> Any:
+    """Say who made the claim, as the review panel's claimant form does: ``claimant`` (a name)
+    with ``claimant_kind`` (person or organization), or ``claimant: null`` for the
+    publication. Needs ``If-Match`` with the claim's ETag. Set directly by whoever shapes the
+    claim directly (editors, admins; reviewers while the desk lets them), proposed to the
+    editors otherwise (202, with ``reason``); a published article's claims change only through
+    a correction (409)."""
+    claim = _visible_claim(claim_id)
+    data = _json_body()
+    _check_fields(data, CLAIMANT_FIELDS, CLAIM_READ_ONLY)
+    if "claimant" not in data:
+        raise ApiError(422, "'claimant' is required: a name, or null for the publication.")
+    name = _optional_text(data, "claimant", store.CLAIMANT_MAX)
+    kind = _optional_text(data, "claimant_kind")
+    reason = _optional_text(data, "reason", store.proposals.MAX_REASON)
+    db = get_db()
+    if request.headers.get("If-Match") is None:
+        raise _claim_precondition(
+            claim,
+            "Send 'If-Match' with the ETag of the claim version you changed (GET the claim "
+            "first), so that nobody's change is overwritten silently.",
+            428,
+        )
+    etags = request.if_match
+    if not (etags.star_tag or etags.contains(str(claim["version"]))):
+        raise _claim_precondition(
+            claim,
+            f"The claim changed since the version you sent (it is at version "
+            f"{claim['version']} now): see 'current' and send your change again with its ETag.",
+        )
+    mode = access.claim_shaping(db, g.user, store.get_article_head(db, claim["article_id"]))
+    if mode == access.CORRECTION:
+        raise ApiError(
+            409,
+            "This article is published: its claims change only through an editor's correction "
+            "with a note, in the browser.",
+        )
+    try:
+        if mode == access.PROPOSE:
+            proposal = store.propose(
+                db,
+                claim_id,
+                g.user["id"],
+                "claimant",
+                None,
+                reason,
+                claim["version"],
+                claimant=name,
+                claimant_kind=kind,
+            )
+            response = jsonify({key: proposal.get(key) for key in _PROPOSAL_KEYS})
+            response.status_code = 202
+            return response
+        updated = store.set_claimant(db, claim_id, name, kind, claim["version"], g.user["id"])
+    except store.Conflict as exc:
+        raise _claim_precondition(
+            exc.current or store.get_claim(db, claim_id),
+            "The claim was changed from elsewhere at the same moment: see 'current' and send "
+            "your change again with its ETag.",
+        ) from None
+    response = jsonify(_claim(updated))
+    response.headers["ETag"] = _etag(updated["version"])
+    return response
 
 
 @route("/claims/<int:claim_id>/verdict", methods=["GET"])
@@ -949,3 +1042,6 @@ def openapi() -> Any:
     from ..openapi import build_document
 
     return jsonify(build_document(current_app))
+
+
+from . import api_imports  # noqa: E402,F401 (its routes are on this blueprint)

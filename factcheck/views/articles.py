@@ -16,10 +16,12 @@ from flask import (
     url_for,
 )
 
-from .. import access, ingest, store, urlfetch
+from .. import access, ingest, store, url_import
 from ..db import get_db
 from ..forms import ArticleDateForm, ArticleForm, UrlImportForm
+from ..store import url_imports
 from ..web import error_response, render, validates_own_csrf, wants_json
+from . import imports
 from .auth import login_required
 
 bp = Blueprint("articles", __name__)
@@ -132,7 +134,8 @@ def _draft_from_form(form: ArticleForm) -> ingest.Draft:
 @login_required
 @validates_own_csrf
 def import_url() -> Any:
-    """Fetch a web page server-side (see :mod:`factcheck.urlfetch`) and import its article."""
+    """Start an import from a web address: recorded and queued as a job (see
+    :mod:`factcheck.url_import`), answered at once with the import's page, which follows it."""
     url_form = UrlImportForm()
     errors: list[str] = []
     status = 400
@@ -141,25 +144,25 @@ def import_url() -> Any:
         errors.append("The form's security token expired. The address is kept below: try again.")
     elif valid:
         try:
-            with urlfetch.fetch_slot(current_app.config, g.user["id"]):
-                draft = urlfetch.fetch_article(url_form.page_url.data.strip(), current_app.config)
-            article_id = store.create_article(get_db(), draft.article, draft.claims, g.user["id"])
-        except urlfetch.FetchBusy as exc:
+            import_id = url_import.start(
+                get_db(), current_app.config, url_form.page_url.data.strip(), g.user["id"]
+            )
+        except url_imports.TooManyImports as exc:
             errors.append(str(exc))
             status = 429
-        except (urlfetch.FetchError, ingest.IngestError) as exc:
-            errors.append(str(exc))
         except store.Busy:
             errors.append(
                 "The database is busy with another change; nothing was stored. Try again."
             )
             status = 503
-        except store.DuplicateArticle as exc:
-            flash("This article is already stored; here it is.")
-            return redirect(url_for("review.article", article_id=exc.article_id))
         else:
-            flash(f"Imported from {draft.article['url']} with {len(draft.claims)} claims.")
-            return redirect(url_for("review.article", article_id=article_id))
+            row = url_imports.get_url_import(get_db(), import_id)
+            if row["state"] == "failed":  # (over already: jobs run at once, JOBS_IMMEDIATE)
+                errors.append(row["error"])
+            elif row["state"] == "done":
+                return imports.after_done(row)
+            else:
+                return redirect(url_for("imports.url_import", import_id=import_id), code=303)
     response = make_response(
         render(
             "articles/new.html",

@@ -61,8 +61,10 @@ def throttled(db: Any, username: str, address: str) -> str | None:
 def load_logged_in_user() -> None:
     """Put the session's user on ``g.user`` if the session is still valid."""
     g.user = None
+    if (request.endpoint or "").endswith("static"):
+        return  # (not even a look at the session: a static file is the same for everyone)
     user_id = session.get("user_id")
-    if user_id is None or (request.endpoint or "").endswith("static"):
+    if user_id is None:
         return
     try:
         user = store.get_user(get_db(), user_id)

@@ -44,7 +44,7 @@ from ..web import (
     validates_own_csrf,
     wants_json,
 )
-from . import proposals
+from . import discussion, proposals
 from .auth import login_required
 
 bp = Blueprint("review", __name__)
@@ -546,6 +546,8 @@ def panel_context(
         mine = {key: value for key, value in mine.items() if key != "reviewer"}
     others = [v for v in everyone if v["user_id"] != g.user["id"]]
     sees_others = access.is_editor(g.user) or not blind or mine is not None
+    talk = discussion.panel_extra(claim, everyone)  # (comments, hand-back: its own include)
+    returned = talk["discussion"]["returned_ids"]  # (not current: out of the agreement)
     final = store.get_final_verdict(db, claim["id"])
     context = {
         "selected": claim,
@@ -559,8 +561,11 @@ def panel_context(
         # (under blind review, not even how many: a reviewer learns nothing of the others'
         # verdicts before saving theirs)
         "others_hidden": not sees_others,
-        "agreement": claim_agreement([v["rating"] for v in everyone], ordinal_order(rating_scale()))
-        if sees_others and len(everyone) > 1
+        "agreement": claim_agreement(
+            [v["rating"] for v in everyone if v["user_id"] not in returned],
+            ordinal_order(rating_scale()),
+        )
+        if sees_others and len(everyone) - len(returned) > 1
         else None,
         "final": final if (final and (sees_others or access.is_editor(g.user))) else None,
         "corrections": store.list_corrections(db, claim["id"]) if final else [],
@@ -582,6 +587,7 @@ def panel_context(
         },
         "state_version": _shown_field(ClaimStateForm, "version", claim["version"], type="hidden"),
         "refused": {},
+        **talk,
     }
     extra.update(proposals.shaping_context(claim, **(shaping or {})))
     if access.is_editor(g.user):
