@@ -60,6 +60,7 @@ TASK_MODULES: list[str] = [  # imported by a consumer so that it knows every tas
     "factcheck.url_import",
     "factcheck.bulk_import",
     "factcheck.backup_tasks",
+    "factcheck.mail",
     "factcheck.evidence.tasks",
 ]
 DEFAULT_RETRIES = 3

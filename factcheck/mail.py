@@ -3,10 +3,12 @@
 Each user who gave an address (on their inbox page) gets their new, unread inbox items by
 e-mail: one message per user and delivery run, listing the items with links. Delivery never
 runs on a request's thread: a request that may have added items (any successful POST while
-e-mail is on) starts :func:`schedule`, which runs :func:`deliver` in a background thread (one
-at a time per process; a request during a run asks for one more run after it). Items older
-than ``MAIL_MAX_AGE_HOURS`` are never sent, so turning e-mail on sends no backlog; an item
-read before its run is not sent. A failed send gives the items back for the next run.
+e-mail is on) calls :func:`schedule`, which queues the job :func:`deliver_job` (the job queue,
+:mod:`factcheck.jobs`); with the queue in immediate mode (tests) it runs :func:`deliver` in a
+background thread instead (one at a time per process; a request during a run asks for one
+more run after it). A consumer also runs :func:`deliver_periodically` every five minutes, so
+a send that failed is tried again. Items older than ``MAIL_MAX_AGE_HOURS`` are never sent, so
+turning e-mail on sends no backlog; an item read before its run is not sent.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from typing import Any
 
+from . import jobs
+from .config import public_base_url
 from .db import connect
 from .store import discussion
 
@@ -123,11 +127,31 @@ def deliver(db_path: str, settings: Mapping[str, Any], base_url: str) -> int:
         db.close()
 
 
+@jobs.task(retries=1, retry_delay=60)
+def deliver_job(base_url: str) -> int:
+    """The job of sending the new inbox items (settings from the queue's configuration)."""
+    settings = jobs.config()
+    return deliver(settings["DATABASE"], smtp_settings(settings), base_url)
+
+
+@jobs.periodic_task(jobs.crontab(minute="*/5"))
+def deliver_periodically() -> int:
+    """Every five minutes in a consumer: what failed before, or was added without a request."""
+    settings = jobs.config()
+    if not enabled(settings):
+        return 0
+    return deliver(settings["DATABASE"], smtp_settings(settings), public_base_url(settings))
+
+
 def schedule(db_path: str, settings: Mapping[str, Any], base_url: str) -> bool:
-    """Run :func:`deliver` in a background thread, unless one runs already (it then runs once
-    more when done). Returns whether a thread was started."""
+    """Have the new inbox items sent off the request's thread: a job on the queue, or (the
+    queue in immediate mode) :func:`deliver` in a background thread, unless one runs already
+    (it then runs once more when done). Returns whether anything was started."""
     if not settings.get("SMTP_HOST"):
         return False
+    if not jobs.queue.immediate:
+        deliver_job(base_url)
+        return True
     with _lock:
         if _state["running"]:
             _state["again"] = True

@@ -100,8 +100,9 @@
     post(form);
   });
 
-  // Ctrl+Enter (or Cmd+Enter) in a comment posts it, and only it (not the verdict form).
-  document.addEventListener(
+  // Ctrl+Enter (or Cmd+Enter) in a comment posts it, and only it (not the verdict form: this
+  // listener on the window's capture phase runs before the page's own keys).
+  window.addEventListener(
     "keydown",
     (event) => {
       const field = event.target.closest && event.target.closest(".discussion textarea");

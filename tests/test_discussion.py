@@ -137,6 +137,7 @@ def test_editor_returns_a_verdict_and_the_reviewer_saves_again(
     agreement = panel_html(_page(edna, claim))
     assert "agreement-line" not in agreement  # one current verdict: no agreement line
     assert "Returned, waiting for the reviewer to save again" in agreement
+    assert re.search(r"<strong>alice</strong>: False <span class=\"tag returned\"", agreement)
     # saved again: resolved, the editor hears of it
     version = str(store.get_verdict(db, claim["id"], alice_id)["version"])
     assert _save(alice, claim, "mostly-false", version).status_code == 302
@@ -260,3 +261,57 @@ def test_a_failed_send_is_tried_again(app: Any, db: Any, smtp_server: Any) -> No
 def test_no_email_without_smtp(app: Any, db: Any) -> None:
     assert not mail.enabled(app.config)
     assert mail.deliver(app.config["DATABASE"], mail.smtp_settings(app.config), "http://x/") == 0
+
+
+def test_with_a_job_queue_a_worker_sends_the_mail(tmp_path: Any, smtp_server: Any) -> None:
+    """Not in immediate mode: the request queues a job; a worker process (`factcheck worker`)
+    sends the message."""
+    import os
+    import subprocess
+    import sys
+
+    from factcheck import create_app, jobs
+    from factcheck.db import connect, migrate
+
+    from .conftest import PASSWORD, Session
+    from .test_jobs import ROOT, _stop
+
+    controller, handler = smtp_server
+    smtp = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "MAIL_FROM": "d@example.org"}
+    database = str(tmp_path / "claims.db")
+    app = create_app(
+        {"DATABASE": database, "SECRET_KEY": "x", "JOBS_IMMEDIATE": False, "LOAD_DEMO": False}
+        | smtp
+    )
+    worker = None
+    try:
+        db = connect(database)
+        migrate(db)
+        alice = store.create_user(db, "alice", PASSWORD)["id"]
+        store.create_user(db, "bob", PASSWORD)
+        discussion.set_email(db, alice, "alice@example.org")
+        store.notify(db, alice, "mention", "/claims/1", "Look")
+        db.close()
+        bob = Session(app.test_client(), "bob")
+        queued = jobs.status()["queued"]  # (every successful POST queues a delivery)
+        bob.post("/inbox/read", data={"all": "1"})
+        assert jobs.status()["queued"] == queued + 1
+        assert not handler.messages  # (nothing sent on the request's thread)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+        env.update({f"FACTCHECK_{k}": str(v) for k, v in smtp.items()})
+        env.update(FACTCHECK_INSTANCE_PATH=str(tmp_path / "instance"), FACTCHECK_SECRET_KEY="x")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "factcheck", "--db", database, "worker"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp_path / "worker.log", "ab"),  # noqa: SIM115
+        )
+        assert _wait_for(lambda: handler.messages, 30), (tmp_path / "worker.log").read_text()
+        assert handler.messages[0].rcpt_tos == ["alice@example.org"]
+        assert b"Look" in handler.messages[0].content
+    finally:
+        if worker is not None:
+            _stop(worker)
+        jobs.configure({"JOBS_IMMEDIATE": True})

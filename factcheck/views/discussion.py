@@ -9,6 +9,7 @@ refused comment comes back in the panel with what was typed and the message besi
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from flask import (
@@ -271,4 +272,7 @@ def unread_count() -> int:
     user = g.get("user")
     if user is None or user.get("id") is None:
         return 0
-    return store.unread_count(get_db(), user["id"])
+    try:
+        return store.unread_count(get_db(), user["id"])
+    except (sqlite3.Error, store.StoreError):  # (an error page about the database itself)
+        return 0

@@ -440,6 +440,7 @@ def review_keys() -> list[tuple[str, str]]:
         ("k", "Previous claim to do"),
         *ratings,
         ("Ctrl+Enter", "Save the verdict and open the next claim to do"),
+        ("Ctrl+Enter", "In a comment: post the comment (the verdict is not saved)"),
         ("t", "Show only the claims to do, or all claims"),
         ("?", "Show this list of keys"),
         ("Esc", "Close this list"),
@@ -554,6 +555,7 @@ def panel_context(
         "my_verdict": mine,
         "other_verdicts": [
             {key: v[key] for key in ("reviewer", "rating", "rationale", "sources", "updated_at")}
+            | {"returned": v["user_id"] in returned}  # (by an editor, not saved again since)
             for v in others
         ]
         if sees_others

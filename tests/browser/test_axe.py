@@ -1,5 +1,6 @@
 """axe-core (vendored: tests/browser/vendor/axe-core-VERSION.min.js, its license beside it) finds
-no accessibility violations on the reviewer's views (#12).
+no accessibility violations on the reviewer's views (#12): review, queue, articles, a claim's
+comments and the inbox.
 
 To check another view, add an entry to ``VIEWS``: a name and a function that brings the logged-in
 ``page`` (alice, a reviewer assigned to the fixture's article) to the state to check.
@@ -65,7 +66,34 @@ def _todo_only(page: Any, server: dict[str, Any]) -> None:
     page.goto(f"{server['url']}/articles/{server['article_id']}?todo=1")
 
 
+def _discussed(page: Any, server: dict[str, Any], returned: bool = False) -> None:
+    """A claim's thread: a comment of bob's (held back from alice by blind review) and one of
+    the admin's mentioning alice; ``returned``: alice's verdict saved, then returned to her."""
+    db = connect(server["database"])
+    users = {name: store.user_by_name(db, name) for name in ("admin", "alice", "bob")}
+    claim = store.list_claims(db, server["article_id"])[0]
+    store.record_verdict(db, claim["id"], users["bob"]["id"], "false", "", [], None, SCALE)
+    store.add_comment(db, claim["id"], users["bob"]["id"], "The **operator's** report?")
+    store.add_comment(db, claim["id"], users["admin"]["id"], "@alice which year is it?")
+    if returned:
+        store.record_verdict(db, claim["id"], users["alice"]["id"], "true", "", [], None, SCALE)
+        store.return_verdict(
+            db, claim["id"], users["alice"]["id"], users["admin"]["id"], "A primary source?"
+        )
+    db.close()
+    page.goto(f"{server['url']}/articles/{server['article_id']}?claim={claim['id']}#comments")
+    page.wait_for_selector(".discussion")
+
+
+def _inbox(page: Any, server: dict[str, Any]) -> None:
+    _discussed(page, server, returned=True)
+    page.goto(f"{server['url']}/inbox")
+
+
 VIEWS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+    "comments": _discussed,
+    "comments-returned": lambda page, server: _discussed(page, server, returned=True),
+    "inbox": _inbox,
     "review": _article,
     "review-claim": _claim,
     "review-claim-saved": _claim_saved,
