@@ -40,13 +40,10 @@ RATINGS = ["true", "mostly-true", "half-true", "mostly-false", "false", "mislead
 
 
 def seeded(claims: int, cache_dir: str) -> str:
-    """The cached seeded database of ``claims`` claims at the current schema."""
+    """The cached seeded database of ``claims`` claims, brought to the current schema."""
     import export_speed
 
-    from factcheck.db import connect, migrations
-
-    names = "-".join(m.name[:4] for m in migrations.pending(connect(":memory:")))
-    path = os.path.join(cache_dir, f"backup-{claims}-{names}.db")
+    path = os.path.join(cache_dir, f"backup-{claims}.db")
     if not os.path.exists(path):
         os.makedirs(cache_dir, exist_ok=True)
         partial = path + ".partial"
@@ -60,6 +57,7 @@ def seeded(claims: int, cache_dir: str) -> str:
         print(f"seeded {claims:,} claims in {time.perf_counter() - started:.0f} s", flush=True)
     else:
         print(f"reusing the seeded database {path}", flush=True)
+        export_speed._migrate(path)  # (to the current schema)
     return path
 
 

@@ -148,16 +148,19 @@ class WriteLock:
             time.sleep(pause)
             pause = min(pause * 2, 0.001)
 
-    def begin(self, conn: sqlite3.Connection, busy_timeout_ms: int) -> bool:
-        """Take the lock, then ``BEGIN IMMEDIATE`` on ``conn``, both within
-        ``busy_timeout_ms`` together, whoever holds the database (a process that does not
-        use the lock file, such as the ``sqlite3`` shell, is waited for in SQLite's busy
-        handler only for what is left). False, the lock released, if the time ran out (or
-        this writer gave up its thread, see :meth:`stalled`)."""
-        deadline = time.monotonic() + busy_timeout_ms / 1000
+    def begin(
+        self, conn: sqlite3.Connection, busy_timeout_ms: int, wait_ms: int | None = None
+    ) -> bool:
+        """Take the lock, then ``BEGIN IMMEDIATE`` on ``conn``, both within ``wait_ms``
+        (default ``busy_timeout_ms``, the connection's) together, whoever holds the database
+        (a process that does not use the lock file, such as the ``sqlite3`` shell, is waited
+        for in SQLite's busy handler only for what is left). False, the lock released, if the
+        time ran out (or this writer gave up its thread, see :meth:`stalled`)."""
+        wait_ms = busy_timeout_ms if wait_ms is None else max(int(wait_ms), 0)
+        deadline = time.monotonic() + wait_ms / 1000
         self.start_waiting()
         try:
-            if not self.acquire(timeout=busy_timeout_ms / 1000):
+            if not self.acquire(timeout=wait_ms / 1000):
                 return False
             left_ms = max(int((deadline - time.monotonic()) * 1000), 0)
             shorter = left_ms < busy_timeout_ms - 5

@@ -235,6 +235,68 @@ ONE_FACT_CASES = [
             ),
         ],
     ),
+    (  # a list of figures measuring different things: one claim each, in the first's frame
+        "The poll put Abel at 44%, Reinholt at 41% and Moll at 9%.",
+        [
+            ("The poll put Abel at 44%", "The poll put Abel at 44%"),
+            ("Reinholt at 41%", "The poll put Reinholt at 41%"),
+            ("Moll at 9%", "The poll put Moll at 9%"),
+        ],
+    ),
+    (  # gapping: the first clause's verb, when the subjects match
+        "Wheat exports fell 12%, maize exports 8% and barley exports 5%.",
+        [
+            ("Wheat exports fell 12%", "Wheat exports fell 12%"),
+            ("maize exports 8%", "Maize exports fell 8%"),
+            ("barley exports 5%", "Barley exports fell 5%"),
+        ],
+    ),
+    (
+        "Exports rose 4% in March and imports 2%.",
+        [
+            ("Exports rose 4% in March", "Exports rose 4% in March"),
+            ("imports 2%", "Imports rose 2%"),
+        ],
+    ),
+    (  # ... never a month as a subject ("February rose 2%")
+        "Prices rose 3% in January, February 2% and March 1%.",
+        [
+            (
+                "Prices rose 3% in January, February 2% and March 1%",
+                "Prices rose 3% in January, February 2% and March 1%",
+            )
+        ],
+    ),
+    (  # a second verb whose subject was not found: the passage itself (no subject guessed)
+        "The company exports grain and imports 2 million tonnes of coal.",
+        [
+            ("The company exports grain", "The company exports grain"),
+            ("imports 2 million tonnes of coal", "Imports 2 million tonnes of coal."),
+        ],
+    ),
+    (  # a bare subject before its relative clause is no claim of its own
+        "The central bank, which raised its key rate to 4.5% in July, is expected to hold "
+        "rates in November.",
+        [
+            (
+                "raised its key rate to 4.5% in July",
+                "The central bank raised its key rate to 4.5% in July",
+            ),
+            (
+                "is expected to hold rates in November",
+                "The central bank is expected to hold rates in November",
+            ),
+        ],
+    ),
+    (  # an apposition after a noun with a preposition: which noun it names is unclear
+        "Inflation in October, the month used for the cap, was 5.5%.",
+        [
+            (
+                "Inflation in October, the month used for the cap, was 5.5%",
+                "Inflation in October, the month used for the cap, was 5.5%",
+            )
+        ],
+    ),
     (  # "where" after a noun or after a place with its preposition: never "In In Dolec"
         "The hotel, where the fire started, was closed in 2019.",
         [
@@ -296,6 +358,8 @@ NOT_CLAIM_CASES = [
     "Correction, March 20: An earlier version of this article said the unit delivered 2,100 "
     "babies last year. The correct figure is 1,200.",
     "An earlier version of this article misstated the distance to Aldmoor.",
+    # a call for information (GUIDE.md section 1)
+    "Anyone with information should call 101.",
 ]
 
 

@@ -26,6 +26,7 @@ _LEAD_ATTR_RE = re.compile(
     r"(?P<who>[^,;:\"“”]{2,120}?\b(?:said|says|noted|stressed|added|reported|announced|claimed|"
     r"argued|warned|insisted|confirmed|denied|acknowledged|estimated|wrote|told [^,]{1,40}?|"
     r"has pointed out|pointed out|explained|revealed|stated|maintained|alleged|admitted|found|"
+    r"countered|responded|conceded|contended|asserted|complained|recalled|cautioned|"
     r"showed|shows|indicated|heard|replied|testified)(?:\s+(?:in|on|at|during|last|this)\s+[^,]{1,40}?)?)\s+that\s+",
 )
 
@@ -45,15 +46,26 @@ _TRAIL_ATTR_RE = re.compile(
 
 _MID_ATTR_RE = re.compile(
     r",\s+(?P<who>(?!(?:which|who|that|what|as)\b)[^,;\"“”()]{1,50}?\s+(?:said|says|reported|"
-    r"estimated|estimates|found|showed|shows|show|told reporters)),\s+"
-    r"(?:while|but|whereas|although|though|and)\s+"
+    r"estimated|estimates|found|showed|shows|show|told reporters)"
+    r"(?:\s+(?:on|in|at|last)\s+[A-Z][a-z]+)?),\s+"
+    r"(?:while|but|whereas|although|though|and|as)\s+"
 )
 
 
-_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though|and)\s")  # cheap pre-check
+_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though|and|as)\s")  # pre-check
 
 
-_LEAD_ACCORDING_RE = re.compile(r"according to (?P<who>[^,]{2,100}),\s+", re.IGNORECASE)
+_INTRO_RE = re.compile(
+    r"(?:In|On|At|During|After|Before|Speaking|Asked|Writing|Later|Earlier|Separately|"
+    r"Interviewed|Responding|Commenting|Addressing|Testifying)\b[^,;:\"“”]{0,80},\s+(?=\S)"
+)
+_MID_ACCORDING_RE = re.compile(r",\s+according to (?P<who>[^,;\"“”]{2,80}),\s+(?=[a-z])")
+_LEAD_ACCORDING_RE = re.compile(
+    # "According to Hale's lawyer, Tom Reed, ...": the name in apposition is part of the source
+    r"according to (?P<who>[^,]{2,100}(?:,\s+(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})"
+    r"(?=,))?),\s+",
+    re.IGNORECASE,
+)
 
 
 _SAY = (
@@ -63,7 +75,7 @@ _SAY = (
 
 
 _LEAD_SAID_RE = re.compile(
-    r"(?P<who>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
+    r"(?P<who>(?:[A-Z]|(?:the|a|an)\s)[\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
     r"(?P<v>said|says|added|insisted|argued|claimed|maintained|told (?:reporters|journalists|"
     r"parliament|lawmakers|the [a-z]+|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"
     r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?[,:]?\s+"
@@ -84,7 +96,8 @@ _SUBJECT_ASIDE_SAID_RE = re.compile(
     r"(?P<head>[A-Z][^,;:\"“”()]{1,80}?)"
     r"(?P<mid>(?:,\s+(?:[^,;:\"“”()]|(?<=\d),(?=\d)){1,150}?){1,4}?)"
     r",\s+(?P<v>(?:said|says|added|noted|insisted|argued|claimed|warned|stressed|acknowledged|"
-    r"confirmed|explained|announced|estimated|told (?:reporters|journalists|the [a-z]+|"
+    r"confirmed|explained|announced|estimated|found|finds|showed|shows|concluded|"
+    r"told (?:reporters|journalists|the [a-z]+|"
     r"parliament|lawmakers|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"
     r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?(?:,?\s+that\b)?)[,:]?\s+"
 )
@@ -188,7 +201,7 @@ class _Attr:
 
     def word(self, base: str) -> str:
         if self.prefix:
-            return _cap(self.prefix + _decap(base))
+            return _cap(self.prefix + _decap(base)) + self.suffix
         return _cap(base) + self.suffix
 
 
@@ -278,6 +291,13 @@ def sentence_attribution(
     "..., X said") and the stretch left once it is removed; the last item is the span of an
     attribution between two clauses (", the company said, but ...") and where its "said"
     ends, else ``None``."""
+    im = _INTRO_RE.match(sentence, s0, e0)
+    if im is not None and im.end() < e0:
+        # "In a statement, the ministry said ...", "Speaking on Monday, the minister said ...":
+        # the source past an opening phrase
+        found = sentence_attribution(sentence, im.end(), e0)
+        if found[0].prefix:
+            return found
     attr = _NO_ATTR
     m = _LEAD_ACCORDING_RE.match(sentence, s0, e0)
     if m:
@@ -315,9 +335,28 @@ def sentence_attribution(
                     # source's name is the claimant's own span)
                     attr.lead = m.start("v")
                     s0 = m.end()
+            if m and not asides and m.re is _LEAD_APPOS_SAID_RE:
+                # "Dora Weil, a political scientist at X, said ...": the apposition is the
+                # writer's statement about the source (an aside), the rest the source's
+                head, _, app = m.group("who").partition(", ")
+                app_at = m.start("who") + len(head) + 2
+                if (
+                    _NAME_RUN_RE.fullmatch(head)
+                    and " " in head
+                    and app.split(" ", 1)[0].lower() in ("a", "an", "the")
+                ):
+                    attr = _Attr(head, prefix=head + " " + m.group("v") + " ")
+                    attr.asides = [(app_at, app_at + len(app.rstrip()))]
+                    attr.lead = m.start("v")
+                    s0 = m.end()
+                    asides = attr.asides
             if m and not asides:
                 who = m.group("who")
-                attr = _Attr(who, prefix=sentence[m.start() : m.end("v")] + " ")
+                attr = _Attr(
+                    who,
+                    prefix=named_prefix(who, m.group("v"))
+                    or (sentence[m.start() : m.end("v")] + " "),
+                )
                 s0 = m.end()
                 if sentence[s0] in '"“' and sentence[e0 - 1 : e0] in '"”':
                     s0, e0 = _trim(sentence, s0 + 1, e0 - 1)
@@ -329,12 +368,31 @@ def sentence_attribution(
         e0 = _trim(sentence, s0, m.start())[1]
     if e0 - s0 < 3:
         return attr, s0, e0, None
+    if not attr.who:
+        am = _MID_ACCORDING_RE.search(sentence, s0, e0)
+        if am is not None and not _inside(am.start(), _protected(sentence)):
+            # "Exports, according to the ministry, fell 5%": the clause keeps its words
+            return _Attr("according to " + am.group("who")), s0, e0, None
     if not attr.who and _MID_CONJ_RE.search(sentence, s0, e0):
         m = _MID_ATTR_RE.search(sentence, s0, e0)
         if m and not _inside(m.start(), _protected(sentence)):
             who = m.group("who").strip()
             return _Attr(who, suffix=", " + who), s0, e0, (m.start(), m.end(), m.end("who"))
     return attr, s0, e0, None
+
+
+_POSSESSIVE_TITLE_RE = re.compile(
+    r"(?:its|his|her|their|our)\s+[^,;:\"“”]{1,50}?,\s+"
+    # "Her challenger, former police chief Omar Frey": the name with its own title words
+    r"(?P<name>(?:[a-z][\w'’-]*\s+){0,4}[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}),?$",
+)
+
+
+def named_prefix(who: str, verb: str) -> str | None:
+    """ "Its chair, Ben Okafor" + "said" -> "Ben Okafor said ": a wording opens with the name,
+    never with a possessive it cannot resolve ("Its chair")."""
+    m = _POSSESSIVE_TITLE_RE.fullmatch(who.strip()[:1].lower() + who.strip()[1:])
+    return _cap(m.group("name")) + " " + verb + " " if m else None
 
 
 def quote_speaker(rest: str) -> tuple[str, str, tuple[int, int] | None] | None:
@@ -362,7 +420,8 @@ _SAY_WORD_RE = re.compile(
     r"claims|argued|argues|warned|warns|insisted|confirmed|denied|acknowledged|estimated|"
     r"estimates|wrote|writes|told|tells|has pointed out|pointed out|explained|revealed|stated|"
     r"states|maintained|alleged|admitted|found|finds|showed|shows|show|indicated|concluded|"
-    r"recalled|remarked|replied|testified|heard|cautioned)\b"
+    r"recalled|remarked|replied|testified|heard|cautioned|countered|responded|conceded|"
+    r"contended|asserted|complained)\b"
 )
 # what follows a source's name and is no part of it: "on Thursday", "in an interview", ", 52"
 _SOURCE_TAIL_RE = re.compile(
@@ -371,7 +430,8 @@ _SOURCE_TAIL_RE = re.compile(
     re.DOTALL,
 )
 _APPOS_NAME_RE = re.compile(
-    r"[^,]{2,60},\s+(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
+    r"[^,]{2,60},\s+(?:(?:former|acting|deputy|then|interim|chief|police|senior|"
+    r"[a-z]+(?:man|woman|person))\s+){0,4}(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3})(?:,|\s*$|\s+(?:said|says|"
     r"told|added))"
 )
 # (not "commissioned by": who pays for a review is not who reviewed)
@@ -393,7 +453,8 @@ TITLE_WORDS = frozenset(
     "speaker premier attorney prosecutor lawyer coach owner union interior foreign finance "
     "defence defense health economy trade labour labor justice education energy home "
     "environment transport agriculture former acting outgoing incoming opposition "
-    "leftist rightist conservative liberal democratic republican".split()
+    "leftist rightist conservative liberal democratic republican incumbent challenger "
+    "candidate rival veteran".split()
 )
 _PERSON_NOUNS = frozenset(
     "spokesman spokeswoman spokesperson mayor minister president governor senator director "
@@ -431,6 +492,10 @@ COUNTRIES = frozenset(
     "syria taiwan tajikistan tanzania thailand togo tonga tunisia turkey turkmenistan tuvalu "
     "uganda ukraine uruguay uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe "
     "washington moscow beijing london paris brussels kyiv caracas bogota tehran".split()
+)
+_DOC_WORDS = frozenset(
+    "data figures statistics records report reports survey study poll census analysis "
+    "estimates".split()
 )
 _NOT_NAMES = frozenset(
     "the a an this that these those it he she they we i there his her its their our my your "
@@ -500,6 +565,14 @@ def name_of(phrase: str) -> tuple[int, int, str | None]:
     -> "Ana Ruiz" (person); "The farm's owner, Rosa Lind" -> "Rosa Lind"; "the health
     ministry" -> the phrase itself (organization); "police" -> organization."""
     low_words = phrase.lower().replace("'s", "").split()
+    first = next((w for w in low_words if w not in ("the", "a", "an")), "")
+    if (
+        first in _DOC_WORDS
+        and len(low_words) > 1
+        and not _POSSESSIVE_RE.search(phrase)
+        and not any(w[:1].isupper() for w in phrase.split()[1:])
+    ):
+        return 0, len(phrase), "organization"  # "Data from the statistics office"
     if _POSSESSIVE_RE.search(phrase):
         # "Senator Jo Hale's former aides": the aides, not the senator
         head = low_words[-1].strip(",.") if low_words else ""
@@ -581,6 +654,7 @@ class People:
         offset: int,
         person: str | None,
         mentions: dict[str, tuple[int, int]],
+        near: str | None = None,
     ) -> Claimant | None:
         """``found`` (offsets in the sentence starting at ``offset``) in article offsets,
         resolved: "He"/"She" to ``person`` (named at ``mentions[person]``), "the minister"
@@ -595,7 +669,11 @@ class People:
             return None  # "They said", "This shows": nobody the article names here
         if low in _PRONOUN_SOURCES:
             if not person or person not in mentions:
-                return self.seen[-1] if self.seen else None
+                # the last person quoted, if the paragraph so far (``near``) names them
+                last = self.seen[-1] if self.seen else None
+                if last is not None and near is not None and last.name.split()[-1] not in near:
+                    return None
+                return last
             a, b, _ = name_of(person)
             at = mentions[person][0]
             return Claimant(person[a:b], at + a, at + b, "person", person)
@@ -701,10 +779,10 @@ _WORDING_SOURCE_RE = re.compile(
     r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?,?\s+"
     r"(?P<v>said|says|told|added|noted|stated|announced|heard|"
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
-    r"insisted|denied|admitted|reported|replied|cautioned|put|"
+    r"insisted|denied|admitted|reported|replied|cautioned|put|accused|expects|"
     # a plural source in the present ("Insurers estimate the damage at ...", "Police say"),
     # and a source disputing something ("The union disputes the figures")
-    r"say|estimate|warn|report|claim|argue|insist|believe|fear|expect|disputes?|disputed)\b"
+    r"say|estimate|warn|report|claim|argue|insist|believe|fear|expect|disputes?|disputed|show)\b"
 )
 # "put inflation for last year at 5.8%", "put Abel on 44%": an estimate, not an action
 _PUT_FIGURE_RE = re.compile(
@@ -738,4 +816,14 @@ def wording_source(wording: str) -> str | None:
         return None
     if m is None or _FINITE_RE.search(m.group("who").lower()):
         return None
+    if m.group("v") in _FINDING_VERBS and not _REPORTED_CLAUSE_RE.match(wording, m.end()):
+        # "Officers found a man with stab wounds", "The court heard evidence": an act with
+        # an object, not a source reporting a fact
+        return None
     return m.group("who")
+
+
+_FINDING_VERBS = frozenset("found showed shows show reported heard".split())
+_REPORTED_CLAUSE_RE = re.compile(
+    r"\s+(?:that\b|[\"“]|(?:[A-Za-z\d][^,;\"“”]*?\s)?(?:" + _FINITE + r")\b)"
+)

@@ -14,15 +14,19 @@ from .claimant import (
     _Attr,
     _context,
     find_claimant,
+    named_prefix,
     quote_speaker,
     sentence_attribution,
     speaker_label,
     wording_source,
 )
-from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims
+from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims, _copula_ok
 from .filters import drop_repeats, has_verb, lead_end, not_a_claim
 from .grammar import (
+    _FINITE_RE,
+    _IRREGULAR_PAST,
     _LEAD_DISCOURSE_RE,
+    _PAST_RE,
     _cap,
     _decap,
     _trim,
@@ -91,11 +95,79 @@ def claim_spans(sentence: str) -> list[dict]:
         return out
     if attr.lead is not None:
         a0 = attr.lead
+    sm = None if attr.asides or attr.direct else _subject_apposition(sentence, s0, e0)
+    if sm is not None:
+        # "The minister said the group, the armed wing of X, had crossed the river": the
+        # apposition is the writer's (GUIDE.md section 3), the rest the clause's own claim
+        np_, app, verb_at = sm
+        copula = "was" if _PAST_RE.search(sentence, verb_at, e0) else "is"
+        inner = _Attr(attr.who, prefix=attr.prefix + sentence[np_[0] : np_[1]] + " ")
+        inner.suffix = attr.suffix
+        out = _with_attribution(_clause_claims(sentence, verb_at, e0, inner), verb_at, a0, e0, b0)
+        out.append(
+            {
+                "start": app[0],
+                "end": app[1],
+                "text": _cap(
+                    sentence[np_[0] : np_[1]] + " " + copula + " " + sentence[app[0] : app[1]]
+                ),
+                "attribution": None,
+                "subject": sentence[np_[0] : np_[1]],
+                "type": "app",
+                "glue": frozenset((copula,)),
+                "own_voice": True,
+            }
+        )
+        out.sort(key=lambda d: (d["start"], d["end"]))
+        return out
     out = _with_attribution(_clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
     if attr.asides:
         out += _aside_claims(sentence, attr)
         out.sort(key=lambda d: (d["start"], d["end"]))
     return out
+
+
+_SUBJECT_APPOS_RE = re.compile(
+    r"(?P<np>(?:[A-Z][\w'’.-]*|the|a|an)(?:\s+[\w'’.-]+){0,7}?),\s+"
+    r"(?P<app>(?:the|a|an)\s+[^,;:\"“”()]{2,90}?),\s+"
+    r"(?=(?:has|have|had|was|were|is|are|will|would|could|can|may|might|must|should|did|does|"
+    r"also|now|later|then|still|[a-z]{3,}ed|" + _IRREGULAR_PAST.replace(" ", "|") + r")\b)"
+)
+
+
+def _subject_apposition(
+    sentence: str, s0: int, e0: int
+) -> tuple[tuple[int, int], tuple[int, int], int] | None:
+    """A clause opening with its subject and an apposition to it ("Hale, a former judge,
+    denied ...", "the group, the armed wing of the banned movement, had crossed ..."): the
+    spans of the subject and the apposition, and where the verb starts; ``None`` otherwise."""
+    m = _SUBJECT_APPOS_RE.match(sentence, s0, e0)
+    if m is None:
+        return None
+    np_, app = m.group("np"), m.group("app")
+    first = np_.split()[0].lower()
+    if first in _NOT_SUBJECT_HEADS or _FINITE_RE.search(np_.lower()):
+        return None
+    if any(w in _NP_PREPS for w in np_.lower().split()[1:]):
+        return None  # "Inflation in October, the month used for the cap,": which noun?
+    # (an "-ed" word in it is a participle: "the banned movement", "a retired judge")
+    if _APPOS_VERB_RE.search(re.split(r"\s(?:who|that|which)\s", app, maxsplit=1)[0].lower()):
+        return None
+    if not _copula_ok(np_, app):
+        return None
+    return m.span("np"), m.span("app"), m.end()
+
+
+_APPOS_VERB_RE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|said|says|"
+    + _IRREGULAR_PAST.replace(" ", "|")
+    + r")\b"
+)
+_NP_PREPS = frozenset("in of for at on from with by to under over near".split())
+_NOT_SUBJECT_HEADS = frozenset(
+    "it he she they we i there this that these those in on at for to from with by after before "
+    "during since as when while if although though because".split()
+)
 
 
 def _with_attribution(pieces: list[dict], s0: int, a0: int, e0: int, b0: int) -> list[dict]:
@@ -143,7 +215,7 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
     who, verb, rel = found
     if rel is not None:
         rel = (rest_s + rel[0], rest_s + rel[1])
-    attr = _Attr(who, prefix=who + " " + verb + " ", direct=True)
+    attr = _Attr(who, prefix=named_prefix(who, verb) or who + " " + verb + " ", direct=True)
     out, _ = _quoted_claims(sentence, m.start("q"), m.end("q"), attr)
     am = _ADDING_RE.search(sentence, rest_s, e0)
     if am is not None and rel is None:
@@ -234,10 +306,15 @@ def extract_claims(
         sent = text[at : seg.end]
         pieces = claim_spans(sent)
         pron = _opening_pronoun(sent)
+        para = text[text.rfind("\n", 0, seg.start) + 1 : seg.start]  # the paragraph so far
         ref = person or (people.seen[-1].name if people.seen else None)
         if ref and pron and genders.get(ref.split()[-1], pron) != pron:
-            # "Abel said it had doubled. She replied ...": not Abel, whom "he" named before
+            # "Abel said it had doubled under Reinholt. She replied ...": not Abel, whom "he"
+            # named before, but someone this paragraph named; never a guess among speakers
+            # further back ("... Dahl said. [new paragraph] ... He was taken to hospital")
             alt = _other_person(people, genders, pron, ref)
+            if alt and person is None and alt.name.split()[-1] not in para:
+                alt = None
             if alt:
                 person = alt.name
                 mentions[alt.name] = (alt.start, alt.end)
@@ -277,6 +354,7 @@ def extract_claims(
                     at,
                     person,
                     mentions,
+                    para,
                 )
             if who_c is not None and sentence_claimant is None:
                 sentence_claimant = who_c
@@ -304,6 +382,7 @@ def extract_claims(
                         at,
                         person,
                         mentions,
+                        para,
                     )
             if (
                 who_c is not None
@@ -336,9 +415,12 @@ def extract_claims(
                 sources.append((who_c.start, who_c.end))
             if continued and speaker_span is not None:
                 sources.append(speaker_span)
-            wording, source, spans = faithful_wording(
-                wording, quote, start, end, text, sources, piece.get("glue", frozenset()), words
-            )
+            if piece.get("unsure"):
+                wording, source, spans = tidy_quote(quote), "quote", [[start, end]]
+            else:
+                wording, source, spans = faithful_wording(
+                    wording, quote, start, end, text, sources, piece.get("glue", frozenset()), words
+                )
             if not_a_claim(wording, values, seg.kind == "list_item"):
                 continue
             if (

@@ -226,6 +226,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         if _inside(m.start(), prot):
             continue
         typ = m.lastgroup or "semi"
+        if typ == "andv" and _GAPPED_RE.match(sentence, m.end(), e0):
+            # "Exports rose 4% and imports 2%": a gapped clause, not a second verb
+            if _figure_list(sentence[cuts[-1][1] if cuts else s0 : e0]) is not None:
+                continue
         if typ == "andv":
             nxt = sentence[m.end() : m.end() + 30].split(" ", 1)[0]
             if not (_is_past(nxt) or nxt in _AND_AUX or (nxt.endswith("s") and len(nxt) > 4)):
@@ -327,6 +331,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         own_source = False  # a clause naming its own source
         said_again = False  # the source's own second verb: worded without the attribution
         adding_source = None  # who says the "..., adding that ..." piece
+        unsure = False  # no faithful rewrite: the wording is the passage itself
         subj, sv = None, None
         if typ == "andv" and attr.who and attr.prefix and _SAY_AND_RE.match(quote):
             # 'X said the results were robust but noted that ...': the source's second verb,
@@ -342,7 +347,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 base = subjects[own] + " " + quote
             elif main_subject and pieces[own][2] in ("main", "andv"):
                 base = main_subject + " " + quote
-            # else: the clause it belongs to has no subject found: no subject is guessed
+            else:
+                # the clause it belongs to has no subject found: no subject is guessed, and
+                # the verb phrase alone is shown as the passage ("check the wording")
+                unsure = True
             subj = subjects[own]
         elif typ == "andb" and own >= 0:
             # "The company will close its plant and move ...": its subject and modal
@@ -493,9 +501,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 rest_s, rest_e = _trim(sentence, vm.start(1), pe)
                 main_text = sentence[os_:oe_] + " " + sentence[rest_s:rest_e]
                 resumed[idx] = main_text
-                if resume == "prep":
+                if resume == "prep" or not _FINITE_RE.search(sentence, os_, oe_):
                     # "Officers arrested the man, who was not named, at his home": the main
-                    # clause goes on after the relative clause; its first part is no claim alone
+                    # clause goes on after the relative clause; its first part is no claim
+                    # alone, nor is a bare subject ("The central bank, which ..., is ...")
                     out = [d for d in out if (d["start"], d["end"]) != (os_, oe_)]
                 extra.append(
                     {
@@ -556,6 +565,25 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 pe = _trim(sentence, ps, ps + cut)[1]
                 base = base[: len(base) - len(quote)] + sentence[ps:pe]
                 quote = sentence[ps:pe]
+            fl = None if ev is not None or not base.endswith(quote) else _figure_list(quote)
+            if fl is not None:
+                # "put Abel at 44%, Reinholt at 41% and Moll at 9%": one claim per figure
+                head_end, items = fl
+                lead = base[: len(base) - len(quote)]
+                for a, b, words in items:
+                    extra.append(
+                        {
+                            "start": ps + a,
+                            "end": ps + b,
+                            "text": attr.word(lead + words),
+                            "attribution": attribution,
+                            "subject": subj,
+                            "type": "item",
+                        }
+                    )
+                pe = ps + head_end
+                base = lead + sentence[ps:pe]
+                quote = sentence[ps:pe]
         # "... since the harbour was dredged in 1998": the dated event is a claim of its own
         if "since" in quote:
             for sm in _SINCE_RE.finditer(quote):
@@ -586,6 +614,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 "end": pe,
                 "text": _cap(base) if own_voice or own_source or said_again else attr.word(base),
                 "attribution": adding_source or (None if own_voice or own_source else attribution),
+                "unsure": unsure,
                 "subject": main_subject,
                 "type": typ,
                 "glue": glue,
@@ -785,3 +814,70 @@ def _bare_verb_after(sentence: str, at: int, e0: int, clause_start: int, and_at:
     if nxt[:1].isdigit() or nxt[:1] in "$€£":
         return True
     return nxt.islower() and after in _PREPS
+
+
+_GAPPED_RE = re.compile(r"[a-z]+\s+[$€£]?\d[\d.,]*(?:\s?(?:%|per\s?cent|percent))?\s*$")
+_FIGURE_RE = re.compile(r"[$€£]?\d[\d.,]*(?:\s?(?:%|per\s?cent|percent))?")
+_LIST_ITEM_SEP_RE = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
+_FIGURE_END_RE = re.compile(
+    r"(?:(?P<prep>at|on|to|by|with|of)\s+)?(?P<fig>(?:about\s+|nearly\s+|almost\s+)?[$€£]?\d[\d.,]*"
+    r"(?:\s?(?:%|per\s?cent|percent))?(?:\s+(?:million|billion|thousand|tonnes|points?))?)$"
+)
+
+
+def _figure_list(quote: str) -> tuple[int, list[tuple[int, int, str]]] | None:
+    """A clause ending in a list of figures that measure different things (GUIDE.md section
+    4): "The poll put Abel at 44%, Reinholt at 41% and Moll at 9%" (the same frame: "The
+    poll put Reinholt at 41%"), "Wheat exports fell 12%, maize exports 8% and barley exports
+    5%" (gapping: the verb of the first, only when the items share its subject's head noun).
+    Returns where the first clause ends and (start, end, wording) of each further item, in
+    ``quote``'s offsets; ``None`` unless every item is short, verbless and ends in a figure."""
+    seps = list(_LIST_ITEM_SEP_RE.finditer(quote))
+    if not seps or not _FINITE_RE.search(quote.lower(), 0, seps[0].start()):
+        return None
+    bounds = [(0, seps[0].start())]
+    for i, m in enumerate(seps):
+        bounds.append((m.end(), seps[i + 1].start() if i + 1 < len(seps) else len(quote)))
+    head_s, head_e = bounds[0]
+    head = quote[head_s:head_e]
+    hm = _FIGURE_END_RE.search(head)
+    if hm is None:
+        # "Exports rose 4% in March and imports 2%": the figure before a time adjunct
+        found = list(_FIGURE_RE.finditer(head))
+        if not found:
+            return None
+        hm = _FIGURE_END_RE.search(head, 0, found[-1].end())
+    items: list[tuple[int, int, str]] = []
+    for a, b in bounds[1:]:
+        item = quote[a:b]
+        words = item.split()
+        im = _FIGURE_END_RE.search(item)
+        if im is None or not 2 <= len(words) <= 5 or _FINITE_RE.search(item.lower()):
+            return None
+        np_ = item[: im.start()].strip()
+        if not np_:
+            return None
+        if im.group("prep"):
+            # the same frame: what stands before "at 44%" in the first clause is replaced
+            if hm.group("prep") != im.group("prep"):
+                return None
+            n = len(np_.split())
+            before = head[: hm.start()].split()
+            if len(before) <= n:
+                return None
+            frame = " ".join(before[:-n])
+            wording = frame + " " + item
+        else:
+            if hm.group("prep"):
+                return None
+            subj, sv = _subject_verb(head)
+            if not subj or not sv:
+                return None
+            same_head = subj.split()[-1].lower() == np_.split()[-1].lower()
+            plurals = " " not in subj + np_ and subj.endswith("s") and np_.endswith("s")
+            if not (same_head or plurals):
+                return None  # "..., February 2%": a month, not a second subject
+            verb = sv[len(subj) :].strip()
+            wording = np_ + " " + verb + " " + im.group("fig")
+        items.append((a, b, wording))
+    return head_e, items

@@ -126,14 +126,23 @@ _JUDGEMENT_RE = re.compile(
     r"|^\W*(?:here (?:is|are)|frankly|clearly|obviously|sadly|luckily|fortunately)\b",
     re.IGNORECASE,
 )
+# a call for information: "Anyone with information should call 101"
+_APPEAL_RE = re.compile(
+    r"^\W*(?:anyone|those|people|witnesses)\s+(?:with\s+information|who\s+(?:saw|witnessed|has|"
+    r"have|knows?))\b[^.]*\b(?:should|is\s+asked|are\s+asked|can|may|to)\s+(?:call|contact|ring)",
+    re.IGNORECASE,
+)
 _FIGURE_TYPES = frozenset("quantity percent money fraction".split())
 
 
 def not_a_claim(wording: str, values: list[dict], list_item: bool) -> str | None:
-    """Why a candidate is no claim, or ``None``: "reaction" (praise, blame, insults: "X
+    """Why a candidate is no claim, or ``None``: "appeal" (a call for information),
+    "reaction" (praise, blame, insults: "X
     called the plan a disgrace"), "judgement" (a value judgement, "this represents a
     significant change"), "fragment" (no verb; fact-box items aside). Judged on the
     wording; a figure keeps a reaction or a judgement a claim."""
+    if _APPEAL_RE.search(wording):
+        return "appeal"
     figures = any(v["type"] in _FIGURE_TYPES for v in values)
     if not figures and _REACTION_RE.search(wording):
         return "reaction"

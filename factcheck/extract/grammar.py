@@ -44,7 +44,7 @@ _QUOTE_SPAN_RE = re.compile(r"\"[^\"]*\"|“[^”]*”|\([^()]*\)")
 
 # a reported clause: lower-case words with a finite verb before any comma (a trailing
 # attribution names someone: "said Mayor Elena Varga", "said the agency, ...")
-_REPORTED_RE = re.compile(r"[a-z\d][^,;]*?\b(?:" + _FINITE + r")\b")
+_REPORTED_RE = re.compile(r"[a-z\d](?:[^,;]|(?<=\d),(?=\d))*?\b(?:" + _FINITE + r")\b")
 
 
 _SAY_VERBS = frozenset("said says added noted stated warned told announced insisted".split())
@@ -192,7 +192,7 @@ _DECAP_WORDS = _DETERMINERS | frozenset(
     # other common words that open a quoted sentence and are no names ("said even a short walk")
     "even only just more less any such so now then also still without with for from by under "
     "over about because unless until during how why much another other none neither either "
-    "my your our everything anything people".split()
+    "my your our everything anything people that's it's there's what's we're they're".split()
 )
 
 

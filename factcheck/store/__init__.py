@@ -77,13 +77,14 @@ def sha256(text: str) -> str:
 
 
 @contextlib.contextmanager
-def transaction(db: Database) -> Iterator[Database]:
+def transaction(db: Database, wait_ms: int | None = None) -> Iterator[Database]:
     """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error.
 
     Writers first queue on the database's write lock (:meth:`factcheck.db.WriteLock.begin`:
     a thread lock, an ``flock`` between processes, then ``BEGIN IMMEDIATE``, all within the
     busy timeout; the next writer gets in within a millisecond of a commit, where SQLite's
-    busy handler sleeps up to 100 ms). Still waiting after the busy timeout: :class:`Busy`."""
+    busy handler sleeps up to 100 ms). Still waiting after the busy timeout (or ``wait_ms``,
+    0 for bookkeeping that never waits): :class:`Busy`."""
     if getattr(db, "factcheck_snapshot", False):
         raise RuntimeError(
             "a write on a read snapshot's connection: write through the request's connection"
@@ -93,7 +94,7 @@ def transaction(db: Database) -> Iterator[Database]:
         with _transaction(db):
             yield db
         return
-    if not lock.begin(db.conn, getattr(db, "factcheck_busy_timeout_ms", 5000)):
+    if not lock.begin(db.conn, getattr(db, "factcheck_busy_timeout_ms", 5000), wait_ms):
         raise Busy("the database is busy; try again in a moment")
     try:
         with _transaction(db, begun=True):

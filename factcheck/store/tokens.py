@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
+import sqlite3
 from typing import Any
 
 from sqlite_utils import Database
@@ -131,7 +132,9 @@ def user_for_token(db: Database, plaintext: str | None) -> dict[str, Any] | None
 
     The token is looked up by its SHA-256, so response times reveal nothing about stored
     tokens; the hashes are compared once more in constant time. ``last_used_at`` is updated at
-    most once a minute (a busy database skips the update rather than fail the request).
+    most once a minute, and only when the database can be written at once: it never waits for
+    another writer (an API read would have waited up to the busy timeout, once a minute a
+    token, while another process held the database), and a busy or read-only database skips it.
     """
     if (
         not plaintext
@@ -154,7 +157,7 @@ def user_for_token(db: Database, plaintext: str | None) -> dict[str, Any] | None
     moment = datetime.datetime.now(datetime.UTC)
     cutoff = (moment - LAST_USED_RESOLUTION).isoformat(timespec="microseconds")
     if row["last_used_at"] is None or row["last_used_at"] < cutoff:
-        with contextlib.suppress(Busy), transaction(db):
+        with contextlib.suppress(Busy, sqlite3.OperationalError), transaction(db, wait_ms=0):
             db.execute(
                 "UPDATE api_tokens SET last_used_at = ? WHERE id = ?"
                 " AND (last_used_at IS NULL OR last_used_at < ?)",
