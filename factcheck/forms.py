@@ -331,7 +331,13 @@ class ConfirmPublishForm(FlaskForm):
 
 class UserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=1024)])
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired(),
+            Length(min=8, max=1024, message="The password must be 8 to 1024 characters long."),
+        ],
+    )
     role = SelectField(
         "Role",
         choices=[("reviewer", "Reviewer"), ("editor", "Editor"), ("admin", "Admin")],
@@ -348,7 +354,13 @@ class UserChangeForm(FlaskForm):
     active = SelectField(
         "Status", choices=[("1", "Active"), ("0", "Disabled")], validators=[Optional()]
     )
-    password = PasswordField("New password", validators=[Optional(), Length(min=8, max=1024)])
+    password = PasswordField(
+        "New password",
+        validators=[
+            Optional(),
+            Length(min=8, max=1024, message="new password must be 8 to 1024 characters long."),
+        ],
+    )
 
 
 class SettingsForm(FlaskForm):

@@ -380,3 +380,60 @@ def test_user_cli(app: Any, db: Any, tmp_path: Any, args: list[str], check: Any)
     )
     assert result.exit_code == 0, result.output
     assert check(db)
+
+
+def test_article_agreement_page_labels_every_column(login: Any, db: Any, article_id: int) -> None:
+    """Every column of the article's agreement table has a heading, and its reviewer pairs
+    give the same figures as the desk-wide page's (percent and both alphas)."""
+    import re
+
+    claims = claims_of(db, article_id)[:2]
+    give(db, claims[0]["id"], "alice", "true")
+    give(db, claims[0]["id"], "bob", "true")
+    give(db, claims[1]["id"], "alice", "false")
+    give(db, claims[1]["id"], "bob", "true")
+    html = login("edna").get(f"/articles/{article_id}/agreement").get_data(as_text=True)
+    for head in re.findall(r"<thead>(.*?)</thead>", html, re.S):
+        cells = re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)
+        assert cells and all(cell.strip() for cell in cells), head
+    pairs = html.split("Reviewer pairs")[1]
+    assert "α ordinal" in pairs and "α nominal" in pairs
+
+
+def test_refused_user_forms_show_the_error_beside_the_field(login: Any, db: Any) -> None:
+    """A refused change of a user (a password too short) or a refused new user comes back
+    with the message beside the field at fault, naming the user, with the choices made kept;
+    nothing is changed."""
+    import re
+
+    admin = login("admin")
+    bob = uid(db, "bob")
+    response = admin.post(
+        f"/admin/users/{bob}", data={"role": "editor", "active": "1", "password": "short"}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    row = (
+        html.split('aria-label="Role of bob"')[0].rsplit("<tr", 1)[1]
+        + html.split('aria-label="Role of bob"')[1].split("</tr>")[0]
+    )
+    assert re.search(r'<option value="editor" selected>', row)  # (the role chosen, kept)
+    assert re.search(
+        r'aria-label="New password for bob"[^>]*>\s*<small class="field-error" role="alert">'
+        r"bob&#39;s new password must be 8 to 1024 characters long\.</small>",
+        row,
+    ), row
+    assert "Field must be between" not in html
+    assert store.user_by_name(db, "bob")["role"] == "reviewer"  # nothing changed
+    response = admin.post(
+        "/admin/users", data={"username": "carol", "password": "short", "role": "editor"}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    form = html.split("<h2>Add a user</h2>")[1]
+    assert 'value="carol"' in form and '<option selected value="editor">' in form
+    assert re.search(
+        r'name="password"[^>]*>\s*<small class="field-error" role="alert">'
+        r"The password must be 8 to 1024 characters long\.</small>",
+        form,
+    ), form

@@ -198,7 +198,7 @@ def test_report_summary_chart_agreement_dissent_corrections(
     assert "Krippendorff&#39;s alpha" in html or "Krippendorff's alpha" in html
     assert "Dissent" in html and "bob: Mostly false" in html
     assert "Corrections" in html and "The budget figure is rounded." in html
-    assert "True → Mostly true" in html
+    assert "<dt>Verdict</dt><dd><s>True</s> → Mostly true</dd>" in html
     assert "ClaimReview: 2 of 2 final verdicts valid" in html
     for link in ("report.jsonl", "report.md", "claimreview.json"):
         assert f"/articles/{desk['planet']}/{link}" in html
@@ -710,3 +710,36 @@ def test_writers_go_on_while_a_download_streams_and_a_client_that_leaves_ends_it
     assert not wal_reset(path)  # (the stream's snapshot still holds the WAL)
     response.close()  # the client went away
     assert wal_reset(path)
+
+
+def test_claimreview_check_says_which_verdicts_are_not_published(
+    login: Any, db: Any, desk: dict[str, Any]
+) -> None:
+    """ClaimReview markup is for published fact-checks: the check warns about a final
+    verdict the desk has not published, whose permalink readers cannot open yet, and the
+    exports page says the ClaimReview download holds those too unless filtered."""
+    courier = desk["courier_claims"][0]
+    store.record_final_verdict(
+        db, courier, desk["users"]["edna"], "half-true", "Partly.", None, RATINGS
+    )
+    edna = login("edna")
+    data = edna.get("/exports/claimreview-check?_format=json").get_json()
+    assert data["checked"] == 3
+    unpublished = [i for i in data["issues"] if i["field"] == "url"]
+    assert [(i["claim_id"], i["level"]) for i in unpublished] == [(courier, "warning")]
+    assert "not published" in unpublished[0]["message"]
+    assert "not published" not in json.dumps(
+        edna.get("/exports/claimreview-check?published=yes&_format=json").get_json()
+    )
+    html = edna.get("/exports").get_data(as_text=True)
+    assert "published or not" in html
+
+
+def test_export_filters_tell_the_two_publications_apart(login: Any, desk: dict[str, Any]) -> None:
+    """Two filters are about publishing: the article's date (by its publisher) and whether
+    the desk published its fact-checks; their labels say which is which."""
+    html = login("edna").get("/exports").get_data(as_text=True)
+    labels = [" ".join(x.split()) for x in re.findall(r"<label[^>]*>\s*([^<]*)", html)]
+    assert "Article published from" in labels and "Article published until" in labels
+    assert "Fact-checks published by the desk" in labels
+    assert "Published from" not in labels

@@ -175,3 +175,51 @@ def test_the_public_article_page_reads_one_snapshot(
     assert page(client, url) == before and fired
     after = page(client, url)
     assert after.count("Midway.") == 2
+
+
+def test_a_claim_of_the_publication_and_its_claimant_corrected(
+    client: Any, db: Any, desk: dict[str, Any]
+) -> None:
+    """A claim the article states in its own voice is the publication's, on the public pages
+    as in its ClaimReview author; a correction naming its real claimant shows who it was
+    attributed to before (the publication, not "none") and who now, with their kinds, in one
+    row."""
+    first = desk["planet_claims"][0]
+    edna = desk["users"]["edna"]
+    assert store.latest_version(db, first)["claimant"] is None
+    html = page(client, f"/verdicts/{first}")
+    assert "Claim by <strong>Daily Planet</strong> (the publication)" in html
+    doc = json.loads(JSONLD.findall(html)[0])
+    assert doc["itemReviewed"]["author"]["name"] == "Daily Planet"
+    assert "Claim by <strong>Daily Planet</strong> (the publication)" in page(
+        client, f"/verdicts/article/{desk['planet']}"
+    )
+    store.publish_correction(
+        db, first, edna, "The count is the port's.", claimant=("Port authority", "organization")
+    )
+    html = page(client, f"/verdicts/{first}")
+    assert "Claim by <strong>Port authority</strong>" in html
+    changes = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html)
+    assert [(field, re.sub(r"<[^>]+>", "", value)) for field, value in changes] == [
+        ("Claimant", "was Daily Planet (the publication) → now Port authority (organization)")
+    ]
+    # back to the publication
+    store.publish_correction(db, first, edna, "Our own count after all.", claimant=(None, None))
+    html = page(client, f"/verdicts/{first}")
+    assert "Claim by <strong>Daily Planet</strong> (the publication)" in html
+    rows = [re.sub(r"<[^>]+>", "", v) for _, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html)]
+    assert "was Port authority (organization) → now Daily Planet (the publication)" in rows
+
+
+def test_the_fact_checks_date_is_told_apart_from_the_articles(
+    client: Any, desk: dict[str, Any]
+) -> None:
+    """Both pages give two dates, the article's and the fact-check's: each says which it is
+    (a bare "Published 2026-…" under the article's own "published 2025-…" reads as the
+    article's date)."""
+    first = desk["planet_claims"][0]
+    for url in (f"/verdicts/{first}", f"/verdicts/article/{desk['planet']}"):
+        text = " ".join(re.sub(r"<[^>]+>", " ", page(client, url)).split())
+        assert "published 2025-05-06" in text  # the article's date
+        assert re.search(r"Fact-checks? published \d{4}-\d\d-\d\d", text), url
+        assert not re.search(r"(?<!Fact-check )(?<!Fact-checks )Published \d{4}", text), url

@@ -534,3 +534,45 @@ def test_a_correction_changes_the_claimant(
     assert response.status_code == 302
     assert store.latest_version(db, first)["claimant"] is None
     assert store.get_claim(db, first)["claimant"] is None
+
+
+def test_published_exports_hold_no_live_reviewer_figures(
+    db: Any, desk: dict[str, Any], login: Any
+) -> None:
+    """A "published" export carries no reviewers' verdicts, and so none of the desk's live
+    figures made of them either (count, majority, spread, disagreement): a reviewer's change
+    after publishing changes no published export, and the Markdown summary does not count
+    disagreements among verdicts it does not hold."""
+    import csv
+    import io
+
+    first, second = desk["planet_claims"][:2]  # (second: alice true, bob mostly-false)
+    edna = login("edna")
+
+    def download(fmt: str) -> str:
+        response = edna.get(f"/exports/download.{fmt}?published=yes")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    rows = {
+        int(r["claim_id"]): r for r in csv.DictReader(io.StringIO(download("csv").lstrip("\ufeff")))
+    }
+    for claim_id in (first, second):
+        row = rows[claim_id]
+        assert (row["verdicts"], row["n_verdicts"], row["majority"]) == ("", "0", "")
+        assert (row["spread"], row["disagreement"]) == ("", "false")
+    records = [json.loads(line) for line in download("jsonl").splitlines()]
+    record = next(r for r in records if r["claim"] and r["claim"]["id"] == second)
+    assert record["verdicts"] == []
+    assert record["agreement"]["n"] == 0 and record["agreement"]["distribution"] == {}
+    assert not record["agreement"]["disagreement"]
+    markdown = download("markdown")
+    assert "- Reviewers disagree: 0" in markdown
+    before = {fmt: download(fmt) for fmt in ("csv", "jsonl", "markdown")}
+    store.record_verdict(
+        db, first, desk["users"]["bob"], "true", "Changed my mind.", [], 1, RATINGS
+    )
+    for fmt, text in before.items():
+        assert re.sub(r"\d{4}-\d\d-\d\dT[\d:.+]+", "", download(fmt)) == re.sub(
+            r"\d{4}-\d\d-\d\dT[\d:.+]+", "", text
+        ), fmt

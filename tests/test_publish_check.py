@@ -464,3 +464,28 @@ def test_two_editors_settling_all_at_once_one_wins(app: Any, db: Any, desk: dict
     assert sorted(outcomes) == ["conflict", "ok"]
     final = store.get_final_verdict(db, desk["unanimous"])
     assert final["version"] == 1 and final["reason"].endswith("agrees.")
+
+
+def test_check_of_a_withdrawn_article_says_nothing_is_public(
+    login: Any, db: Any, desk: dict
+) -> None:
+    """After *Withdraw publication…* none of the article's claims is public: the check says
+    so, and that publishing again brings them back, instead of calling them public already."""
+    edna = uid(db, "edna")
+    article = desk["article_id"]
+    for claim in ("unanimous", "disputed"):
+        store.record_final_verdict(db, desk[claim], edna, "true", "Checked.", None, SCALE_KEYS)
+    html = login("edna").get(f"/articles/{article}/publish").get_data(as_text=True)
+    assert "; the other 1 stays unpublished." in html  # (the claim without verdicts)
+    store_check.publish_confirmed(db, article, edna, store_publish.publish_state(db, article))
+    html = login("edna").get(f"/articles/{article}/publish").get_data(as_text=True)
+    assert "public already" in html and "Public already" in html  # (published: they are)
+    store.publish_article(db, article, edna, publish=False, note="Retracted by its publisher.")
+    html = login("edna").get(f"/articles/{article}/publish").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "public already" not in text.lower()
+    assert (
+        "The article's fact-checks were withdrawn: none of its claims is public now."
+        " Publishing the article again brings back 3 claims as last published." in text
+    )
+    assert "Withdrawn with the article 3" in text

@@ -313,3 +313,37 @@ def test_report_context_stays_in_the_paragraph(
     assert found["before"].startswith(expected[0])
     assert expected[0] or found["before"] == ""
     assert len(found["before"]) <= 161
+
+
+def test_report_lists_what_each_correction_changed(login: Any, db: Any) -> None:
+    """A correction of a published claim's claimant or wording says what it changed (not
+    "False → False", the rating that stayed), and a withdrawal is named as such, with the
+    editor, the date and the note."""
+    from html import unescape
+
+    from tests.test_store_exports import build_desk
+
+    desk = build_desk(db)
+    first, second = desk["planet_claims"][:2]
+    edna = desk["users"]["edna"]
+    store.publish_correction(
+        db, first, edna, "The count is the port's.", claimant=("Port authority", "organization")
+    )
+    store.withdraw_claim(db, second, edna, "Re-checking the budget.")
+    html = login("edna").get(f"/articles/{desk['planet']}/report").get_data(as_text=True)
+
+    def corrections_of(claim_id: int) -> str:
+        part = html.split(f'id="claim-{claim_id}"')[1].split("</article>")[0]
+        block = part.split('<div class="corrections">')[1].split("</div>")[0]
+        return " ".join(unescape(re.sub(r"<[^>]+>", " ", block)).split()).replace(" :", ":")
+
+    today = store.latest_version(db, first)["published_at"][:10]
+    assert corrections_of(first) == (
+        f"Corrections {today} (edna): The count is the port's."
+        " Claimant Daily Planet (the publication) → Port authority (organization)"
+    )
+    assert corrections_of(second) == (
+        f"Corrections {today} (edna): The budget figure is rounded."
+        " Verdict True → Mostly true Reason Budget 2025. → Budget 2025, rounded."
+        f" {today}: Withdrawn. Re-checking the budget."
+    )

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..agreement import claim_agreement
 from . import NotFound, _row, _rows, snapshot
 from .publish import _VERSION_SELECT, ARTICLE_KEYS, _version_from_row, claim_versions
 
@@ -247,8 +248,9 @@ def as_published(record: dict[str, Any], scale: Sequence[dict[str, Any]]) -> dic
     """An export record read from its claim's published record only (``record["published"]``,
     see :func:`published_json`): the wording, quote, claimant, final verdict and article
     details of the latest version, ``published_at`` its first publication, ``modified_at`` its
-    latest version, no reviewers' verdicts. None for a claim that is not public now (never
-    published, or withdrawn)."""
+    latest version, no reviewers' verdicts and so none of the live figures made of them
+    (``agreement``: no verdicts, no disagreement). None for a claim that is not public now
+    (never published, or withdrawn)."""
     published = record.get("published")
     if not published or published["status"] != "published" or record.get("claim") is None:
         return None
@@ -265,10 +267,14 @@ def as_published(record: dict[str, Any], scale: Sequence[dict[str, Any]]) -> dic
         claim["wording_spans"] = []
     claim["updated_at"] = published["modified_at"]  # (not the live claim's last edit)
     claim["dismissed"] = False  # (a live dismissal changes nothing public)
+    agreement = claim_agreement((), ())
+    if "majority_label" in (record.get("agreement") or {}):
+        agreement["majority_label"] = None
     return record | {
         "article": record["article"] | published["article"],
         "claim": claim,
         "verdicts": [],
+        "agreement": agreement,
         "final": {
             "rating": published["rating"],
             "label": published["label"],

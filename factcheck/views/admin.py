@@ -33,14 +33,20 @@ def users() -> Any:
                 flash(f"Added {created['username']} ({created['role']}).")
                 return redirect(url_for("admin.users"))
         else:
-            error = "Check the fields: " + "; ".join(
-                f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()
-            )
-    context = {"users": store.list_users(db), "error": error}
+            error = "Check the fields marked below."
+    return _users_page(form, error=error)
+
+
+def _users_page(
+    form: UserForm, *, error: str | None = None, refused: dict[str, Any] | None = None
+) -> Any:
+    """The users page; ``refused`` is a refused change of one user (``user_id``, the
+    ``role`` and ``active`` chosen, ``errors`` by field), shown in that user's row."""
+    context = {"users": store.list_users(get_db()), "error": error, "refused": refused}
     return render(
         "admin/users.html",
         context,
-        status=400 if error else 200,
+        status=400 if error or refused else 200,
         form=form,
         change_form=UserChangeForm(formdata=None),
     )
@@ -53,8 +59,20 @@ def change_user(user_id: int) -> Any:
     target = store.get_user(db, user_id)
     form = UserChangeForm()
     if not form.validate():
-        flash("Not changed: " + "; ".join(" ".join(m) for m in form.errors.values()))
-        return redirect(url_for("admin.users"))
+        # (the message beside the field at fault in the user's row, the choices kept)
+        errors = {
+            name: " ".join(
+                f"{target['username']}'s {m}" if name == "password" else m for m in messages
+            )
+            for name, messages in form.errors.items()
+        }
+        refused = {
+            "user_id": user_id,
+            "role": form.role.data,
+            "active": form.active.data,
+            "errors": errors,
+        }
+        return _users_page(UserForm(formdata=None), refused=refused)
     try:
         if form.role.data and form.role.data != target["role"]:
             store.set_role(db, user_id, form.role.data, g.user["id"])

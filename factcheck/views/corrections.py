@@ -67,6 +67,7 @@ def _correction_page(
     labels = rating_labels()
     unpublished = publish.changes(latest, live) if latest else {}
     versions = store.claim_versions(db, claim_id)
+    publication = ((latest or {}).get("article") or {}).get("publisher") or None
     context = {
         "claim": {key: claim[key] for key in ("id", "article_id", "text", "dismissed")},
         "published": {
@@ -85,10 +86,11 @@ def _correction_page(
         | {"label": labels.get(latest["rating"], latest["rating"])}
         if latest
         else None,
-        "live_differs": corrections_view([{"at": "", "note": "", "changes": unpublished}], labels)[
-            0
-        ]["changes"],
+        "live_differs": corrections_view(
+            [{"at": "", "note": "", "changes": unpublished}], labels, publication
+        )[0]["changes"],
         "live_settled": live["settled"],
+        "publication": publication,
         "history": corrections_view(
             [
                 {
@@ -99,6 +101,7 @@ def _correction_page(
                 for v in versions
             ],
             labels,
+            publication,
         ),
         "error": error,
         "public_url": url_for("public.verdict", claim_id=claim_id),

@@ -261,26 +261,45 @@ def check_filter_for(db: Database, flt: store.ExportFilter, user: dict[str, Any]
         )
 
 
+#: The check's warning for a final verdict the desk has not published (ClaimReview is for
+#: published fact-checks; the "everything" export previews the desk's decisions too).
+NOT_PUBLISHED = {
+    "level": "warning",
+    "field": "url",
+    "message": "This verdict is not published: readers get 'not found' at its permalink ({}) "
+    "until an editor publishes it (Publish… on the article).",
+}
+
+
 def claimreview_issues(
-    db: Database, flt: store.ExportFilter, config: Mapping[str, Any]
+    db: Database,
+    flt: store.ExportFilter,
+    config: Mapping[str, Any],
+    *,
+    warn_unpublished: bool = True,
 ) -> dict[str, Any]:
     """Validate the ClaimReview of every claim with a final verdict in the set (read from one
     snapshot, or from ``db``'s when it is a snapshot's connection).
 
     Returns ``{"checked", "valid", "with_errors", "with_warnings", "issues"}``; ``issues`` lists
     at most :data:`MAX_SHOWN_ISSUES` entries ``{claim_id, article_id, article_title, claim,
-    level, field, message}``, errors first.
+    level, field, message}``, errors first. ``warn_unpublished``: a final verdict not
+    published gets the :data:`NOT_PUBLISHED` warning.
     """
     scale = config["RATING_SCALE"]
     config = with_addresses(config)
     if flt.status is None:
         flt = dataclasses.replace(flt, status="decided")
     with store.snapshot(db) as snap:
-        return _claimreview_issues(snap, flt, config, scale)
+        return _claimreview_issues(snap, flt, config, scale, warn_unpublished)
 
 
 def _claimreview_issues(
-    db: Database, flt: store.ExportFilter, config: Mapping[str, Any], scale: Any
+    db: Database,
+    flt: store.ExportFilter,
+    config: Mapping[str, Any],
+    scale: Any,
+    warn_unpublished: bool,
 ) -> dict[str, Any]:
     checked = valid = with_errors = with_warnings = 0
     errors: list[dict[str, Any]] = []
@@ -297,6 +316,8 @@ def _claimreview_issues(
             continue
         checked += 1
         found = export.validate_claimreview(doc)
+        if warn_unpublished and record.get("published") is None:
+            found.append(NOT_PUBLISHED | {"message": NOT_PUBLISHED["message"].format(doc["url"])})
         levels = {issue["level"] for issue in found}
         valid += "error" not in levels
         with_errors += "error" in levels
@@ -336,14 +357,14 @@ STATUS_CHOICES = [
 class ExportFilterForm(Form):
     """The export filters, read from the query string (GET, so the page can be bookmarked)."""
 
-    since = DateField("Published from", validators=[Optional()])
-    until = DateField("Published until", validators=[Optional()])
+    since = DateField("Article published from", validators=[Optional()])
+    until = DateField("Article published until", validators=[Optional()])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=300)])
     verdict = SelectField("Verdict (final, else majority)", validators=[Optional()])
     reviewer = SelectField("Reviewer", validators=[Optional()])
     status = SelectField("Status", choices=STATUS_CHOICES, validators=[Optional()])
     published = SelectField(
-        "Published by the desk",
+        "Fact-checks published by the desk",
         choices=[("", "Published or not"), ("yes", "Published"), ("no", "Not published")],
         validators=[Optional()],
     )

@@ -110,23 +110,55 @@ def _value(key: str, value: Any, labels: Mapping[str, str]) -> str:
     return "none" if value in (None, "") else str(value)
 
 
+def claimant_shown(name: str | None, kind: str | None, publication: str | None) -> str:
+    """Who made a claim, as readers are told: the claimant with their kind, or for a claim
+    the article states in its own voice (no claimant) the publication, as in ClaimReview."""
+    if name:
+        return f"{name} ({kind})" if kind in ("person", "organization") else name
+    return f"{publication} (the publication)" if publication else "the publication"
+
+
+def _changes(
+    changes: Mapping[str, Any], labels: Mapping[str, str], publication: str | None
+) -> list[dict[str, str]]:
+    """A correction's changes as field, old and new value. A changed claimant is one row
+    with its kind on either side, and "none" is never shown for it: no claimant is the
+    publication's own statement."""
+    rows = []
+    for key, change in changes.items():
+        if key == "claimant_kind" and "claimant" in changes:
+            continue  # (shown in the claimant's row)
+        if key == "claimant":
+            kinds = changes.get("claimant_kind")
+            sides = [
+                claimant_shown(change[side], kinds[side] if kinds else None, publication)
+                for side in ("before", "after")
+            ]
+            rows.append({"field": _FIELD_NAMES[key], "before": sides[0], "after": sides[1]})
+            continue
+        rows.append(
+            {
+                "field": _FIELD_NAMES.get(key, key),
+                "before": _value(key, change["before"], labels),
+                "after": _value(key, change["after"], labels),
+            }
+        )
+    return rows
+
+
 def corrections_view(
-    corrections: Sequence[Mapping[str, Any]], labels: Mapping[str, str]
+    corrections: Sequence[Mapping[str, Any]],
+    labels: Mapping[str, str],
+    publication: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Each correction with its date, note and every change as field, old and new value."""
+    """Each correction with its date, note and every change as field, old and new value
+    (``publication``: the article's publisher, who made the claims without a claimant)."""
     return [
         {
             "date": _date(k["at"]),
             "note": k["note"],
             "withdrawal": k["changes"].get("status", {}).get("after") == "withdrawn",
-            "changes": [
-                {
-                    "field": _FIELD_NAMES.get(key, key),
-                    "before": _value(key, change["before"], labels),
-                    "after": _value(key, change["after"], labels),
-                }
-                for key, change in k["changes"].items()
-            ],
+            "changes": _changes(k["changes"], labels, publication),
         }
         for k in corrections
     ]
@@ -138,11 +170,13 @@ def claim_view(entry: dict[str, Any], body: str) -> dict[str, Any]:
     labels = {e["key"]: e["label"] for e in scale}
     version = entry["version"]
     withdrawn = entry["withdrawn"]
+    publication = (version.get("article") or {}).get("publisher") or None
     return {
         "id": version["claim_id"],
         "text": version["text"],
         "quote": version["quote"],
         "claimant": version["claimant"],
+        "publication": publication,
         "context": in_context(body, version["start"], version["end"]),
         "verdict": labels.get(version["rating"], version["rating"]),
         "rating": version["rating"],
@@ -158,7 +192,7 @@ def claim_view(entry: dict[str, Any], body: str) -> dict[str, Any]:
         "version": version["version"],
         "published_on": _date(entry["first_published_at"]),
         "modified_on": _date(entry["modified_at"]),
-        "corrections": corrections_view(entry["corrections"], labels),
+        "corrections": corrections_view(entry["corrections"], labels, publication),
         "withdrawn": (
             {"date": _date(withdrawn["at"]), "note": withdrawn["note"], "scope": withdrawn["scope"]}
             if withdrawn

@@ -19,6 +19,7 @@ from ..db import get_db
 from ..web import render
 from .auth import login_required
 from .exports import claimreview_issues, download_response, export_stream
+from .public import corrections_view
 
 bp = Blueprint("reports", __name__)
 
@@ -92,7 +93,12 @@ def report(article_id: int) -> Any:
         records = [r for r in article_records(snap, g.user, article_id) if r["claim"] is not None]
         # (counts final verdicts, which blind review hides from reviewers until they judge)
         claimreview = (
-            claimreview_issues(snap, store.ExportFilter(article_id=article_id), current_app.config)
+            claimreview_issues(
+                snap,
+                store.ExportFilter(article_id=article_id),
+                current_app.config,
+                warn_unpublished=False,  # (the publish check is where they go out)
+            )
             if access.is_editor(g.user)
             else None
         )
@@ -236,20 +242,38 @@ def _details(record: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
     else:
         agreeing = [v for v in verdicts if v["rating"] == final["rating"]]
         dissent = [v for v in verdicts if v["rating"] != final["rating"]]
-    return {
-        "agreeing": agreeing,
-        "dissent": dissent,
-        "corrections": [
-            {
-                "date": (c["created_at"] or "")[:10],
-                "before": labels.get(c["before_rating"], c["before_rating"]),
-                "after": labels.get(c["after_rating"], c["after_rating"]),
-                "note": c["note"],
-                "by": c["by"],
-            }
-            for c in record["corrections"]
-        ],
-    }
+    return {"agreeing": agreeing, "dissent": dissent, "corrections": _corrections(record, labels)}
+
+
+def _corrections(record: dict[str, Any], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The claim's corrections, each with its date, editor, note and what it changed: of a
+    published claim, its published versions' changes (wording, claimant, verdict, reason,
+    sources, a withdrawal) as the public page lists them; else the final ratings changed."""
+    by = {c["created_at"]: c["by"] for c in record["corrections"]}
+    published = record.get("published")
+    if published and published.get("corrections"):
+        publication = (published.get("article") or {}).get("publisher")
+        shown = corrections_view(published["corrections"], labels, publication)
+        return [
+            view | {"by": by.get(k["at"])}
+            for k, view in zip(published["corrections"], shown, strict=True)
+        ]
+    return [
+        {
+            "date": (c["created_at"] or "")[:10],
+            "note": c["note"],
+            "by": c["by"],
+            "withdrawal": False,
+            "changes": [
+                {
+                    "field": "Verdict",
+                    "before": labels.get(c["before_rating"], c["before_rating"]),
+                    "after": labels.get(c["after_rating"], c["after_rating"]),
+                }
+            ],
+        }
+        for c in record["corrections"]
+    ]
 
 
 def _in_context(body: str, claim: dict[str, Any], width: int = 160) -> dict[str, str]:
