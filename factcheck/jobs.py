@@ -61,6 +61,7 @@ TASK_MODULES: list[str] = [  # imported by a consumer so that it knows every tas
     "factcheck.bulk_import",
     "factcheck.backup_tasks",
     "factcheck.mail",
+    "factcheck.evidence.tasks",
 ]
 DEFAULT_RETRIES = 3
 DEFAULT_RETRY_DELAY = 2  # seconds before the first retry; then times DEFAULT_RETRY_BACKOFF
