@@ -78,6 +78,7 @@ class WriteLock:
         self._fd_pid = 0
         self._waiting: dict[int, float] = {}  # thread ident -> when it began to wait
         self._waiting_guard = threading.Lock()
+        self._begin_since: float | None = None  # the holder waits in SQLite's busy handler
 
     # Writers waiting in this process (see MAX_WRITE_WAITERS): from the moment a transaction
     # asks for the lock until its BEGIN IMMEDIATE has succeeded (or it gave up).
@@ -93,8 +94,11 @@ class WriteLock:
     def stalled(self) -> bool:
         """Whether the calling waiter should give up now to leave its thread to readers: more
         than ``MAX_WRITE_WAITERS`` writers of this process wait, this one is not among the
-        first of them, and the first has waited ``STALL_SECONDS`` (so the lock is held for
-        long: another process holds the database, or a disk stalls)."""
+        first of them, and the lock is held for long: this process's first writer has waited
+        ``STALL_SECONDS`` in SQLite's busy handler (a program without the lock file, such as
+        the ``sqlite3`` shell, holds the database), or the first waiter has waited
+        ``QUEUE_STALL_SECONDS`` (a long write of another factcheck process, a stalled disk).
+        A queue of ordinary saves, each a few milliseconds, never gives up this way."""
         cap = MAX_WRITE_WAITERS
         if cap is None:
             return False
@@ -104,7 +108,11 @@ class WriteLock:
                 return False
             ahead = sum(1 for since in self._waiting.values() if since < mine)
             oldest = min(self._waiting.values())
-        return ahead >= cap and time.monotonic() - oldest >= STALL_SECONDS
+        if ahead < cap:
+            return False
+        now = time.monotonic()
+        held_outside = self._begin_since is not None and now - self._begin_since >= STALL_SECONDS
+        return held_outside or now - oldest >= QUEUE_STALL_SECONDS
 
     def _file(self) -> int | None:
         if fcntl is None:
@@ -164,6 +172,7 @@ class WriteLock:
                 return False
             left_ms = max(int((deadline - time.monotonic()) * 1000), 0)
             shorter = left_ms < busy_timeout_ms - 5
+            self._begin_since = time.monotonic()
             try:
                 if shorter:
                     conn.execute(f"PRAGMA busy_timeout = {left_ms}")
@@ -178,6 +187,7 @@ class WriteLock:
                 self.release()
                 raise
             finally:
+                self._begin_since = None
                 if shorter:
                     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         finally:
@@ -195,11 +205,12 @@ class WriteLock:
 
 # Writers of one process that may wait for the write lock at once while it is held for long
 # (None: no limit). ``factcheck serve`` sets it to its threads less one, so that writers
-# queued behind another process's long write never take every request thread: past the
-# limit a writer gives up (503 "busy") once the first waiter has waited STALL_SECONDS, and
-# page views keep a thread.
+# queued behind another program's long write never take every request thread: past the
+# limit a writer gives up (503 "busy") once the lock is seen held for long (see
+# WriteLock.stalled), and page views keep a thread.
 MAX_WRITE_WAITERS: int | None = None
-STALL_SECONDS = 0.2
+STALL_SECONDS = 0.2  # in SQLite's busy handler: another program holds the database
+QUEUE_STALL_SECONDS = 2.0  # queued behind a long write of our own
 
 _write_locks: dict[str, WriteLock] = {}
 _write_locks_guard = threading.Lock()
