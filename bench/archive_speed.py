@@ -36,6 +36,7 @@ from factcheck import create_app, ingest, jobs, store  # noqa: E402
 from factcheck.db import connect, migrate  # noqa: E402
 from factcheck.evidence import work  # noqa: E402
 from factcheck.store import evidence as records  # noqa: E402
+from tests.conftest import csrf_from  # noqa: E402
 
 PASSWORD = "bench password 1234"
 
@@ -158,14 +159,12 @@ def save_rounds(
     clients = []
     for i in range(len(users)):
         client = app.test_client()
-        login_page = client.get("/login").get_data(as_text=True)
-        token = login_page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        token = csrf_from(client.get("/login").get_data(as_text=True))
         client.post(
             "/login",
             data={"username": f"reviewer{i}", "password": PASSWORD, "csrf_token": token},
         )
-        page = client.get("/").get_data(as_text=True)
-        token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        token = csrf_from(client.get("/articles/new").get_data(as_text=True))
         clients.append((client, token))
     out: dict[str, list[tuple[float, float]]] = {"no source": [], "archiving off": [],
                                                  "archiving on": []}  # fmt: skip
@@ -248,7 +247,7 @@ def main() -> None:
     args = parser.parse_args()
     proc, base = start_server()
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             rates, cpus = [], []
             archive_run(base, 20, 10_000_000, tmp, -1)  # warm up (imports, trafilatura)
             for run in range(args.runs):

@@ -18,11 +18,13 @@ import datetime
 import hashlib
 import http.client
 import io
+import re
 import time
 from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
-from .. import ingest, urlfetch
+from .. import urlfetch
 
 PDF_TYPES = ("application/pdf",)
 ARCHIVE_TYPES = urlfetch.HTML_TYPES + urlfetch.TEXT_TYPES + PDF_TYPES
@@ -146,13 +148,25 @@ def extract(page: urlfetch.Page) -> tuple[str, str]:
         raise ArchiveFailure(str(exc)) from exc
     if page.content_type in urlfetch.TEXT_TYPES:
         return "", decoded
+    import trafilatura
+
+    title = _title(decoded)
     try:
-        text, found = ingest.html_to_text(decoded)
-        return str(found.get("title") or ""), text
-    except ingest.IngestError:
-        return "", _visible_text(decoded)
+        # (the main text only: trafilatura's metadata pass would double the time a page)
+        text = trafilatura.extract(
+            decoded, include_comments=False, include_tables=True, with_metadata=False
+        )
     except Exception:  # (trafilatura on a page it cannot parse)
-        return "", _visible_text(decoded)
+        text = None
+    return title, (text or "").strip() or _visible_text(decoded)
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _title(html: str) -> str:
+    found = _TITLE.search(html[:200_000])
+    return " ".join(unescape(found.group(1)).split())[:500] if found else ""
 
 
 def _visible_text(html: str) -> str:
