@@ -1,5 +1,5 @@
 """Make the reviewer-flow screenshots in docs/: the claim list marked with a reviewer's progress
-(to do, done, disputed) and the list of keys (``?``), on the demo article.
+(to do, done, returned, disputed) and the list of keys (``?``), on the demo article.
 
 Run from the repository root with the project's venv (needs Debian's Chromium):
 
@@ -28,7 +28,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 def seed(db, app) -> int:
     """The demo article assigned to alice and bob; alice has three verdicts (bob disagrees with
-    one of them); returns the article's id."""
+    one of them, an editor returned another); returns the article's id."""
     load_demo(db, app)
     alice = store.create_user(db, "alice", PASSWORD, role="reviewer")["id"]
     bob = store.create_user(db, "bob", PASSWORD, role="reviewer")["id"]
@@ -41,6 +41,10 @@ def seed(db, app) -> int:
         store.record_verdict(db, claim["id"], alice, mine, "Checked.", [], None, SCALE)
         if theirs:
             store.record_verdict(db, claim["id"], bob, theirs, "Checked.", [], None, SCALE)
+    from factcheck.store import discussion
+
+    editor = store.create_user(db, "edna", PASSWORD, role="editor")["id"]
+    discussion.return_verdict(db, claims[2]["id"], alice, editor, "Needs a primary source.")
     return article_id
 
 

@@ -707,7 +707,7 @@ def search_command(
         click.echo("No claims match.", err=True)
 
 
-EXPORT_FORMATS = ["csv", "json", "jsonl", "markdown", "claimreview"]
+EXPORT_FORMATS = ["csv", "json", "jsonl", "markdown", "claimreview", "warc"]
 
 
 @cli.command("export")
@@ -718,7 +718,8 @@ EXPORT_FORMATS = ["csv", "json", "jsonl", "markdown", "claimreview"]
     type=click.Choice(EXPORT_FORMATS),
     default="csv",
     show_default=True,
-    help="csv (spreadsheet), json (everything, re-importable), jsonl, markdown, claimreview.",
+    help="csv (spreadsheet), json (everything, re-importable), jsonl, markdown, claimreview, "
+    "warc (the archived copies of the cited sources).",
 )
 @click.option("--check", is_flag=True, help="ClaimReview: only validate; exit 1 on errors.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Articles published from.")
@@ -754,11 +755,14 @@ def export_command(
     Without --article every article is exported; the filters narrow the set. ClaimReview
     holds one document per claim with a final verdict: problems found by the validator are
     printed on standard error and documents with errors are left out. --check validates
-    only, and exits 1 when any document has errors.
+    only, and exits 1 when any document has errors. WARC writes the archived copies of the
+    sources cited (by the article's verdicts, or by every verdict), one gzip-compressed WARC
+    file that any WARC tool opens.
 
     \b
     Example:
         factcheck export --article 1 --format csv -o report.csv
+        factcheck export --article 1 --format warc -o sources.warc.gz
         factcheck export --format claimreview --published --check
         factcheck export --format json --since 2025-01-01 -o desk.json
     """
@@ -795,6 +799,9 @@ def export_command(
             raise click.ClickException(str(exc)) from None
         if check and fmt != "claimreview":
             raise click.BadParameter("--check goes with --format claimreview.")
+        if fmt == "warc":
+            _write_warc(db, article_id, output)
+            return
         # One read snapshot: the issues printed and the file written are of the same moment.
         with store.snapshot(db) as snap:
             if fmt == "claimreview":
@@ -825,6 +832,22 @@ def export_command(
         db.close()
 
 
+def _write_warc(db: Any, article_id: int | None, output: str | None) -> None:
+    """The archived copies cited (by one article's verdicts, or by all) as one WARC file
+    (gzip members one after another, as WARC tools read them)."""
+    stream = open(output, "wb") if output else sys.stdout.buffer
+    count = 0
+    try:
+        with store.snapshot(db) as snap:
+            for warc in store.evidence.warcs(snap, article_id):
+                stream.write(warc)
+                count += 1
+    finally:
+        if output:
+            stream.close()
+    click.echo(f"{count} archived source{'s' if count != 1 else ''} written.", err=True)
+
+
 def _print_issues(result: dict[str, Any]) -> None:
     """ClaimReview validation results, on standard error."""
     for issue in result["issues"]:
@@ -835,6 +858,49 @@ def _print_issues(result: dict[str, Any]) -> None:
     click.echo(
         f"ClaimReview: {result['checked']} checked, {result['valid']} valid, "
         f"{result['with_errors']} with errors (left out), {result['with_warnings']} with warnings.",
+        err=True,
+    )
+
+
+@cli.group()
+def sources() -> None:
+    """The sources library: archived copies of cited sources and link checks.
+
+    \b
+    Example:
+        factcheck sources check
+    """
+
+
+@sources.command("check")
+@click.option("--limit", type=click.IntRange(1), help="Check at most this many sources.")
+@click.option("--no-archive", is_flag=True, help="Do not archive sources still waiting first.")
+@click.pass_context
+def sources_check(ctx: click.Context, limit: int | None, no_archive: bool) -> None:
+    """Fetch every cited source again and mark it alive, changed since cited, gone or
+    unreachable (least recently checked first); first archive the sources still waiting and
+    check excerpts not yet checked. The server runs the same check daily.
+
+    \b
+    Example:
+        factcheck sources check
+        factcheck --db desk.db sources check --limit 100
+    """
+    from .evidence import work
+
+    app = _app(ctx)
+    open_database(app).close()
+    summary = work.check_sources(
+        app.config["DATABASE"], dict(app.config), limit=limit, archive_pending=not no_archive
+    )
+    for line in summary.lines:
+        click.echo(line)
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary.by_status.items()))
+    click.echo(
+        f"Checked {summary.checked} source{'s' if summary.checked != 1 else ''}"
+        + (f": {counts}" if counts else "")
+        + f"; archived {summary.archived}, failed {summary.failed}, "
+        f"excerpts checked {summary.excerpts}.",
         err=True,
     )
 

@@ -63,6 +63,11 @@ DEFAULTS: dict[str, Any] = {
     "FETCH_MAX_PER_USER": 1,
     # Import from URL: largest page fetched, in bytes.
     "FETCH_MAX_BYTES": 5_000_000,
+    # Cited sources: archive each one in the background when a verdict citing it is saved
+    # (a WARC record, its text, SHA-256), fetched under the import-from-URL guards above.
+    "ARCHIVE_SOURCES": True,
+    # Cited sources: largest page or PDF archived, in bytes.
+    "ARCHIVE_MAX_BYTES": 20_000_000,
     # Background jobs (factcheck/jobs.py): the queue's SQLite file (unset: beside DATABASE,
     # claims.db -> claims-jobs.db); run each job at once in the caller instead (tests only);
     # worker processes of a consumer (0: one per CPU core, at least two); whether `factcheck

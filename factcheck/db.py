@@ -78,6 +78,7 @@ class WriteLock:
         self._fd_pid = 0
         self._waiting: dict[int, float] = {}  # thread ident -> when it began to wait
         self._waiting_guard = threading.Lock()
+        self._begin_since: float | None = None  # the holder waits in SQLite's busy handler
 
     # Writers waiting in this process (see MAX_WRITE_WAITERS): from the moment a transaction
     # asks for the lock until its BEGIN IMMEDIATE has succeeded (or it gave up).
@@ -93,8 +94,11 @@ class WriteLock:
     def stalled(self) -> bool:
         """Whether the calling waiter should give up now to leave its thread to readers: more
         than ``MAX_WRITE_WAITERS`` writers of this process wait, this one is not among the
-        first of them, and the first has waited ``STALL_SECONDS`` (so the lock is held for
-        long: another process holds the database, or a disk stalls)."""
+        first of them, and the lock is held for long: this process's first writer has waited
+        ``STALL_SECONDS`` in SQLite's busy handler (a program without the lock file, such as
+        the ``sqlite3`` shell, holds the database), or the first waiter has waited
+        ``QUEUE_STALL_SECONDS`` (a long write of another factcheck process, a stalled disk).
+        A queue of ordinary saves, each a few milliseconds, never gives up this way."""
         cap = MAX_WRITE_WAITERS
         if cap is None:
             return False
@@ -104,7 +108,11 @@ class WriteLock:
                 return False
             ahead = sum(1 for since in self._waiting.values() if since < mine)
             oldest = min(self._waiting.values())
-        return ahead >= cap and time.monotonic() - oldest >= STALL_SECONDS
+        if ahead < cap:
+            return False
+        now = time.monotonic()
+        held_outside = self._begin_since is not None and now - self._begin_since >= STALL_SECONDS
+        return held_outside or now - oldest >= QUEUE_STALL_SECONDS
 
     def _file(self) -> int | None:
         if fcntl is None:
@@ -164,6 +172,7 @@ class WriteLock:
                 return False
             left_ms = max(int((deadline - time.monotonic()) * 1000), 0)
             shorter = left_ms < busy_timeout_ms - 5
+            self._begin_since = time.monotonic()
             try:
                 if shorter:
                     conn.execute(f"PRAGMA busy_timeout = {left_ms}")
@@ -178,6 +187,7 @@ class WriteLock:
                 self.release()
                 raise
             finally:
+                self._begin_since = None
                 if shorter:
                     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         finally:
@@ -195,11 +205,12 @@ class WriteLock:
 
 # Writers of one process that may wait for the write lock at once while it is held for long
 # (None: no limit). ``factcheck serve`` sets it to its threads less one, so that writers
-# queued behind another process's long write never take every request thread: past the
-# limit a writer gives up (503 "busy") once the first waiter has waited STALL_SECONDS, and
-# page views keep a thread.
+# queued behind another program's long write never take every request thread: past the
+# limit a writer gives up (503 "busy") once the lock is seen held for long (see
+# WriteLock.stalled), and page views keep a thread.
 MAX_WRITE_WAITERS: int | None = None
-STALL_SECONDS = 0.2
+STALL_SECONDS = 0.2  # in SQLite's busy handler: another program holds the database
+QUEUE_STALL_SECONDS = 2.0  # queued behind a long write of our own
 
 _write_locks: dict[str, WriteLock] = {}
 _write_locks_guard = threading.Lock()
@@ -224,6 +235,7 @@ def migrate(db: Database) -> list[str]:
             migrations.apply(db)
         finally:
             db.conn.execute("PRAGMA foreign_keys = ON")
+            db.__dict__.pop("factcheck_library", None)  # (store.evidence.library_ready)
     return pending
 
 
@@ -1277,5 +1289,147 @@ def m014_import_batches(db: Database) -> None:
         ALTER TABLE articles ADD COLUMN batch_id INTEGER REFERENCES import_batches(id);
         CREATE INDEX articles_batch ON articles(batch_id, extraction) WHERE batch_id IS NOT NULL;
         CREATE INDEX articles_extracting ON articles(extraction) WHERE extraction IS NOT NULL;
+        """,
+    )
+
+
+@migrations()
+def m015_sources_library(db: Database) -> None:
+    """The sources library and its archives (:mod:`factcheck.store.evidence`).
+
+    ``source_records`` holds one record per normalised source address (however many verdicts
+    cite it): its title and publisher as first cited, its archiving ``state`` (``pending``:
+    queued; ``archiving``; ``archived``; ``failed`` with ``reason``), the ``archive_id`` of
+    its latest archive, and the last link check (``link_status`` ``alive`` / ``changed`` /
+    ``gone`` / ``unreachable``, when, why). ``source_archives`` keeps each capture: the
+    address asked for and the final one, fetch time, HTTP status, content type, SHA-256 and
+    size of the body, the extracted text; its WARC record (gzip) is in ``source_warcs``, so
+    that a one-file backup of the database keeps it (``origin`` ``import``: the details came
+    from an export, without the WARC or text). ``excerpt_checks`` says whether an excerpt
+    is in an archive (``found`` / ``close`` with a percent ``score`` / ``not_found``, and
+    where). Each cited source (``sources``) gains its ``record_id`` and the ``archive_id`` of
+    the archive that was current when it was cited.
+
+    Triggers mark the export fragments (m005) of every claim citing a record stale when the
+    record or an excerpt check of it changes.
+    """
+    _execute_statements(
+        db,
+        """
+        CREATE TABLE source_records (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            publisher TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'archiving', 'archived', 'failed')),
+            reason TEXT NOT NULL DEFAULT '',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            archive_id INTEGER REFERENCES source_archives(id),
+            link_status TEXT CHECK (link_status IN ('alive', 'changed', 'gone', 'unreachable')),
+            link_checked_at TEXT,
+            link_reason TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX source_records_state ON source_records(state, id);
+        CREATE TABLE source_archives (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES source_records(id),
+            requested_url TEXT NOT NULL,
+            final_url TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            http_status INTEGER,
+            content_type TEXT NOT NULL DEFAULT '',
+            sha256 TEXT NOT NULL,
+            size INTEGER,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            text_sha256 TEXT NOT NULL DEFAULT '',
+            origin TEXT NOT NULL DEFAULT 'fetch' CHECK (origin IN ('fetch', 'import'))
+        );
+        CREATE INDEX source_archives_record ON source_archives(record_id, id);
+        CREATE TABLE source_warcs (
+            archive_id INTEGER PRIMARY KEY REFERENCES source_archives(id),
+            warc BLOB NOT NULL
+        );
+        CREATE TABLE excerpt_checks (
+            id INTEGER PRIMARY KEY,
+            archive_id INTEGER NOT NULL REFERENCES source_archives(id),
+            excerpt TEXT NOT NULL,
+            result TEXT NOT NULL CHECK (result IN ('found', 'close', 'not_found')),
+            score INTEGER NOT NULL,
+            start INTEGER,
+            "end" INTEGER,
+            checked_at TEXT NOT NULL,
+            UNIQUE (archive_id, excerpt)
+        );
+        ALTER TABLE sources ADD COLUMN record_id INTEGER REFERENCES source_records(id);
+        ALTER TABLE sources ADD COLUMN archive_id INTEGER REFERENCES source_archives(id);
+        CREATE INDEX sources_record ON sources(record_id);
+        CREATE INDEX sources_archive ON sources(archive_id);
+        CREATE TRIGGER source_records_fragments AFTER UPDATE ON source_records BEGIN
+            INSERT OR IGNORE INTO fragments_stale (claim_id)
+            SELECT v.claim_id FROM sources s JOIN verdicts v ON v.id = s.verdict_id
+            WHERE s.record_id = NEW.id;
+        END;
+        CREATE TRIGGER excerpt_checks_fragments_insert AFTER INSERT ON excerpt_checks BEGIN
+            INSERT OR IGNORE INTO fragments_stale (claim_id)
+            SELECT v.claim_id FROM sources s JOIN verdicts v ON v.id = s.verdict_id
+            WHERE s.archive_id = NEW.archive_id AND s.excerpt = NEW.excerpt;
+        END;
+        CREATE TRIGGER excerpt_checks_fragments_update AFTER UPDATE ON excerpt_checks BEGIN
+            INSERT OR IGNORE INTO fragments_stale (claim_id)
+            SELECT v.claim_id FROM sources s JOIN verdicts v ON v.id = s.verdict_id
+            WHERE s.archive_id = NEW.archive_id AND s.excerpt = NEW.excerpt;
+        END;
+        """,
+    )
+
+
+def _m016_views() -> str:
+    """The views ``csv_fragments_v`` and ``json_fragments_v`` as m016 defines them: each
+    cited source with its archive (:mod:`factcheck.store.evidence`). JSON: m008's view, each
+    source object ending in ``"archive": {...}`` (``ARCHIVE_JSON_SQL``); CSV: m011's view,
+    each source's line ending in `` | `` and its archive in one line (``ARCHIVE_CELL_SQL``,
+    line breaks as spaces)."""
+    from .store.evidence import ARCHIVE_CELL_SQL, ARCHIVE_JSON_SQL
+    from .store.exports import CSV_SOURCE_LINE, _flat_sql
+
+    views = _m008_views()
+    json_view = views[views.index("CREATE VIEW json_fragments_v") :]
+    json_old = (
+        "|| json_quote(s.stance) || ',\"accessed\":' || json_quote(s.accessed)\n"
+        "                             || '}' AS sp"
+    )
+    json_new = (
+        "|| json_quote(s.stance) || ',\"accessed\":' || json_quote(s.accessed)\n"
+        f"                             || ',\"archive\":' || {ARCHIVE_JSON_SQL} || '}}' AS sp"
+    )
+    csv_view = _m011_csv_view()
+    csv_old = f"coalesce(u.username, 'None') || ': ' || {CSV_SOURCE_LINE} AS line"
+    csv_new = (
+        f"coalesce(u.username, 'None') || ': ' || {CSV_SOURCE_LINE} || ' | ' ||"
+        f" {_flat_sql(ARCHIVE_CELL_SQL)} AS line"
+    )
+    if json_view.count(json_old) != 1 or csv_view.count(csv_old) != 1:
+        raise AssertionError("m008's or m011's views changed: m016 cannot extend them")
+    return csv_view.replace(csv_old, csv_new) + json_view.replace(json_old, json_new)
+
+
+@migrations()
+def m016_export_archives(db: Database) -> None:
+    """The exports carry each cited source's archive (m015): the export fragments' views
+    (m005) are redefined (see :func:`_m016_views`) and every claim's fragments rebuilt."""
+    _execute_statements(
+        db,
+        "DROP VIEW csv_fragments_v;\nDROP VIEW json_fragments_v;\n"
+        + _m016_views()
+        + """
+        DELETE FROM csv_fragments;
+        DELETE FROM json_fragments;
+        INSERT INTO csv_fragments SELECT * FROM csv_fragments_v;
+        INSERT INTO json_fragments SELECT * FROM json_fragments_v;
+        DELETE FROM fragments_stale;
         """,
     )

@@ -16,7 +16,8 @@ database's write lock. Two additions of ours make it keep every job:
   transaction moves it to an ``inflight`` table, and the row goes only once the task has
   finished (or its retry is scheduled). A consumer that starts puts every row left there
   back on the queue (the server stopped mid-job), and while it runs it puts back the rows of
-  a worker process that died (its health check, every two seconds).
+  a worker process that died (its health check, every two seconds). A job put back more than
+  :data:`MAX_RECOVERIES` times (it stops its worker itself) is failed instead.
 - **a clear end.** A task that raises is retried with backoff (``retries``, ``retry_delay``,
   ``retry_backoff``); after the last try it is written to the ``failed`` table (``factcheck
   jobs`` lists them) and its ``on_failure`` callback gets the task's arguments and the error,
@@ -61,11 +62,13 @@ TASK_MODULES: list[str] = [  # imported by a consumer so that it knows every tas
     "factcheck.bulk_import",
     "factcheck.backup_tasks",
     "factcheck.mail",
+    "factcheck.evidence.tasks",
 ]
 DEFAULT_RETRIES = 3
 DEFAULT_RETRY_DELAY = 2  # seconds before the first retry; then times DEFAULT_RETRY_BACKOFF
 DEFAULT_RETRY_BACKOFF = 3
 HEALTH_CHECK_SECONDS = 2
+MAX_RECOVERIES = 3  # a job whose worker stopped under it more often is failed, not run again
 POLL_MAX_SECONDS = 0.5  # an idle worker looks for work at least this often
 
 
@@ -93,7 +96,11 @@ class QueueStorage(SqliteStorage):
         "create table if not exists failed (id integer primary key, queue text not null, "
         "task text not null, args text not null, error text not null, failed_at real not null)"
     )
-    ddl = [*SqliteStorage.ddl, table_inflight, table_failed]
+    table_recovered = (
+        "create table if not exists recovered (queue text not null, digest text not null, "
+        "times integer not null, primary key (queue, digest))"
+    )
+    ddl = [*SqliteStorage.ddl, table_inflight, table_failed, table_recovered]
 
     def __init__(self, name: str = QUEUE_NAME, filename: str = "jobs.db", **kwargs: Any):
         # synchronous=NORMAL in WAL mode: a commit is not an fsync (an OS crash may lose the
@@ -128,11 +135,23 @@ class QueueStorage(SqliteStorage):
             return curs.lastrowid, bytes(row[1])
 
     def release(self, inflight_id: int) -> None:
-        self.sql("delete from inflight where id = ?", (inflight_id,), commit=True)
+        with self.db(commit=True) as curs:
+            curs.execute("select data from inflight where id = ?", (inflight_id,))
+            row = curs.fetchone()
+            curs.execute("delete from inflight where id = ?", (inflight_id,))
+            if row is not None:
+                curs.execute(
+                    "delete from recovered where queue = ? and digest = ?",
+                    (self.name, _digest(row[0])),
+                )
 
-    def requeue_inflight(self, keep_pids: Iterable[int] | None = None) -> int:
+    def requeue_inflight(
+        self, keep_pids: Iterable[int] | None = None, given_up: list[bytes] | None = None
+    ) -> int:
         """Put back on the queue the messages taken by processes other than ``keep_pids``
-        (all of them when None: no consumer runs). Returns how many."""
+        (all of them when None: no consumer runs). Returns how many. A message put back more
+        than :data:`MAX_RECOVERIES` times (its job stops its worker: a crash, memory) is not:
+        it goes to ``given_up``, for the caller to record as failed."""
         keep = sorted(set(keep_pids or ()))
         where = "queue = ?"
         params: list[Any] = [self.name]
@@ -142,13 +161,32 @@ class QueueStorage(SqliteStorage):
         with self.db(commit=True) as curs:
             curs.execute(f"select id, data, priority from inflight where {where}", params)
             rows = curs.fetchall()
+            requeued = 0
             for row_id, data, priority in rows:
+                curs.execute("delete from inflight where id = ?", (row_id,))
+                digest = _digest(data)
+                curs.execute(
+                    "insert into recovered (queue, digest, times) values (?, ?, 1) "
+                    "on conflict (queue, digest) do update set times = times + 1",
+                    (self.name, digest),
+                )
+                curs.execute(
+                    "select times from recovered where queue = ? and digest = ?",
+                    (self.name, digest),
+                )
+                if curs.fetchone()[0] > MAX_RECOVERIES:
+                    curs.execute(
+                        "delete from recovered where queue = ? and digest = ?", (self.name, digest)
+                    )
+                    if given_up is not None:
+                        given_up.append(bytes(data))
+                    continue
                 curs.execute(
                     "insert into task (queue, data, priority) values (?, ?, ?)",
                     (self.name, data, priority),
                 )
-                curs.execute("delete from inflight where id = ?", (row_id,))
-        return len(rows)
+                requeued += 1
+        return requeued
 
     def enqueue_many(self, messages: Iterable[tuple[bytes, float]]) -> None:
         """Queue many messages in one transaction (one commit, not one per message)."""
@@ -192,6 +230,12 @@ class QueueStorage(SqliteStorage):
         self.lock = threading.Lock()
 
 
+def _digest(data: Any) -> str:
+    import hashlib
+
+    return hashlib.sha256(bytes(data)).hexdigest()
+
+
 class Queue(Huey):
     """huey with :class:`QueueStorage`: a taken message stays in ``inflight`` until done."""
 
@@ -222,6 +266,25 @@ class Queue(Huey):
         if inflight_id is not None and not getattr(task, "interrupted", False):
             self.storage.release(inflight_id)
         return value
+
+    def recover(self, keep_pids: Iterable[int] | None = None) -> int:
+        """Put back the jobs of stopped workers (see :meth:`QueueStorage.requeue_inflight`);
+        a job that stopped its worker too often is failed for good. Returns how many went
+        back on the queue."""
+        given_up: list[bytes] = []
+        requeued = self.storage.requeue_inflight(keep_pids, given_up)
+        for data in given_up:
+            try:
+                task = self.deserialize_task(data)
+            except Exception as exc:
+                self.storage.record_failure("?", "", f"cannot read the job: {exc}")
+                continue
+            _give_up(
+                task,
+                f"its worker process stopped while running it {MAX_RECOVERIES + 1} times "
+                "(a crash, or out of memory); it is not run again",
+            )
+        return requeued
 
     def enqueue_many(self, tasks: list[Any]) -> None:
         """Queue several tasks at once (one transaction; in immediate mode, run each)."""
@@ -255,7 +318,11 @@ def _failed(signal: str, task: Any, exc: BaseException | None = None) -> None:
         logger.warning("job %s failed (%s); %s retries left", task.name, exc, task.retries)
         return
     error = str(exc) if exc is not None else "timed out"
-    error = error or type(exc).__name__
+    _give_up(task, error or type(exc).__name__)
+
+
+def _give_up(task: Any, error: str) -> None:
+    """The job failed for good: recorded in ``failed``, and its ``on_failure`` called."""
     try:
         args = json.dumps([list(task.args), task.kwargs], default=str)[:2000]
     except (TypeError, ValueError):
@@ -391,7 +458,7 @@ class _Consumer(Consumer):
     def check_worker_health(self) -> bool:
         healthy = super().check_worker_health()
         try:
-            requeued = self.huey.storage.requeue_inflight(keep_pids=self._live_pids())
+            requeued = self.huey.recover(keep_pids=self._live_pids())
         except Exception:
             logger.exception("could not put back the jobs of stopped workers")
         else:
@@ -446,7 +513,7 @@ def create_consumer(config: Mapping[str, Any], workers: int | None = None) -> An
     load_tasks(config)
     lock = ConsumerLock(queue.storage.filename)
     lock.acquire()
-    requeued = queue.storage.requeue_inflight()
+    requeued = queue.recover()
     if requeued:
         logger.warning("put back %s job(s) left unfinished when the last worker stopped", requeued)
     for hook in on_consumer_start:

@@ -431,8 +431,39 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
                     "description": "Defaults to context.",
                 },
                 "accessed": _str("YYYY-MM-DD."),
+                "archive": {
+                    "oneOf": [_ref("SourceArchive"), {"type": "null"}],
+                    "readOnly": True,
+                    "description": "The source's archived copy, excerpt check and last link "
+                    "check (null without an address). Sent back, it is ignored.",
+                },
             },
             "additionalProperties": False,
+        },
+        "SourceArchive": {
+            "type": "object",
+            "properties": {
+                "state": {
+                    "type": "string",
+                    "enum": ["pending", "archiving", "archived", "failed"],
+                },
+                "reason": {"type": "string", "description": "Why it failed, or is retried."},
+                "archived_at": {"type": ["string", "null"], "description": "Fetch time (UTC)."},
+                "sha256": {"type": ["string", "null"], "description": "Of the body fetched."},
+                "http_status": {"type": ["integer", "null"]},
+                "content_type": {"type": ["string", "null"]},
+                "final_url": {"type": ["string", "null"], "description": "After redirects."},
+                "excerpt_check": {
+                    "type": ["string", "null"],
+                    "enum": ["found", "close", "not_found", None],
+                },
+                "excerpt_score": {"type": ["integer", "null"], "description": "Percent."},
+                "link_status": {
+                    "type": ["string", "null"],
+                    "enum": ["alive", "changed", "gone", "unreachable", None],
+                },
+                "link_checked_at": {"type": ["string", "null"]},
+            },
         },
         "Verdict": {
             "type": "object",

@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -116,12 +116,16 @@ class _DeadlineSSLSocket(_Bounded, ssl.SSLSocket):
 
 @dataclass
 class Page:
-    """A fetched page: final URL, content type, charset (if declared) and body bytes."""
+    """A fetched page: final URL, content type, charset (if declared) and body bytes; the
+    HTTP status, reason and response headers (as sent, in order)."""
 
     url: str
     content_type: str
     charset: str | None
     body: bytes
+    status: int = 200
+    reason: str = "OK"
+    headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -296,16 +300,20 @@ def fetch(
     timeout: float = 10.0,
     max_bytes: int = 5_000_000,
     resolver: Resolver = resolve,
+    types: tuple[str, ...] = HTML_TYPES + TEXT_TYPES,
+    any_status: bool = False,
 ) -> Page:
     """Fetch an HTML or plain-text page under the guards above; raise :class:`FetchError`.
 
     ``timeout`` bounds each step; the whole fetch (every redirect, name resolution, connect,
     TLS, headers and body) ends within ``3 * timeout`` seconds however the server sends.
+    ``types`` are the content types accepted; with ``any_status`` an answer other than 200
+    (after the redirects) is returned (its body read under the same limits) instead of raised.
     """
     deadline = Deadline(timeout * 3, timeout)
     first_url = url
     try:
-        return _fetch(url, deadline, allow_private, max_bytes, resolver)
+        return _fetch(url, deadline, allow_private, max_bytes, resolver, types, any_status)
     except _Overdue:
         pass
     except FetchError as exc:
@@ -323,7 +331,13 @@ def fetch(
 
 
 def _fetch(
-    url: str, deadline: Deadline, allow_private: bool, max_bytes: int, resolver: Resolver
+    url: str,
+    deadline: Deadline,
+    allow_private: bool,
+    max_bytes: int,
+    resolver: Resolver,
+    types: tuple[str, ...] = HTML_TYPES + TEXT_TYPES,
+    any_status: bool = False,
 ) -> Page:
     for _hop in range(MAX_REDIRECTS + 1):
         parts, address = _checked_target(url, allow_private, resolver, deadline)
@@ -334,7 +348,9 @@ def _fetch(
                 _path(parts),
                 headers={
                     "User-Agent": USER_AGENT,
-                    "Accept": "text/html,application/xhtml+xml,text/plain;q=0.8",
+                    "Accept": ",".join(types)
+                    if types != HTML_TYPES + TEXT_TYPES
+                    else "text/html,application/xhtml+xml,text/plain;q=0.8",
                     "Accept-Encoding": "identity",
                 },
             )
@@ -345,14 +361,15 @@ def _fetch(
                     raise FetchError(f"{url} redirects without saying where to.")
                 url = urljoin(url, location.strip())
                 continue
-            if response.status != 200:
+            if response.status != 200 and not any_status:
                 raise FetchError(
                     f"The server answered {response.status} {response.reason} for {url}."
                 )
             content_type, charset = _content_type(response.getheader("Content-Type"))
-            if content_type not in HTML_TYPES + TEXT_TYPES:
+            if response.status == 200 and content_type not in types:
                 raise FetchError(
-                    f"{url} is {content_type or 'of unknown type'}, not an HTML page or text."
+                    f"{url} is {content_type or 'of unknown type'}, not an HTML page or text"
+                    + (" or PDF." if "application/pdf" in types else ".")
                 )
             declared = response.getheader("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
@@ -374,7 +391,15 @@ def _fetch(
                         "(setting FETCH_MAX_BYTES)."
                     )
                 chunks.append(chunk)
-            return Page(url=url, content_type=content_type, charset=charset, body=b"".join(chunks))
+            return Page(
+                url=url,
+                content_type=content_type,
+                charset=charset,
+                body=b"".join(chunks),
+                status=response.status,
+                reason=response.reason,
+                headers=list(response.getheaders()),
+            )
         except TimeoutError as exc:
             raise FetchError(
                 f"{parts.hostname} did not answer in time (setting FETCH_TIMEOUT_SECONDS)."

@@ -331,6 +331,12 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _archive_note(archive: Any) -> str:
+    from .evidence.panel import archive_note
+
+    return archive_note(archive)
+
+
 def init_app(app: Flask) -> None:
     """Register extensions, blueprints, hooks and error handlers on ``app``."""
     from .views import (
@@ -350,6 +356,7 @@ def init_app(app: Flask) -> None:
         reports,
         review,
         search,
+        sources,
     )
 
     app.jinja_env.finalize = sanitize.finalize
@@ -357,6 +364,7 @@ def init_app(app: Flask) -> None:
         csrf_token=csrf_token,
         highlighted=sanitize.highlighted,
         markdown=render_markdown,
+        archive_note=_archive_note,
         render_field=render_field,
         url_for=cached_url_for,
     )
@@ -384,6 +392,7 @@ def init_app(app: Flask) -> None:
         proposals,
         discussion,
         imports,
+        sources,
     ):
         app.register_blueprint(module.bp)
 

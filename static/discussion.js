@@ -115,7 +115,8 @@
   );
 
   // Once the user's verdict is saved (review.js says so), the thread may show more.
-  document.addEventListener("review:saved", () => {
+  document.addEventListener("review:saved", (event) => {
+    if (event.defaultPrevented) return; // (Save and next: flow.js opens the next claim instead)
     const section = document.querySelector(".discussion[data-src]");
     if (section) reloadThread(section, false);
   });

@@ -32,19 +32,31 @@
   const stateOf = (link) => STATES.find((s) => link.classList.contains(`is-${s}`)) || "todo";
 
   // ---- states -------------------------------------------------------------------------
+  function mark(el, state) {
+    if (el.classList.contains(`is-${state}`)) return;
+    STATES.forEach((s) => el.classList.remove(`is-${s}`));
+    el.classList.add(`is-${state}`);
+    const badge = el.querySelector(".state");
+    if (badge) {
+      badge.className = `state state-${state}`;
+      badge.textContent = LABELS[state];
+    }
+  }
+
+  // One claim's marks (the one just saved).
+  function markClaim(claimId, state) {
+    if (!state) return;
+    document.querySelectorAll(`a[data-claim="${CSS.escape(claimId)}"]`).forEach((el) => mark(el, state));
+  }
+
+  // The claims' states as the server gave them (after a save): one pass over the marks.
   function applyStates(states, counts) {
-    Object.entries(states || {}).forEach(([claimId, state]) => {
-      document.querySelectorAll(`[data-claim="${CSS.escape(claimId)}"]`).forEach((el) => {
-        if (!el.matches("a")) return;
-        STATES.forEach((s) => el.classList.remove(`is-${s}`));
-        el.classList.add(`is-${state}`);
-        const badge = el.querySelector(".state");
-        if (badge) {
-          badge.className = `state state-${state}`;
-          badge.textContent = LABELS[state];
-        }
+    if (states) {
+      document.querySelectorAll("#claim-list a[data-claim], #article-body a[data-claim]").forEach((el) => {
+        const state = states[el.dataset.claim];
+        if (state) mark(el, state);
       });
-    });
+    }
     Object.entries(counts || {}).forEach(([key, value]) => {
       const el = document.querySelector(`#state-counts [data-count="${key}"]`);
       if (el) el.textContent = value;
@@ -137,20 +149,26 @@
   // ---- save and next ------------------------------------------------------------------
   document.addEventListener("review:saved", async (event) => {
     const { claim, data, next, ack } = event.detail;
-    applyStates(data.states, data.counts);
+    ahead.delete(claim); // (its panel fetched ahead, if any, is out of date now)
     if (!next) {
+      applyStates(data.states, data.counts);
       prepareNext();
       return;
     }
     event.preventDefault(); // (no need to show the others' verdicts: we move on)
     const link = todoLink(claim, 1, claim);
     if (!link) {
+      applyStates(data.states, data.counts);
       await leaveArticle(claim);
       return;
     }
+    // The next claim first, the other marks a frame later: the reviewer waits for the panel.
+    markClaim(claim, data.states && data.states[claim]);
+    applyStates(null, data.counts);
     const html = await fetchAhead(link.dataset.claim);
     await open(link, html);
     const shown = performance.now();
+    requestAnimationFrame(() => setTimeout(() => applyStates(data.states, null), 0));
     const timing = { claim, next: link.dataset.claim, ack, shown, painted: null };
     window.factcheckTimings.push(timing);
     // (the frame after the one that painted it)
@@ -212,6 +230,10 @@
     if (help && help.open) return; // (the dialog has the keys: Esc closes it)
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.altKey) {
       if (!panel.querySelector("#verdict-form")) return;
+      // (in another form, e.g. a comment, Ctrl+Enter is that form's)
+      const form = event.target.closest && event.target.closest("form");
+      if (form && form.id !== "verdict-form") return;
+      if (event.defaultPrevented) return;
       event.preventDefault();
       saveAndNext();
       return;

@@ -95,6 +95,7 @@ def app(tmp_path: Path) -> Iterator[Any]:
             "DATABASE": str(tmp_path / "test.db"),
             "SECRET_KEY": "test-secret",
             "MAX_ARTICLE_BYTES": 200_000,
+            "ARCHIVE_SOURCES": False,  # (tests of archiving turn it on)
         }
     )
     db = connect(app.config["DATABASE"])

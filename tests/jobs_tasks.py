@@ -42,3 +42,10 @@ def _gave_up(path: str, label: str, error: str) -> None:
 def flaky(path: str, label: str) -> None:
     _log(path, f"try {label}")
     raise RuntimeError(f"{label} broke")
+
+
+@jobs.task(on_failure=_gave_up)
+def crash(path: str, label: str) -> None:
+    """Stops its worker process (as a crash or the out-of-memory killer would)."""
+    _log(path, f"crash {label}")
+    os._exit(1)

@@ -92,6 +92,14 @@ POLICY = {
     "discussion.open_item": "login",
     "discussion.mark_read": "login",
     "discussion.set_email": "login",
+    "sources.index": "login",
+    "sources.suggest": "login",
+    "sources.claim_evidence": "article",
+    # a source's record, archives and WARC: whoever may see one of its citations
+    "sources.record": "article",
+    "sources.archive_again": "article",
+    "sources.archived_text": "article",
+    "sources.warc": "article",
     "admin.users": "admin",
     "admin.change_user": "admin",
     "admin.settings": "admin",
@@ -134,7 +142,14 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
     alice = store.user_by_name(db, "alice")
     store.set_assignments(db, article_id, [alice["id"]], None)
     claim = next(c for c in store.list_claims(db, article_id) if not c["dismissed"])
-    store.record_verdict(db, claim["id"], alice["id"], "true", "Alice's own", [], None, ["true"])
+    cited = [{"url": "https://source.example/report", "excerpt": "rose by 12 per cent"}]
+    verdict = store.record_verdict(
+        db, claim["id"], alice["id"], "true", "Alice's own", cited, None, ["true"]
+    )
+    record_id = db.execute(
+        "SELECT record_id FROM sources WHERE verdict_id = ?", (verdict["id"],)
+    ).fetchone()[0]
+    archive_id, _ = store.evidence.save_capture(db, record_id, _capture())
     proposal = store.propose(db, claim["id"], alice["id"], "wording", "Alice's words", "", None)
     item_id = store.notify(db, alice["id"], "mention", f"/claims/{claim['id']}", "Alice's item")
     store.create_user(db, "dave", PASSWORD, role="reviewer")
@@ -156,6 +171,8 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
         "token_id": token_id or 1,
         "proposal_id": proposal["id"],
         "item_id": item_id,
+        "record_id": record_id,
+        "archive_id": archive_id,
         "fmt": "csv",
         "filename": "app.css",
         "import_id": url_imports.start_url_import(
@@ -169,6 +186,23 @@ def world(app: Any, db: Any, article_id: int, login: Any) -> dict[str, Any]:
         ).name,
     }
     return {"sessions": sessions, "values": values}
+
+
+def _capture() -> Any:
+    from factcheck.evidence.archive import Capture
+
+    return Capture(
+        requested_url="https://source.example/report",
+        final_url="https://source.example/report",
+        fetched_at="2026-01-02T03:04:05.000000+00:00",
+        status=200,
+        content_type="text/html",
+        sha256="0" * 64,
+        size=10,
+        title="Report",
+        text="Numbers rose by 12 per cent.",
+        warc=b"\x1f\x8b not really a WARC",
+    )
 
 
 def _anonymous(app: Any) -> Session:

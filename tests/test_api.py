@@ -466,7 +466,13 @@ def test_verdict_if_match_flow(api: Any, db: Any, users: dict, assigned: int) ->
     assert created.headers["Location"] == f"{API}{url}"
     verdict = created.get_json()
     assert verdict["reviewer"] == "alice" and verdict["rating"] == "mostly-true"
-    assert verdict["sources"] == VERDICT["sources"]
+    # (each source also says what became of its archive: read-only, ignored when sent back)
+    assert [{k: v for k, v in s.items() if k != "archive"} for s in verdict["sources"]] == (
+        VERDICT["sources"]
+    )
+    assert [s["archive"]["state"] for s in verdict["sources"]] == ["pending"] * len(
+        VERDICT["sources"]
+    )
     fetched = alice.get(url)
     assert fetched.status_code == 200 and fetched.headers["ETag"] == '"1"'
     assert fetched.get_json() == verdict

@@ -60,7 +60,7 @@ def test_comment_thread_in_the_panel(login: Any, db: Any, claim: dict) -> None:
     assert discussion.list_inbox(db, store.user_by_name(db, "bob")["id"])[0]["kind"] == "mention"
 
 
-def test_a_refused_comment_keeps_its_text(login: Any, claim: dict) -> None:
+def test_a_refused_comment_keeps_its_text(login: Any, db: Any, claim: dict) -> None:
     alice = login("alice")
     long = "Word " * 2001  # (over the 10,000 characters)
     response = alice.post(f"/claims/{claim['id']}/comments", data={"body": long})
@@ -68,11 +68,14 @@ def test_a_refused_comment_keeps_its_text(login: Any, claim: dict) -> None:
     panel = panel_html(response.get_data(as_text=True))
     assert "A comment is at most 10,000 characters." in panel
     assert re.search(r'<textarea name="body"[^>]*aria-invalid="true"[^>]*>Word Word', panel)
-    # an expired form token: the text comes back too (checked before the view: 400)
+    # a stale form token: the text comes back too, with the message by the field
     response = alice.client.post(
-        f"/claims/{claim['id']}/comments", data={"body": "kept?", "csrf_token": "stale"}
+        f"/claims/{claim['id']}/comments", data={"body": "kept? yes", "csrf_token": "stale"}
     )
     assert response.status_code == 400
+    panel = panel_html(response.get_data(as_text=True))
+    assert "security token expired" in panel and ">kept? yes</textarea>" in panel
+    assert store.list_comments(db, claim["id"]) == []
     response = alice.post(f"/claims/{claim['id']}/comments", data={"body": "  "}, headers=JSON)
     assert response.status_code == 400 and response.get_json()["error"] == "Write a comment first."
 
@@ -120,6 +123,10 @@ def test_editor_returns_a_verdict_and_the_reviewer_saves_again(
     response = edna.post(f"/claims/{claim['id']}/return", data={"reviewer": alice_id, "body": ""})
     assert response.status_code == 400
     assert "Write a comment first." in panel_html(response.get_data(as_text=True))
+    stale = {"reviewer": alice_id, "body": "Kept through a stale token", "csrf_token": "x"}
+    response = edna.client.post(f"/claims/{claim['id']}/return", data=stale)
+    assert response.status_code == 400
+    assert ">Kept through a stale token</textarea>" in response.get_data(as_text=True)
     response = edna.post(
         f"/claims/{claim['id']}/return",
         data={"reviewer": alice_id, "body": "Needs a primary source."},

@@ -271,10 +271,10 @@ def test_csv_content():
     assert row["spread"] == "1"
     assert row["disagreement"] == "true"
     assert row["sources"] == (  # every source with its reviewer, one a line
-        "alice: refutes | Official stats | Stats Office | https://stats.example/u | \n"
-        "bob: refutes | Official stats | Stats Office | https://stats.example/u | \n"
-        "bob: context | Official stats | Stats Office | https://x.example | "
-    )
+        "alice: refutes | Official stats | Stats Office | https://stats.example/u |  | \n"
+        "bob: refutes | Official stats | Stats Office | https://stats.example/u |  | \n"
+        "bob: context | Official stats | Stats Office | https://x.example |  | "
+    )  # (no archive known: the last field is empty)
     assert row["article_published"] == "2024-03-01"
 
 
@@ -878,8 +878,37 @@ def test_csv_sources_with_their_details_and_one_line_break_convention():
     ]
     (row,) = csv_rows([rec])
     assert row["sources"].split("\n")[0] == (
-        "alice: supports | Annual report | Agency | https://a.example/report | Prices rose by 5%"
+        "alice: supports | Annual report | Agency | https://a.example/report | Prices rose by 5% | "
     )
     assert row["rationales"] == "alice: First line\nsecond\nthird\n\nbob: Partly."
     raw = "".join(csv_chunks([rec]))
     assert raw.count("\r") == raw.count("\r\n") == 2  # CR only ends the two rows
+
+
+def test_csv_source_line_carries_the_archive():
+    rec = record()
+    archive = {
+        "state": "archived",
+        "reason": "",
+        "archived_at": "2026-12-07T18:00:00.000000+00:00",
+        "sha256": "ab" * 32,
+        "http_status": 200,
+        "content_type": "text/html",
+        "final_url": "https://a.example/report",
+        "excerpt_check": "close",
+        "excerpt_score": 91,
+        "link_status": "changed",
+        "link_checked_at": "2026-12-08T03:00:00+00:00",
+    }
+    failed = {**dict.fromkeys(archive), "state": "failed", "reason": "The server\nanswered 404."}
+    rec["verdicts"][0]["sources"] = [
+        source("https://a.example/report", "supports", archive=archive),
+        source("https://b.example/", "context", archive=failed),
+    ]
+    (row,) = csv_rows([rec])
+    first, second = row["sources"].split("\n")[:2]
+    assert first.endswith(
+        " | archived 2026-12-07T18:00:00.000000+00:00 sha256:" + "ab" * 32
+        + " HTTP 200; excerpt close match (91 %); link changed"
+    )  # fmt: skip
+    assert second.endswith(" | failed: The server answered 404.")

@@ -526,6 +526,7 @@ def same_moment(data: bytes) -> bytes:
     signed with the time: it changes every second)."""
     data = re.sub(rb'name="csrf-token" content="[^"]*"', b"", data)
     data = re.sub(rb'name="csrf_token" type="hidden" value="[^"]*"', b"", data)
+    data = re.sub(rb'type="hidden" name="csrf_token" value="[^"]*"', b"", data)  # (log out form)
     return re.sub(rb'"exported_at": ?"[^"]*"', b'"exported_at":""', data)
 
 

@@ -239,3 +239,24 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_a_job_that_keeps_stopping_its_worker_fails_for_good(queued: Any, tmp_path: Path) -> None:
+    log = str(tmp_path / "log")
+    worker = _consumer(tmp_path)
+    try:
+        jobs_tasks.crash(log, "c")
+        jobs_tasks.record(log, "other")
+        _wait_for(lambda: any(line.startswith("gave up c") for line in lines(log)), 60)
+        assert [x for x in lines(log) if x.startswith(("crash c", "gave up c"))] == [
+            "crash c"
+        ] * 4 + [
+            f"gave up c: its worker process stopped while running it {jobs.MAX_RECOVERIES + 1} "
+            "times (a crash, or out of memory); it is not run again"
+        ]
+        assert any(x.startswith("ran other") for x in lines(log))  # the others go on
+        state = jobs.status()
+        assert state["failed"] == 1 and state["recent_failures"][0]["task"] == "crash"
+        assert state["running"] == 0 and state["queued"] == 0
+    finally:
+        _stop(worker)

@@ -297,10 +297,17 @@ def record(db: Any, claim_id: int, uid: int, version: int | None, **kw: Any) -> 
     )
 
 
+def _without_archives(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sources as given (each stored one also says what became of its archive)."""
+    return [{k: v for k, v in s.items() if k != "archive"} for s in sources]
+
+
 def test_record_verdict_create_and_update(db: Any, alice: int, claim: dict) -> None:
     created = record(db, claim["id"], alice, None)
     assert created["rating"] == "true"
     assert created["version"] == 1
+    (source,) = created["sources"]
+    assert source.pop("archive")["state"] == "pending"  # (the sources library's record)
     assert created["sources"] == [SOURCE]
     updated = record(
         db,
@@ -330,7 +337,7 @@ def test_record_verdict_stale(db: Any, alice: int, claim: dict) -> None:
     assert current["rating"] == "false"
     assert current["rationale"] == "Second tab."
     assert current["version"] == 2
-    assert current["sources"] == [SOURCE]
+    assert _without_archives(current["sources"]) == [SOURCE]
     stored = store.get_verdict(db, claim["id"], alice)
     assert (stored["rating"], stored["version"]) == ("false", 2)
     assert audit_count(db) == before
@@ -389,7 +396,7 @@ def test_record_verdict_invalid(
 def test_record_verdict_skips_blank_sources(db: Any, alice: int, claim: dict) -> None:
     blank = {"url": "", "title": " ", "publisher": "", "excerpt": "", "stance": "context"}
     verdict = record(db, claim["id"], alice, None, sources=[blank, SOURCE, blank])
-    assert verdict["sources"] == [SOURCE]
+    assert _without_archives(verdict["sources"]) == [SOURCE]
 
 
 def test_record_verdict_unknown_claim(db: Any, alice: int) -> None:

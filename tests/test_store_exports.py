@@ -380,6 +380,7 @@ def build_varied_desk(db: Any) -> dict[str, Any]:
     store.set_claimant(db, first["id"], '=Dr. "Ann", Lee', "person", first["version"], ids["alice"])
     if len(claims) > 1:
         store.set_claimant(db, claims[1]["id"], "Ünïon, Inc.", "organization", 1, ids["alice"])
+    _archive_some_sources(db)
     okafor = store.create_article(
         db, {"title": "Exports", "body": OKAFOR, "published": "2025-03-01"}, OKAFOR_CLAIMS, None
     )
@@ -391,6 +392,36 @@ def build_varied_desk(db: Any) -> dict[str, Any]:
     desk["nasty"] = nasty
     desk["okafor"] = okafor
     return desk
+
+
+def _archive_some_sources(db: Any) -> None:
+    """One cited source archived (its excerpt a close match, its link changed), another
+    failed with an awkward reason: the exports carry each source's archive."""
+    from factcheck.evidence.archive import Capture
+    from factcheck.evidence.excerpts import ExcerptCheck
+    from factcheck.store import evidence as records
+
+    def record(url: str) -> int:
+        return db.execute("SELECT id FROM source_records WHERE url = ?", (url,)).fetchone()[0]
+
+    odd, other = record('https://a.example/?q=1,2&x="y"'), record("https://b.example/ü")
+    capture = Capture(
+        requested_url="https://b.example/ü",
+        final_url='https://b.example/ü?x="1",2',
+        fetched_at="2026-12-07T18:00:00.123456+00:00",
+        status=200,
+        content_type="text/html",
+        sha256="ab" * 32,
+        size=10,
+        title="Ü",
+        text="=1+1 is two",
+        warc=b"\x1f\x8b",
+    )
+    archive_id, excerpts = records.save_capture(db, other, capture)
+    assert excerpts == ["=1+1"]
+    records.save_excerpt_checks(db, archive_id, [("=1+1", ExcerptCheck("close", 91.6, 0, 4))])
+    records.save_link_check(db, other, "changed", "The text differs.")
+    records.save_failure(db, odd, 'The server answered 404 "Not, Found"\nfor 100% of it.', True)
 
 
 FAST_FILTERS = [

@@ -100,9 +100,16 @@ def _flat(value: Any) -> str:
 
 def source_line(reviewer: Any, source: dict[str, Any]) -> str:
     """A source's line in the sources cell: ``reviewer: stance | title | publisher | url |
-    excerpt`` (every field present, empty when unknown; line breaks inside a field as
-    spaces)."""
-    return f"{reviewer}: " + " | ".join(_flat(source.get(key)) for key in SOURCE_FIELDS)
+    excerpt | archive`` (every field present, empty when unknown; line breaks inside a field as
+    spaces; the archive as :func:`factcheck.store.evidence.archive_summary` writes it)."""
+    from ..store.evidence import archive_summary
+
+    return (
+        f"{reviewer}: "
+        + " | ".join(_flat(source.get(key)) for key in SOURCE_FIELDS)
+        + " | "
+        + _flat(archive_summary(source.get("archive")))
+    )
 
 
 def _text(value: Any) -> str:

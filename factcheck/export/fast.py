@@ -493,7 +493,7 @@ def _json_pieces(
                     [
                         f'{{"url":{enc(s[1])},"title":{enc(s[2])},'
                         f'"publisher":{enc(s[3])},"excerpt":{enc(s[4])},'
-                        f'"stance":{enc(s[5])},"accessed":{_js(s[6])}}}'
+                        f'"stance":{enc(s[5])},"accessed":{_js(s[6])},"archive":{s[7]}}}'
                         for s in ss
                     ]
                 )

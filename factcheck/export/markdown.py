@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..agreement import agreement_summary
+from ..evidence.panel import archive_note
 
 __all__ = ["markdown_report", "report_summary"]
 
@@ -246,6 +247,9 @@ def _claim_section(index: int, record: dict[str, Any]) -> str:
                 bits.append(_esc(s["stance"]))
             if s.get("accessed"):
                 bits.append("accessed " + _esc(s["accessed"]))
+            note = archive_note(s.get("archive"))
+            if note:
+                bits.append(_esc(note))
             line = "- " + ", ".join(b for b in bits if b)
             if s.get("excerpt"):
                 line += "\n\n" + _indent(_quote(_esc_block(s["excerpt"])), "  ")

@@ -28,6 +28,7 @@ from sqlite_utils import Database
 from .. import sanitize
 from ..agreement import claim_agreement, ordinal_order
 from . import Invalid
+from .evidence import ARCHIVE_CELL_SQL, ARCHIVE_JSON_SQL
 from .published import published_json, with_label
 
 #: Review states a claim can be filtered by.
@@ -480,7 +481,8 @@ def _window_details(
     sources: dict[int, list[dict[str, Any]]] = {}
     if rows:
         for s in cursor.execute(
-            "SELECT verdict_id, url, title, publisher, excerpt, stance, accessed FROM sources"
+            "SELECT verdict_id, url, title, publisher, excerpt, stance, accessed,"
+            f" {ARCHIVE_JSON_SQL} FROM sources s"
             " WHERE verdict_id IN (SELECT value FROM json_each(?))"
             " ORDER BY verdict_id, position, id",
             (_ids_json([r[0] for r in rows]),),
@@ -493,6 +495,7 @@ def _window_details(
                     "excerpt": s[4],
                     "stance": s[5],
                     "accessed": s[6],
+                    "archive": json.loads(s[7]),
                 }
             )
     verdicts: dict[int, list[tuple[Any, ...]]] = {}
@@ -611,6 +614,10 @@ CSV_SOURCE_LINE = " || ' | ' || ".join(
     _flat_sql(name) for name in ("stance", "title", "publisher", "url", "excerpt")
 )
 
+#: The line as exported since m016: :data:`CSV_SOURCE_LINE`, then `` | `` and the source's
+#: archive in one line (:func:`factcheck.store.evidence.archive_summary`), over ``sources s``.
+CSV_SOURCE_LINE_ARCHIVE = f"{CSV_SOURCE_LINE} || ' | ' || {_flat_sql(ARCHIVE_CELL_SQL)}"
+
 
 #: A claim of :meth:`ExportBatches.json_batches`: ``(id, article_id, start, end, kind, score,
 #: head, middle, ratings, final_rating, tail)`` from ``json_fragments`` (see ``factcheck.db``).
@@ -675,17 +682,20 @@ def _export_batches(
             "SELECT v.id, v.claim_id, v.user_id, v.rating, v.rationale, v.rationale_html,"
             " v.created_at, v.updated_at FROM verdicts v"
         )
-        source_sql = "SELECT verdict_id, url, title, publisher, excerpt, stance, accessed"
+        source_sql = (
+            "SELECT verdict_id, url, title, publisher, excerpt, stance, accessed,"
+            f" {ARCHIVE_JSON_SQL}"
+        )
     else:
         verdict_sql = "SELECT v.id, v.claim_id, v.user_id, v.rating, v.rationale FROM verdicts v"
         # A source's line of the CSV sources cell, after "reviewer: " (csv_export.source_line).
-        source_sql = f"SELECT verdict_id, {CSV_SOURCE_LINE}"
+        source_sql = f"SELECT verdict_id, {CSV_SOURCE_LINE_ARCHIVE}"
     verdict_sql += (
         " WHERE v.claim_id IN (SELECT value FROM json_each(?)) ORDER BY v.claim_id, v.created_at,"
         " v.id"
     )
     source_sql += (
-        " FROM sources WHERE verdict_id IN (SELECT value FROM json_each(?))"
+        " FROM sources s WHERE verdict_id IN (SELECT value FROM json_each(?))"
         " ORDER BY verdict_id, position, id"
     )
     final_join = " LEFT JOIN final_verdicts f ON f.claim_id = c.id"

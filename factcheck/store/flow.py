@@ -25,26 +25,17 @@ from sqlite_utils import Database
 from ..agreement import is_disagreement
 from . import VISIBLE_ARTICLE_IDS, _row
 from .desk import get_settings
+from .discussion import current_verdict_sql
 
 STATES = ("todo", "returned", "disputed", "done")
 TO_DO = ("todo", "returned")
 LABELS = {"todo": "to do", "returned": "returned", "disputed": "disputed", "done": "done"}
 
-# An open hand-back of the user's verdict on the claim (the table is the discussion lane's;
-# until its migration has run there are none).
+# An open hand-back of the user's verdict on the claim (store/discussion.py).
 _RETURNED = (
     "EXISTS (SELECT 1 FROM verdict_returns r WHERE r.claim_id = c.id"
     " AND r.reviewer_id = :user AND r.resolved_at IS NULL)"
 )
-
-
-def _has_returns(db: Database) -> bool:
-    return (
-        db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'verdict_returns'"
-        ).fetchone()
-        is not None
-    )
 
 
 def review_states(
@@ -55,11 +46,11 @@ def review_states(
     ``order`` is the rating scale's ordinal order (:func:`factcheck.agreement.ordinal_order`),
     used by the "step" disagreement mode; without it any two different ratings disagree.
     """
-    returned = f"{_RETURNED} AS returned" if _has_returns(db) else "0 AS returned"
     rows = db.execute(
         "SELECT c.id, mine.rating, f.claim_id IS NOT NULL AS settled,"
-        " (SELECT group_concat(o.rating, char(31)) FROM verdicts o WHERE o.claim_id = c.id)"
-        f" AS ratings, {returned}"
+        " (SELECT group_concat(o.rating, char(31)) FROM verdicts o WHERE o.claim_id = c.id"
+        f"   AND {current_verdict_sql('o')}) AS ratings,"  # (a returned verdict is not current)
+        f" {_RETURNED} AS returned"
         " FROM claims c"
         " LEFT JOIN verdicts mine ON mine.claim_id = c.id AND mine.user_id = :user"
         " LEFT JOIN final_verdicts f ON f.claim_id = c.id"
@@ -103,18 +94,31 @@ def next_todo(
     (assigned or added by them), not ``after_claim``; check-worthy ones first within an
     article, in reading order; the article ``article_id`` first, then the articles after it,
     then those before it."""
-    returned = f" OR {_RETURNED}" if _has_returns(db) else ""
     return _row(
         db,
         "SELECT c.id, c.article_id FROM claims c"
         f" WHERE NOT c.dismissed AND c.article_id IN ({VISIBLE_ARTICLE_IDS})"
         " AND (NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.claim_id = c.id"
-        f"   AND v.user_id = :user){returned})"
+        f"   AND v.user_id = :user) OR {_RETURNED})"
         " AND c.id != :after"
         " ORDER BY c.article_id != :article, c.article_id < :article, c.article_id,"
         " c.checkworthy DESC, c.start, c.id LIMIT 1",
         {"user": user_id, "after": after_claim or 0, "article": article_id or 0},
     )
+
+
+def returned_counts(db: Database, user_id: int) -> dict[int, int]:
+    """Per article, how many of the user's verdicts an editor returned (not saved again)."""
+    return {
+        row[0]: row[1]
+        for row in db.execute(
+            "SELECT c.article_id, count(*) FROM verdict_returns r"
+            " JOIN claims c ON c.id = r.claim_id"
+            " WHERE r.reviewer_id = ? AND r.resolved_at IS NULL AND NOT c.dismissed"
+            " GROUP BY c.article_id",
+            (user_id,),
+        )
+    }
 
 
 def visible_progress(db: Database, user_id: int) -> dict[int, dict[str, int]]:

@@ -41,6 +41,7 @@ from . import (
     sha256,
     transaction,
 )
+from .evidence import restore_sources
 from .exports import rationale_html
 
 IMPORT_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -669,6 +670,10 @@ def _restore_claim(
             "INSERT INTO sources (verdict_id, position, url, title, publisher, excerpt, stance,"
             " accessed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
+        )
+        # The sources library, and what the export said of each source's archive.
+        restore_sources(
+            db, verdict_id, [source.get("archive") for source in verdict.get("sources") or ()]
         )
     final = record.get("final")
     if final:

@@ -29,6 +29,7 @@ from .. import access, export, ingest, limits, sanitize, search, store
 from ..agreement import agreement_summary, claim_agreement, ordinal_order, pairwise_agreement
 from ..config import org_url, permalink_template
 from ..db import get_db
+from ..evidence import tasks as evidence_tasks
 from ..web import csrf, error_response, validates_own_csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -346,7 +347,8 @@ def _verdict(verdict: dict[str, Any], reviewer: str | None = None) -> dict[str, 
         "label": labels.get(verdict["rating"], verdict["rating"]),
         "rationale": verdict["rationale"],
         "sources": [
-            {key: source.get(key) for key in SOURCE_FIELDS} for source in verdict["sources"]
+            {key: source.get(key) for key in SOURCE_FIELDS} | {"archive": source.get("archive")}
+            for source in verdict["sources"]
         ],
         "version": verdict["version"],
         "created_at": verdict["created_at"],
@@ -635,7 +637,7 @@ def _verdict_input(data: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]
     for position, source in enumerate(sources, start=1):
         if not isinstance(source, dict):
             raise ApiError(422, f"Source {position} must be an object.")
-        unknown = sorted(set(source) - set(SOURCE_FIELDS))
+        unknown = sorted(set(source) - set(SOURCE_FIELDS) - {"archive"})  # (read-only)
         if unknown:
             raise ApiError(
                 422,
@@ -734,6 +736,7 @@ def put_verdict(claim_id: int) -> Any:
             "Your verdict was saved from elsewhere at the same moment: merge your change into "
             "'current' and send it again with its ETag.",
         ) from None
+    evidence_tasks.after_save(current_app.config, db, saved["id"])
     created = current is None
     response = jsonify(_own_verdict(saved))
     response.status_code = 201 if created else 200

@@ -35,11 +35,22 @@ def _order() -> list[str]:
 def queue() -> Any:
     db = get_db()
     articles = store.reviewer_queue(db, g.user["id"])
+    returned = flow_store.returned_counts(db, g.user["id"])
+    for article in articles:  # (a returned verdict is to do again)
+        article["returned"] = returned.get(article["id"], 0)
+        article["done"] -= article["returned"]
+        article["todo"] += article["returned"]
+    articles.sort(key=lambda a: (a["todo"] == 0, a["id"]))
     done = sum(a["done"] for a in articles)
     total = sum(a["total"] for a in articles)
     context = {
         "articles": articles,
-        "progress": {"done": done, "total": total, "todo": total - done},
+        "progress": {
+            "done": done,
+            "total": total,
+            "todo": total - done,
+            "returned": sum(returned.values()),
+        },
         "next": flow_store.next_todo(db, g.user["id"]),
     }
     return render("desk/queue.html", context)

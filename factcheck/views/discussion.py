@@ -23,11 +23,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_wtf.csrf import validate_csrf
+from wtforms import ValidationError
 
 from .. import access, limits, mail, store
 from ..db import get_db
 from ..store import discussion
-from ..web import render, wants_json
+from ..web import render, validates_own_csrf, wants_json
 from .auth import login_required
 
 bp = Blueprint("discussion", __name__)
@@ -83,6 +85,19 @@ def panel_extra(claim: dict[str, Any], verdicts: list[dict[str, Any]]) -> dict[s
     }
 
 
+TOKEN_EXPIRED = "The form's security token expired; post again (your text is kept here)."
+
+
+def _token_ok() -> bool:
+    """Whether the form's CSRF token is good (these forms check it themselves, so that a
+    stale one comes back with the text typed, not as an error page)."""
+    try:
+        validate_csrf(request.form.get("csrf_token") or request.headers.get("X-CSRFToken"))
+    except ValidationError:
+        return False
+    return True
+
+
 def _claim(claim_id: int) -> dict[str, Any]:
     from .review import visible_claim
 
@@ -115,10 +130,13 @@ def thread(claim_id: int) -> Any:
 
 @bp.route("/claims/<int:claim_id>/comments", methods=["POST"])
 @login_required
+@validates_own_csrf
 def add_comment(claim_id: int) -> Any:
     db = get_db()
     found = _claim(claim_id)
     body = request.form.get("body", "")
+    if not _token_ok():
+        return _refused(found, 400, TOKEN_EXPIRED, "comment", body=body)
     audience = access.mention_audience(db, g.user, found, "comment", _blind())
     try:
         comment = store.add_comment(db, claim_id, g.user["id"], body, audience)
@@ -141,6 +159,7 @@ def add_comment(claim_id: int) -> Any:
 
 @bp.route("/claims/<int:claim_id>/return", methods=["POST"])
 @login_required
+@validates_own_csrf
 def return_verdict(claim_id: int) -> Any:
     """An editor sends a reviewer's verdict back with a comment."""
     if not access.can_return_verdicts(g.user):
@@ -150,6 +169,8 @@ def return_verdict(claim_id: int) -> Any:
     body = request.form.get("body", "")
     reviewer = limits.parse_id(request.form.get("reviewer") or "")
     typed = {"body": body, "reviewer": reviewer}
+    if not _token_ok():
+        return _refused(found, 400, TOKEN_EXPIRED, "return", **typed)
     if reviewer is None:
         return _refused(found, 400, "Choose whose verdict to return.", "return", **typed)
     audience = access.mention_audience(db, g.user, found, "return", _blind())

@@ -23,6 +23,8 @@ from wtforms.widgets.core import clean_key
 from .. import access, limits, store, wording
 from ..agreement import claim_agreement, ordinal_order
 from ..db import get_db
+from ..evidence import panel as evidence_panel
+from ..evidence import tasks as evidence_tasks
 from ..forms import (
     AddClaimForm,
     ClaimantForm,
@@ -578,6 +580,7 @@ def panel_context(
         "check_wording": wording.check_wording(claim),
     }
     extra = {
+        "evidence": evidence_panel.panel_evidence(db, mine),
         "claimant_fields": claimant_form or claimant_fields(claim),
         "verdict_fields": verdict_fields(mine, form),
         "edit_fields": {
@@ -772,6 +775,7 @@ def save_verdict(claim_id: int) -> Any:
             return jsonify({"error": message, "status": 409, "current": exc.current}), 409
         form.version.data = str(exc.current["version"])
         return _review_again(found, form, 409, conflict=exc.current)
+    evidence_tasks.after_save(current_app.config, db, verdict["id"])
     if as_json:
         states = flow_store.review_states(
             db, found["article_id"], g.user["id"], ordinal_order(rating_scale())

@@ -75,7 +75,9 @@ def live_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     from waitress.server import create_server
 
     database = str(tmp_path / "browser.db")
-    app = create_app({"DATABASE": database, "SECRET_KEY": "browser-secret"})
+    app = create_app(
+        {"DATABASE": database, "SECRET_KEY": "browser-secret", "ARCHIVE_SOURCES": False}
+    )
     db = connect(database)
     migrate(db)
     for name, role in [("admin", "admin"), ("alice", "reviewer"), ("bob", "reviewer")]:

@@ -144,6 +144,10 @@ def test_enter_in_a_one_line_field_never_saves(page: Any, live_server: dict[str,
         page.keyboard.press("Enter")
     page.focus("input[name=rating]:checked")
     page.keyboard.press("Enter")
+    # Ctrl+Enter in another form of the page (here: a proposed wording) is not the verdict's.
+    page.click("details.propose-wording summary")
+    page.focus("details.propose-wording textarea[name=text]")
+    page.keyboard.press("Control+Enter")
     page.wait_for_timeout(400)
     assert posts == []
     saved = _verdict(live_server, claim_id, "alice")
@@ -286,3 +290,41 @@ def test_only_the_status_message_is_live(page: Any, live_server: dict[str, Any])
     assert sorted(live) == ["flash", "review-status"]
     page.keyboard.press("1")
     assert page.inner_text("#review-status") == f"Rating: {DEFAULT_RATING_SCALE[0]['label']}."
+
+
+def return_first_claim(live_server: dict[str, Any]) -> str:
+    """alice's verdict on the first claim, returned by the admin with a reason; its id."""
+    from factcheck.store import discussion
+
+    db = connect(live_server["database"])
+    try:
+        claim = store.list_claims(db, live_server["article_id"])[0]
+        alice = store.user_by_name(db, "alice")["id"]
+        admin = store.user_by_name(db, "admin")["id"]
+        store.record_verdict(db, claim["id"], alice, "true", "First look.", [], None, SCALE)
+        discussion.return_verdict(db, claim["id"], alice, admin, "Needs a primary source.")
+        return str(claim["id"])
+    finally:
+        db.close()
+
+
+def test_a_returned_verdict_is_to_do_again(page: Any, live_server: dict[str, Any]) -> None:
+    base, article_id = live_server["url"], live_server["article_id"]
+    claim_id = return_first_claim(live_server)
+    page.goto(f"{base}/queue")
+    assert "1 returned" in page.inner_text("table.list")
+    assert "(1 returned to you by an editor)" in page.inner_text(".progress-line")
+    page.goto(f"{base}/articles/{article_id}?todo=1")
+    assert _states(page)[claim_id] == "returned"
+    assert _count(page, "returned") == 1 and _count(page, "done") == 0
+    visible = "els => els.filter(e => e.offsetParent !== null).map(e => e.dataset.claim)"
+    assert claim_id in page.eval_on_selector_all("#claim-list a[data-claim]", visible)
+    # It is the first claim to do (check-worthy, first in the article).
+    page.keyboard.press("j")
+    page.wait_for_selector(f".panel[data-claim='{claim_id}']")
+    page.keyboard.press("2")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(f".panel[data-claim]:not([data-claim='{claim_id}'])")
+    assert _states(page)[claim_id] == "done"
+    assert _count(page, "returned") == 0
+    assert _verdict(live_server, claim_id, "alice")["rating"] == SCALE[1]
