@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
+import shots  # (docs/shots.py: run from the repository root, docs/ is on the path)
 from playwright.sync_api import sync_playwright
-from waitress.server import create_server
 
 from factcheck import access, create_app, store
 from factcheck.cli import load_demo
@@ -79,19 +78,11 @@ def main() -> int:
         migrate(db)
         load_demo(db, app)
         article_id, claim_id = seed(db)
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        threading.Thread(target=server.run, daemon=True).start()
-        base = f"http://127.0.0.1:{server.effective_port}"
+        server, base = shots.serve(app)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
+            browser = shots.launch(playwright)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{base}/login")
-            page.fill("input[name=username]", "alice")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            shots.log_in(page, base, "alice", PASSWORD)
             page.goto(f"{base}/inbox")
             page.screenshot(path=str(DOCS / "inbox.png"), full_page=True)
             page.set_viewport_size({"width": 1280, "height": 3000})

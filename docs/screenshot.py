@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
+import shots  # (docs/shots.py: run from the repository root, docs/ is on the path)
 from playwright.sync_api import sync_playwright
-from waitress.server import create_server
 
 from factcheck import create_app, store
 from factcheck.cli import load_demo
@@ -32,19 +31,11 @@ def main() -> int:
         store.create_user(db, "maria", PASSWORD, role="editor")
         article_id = load_demo(db, app)
         db.close()
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        threading.Thread(target=server.run, daemon=True).start()
-        base = f"http://127.0.0.1:{server.effective_port}"
+        server, base = shots.serve(app)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
+            browser = shots.launch(playwright)
             page = browser.new_page(viewport={"width": 1440, "height": 960})
-            page.goto(f"{base}/login")
-            page.fill("input[name=username]", "maria")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            shots.log_in(page, base, "maria", PASSWORD)
             page.goto(f"{base}/articles/{article_id}")
             page.locator("#article-body a.mark").nth(2).click()
             page.wait_for_selector(".panel")
