@@ -98,3 +98,82 @@ def test_wording_spans_and_fallback_helpers() -> None:
     assert tidy_quote("Prices rose 9%?") == "Prices rose 9%?"
     assert starts_with_pronoun("They take refuge") and starts_with_pronoun('"It rained."')
     assert not starts_with_pronoun("Theresa May spoke") and not starts_with_pronoun("Italy")
+
+
+FIRST_PERSON_CASES = [
+    # (text, the claim's quote, wording): a speaker's own "I"/"we" is never turned into
+    # reported speech ("Lena Vik said we sold ...": who is "we"?); the quotation stays hers
+    (
+        '"We sold 80,000 tickets in June," said Lena Vik, the festival director.',
+        "We sold 80,000 tickets in June",
+        'Lena Vik said: "We sold 80,000 tickets in June."',
+    ),
+    (
+        '"My shop lost 40% of its trade while the road was shut," said baker Ana Ruiz.',
+        "My shop lost 40% of its trade while the road was shut",
+        'Ana Ruiz said: "My shop lost 40% of its trade while the road was shut."',
+    ),
+    (
+        'Union leader Karl Weiss said: "Our members have had no pay rise since 2021."',
+        'Union leader Karl Weiss said: "Our members have had no pay rise since 2021."',
+        'Union leader Karl Weiss said: "Our members have had no pay rise since 2021."',
+    ),
+    (  # a transcript's line is direct speech too
+        "HALE: We cut the deficit by 40 billion dollars in 2024.",
+        "We cut the deficit by 40 billion dollars in 2024",
+        'HALE said: "We cut the deficit by 40 billion dollars in 2024."',
+    ),
+    (  # a quotation opening with "It": what "it" is, the article does not say here
+        '"It was worse than anything I have seen in 30 years," said farmer Ole Dahl.',
+        "It was worse than anything I have seen in 30 years",
+        "It was worse than anything I have seen in 30 years.",
+    ),
+    (  # third person: the rewrite stays ("the Lerum mine" is no "mine" of the speaker's)
+        '"The Lerum mine produced 9,000 tonnes last year," said Erik Sand.',
+        "The Lerum mine produced 9,000 tonnes last year",
+        "Erik Sand said the Lerum mine produced 9,000 tonnes last year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "wording"), FIRST_PERSON_CASES)
+def test_first_person_quotes_are_not_reported_speech(text: str, quote: str, wording: str) -> None:
+    claims = [c for c in extract_claims(text) if c["quote"] == quote]
+    assert len(claims) == 1, extract_claims(text)
+    (c,) = claims
+    assert c["text"] == wording
+    assert c["wording_source"] == ("rewritten" if wording.endswith("last year") else "quote")
+    source = " ".join(text[a:b] for a, b in c["wording_spans"]).casefold()
+    for w in _WORD.findall(c["text"].casefold()):
+        assert w in source or w in GLUE_WORDS, w
+
+
+FEELING_CASES = [
+    # a speaker's first-person feeling, or hindsight, without a figure: no claim
+    "\"I'm glad it's open, but it should never have taken this long,\" said Ana Pires.",
+    '"We are so relieved the water has gone down," said resident Tom Byrne.',
+]
+
+
+@pytest.mark.parametrize("text", FEELING_CASES)
+def test_first_person_feelings_are_no_claims(text: str) -> None:
+    assert extract_claims(text) == []
+
+
+def test_a_feeling_with_a_figure_stays() -> None:
+    text = '"We are relieved that sales rose 12% in May," said Ana Pires.'
+    assert [c["quote"] for c in extract_claims(text)] == [
+        "We are relieved that sales rose 12% in May"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("quote", "tidy"),
+    [
+        ('X said: "Our members had no pay rise', 'X said: "Our members had no pay rise."'),
+        ("X said: “We won", "X said: “We won.”"),
+        ('"We won," he said', '"We won," he said.'),
+    ],
+)
+def test_tidy_quote_closes_the_quotation_it_opens(quote: str, tidy: str) -> None:
+    assert tidy_quote(quote) == tidy

@@ -47,12 +47,20 @@ _TRAIL_ATTR_RE = re.compile(
 _MID_ATTR_RE = re.compile(
     r",\s+(?P<who>(?!(?:which|who|that|what|as)\b)[^,;\"“”()]{1,50}?\s+(?:said|says|reported|"
     r"estimated|estimates|found|showed|shows|show|told reporters)"
-    r"(?:\s+(?:on|in|at|last)\s+[A-Z][a-z]+)?),\s+"
-    r"(?:while|but|whereas|although|though|and|as)\s+"
+    # "the statistics institute said in a separate release", "the office said on Thursday"
+    r"(?:\s+(?:on|in|at|last)\s+(?:[A-Z][a-z]+|(?:a|an|its|their)\s+[a-z]+(?:\s+[a-z]+)?))?),\s+"
+    # "..., the office said, mainly because hotels hired more staff": the office's cause too
+    r"(?:while|but|whereas|although|though|and|as|"
+    r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?because)\s+"
 )
 
 
-_MID_CONJ_RE = re.compile(r",\s+(?:while|but|whereas|although|though|and|as)\s")  # pre-check
+_MID_CONJ_RE = re.compile(
+    r",\s+(?:while|but|whereas|although|though|and|as|"
+    r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?because)\s"
+)  # pre-check
+# "..., according to analysts at Greystone Energy.": a source closing the sentence
+_TRAIL_ACCORDING_RE = re.compile(r",\s+according to (?P<who>[^,;\"“”]{2,100}?)\s*[.!?]?[\"”’]?\s*$")
 
 
 _INTRO_RE = re.compile(
@@ -366,6 +374,12 @@ def sentence_attribution(
             who = m.group("who").strip()
             attr = _Attr(who, suffix=", " + who)
         e0 = _trim(sentence, s0, m.start())[1]
+    elif not attr.who:
+        m = _TRAIL_ACCORDING_RE.search(sentence, s0, e0)
+        if m and m.start() > s0 and not _inside(m.start(), _protected(sentence)):
+            who = "according to " + m.group("who").strip()
+            attr = _Attr(who, suffix=", " + who)
+            e0 = _trim(sentence, s0, m.start())[1]
     if e0 - s0 < 3:
         return attr, s0, e0, None
     if not attr.who:
@@ -684,8 +698,12 @@ class People:
                     return c
         c = Claimant(found.name, found.start + offset, found.end + offset, found.kind, found.phrase)
         if c.kind == "person" and len(words) == 1:
-            for p in reversed(self.seen):
+            for i in range(len(self.seen) - 1, -1, -1):
+                p = self.seen[i]
                 if p.name.lower().split()[-1] == low:
+                    # "Farouk said ... She said ...": the speaker just quoted by surname is
+                    # the likeliest "she" from here on
+                    self.seen.append(self.seen.pop(i))
                     return p
         if c.kind == "person" and len(words) >= 2 and words[0] not in ("the", "a", "an"):
             self.seen.append(c)

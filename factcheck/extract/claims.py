@@ -39,6 +39,8 @@ from .values import find_values
 from .wording import (
     GLUE_WORDS,
     _resolve_pronoun,
+    first_person,
+    speaker_quote,
     starts_with_pronoun,
     tidy_quote,
     wording_spans,
@@ -419,7 +421,15 @@ def extract_claims(
                 wording, source, spans = tidy_quote(quote), "quote", [[start, end]]
             else:
                 wording, source, spans = faithful_wording(
-                    wording, quote, start, end, text, sources, piece.get("glue", frozenset()), words
+                    wording,
+                    quote,
+                    start,
+                    end,
+                    text,
+                    sources,
+                    piece.get("glue", frozenset()),
+                    words,
+                    who_c,
                 )
             if not_a_claim(wording, values, seg.kind == "list_item"):
                 continue
@@ -577,13 +587,21 @@ def faithful_wording(
     sources: list[tuple[int, int]],
     glue: frozenset = frozenset(),
     cache: dict | None = None,
+    speaker: Claimant | None = None,
 ) -> tuple[str, str, list[list[int]]]:
     """The last step: a rewritten wording stays only when every word of it comes from
     ``sources`` (the sentence, the claimant's mention, a resolved antecedent) and it does not
     open with an unresolved pronoun; else the quote itself, tidied. Returns (wording,
     "rewritten" | "quote", spans the wording comes from)."""
-    if not starts_with_pronoun(wording) and not _quoted_pronoun(wording, quote, start, text):
+    if (
+        not starts_with_pronoun(wording)
+        and not _quoted_pronoun(wording, quote, start, text)
+        and (wording == tidy_quote(quote) or not first_person(wording))
+    ):
         spans = wording_spans(wording, text, sources, GLUE_WORDS | glue, cache)
         if spans is not None:
             return wording, "rewritten", spans
+    said = speaker_quote(quote, start, end, text, speaker)
+    if said is not None:
+        return said[0], "quote", said[1]
     return tidy_quote(quote), "quote", [[start, end]]
