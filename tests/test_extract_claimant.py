@@ -742,3 +742,128 @@ def test_she_after_a_speaker_quoted_by_surname() -> None:
     (c,) = [c for c in extract_claims(text) if "did not depend" in c["quote"]]
     assert c["claimant"] == "Nadia Farouk"
     assert c["text"] == "Nadia Farouk said the expansion did not depend on subsidies"
+
+
+SOURCE_VERB_CASES = [
+    # (text, words of the claim's quote, claimant): verbs that report what a source asserts,
+    # documents and polls as sources, a name's place or adverb no part of it (GUIDE.md 3)
+    (
+        "Chief executive Ola Brandt blamed a weak currency for the loss.",
+        "weak currency",
+        "Ola Brandt",
+    ),
+    (
+        "Official figures show 4,100 homes were completed in 2024.",
+        "4,100 homes",
+        "Official figures",
+    ),
+    (
+        "The finance ministry's budget documents show spending rising from 2 billion crowns in "
+        "2022 to 3 billion this year.",
+        "spending rising",
+        "The finance ministry's budget documents",
+    ),
+    ("A Nordpost poll published on Monday puts the Greens on 14%.", "Greens", "A Nordpost poll"),
+    (
+        "Economists polled by the Lorvia Journal had expected a rate of 5.7%.",
+        "5.7%",
+        "Lorvia Journal",
+    ),
+    (
+        "The study found that 12% of the children had asthma. It also found that poorer "
+        "children lived nearer to main roads.",
+        "poorer children",
+        "The study",
+    ),
+    (
+        "The bus, operated by the Kessel firm Alpen Reisen, was carrying 41 passengers, Chief "
+        "Inspector Henrik Aune of Fjellmark police told a news conference on Tuesday. Seven of "
+        "the injured were in a critical condition, he said.",
+        "carrying 41",
+        "Henrik Aune",
+    ),
+    (  # "he" is the inspector, not the coach firm named in between
+        "The bus, operated by the Kessel firm Alpen Reisen, was carrying 41 passengers, Chief "
+        "Inspector Henrik Aune of Fjellmark police told a news conference on Tuesday. Seven of "
+        "the injured were in a critical condition, he said.",
+        "Seven of the injured",
+        "Henrik Aune",
+    ),
+    (  # the outermost source: "he", not the witnesses he reports
+        "Inspector Henrik Aune said the road was dry. Witnesses told police the bus was "
+        "travelling fast, he said.",
+        "travelling fast",
+        "Henrik Aune",
+    ),
+    (
+        '"The labour market is too tight for a cut," said Jonas Berg, chief economist at '
+        "Nordvik Bank, who expects unemployment to fall.",
+        "labour market",
+        "Jonas Berg",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant"), SOURCE_VERB_CASES)
+def test_source_verbs_documents_and_names(text: str, words: str, claimant: str) -> None:
+    claims = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claims and claims[0]["claimant"] == claimant, extract_claims(text)
+    c = claims[0]
+    assert text[c["claimant_start"] : c["claimant_end"]] == claimant
+
+
+NAMED_SPEAKER_CASES = [
+    # (text, words of the claim's quote, claimant)
+    (  # a title in lower case before the name, the party after it
+        "His challenger, councillor Amira Haddad of the People's Party, said the fall in "
+        "unemployment came from people leaving the city.",
+        "fall in unemployment",
+        "Amira Haddad",
+    ),
+    (
+        "Incumbent mayor Oskar Lindqvist of the Civic Alliance said unemployment had fallen "
+        "from 9.2% to 5.8%.",
+        "9.2%",
+        "Oskar Lindqvist",
+    ),
+    (
+        "Opposition leader Ruth Andersen, of the People's Party, called the closures an act of "
+        "vandalism that would cost 40 jobs.",
+        "40 jobs",
+        "Ruth Andersen",
+    ),
+    (  # "the union" is the union, not the union leader quoted before
+        "Union leader Hanna Berg said 900 members had joined. The union disputes that figure.",
+        "disputes",
+        "The union",
+    ),
+    (  # urging is asserting (GUIDE.md section 3)
+        "Transport minister Elias Sand urged both sides to return to talks.",
+        "return to talks",
+        "Elias Sand",
+    ),
+    (  # a comma between digits does not end the source's name
+        "Teenagers who use phones after midnight sleep 62 minutes less, according to a study "
+        "of more than 4,000 pupils.",
+        "62 minutes",
+        "a study of more than 4,000 pupils",
+    ),
+    (  # a second clause after the source: "after" with its own subject and verb
+        "Rents rose 6.3% on the year, the office said, after prices rose 1.6% in September.",
+        "prices rose 1.6%",
+        "the office",
+    ),
+    (  # "replied" names the speaker of a quotation
+        "“That is not true,” Mayor Oskar Lindqvist replied.",
+        "That is not true",
+        "Oskar Lindqvist",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant"), NAMED_SPEAKER_CASES)
+def test_named_speakers(text: str, words: str, claimant: str) -> None:
+    claims = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claims and claims[0]["claimant"] == claimant, extract_claims(text)
+    c = claims[0]
+    assert text[c["claimant_start"] : c["claimant_end"]] == claimant

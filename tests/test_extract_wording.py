@@ -177,3 +177,95 @@ def test_a_feeling_with_a_figure_stays() -> None:
 )
 def test_tidy_quote_closes_the_quotation_it_opens(quote: str, tidy: str) -> None:
     assert tidy_quote(quote) == tidy
+
+
+SHORTHAND_CASES = [
+    # (text, the claim's quote, wording, claimant): a short name the article defined
+    # ("the airline", "the company", "the group") is worded with the name it stands for
+    (
+        "Nordlys Air, Vestland's second-largest airline, filed for insolvency on Monday. The "
+        "airline said it had run out of cash.",
+        "The airline said it had run out of cash",
+        "Nordlys Air said it had run out of cash",
+        "Nordlys Air",
+    ),
+    (
+        "Brenner Motors will hire 800 workers, the carmaker said on Friday. Chief executive Ida "
+        "Lund said the company would invest 300 million crowns in a new paint shop.",
+        "Chief executive Ida Lund said the company would invest 300 million crowns in a new "
+        "paint shop",
+        "Chief executive Ida Lund said Brenner Motors would invest 300 million crowns in a new "
+        "paint shop",
+        "Ida Lund",
+    ),
+    (
+        "Supporters' group Red Wall called the vote a betrayal. The group said it would march "
+        "on Saturday.",
+        "The group said it would march on Saturday",
+        "Red Wall said it would march on Saturday",
+        "Red Wall",
+    ),
+    (  # a longer common name: "the office" is the national employment office
+        "Unemployment fell to 5.4% in July, the national employment office said on Thursday. "
+        "The office also revised June's rate up to 5.9% from 5.8%.",
+        "The office also revised June's rate up to 5.9% from 5.8%",
+        "The national employment office also revised June's rate up to 5.9% from 5.8%",
+        None,
+    ),
+    (  # two banks named before: which is "the bank"? No guess
+        "Economists at Oriel Bank expect one more cut. The central bank kept its key rate at 3% "
+        "on Thursday. The bank's next decision is due on May 11.",
+        "The bank's next decision is due on May 11",
+        "The bank's next decision is due on May 11",
+        None,
+    ),
+    (  # a job before a person's name is no company's short name
+        "Crane operator Milo Hart said the strike would go on until the company returned to talks.",
+        "Crane operator Milo Hart said the strike would go on until the company returned to talks",
+        "Crane operator Milo Hart said the strike would go on until the company returned to talks",
+        "Milo Hart",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "wording", "claimant"), SHORTHAND_CASES)
+def test_short_names_are_worded_with_the_name_they_stand_for(
+    text: str, quote: str, wording: str, claimant: str | None
+) -> None:
+    claims = [c for c in extract_claims(text) if c["quote"] == quote]
+    assert len(claims) == 1, extract_claims(text)
+    (c,) = claims
+    assert (c["text"], c["claimant"]) == (wording, claimant)
+    source = " ".join(text[a:b] for a, b in c["wording_spans"]).casefold()
+    for w in _WORD.findall(c["text"].casefold()):
+        assert w in source or w in GLUE_WORDS, w
+    if claimant is not None:
+        assert text[c["claimant_start"] : c["claimant_end"]] == claimant
+
+
+DEMONSTRATIVE_CASES = [
+    # (text, quote, wording): quoted "That is ..."/"This was ..." points at something said or
+    # done before: the quote stands (never "Naess said this was not bad luck"); "This is the
+    # worst ..." is the speaker's here and now, and the rewrite stays
+    (
+        '"This was not bad luck," said inspector Grete Naess.',
+        "This was not bad luck",
+        "This was not bad luck.",
+    ),
+    (
+        "“That is not true,” Mayor Oskar Lindqvist replied.",
+        "That is not true",
+        "That is not true.",
+    ),
+    (
+        '"This is the worst fire season in a decade," said fire chief Ana Ferreira.',
+        "This is the worst fire season in a decade",
+        "Fire chief Ana Ferreira said this is the worst fire season in a decade",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "wording"), DEMONSTRATIVE_CASES)
+def test_quoted_demonstratives(text: str, quote: str, wording: str) -> None:
+    claims = [c for c in extract_claims(text) if c["quote"] == quote]
+    assert [c["text"] for c in claims] == [wording], extract_claims(text)

@@ -35,11 +35,13 @@ from .kinds import CLAIM_KIND_NAMES, claim_kinds
 from .model import load_model
 from .score import _score
 from .segment import CLAIM_KINDS, Segment, _split_paragraph, split_sentences
+from .shorthand import resolve as resolve_shorthand
 from .values import find_values
 from .wording import (
     GLUE_WORDS,
     _resolve_pronoun,
     first_person,
+    quoted_demonstrative,
     speaker_quote,
     starts_with_pronoun,
     tidy_quote,
@@ -376,7 +378,9 @@ def extract_claims(
             )
             wording = _resolve_pronoun(piece["text"], person, thing)
             sources = [(seg.start, seg.end)]
-            if who_c is None and not continued and label is None:
+            if who_c is None and not continued and label is None and not piece["attribution"]:
+                # (a source the piece names but the article does not resolve, "..., he said",
+                # is no license to credit the clause's own subject: "Witnesses told police")
                 src = wording_source(wording)
                 if src:
                     who_c = people.resolve(
@@ -478,6 +482,7 @@ def extract_claims(
                     mentions[ref] = (at + i, at + i + len(ref))
     claims.sort(key=lambda c: (c["start"], c["end"]))
     _open_quotes(text, claims)
+    claims = resolve_shorthand(text, claims)
     lead = lead_end(text, [(s.start, s.end, s.kind) for s in segments[:2]])
     return drop_repeats(claims, lead)
 
@@ -597,6 +602,7 @@ def faithful_wording(
         not starts_with_pronoun(wording)
         and not _quoted_pronoun(wording, quote, start, text)
         and (wording == tidy_quote(quote) or not first_person(wording))
+        and not quoted_demonstrative(quote, start, text)
     ):
         spans = wording_spans(wording, text, sources, GLUE_WORDS | glue, cache)
         if spans is not None:

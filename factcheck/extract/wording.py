@@ -97,6 +97,22 @@ def first_person(wording: str) -> bool:
     return _FIRST_PERSON_RE.search(_QUOTED_RE.sub(" ", wording)) is not None
 
 
+_DEMONSTRATIVE_RE = re.compile(
+    r"[\"“'‘\s]*(?:That|Those|(?:This|These)(?!\s+(?:is|was|are|were)\s+(?:the\s+)?(?:[a-z]+est|"
+    r"first|last|only|most|least|biggest|largest|worst|best)\b))\s+(?:is|was|are|were)\b"
+)
+
+
+def quoted_demonstrative(quote: str, start: int, text: str) -> bool:
+    """'"That is not true," Lindqvist replied', '"This was not bad luck," she said': quoted
+    words whose subject points at something said or done before; "Lindqvist said that is not
+    true" would name nothing. (Not "This is the worst fire season in a decade": the here and
+    now the speaker stands in.)"""
+    return _DEMONSTRATIVE_RE.match(quote) is not None and (
+        quote[:1] in '"“' or in_quotation(text, start)
+    )
+
+
 def in_quotation(text: str, start: int) -> bool:
     """Does the passage starting at ``start`` stand inside quotation marks (an odd number of
     marks before it on its line)?"""

@@ -1,0 +1,199 @@
+"""Short names an article defines, resolved in wordings and claimants: "Skyrun Air, Arvenia's
+second-largest airline, ..." makes "the airline" Skyrun Air; "Kestrel Motors will hire ...,
+the carmaker said" makes "the carmaker" Kestrel Motors; "supporters' group Red Wall" makes "the
+group" Red Wall. A short name is replaced only by the one name the article gave it before (never
+a guess among two), and the name's mention becomes one of the spans the wording comes from."""
+
+from __future__ import annotations
+
+import re
+
+from .wording import GLUE_WORDS, wording_spans
+
+# what a business is called in a definition; "the company" / "the firm" may be any of them
+BUSINESS_HEADS = frozenset(
+    "company firm carmaker airline carrier chain grocer retailer producer miner maker "
+    "manufacturer operator lender insurer developer builder purchaser exporter importer "
+    "supplier business".split()
+)
+_GENERIC = frozenset(("company", "firm"))
+_COPULAS = frozenset(("is", "was"))
+ORG_HEADS = frozenset(
+    "group union association federation club council board office ministry agency authority "
+    "institute bureau trust commission party hospital university court bank charity "
+    "broadcaster newspaper regulator watchdog".split()
+)
+PERSON_HEADS = frozenset(
+    "mayor judge minister governor president chairman chairwoman chair prosecutor coach "
+    "spokesman spokeswoman inspector director".split()
+)
+HEADS = BUSINESS_HEADS | ORG_HEADS | PERSON_HEADS
+# "crane operator Milos Hart": a job before a person's name, no company's short name
+_JOB_HEADS = frozenset(
+    "operator producer maker miner developer builder purchaser exporter importer supplier".split()
+)
+
+_NAME = r"[A-Z][\w'’&.-]*(?:\s+(?:(?:of|and|for|de|van|von)\s+)?[A-Z][\w'’&.-]*){0,4}"
+# "Skyrun Air, Arvenia's second-largest airline," / "Cerealis, the country's largest
+# purchaser of domestic wheat,"
+_APPOS_DEF_RE = re.compile(
+    r"(?<![\w'’])(?P<name>" + _NAME + r"),\s+(?:the|a|an|its|[A-Z][\w'’-]*['’]s)\s+"
+    r"(?:[\w'’-]+\s+){0,4}?(?P<head>[a-z]+)(?=[,.;]|\s+(?:of|in|on|at|for|with)\b)"
+)
+# "supporters' group Red Wall", "carmaker Kestrel Motors", "Judge Helena Brandt"
+_TITLE_DEF_RE = re.compile(
+    r"(?<![\w'’])(?P<head>[A-Za-z][a-z]+)\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})"
+    r"(?![\w'’])"
+)
+# "the National Statistics Office", "Halden city council": a name that ends in its head
+_ENDS_DEF_RE = re.compile(
+    r"(?<![\w'’])(?P<name>[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*){0,4}"
+    r"(?:\s+[a-z]+)?\s+(?P<head>[A-Za-z][a-z]+))(?![\w'’])"
+)
+# "Kestrel Motors will hire ..., the carmaker said": the sentence's subject, named short
+_SAID_DEF_RE = re.compile(
+    r"(?:^|(?<=[.!?])\s+|\n|\)\s+[-–—]\s+)(?P<name>" + _NAME + r")(?=[\s,])[^.!?\n\"“”]*?,\s+"
+    r"the\s+(?P<head>[a-z]+)\s+(?:said|says|announced|reported)\b",
+)
+_SHORT_RE = re.compile(r"\b(?P<the>[Tt]he)\s+(?P<head>[a-z]+)\b(?!\s+[A-Z])(?!-)")
+_NOT_NAME_START = frozenset(
+    "The A An In On At For By From With After Before During Since As When While If But And Its "
+    "His Her Their Our This That These Those It He She They We There".split()
+)
+
+
+# "the national employment office", "the central bank": a longer common name for the same head
+_COMMON_DEF_RE = re.compile(
+    r"\b[Tt]he\s+(?P<name>(?:[a-z][\w-]*\s+){1,2}(?P<head>[a-z]+))(?![\w'’-])"
+)
+
+
+class Definition:
+    __slots__ = ("head", "name", "start", "end", "common")
+
+    def __init__(self, head: str, name: str, start: int, end: int, common: bool = False) -> None:
+        self.head, self.name, self.start, self.end = head, name, start, end
+        self.common = common  # a common noun phrase ("central bank"), worded with "the"
+
+    def words(self, at_start: bool) -> str:
+        """How the wording names it in place of "the <head>"."""
+        if self.common:
+            return ("The " if at_start else "the ") + self.name
+        return self.name
+
+
+def definitions(text: str) -> list[Definition]:
+    """Every short name ``text`` defines, with the offsets of the name it stands for."""
+    out: list[Definition] = []
+
+    def add(head: str, m: re.Match) -> None:
+        head = head.lower()
+        if head not in HEADS:
+            return
+        a, b = m.span("name")
+        name = text[a:b]
+        words = name.split()
+        while words and words[0] in _NOT_NAME_START:
+            a += len(words[0]) + 1
+            words = words[1:]
+        if not words or b - a < 3:
+            return
+        name = text[a:b]
+        if name.isupper() and len(name) > 4:
+            return  # a dateline's place
+        if not name[:1].isupper() or not _proper(text, words):
+            return  # "Two thirds of the drop ..., the agency said": no name
+        out.append(Definition(head, name, a, b))
+
+    for m in _APPOS_DEF_RE.finditer(text):
+        add(m.group("head"), m)
+    for m in _TITLE_DEF_RE.finditer(text):
+        head = m.group("head").lower()
+        if head in HEADS and head not in _JOB_HEADS:
+            add(head, m)
+    for m in _COMMON_DEF_RE.finditer(text):
+        head = m.group("head")
+        if head in HEADS and not _NOT_MODIFIER_RE.search(m.group("name")):
+            out.append(Definition(head, m.group("name"), *m.span("name"), common=True))
+    for m in _ENDS_DEF_RE.finditer(text):
+        if m.group("head").lower() in ORG_HEADS:
+            add(m.group("head"), m)
+    for m in _SAID_DEF_RE.finditer(text):
+        add(m.group("head"), m)
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _proper(text: str, words: list[str]) -> bool:
+    """Is the capitalised run ``words`` a name: two capitalised words ("Kestrel Motors"), or
+    one the article also writes with a capital inside a sentence ("... at Cerealis said")?"""
+    caps = [w for w in words if w[:1].isupper()]
+    if len(caps) >= 2:
+        return True
+    inside = re.compile(r"(?<=[a-z,;:] )" + re.escape(words[0]) + r"(?![\w'’-])")
+    return inside.search(text) is not None
+
+
+_NOT_MODIFIER_RE = re.compile(
+    r"\b(?:same|other|new|former|first|second|last|next|whole|entire|two|three|four|five|"
+    r"such|only|one|each|its|their|his|her|our|the|a|an|of|and|or|to|in|on|at|for|by|with|"
+    r"from|that|which|who|this|these|those|as|than|is|was|are|were|has|had|have|said|says)\b"
+)
+
+
+def _antecedent(defs: list[Definition], head: str, before: int) -> Definition | None:
+    """The one name the article gave ``head`` before offset ``before``; ``None`` when it gave
+    none or several ("Oriel Bank" and "the central bank": which is "the bank"?). A name that
+    ends another ("city council", "Halden city council") is the same one."""
+    found = [d for d in defs if d.start < before and d.head == head]
+    if not found and head in _GENERIC:
+        found = [d for d in defs if d.start < before and d.head in BUSINESS_HEADS and not d.common]
+    names = {d.name.lower() for d in found}
+    longest = [n for n in names if not any(m != n and m.endswith(" " + n) for m in names)]
+    if len(longest) != 1:
+        return None
+    best = [d for d in found if d.name.lower() == longest[0]]
+    proper = [d for d in best if not d.common]
+    return (proper or best)[-1]
+
+
+def resolve(text: str, claims: list[dict]) -> list[dict]:
+    """``claims`` with the short names in their rewritten wordings (and a claimant that is
+    only a short name) replaced by the name the article defined for them."""
+    if not any(" the " in c["text"].lower() or c["text"][:4] == "The " for c in claims):
+        return claims
+    defs = definitions(text)
+    if not defs:
+        return claims
+    heads = {d.head for d in defs}
+    if heads & BUSINESS_HEADS:
+        heads |= _GENERIC
+    for c in claims:
+        before = c["sentence_end"]
+        claimant = (c.get("claimant") or "").lower()
+        if claimant.startswith("the ") and claimant[4:] in heads:
+            d = _antecedent(defs, claimant[4:], c.get("claimant_start") or before)
+            if d is not None and not d.common:
+                c["claimant"], c["claimant_start"], c["claimant_end"] = d.name, d.start, d.end
+                c["claimant_kind"] = "person" if d.head in PERSON_HEADS else "organization"
+        if c.get("wording_source") != "rewritten":
+            continue
+        wording = c["text"]
+        spans = [tuple(s) for s in c.get("wording_spans") or []]
+        changed = False
+        for m in reversed(list(_SHORT_RE.finditer(wording))):
+            head = m.group("head")
+            if head not in heads:
+                continue
+            d = _antecedent(defs, head, before)
+            if d is None or d.name.lower() in wording.lower():
+                continue
+            wording = wording[: m.start()] + d.words(m.start() == 0) + wording[m.end() :]
+            spans.append((d.start, d.end))
+            changed = True
+        if not changed:
+            continue
+        new_spans = wording_spans(wording, text, spans, GLUE_WORDS | _COPULAS)
+        if new_spans is not None:
+            c["text"], c["wording_spans"] = wording, new_spans
+    return claims
