@@ -269,3 +269,60 @@ DEMONSTRATIVE_CASES = [
 def test_quoted_demonstratives(text: str, quote: str, wording: str) -> None:
     claims = [c for c in extract_claims(text) if c["quote"] == quote]
     assert [c["text"] for c in claims] == [wording], extract_claims(text)
+
+
+DOUBTFUL_CASES = [
+    # (text, the claim's quote, a wording it must not get): a rewrite that gives a clause a
+    # subject the sentence does not clearly give it is worded as the passage ("quote")
+    (  # a number from the clause before is no subject of "fell"
+        "Nine people were killed and 23 injured when a bus left the road and fell about 40 "
+        "metres into a ravine, police said.",
+        "fell about 40 metres into a ravine, police said",
+        "23 fell about 40 metres into a ravine, police said",
+    ),
+    (  # an opening phrase is no subject
+        "In a joint letter published on Saturday, they said the mayor had lost touch and "
+        "accused his office of ignoring warnings.",
+        "accused his office of ignoring warnings",
+        "In a joint letter accused his office of ignoring warnings",
+    ),
+    (  # "the fastest rise" ranks the figure, not "the year"
+        "Rents were up 6.3% on the year, the fastest rise since the office began publishing "
+        "the series in 2009.",
+        "the fastest rise since the office began publishing the series in 2009",
+        "The year was the fastest rise since the office began publishing the series in 2009",
+    ),
+    (  # the collapse killed them, not the fine
+        "A builder was fined 1.8 million crowns on Thursday after a scaffold collapsed at a "
+        "site in Varnholm in 2023, killing two workers.",
+        "killing two workers",
+        "A builder was fined 1.8 million crowns on Thursday, killing two workers",
+    ),
+    (  # "which" is the object of "had done": the families did not do it
+        "The judge reduced the fine because the firm had paid 3 million crowns to the "
+        "families, which she said it had done without being asked.",
+        "she said it had done without being asked",
+        "The families she said it had done without being asked",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "wrong"), DOUBTFUL_CASES)
+def test_doubtful_rewrites_fall_back_to_the_quote(text: str, quote: str, wrong: str) -> None:
+    claims = [c for c in extract_claims(text) if c["quote"] == quote]
+    assert len(claims) == 1, extract_claims(text)
+    (c,) = claims
+    assert c["text"] != wrong
+    assert (c["text"], c["wording_source"]) == (tidy_quote(quote), "quote")
+    assert c["claimant"] is None or c["claimant"] in text[c["sentence_start"] : c["end"]]
+    assert c["claimant"] != "In a joint letter"
+
+
+def test_a_participle_on_the_whole_sentence_keeps_its_rewrite() -> None:
+    # "leaving ..." hangs on the airline's own acts: the rewrite stays
+    text = (
+        "Skyrun Air filed for insolvency on Wednesday and cancelled all its flights, leaving "
+        "about 40,000 passengers stranded abroad."
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("leaving")]
+    assert c["wording_source"] == "rewritten"

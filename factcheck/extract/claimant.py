@@ -881,6 +881,8 @@ def wording_source(wording: str) -> str | None:
         return None
     if m is None or _FINITE_RE.search(_PARTICIPLE_RE.sub("", m.group("who").lower())):
         return None  # ("A poll published on Monday puts ...": a participle, no verb)
+    if m.group("who").split(" ", 1)[0].lower() in _PREP_HEADS:
+        return None  # "In a joint letter accused ...": a phrase, nobody
     if (
         m.group("v") in _FINDING_VERBS
         and not _REPORTED_CLAUSE_RE.match(wording, m.end())

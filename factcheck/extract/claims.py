@@ -21,6 +21,7 @@ from .claimant import (
     wording_source,
 )
 from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims, _copula_ok
+from .confidence import apply as doubtful_rewrites
 from .filters import drop_repeats, has_verb, lead_end, not_a_claim
 from .grammar import (
     _FINITE_RE,
@@ -482,7 +483,7 @@ def extract_claims(
                     mentions[ref] = (at + i, at + i + len(ref))
     claims.sort(key=lambda c: (c["start"], c["end"]))
     _open_quotes(text, claims)
-    claims = resolve_shorthand(text, claims)
+    claims = resolve_shorthand(text, doubtful_rewrites(text, claims))
     lead = lead_end(text, [(s.start, s.end, s.kind) for s in segments[:2]])
     return drop_repeats(claims, lead)
 
