@@ -867,3 +867,30 @@ def test_named_speakers(text: str, words: str, claimant: str) -> None:
     assert claims and claims[0]["claimant"] == claimant, extract_claims(text)
     c = claims[0]
     assert text[c["claimant_start"] : c["claimant_end"]] == claimant
+
+
+def test_she_opening_a_paragraph_after_her_quotation() -> None:
+    # "she told analysts" made Lunde a "she"; the next paragraph's "She said" is hers,
+    # though the founder Per Frisk was named in between
+    text = (
+        "Chief executive Hanne Lunde, who took over from founder Per Frisk in 2023, said the "
+        'stores were small. "We kept them open too long," she told analysts. "Loyalty does '
+        'not pay the rent."\n\n'
+        "She said most staff at the closing stores would be offered other jobs."
+    )
+    (c,) = [c for c in extract_claims(text) if "most staff" in c["quote"]]
+    assert c["claimant"] == "Hanne Lunde"
+    assert c["text"] == (
+        "Hanne Lunde said most staff at the closing stores would be offered other jobs"
+    )
+
+
+def test_a_possessive_title_before_a_name_is_that_name() -> None:
+    text = (
+        "The Retail Workers' Union said it had been told of the closures on Wednesday. Its "
+        'leader, Anton Berg, called the decision "brutal" and said 600 of the affected workers '
+        "were over 50."
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("said 600")]
+    assert c["claimant"] == "Anton Berg"
+    assert c["text"] == "Anton Berg said 600 of the affected workers were over 50"

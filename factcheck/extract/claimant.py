@@ -666,7 +666,17 @@ def find_claimant(who: str, sentence: str, avoid: tuple[int, int]) -> Claimant |
             break
     if pos < 0:
         return None
+    if name.split(" ", 1)[0].lower() in _POSSESSIVES:
+        # "Its leader, Anton Berg, called ... and said ...": the name the sentence gives
+        nm = re.compile(re.escape(name) + r",\s+(?P<name>" + _NAME_RUN_RE.pattern + r")(?=,)")
+        m = nm.search(sentence)
+        if m is not None and len(m.group("name").split()) >= 2:
+            a, b = m.span("name")
+            return Claimant(sentence[a:b], a, b, "person", phrase)
     return Claimant(sentence[pos : pos + len(name)], pos, pos + len(name), kind, phrase)
+
+
+_POSSESSIVES = frozenset("its his her their our".split())
 
 
 def is_pronoun_source(c: Claimant | None) -> bool:
@@ -680,6 +690,8 @@ class People:
     def __init__(self) -> None:
         self.seen: list[Claimant] = []
         self.org: Claimant | None = None  # the organisation an "It said" most likely is
+        self.speaker: Claimant | None = None  # the last person a claim was credited to
+        self.genders: dict[str, str] = {}  # surname -> "he"/"she", from pronouns resolved
 
     def resolve(
         self,
@@ -692,6 +704,21 @@ class People:
         """``found`` (offsets in the sentence starting at ``offset``) in article offsets,
         resolved: "He"/"She" to ``person`` (named at ``mentions[person]``), "the minister"
         to the last person quoted with that title, a surname to the full name."""
+        c = self._resolve(found, offset, person, mentions, near)
+        if c is not None and c.kind == "person":
+            if found is not None and found.name.lower() in _PRONOUN_SOURCES:
+                self.genders[c.name.split()[-1]] = found.name.lower()
+            self.speaker = c
+        return c
+
+    def _resolve(
+        self,
+        found: Claimant | None,
+        offset: int,
+        person: str | None,
+        mentions: dict[str, tuple[int, int]],
+        near: str | None = None,
+    ) -> Claimant | None:
         if found is None:
             return None
         low = found.name.lower()
@@ -705,6 +732,11 @@ class People:
                 # the last person quoted, if the paragraph so far (``near``) names them
                 last = self.seen[-1] if self.seen else None
                 if last is not None and near is not None and last.name.split()[-1] not in near:
+                    # "She said ..." opening a paragraph after one that quoted a woman (a
+                    # "she" resolved to her before): that speaker; else nobody
+                    sp = self.speaker
+                    if sp is not None and self.genders.get(sp.name.split()[-1]) == low:
+                        return sp
                     return None
                 return last
             a, b, _ = name_of(person)

@@ -160,6 +160,9 @@ def _antecedent(defs: list[Definition], head: str, before: int) -> Definition | 
 def resolve(text: str, claims: list[dict]) -> list[dict]:
     """``claims`` with the short names in their rewritten wordings (and a claimant that is
     only a short name) replaced by the name the article defined for them."""
+    for c in claims:
+        if c.get("wording_source") == "rewritten" and c["text"][:1] in "IHT":
+            _possessive_title(text, c)
     if not any(" the " in c["text"].lower() or c["text"][:4] == "The " for c in claims):
         return claims
     defs = definitions(text)
@@ -197,3 +200,26 @@ def resolve(text: str, claims: list[dict]) -> list[dict]:
         if new_spans is not None:
             c["text"], c["wording_spans"] = wording, new_spans
     return claims
+
+
+_POSSESSIVE_TITLE_RE = re.compile(
+    r"(?:Its|His|Her|Their)\s+[a-z]+(?:\s+(?!(?:said|says|told|added|called)\b)[a-z]+)?\s"
+)
+
+
+def _possessive_title(text: str, c: dict) -> None:
+    """ "Its leader said 600 ..." where the sentence says "Its leader, Anton Berg, called ...
+    and said 600 ...": the wording opens with the name the claimant's mention gives."""
+    m = _POSSESSIVE_TITLE_RE.match(c["text"])
+    name, at = c.get("claimant"), c.get("claimant_start")
+    if m is None or not name or at is None or c.get("claimant_kind") != "person":
+        return
+    head = m.group(0).rstrip()
+    if not text.startswith(name, at) or not text[max(0, at - 80) : at].rstrip(", ").endswith(head):
+        return  # the claimant is no apposition to this title
+    wording = name + c["text"][len(head) :]
+    spans = wording_spans(
+        wording, text, [tuple(x) for x in c["wording_spans"]] + [(at, at + len(name))]
+    )
+    if spans is not None:
+        c["text"], c["wording_spans"] = wording, spans
