@@ -765,6 +765,11 @@ SOURCE_VERB_CASES = [
     ),
     ("A Nordpost poll published on Monday puts the Greens on 14%.", "Greens", "A Nordpost poll"),
     (
+        "Minister Armando Benedetti stressed the need to attack the guerrillas in their rearguard.",
+        "rearguard",
+        "Armando Benedetti",
+    ),
+    (
         "Economists polled by the Lorvia Journal had expected a rate of 5.7%.",
         "5.7%",
         "Lorvia Journal",

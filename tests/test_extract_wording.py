@@ -219,6 +219,21 @@ SHORTHAND_CASES = [
         "The bank's next decision is due on May 11",
         None,
     ),
+    (  # "the cut" is the duty cut named before
+        "The duty cut reduced the tax on petrol by 12 cents. Opposition spokesman Gregor Holt "
+        "said the cut had cost the treasury 1.4 billion crowns.",
+        "Opposition spokesman Gregor Holt said the cut had cost the treasury 1.4 billion crowns",
+        "Opposition spokesman Gregor Holt said the duty cut had cost the treasury 1.4 billion "
+        "crowns",
+        "Gregor Holt",
+    ),
+    (  # a rank is no name: "the port" is not "the smaller port"
+        "Ships were diverted to the smaller port of Kessa. Officials said the port handled "
+        "40 ships on Monday.",
+        "Officials said the port handled 40 ships on Monday",
+        "Officials said the port handled 40 ships on Monday",
+        "Officials",
+    ),
     (  # a job before a person's name is no company's short name
         "Crane operator Milo Hart said the strike would go on until the company returned to talks.",
         "Crane operator Milo Hart said the strike would go on until the company returned to talks",

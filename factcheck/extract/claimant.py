@@ -870,7 +870,7 @@ _WORDING_SOURCE_RE = re.compile(
     r"confirmed|estimated|estimates|found|showed|shows|called|argued|warned|claimed|replied|"
     r"insisted|denied|admitted|reported|replied|cautioned|put|puts|accused|expects|expected|"
     # "Chief executive Mats Lindgren blamed a perfect storm of ...": an assertion (GUIDE.md 3)
-    r"blamed|blames|urged|urges|"
+    r"blamed|blames|urged|urges|stressed|emphasi[sz]ed|"
     # a plural source in the present ("Insurers estimate the damage at ...", "Police say"),
     # and a source disputing something ("The union disputes the figures")
     r"say|estimate|warn|report|claim|argue|insist|believe|fear|expect|disputes?|disputed|show)\b"

@@ -47,8 +47,12 @@ _TITLE_DEF_RE = re.compile(
 )
 # "the National Statistics Office", "Halden city council": a name that ends in its head
 _ENDS_DEF_RE = re.compile(
+    # "the National Statistics Office", "Oriel Bank": a capitalised run ending in its head
     r"(?<![\w'’])(?P<name>[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*){0,4}"
-    r"(?:\s+[a-z]+)?\s+(?P<head>[A-Za-z][a-z]+))(?![\w'’])"
+    r"\s+(?P<head>[A-Z][a-z]+))(?![\w'’])"
+    # "Halden city council": a place and a common name (a lookahead: every place is tried)
+    r"|(?<![\w'’])(?=(?P<name2>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
+    r"(?:\s+[a-z]+)?\s+(?P<head2>[a-z]+))(?![\w'’]))"
 )
 # "Kestrel Motors will hire ..., the carmaker said": the sentence's subject, named short
 _SAID_DEF_RE = re.compile(
@@ -63,21 +67,27 @@ _NOT_NAME_START = frozenset(
 
 
 # "the national employment office", "the central bank": a longer common name for the same head
-_COMMON_DEF_RE = re.compile(
-    r"\b[Tt]he\s+(?P<name>(?:[a-z][\w-]*\s+){1,2}(?P<head>[a-z]+))(?![\w'’-])"
-)
+_COMMON_DEF_RES = [
+    re.compile(
+        r"\b[Tt]he\s+(?P<name>(?:[a-z][\w-]*\s+){" + str(n) + r"}(?P<head>[a-z]+))(?![\w'’-])"
+    )
+    for n in (1, 2)  # ("The duty cut reduced": "duty cut", not "duty cut reduced")
+]
 
 
 class Definition:
-    __slots__ = ("head", "name", "start", "end", "common")
+    __slots__ = ("head", "name", "start", "end", "common", "the")
 
-    def __init__(self, head: str, name: str, start: int, end: int, common: bool = False) -> None:
+    def __init__(
+        self, head: str, name: str, start: int, end: int, common: bool = False, the: bool = False
+    ) -> None:
         self.head, self.name, self.start, self.end = head, name, start, end
         self.common = common  # a common noun phrase ("central bank"), worded with "the"
+        self.the = the  # a name the article writes with "the" ("the Harbour Workers' Union")
 
     def words(self, at_start: bool) -> str:
         """How the wording names it in place of "the <head>"."""
-        if self.common:
+        if self.common or self.the:
             return ("The " if at_start else "the ") + self.name
         return self.name
 
@@ -86,11 +96,11 @@ def definitions(text: str) -> list[Definition]:
     """Every short name ``text`` defines, with the offsets of the name it stands for."""
     out: list[Definition] = []
 
-    def add(head: str, m: re.Match) -> None:
+    def add(head: str, m: re.Match, key: str = "name") -> None:
         head = head.lower()
         if head not in HEADS:
             return
-        a, b = m.span("name")
+        a, b = m.span(key)
         name = text[a:b]
         words = name.split()
         while words and words[0] in _NOT_NAME_START:
@@ -103,7 +113,8 @@ def definitions(text: str) -> list[Definition]:
             return  # a dateline's place
         if not name[:1].isupper() or not _proper(text, words):
             return  # "Two thirds of the drop ..., the agency said": no name
-        out.append(Definition(head, name, a, b))
+        # ("the Harbour Workers' Union": worded with its "the", as the article names it)
+        out.append(Definition(head, name, a, b, the=text[max(0, a - 4) : a].lower() == "the "))
 
     for m in _APPOS_DEF_RE.finditer(text):
         add(m.group("head"), m)
@@ -111,17 +122,44 @@ def definitions(text: str) -> list[Definition]:
         head = m.group("head").lower()
         if head in HEADS and head not in _JOB_HEADS:
             add(head, m)
-    for m in _COMMON_DEF_RE.finditer(text):
-        head = m.group("head")
-        if head in HEADS and not _NOT_MODIFIER_RE.search(m.group("name")):
-            out.append(Definition(head, m.group("name"), *m.span("name"), common=True))
+    for common in _COMMON_DEF_RES:
+        for m in common.finditer(text):
+            head = m.group("head")
+            if (head in HEADS or _thing(head)) and not _NOT_MODIFIER_RE.search(m.group("name")):
+                # "the fuel duty cut" makes "the cut" that cut
+                out.append(Definition(head, m.group("name"), *m.span("name"), common=True))
     for m in _ENDS_DEF_RE.finditer(text):
-        if m.group("head").lower() in ORG_HEADS:
-            add(m.group("head"), m)
+        key = "name" if m.group("name") else "name2"
+        head = m.group("head") or m.group("head2")
+        if head.lower() in ORG_HEADS:
+            add(head, m, key)
     for m in _SAID_DEF_RE.finditer(text):
         add(m.group("head"), m)
     out.sort(key=lambda d: d.start)
     return out
+
+
+# nouns too general to stand for one thing the article named ("the year", "the rate")
+_GENERAL_NOUNS = frozenset(
+    "year years month months week weeks day days time times quarter period decade season end "
+    "start beginning rest number numbers rate rates level levels figure figures amount total "
+    "way case cases area areas part world country state people city region town side sides "
+    "same other first last past future government market news report statement".split()
+)
+_NOT_HEADS = frozenset(
+    "is are was were be been has have had will would can could may might must should did does "
+    "do said says and or but of to in on at for by with from as than that which who this".split()
+)
+
+
+def _thing(head: str) -> bool:
+    """Can ``head`` close a noun phrase that names one thing ("the fuel duty cut")?"""
+    return (
+        len(head) > 2
+        and head not in _GENERAL_NOUNS
+        and head not in _NOT_HEADS
+        and not head.endswith(("ed", "ly", "ing"))
+    )
 
 
 def _proper(text: str, words: list[str]) -> bool:
@@ -137,15 +175,26 @@ def _proper(text: str, words: list[str]) -> bool:
 _NOT_MODIFIER_RE = re.compile(
     r"\b(?:same|other|new|former|first|second|last|next|whole|entire|two|three|four|five|"
     r"such|only|one|each|its|their|his|her|our|the|a|an|of|and|or|to|in|on|at|for|by|with|"
-    r"from|that|which|who|this|these|those|as|than|is|was|are|were|has|had|have|said|says)\b"
+    r"from|that|which|who|this|these|those|as|than|is|was|are|were|has|had|have|said|says|"
+    # "the largest wind farm", "the most coherent budget": a rank, not a name
+    r"most|least|more|less|[a-z]+est|best|worst|main|key|biggest|"
+    r"(?:small|larg|bigg|high|low|old|new|great|wid|long|short|young|near|earli|lat|furth)er|"
+    r"will|would|could|can|may|might|must|should|do|does|did|not|[a-z]+ed|[a-z]+ly)\b"
 )
 
 
-def _antecedent(defs: list[Definition], head: str, before: int) -> Definition | None:
+def _antecedent(
+    defs: list[Definition], head: str, before: int, start: int | None = None
+) -> Definition | None:
     """The one name the article gave ``head`` before offset ``before``; ``None`` when it gave
     none or several ("Oriel Bank" and "the central bank": which is "the bank"?). A name that
-    ends another ("city council", "Halden city council") is the same one."""
-    found = [d for d in defs if d.start < before and d.head == head]
+    ends another ("city council", "Halden city council") is the same one. A common noun
+    phrase ("the fuel duty cut") counts only before ``start``, the claim itself."""
+    if start is None:
+        start = before
+    found = [
+        d for d in defs if (d.end <= start if d.common else d.start < before) and d.head == head
+    ]
     if not found and head in _GENERIC:
         found = [d for d in defs if d.start < before and d.head in BUSINESS_HEADS and not d.common]
     names = {d.name.lower() for d in found}
@@ -188,7 +237,7 @@ def resolve(text: str, claims: list[dict]) -> list[dict]:
             head = m.group("head")
             if head not in heads:
                 continue
-            d = _antecedent(defs, head, before)
+            d = _antecedent(defs, head, before, c["start"])
             if d is None or d.name.lower() in wording.lower():
                 continue
             wording = wording[: m.start()] + d.words(m.start() == 0) + wording[m.end() :]
