@@ -341,3 +341,15 @@ def test_a_participle_on_the_whole_sentence_keeps_its_rewrite() -> None:
     )
     (c,) = [c for c in extract_claims(text) if c["quote"].startswith("leaving")]
     assert c["wording_source"] == "rewritten"
+
+
+def test_a_dateline_does_not_hide_the_company_it_names() -> None:
+    text = (
+        "OSLEBY, Oct 8 (Vestmark Business Wire) - Frisk Marked will close 38 stores, the "
+        "company said on Thursday. Nielmark, an investment firm, owns 12% of it.\n\n"
+        "In 2019, under Per Frisk, the company paid a dividend of 2.1 billion crowns."
+    )
+    (c,) = [c for c in extract_claims(text) if "dividend" in c["quote"]]
+    assert (
+        c["text"] == "In 2019, under Per Frisk, Frisk Marked paid a dividend of 2.1 billion crowns"
+    )

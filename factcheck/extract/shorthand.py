@@ -56,7 +56,9 @@ _ENDS_DEF_RE = re.compile(
 )
 # "Kestrel Motors will hire ..., the carmaker said": the sentence's subject, named short
 _SAID_DEF_RE = re.compile(
-    r"(?:^|(?<=[.!?])\s+|\n|\)\s+[-–—]\s+)(?P<name>" + _NAME + r")(?=[\s,])[^.!?\n\"“”]*?,\s+"
+    # (not a dateline's "OSLEBY, Oct 8 (Wire) - Frisk Marked, ...": the name after it)
+    r"(?:^|(?<=[.!?])\s+|\n|\)\s+[-–—]\s+)(?![A-Z]{3,}[\s,])(?P<name>" + _NAME + r")(?=[\s,])"
+    r"[^.!?\n\"“”]*?,\s+"
     r"the\s+(?P<head>[a-z]+)\s+(?:said|says|announced|reported)\b",
 )
 _SHORT_RE = re.compile(r"\b(?P<the>[Tt]he)\s+(?P<head>[a-z]+)\b(?!\s+[A-Z])(?!-)")
