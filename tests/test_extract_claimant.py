@@ -899,3 +899,18 @@ def test_a_possessive_title_before_a_name_is_that_name() -> None:
     (c,) = [c for c in extract_claims(text) if c["quote"].startswith("said 600")]
     assert c["claimant"] == "Anton Berg"
     assert c["text"] == "Anton Berg said 600 of the affected workers were over 50"
+
+
+def test_a_spokesman_for_the_company_speaks_for_it() -> None:
+    text = (
+        "Cerealis, the country's largest wheat buyer, bought 410,000 tonnes. A spokesman for "
+        "the company said it had no plans to suspend exports."
+    )
+    (c,) = [c for c in extract_claims(text) if "no plans" in c["quote"]]
+    assert (c["claimant"], c["claimant_kind"]) == ("Cerealis", "organization")
+    assert c["text"] == "A spokesman for Cerealis said it had no plans to suspend exports"
+
+
+def test_residents_are_a_source_and_no_place_is() -> None:
+    (c,) = extract_claims("In Pinar, residents said the water rose 2 metres in an hour.")
+    assert c["claimant"] == "residents"

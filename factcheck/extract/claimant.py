@@ -88,7 +88,10 @@ _SAY = (
 
 
 _LEAD_SAID_RE = re.compile(
-    r"(?P<who>(?:[A-Z]|(?:the|a|an)\s)[\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
+    r"(?P<who>(?:[A-Z]|(?:the|a|an)\s|(?=(?:residents|witnesses|officials|police|analysts|"
+    r"economists|experts|doctors|rescuers|traders|locals|villagers|neighbours|neighbors|"
+    r"workers|farmers|investigators|prosecutors)\s))"
+    r"[\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
     r"(?P<v>said|says|added|insisted|argued|claimed|maintained|told (?:reporters|journalists|"
     r"parliament|lawmakers|the [a-z]+|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"
     r"(?:\s+(?:on|last)\s+[A-Z][a-z]+)?[,:]?\s+"

@@ -14,7 +14,7 @@ from .wording import GLUE_WORDS, wording_spans
 BUSINESS_HEADS = frozenset(
     "company firm carmaker airline carrier chain grocer retailer producer miner maker "
     "manufacturer operator lender insurer developer builder purchaser exporter importer "
-    "supplier business".split()
+    "supplier business buyer seller distributor processor shipper".split()
 )
 _GENERIC = frozenset(("company", "firm"))
 _COPULAS = frozenset(("is", "was"))
@@ -30,7 +30,8 @@ PERSON_HEADS = frozenset(
 HEADS = BUSINESS_HEADS | ORG_HEADS | PERSON_HEADS
 # "crane operator Milos Hart": a job before a person's name, no company's short name
 _JOB_HEADS = frozenset(
-    "operator producer maker miner developer builder purchaser exporter importer supplier".split()
+    "operator producer maker miner developer builder purchaser exporter importer supplier "
+    "buyer seller distributor processor shipper".split()
 )
 
 _NAME = r"[A-Z][\w'’&.-]*(?:\s+(?:(?:of|and|for|de|van|von)\s+)?[A-Z][\w'’&.-]*){0,4}"
@@ -98,7 +99,7 @@ def definitions(text: str) -> list[Definition]:
     """Every short name ``text`` defines, with the offsets of the name it stands for."""
     out: list[Definition] = []
 
-    def add(head: str, m: re.Match, key: str = "name") -> None:
+    def add(head: str, m: re.Match, key: str = "name", proper: bool = False) -> None:
         head = head.lower()
         if head not in HEADS:
             return
@@ -113,13 +114,13 @@ def definitions(text: str) -> list[Definition]:
         name = text[a:b]
         if name.isupper() and len(name) > 4:
             return  # a dateline's place
-        if not name[:1].isupper() or not _proper(text, words):
+        if not name[:1].isupper() or not (proper or _proper(text, words)):
             return  # "Two thirds of the drop ..., the agency said": no name
         # ("the Harbour Workers' Union": worded with its "the", as the article names it)
         out.append(Definition(head, name, a, b, the=text[max(0, a - 4) : a].lower() == "the "))
 
     for m in _APPOS_DEF_RE.finditer(text):
-        add(m.group("head"), m)
+        add(m.group("head"), m, proper=True)  # (the apposition says what the name is)
     for m in _TITLE_DEF_RE.finditer(text):
         head = m.group("head").lower()
         if head in HEADS and head not in _JOB_HEADS:
@@ -225,6 +226,13 @@ def resolve(text: str, claims: list[dict]) -> list[dict]:
     for c in claims:
         before = c["sentence_end"]
         claimant = (c.get("claimant") or "").lower()
+        sm = _SPOKESMAN_RE.fullmatch(claimant)
+        if sm is not None and sm.group("head") in heads:
+            # "A spokesman for the company said": the company speaks (GUIDE.md section 3)
+            d = _antecedent(defs, sm.group("head"), c.get("claimant_start") or before)
+            if d is not None and not d.common and d.head not in PERSON_HEADS:
+                c["claimant"], c["claimant_start"], c["claimant_end"] = d.name, d.start, d.end
+                c["claimant_kind"] = "organization"
         if claimant.startswith("the ") and claimant[4:] in heads:
             d = _antecedent(defs, claimant[4:], c.get("claimant_start") or before)
             if d is not None and not d.common:
@@ -253,6 +261,10 @@ def resolve(text: str, claims: list[dict]) -> list[dict]:
     return claims
 
 
+_SPOKESMAN_RE = re.compile(
+    r"(?:a|an|the)\s+(?:spokesman|spokeswoman|spokesperson|representative)\s+for\s+the\s+"
+    r"(?P<head>[a-z]+)"
+)
 _POSSESSIVE_TITLE_RE = re.compile(
     r"(?:Its|His|Her|Their)\s+[a-z]+(?:\s+(?!(?:said|says|told|added|called)\b)[a-z]+)?\s"
 )
