@@ -914,3 +914,37 @@ def test_a_spokesman_for_the_company_speaks_for_it() -> None:
 def test_residents_are_a_source_and_no_place_is() -> None:
     (c,) = extract_claims("In Pinar, residents said the water rose 2 metres in an hour.")
     assert c["claimant"] == "residents"
+
+
+BOTH_CASES = [
+    # (text, claimant, kind): a claim two sources make together is both's, never one's
+    (
+        "Mayor Ana Ruiz and Governor Tom Hale both said the bridge would reopen in May.",
+        "Ana Ruiz and Tom Hale",
+        "person",
+    ),
+    (
+        "Ana Ruiz and Tom Hale said the bridge would cost 40 million euros.",
+        "Ana Ruiz and Tom Hale",
+        "person",
+    ),
+    (
+        "The bridge will cost 40 million euros, the ministry and the city council said.",
+        "the ministry and the city council",
+        "organization",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "claimant", "kind"), BOTH_CASES)
+def test_a_claim_made_by_two_sources_names_both(text: str, claimant: str, kind: str) -> None:
+    (c,) = extract_claims(text)
+    assert (c["claimant"], c["claimant_kind"]) == (claimant, kind)
+    first, last = claimant.split(" and ")[0], claimant.split(" and ")[-1]
+    assert text[c["claimant_start"] :].startswith(first)
+    assert text[: c["claimant_end"]].endswith(last)
+
+
+def test_one_source_with_a_coordinated_subject_stays_one() -> None:
+    (c,) = extract_claims("Imports and exports fell 5%, the agency said.")
+    assert c["claimant"] == "the agency"

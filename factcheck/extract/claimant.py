@@ -658,6 +658,9 @@ def find_claimant(who: str, sentence: str, avoid: tuple[int, int]) -> Claimant |
     if span is None:
         return None
     phrase = who[span[0] : span[1]]
+    both = _coordinated(phrase, sentence, avoid)
+    if both is not None:
+        return both
     a, b, kind = name_of(phrase)
     name = phrase[a:b].strip()
     if not name or len(name.split()) > 12:
@@ -680,6 +683,42 @@ def find_claimant(who: str, sentence: str, avoid: tuple[int, int]) -> Claimant |
 
 
 _POSSESSIVES = frozenset("its his her their our".split())
+_BOTH_RE = re.compile(
+    r"^(?:both\s+)?(?P<co>.+?)(?:,?\s+(?:both|all|each|together|jointly))?$", re.I
+)
+_AND_RE = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
+
+
+def _coordinated(phrase: str, sentence: str, avoid: tuple[int, int]) -> Claimant | None:
+    """ "Mayor Ana Ruiz and Governor Tom Hale (both) said": one claim made by both, never by
+    one of them: the claimant names them all ("Ana Ruiz and Tom Hale"), its offsets span the
+    mention of the first to the last."""
+    m = _BOTH_RE.match(phrase.strip())
+    co = m.group("co") if m else phrase
+    parts = _AND_RE.split(co)
+    if not 2 <= len(parts) <= 4 or " and " not in co:
+        return None
+    names, kinds = [], set()
+    for part in parts:
+        a, b, kind = name_of(part)
+        name = part[a:b].strip()
+        if not name or kind is None or len(name.split()) > 6:
+            return None
+        names.append(name)
+        kinds.add(kind)
+    spans = []
+    for name in names:
+        found = [x for x in re.finditer(re.escape(name), sentence) if x.end() <= avoid[0]]
+        found = found or list(re.finditer(re.escape(name), sentence))
+        if not found:
+            return None
+        spans.append(found[-1].span())
+    start, end = min(a for a, _ in spans), max(b for _, b in spans)
+    if end - start > len(co) + 5:
+        return None
+    name = ", ".join(names[:-1]) + " and " + names[-1]
+    kind = kinds.pop() if len(kinds) == 1 else None
+    return Claimant(name, start, end, kind, phrase)
 
 
 def is_pronoun_source(c: Claimant | None) -> bool:
@@ -764,7 +803,12 @@ class People:
                     # the likeliest "she" from here on
                     self.seen.append(self.seen.pop(i))
                     return p
-        if c.kind == "person" and len(words) >= 2 and words[0] not in ("the", "a", "an"):
+        if (
+            c.kind == "person"
+            and len(words) >= 2
+            and words[0] not in ("the", "a", "an")
+            and " and " not in low  # "Ana Ruiz and Tom Hale": no "he"
+        ):
             self.seen.append(c)
         return c
 
