@@ -948,3 +948,17 @@ def test_a_claim_made_by_two_sources_names_both(text: str, claimant: str, kind: 
 def test_one_source_with_a_coordinated_subject_stays_one() -> None:
     (c,) = extract_claims("Imports and exports fell 5%, the agency said.")
     assert c["claimant"] == "the agency"
+
+
+def test_an_inference_after_a_source_is_the_writers() -> None:
+    # GUIDE.md section 3: the figure is the office's, the inference from it the publication's
+    text = (
+        "Wages rose 5.1% in the third quarter, the statistics office said last month, meaning "
+        "real incomes increased for the fourth quarter in a row."
+    )
+    by = {c["quote"]: c for c in extract_claims(text)}
+    wages = next(c for q, c in by.items() if q.startswith("Wages rose"))
+    assert wages["claimant"] == "the statistics office"
+    meaning = next(c for q, c in by.items() if q.startswith("meaning"))
+    assert meaning["claimant"] is None
+    assert meaning["text"].startswith("Wages rose 5.1% in the third quarter")

@@ -52,17 +52,27 @@ _MID_ATTR_RE = re.compile(
     r"|\s+last\s+(?:week|month|year))?),\s+"
     # "..., the office said, mainly because hotels hired more staff": the office's cause too
     # "..., the office said, after prices rose 1.6% in September": the office's figure too
-    # (not "after rising ...": no clause of its own)
+    # (not "after rising ...": no clause of its own); "..., meaning ...": the writer's
     r"(?:while|but|whereas|although|though|and|as|(?:after|before)(?!\s+[a-z]+ing\b)|"
+    r"meaning|suggesting|"
     r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?because)\s+"
 )
 
 
 _MID_CONJ_RE = re.compile(
-    r",\s+(?:while|but|whereas|although|though|and|as|after|before|"
+    r",\s+(?:while|but|whereas|although|though|and|as|after|before|meaning|suggesting|"
     r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?because)\s"
 )  # pre-check
 # "..., according to analysts at Greystone Energy.": a source closing the sentence
+_INFERENCE_RE = re.compile(r"\b(?:meaning|suggesting)\s+(?:that\s+)?$")
+
+
+def inference(sentence: str, mid: tuple[int, int, int]) -> bool:
+    """Is the clause after the attribution ``mid`` ("..., the office said, meaning real incomes
+    rose") an inference, the writer's?"""
+    return _INFERENCE_RE.search(sentence, mid[0], mid[1]) is not None
+
+
 _TRAIL_ACCORDING_RE = re.compile(
     r",\s+according to (?P<who>(?:[^,;\"“”]|(?<=\d),(?=\d)){2,100}?)\s*[.!?]?[\"”’]?\s*$"
 )

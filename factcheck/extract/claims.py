@@ -8,12 +8,14 @@ import re
 
 from .claimant import (
     _BARE_QUOTE_RE,
+    _NO_ATTR,
     _QUOTE_STMT_RE,
     Claimant,
     People,
     _Attr,
     _context,
     find_claimant,
+    inference,
     named_prefix,
     quote_speaker,
     sentence_attribution,
@@ -92,7 +94,12 @@ def claim_spans(sentence: str) -> list[dict]:
             # "..., the ministry said, though officials cautioned that ...": a second half
             # naming its own source is that source's, never the first half's
             own, s1, e1, _ = sentence_attribution(sentence, mid[1], e0)
-            if own.who and e1 - s1 >= 3:
+            if inference(sentence, mid):
+                # "..., the office said, meaning real incomes rose": the writer's inference
+                # from the whole sentence (GUIDE.md section 3), worded with what it rests on
+                whole = _clause_claims(sentence, s0, e0, _NO_ATTR)
+                out += [d for d in whole if d["start"] > mid[0]]
+            elif own.who and e1 - s1 >= 3:
                 out += _with_attribution(_clause_claims(sentence, s1, e1, own), s1, mid[1], e1, e0)
             else:
                 out += _clause_claims(sentence, mid[1], e0, attr)
