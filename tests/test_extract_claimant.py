@@ -962,3 +962,13 @@ def test_an_inference_after_a_source_is_the_writers() -> None:
     meaning = next(c for q, c in by.items() if q.startswith("meaning"))
     assert meaning["claimant"] is None
     assert meaning["text"].startswith("Wages rose 5.1% in the third quarter")
+
+
+def test_a_where_clause_going_on_with_the_reported_account_is_the_sources() -> None:
+    # GUIDE.md section 3: "where"/"when" clauses that continue the account stay the speaker's
+    text = (
+        "The ministry said the wheat crop was worst hit in the provinces of Ormen and Valsk, "
+        "where yields fell by more than half."
+    )
+    (c,) = [c for c in extract_claims(text) if "yields fell" in c["quote"]]
+    assert c["claimant"] == "The ministry"
