@@ -72,7 +72,9 @@ _NOT_NAME_START = frozenset(
 # "the national employment office", "the central bank": a longer common name for the same head
 _COMMON_DEF_RES = [
     re.compile(
-        r"\b[Tt]he\s+(?P<name>(?:[a-z][\w-]*\s+){" + str(n) + r"}(?P<head>[a-z]+))(?![\w'’-])"
+        # ("the Brannholt waiting list": a place may name it too)
+        r"\b[Tt]he\s+(?P<name>(?:[A-Z][\w-]*\s+)?(?:[a-z][\w-]*\s+){" + str(n) + r"}"
+        r"(?P<head>[a-z]+))(?![\w'’-])"
     )
     for n in (1, 2)  # ("The duty cut reduced": "duty cut", not "duty cut reduced")
 ]
