@@ -19,6 +19,9 @@ _UNRESOLVED = re.compile(
 )
 
 
+_SPEAKER_QUOTE = re.compile(r"^[^\"“]{2,120}? said: [\"“]")
+
+
 def check_wording(claim: dict[str, Any]) -> str | None:
     """Why the claim's wording needs a person's check before it is published, or None.
 
@@ -29,6 +32,12 @@ def check_wording(claim: dict[str, Any]) -> str | None:
     match = _UNRESOLVED.match(text)
     if match:
         return f"The wording starts with “{match.group(0)}”: say who or what it is."
+    if claim.get("wording_source") == "quote" and _SPEAKER_QUOTE.search(text):
+        # 'Lena Vik said: "We sold ..."': her own words, kept in the first person
+        return (
+            "The wording quotes the speaker's own words (“I”, “we” are theirs): check that it "
+            "says the claim on its own."
+        )
     if claim.get("wording_source") == "quote":
         return "The wording is the passage itself: check that it says the claim on its own."
     return None

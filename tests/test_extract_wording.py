@@ -353,3 +353,12 @@ def test_a_dateline_does_not_hide_the_company_it_names() -> None:
     assert (
         c["text"] == "In 2019, under Per Frisk, Frisk Marked paid a dividend of 2.1 billion crowns"
     )
+
+
+def test_the_panel_says_a_speakers_quotation_is_their_own_words() -> None:
+    from factcheck.wording import check_wording
+
+    said = {"text": 'Lena Vik said: "We sold 80,000 tickets in June."', "wording_source": "quote"}
+    assert "speaker's own words" in check_wording(said)
+    plain = {"text": "We sold 80,000 tickets in June.", "wording_source": "quote"}
+    assert "passage itself" in check_wording(plain)
