@@ -307,6 +307,12 @@ DOUBTFUL_CASES = [
         "the fastest rise since the office began publishing the series in 2009",
         "The year was the fastest rise since the office began publishing the series in 2009",
     ),
+    (  # the reopening was late, not Friday
+        "The Lomme road bridge reopened on Friday, a year later than planned, the city council "
+        "said.",
+        "a year later than planned",
+        "Friday was a year later than planned",
+    ),
     (  # the collapse killed them, not the fine
         "A builder was fined 1.8 million crowns on Thursday after a scaffold collapsed at a "
         "site in Varnholm in 2023, killing two workers.",
@@ -362,3 +368,12 @@ def test_the_panel_says_a_speakers_quotation_is_their_own_words() -> None:
     assert "speaker's own words" in check_wording(said)
     plain = {"text": "We sold 80,000 tickets in June.", "wording_source": "quote"}
     assert "passage itself" in check_wording(plain)
+
+
+def test_a_company_defined_by_its_apposition_is_no_person() -> None:
+    text = (
+        "Skyrun Air, the region's second-largest airline, said the closure had cost it 2 "
+        "million euros."
+    )
+    (c,) = [c for c in extract_claims(text) if "2 million" in c["quote"]]
+    assert (c["claimant"], c["claimant_kind"]) == ("Skyrun Air", "organization")

@@ -30,6 +30,7 @@ _RANK_RE = re.compile(
     r"best|highest|lowest|fastest|slowest|record)\b"
 )
 _WORD_RE = re.compile(r"[\w'’-]+")
+_DELAY_RE = re.compile(r"\b(?:than|later|earlier|ahead|behind|late|early|over budget)\b")
 # "after a scaffold collapsed ...": a clause with a subject of its own
 _SUBORDINATE_RE = re.compile(
     r"\b(?:after|when|because|as|while|since|before|where|which|who|that|until)\s+"
@@ -82,8 +83,13 @@ def doubt(claim: dict, text: str) -> str | None:
         if _PRONOUN_SAID_RE.match(quote.lower()):
             return "the relative is the object"  # "which she said it had done"
     m = re.fullmatch(r"(?P<ant>.+?)\s+(?:is|was)\s*", prefix + " ")
-    if m and _RANK_RE.match(quote) and m.group("ant").split()[-1].lower() in _TIME_WORDS:
-        # "Rents were up 6.3% on the year, the fastest rise since ...": the figure's rank
+    if (
+        m
+        and (_RANK_RE.match(quote) or _DELAY_RE.search(quote))
+        and m.group("ant").split()[-1].lower() in _TIME_WORDS
+    ):
+        # "Rents were up 6.3% on the year, the fastest rise since ...": the figure's rank;
+        # "reopened on Friday, a year later than planned": the reopening was late, not Friday
         return "a rank given to a time"
     first = quote.split(" ", 1)[0]
     if first.endswith("ing") and first not in _INFERENCE and prefix.endswith(","):

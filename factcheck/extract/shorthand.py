@@ -225,9 +225,13 @@ def resolve(text: str, claims: list[dict]) -> list[dict]:
     heads = {d.head for d in defs}
     if heads & BUSINESS_HEADS:
         heads |= _GENERIC
+    orgs = {d.name.lower() for d in defs if not d.common and d.head not in PERSON_HEADS}
     for c in claims:
         before = c["sentence_end"]
         claimant = (c.get("claimant") or "").lower()
+        if claimant in orgs and c.get("claimant_kind") == "person":
+            # "Skyrun Air, the region's second-largest airline, said": no person
+            c["claimant_kind"] = "organization"
         sm = _SPOKESMAN_RE.fullmatch(claimant)
         if sm is not None and sm.group("head") in heads:
             # "A spokesman for the company said": the company speaks (GUIDE.md section 3)
