@@ -13,9 +13,11 @@ SOURCE_LABELS = {
     "edited": "edited by hand",
 }
 
-# A wording that starts with one of these names nobody: "They take refuge…".
+# A wording that starts with one of these names nobody: "They take refuge…", "Many of them…".
 _UNRESOLVED = re.compile(
-    r"(he|she|it|they|this|that|these|those|his|her|its|their|him|them)\b", re.IGNORECASE
+    r"(he|she|it|they|this|that|these|those|his|her|its|their|him|them"
+    r"|(?:[\w,.-]+\s+){1,2}of\s+(?:them|those|these|us))\b",
+    re.IGNORECASE,
 )
 
 

@@ -377,3 +377,27 @@ def test_a_company_defined_by_its_apposition_is_no_person() -> None:
     )
     (c,) = [c for c in extract_claims(text) if "2 million" in c["quote"]]
     assert (c["claimant"], c["claimant_kind"]) == ("Skyrun Air", "organization")
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Many of them are staying in 14 schools.", "Many of them"),
+        ("About 3,900 of them have waited more than a year.", "About 3,900 of them"),
+        ("They take refuge after fighting.", "They"),
+    ],
+)
+def test_the_panel_marks_a_wording_that_names_nobody(text: str, start: str) -> None:
+    from factcheck.wording import check_wording
+
+    assert f"starts with “{start}”" in check_wording({"text": text, "wording_source": "rewritten"})
+
+
+def test_the_panel_does_not_mark_a_wording_that_names_its_subject() -> None:
+    from factcheck.wording import check_wording
+
+    claim = {
+        "text": "Many of the evacuees are staying in 14 schools.",
+        "wording_source": "rewritten",
+    }
+    assert check_wording(claim) is None
