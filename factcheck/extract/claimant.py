@@ -784,6 +784,16 @@ class People:
                 # the last person quoted, if the paragraph so far (``near``) names them
                 last = self.seen[-1] if self.seen else None
                 if last is not None and near is not None and last.name.split()[-1] not in near:
+                    # "Holst, 38, would be ..., but she has said ...": the person the
+                    # paragraph named last, if "she" fits them
+                    at, nearest = -1, None
+                    for c in self.seen:
+                        sur = c.name.split()[-1]
+                        i = near.rfind(sur)
+                        if i > at and self.genders.get(sur, low) == low:
+                            at, nearest = i, c
+                    if nearest is not None:
+                        return nearest
                     # "She said ..." opening a paragraph after one that quoted a woman (a
                     # "she" resolved to her before): that speaker; else nobody
                     sp = self.speaker

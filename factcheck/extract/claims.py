@@ -366,7 +366,7 @@ def extract_claims(
                     at,
                     person,
                     mentions,
-                    para,
+                    para + sent[: piece["start"]],  # (the sentence so far names them too)
                 )
             if who_c is not None and sentence_claimant is None:
                 sentence_claimant = who_c
@@ -389,14 +389,15 @@ def extract_claims(
             if who_c is None and not continued and label is None and not piece["attribution"]:
                 # (a source the piece names but the article does not resolve, "..., he said",
                 # is no license to credit the clause's own subject: "Witnesses told police")
-                src = wording_source(wording)
+                # ("She has said ...": the pronoun, resolved below, not the name put for it)
+                src = wording_source(piece["text"]) or wording_source(wording)
                 if src:
                     who_c = people.resolve(
                         find_claimant(src, sent, (piece["start"], piece["end"])),
                         at,
                         person,
                         mentions,
-                        para,
+                        para + sent[: piece["start"]],
                     )
             if (
                 who_c is not None
