@@ -401,3 +401,14 @@ def test_the_panel_does_not_mark_a_wording_that_names_its_subject() -> None:
         "wording_source": "rewritten",
     }
     assert check_wording(claim) is None
+
+
+def test_the_agency_said_names_the_agency_in_full() -> None:
+    text = (
+        "The bridge carried 21,000 vehicles a day, according to the regional roads agency. "
+        "Ferry crossings peaked at 3,400 last December, the agency said."
+    )
+    (c,) = [c for c in extract_claims(text) if "3,400" in c["quote"]]
+    assert c["claimant"] == "the regional roads agency"
+    assert text[c["claimant_start"] : c["claimant_end"]] == "the regional roads agency"
+    assert c["text"].endswith("the regional roads agency said")

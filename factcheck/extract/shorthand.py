@@ -241,8 +241,15 @@ def resolve(text: str, claims: list[dict]) -> list[dict]:
                 c["claimant_kind"] = "organization"
         if claimant.startswith("the ") and claimant[4:] in heads:
             d = _antecedent(defs, claimant[4:], c.get("claimant_start") or before)
-            if d is not None and not d.common:
-                c["claimant"], c["claimant_start"], c["claimant_end"] = d.name, d.start, d.end
+            if d is not None and (not d.common or d.head in ORG_HEADS):
+                # ("the agency said" after "the regional roads agency": its full name)
+                at = (
+                    d.start - 4
+                    if d.common and text[d.start - 4 : d.start].lower() == "the "
+                    else d.start
+                )
+                name = "the " + text[at + 4 : d.end] if at < d.start else d.name
+                c["claimant"], c["claimant_start"], c["claimant_end"] = name, at, d.end
                 c["claimant_kind"] = "person" if d.head in PERSON_HEADS else "organization"
         if c.get("wording_source") != "rewritten":
             continue
