@@ -766,7 +766,8 @@ def export_command(
         factcheck export --format claimreview --published --check
         factcheck export --format json --since 2025-01-01 -o desk.json
     """
-    from .views.exports import claimreview_issues, export_stream
+    from .export.claimreview_check import claimreview_issues
+    from .export.stream import export_stream
 
     app = _app(ctx)
     db = open_database(app)
