@@ -21,10 +21,8 @@ sys.path.insert(0, str(ROOT))
 import shots  # noqa: E402 (docs/shots.py: run from the repository root, docs/ is on the path)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from factcheck import create_app, store  # noqa: E402
-from factcheck.cli import load_demo  # noqa: E402
+from factcheck import store  # noqa: E402
 from factcheck.config import DEFAULT_RATING_SCALE  # noqa: E402
-from factcheck.db import connect, migrate  # noqa: E402
 from factcheck.evidence import links, work  # noqa: E402
 from factcheck.store import evidence as records  # noqa: E402
 from tests.evidence_server import LOOPBACK_OK, serving  # noqa: E402
@@ -103,18 +101,7 @@ def seed(db, base: str) -> tuple[int, int]:
 
 def main() -> int:
     with serving() as base, tempfile.TemporaryDirectory() as tmp:
-        database = str(Path(tmp) / "screens.db")
-        app = create_app(
-            {
-                "DATABASE": database,
-                "SECRET_KEY": "screenshot",
-                "ARCHIVE_SOURCES": False,
-                **LOOPBACK_OK,
-            }
-        )
-        db = connect(database)
-        migrate(db)
-        load_demo(db, app)
+        app, db, _article = shots.demo_app(tmp, ARCHIVE_SOURCES=False, **LOOPBACK_OK)
         article_id, claim_id = seed(db, base)
         check_id = db.execute(
             "SELECT x.id, x.archive_id FROM excerpt_checks x WHERE x.result = 'found'"

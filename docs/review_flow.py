@@ -14,20 +14,17 @@ from pathlib import Path
 import shots  # (docs/shots.py: run from the repository root, docs/ is on the path)
 from playwright.sync_api import sync_playwright
 
-from factcheck import create_app, store
-from factcheck.cli import load_demo
+from factcheck import store
 from factcheck.config import DEFAULT_RATING_SCALE
-from factcheck.db import connect, migrate
 
 DOCS = Path(__file__).resolve().parent
 PASSWORD = "screenshot-password"
 SCALE = [r["key"] for r in DEFAULT_RATING_SCALE]
 
 
-def seed(db, app) -> int:
+def seed(db) -> int:
     """The demo article assigned to alice and bob; alice has three verdicts (bob disagrees with
     one of them, an editor returned another); returns the article's id."""
-    load_demo(db, app)
     alice = store.create_user(db, "alice", PASSWORD, role="reviewer")["id"]
     bob = store.create_user(db, "bob", PASSWORD, role="reviewer")["id"]
     article_id = store.list_articles(db, limit=1)[0]["id"]
@@ -48,11 +45,8 @@ def seed(db, app) -> int:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        database = str(Path(tmp) / "flow.db")
-        app = create_app({"DATABASE": database, "SECRET_KEY": "flow-screenshots"})
-        db = connect(database)
-        migrate(db)
-        article_id = seed(db, app)
+        app, db, _article = shots.demo_app(tmp)
+        article_id = seed(db)
         db.close()
         server, base = shots.serve(app)
         with sync_playwright() as playwright:
