@@ -11,7 +11,7 @@ from typing import Any
 from waitress.server import create_server
 
 from factcheck import create_app
-from factcheck.cli import load_demo
+from factcheck.cli_common import load_demo
 from factcheck.db import connect, migrate
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

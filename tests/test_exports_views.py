@@ -338,7 +338,7 @@ def test_cli_import_json_export_with_progress(
     result = run("import", str(out), database=copy)
     assert result.exit_code == 0, result.output
     assert "3 imported, 0 duplicates skipped, 0 failed." in result.stdout
-    monkeypatch.setattr("factcheck.cli.PROGRESS_FROM", 1)
+    monkeypatch.setattr("factcheck.cli_import.PROGRESS_FROM", 1)
     again = run("import", str(out), database=copy)
     assert "Importing desk.json" in again.stderr
     assert "0 imported, 3 duplicates skipped, 0 failed." in again.stdout
