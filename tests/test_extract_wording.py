@@ -234,6 +234,13 @@ SHORTHAND_CASES = [
         "Officials said the port handled 40 ships on Monday",
         "Officials",
     ),
+    (  # a plan named otherwise too ("the government's housing plan"): which is "the plan"?
+        "The council approved the stadium plan in May. The government's housing plan was "
+        "delayed. The plan will cost 40 million crowns.",
+        "The plan will cost 40 million crowns",
+        "The plan will cost 40 million crowns",
+        None,
+    ),
     (  # a job before a person's name is no company's short name
         "Crane operator Milo Hart said the strike would go on until the company returned to talks.",
         "Crane operator Milo Hart said the strike would go on until the company returned to talks",
