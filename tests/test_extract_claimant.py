@@ -985,3 +985,12 @@ def test_she_after_her_surname_in_the_same_sentence() -> None:
     (c,) = [c for c in extract_claims(text) if "not serve" in c["quote"]]
     assert c["claimant"] == "Mira Holst"
     assert c["text"].endswith("Mira Holst has said she will not serve under Vik")
+
+
+def test_figures_of_people_polled_by_someone_are_the_polls() -> None:
+    text = (
+        "Voters saw the debate on broadcaster KTV. Viewers polled by the broadcaster after the "
+        "debate were split: 36% picked Holst, 34% Ekdal and 30% Vik."
+    )
+    claims = [c for c in extract_claims(text) if "%" in c["quote"]]
+    assert claims and all(c["claimant"] == "KTV" for c in claims), claims

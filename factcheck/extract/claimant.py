@@ -78,6 +78,10 @@ _TRAIL_ACCORDING_RE = re.compile(
 )
 
 
+_POLLED_BY_RE = re.compile(
+    r"[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}?\s+(?:polled|surveyed|questioned|interviewed)\s+by\s+"
+    r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]+){0,4})"
+)
 _INTRO_RE = re.compile(
     r"(?:In|On|At|During|After|Before|Speaking|Asked|Writing|Later|Earlier|Separately|"
     r"Interviewed|Responding|Commenting|Addressing|Testifying)\b[^,;:\"“”]{0,80},\s+(?=\S)"
@@ -410,6 +414,11 @@ def sentence_attribution(
         if am is not None and not _inside(am.start(), _protected(sentence)):
             # "Exports, according to the ministry, fell 5%": the clause keeps its words
             return _Attr("according to " + am.group("who")), s0, e0, None
+        pm = _POLLED_BY_RE.match(sentence, s0, e0)
+        if pm is not None:
+            # "Viewers polled by the broadcaster ... were split: 36% picked Holst, 34% ...":
+            # every figure of the sentence is the poll's, worded as the article words it
+            return _Attr("by " + pm.group("who")), s0, e0, None
     if not attr.who and _MID_CONJ_RE.search(sentence, s0, e0):
         m = _MID_ATTR_RE.search(sentence, s0, e0)
         if m and not _inside(m.start(), _protected(sentence)):
