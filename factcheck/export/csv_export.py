@@ -150,7 +150,8 @@ def published_cells(published: dict[str, Any] | None) -> list[str]:
     """The ``published``, ``published_version`` and ``corrections`` cells of a claim's
     published record (a record's ``"published"``; None: never published): its status
     (published or withdrawn), latest version, and one line per correction (date, version,
-    note, then each change as ``field: before -> after``; line breaks inside as spaces),
+    note, then each change as ``field: before -> after``, then ``[by editor]``; line breaks
+    inside as spaces),
     neutralised."""
     if published is None:
         return ["", "", ""]
@@ -164,6 +165,7 @@ def published_cells(published: dict[str, Any] | None) -> list[str]:
         lines.append(
             f"{(k['at'] or '')[:10]}{version}: {_flat(k['note'])}"
             + (f" ({_flat(changes)})" if changes else "")
+            + (f" [by {_flat(k['by'])}]" if k.get("by") else "")
         )
     return [
         published["status"],

@@ -254,8 +254,11 @@ def article(article_id: int) -> Any:
     context = {
         "article": _article_view(found),
         "claims": [c for c in claims if not c["withdrawn"]],
+        # (all of them when the article is withdrawn: its page lists them, without verdicts)
         "withdrawn_claims": [
-            c for c in claims if c["withdrawn"] and c["withdrawn"]["scope"] == "claim"
+            c
+            for c in claims
+            if c["withdrawn"] and (found["withdrawn"] or c["withdrawn"]["scope"] == "claim")
         ],
         "org": _org(),
     }

@@ -255,7 +255,7 @@ def _corrections(record: dict[str, Any], labels: dict[str, str]) -> list[dict[st
         publication = (published.get("article") or {}).get("publisher")
         shown = corrections_view(published["corrections"], labels, publication)
         return [
-            view | {"by": by.get(k["at"])}
+            view | {"by": k.get("by") or by.get(k["at"])}
             for k, view in zip(published["corrections"], shown, strict=True)
         ]
     return [

@@ -646,7 +646,7 @@ def _published_version(db: Any, claim_id: int) -> dict[str, Any] | None:
     latest = store.latest_version(db, claim_id)
     if latest is None:
         return None
-    return {key: latest[key] for key in ("version", "status", "published_at")}
+    return {key: latest[key] for key in ("version", "status", "published_at", "published_by_name")}
 
 
 def final_form(final: dict[str, Any] | None, formdata: Any = None) -> FinalVerdictForm:
