@@ -300,6 +300,7 @@ def _article_dict(a: tuple[Any, ...]) -> dict[str, Any]:
         "published": a[5],
         "body_sha256": a[6],
         "published_at": a[7],
+        "publications": _loads(a[8]),
     }
 
 
@@ -315,7 +316,7 @@ def _article_json(a: tuple[Any, ...]) -> str:
     return (
         f'{{"id":{_jv(a[0])},"title":{_jv(a[1])},"url":{_jv(a[2])},"publisher":{_jv(a[3])},'
         f'"author":{_jv(a[4])},"published":{_jv(a[5])},"body_sha256":{_jv(a[6])},'
-        f'"published_at":{_jv(a[7])}}}'
+        f'"published_at":{_jv(a[7])},"publications":{a[8]}}}'
     )
 
 

@@ -209,6 +209,16 @@ def rationale_html(text: str) -> str:
 _ARTICLE_COLUMNS = (
     "a.id, a.title, a.url, a.publisher, a.author, a.published, a.body_sha256, a.published_at"
 )
+#: The article's publications and withdrawals (``article_publications``, m009), oldest first,
+#: as the JSON text of the export's ``article.publications``: each ``{"action", "at", "note",
+#: "by", "article"}`` (``by`` the editor's username, ``article`` its details as published), so
+#: that a JSON import restores the published record (see factcheck.store.published_import).
+_PUBLICATIONS_SQL = (
+    "coalesce((SELECT json_group_array(json(e)) FROM (SELECT json_object('action', p.action,"
+    " 'at', p.at, 'note', p.note, 'by', u.username, 'article', json(p.article)) AS e"
+    " FROM article_publications p LEFT JOIN users u ON u.id = p.user_id"
+    " WHERE p.article_id = a.id ORDER BY p.id)), '[]')"
+)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -234,11 +244,17 @@ CLAIM_COLUMNS = (
 def _article_windows(
     cursor: Any, article_where: str, article_params: Sequence[Any]
 ) -> Iterator[list[tuple[Any, ...]]]:
-    """The matching articles in id order, ``ARTICLE_WINDOW`` rows at a time (keyset paging)."""
+    """The matching articles in id order, ``ARTICLE_WINDOW`` rows at a time (keyset paging):
+    :data:`_ARTICLE_COLUMNS`, then the JSON text of the article's publications (``'[]'`` on
+    a database before m009)."""
+    versioned = cursor.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'article_publications'"
+    ).fetchone()
+    columns = f"{_ARTICLE_COLUMNS}, {_PUBLICATIONS_SQL if versioned else repr('[]')}"
     last_article = -1
     while True:
         articles = cursor.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a"  # noqa: S608
+            f"SELECT {columns} FROM articles a"  # noqa: S608
             f" WHERE a.id > ? AND {article_where} ORDER BY a.id LIMIT ?",
             (last_article, *article_params, ARTICLE_WINDOW),
         ).fetchall()
@@ -293,6 +309,7 @@ def export_records(
                 "published": row[5],
                 "body_sha256": row[6],
                 "published_at": row[7],
+                "publications": json.loads(row[8]),
             }
             parts[row[0]] = part
         # Bodies are read one article at a time, when its first record goes out.
@@ -533,7 +550,8 @@ class ExportBatch:
 
     ``items`` is the output order: a claim tuple (the columns of :data:`CLAIM_COLUMNS`) or, for
     an article without matching claims, that article's id (an int). ``articles`` maps article
-    id to ``(id, title, url, publisher, author, published, body_sha256, published_at)``.
+    id to ``(id, title, url, publisher, author, published, body_sha256, published_at,
+    publications)`` (``publications``: JSON text, see :data:`_PUBLICATIONS_SQL`).
     ``verdicts`` maps claim id to its verdicts in order, each ``(id, claim_id, user_id, rating,
     rationale)`` plus, with ``full``, ``(rationale_html or None, created_at, updated_at)``;
     ``sources`` maps verdict id to its sources in order, each ``(verdict_id, csv_cell)`` or,
