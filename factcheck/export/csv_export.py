@@ -24,6 +24,7 @@ __all__ = [
     "neutralise_cell",
     "one_line_break",
     "published_cells",
+    "returned_mark",
     "source_line",
 ]
 
@@ -146,6 +147,14 @@ def _shown(key: str, change: dict[str, Any], side: str) -> str:
     return "none" if value in (None, "") else str(value)
 
 
+def returned_mark(returned: dict[str, Any]) -> str:
+    """How the ``verdicts`` cell marks a verdict an editor returned to its reviewer:
+    ``(returned by edna: reason)`` (the reason on one line). It is left out of ``n_verdicts``,
+    ``majority``, ``spread`` and ``disagreement``, as agreement leaves it out."""
+    by = f" by {returned['by']}" if returned.get("by") else ""
+    return f"(returned{by}: {_flat(returned.get('reason'))})"
+
+
 def published_cells(published: dict[str, Any] | None) -> list[str]:
     """The ``published``, ``published_version`` and ``corrections`` cells of a claim's
     published record (a record's ``"published"``; None: never published): its status
@@ -189,7 +198,10 @@ def _row(record: dict[str, Any]) -> list[str]:
         label = v.get("label") or v.get("rating") or ""
         labels[v.get("rating")] = label
         reviewer = v.get("reviewer", "")
-        summary.append(f"{reviewer}: {label}")
+        if v.get("status") == "returned":
+            summary.append(f"{reviewer}: {label} {returned_mark(v.get('returned') or {})}")
+        else:
+            summary.append(f"{reviewer}: {label}")
         rationale = v.get("rationale")
         if rationale:
             rationales.append(f"{reviewer}: {rationale}")

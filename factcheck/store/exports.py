@@ -28,6 +28,7 @@ from sqlite_utils import Database
 from .. import sanitize
 from ..agreement import claim_agreement, ordinal_order
 from . import Invalid
+from .discussion import current_verdict_sql, open_returns_of_claims
 from .evidence import ARCHIVE_CELL_SQL, ARCHIVE_JSON_SQL
 from .published import published_json, with_label
 
@@ -94,6 +95,12 @@ def _article_where(flt: ExportFilter) -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "1"), params
 
 
+def _current(alias: str) -> str:
+    """SQL: the verdict ``alias`` is current (not returned to its reviewer: the majority and
+    disputed filters leave returned verdicts out, as agreement does); true before m012."""
+    return current_verdict_sql(alias)
+
+
 def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
@@ -120,9 +127,11 @@ def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
         # The final verdict, or (without one) the reviewers' strict majority.
         clauses.append(
             "(f.rating = ? OR (f.claim_id IS NULL"
-            " AND (SELECT count(*) FROM verdicts mv WHERE mv.claim_id = c.id AND mv.rating = ?)"
+            " AND (SELECT count(*) FROM verdicts mv WHERE mv.claim_id = c.id AND mv.rating = ?"
+            f"   AND {_current('mv')})"
             " > coalesce((SELECT max(n) FROM (SELECT count(*) AS n FROM verdicts ov"
-            "   WHERE ov.claim_id = c.id AND ov.rating <> ? GROUP BY ov.rating)), 0)))"
+            f"   WHERE ov.claim_id = c.id AND ov.rating <> ? AND {_current('ov')}"
+            "   GROUP BY ov.rating)), 0)))"
         )
         params += [flt.verdict, flt.verdict, flt.verdict]
     if flt.status:
@@ -136,7 +145,7 @@ def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
                 " AND f.claim_id IS NULL",
                 "decided": "f.claim_id IS NOT NULL",
                 "disputed": "(SELECT count(DISTINCT sv.rating) FROM verdicts sv"
-                " WHERE sv.claim_id = c.id) > 1",
+                f" WHERE sv.claim_id = c.id AND {_current('sv')}) > 1",
             }[flt.status]
         )
     return (" AND ".join(clauses) or "1"), params
@@ -351,9 +360,15 @@ def export_records(
                 elif body:
                     article = parts[article_id]
                 claim_verdicts = []
-                for reviewer, rating, rationale, created, updated, sources in verdicts.get(
-                    claim_id, ()
-                ):
+                for (
+                    reviewer,
+                    rating,
+                    rationale,
+                    created,
+                    updated,
+                    sources,
+                    returned,
+                ) in verdicts.get(claim_id, ()):
                     if html:
                         entry = {
                             "reviewer": reviewer,
@@ -365,6 +380,8 @@ def export_records(
                             "created_at": created,
                             "updated_at": updated,
                             "sources": sources,
+                            "status": "returned" if returned else "current",
+                            "returned": returned,
                         }
                     else:
                         entry = {
@@ -376,6 +393,8 @@ def export_records(
                             "created_at": created,
                             "updated_at": updated,
                             "sources": sources,
+                            "status": "returned" if returned else "current",
+                            "returned": returned,
                         }
                     claim_verdicts.append(entry)
                 final = None
@@ -421,8 +440,9 @@ def export_records(
                     ),
                 }
                 if agreement_of is not None:
+                    # (a verdict returned to its reviewer is not current: left out)
                     record["agreement"] = agreement_of(
-                        tuple(v[1] for v in verdicts.get(claim_id, ()))
+                        tuple(v[1] for v in verdicts.get(claim_id, ()) if v[6] is None)
                     )
                 yield record
             if len(claims) < CLAIM_WINDOW:
@@ -515,10 +535,20 @@ def _window_details(
                     "archive": json.loads(s[7]),
                 }
             )
+    returns = open_returns_of_claims(cursor, ids_json) if rows else {}
     verdicts: dict[int, list[tuple[Any, ...]]] = {}
     for r in rows:
+        returned = returns.get(r[0])
         verdicts.setdefault(r[1], []).append(
-            (users.get(r[2]), r[3], r[4], r[5], r[6], sources.get(r[0], []))
+            (
+                users.get(r[2]),
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                sources.get(r[0], []),
+                returned[1] if returned else None,
+            )
         )
     corrections: dict[int, list[dict[str, Any]]] = {}
     for r in cursor.execute(
@@ -559,7 +589,9 @@ class ExportBatch:
     ``corrections`` (``full`` only) maps claim id to ``(claim_id, before_rating, after_rating,
     note, user_id, at)`` tuples. ``users`` maps user id to username. ``published`` maps the
     id of each published claim of the batch to its published record
-    (:func:`factcheck.store.published.published_json`).
+    (:func:`factcheck.store.published.published_json`). ``returns`` maps the id of each
+    verdict returned to its reviewer (an open return) to ``(claim_id, {"reason", "by",
+    "at"})``; a claim with one is always a claim tuple (never read from its fragments).
     """
 
     articles: dict[int, tuple[Any, ...]]
@@ -570,6 +602,7 @@ class ExportBatch:
     users: dict[int, str]
     bodies: Any = None
     published: dict[int, dict[str, Any]] = field(default_factory=dict)
+    returns: dict[int, tuple[int, Any]] = field(default_factory=dict)
 
 
 class ExportBatches:
@@ -758,8 +791,11 @@ def _export_batches(
             key = (last[1], last[2], last[3], last[0])
             n_claims = len(claims)
             slow = claims  # the claims read as CLAIM_COLUMNS tuples
+            returns = open_returns_of_claims(cursor, _ids_json([c[0] for c in claims]))
             if missing is not None:
-                slow = [c for c in claims if c[missing] is None]
+                # (a claim with a returned verdict too: its fragments know of no returns)
+                returned = {claim_id for claim_id, _ in returns.values()}
+                slow = [c for c in claims if c[missing] is None or c[0] in returned]
                 if slow:
                     again = {
                         c[0]: c
@@ -769,7 +805,7 @@ def _export_batches(
                             (_ids_json([c[0] for c in slow]),),
                         )
                     }
-                    claims = [again[c[0]] if c[missing] is None else c for c in claims]
+                    claims = [again.get(c[0], c) for c in claims]
                     slow = list(again.values())
             stop = bisect_right(pending, key[0], next_pending) if keep_empty else 0
             if not keep_empty:
@@ -811,7 +847,7 @@ def _export_batches(
                 db, [c[0] for c in claims], claims[0][1], claims[-1][1], full=full
             )
             yield ExportBatch(
-                parts, items, verdicts, sources, corrections, users, bodies, published
+                parts, items, verdicts, sources, corrections, users, bodies, published, returns
             )
             if n_claims < batch_claims:
                 break

@@ -988,7 +988,7 @@ def _export_records(
             filtered = access.filter_record(record, user, visible)
             if filtered is not record:
                 # Agreement over the verdicts left (filter_record hid the rest and the final).
-                figures = claim_agreement([v["rating"] for v in filtered["verdicts"]], order, mode)
+                figures = claim_agreement(export.current_ratings(filtered["verdicts"]), order, mode)
                 figures["majority_label"] = labels.get(figures["majority"], figures["majority"])
                 filtered = filtered | {"agreement": figures}
             yield filtered
