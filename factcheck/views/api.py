@@ -1044,4 +1044,5 @@ def openapi() -> Any:
     return jsonify(build_document(current_app))
 
 
-from . import api_imports  # noqa: E402,F401 (its routes are on this blueprint)
+# (their routes are on this blueprint)
+from . import api_discussion, api_imports  # noqa: E402,F401
