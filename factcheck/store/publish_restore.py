@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import Invalid
+from .base import Invalid
 from .publish import ARTICLE_KEYS, CONTENT_KEYS, _insert_version
 
 UserOf = Callable[[str | None], int | None]
