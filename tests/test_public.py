@@ -262,6 +262,23 @@ def test_a_withdrawn_claim_reads_as_withdrawn(client: Any, db: Any, desk: dict[s
     assert "withdrawn by factcheck desk on" in _visible(listed)
     for name in ("edna", "alice", "bob"):  # the desk, never the person
         assert name not in html and name not in article
+    # nor in the page's JSON: no verdict in force, what it said is the withdrawn version
+    data = client.get(f"/verdicts/{first}?_format=json").get_json()["claim"]
+    assert data["status"] == "withdrawn"
+    assert "verdict" not in data and "rating" not in data and "tone" not in data
+    said = data["withdrawn"]["version"]
+    assert (said["verdict"], said["rating"], said["reason"]) == (
+        "False",
+        "false",
+        "The minutes say 27.",
+    )
+    assert data["withdrawn"]["note"] == "The claim was never made."
+    listed = client.get(f"/verdicts/article/{desk['planet']}?_format=json").get_json()
+    assert first not in [c["id"] for c in listed["claims"]]
+    (gone,) = listed["withdrawn_claims"]
+    assert gone["id"] == first and "verdict" not in gone
+    live = client.get(f"/verdicts/{desk['planet_claims'][1]}?_format=json").get_json()["claim"]
+    assert live["status"] == "published" and live["verdict"] == "Mostly true"
 
 
 def test_a_withdrawn_article_reads_as_withdrawn(client: Any, db: Any, desk: dict[str, Any]) -> None:
