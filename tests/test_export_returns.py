@@ -112,7 +112,7 @@ def test_the_report_shows_returned_verdicts_apart(
     assert "1 verdict;" in part and "reviewers disagree" not in part
     counted, block = part.split('class="returned-verdicts"')
     assert "bob:" not in counted  # (returned: neither agreeing nor dissenting)
-    assert "Returned to the reviewer" in block and "Returned by edna" in block
+    assert "Returned to the reviewer" in block and "Returned to bob by edna" in block
     assert "<strong>2024</strong>" in block and "bob: Mostly false" in block
 
 
