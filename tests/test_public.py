@@ -299,3 +299,28 @@ def test_a_withdrawn_article_reads_as_withdrawn(client: Any, db: Any, desk: dict
     records = list(store.export_records(db, store.ExportFilter(article_id=desk["planet"]), []))
     shown = published.published_view(records, [], unpublished=True)
     assert [r["claim"]["id"] for r in shown if r.get("claim")] == [desk["planet_claims"][2]]
+
+
+def test_a_desk_change_to_a_withdrawn_claim_stays_off_its_public_page(
+    client: Any, db: Any, desk: dict[str, Any]
+) -> None:
+    """Changing a withdrawn claim's final verdict at the desk (with its note) publishes
+    nothing: its page still shows only the withdrawal, until a correction publishes it."""
+    from tests.test_store_exports import RATINGS
+
+    first = desk["planet_claims"][0]
+    edna = desk["users"]["edna"]
+    store.withdraw_claim(db, first, edna, "The claim was never made.")
+    before = page(client, f"/verdicts/{first}")
+    final = store.get_final_verdict(db, first)
+    store.record_final_verdict(
+        db, first, edna, "true", "Checked again.", final["version"], RATINGS,
+        correction_note="Re-rated at the desk.",
+    )  # fmt: skip
+    assert page(client, f"/verdicts/{first}") == before
+    assert "Re-rated at the desk." not in page(client, f"/verdicts/article/{desk['planet']}")
+    # (the note is in the claim's history, and a correction publishes the change)
+    history = [e for e in store.claim_history(db, first) if e["action"] == "correct"]
+    assert history[-1]["after"]["note"] == "Re-rated at the desk."
+    store.publish_correction(db, first, edna, "Republished, re-rated.")
+    assert "Republished, re-rated." in page(client, f"/verdicts/{first}")
