@@ -393,9 +393,6 @@ def _rationale_html(text: str) -> str:
     return rationale_html(text)
 
 
-_rating_of = itemgetter(3)
-
-
 def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any, ...]]:
     """``(article_id, article_json, claim_json_without_braces, rest)`` per item of the batches,
     the JSON as UTF-8 bytes: ``article_json`` carries the body on an article's first item;
@@ -513,7 +510,6 @@ def _json_pieces(
                 status = ',"status":"current","returned":null'
             else:
                 status = f',"status":"returned","returned":{_encode(returned[1])}'
-
             prefix = prefixes.get((v[2], v[3])) or pieces.prefix(v[2], v[3], users)
             html = v[5]
             if html is None:

@@ -95,12 +95,6 @@ def _article_where(flt: ExportFilter) -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) or "1"), params
 
 
-def _current(alias: str) -> str:
-    """SQL: the verdict ``alias`` is current (not returned to its reviewer: the majority and
-    disputed filters leave returned verdicts out, as agreement does); true before m012."""
-    return current_verdict_sql(alias)
-
-
 def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
@@ -124,13 +118,14 @@ def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
         )
         params.append(row[0])
     if flt.verdict:
-        # The final verdict, or (without one) the reviewers' strict majority.
+        # The final verdict, or (without one) the reviewers' strict majority (of the current
+        # verdicts: one returned to its reviewer is left out, as agreement leaves it out).
         clauses.append(
             "(f.rating = ? OR (f.claim_id IS NULL"
             " AND (SELECT count(*) FROM verdicts mv WHERE mv.claim_id = c.id AND mv.rating = ?"
-            f"   AND {_current('mv')})"
+            f"   AND {current_verdict_sql('mv')})"
             " > coalesce((SELECT max(n) FROM (SELECT count(*) AS n FROM verdicts ov"
-            f"   WHERE ov.claim_id = c.id AND ov.rating <> ? AND {_current('ov')}"
+            f"   WHERE ov.claim_id = c.id AND ov.rating <> ? AND {current_verdict_sql('ov')}"
             "   GROUP BY ov.rating)), 0)))"
         )
         params += [flt.verdict, flt.verdict, flt.verdict]
@@ -145,7 +140,7 @@ def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
                 " AND f.claim_id IS NULL",
                 "decided": "f.claim_id IS NOT NULL",
                 "disputed": "(SELECT count(DISTINCT sv.rating) FROM verdicts sv"
-                f" WHERE sv.claim_id = c.id AND {_current('sv')}) > 1",
+                f" WHERE sv.claim_id = c.id AND {current_verdict_sql('sv')}) > 1",
             }[flt.status]
         )
     return (" AND ".join(clauses) or "1"), params
@@ -221,7 +216,7 @@ _ARTICLE_COLUMNS = (
 #: The article's publications and withdrawals (``article_publications``, m009), oldest first,
 #: as the JSON text of the export's ``article.publications``: each ``{"action", "at", "note",
 #: "by", "article"}`` (``by`` the editor's username, ``article`` its details as published), so
-#: that a JSON import restores the published record (see factcheck.store.published_import).
+#: that a JSON import restores the published record (see factcheck.store.publish_restore).
 _PUBLICATIONS_SQL = (
     "coalesce((SELECT json_group_array(json(e)) FROM (SELECT json_object('action', p.action,"
     " 'at', p.at, 'note', p.note, 'by', u.username, 'article', json(p.article)) AS e"
