@@ -460,6 +460,87 @@ ONE_FACT_CASES += [
     ),
 ]
 
+# Restrictive "that" clauses with a fact of their own (factcheck.extract.relatives)
+ONE_FACT_CASES += [
+    (
+        "The court heard that the mayor approved 146 payments for maintenance work that was "
+        "never carried out.",
+        [
+            (
+                "The court heard that the mayor approved 146 payments for maintenance work",
+                "The court heard that the mayor approved 146 payments for maintenance work",
+            ),
+            (
+                "that was never carried out",
+                "The court heard that maintenance work was never carried out",
+            ),
+        ],
+    ),
+    (  # the noun is the object: put after the verb
+        "The firm had been warned two weeks earlier, in an e-mail that the site office never "
+        "answered.",
+        [
+            (
+                "The firm had been warned two weeks earlier, in an e-mail",
+                "The firm had been warned two weeks earlier, in an e-mail",
+            ),
+            ("that the site office never answered", "The site office never answered an e-mail"),
+        ],
+    ),
+    (  # ... or after the reporting verb inside the clause; past "the confiscation of"
+        "The judge ordered the confiscation of a holiday home that prosecutors said had been "
+        "bought with the bribes.",
+        [
+            (
+                "The judge ordered the confiscation of a holiday home",
+                "The judge ordered the confiscation of a holiday home",
+            ),
+            (
+                "that prosecutors said had been bought with the bribes",
+                "Prosecutors said a holiday home had been bought with the bribes",
+            ),
+        ],
+    ),
+    (  # two verbs of the relative clause: the same noun
+        "The council approved a 2027 budget that raises the property tax by 4% and closes two "
+        "libraries.",
+        [
+            ("The council approved a 2027 budget", "The council approved a 2027 budget"),
+            ("that raises the property tax by 4%", "A 2027 budget raises the property tax by 4%"),
+            ("closes two libraries", "A 2027 budget closes two libraries"),
+        ],
+    ),
+    (
+        "The trust said the inspection had found minor issues that were fixed at the time.",
+        [
+            (
+                "The trust said the inspection had found minor issues",
+                "The trust said the inspection had found minor issues",
+            ),
+            ("that were fixed at the time", "The trust said minor issues were fixed at the time"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what a verb reports, not a relative clause
+        "He told the court in September that he had paid the official 20,000 crowns.",
+        "The ministry said on Tuesday that exports fell by 4% in March.",
+        "The target is that no patient waits longer than 26 weeks.",
+        # a speaker's own words
+        '"We have farmers that have lost everything in the floods," she said.',
+        # inside the subject: the main verb comes after it
+        "Traffic on the ferry that replaced it peaked at 3,400 crossings last December.",
+        # "so that": a purpose
+        "The university raised its fund by 1.2 million euros so that fewer students left.",
+    ],
+)
+def test_that_clauses_that_are_no_relative_fact(text: str) -> None:
+    assert len(extract_claims(text)) == 1
+
 
 def test_no_colon_split_in_a_speakers_own_words() -> None:
     text = '"We have to be frank: the mine is old," the director said.'

@@ -38,6 +38,7 @@ from .grammar import (
     _subject_verb,
     _trim,
 )
+from .relatives import relative_kind, relative_noun, relative_wording
 from .wording import (
     _APPSAY_RE,
     _EMBED_SAY_RE,
@@ -121,6 +122,9 @@ _SPLIT_RE = re.compile(
     r"(?:because|when|after|as|for)\s))"
     # "... because of its plea and because it had paid ...": a second cause of the same clause
     r"|(?P<andsub>,?\s+and\s+(?=(?:because|after|when)\s))"
+    # "work that was never carried out", "an e-mail that the site office never answered": a
+    # restrictive relative clause with a fact of its own (checked by relatives.relative_kind)
+    r"|(?P<rrel>\s+(?=that\s))"
     # "voted to ban new lets and to cap existing ones": a second infinitive of the same verb
     r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s))"
     r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
@@ -128,7 +132,8 @@ _SPLIT_RE = re.compile(
     + _IRREGULAR_PAST.replace(" ", "|")
     + r"|taken|given|shown|seen|known|driven|written|broken|chosen|stolen|hidden|beaten|"
     r"fallen|risen|begun|done|gone|held|sent)\s|[a-z]{2,}[^s\W]s\s+(?:the|a|an|its|their|his|"
-    r"her|\d|to|in|at|on|from|for|with|into)\b)))"
+    r"her|\d|to|in|at|on|from|for|with|into|two|three|four|five|six|seven|eight|nine|ten|"
+    r"several|most|all)\b)))"
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
     r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b"
@@ -222,7 +227,9 @@ def _event_list(quote: str) -> tuple[int, int, list[tuple[int, int]]] | None:
 
 
 # pieces that hang on another clause: an attribution after them is the whole sentence's
-_HANGING = frozenset("app appnp rel cmp appsay making since sub against part ppart figapp".split())
+_HANGING = frozenset(
+    "app appnp rel rrel cmp appsay making since sub against part ppart figapp".split()
+)
 # pieces about a noun of the clause: an attribution after them is the whole sentence's
 _NOUN_HANGING = frozenset("app appnp rel cmp appsay making since".split())
 _OWN_SOURCE_RE = re.compile(
@@ -271,6 +278,17 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             # only when the clause before governs an infinitive ("voted to ban ...")
             clause = sentence[cuts[-1][1] if cuts else s0 : m.start()]
             if infinitive_frame(clause) is None or not _FINITE_RE.search(clause.lower()):
+                continue
+        elif typ == "rrel":
+            clause_s = cuts[-1][1] if cuts else s0
+            before = sentence[clause_s : m.start()].lower()
+            if (
+                attr.direct  # a speaker's own words: "We have farmers that ..."
+                or (cuts and cuts[-1][2] not in ("semi", "andthat", "andv", "adv"))
+                or _inside(m.end(), prot)
+                or not (_FINITE_RE.search(before) or has_present_verb(before))
+                or relative_kind(sentence, m.end(), e0) is None
+            ):
                 continue
         elif typ == "andsub":
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
@@ -349,7 +367,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             prev_t = pieces[-1][2]
             if prev_t in ("andv", "andb"):
                 owner = pieces[-1][3]
-            elif prev_t in _HANGING and prev_t not in ("rel", "ppart"):
+            elif prev_t in _HANGING and prev_t not in ("rel", "ppart", "rrel"):
                 owner = root
             else:
                 owner = len(pieces) - 1
@@ -399,7 +417,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         elif typ == "andv" and own >= 0:
             # coordinated verb phrase: reuse the subject of the clause it belongs to
             owner_base, owner_quote = bases[own], sentence[spans[own][0] : spans[own][1]]
-            if pieces[own][2] == "rel" and owner_quote and owner_base.endswith(owner_quote):
+            if pieces[own][2] == "rrel" and owner_quote and owner_base.endswith(owner_quote[5:]):
+                # "a budget that raises the tax and closes two libraries": the same noun
+                base = owner_base[: len(owner_base) - len(owner_quote) + 5] + quote
+            elif pieces[own][2] == "rel" and owner_quote and owner_base.endswith(owner_quote):
                 base = owner_base[: len(owner_base) - len(owner_quote)] + quote
             elif subjects[own]:
                 base = conjunct_wording(owner_base, subjects[own], quote)
@@ -434,6 +455,16 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 glue = frozenset(("said",))
                 said_again = True
                 adding_source = who
+        elif typ == "rrel" and own >= 0:
+            # "... for maintenance work that was never carried out": the noun and its clause
+            os_, oe_ = spans[own]
+            ant = _antecedent(sentence, os_, oe_, True)
+            kind = relative_kind(sentence, ps, pe)
+            if ant and kind:
+                noun = relative_noun(sentence[ant[0] : ant[1]].rstrip(",;: "))
+                base = relative_wording(_decap(noun), quote.split(" ", 1)[1], kind)
+            else:
+                unsure = True
         elif typ == "figapp" and own >= 0:
             base = bases[own] + ", " + quote  # "..., about 60% of the total"
         elif typ in ("rel", "app", "appnp", "ppart") and own >= 0:
