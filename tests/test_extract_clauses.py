@@ -542,6 +542,138 @@ def test_that_clauses_that_are_no_relative_fact(text: str) -> None:
     assert len(extract_claims(text)) == 1
 
 
+# Lists of figures, second comparisons, second verbs after "but" (lists.py, clauses.py)
+ONE_FACT_CASES += [
+    (  # figures as the subjects of a gapped list
+        "Viewers were split: 41% picked Lund, 33% Berg and 26% Falk.",
+        [
+            ("Viewers were split", "Viewers were split"),
+            ("41% picked Lund", "41% picked Lund"),
+            ("33% Berg", "33% picked Berg"),
+            ("26% Falk", "26% picked Falk"),
+        ],
+    ),
+    (
+        "The auditor said about $2.1 million had been used to buy a villa in Marsa and $300,000 "
+        "to pay off a loan.",
+        [
+            (
+                "The auditor said about $2.1 million had been used to buy a villa in Marsa",
+                "The auditor said about $2.1 million had been used to buy a villa in Marsa",
+            ),
+            (
+                "$300,000 to pay off a loan",
+                "The auditor said $300,000 had been used to pay off a loan",
+            ),
+        ],
+    ),
+    (  # a list of figures followed by an adjunct: the list still splits
+        "A poll of 900 voters put Lund on 42% and Berg on 39%, within the poll's margin of "
+        "error of three points.",
+        [
+            ("A poll of 900 voters put Lund on 42%", "A poll of 900 voters put Lund on 42%"),
+            ("Berg on 39%", "A poll of 900 voters put Berg on 39%"),
+        ],
+    ),
+    (  # a second superlative: the subject and its copula
+        "Unemployment was lowest in the northern province of Tarn, at 2.9%, and highest in the "
+        "port city of Vell, at 8.8%.",
+        [
+            (
+                "Unemployment was lowest in the northern province of Tarn, at 2.9%",
+                "Unemployment was lowest in the northern province of Tarn, at 2.9%",
+            ),
+            (
+                "highest in the port city of Vell, at 8.8%",
+                "Unemployment was highest in the port city of Vell, at 8.8%",
+            ),
+        ],
+    ),
+    (  # a record after a change: its own claim, worded with the clause
+        "Employment rose to 2.1 million, up 1.2% from a year earlier and the highest on record.",
+        [
+            (
+                "Employment rose to 2.1 million, up 1.2% from a year earlier",
+                "Employment rose to 2.1 million, up 1.2% from a year earlier",
+            ),
+            (
+                "the highest on record",
+                "Employment rose to 2.1 million, up 1.2% from a year earlier and the highest "
+                "on record",
+            ),
+        ],
+    ),
+    (  # "citing" a cause (GUIDE.md section 4)
+        "The ministry cut its forecast for maize exports to 3.1 million tonnes, citing a "
+        "drought in the south.",
+        [
+            (
+                "The ministry cut its forecast for maize exports to 3.1 million tonnes",
+                "The ministry cut its forecast for maize exports to 3.1 million tonnes",
+            ),
+            (
+                "citing a drought in the south",
+                "The ministry cut its forecast for maize exports to 3.1 million tonnes, citing a "
+                "drought in the south",
+            ),
+        ],
+    ),
+    (  # "but" after a modal or "did not": a second verb
+        "Nordair could take over many of the routes but would need months to lease enough "
+        "aircraft.",
+        [
+            (
+                "Nordair could take over many of the routes",
+                "Nordair could take over many of the routes",
+            ),
+            (
+                "would need months to lease enough aircraft",
+                "Nordair would need months to lease enough aircraft",
+            ),
+        ],
+    ),
+    (  # ... and "X did not" is no source
+        "Berg did not dispute the figure but said most of the money had paid for the new bridge.",
+        [
+            ("Berg did not dispute the figure", "Berg did not dispute the figure"),
+            (
+                "said most of the money had paid for the new bridge",
+                "Berg said most of the money had paid for the new bridge",
+            ),
+        ],
+    ),
+    (  # a comparison at the end is no trailing source ("the Treasury had estimated")
+        "Moravec said the plan would cost 3.1 billion crowns a year, against the 2.2 billion "
+        "the Treasury had estimated.",
+        [
+            (
+                "Moravec said the plan would cost 3.1 billion crowns a year",
+                "Moravec said the plan would cost 3.1 billion crowns a year",
+            ),
+            (
+                "against the 2.2 billion the Treasury had estimated",
+                "Moravec said the plan would cost 3.1 billion crowns a year, against the 2.2 "
+                "billion the Treasury had estimated",
+            ),
+        ],
+    ),
+    (  # "X said A and warned that B": X's two statements, never a source "X said A and warned"
+        "The weather agency said temperatures would stay above 40C until Sunday and warned "
+        "that strong winds could spread the fire.",
+        [
+            (
+                "The weather agency said temperatures would stay above 40C until Sunday",
+                "The weather agency said temperatures would stay above 40C until Sunday",
+            ),
+            (
+                "warned that strong winds could spread the fire",
+                "The weather agency warned that strong winds could spread the fire",
+            ),
+        ],
+    ),
+]
+
+
 def test_no_colon_split_in_a_speakers_own_words() -> None:
     text = '"We have to be frank: the mine is old," the director said.'
     assert [c["quote"] for c in extract_claims(text)] != ["the mine is old"]
@@ -629,3 +761,34 @@ def test_standfirst_repeated_in_the_body_gives_the_body_claim() -> None:
     body = text.index("Ferry fares will rise 8% in March, the operator said on")
     facts = [c for c in extract_claims(text) if "8%" in c["quote"]]
     assert len(facts) == 1 and facts[0]["start"] == body
+
+
+@pytest.mark.parametrize(
+    ("sentence", "who", "rest"),
+    [
+        # a comparison at the end is the clause's own words, not a trailing source
+        (
+            "Costs would be 4 billion, against the 3 billion the Treasury had estimated",
+            "",
+            "Costs would be 4 billion, against the 3 billion the Treasury had estimated",
+        ),
+        (
+            "Costs would be 4 billion, the Treasury said",
+            "the Treasury said",
+            "Costs would be 4 billion",
+        ),
+        # the first "said" is the source's verb
+        (
+            "The agency said it would rain and warned that rivers could flood",
+            "The agency",
+            "it would rain and warned that rivers could flood",
+        ),
+    ],
+)
+def test_check_attribution(sentence: str, who: str, rest: str) -> None:
+    from factcheck.extract.claimant import sentence_attribution
+    from factcheck.extract.claims import check_attribution
+
+    n = len(sentence)
+    attr, s0, e0, _ = check_attribution(sentence, 0, n, *sentence_attribution(sentence, 0, n))
+    assert (attr.who, sentence[s0:e0]) == (who, rest)

@@ -816,6 +816,8 @@ def wording_source(wording: str) -> str | None:
         return None
     if m is None or _FINITE_RE.search(m.group("who").lower()):
         return None
+    if _NEGATED_RE.search(m.group("who")):
+        return None  # "Lindqvist did not dispute the number": no source of a claim
     if m.group("v") in _FINDING_VERBS and not _REPORTED_CLAUSE_RE.match(wording, m.end()):
         # "Officers found a man with stab wounds", "The court heard evidence": an act with
         # an object, not a source reporting a fact
@@ -823,6 +825,7 @@ def wording_source(wording: str) -> str | None:
     return m.group("who")
 
 
+_NEGATED_RE = re.compile(r"\b(?:did|does|do|not|never)\b", re.IGNORECASE)
 _FINDING_VERBS = frozenset("found showed shows show reported heard".split())
 _REPORTED_CLAUSE_RE = re.compile(
     r"\s+(?:that\b|[\"“]|(?:[A-Za-z\d][^,;\"“”]*?\s)?(?:" + _FINITE + r")\b)"

@@ -69,7 +69,7 @@ def claim_spans(sentence: str) -> list[dict]:
             break
         s0 = m.end()
     a0, b0 = s0, e0
-    attr, s0, e0, mid = sentence_attribution(sentence, s0, e0)
+    attr, s0, e0, mid = check_attribution(sentence, a0, b0, *sentence_attribution(sentence, s0, e0))
     if e0 - s0 < 3:
         return []
     closing = sentence[e0:].lstrip(".!?…")[:1]
@@ -125,6 +125,36 @@ def claim_spans(sentence: str) -> list[dict]:
         out += _aside_claims(sentence, attr)
         out.sort(key=lambda d: (d["start"], d["end"]))
     return out
+
+
+# a trailing "..., against the 2.9 billion the Treasury had estimated" is a comparison, not a
+# source: a source never opens with one of these
+_NOT_SOURCE_OPENERS = frozenset(
+    "against compared than unlike from to with as below above versus up down".split()
+)
+# "The agency said temperatures would stay high and warned that ...": the first reporting verb
+_FIRST_SAID_RE = re.compile(r"(?P<who>[^,;:\"“”]{2,80}?)\s+(?P<v>said|says)\s+(?=\S)")
+
+
+def check_attribution(
+    sentence: str, a0: int, b0: int, attr: _Attr, s0: int, e0: int, mid: tuple | None
+) -> tuple[_Attr, int, int, tuple | None]:
+    """Guards on what :func:`sentence_attribution` found in ``sentence[a0:b0]``: a trailing
+    "source" that opens with a comparison word is none (the stretch is the clause's own), and
+    a leading "X said A and warned that B" is X's "said" (A and B are then two claims), never
+    a source named "X said A and warned"."""
+    if mid is None and e0 < b0:
+        first = sentence[e0:b0].lstrip(" ,").split(" ", 1)[0].lower()
+        if first in _NOT_SOURCE_OPENERS:
+            if attr.suffix and not attr.prefix:
+                return _Attr(""), a0, b0, None
+            e0 = b0
+    if attr.prefix and attr.who and " " in attr.who:
+        m = _FIRST_SAID_RE.match(sentence, a0, b0)
+        if m is not None and m.end("v") < a0 + len(attr.who) and attr.who.startswith(m["who"]):
+            who = m.group("who")
+            return _Attr(who, prefix=who + " " + m.group("v") + " "), m.end(), b0, None
+    return attr, s0, e0, mid
 
 
 _SUBJECT_APPOS_RE = re.compile(

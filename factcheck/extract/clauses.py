@@ -38,6 +38,7 @@ from .grammar import (
     _subject_verb,
     _trim,
 )
+from .lists import _GAPPED_RE, _event_list, _figure_list, figure_subject_list
 from .relatives import relative_kind, relative_noun, relative_wording
 from .wording import (
     _APPSAY_RE,
@@ -113,7 +114,7 @@ _SPLIT_RE = re.compile(
     r"|(?P<drv>,\s+(?=(?:(?:mainly|largely|partly|chiefly|mostly)\s+)?(?:driven|fuelled|fueled|"
     r"boosted|hit|hampered|held back|dragged down|weighed down|caused)\s+by\s"
     r"|with\s+(?:[^\s,;]+\s+){1,5}?[a-z]{3,}ing\b))"
-    r"|(?P<part>,\s+(?=(?!(?:saying|adding|including|according|citing|following|using|during|"
+    r"|(?P<part>,\s+(?=(?!(?:saying|adding|including|according|following|using|during|"
     r"excluding|notably|something|nothing|anything|everything|bring|spring|morning|evening|"
     r"ceiling|building|ring|king|thing)\b)[a-z]{3,}ing\s))"
     # "... because of staff shortages", "... when thieves rammed the shop", "... after a storm
@@ -125,6 +126,11 @@ _SPLIT_RE = re.compile(
     # "work that was never carried out", "an e-mail that the site office never answered": a
     # restrictive relative clause with a fact of its own (checked by relatives.relative_kind)
     r"|(?P<rrel>\s+(?=that\s))"
+    # "was lowest in Almer, at 3.1%, and highest in Grauland, at 9.8%", "... and the highest
+    # on record", "... and slightly below the 3.3% expected": a second comparison
+    r"|(?P<andadj>,?\s+and\s+(?=(?:the\s+)?(?:(?:slightly|well|far|much|just)\s+)?"
+    r"(?:highest|lowest|largest|smallest|biggest|best|worst|fastest|slowest|strongest|weakest|"
+    r"below|above)\b))"
     # "voted to ban new lets and to cap existing ones": a second infinitive of the same verb
     r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s))"
     r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
@@ -146,6 +152,8 @@ _SPLIT_RE = re.compile(
 )
 
 
+_MODAL_DO_RE = re.compile(r"\b(?:did|does|do|could|can|may|might|must|should|shall)\b")
+_AGENT_PARTICIPLE_RE = re.compile(r"\b[a-z]+ed\s+by\b")
 _SAME_FIGURE_BEFORE_RE = re.compile(
     r"compared\s+(?:with|to)\s+[^,;]{1,60}?\s(?:a|one)\s+year\s+(?:earlier|before|ago)\s*(?:[,;.]|$)"
 )
@@ -171,22 +179,6 @@ _AND_AUX = frozenset(
 _RESUME_RE = re.compile(r",\s+([A-Za-z]+)\b")
 
 
-_LIST_PREP_RE = re.compile(
-    r"\b(?:following|after|amid|including|such as|despite|because of|due to)\s+"
-)
-
-
-_LIST_SEP_RE = re.compile(r",\s+(?:and\s+|or\s+)?")
-
-
-_LIST_AND_RE = re.compile(r"\s+(?:and|or)\s+(?=(?:the|a|an|its|his|her|their|[A-Z])\b|[A-Z])")
-
-
-_LIST_BAD = frozenset(
-    "is are was were has have had will would that which who whose said says can could".split()
-)
-
-
 _SINCE_RE = re.compile(r"\bsince\s+(?=(?:the|a|an|his|her|its|their|[A-Z][\w.'’-]*)\s)")
 
 
@@ -195,35 +187,6 @@ _SINCE_VERB_RE = re.compile(
     + _IRREGULAR_PAST.replace(" ", "|")
     + r"|[a-z]{3,}ed)\b"
 )
-
-
-def _event_list(quote: str) -> tuple[int, int, list[tuple[int, int]]] | None:
-    """``... following A, B and C`` -> (preposition start and end, item spans) or ``None``.
-
-    The last preposition that introduces a list wins ("amid anger following A, B and C").
-    """
-    for pm in reversed(list(_LIST_PREP_RE.finditer(quote))):
-        items: list[tuple[int, int]] = []
-        pos = pm.end()
-        for sm in _LIST_SEP_RE.finditer(quote, pos):
-            items.append((pos, sm.start()))
-            pos = sm.end()
-        last = (pos, len(quote))
-        am = _LIST_AND_RE.search(quote, last[0])
-        if am is not None:
-            items.append((last[0], am.start()))
-            items.append((am.end(), last[1]))
-        else:
-            items.append(last)
-        if len(items) < 2:
-            continue
-        sizes = [len(quote[a:b].split()) for a, b in items]
-        if min(sizes) < 3 or max(sizes) > 14 or (len(items) == 2 and min(sizes) < 4):
-            continue
-        if any(w.lower().strip(",") in _LIST_BAD for a, b in items for w in quote[a:b].split()):
-            continue
-        return pm.start(), pm.end(), items
-    return None
 
 
 # pieces that hang on another clause: an attribution after them is the whole sentence's
@@ -265,10 +228,11 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 or not _VERB_HINT_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
             ):
                 continue  # "... and costs in the sector rose": a subject, not a verb
-            if sentence[m.start() : m.end()].split()[0] == "but" and not _FINITE_RE.search(
-                sentence, cuts[-1][1] if cuts else s0, m.start()
+            if sentence[m.start() : m.end()].split()[0] == "but" and not (
+                _FINITE_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
+                or _MODAL_DO_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
             ):
-                continue
+                continue  # "did not dispute the number but said ...": two verbs
         elif typ == "drv":
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
             if not _FINITE_RE.search(before):
@@ -278,6 +242,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             # only when the clause before governs an infinitive ("voted to ban ...")
             clause = sentence[cuts[-1][1] if cuts else s0 : m.start()]
             if infinitive_frame(clause) is None or not _FINITE_RE.search(clause.lower()):
+                continue
+        elif typ == "andadj":
+            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            if not (_FINITE_RE.search(before) or has_present_verb(before)):
                 continue
         elif typ == "rrel":
             clause_s = cuts[-1][1] if cuts else s0
@@ -333,6 +301,9 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             typ = "semi"
         elif typ == "sub":
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            # "Viewers polled by the broadcaster after the debate were split": a participle
+            # with its agent is no verb of the clause
+            before = _AGENT_PARTICIPLE_RE.sub(" by", before)
             if not _FINITE_RE.search(before) or not _subordinate(sentence, m.end(), e0):
                 continue
         elif typ == "att" and not cuts and not _FINITE_RE.search(sentence, s0, m.start()):
@@ -455,6 +426,15 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 glue = frozenset(("said",))
                 said_again = True
                 adding_source = who
+        elif typ == "andadj" and own >= 0:
+            # "Unemployment was lowest in X, and highest in Y": the subject and its copula;
+            # "Employment rose to 3.94 million ... and the highest on record": the clause
+            osubj, osv = _subject_verb(bases[own])
+            if osv and osv.split()[-1].lower() in ("was", "is", "were", "are"):
+                base = osv + " " + quote
+                subj = osubj
+            else:
+                base = bases[own] + " and " + quote
         elif typ == "rrel" and own >= 0:
             # "... for maintenance work that was never carried out": the noun and its clause
             os_, oe_ = spans[own]
@@ -669,7 +649,9 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 pe = _trim(sentence, ps, ps + cut)[1]
                 base = base[: len(base) - len(quote)] + sentence[ps:pe]
                 quote = sentence[ps:pe]
-            fl = None if ev is not None or not base.endswith(quote) else _figure_list(quote)
+            fl = None
+            if ev is None and base.endswith(quote):
+                fl = _figure_list(quote) or figure_subject_list(quote)
             if fl is not None:
                 # "put Abel at 44%, Reinholt at 41% and Moll at 9%": one claim per figure
                 head_end, items = fl
@@ -936,70 +918,3 @@ def _bare_verb_after(sentence: str, at: int, e0: int, clause_start: int, and_at:
     if nxt[:1].isdigit() or nxt[:1] in "$€£":
         return True
     return nxt.islower() and after in _PREPS
-
-
-_GAPPED_RE = re.compile(r"[a-z]+\s+[$€£]?\d[\d.,]*(?:\s?(?:%|per\s?cent|percent))?\s*$")
-_FIGURE_RE = re.compile(r"[$€£]?\d[\d.,]*(?:\s?(?:%|per\s?cent|percent))?")
-_LIST_ITEM_SEP_RE = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
-_FIGURE_END_RE = re.compile(
-    r"(?:(?P<prep>at|on|to|by|with|of)\s+)?(?P<fig>(?:about\s+|nearly\s+|almost\s+)?[$€£]?\d[\d.,]*"
-    r"(?:\s?(?:%|per\s?cent|percent))?(?:\s+(?:million|billion|thousand|tonnes|points?))?)$"
-)
-
-
-def _figure_list(quote: str) -> tuple[int, list[tuple[int, int, str]]] | None:
-    """A clause ending in a list of figures that measure different things (GUIDE.md section
-    4): "The poll put Abel at 44%, Reinholt at 41% and Moll at 9%" (the same frame: "The
-    poll put Reinholt at 41%"), "Wheat exports fell 12%, maize exports 8% and barley exports
-    5%" (gapping: the verb of the first, only when the items share its subject's head noun).
-    Returns where the first clause ends and (start, end, wording) of each further item, in
-    ``quote``'s offsets; ``None`` unless every item is short, verbless and ends in a figure."""
-    seps = list(_LIST_ITEM_SEP_RE.finditer(quote))
-    if not seps or not _FINITE_RE.search(quote.lower(), 0, seps[0].start()):
-        return None
-    bounds = [(0, seps[0].start())]
-    for i, m in enumerate(seps):
-        bounds.append((m.end(), seps[i + 1].start() if i + 1 < len(seps) else len(quote)))
-    head_s, head_e = bounds[0]
-    head = quote[head_s:head_e]
-    hm = _FIGURE_END_RE.search(head)
-    if hm is None:
-        # "Exports rose 4% in March and imports 2%": the figure before a time adjunct
-        found = list(_FIGURE_RE.finditer(head))
-        if not found:
-            return None
-        hm = _FIGURE_END_RE.search(head, 0, found[-1].end())
-    items: list[tuple[int, int, str]] = []
-    for a, b in bounds[1:]:
-        item = quote[a:b]
-        words = item.split()
-        im = _FIGURE_END_RE.search(item)
-        if im is None or not 2 <= len(words) <= 5 or _FINITE_RE.search(item.lower()):
-            return None
-        np_ = item[: im.start()].strip()
-        if not np_:
-            return None
-        if im.group("prep"):
-            # the same frame: what stands before "at 44%" in the first clause is replaced
-            if hm.group("prep") != im.group("prep"):
-                return None
-            n = len(np_.split())
-            before = head[: hm.start()].split()
-            if len(before) <= n:
-                return None
-            frame = " ".join(before[:-n])
-            wording = frame + " " + item
-        else:
-            if hm.group("prep"):
-                return None
-            subj, sv = _subject_verb(head)
-            if not subj or not sv:
-                return None
-            same_head = subj.split()[-1].lower() == np_.split()[-1].lower()
-            plurals = " " not in subj + np_ and subj.endswith("s") and np_.endswith("s")
-            if not (same_head or plurals):
-                return None  # "..., February 2%": a month, not a second subject
-            verb = sv[len(subj) :].strip()
-            wording = np_ + " " + verb + " " + im.group("fig")
-        items.append((a, b, wording))
-    return head_e, items
