@@ -534,8 +534,6 @@ ONE_FACT_CASES += [
         '"We have farmers that have lost everything in the floods," she said.',
         # inside the subject: the main verb comes after it
         "Traffic on the ferry that replaced it peaked at 3,400 crossings last December.",
-        # "so that": a purpose
-        "The university raised its fund by 1.2 million euros so that fewer students left.",
     ],
 )
 def test_that_clauses_that_are_no_relative_fact(text: str) -> None:
@@ -669,6 +667,123 @@ ONE_FACT_CASES += [
                 "warned that strong winds could spread the fire",
                 "The weather agency warned that strong winds could spread the fire",
             ),
+        ],
+    ),
+]
+
+
+# Contrasts, aims, distances, present-tense clauses (clauses.py)
+ONE_FACT_CASES += [
+    (  # while: a contrast of its own
+        "The party leader said defence spending had doubled while the budget for rail repairs "
+        "had been cut by a fifth.",
+        [
+            (
+                "The party leader said defence spending had doubled",
+                "The party leader said defence spending had doubled",
+            ),
+            (
+                "while the budget for rail repairs had been cut by a fifth",
+                "The party leader said the budget for rail repairs had been cut by a fifth",
+            ),
+        ],
+    ),
+    (  # a second clause in the present tense
+        "Twelve parties are standing, and a party needs 4% of the vote to win seats.",
+        [
+            ("Twelve parties are standing", "Twelve parties are standing"),
+            (
+                "a party needs 4% of the vote to win seats",
+                "A party needs 4% of the vote to win seats",
+            ),
+        ],
+    ),
+    (  # a second clause whose subject has four words
+        "The airline said it had run out of cash after fuel costs rose by a third and two of its "
+        "lessors repossessed aircraft.",
+        [
+            ("The airline said it had run out of cash", "The airline said it had run out of cash"),
+            ("after fuel costs rose by a third", "The airline said fuel costs rose by a third"),
+            (
+                "two of its lessors repossessed aircraft",
+                "The airline said two of its lessors repossessed aircraft",
+            ),
+        ],
+    ),
+    (  # a figure among a figure
+        "The governor said 97 people had been killed, among them 23 children.",
+        [
+            (
+                "The governor said 97 people had been killed",
+                "The governor said 97 people had been killed",
+            ),
+            (
+                "among them 23 children",
+                "The governor said 97 people had been killed, among them 23 children",
+            ),
+        ],
+    ),
+    (  # an adverb before a second verb
+        "Most of the rise came from the Aria, which went into production in 2024 and now "
+        "accounts for a third of output.",
+        [
+            ("Most of the rise came from the Aria", "Most of the rise came from the Aria"),
+            ("went into production in 2024", "The Aria went into production in 2024"),
+            ("now accounts for a third of output", "The Aria now accounts for a third of output"),
+        ],
+    ),
+    (  # as + participle: a fact of its own
+        "The union said the jobs would be permanent, as agreed in a deal with management last "
+        "November.",
+        [
+            (
+                "The union said the jobs would be permanent",
+                "The union said the jobs would be permanent",
+            ),
+            (
+                "as agreed in a deal with management last November",
+                "The union said the jobs would be permanent, as agreed in a deal with management "
+                "last November",
+            ),
+        ],
+    ),
+    (  # so that: an aim, worded with the clause
+        "The university will raise its fund by 1.2 million euros so that fewer students are "
+        "priced out.",
+        [
+            (
+                "The university will raise its fund by 1.2 million euros",
+                "The university will raise its fund by 1.2 million euros",
+            ),
+            (
+                "so that fewer students are priced out",
+                "The university will raise its fund by 1.2 million euros so that fewer students "
+                "are priced out",
+            ),
+        ],
+    ),
+    (  # a distance
+        "The authority will move births to Aldmoor Royal Infirmary, 34 miles away.",
+        [
+            (
+                "The authority will move births to Aldmoor Royal Infirmary",
+                "The authority will move births to Aldmoor Royal Infirmary",
+            ),
+            (
+                "34 miles away",
+                "The authority will move births to Aldmoor Royal Infirmary, 34 miles away",
+            ),
+        ],
+    ),
+    (  # the main clause resumed after a relative clause with two verbs
+        "The Aria, which went into production in 2024 and now accounts for a third of output, is "
+        "built in Lomme.",
+        [
+            (
+                "went into production in 2024 and now accounts for a third of output",
+                "The Aria went into production in 2024 and now accounts for a third of output",
+            ),
+            ("is built in Lomme", "The Aria is built in Lomme"),
         ],
     ),
 ]

@@ -84,6 +84,10 @@ _SPLIT_RE = re.compile(
     r"(?:of|the)\s|(?:little\s+|far\s+|much\s+)?(?:more|less|fewer)\s+than\s"
     r"|(?:about\s+|almost\s+|nearly\s+|more\s+than\s+)?(?:twice|three times|four times|five times|"
     r"ten times|half|double|triple)\s+(?:as|the)\s"
+    # ", among them 23 children"; ", 34 miles away": a figure of its own about the clause
+    r"|among\s+(?:them|whom)\s"
+    r"|(?:about\s+|some\s+|nearly\s+)?\d[\d,.]*\s+(?:miles|km|kilometres|kilometers|metres)\s+"
+    r"(?:away|north|south|east|west|from|off|up|down)\b"
     r"))"
     r"|(?P<app>,\s+(?=(?:the|a|an|their|its|his|her|our)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
     r"biggest|highest|lowest|worst|deadliest|best|most|least|\d+(?:st|nd|rd|th))\b))"
@@ -120,7 +124,7 @@ _SPLIT_RE = re.compile(
     # "... because of staff shortages", "... when thieves rammed the shop", "... after a storm
     # damaged the cranes", "... for diverting $3.4 million": a cause or an event of its own
     r"|(?P<sub>\s+(?=(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?"
-    r"(?:because|when|after|as|for)\s))"
+    r"(?:because|when|after|as|for|so\s+that|while|whereas)\s))"
     # "... because of its plea and because it had paid ...": a second cause of the same clause
     r"|(?P<andsub>,?\s+and\s+(?=(?:because|after|when)\s))"
     # "work that was never carried out", "an e-mail that the site office never answered": a
@@ -133,7 +137,7 @@ _SPLIT_RE = re.compile(
     r"below|above)\b))"
     # "voted to ban new lets and to cap existing ones": a second infinitive of the same verb
     r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s))"
-    r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
+    r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:now|also|later|then|still)\s+)?(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
     r"would|could|can|may|might|must|should|"
     + _IRREGULAR_PAST.replace(" ", "|")
     + r"|taken|given|shown|seen|known|driven|written|broken|chosen|stolen|hidden|beaten|"
@@ -142,7 +146,9 @@ _SPLIT_RE = re.compile(
     r"several|most|all)\b)))"
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
-    r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b"
+    r"(?:\s+[^\W\d_][\w'’-]*){0,3}\s+(?:"
+    + _FINITE
+    + r"|[a-z]{2,}[^s\W'’]s(?=\s+(?:\d|the|a|an)\b))\b"
     # "14 people died and 30 were injured": a figure as the second clause's subject
     r"|(?:(?:about|around|nearly|almost|some|over|more than|at least|up to|another)\s+)?"
     r"\d(?:[\d.]|,(?=\d))*%?(?:\s+(?!(?:but|and|or|in|on|at|to|from|by|for|of|than)\b)[a-z]+)?"
@@ -152,6 +158,7 @@ _SPLIT_RE = re.compile(
 )
 
 
+_CONJ_ADVERBS = frozenset("now also later then still".split())
 _MODAL_DO_RE = re.compile(r"\b(?:did|does|do|could|can|may|might|must|should|shall)\b")
 _AGENT_PARTICIPLE_RE = re.compile(r"\b[a-z]+ed\s+by\b")
 _SAME_FIGURE_BEFORE_RE = re.compile(
@@ -220,12 +227,24 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             if _figure_list(sentence[cuts[-1][1] if cuts else s0 : e0]) is not None:
                 continue
         if typ == "andv":
-            nxt = sentence[m.end() : m.end() + 30].split(" ", 1)[0]
+            nxt = sentence[m.end() : m.end() + 40].split(" ", 2)
+            nxt = nxt[1] if len(nxt) > 1 and nxt[0] in _CONJ_ADVERBS else nxt[0]
             if not is_conjunct_verb(nxt, _AND_AUX):
                 continue
+            comma = sentence.find(",", m.end(), e0)
+            if cuts and cuts[-1][2] == "rel" and comma >= 0:
+                rm = _RESUME_RE.match(sentence, comma)
+                if rm and (_is_past(rm.group(1)) or rm.group(1).lower() in _AUX):
+                    continue  # "X, which opened in 2024 and now carries ..., is ...": the
+                    # main clause resumes after the relative clause
             if not (_is_past(nxt) or nxt in _AND_AUX or nxt in PARTICIPLES) and (
-                _FINITE_RE.search(sentence, m.end() + len(nxt), min(e0, m.end() + 80))
-                or not _VERB_HINT_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
+                _FINITE_RE.search(
+                    sentence, m.end() + len(nxt), min(e0 if comma < 0 else comma, m.end() + 80)
+                )
+                or not (
+                    _VERB_HINT_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
+                    or _FINITE_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
+                )
             ):
                 continue  # "... and costs in the sector rose": a subject, not a verb
             if sentence[m.start() : m.end()].split()[0] == "but" and not (
@@ -296,7 +315,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 _FINITE_RE.fullmatch(w) for w in between[:1]
             ):
                 continue
-            if not _clause_start(sentence[m.end() : e0]):
+            rest = sentence[m.end() : e0]
+            if not _clause_start(rest) and not present_subject(rest):
                 continue  # "... about drug trafficking and the presence of armed groups"
             typ = "semi"
         elif typ == "sub":
@@ -554,10 +574,20 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             rest = quote[sm.end() :] if sm else quote
             gerund = rest.split(" ", 1)[0].endswith("ing")
             pron = rest.split(" ", 1)[0].lower() in _PRONOUN_SUBJECTS
-            if sm and not sm.group("of") and not gerund and not pron and _clause_start(rest):
+            purpose = sm is not None and sm.group("m").startswith("so")
+            if (
+                sm
+                and not sm.group("of")
+                and not gerund
+                and not pron
+                and not purpose  # "so that fewer students would be priced out": an aim
+                and _clause_start(rest)
+            ):
                 base = rest  # "when thieves rammed the shop": the clause states it
             elif 0 <= own < len(bases):
-                base = bases[own] + " " + quote  # "... because of staff shortages"
+                # "... because of staff shortages"; ", as agreed in a deal ..."
+                glue_ = ", " if sentence[:ps].rstrip().endswith(",") else " "
+                base = bases[own] + glue_ + quote
         elif typ == "adv":
             am = re.match(r"(?:but|whereas|although|though|while)\s+", quote, re.IGNORECASE)
             if am and _VERB_HINT_RE.search(quote[am.end() :]):
@@ -793,7 +823,8 @@ def time_clause(quote: str) -> str | None:
 
 
 _SUB_RE = re.compile(
-    r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?(?P<m>because|when|after|as|for)\s+"
+    r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?"
+    r"(?P<m>because|when|after|as|for|so\s+that|while|whereas)\s+"
     r"(?P<of>of\s+)?"
 )
 _NOT_AFTER_AS = frozenset(
@@ -830,6 +861,8 @@ def _subordinate(sentence: str, at: int, e0: int) -> bool:
         return first.endswith("ing") and len(first) > 5
     if word == "after" and first.endswith("ing") and len(first) > 5:
         return True
+    if word == "as" and _is_past(first) and len(rest.split()) >= 3:
+        return True  # ", as agreed in a deal with management last November"
     if word == "as":
         before = sentence[max(0, at - 12) : at].split()
         if first in _NOT_AFTER_AS or (before and before[-1].lower() in _NOT_AFTER_AS):
