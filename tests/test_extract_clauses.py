@@ -789,6 +789,71 @@ ONE_FACT_CASES += [
 ]
 
 
+# Sources between two parts, gapped figures, plural present verbs (clauses.py, filters.py)
+ONE_FACT_CASES += [
+    (  # a source between two parts of a sentence: what follows it is split on
+        "The trust spent 21 million crowns on private clinics, according to its annual accounts, "
+        "nearly three times as much as in 2023.",
+        [
+            (
+                "The trust spent 21 million crowns on private clinics",
+                "The trust spent 21 million crowns on private clinics",
+            ),
+            (
+                "nearly three times as much as in 2023",
+                "The trust spent 21 million crowns on private clinics, nearly three times as "
+                "much as in 2023",
+            ),
+        ],
+    ),
+    (  # ... and a contrast after it
+        "Levels fell by a fifth, according to the agency, but 14 stations still exceeded the "
+        "limit last year.",
+        [
+            ("Levels fell by a fifth", "Levels fell by a fifth"),
+            (
+                "14 stations still exceeded the limit last year",
+                "14 stations still exceeded the limit last year",
+            ),
+        ],
+    ),
+    (  # a second verb of a clause after 'when' shares its subject
+        "Nine people were killed when a coach left the road and fell 40 metres into a ravine.",
+        [
+            ("Nine people were killed", "Nine people were killed"),
+            ("when a coach left the road", "A coach left the road"),
+            ("fell 40 metres into a ravine", "A coach fell 40 metres into a ravine"),
+        ],
+    ),
+    (  # a gapped figure with a participle takes the auxiliary before
+        "Nine people were killed and 23 injured in the crash.",
+        [
+            ("Nine people were killed", "Nine people were killed"),
+            ("23 injured in the crash", "23 were injured in the crash"),
+        ],
+    ),
+    (  # a plural present verb is a verb: the claim is kept
+        "About 130,000 people in Norland live with dementia.",
+        [
+            (
+                "About 130,000 people in Norland live with dementia",
+                "About 130,000 people in Norland live with dementia",
+            ),
+        ],
+    ),
+    (  # a record in apposition: its own claim
+        "Merrow had 2.7 million overnight stays last year, a record.",
+        [
+            (
+                "Merrow had 2.7 million overnight stays last year",
+                "Merrow had 2.7 million overnight stays last year",
+            ),
+            ("a record", "Merrow had 2.7 million overnight stays last year, a record"),
+        ],
+    ),
+]
+
+
 def test_no_colon_split_in_a_speakers_own_words() -> None:
     text = '"We have to be frank: the mine is old," the director said.'
     assert [c["quote"] for c in extract_claims(text)] != ["the mine is old"]

@@ -12,7 +12,9 @@ from .coordination import (
     infinitive_frame,
     is_conjunct_verb,
     present_subject,
+    shared_aux,
 )
+from .filters import has_verb
 from .grammar import (
     _AUX,
     _DETERMINERS,
@@ -90,7 +92,7 @@ _SPLIT_RE = re.compile(
     r"(?:away|north|south|east|west|from|off|up|down)\b"
     r"))"
     r"|(?P<app>,\s+(?=(?:the|a|an|their|its|his|her|our)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
-    r"biggest|highest|lowest|worst|deadliest|best|most|least|\d+(?:st|nd|rd|th))\b))"
+    r"biggest|highest|lowest|worst|deadliest|best|most|least|record|\d+(?:st|nd|rd|th))\b))"
     r"|(?P<appsay>,\s+(?=(?:a|an|the)\s+[^\W\d_]+\s+(?:the|a|an|its|his|her|their|our)\s+"
     r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s+" + _SAY_EMBED + r"\s))"
     r"|(?P<appnp>,\s+(?=(?:the|a|an)\s+[^\W\d_]+(?:\s+[^\W\d_'’]+){0,5}\s+(?:[a-z]+ing|[a-z]+ed|responsible|"
@@ -158,6 +160,13 @@ _SPLIT_RE = re.compile(
 )
 
 
+_GAPPED_FIGURE_RE = re.compile(
+    r"(?P<fig>(?:(?:about|some|nearly|almost|more than|at least)\s+)?\d[\d,.]*)\s+(?P<v>[a-z]+ed)"
+    r"(?P<rest>\s.*)?",
+    re.DOTALL,
+)
+_RECORD_RE = re.compile(r"\b(?:record|first|largest|highest|lowest|biggest|smallest)\b")
+_ACCORDING_AT_RE = re.compile(r",\s+according to\s")
 _CONJ_ADVERBS = frozenset("now also later then still".split())
 _MODAL_DO_RE = re.compile(r"\b(?:did|does|do|could|can|may|might|must|should|shall)\b")
 _AGENT_PARTICIPLE_RE = re.compile(r"\b[a-z]+ed\s+by\b")
@@ -218,13 +227,14 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     attribution = attr.who or None
     prot = [(a, b) for a, b in _protected(sentence) if a >= s0 and b <= e0]
     cuts: list[tuple[int, int, str]] = []  # (marker start, content start, type)
+    clause_s = s0  # where the clause being cut starts (a source between two parts skipped)
     for m in _SPLIT_RE.finditer(sentence, s0, e0):
         if _inside(m.start(), prot):
             continue
         typ = m.lastgroup or "semi"
         if typ == "andv" and _GAPPED_RE.match(sentence, m.end(), e0):
             # "Exports rose 4% and imports 2%": a gapped clause, not a second verb
-            if _figure_list(sentence[cuts[-1][1] if cuts else s0 : e0]) is not None:
+            if _figure_list(sentence[clause_s:e0]) is not None:
                 continue
         if typ == "andv":
             nxt = sentence[m.end() : m.end() + 40].split(" ", 2)
@@ -242,32 +252,31 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                     sentence, m.end() + len(nxt), min(e0 if comma < 0 else comma, m.end() + 80)
                 )
                 or not (
-                    _VERB_HINT_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
-                    or _FINITE_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
+                    _VERB_HINT_RE.search(sentence, clause_s, m.start())
+                    or _FINITE_RE.search(sentence, clause_s, m.start())
                 )
             ):
                 continue  # "... and costs in the sector rose": a subject, not a verb
             if sentence[m.start() : m.end()].split()[0] == "but" and not (
-                _FINITE_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
-                or _MODAL_DO_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
+                _FINITE_RE.search(sentence, clause_s, m.start())
+                or _MODAL_DO_RE.search(sentence, clause_s, m.start())
             ):
                 continue  # "did not dispute the number but said ...": two verbs
         elif typ == "drv":
-            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            before = sentence[clause_s : m.start()].lower()
             if not _FINITE_RE.search(before):
                 continue
             typ = "part"
         elif typ == "andto":
             # only when the clause before governs an infinitive ("voted to ban ...")
-            clause = sentence[cuts[-1][1] if cuts else s0 : m.start()]
+            clause = sentence[clause_s : m.start()]
             if infinitive_frame(clause) is None or not _FINITE_RE.search(clause.lower()):
                 continue
         elif typ == "andadj":
-            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            before = sentence[clause_s : m.start()].lower()
             if not (_FINITE_RE.search(before) or has_present_verb(before)):
                 continue
         elif typ == "rrel":
-            clause_s = cuts[-1][1] if cuts else s0
             before = sentence[clause_s : m.start()].lower()
             if (
                 attr.direct  # a speaker's own words: "We have farmers that ..."
@@ -278,7 +287,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             ):
                 continue
         elif typ == "andsub":
-            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            before = sentence[clause_s : m.start()].lower()
             if (
                 not cuts
                 or cuts[-1][2] != "sub"
@@ -290,10 +299,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             continue  # "a loss of 84 million, compared with a profit of 156 million a year
             # earlier": one change (GUIDE.md section 4), not a comparison
         elif typ == "andb":
-            if not _bare_verb_after(sentence, m.end(), e0, cuts[-1][1] if cuts else s0, m.start()):
+            if not _bare_verb_after(sentence, m.end(), e0, clause_s, m.start()):
                 continue
         elif typ in ("app", "appnp", "figapp"):
-            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            before = sentence[clause_s : m.start()].lower()
             if not _FINITE_RE.search(before) and not has_present_verb(before):
                 continue
         elif typ == "colon":
@@ -301,7 +310,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             # not in a speaker's own words ('"We have to be honest: Skarva is ..."')
             if attr.direct:
                 continue
-            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            before = sentence[clause_s : m.start()].lower()
             if not (_FINITE_RE.search(before) or has_present_verb(before)):
                 continue
             if not _clause_start(sentence[m.end() : e0]):
@@ -309,7 +318,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             typ = "semi"
         elif typ == "andc":
             # only between two clauses ("the mayor and the governor denied it" is one)
-            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            before = sentence[clause_s : m.start()].lower()
             between = sentence[m.end() : m.end() + 60].lower().split()
             if not (_FINITE_RE.search(before) or has_present_verb(before)) or any(
                 _FINITE_RE.fullmatch(w) for w in between[:1]
@@ -320,13 +329,20 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 continue  # "... about drug trafficking and the presence of armed groups"
             typ = "semi"
         elif typ == "sub":
-            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            before = sentence[clause_s : m.start()].lower()
             # "Viewers polled by the broadcaster after the debate were split": a participle
             # with its agent is no verb of the clause
             before = _AGENT_PARTICIPLE_RE.sub(" by", before)
             if not _FINITE_RE.search(before) or not _subordinate(sentence, m.end(), e0):
                 continue
-        elif typ == "att" and not cuts and not _FINITE_RE.search(sentence, s0, m.start()):
+        elif (
+            typ == "att"
+            and not cuts
+            and not _FINITE_RE.search(sentence, s0, m.start())
+            and not (
+                _ACCORDING_AT_RE.match(sentence, m.start()) and has_verb(sentence[s0 : m.start()])
+            )
+        ):
             # "Reinholt's spokeswoman, Hanna Ostrow, said Lusk had ...": the subject's verb
             continue
         elif typ == "att" and cuts and cuts[-1][2] in ("rel", "app", "appnp"):
@@ -335,16 +351,27 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             if _REPORTED_RE.match(sentence, m.end(), e0):
                 continue
         cuts.append((m.start(), m.end(), typ))
+        if typ != "att":
+            clause_s = m.end()
     pieces: list[tuple[int, int, str, int]] = []  # start, end, type, index of the piece it hangs on
     cur_s, cur_t = s0, "main"
     owner = -1
     root = 0
     roots: list[int] = []
     trailing_attr = None
-    for ms, cs, typ in cuts:
-        pieces.append((cur_s, ms, cur_t, owner))
-        roots.append(root)
+    source_only = False  # the stretch just cut is a source ("according to X"), no claim
+    for ci, (ms, cs, typ) in enumerate(cuts):
+        if not source_only:
+            pieces.append((cur_s, ms, cur_t, owner))
+            roots.append(root)
+        source_only = False
         if typ == "att":
+            if ci + 1 < len(cuts) and _ACCORDING_AT_RE.match(sentence, ms):
+                # "A, according to its annual accounts, nearly three times as much as ...":
+                # the source between two parts of the sentence; what follows is split on
+                trailing_attr = (ms, cuts[ci + 1][0])
+                source_only = True
+                continue
             trailing_attr = (ms, e0)
             cur_s = None
             break
@@ -358,6 +385,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             prev_t = pieces[-1][2]
             if prev_t in ("andv", "andb"):
                 owner = pieces[-1][3]
+            elif prev_t == "sub" and _sub_clause(sentence, pieces[-1][0], pieces[-1][1]):
+                owner = len(pieces) - 1  # "when a coach left the road and fell ...": the coach
             elif prev_t in _HANGING and prev_t not in ("rel", "ppart", "rrel"):
                 owner = root
             else:
@@ -584,6 +613,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 and _clause_start(rest)
             ):
                 base = rest  # "when thieves rammed the shop": the clause states it
+                subj, sv = _subject_verb(rest)
             elif 0 <= own < len(bases):
                 # "... because of staff shortages"; ", as agreed in a deal ..."
                 glue_ = ", " if sentence[:ps].rstrip().endswith(",") else " "
@@ -601,6 +631,13 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 main_subject = subj
             if typ == "andthat" and reported:
                 base = reported + _decap(quote)
+            gm = _GAPPED_FIGURE_RE.fullmatch(quote) if typ == "semi" and idx else None
+            if gm is not None and subjects[idx - 1]:
+                # "Nine people were killed and 23 injured": the auxiliary of the clause before
+                aux = shared_aux(bases[idx - 1], subjects[idx - 1])
+                if aux:
+                    base = gm.group("fig") + " " + aux + " " + gm.group("v") + (gm["rest"] or "")
+                    glue = frozenset(aux.lower().split())
 
         if (
             typ in ("rel", "ppart")
@@ -722,7 +759,16 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         spans.append((ps, pe))
         subjects.append(subj)
         svs.append(sv)
-        if pe - ps < 8 or len(quote.split()) < 3 or not any(c.isalpha() for c in quote):
+        short = pe - ps < 8 or len(quote.split()) < 3
+        if (
+            short
+            and base != quote
+            and len(base.split()) >= 3
+            and pe - ps >= 6
+            and (any(c.isdigit() for c in quote) or _RECORD_RE.search(quote))
+        ):
+            short = False  # "..., a record", "and 23 injured": worded with their clause
+        if short or not any(c.isalpha() for c in quote):
             continue
         out.append(
             {
@@ -844,6 +890,20 @@ def _clause_start(rest: str) -> bool:
                 continue  # "about 2,000 homes lost power": a figure, not a preposition
             return False
     return False
+
+
+def _sub_clause(sentence: str, a: int, b: int) -> bool:
+    """Is the adjunct ``sentence[a:b]`` ("when a coach left the road") a clause of its own,
+    worded as that clause (the subject a second verb after it shares)?"""
+    a, b = _trim(sentence, a, b)
+    m = _SUB_RE.match(sentence, a, b)
+    if m is None or m.group("of") or m.group("m").startswith("so"):
+        return False
+    rest = sentence[m.end() : b]
+    first = rest.split(" ", 1)[0].lower()
+    if first.endswith("ing") or first in _PRONOUN_SUBJECTS:
+        return False
+    return _clause_start(rest)
 
 
 def _subordinate(sentence: str, at: int, e0: int) -> bool:
