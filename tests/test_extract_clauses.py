@@ -972,3 +972,22 @@ def test_check_attribution(sentence: str, who: str, rest: str) -> None:
     n = len(sentence)
     attr, s0, e0, _ = check_attribution(sentence, 0, n, *sentence_attribution(sentence, 0, n))
     assert (attr.who, sentence[s0:e0]) == (who, rest)
+
+
+def test_a_relative_clause_after_a_mid_sentence_source_is_about_the_source() -> None:
+    # never "Deaths ... rose ..., has said it will carry out 800 visits"
+    text = (
+        "Deaths at work rose from 9 in 2022 to 15 in 2024, according to the labour "
+        "inspectorate, which has said it will carry out 800 site visits this year."
+    )
+    got = [(c["quote"], c["text"]) for c in extract_claims(text)]
+    assert got == [
+        (
+            "Deaths at work rose from 9 in 2022 to 15 in 2024",
+            "Deaths at work rose from 9 in 2022 to 15 in 2024",
+        ),
+        (
+            "has said it will carry out 800 site visits this year",
+            "The labour inspectorate has said it will carry out 800 site visits this year",
+        ),
+    ]

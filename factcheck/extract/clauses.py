@@ -359,22 +359,29 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     root = 0
     roots: list[int] = []
     trailing_attr = None
-    source_only = False  # the stretch just cut is a source ("according to X"), no claim
     for ci, (ms, cs, typ) in enumerate(cuts):
-        if not source_only:
-            pieces.append((cur_s, ms, cur_t, owner))
-            roots.append(root)
-        source_only = False
+        pieces.append((cur_s, ms, cur_t, owner))
+        roots.append(root)
         if typ == "att":
             if ci + 1 < len(cuts) and _ACCORDING_AT_RE.match(sentence, ms):
                 # "A, according to its annual accounts, nearly three times as much as ...":
-                # the source between two parts of the sentence; what follows is split on
+                # the source between two parts of the sentence ("src", no claim); what
+                # follows is split on
                 trailing_attr = (ms, cuts[ci + 1][0])
-                source_only = True
+                owner = len(pieces) - 1
+                cur_s, cur_t = ms, "src"
                 continue
             trailing_attr = (ms, e0)
             cur_s = None
             break
+        if cur_t == "src" and typ not in ("rel", "app", "appnp", "ppart", "appsay"):
+            # after the source, a comparison or a contrast hangs on the clause before it
+            # (a relative clause or an apposition describes the source)
+            owner = pieces[-1][3]
+            cur_s, cur_t = cs, typ
+            if typ in ("semi", "andthat"):
+                owner = -1
+            continue
         if cur_t in ("main", "semi", "andthat"):
             root = len(pieces) - 1
         if typ == "andsub":
@@ -420,6 +427,14 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         ps, pe = _trim(sentence, ps, pe)
         quote = sentence[ps:pe]
         base = quote
+        if typ == "src":
+            # "according to the labour inspectorate": no claim; a relative clause after it
+            # names the source as its noun
+            bases.append(quote)
+            spans.append((ps, pe))
+            subjects.append(None)
+            svs.append(None)
+            continue
         rt = roots[idx]
         root_ok = rt < len(spans) and rt != idx
         glue: frozenset = frozenset()
