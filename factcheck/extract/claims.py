@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from .asides import _aside_claims
 from .claimant import (
     _BARE_QUOTE_RE,
     _QUOTE_STMT_RE,
@@ -20,7 +21,7 @@ from .claimant import (
     speaker_label,
     wording_source,
 )
-from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims, _copula_ok
+from .clauses import _NOUN_HANGING, _clause_claims
 from .filters import drop_repeats, has_verb, lead_end, not_a_claim
 from .grammar import (
     _FINITE_RE,
@@ -28,6 +29,7 @@ from .grammar import (
     _LEAD_DISCOURSE_RE,
     _PAST_RE,
     _cap,
+    _copula_ok,
     _decap,
     _trim,
 )

@@ -4,44 +4,37 @@ from __future__ import annotations
 
 import re
 
-from .claimant import _Attr, name_of
+from .claimant import _Attr
 from .coordination import (
-    PARTICIPLES,
     conjunct_wording,
-    has_present_verb,
     infinitive_frame,
-    is_conjunct_verb,
     present_subject,
     shared_aux,
 )
-from .filters import has_verb
 from .grammar import (
     _AUX,
-    _DETERMINERS,
-    _FINITE,
     _FINITE_RE,
     _IRREGULAR_PAST,
     _PAST_RE,
     _PREPS,
-    _REPORTED_RE,
     _SAY_VERBS,
-    _STOP_BACK,
     _SUBJ_ADVERBS,
     _VERB_HINT_RE,
-    BARE_VERBS,
     MODAL_RE,
     _antecedent,
     _cap,
+    _copula_ok,
     _decap,
-    _inside,
     _inside_any,
     _is_past,
     _protected,
     _subject_verb,
     _trim,
 )
-from .lists import _GAPPED_RE, _event_list, _figure_list, figure_subject_list
+from .lists import _event_list, _figure_list, figure_subject_list
+from .markers import _ACCORDING_AT_RE, _RESUME_RE, find_cuts
 from .relatives import relative_kind, relative_noun, relative_wording
+from .subordinates import _PRONOUN_SUBJECTS, _SUB_RE, _clause_start, _sub_clause, time_clause
 from .wording import (
     _APPSAY_RE,
     _EMBED_SAY_RE,
@@ -51,130 +44,12 @@ from .wording import (
     _figure_apposition,
 )
 
-_CMP_AHEAD = (
-    r"(?:(?:about|around|roughly|nearly|almost|some|just|only|over|more than|less than)\s+)?"
-    r"(?:[$€£]?\d[\d,.]*\s?(?:%|percent\b|per cent\b)?"
-    r"|(?:a|one|two|three)\s+(?:third|half|quarter|fifth)s?)"
-    r"(?:\s+[^\W\d_]+){0,2}?\s+(?:less|more|fewer|higher|lower|cheaper|greater|smaller|larger|bigger|"
-    r"above|below|up|down)\b"
-)
-
-
-_TADV_AHEAD = (
-    r"(?:(?:nearly|almost|about|some|more than|less than|just|only|over|roughly|barely)\s+)?"
-    r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|"
-    r"\d+)\s+(?:hours?|days?|weeks?|months?|years?|decades?)\s+)?(?:after|before|following)\s"
-)
-
-
-_SAY_EMBED = (
-    r"(?:says|said|claims|claimed|believes|believed|estimates|estimated|hopes|expects|expected)"
-)
-
-
-_SPLIT_RE = re.compile(
-    r"(?P<rel>,\s+(?:which|who|whom|whose|where)\s+|,?\s+(?:in|during|at|on|under|by)\s+which\s+"
-    r")"
-    # "The study, led by researchers at ..., followed ...": a participle about the subject
-    r"|(?P<ppart>,\s+(?=(?:led|published|founded|based|owned|run|built|created|established|"
-    r"funded|located|named|chaired|headed|commissioned|formed|written|directed|managed|"
-    r"operated|backed|controlled)\s+(?:by|in|at|on|for|as|alongside)\b))"
-    # ", about 60% of the total", ", more than it receives in a year": a figure's share
-    r"|(?P<figapp>,\s+(?=(?:(?:about|around|roughly|nearly|almost|some|just|only|over|more than|"
-    r"less than|little more than|up to|well over)\s+)?(?:[$€£]?\d[\d,.]*\s?(?:%|percent\b|"
-    r"per cent\b)?|half|a third|a quarter|two thirds|three quarters|most|many|all|none)\s+"
-    r"(?:of|the)\s|(?:little\s+|far\s+|much\s+)?(?:more|less|fewer)\s+than\s"
-    r"|(?:about\s+|almost\s+|nearly\s+|more\s+than\s+)?(?:twice|three times|four times|five times|"
-    r"ten times|half|double|triple)\s+(?:as|the)\s"
-    # ", among them 23 children"; ", 34 miles away": a figure of its own about the clause
-    r"|among\s+(?:them|whom)\s"
-    r"|(?:about\s+|some\s+|nearly\s+)?\d[\d,.]*\s+(?:miles|km|kilometres|kilometers|metres)\s+"
-    r"(?:away|north|south|east|west|from|off|up|down)\b"
-    r"))"
-    r"|(?P<app>,\s+(?=(?:the|a|an|their|its|his|her|our)\s+(?:first|second|third|fourth|fifth|last|only|latest|largest|"
-    r"biggest|highest|lowest|worst|deadliest|best|most|least|record|\d+(?:st|nd|rd|th))\b))"
-    r"|(?P<appsay>,\s+(?=(?:a|an|the)\s+[^\W\d_]+\s+(?:the|a|an|its|his|her|their|our)\s+"
-    r"[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s+" + _SAY_EMBED + r"\s))"
-    r"|(?P<appnp>,\s+(?=(?:the|a|an)\s+[^\W\d_]+(?:\s+[^\W\d_'’]+){0,5}\s+(?:[a-z]+ing|[a-z]+ed|responsible|"
-    r"that|which|who|whose|with|known|accused|blamed)\b)"
-    r"|,\s+(?=(?:the|a|an)\s+[^\W\d_]+(?:\s+[^\W\d_'’]+){0,6}\s*$))"
-    r"|(?P<cmp>,\s+(?=" + _CMP_AHEAD + r"))"
-    r"|(?P<making>,\s+(?=making\s+(?:it|them|him|her)\s))"
-    r"|(?P<tadv>,\s+(?=" + _TADV_AHEAD + r"))"
-    r"|(?P<adv>,\s+(?:(?:mainly|partly|largely|mostly|chiefly|primarily|in part)\s+)?"
-    r"(?:amid|despite|whereas|although|though|but|because|while)\s+)"
-    r"|(?P<semi>;\s+|\s+[—–]\s+|\s+--\s+)"
-    # "Part-time jobs accounted for most of the increase: they rose by 48,000": two clauses
-    r"|(?P<colon>:\s+(?![\"“]))"
-    # "..., adding that imports rose 2%": the source's (or the subject's) second statement
-    r"|(?P<adding>,\s+(?:adding|saying|noting|warning|arguing|insisting|claiming)\s+(?:that\s+)?"
-    r"(?=\S))"
-    r"|(?P<att>,\s+(?:according to|reported|said|says|told|added|noted|stated|announced|"
-    r"confirmed|wrote|claimed)\s+)"
-    r"|(?P<andthat>,?\s+(?:and|but)\s+that\s+)"
-    # ", against a target of 18 minutes", ", pushing the balance into deficit": the figure's
-    # yardstick or consequence, a fact of its own worded with the clause it hangs on
-    r"|(?P<against>,\s+(?=(?:against|compared\s+(?:with|to))\s))"
-    # ", driven by exports", ", with imports rising 3%": a cause or a second figure hanging on
-    # the clause, a fact of its own worded with the clause
-    r"|(?P<drv>,\s+(?=(?:(?:mainly|largely|partly|chiefly|mostly)\s+)?(?:driven|fuelled|fueled|"
-    r"boosted|hit|hampered|held back|dragged down|weighed down|caused)\s+by\s"
-    r"|with\s+(?:[^\s,;]+\s+){1,5}?[a-z]{3,}ing\b))"
-    r"|(?P<part>,\s+(?=(?!(?:saying|adding|including|according|following|using|during|"
-    r"excluding|notably|something|nothing|anything|everything|bring|spring|morning|evening|"
-    r"ceiling|building|ring|king|thing)\b)[a-z]{3,}ing\s))"
-    # "... because of staff shortages", "... when thieves rammed the shop", "... after a storm
-    # damaged the cranes", "... for diverting $3.4 million": a cause or an event of its own
-    r"|(?P<sub>\s+(?=(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?"
-    r"(?:because|when|after|as|for|so\s+that|while|whereas)\s))"
-    # "... because of its plea and because it had paid ...": a second cause of the same clause
-    r"|(?P<andsub>,?\s+and\s+(?=(?:because|after|when)\s))"
-    # "work that was never carried out", "an e-mail that the site office never answered": a
-    # restrictive relative clause with a fact of its own (checked by relatives.relative_kind)
-    r"|(?P<rrel>\s+(?=that\s))"
-    # "was lowest in Almer, at 3.1%, and highest in Grauland, at 9.8%", "... and the highest
-    # on record", "... and slightly below the 3.3% expected": a second comparison
-    r"|(?P<andadj>,?\s+and\s+(?=(?:the\s+)?(?:(?:slightly|well|far|much|just)\s+)?"
-    r"(?:highest|lowest|largest|smallest|biggest|best|worst|fastest|slowest|strongest|weakest|"
-    r"below|above)\b))"
-    # "voted to ban new lets and to cap existing ones": a second infinitive of the same verb
-    r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s))"
-    r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:now|also|later|then|still)\s+)?(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
-    r"would|could|can|may|might|must|should|"
-    + _IRREGULAR_PAST.replace(" ", "|")
-    + r"|taken|given|shown|seen|known|driven|written|broken|chosen|stolen|hidden|beaten|"
-    r"fallen|risen|begun|done|gone|held|sent)\s|[a-z]{2,}[^s\W]s\s+(?:the|a|an|its|their|his|"
-    r"her|\d|to|in|at|on|from|for|with|into|two|three|four|five|six|seven|eight|nine|ten|"
-    r"several|most|all)\b)))"
-    # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
-    r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
-    r"(?:\s+[^\W\d_][\w'’-]*){0,3}\s+(?:"
-    + _FINITE
-    + r"|[a-z]{2,}[^s\W'’]s(?=\s+(?:\d|the|a|an)\b))\b"
-    # "14 people died and 30 were injured": a figure as the second clause's subject
-    r"|(?:(?:about|around|nearly|almost|some|over|more than|at least|up to|another)\s+)?"
-    r"\d(?:[\d.]|,(?=\d))*%?(?:\s+(?!(?:but|and|or|in|on|at|to|from|by|for|of|than)\b)[a-z]+)?"
-    r"\s+(?:" + _FINITE + r")\b))"
-    # "will close its plant and move production to ...": a second verb after the modal
-    r"|(?P<andb>,?\s+and\s+(?=[a-z]{2,}\s))"
-)
-
-
 _GAPPED_FIGURE_RE = re.compile(
     r"(?P<fig>(?:(?:about|some|nearly|almost|more than|at least)\s+)?\d[\d,.]*)\s+(?P<v>[a-z]+ed)"
     r"(?P<rest>\s.*)?",
     re.DOTALL,
 )
 _RECORD_RE = re.compile(r"\b(?:record|first|largest|highest|lowest|biggest|smallest)\b")
-_ACCORDING_AT_RE = re.compile(r",\s+according to\s")
-_CONJ_ADVERBS = frozenset("now also later then still".split())
-_MODAL_DO_RE = re.compile(r"\b(?:did|does|do|could|can|may|might|must|should|shall)\b")
-_AGENT_PARTICIPLE_RE = re.compile(r"\b[a-z]+ed\s+by\b")
-_SAME_FIGURE_BEFORE_RE = re.compile(
-    r"compared\s+(?:with|to)\s+[^,;]{1,60}?\s(?:a|one)\s+year\s+(?:earlier|before|ago)\s*(?:[,;.]|$)"
-)
-
-
 _SAY_AND_RE = re.compile(
     r"(?:said|noted|added|warned|argued|insisted|stressed|acknowledged|conceded|admitted|"
     r"cautioned|claimed|told|explained|pointed out)\b"
@@ -185,14 +60,6 @@ _REL_SAYS_RE = re.compile(
     r"(?:\S+\s+){0,4}?(?:said|says|say|claims|claimed|claim|believes|believed|estimates|"
     r"estimated|alleged|allege|alleges|told|put|puts)\b"
 )
-
-
-_AND_AUX = frozenset(
-    "was were is are has have had will did does would could can may might must should".split()
-)
-
-
-_RESUME_RE = re.compile(r",\s+([A-Za-z]+)\b")
 
 
 _SINCE_RE = re.compile(r"\bsince\s+(?=(?:the|a|an|his|her|its|their|[A-Z][\w.'’-]*)\s)")
@@ -226,133 +93,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     """Claims of ``sentence[s0:e0]`` (attribution already removed), worded with ``attr``."""
     attribution = attr.who or None
     prot = [(a, b) for a, b in _protected(sentence) if a >= s0 and b <= e0]
-    cuts: list[tuple[int, int, str]] = []  # (marker start, content start, type)
-    clause_s = s0  # where the clause being cut starts (a source between two parts skipped)
-    for m in _SPLIT_RE.finditer(sentence, s0, e0):
-        if _inside(m.start(), prot):
-            continue
-        typ = m.lastgroup or "semi"
-        if typ == "andv" and _GAPPED_RE.match(sentence, m.end(), e0):
-            # "Exports rose 4% and imports 2%": a gapped clause, not a second verb
-            if _figure_list(sentence[clause_s:e0]) is not None:
-                continue
-        if typ == "andv":
-            nxt = sentence[m.end() : m.end() + 40].split(" ", 2)
-            nxt = nxt[1] if len(nxt) > 1 and nxt[0] in _CONJ_ADVERBS else nxt[0]
-            if not is_conjunct_verb(nxt, _AND_AUX):
-                continue
-            comma = sentence.find(",", m.end(), e0)
-            if cuts and cuts[-1][2] == "rel" and comma >= 0:
-                rm = _RESUME_RE.match(sentence, comma)
-                if rm and (_is_past(rm.group(1)) or rm.group(1).lower() in _AUX):
-                    continue  # "X, which opened in 2024 and now carries ..., is ...": the
-                    # main clause resumes after the relative clause
-            if not (_is_past(nxt) or nxt in _AND_AUX or nxt in PARTICIPLES) and (
-                _FINITE_RE.search(
-                    sentence, m.end() + len(nxt), min(e0 if comma < 0 else comma, m.end() + 80)
-                )
-                or not (
-                    _VERB_HINT_RE.search(sentence, clause_s, m.start())
-                    or _FINITE_RE.search(sentence, clause_s, m.start())
-                )
-            ):
-                continue  # "... and costs in the sector rose": a subject, not a verb
-            if sentence[m.start() : m.end()].split()[0] == "but" and not (
-                _FINITE_RE.search(sentence, clause_s, m.start())
-                or _MODAL_DO_RE.search(sentence, clause_s, m.start())
-            ):
-                continue  # "did not dispute the number but said ...": two verbs
-        elif typ == "drv":
-            before = sentence[clause_s : m.start()].lower()
-            if not _FINITE_RE.search(before):
-                continue
-            typ = "part"
-        elif typ == "andto":
-            # only when the clause before governs an infinitive ("voted to ban ...")
-            clause = sentence[clause_s : m.start()]
-            if infinitive_frame(clause) is None or not _FINITE_RE.search(clause.lower()):
-                continue
-        elif typ == "andadj":
-            before = sentence[clause_s : m.start()].lower()
-            if not (_FINITE_RE.search(before) or has_present_verb(before)):
-                continue
-        elif typ == "rrel":
-            before = sentence[clause_s : m.start()].lower()
-            if (
-                attr.direct  # a speaker's own words: "We have farmers that ..."
-                or (cuts and cuts[-1][2] not in ("semi", "andthat", "andv", "adv"))
-                or _inside(m.end(), prot)
-                or not (_FINITE_RE.search(before) or has_present_verb(before))
-                or relative_kind(sentence, m.end(), e0) is None
-            ):
-                continue
-        elif typ == "andsub":
-            before = sentence[clause_s : m.start()].lower()
-            if (
-                not cuts
-                or cuts[-1][2] != "sub"
-                or not _subordinate(sentence, m.end(), e0)
-                or not _FINITE_RE.search(sentence[s0 : cuts[-1][0]].lower())
-            ):
-                continue
-        elif typ == "against" and _SAME_FIGURE_BEFORE_RE.match(sentence, m.end(), e0):
-            continue  # "a loss of 84 million, compared with a profit of 156 million a year
-            # earlier": one change (GUIDE.md section 4), not a comparison
-        elif typ == "andb":
-            if not _bare_verb_after(sentence, m.end(), e0, clause_s, m.start()):
-                continue
-        elif typ in ("app", "appnp", "figapp"):
-            before = sentence[clause_s : m.start()].lower()
-            if not _FINITE_RE.search(before) and not has_present_verb(before):
-                continue
-        elif typ == "colon":
-            # only between two clauses ("Owners: Vindkraft Nord (70%), ..." is a list), and
-            # not in a speaker's own words ('"We have to be honest: Skarva is ..."')
-            if attr.direct:
-                continue
-            before = sentence[clause_s : m.start()].lower()
-            if not (_FINITE_RE.search(before) or has_present_verb(before)):
-                continue
-            if not _clause_start(sentence[m.end() : e0]):
-                continue
-            typ = "semi"
-        elif typ == "andc":
-            # only between two clauses ("the mayor and the governor denied it" is one)
-            before = sentence[clause_s : m.start()].lower()
-            between = sentence[m.end() : m.end() + 60].lower().split()
-            if not (_FINITE_RE.search(before) or has_present_verb(before)) or any(
-                _FINITE_RE.fullmatch(w) for w in between[:1]
-            ):
-                continue
-            rest = sentence[m.end() : e0]
-            if not _clause_start(rest) and not present_subject(rest):
-                continue  # "... about drug trafficking and the presence of armed groups"
-            typ = "semi"
-        elif typ == "sub":
-            before = sentence[clause_s : m.start()].lower()
-            # "Viewers polled by the broadcaster after the debate were split": a participle
-            # with its agent is no verb of the clause
-            before = _AGENT_PARTICIPLE_RE.sub(" by", before)
-            if not _FINITE_RE.search(before) or not _subordinate(sentence, m.end(), e0):
-                continue
-        elif (
-            typ == "att"
-            and not cuts
-            and not _FINITE_RE.search(sentence, s0, m.start())
-            and not (
-                _ACCORDING_AT_RE.match(sentence, m.start()) and has_verb(sentence[s0 : m.start()])
-            )
-        ):
-            # "Reinholt's spokeswoman, Hanna Ostrow, said Lusk had ...": the subject's verb
-            continue
-        elif typ == "att" and cuts and cuts[-1][2] in ("rel", "app", "appnp"):
-            # "The ministry, which ..., said the drought was ...": the subject's own verb and
-            # the clause it reports, not a trailing "..., said Name"
-            if _REPORTED_RE.match(sentence, m.end(), e0):
-                continue
-        cuts.append((m.start(), m.end(), typ))
-        if typ != "att":
-            clause_s = m.end()
+    cuts = find_cuts(sentence, s0, e0, attr, prot)
     pieces: list[tuple[int, int, str, int]] = []  # start, end, type, index of the piece it hangs on
     cur_s, cur_t = s0, "main"
     owner = -1
@@ -840,189 +581,3 @@ def _resume_kind(sentence: str, vm: re.Match, os_: int, oe_: int, pe: int) -> st
     ):
         return "prep"
     return None
-
-
-_SUBORDINATORS = frozenset(
-    "as when while if because although though since after before until once whereas unless "
-    "where whether".split()
-)
-
-
-def _copula_ok(ant: str, app: str) -> bool:
-    """May "ANT is/was APP" stand for the apposition "ANT, APP"? Only when the antecedent is
-    a plain noun phrase (no clause opener, no verb) and the apposition a noun phrase opening
-    with an article ("As the region recovers, the number ..." is no noun phrase)."""
-    words = ant.split()
-    if not words or len(words) > 10 or words[0].lower() in _SUBORDINATORS:
-        return False
-    first = words[0].lower()
-    if first in _PREPS or first in _STOP_BACK:
-        return False
-    if not (first in _DETERMINERS or words[0][:1].isupper()):
-        return False
-    if _FINITE_RE.search(ant.lower()) or any(w.lower() in _AUX for w in words):
-        return False
-    return app.split(" ", 1)[0].lower() in ("the", "a", "an")
-
-
-_PRONOUN_SUBJECTS = frozenset("he she it they this that these those".split())
-_TIME_CONNECTIVE_RE = re.compile(r"\b(?:after|before|following)\s+")
-
-
-def time_clause(quote: str) -> str | None:
-    """The clause after the connective of a time adjunct ("nearly two years after a storm
-    surge tore away two spans" -> "a storm surge tore away two spans"), unless it opens with a
-    pronoun or a gerund; ``None`` when there is no such clause."""
-    m = _TIME_CONNECTIVE_RE.search(quote)
-    if m is None:
-        return None
-    rest = quote[m.end() :]
-    first = rest.split(" ", 1)[0].lower()
-    if first in _PRONOUN_SUBJECTS or first.endswith("ing"):
-        return None
-    return rest
-
-
-_SUB_RE = re.compile(
-    r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?"
-    r"(?P<m>because|when|after|as|for|so\s+that|while|whereas)\s+"
-    r"(?P<of>of\s+)?"
-)
-_NOT_AFTER_AS = frozenset(
-    "well such soon long far much many part a an if though same just so twice".split()
-)
-
-
-def _clause_start(rest: str) -> bool:
-    """Does ``rest`` open with a clause: a subject of at most seven words, then its verb?"""
-    words = rest.split(None, 9)
-    for i, w in enumerate(words[:9]):
-        low = w.lower().strip(',;:"“”')
-        if i and (_is_past(low) or low in _AUX):
-            return words[i - 1].lower() not in _DETERMINERS  # "a failed investment": no verb
-        if low in _PREPS and i == 0:
-            if i + 1 < len(words) and words[i + 1][:1].isdigit() and low in ("about", "over"):
-                continue  # "about 2,000 homes lost power": a figure, not a preposition
-            return False
-    return False
-
-
-def _sub_clause(sentence: str, a: int, b: int) -> bool:
-    """Is the adjunct ``sentence[a:b]`` ("when a coach left the road") a clause of its own,
-    worded as that clause (the subject a second verb after it shares)?"""
-    a, b = _trim(sentence, a, b)
-    m = _SUB_RE.match(sentence, a, b)
-    if m is None or m.group("of") or m.group("m").startswith("so"):
-        return False
-    rest = sentence[m.end() : b]
-    first = rest.split(" ", 1)[0].lower()
-    if first.endswith("ing") or first in _PRONOUN_SUBJECTS:
-        return False
-    return _clause_start(rest)
-
-
-def _subordinate(sentence: str, at: int, e0: int) -> bool:
-    """Does the adjunct at ``at`` ("because ...", "when ...", "after ...", "as ...", "for
-    ...") state something of its own: a cause, a clause, or a gerund ("for diverting")?"""
-    m = _SUB_RE.match(sentence, at, e0)
-    if m is None:
-        return False
-    rest = sentence[m.end() : e0]
-    first = rest.split(" ", 1)[0].lower()
-    word = m.group("m")
-    if word == "because":
-        return len(rest.split()) >= 2
-    if word == "for":
-        return first.endswith("ing") and len(first) > 5
-    if word == "after" and first.endswith("ing") and len(first) > 5:
-        return True
-    if word == "as" and _is_past(first) and len(rest.split()) >= 3:
-        return True  # ", as agreed in a deal with management last November"
-    if word == "as":
-        before = sentence[max(0, at - 12) : at].split()
-        if first in _NOT_AFTER_AS or (before and before[-1].lower() in _NOT_AFTER_AS):
-            return False
-    return _clause_start(rest)
-
-
-_ASIDE_REL_RE = re.compile(r"(?P<w>who|whom|whose|which)\s+(?=\S)")
-
-
-def _aside_claims(sentence: str, attr: _Attr) -> list[dict]:
-    """The article's own statements in the asides between a source and its verb
-    ("Bettina Kross, the general secretary of the federation, whose predecessor resigned
-    ..., said ..."): "Bettina Kross's predecessor resigned ...", "Bettina Kross is the general
-    secretary of the federation"; never the source's claim. An aside that is no relative
-    clause or plain noun phrase ("speaking after the vote", an age, the name itself) states
-    nothing here."""
-    a, b, kind = name_of(attr.who)
-    name = attr.who[a:b].strip()
-    out: list[dict] = []
-    for s, e in attr.asides:
-        chunk = sentence[s:e]
-        if len(chunk.split()) < 3:
-            continue
-        glue: frozenset = frozenset()
-        rm = _ASIDE_REL_RE.match(chunk)
-        if rm is not None:
-            rest = chunk[rm.end() :]
-            w = rm.group("w")
-            if w == "whose":
-                base = name + "'s " + rest
-            elif w == "whom":
-                last = rest.split()[-1].lower()
-                if not _is_past(last):
-                    continue
-                base = rest + " " + name  # "whom the judge commended"
-            elif w == "which":
-                base = attr.who + " " + rest  # "Northline, which runs ...": as the article names it
-            elif _VERB_HINT_RE.search(rest) or _FINITE_RE.search(rest):
-                base = name + " " + rest
-            else:
-                continue
-        elif _copula_ok(name, chunk) and not _FINITE_RE.search(chunk.split(" who ")[0].lower()):
-            base = name + " is " + chunk
-            glue = frozenset(("is",))
-        else:
-            continue
-        out.append(
-            {
-                # a relative clause's span starts past its "who"/"which", as in _clause_claims
-                "start": s + rm.end() if rm is not None else s,
-                "end": e,
-                "text": _cap(base),
-                "attribution": None,
-                "subject": name,
-                "type": "rel" if rm is not None else "app",
-                "glue": glue,
-                "own_voice": True,
-            }
-        )
-    return out
-
-
-_OBJECT_OPENERS = frozenset(
-    "its their his her all more up down one two three four five six seven eight nine ten "
-    "eleven twelve twenty thirty forty fifty hundred hundreds thousands dozens".split()
-)
-_NEXT_TWO_RE = re.compile(r"([a-z]+)\s+([$€£]?[\w'’]+)(?:\s+([\w'’]+))?")
-
-
-def _bare_verb_after(sentence: str, at: int, e0: int, clause_start: int, and_at: int) -> bool:
-    """Is "and" at ``and_at`` followed (at ``at``) by a second bare verb of a clause whose verb
-    follows a modal ("will close its plant and move production to Stek", "would cut 300 jobs
-    and sell two buildings")? The verb must be one of :data:`BARE_VERBS` and take an object:
-    a determiner or a figure next, or a noun and a preposition ("move production to")."""
-    m = _NEXT_TWO_RE.match(sentence, at, e0)
-    if m is None or m.group(1) not in BARE_VERBS:
-        return False
-    mm = MODAL_RE.search(sentence, clause_start, and_at)
-    if mm is None or mm.group("verb") not in BARE_VERBS:
-        return False
-    nxt, after = m.group(2), (m.group(3) or "").lower()
-    low = nxt.lower()
-    if low in _DETERMINERS or low in _OBJECT_OPENERS:
-        return True
-    if nxt[:1].isdigit() or nxt[:1] in "$€£":
-        return True
-    return nxt.islower() and after in _PREPS

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .grammar import _DETERMINERS, _is_past
+from .grammar import _DETERMINERS, _PREPS, BARE_VERBS, MODAL_RE, _is_past
 
 # past participles that are not simple past forms ("taken", not "took")
 PARTICIPLES = frozenset(
@@ -133,3 +133,30 @@ def has_present_verb(clause: str) -> bool:
     """Does ``clause`` (lower-cased) have a present-tense verb of the kind that states a
     figure or a standing fact ("the town's debt stands at ...")?"""
     return _PRESENT_VERB_RE.search(clause) is not None
+
+
+_OBJECT_OPENERS = frozenset(
+    "its their his her all more up down one two three four five six seven eight nine ten "
+    "eleven twelve twenty thirty forty fifty hundred hundreds thousands dozens".split()
+)
+_NEXT_TWO_RE = re.compile(r"([a-z]+)\s+([$€£]?[\w'’]+)(?:\s+([\w'’]+))?")
+
+
+def _bare_verb_after(sentence: str, at: int, e0: int, clause_start: int, and_at: int) -> bool:
+    """Is "and" at ``and_at`` followed (at ``at``) by a second bare verb of a clause whose verb
+    follows a modal ("will close its plant and move production to Stek", "would cut 300 jobs
+    and sell two buildings")? The verb must be one of :data:`BARE_VERBS` and take an object:
+    a determiner or a figure next, or a noun and a preposition ("move production to")."""
+    m = _NEXT_TWO_RE.match(sentence, at, e0)
+    if m is None or m.group(1) not in BARE_VERBS:
+        return False
+    mm = MODAL_RE.search(sentence, clause_start, and_at)
+    if mm is None or mm.group("verb") not in BARE_VERBS:
+        return False
+    nxt, after = m.group(2), (m.group(3) or "").lower()
+    low = nxt.lower()
+    if low in _DETERMINERS or low in _OBJECT_OPENERS:
+        return True
+    if nxt[:1].isdigit() or nxt[:1] in "$€£":
+        return True
+    return nxt.islower() and after in _PREPS
