@@ -21,7 +21,7 @@ from .claimant import (
     speaker_label,
     wording_source,
 )
-from .clauses import _NOUN_HANGING, _clause_claims
+from .clauses import _clause_claims, takes_trailing_attribution
 from .filters import drop_repeats, has_verb, lead_end, not_a_claim
 from .grammar import (
     _FINITE_RE,
@@ -80,17 +80,21 @@ def claim_spans(sentence: str) -> list[dict]:
         attr.direct = True
         out, count = _quoted_claims(sentence, s0, e0, attr, stop=True)
         if count > 1:
-            return _with_attribution(out, s0, a0, b0, b0)  # (no closing mark)
+            return _with_attribution(sentence, out, s0, a0, b0, b0)  # (no closing mark)
     if mid is not None:
         # "House prices rose 3%, the registry said, while rents climbed 7%": both halves are
         # the registry's; the first one's span takes the attribution next to it
-        out = _with_attribution(_clause_claims(sentence, s0, mid[0], attr), 0, 0, mid[0], mid[2])
+        out = _with_attribution(
+            sentence, _clause_claims(sentence, s0, mid[0], attr), 0, 0, mid[0], mid[2]
+        )
         if e0 - mid[1] >= 3:
             # "..., the ministry said, though officials cautioned that ...": a second half
             # naming its own source is that source's, never the first half's
             own, s1, e1, _ = sentence_attribution(sentence, mid[1], e0)
             if own.who and e1 - s1 >= 3:
-                out += _with_attribution(_clause_claims(sentence, s1, e1, own), s1, mid[1], e1, e0)
+                out += _with_attribution(
+                    sentence, _clause_claims(sentence, s1, e1, own), s1, mid[1], e1, e0
+                )
             else:
                 out += _clause_claims(sentence, mid[1], e0, attr)
         out.sort(key=lambda d: (d["start"], d["end"]))
@@ -105,7 +109,9 @@ def claim_spans(sentence: str) -> list[dict]:
         copula = "was" if _PAST_RE.search(sentence, verb_at, e0) else "is"
         inner = _Attr(attr.who, prefix=attr.prefix + sentence[np_[0] : np_[1]] + " ")
         inner.suffix = attr.suffix
-        out = _with_attribution(_clause_claims(sentence, verb_at, e0, inner), verb_at, a0, e0, b0)
+        out = _with_attribution(
+            sentence, _clause_claims(sentence, verb_at, e0, inner), verb_at, a0, e0, b0
+        )
         out.append(
             {
                 "start": app[0],
@@ -122,7 +128,7 @@ def claim_spans(sentence: str) -> list[dict]:
         )
         out.sort(key=lambda d: (d["start"], d["end"]))
         return out
-    out = _with_attribution(_clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
+    out = _with_attribution(sentence, _clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
     if attr.asides:
         out += _aside_claims(sentence, attr)
         out.sort(key=lambda d: (d["start"], d["end"]))
@@ -202,13 +208,15 @@ _NOT_SUBJECT_HEADS = frozenset(
 )
 
 
-def _with_attribution(pieces: list[dict], s0: int, a0: int, e0: int, b0: int) -> list[dict]:
+def _with_attribution(
+    sentence: str, pieces: list[dict], s0: int, a0: int, e0: int, b0: int
+) -> list[dict]:
     """The span of a claim takes in the attribution next to it ("X said that" before
     ``s0``, from ``a0``; ", X said" after ``e0``, to ``b0``), as a desk would quote it."""
     for d in pieces:
         if a0 < s0 and d["start"] == s0 and d.get("type") in ("main", "item", "semi"):
             d["start"] = a0
-        if e0 < b0 and d["end"] == e0 and d.get("type") not in _NOUN_HANGING:
+        if e0 < b0 and d["end"] == e0 and takes_trailing_attribution(d, sentence):
             d["end"] = b0
     return pieces
 

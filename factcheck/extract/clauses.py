@@ -212,7 +212,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             subj = subjects[own]
         elif typ == "andto" and own >= 0:
             # "The council voted on Tuesday to ban ... and to cap ...": the same governing verb
-            frame = infinitive_frame(bases[own])
+            frame = infinitive_frame(bases[own], quote.split(" ", 1)[0])
             if frame:
                 base = frame + quote
             subj = subjects[own]
@@ -255,6 +255,9 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         elif typ in ("rel", "app", "appnp", "ppart") and own >= 0:
             os_, oe_ = spans[own]
             ant = _antecedent(sentence, os_, oe_, typ in ("rel", "ppart"))
+            cm = _CAUSE_OF_RE.match(sentence, os_, oe_) if typ == "rel" else None
+            if cm is not None:
+                ant = (cm.end(), oe_)  # "because of higher spending on care, which ...": the cause
             if ant and typ == "rel" and sentence[ant[0]].islower():
                 nm = _NAME_BEFORE_APPOS_RE.search(sentence, 0, ant[0])
                 rm = _REL_MARK_RE.match(sentence, pieces[idx - 1][1])
@@ -543,7 +546,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     if attr_end is not None and trailing_attr is not None:
         last = _trim(sentence, s0, trailing_attr[0])[1]
         for d in out:
-            if d["end"] == last and d["type"] not in _NOUN_HANGING:
+            if d["end"] == last and takes_trailing_attribution(d, sentence):
                 d["end"] = attr_end
     for d in out:
         d["subject"] = main_subject
@@ -551,6 +554,25 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     return out
 
 
+_CAUSE_OF_RE = re.compile(
+    r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?(?:because of|due to|owing to)\s+"
+)
+
+
+def takes_trailing_attribution(piece: dict, sentence: str) -> bool:
+    """Does the span of ``piece``, the last of its sentence, run on to a trailing ", the
+    office said"? Not a piece about a noun of the clause (an apposition, a relative clause:
+    the attribution is the whole sentence's), unless it is a figure's rank worded with its
+    clause ("..., its lowest level since 2008, the office said")."""
+    if piece.get("type") not in _NOUN_HANGING:
+        return True
+    if piece["type"] != "app":
+        return False
+    quote = sentence[piece["start"] : piece["end"]]
+    return piece["text"] != quote and quote.split(" ", 1)[0].lower() in _POSSESSIVES
+
+
+_POSSESSIVES = frozenset("its their his her our".split())
 _RESUME_PREPS = frozenset("at in on for from with by into after before during near outside".split())
 
 
@@ -565,7 +587,9 @@ def _resume_kind(sentence: str, vm: re.Match, os_: int, oe_: int, pe: int) -> st
     w = vm.group(1).lower()
     n_main = len(sentence[os_:oe_].split())
     if n_main <= 6:
-        if _is_past(w) or w in _AUX or (len(w) > 3 and w[-1] == "s" and w[-2] not in "su'"):
+        if _is_past(w) or w in _AUX or w in ("did", "does"):
+            return "verb"
+        if len(w) > 3 and w[-1] == "s" and w[-2] not in "su'":
             return "verb"
         if w in _SUBJ_ADVERBS:
             nm = _NEXT_WORD_RE.match(sentence, vm.end(1), pe)

@@ -90,9 +90,17 @@ def conjunct_wording(clause: str, subject: str, conj: str) -> str:
 _TO_VERB_RE = re.compile(r"\bto\s+(?P<v>[a-z]+)\b")
 
 
-def infinitive_frame(clause: str) -> str | None:
+_BY_AGENT_RE = re.compile(r"\b(?:[a-z]+ed|caused|driven|hit|held)\s+(?P<by>by)\s")
+
+
+def infinitive_frame(clause: str, word: str = "to") -> str | None:
     """The words before the first infinitive of ``clause`` ("Merrow council voted on Tuesday
-    to ban ..." -> "Merrow council voted on Tuesday "), or ``None`` when there is none."""
+    to ban ..." -> "Merrow council voted on Tuesday "), or ``None`` when there is none. With
+    ``word`` "by": the words before the agent of a passive ("The delay was caused by a
+    shortage" -> "The delay was caused ")."""
+    if word == "by":
+        bm = _BY_AGENT_RE.search(clause)
+        return clause[: bm.start("by")] if bm else None
     for m in _TO_VERB_RE.finditer(clause):
         v = m.group("v")
         if v in _DETERMINERS or v.isdigit() or _is_past(v):

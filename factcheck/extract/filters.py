@@ -200,6 +200,6 @@ def has_verb(wording: str) -> bool:
 # of Norlanders take 7,000 steps"); after "to" or a determiner they are no finite verb
 _PLURAL_PRESENT = frozenset(
     "live take come account make work earn pay use need own hold receive spend face remain "
-    "stand lack".split()
+    "stand lack include".split()
 )
 _NOT_BEFORE_PLURAL_VERB = frozenset("to not n't will would can could may might must".split())

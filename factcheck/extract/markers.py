@@ -15,9 +15,10 @@ from .coordination import (
     is_conjunct_verb,
     present_subject,
 )
-from .filters import has_verb
+from .filters import _PLURAL_PRESENT, has_verb
 from .grammar import (
     _AUX,
+    _DETERMINERS,
     _FINITE,
     _FINITE_RE,
     _IRREGULAR_PAST,
@@ -80,8 +81,8 @@ _SPLIT_RE = re.compile(
     r"|(?P<cmp>,\s+(?=" + _CMP_AHEAD + r"))"
     r"|(?P<making>,\s+(?=making\s+(?:it|them|him|her)\s))"
     r"|(?P<tadv>,\s+(?=" + _TADV_AHEAD + r"))"
-    r"|(?P<adv>,\s+(?:(?:mainly|partly|largely|mostly|chiefly|primarily|in part)\s+)?"
-    r"(?:amid|despite|whereas|although|though|but|because|while)\s+)"
+    # (", mainly because ...": a cause, the "sub" marker below)
+    r"|(?P<adv>,\s+(?:amid|despite|whereas|although|though|but|while)\s+)"
     r"|(?P<semi>;\s+|\s+[—–]\s+|\s+--\s+)"
     # "Part-time jobs accounted for most of the increase: they rose by 48,000": two clauses
     r"|(?P<colon>:\s+(?![\"“]))"
@@ -117,7 +118,7 @@ _SPLIT_RE = re.compile(
     r"(?:highest|lowest|largest|smallest|biggest|best|worst|fastest|slowest|strongest|weakest|"
     r"below|above)\b))"
     # "voted to ban new lets and to cap existing ones": a second infinitive of the same verb
-    r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s))"
+    r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s|by\s))"
     r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:now|also|later|then|still)\s+)?(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
     r"would|could|can|may|might|must|should|"
     + _IRREGULAR_PAST.replace(" ", "|")
@@ -150,6 +151,15 @@ _AND_AUX = frozenset(
     "was were is are has have had will did does would could can may might must should".split()
 )
 _RESUME_RE = re.compile(r",\s+([A-Za-z]+)\b")
+
+
+def _plural_verb(clause: str) -> bool:
+    """A plural present verb of :data:`filters._PLURAL_PRESENT` after a word that is no
+    determiner ("students come from", not "the work")."""
+    words = clause.split()
+    return any(
+        w in _PLURAL_PRESENT and i and words[i - 1] not in _DETERMINERS for i, w in enumerate(words)
+    )
 
 
 def find_cuts(
@@ -200,9 +210,11 @@ def find_cuts(
                 continue
             typ = "part"
         elif typ == "andto":
-            # only when the clause before governs an infinitive ("voted to ban ...")
+            # only when the clause before governs an infinitive ("voted to ban ...") or has
+            # the same preposition ("was caused by a shortage ... and by a cable fault")
             clause = sentence[clause_s : m.start()]
-            if infinitive_frame(clause) is None or not _FINITE_RE.search(clause.lower()):
+            word = sentence[m.end() : m.end() + 3].strip()
+            if infinitive_frame(clause, word) is None or not _FINITE_RE.search(clause.lower()):
                 continue
         elif typ == "andadj":
             before = sentence[clause_s : m.start()].lower()
@@ -235,7 +247,13 @@ def find_cuts(
                 continue
         elif typ in ("app", "appnp", "figapp"):
             before = sentence[clause_s : m.start()].lower()
-            if not _FINITE_RE.search(before) and not has_present_verb(before):
+            verb_phrase = bool(cuts) and cuts[-1][2] in ("andv", "andb", "andto")
+            if not (
+                _FINITE_RE.search(before)
+                or has_present_verb(before)
+                or verb_phrase  # "... and move births to Aldmoor, 34 miles away"
+                or (typ == "figapp" and _plural_verb(before))  # "students come from ..., most"
+            ):
                 continue
         elif typ == "colon":
             # only between two clauses ("Owners: Vindkraft Nord (70%), ..." is a list), and
