@@ -1094,3 +1094,16 @@ def test_a_relative_clause_after_a_mid_sentence_source_is_about_the_source() -> 
             "The labour inspectorate has said it will carry out 800 site visits this year",
         ),
     ]
+
+
+def test_an_apposition_after_a_restrictive_relative_hangs_on_the_clause() -> None:
+    # the seed article's shape: "a move ..." sums up the clause, not the relative clause
+    text = (
+        'Last December, the group imposed an "armed strike" that affected civilians in its '
+        "areas, a move the group justified as a response to threats."
+    )
+    got = [c["text"] for c in extract_claims(text)]
+    assert got[-1] == (
+        'Last December, the group imposed an "armed strike", a move the group justified as a '
+        "response to threats"
+    )

@@ -141,6 +141,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 owner = len(pieces) - 1
         elif typ in ("semi", "andthat"):
             owner = -1
+        elif pieces[-1][2] == "rrel" and typ not in ("rel", "rrel"):
+            # "imposed a strike that affected civilians, a move the group justified as ...":
+            # what follows a restrictive relative clause hangs on the clause it belongs to
+            owner = pieces[-1][3]
         else:
             owner = len(pieces) - 1
         cur_s, cur_t = cs, typ
