@@ -22,6 +22,15 @@ from factcheck.extract.subordinates import _clause_start, _subordinate
         ("They paid 146 firms for work that was never carried out.", ["rrel"]),
         ("The mayor and the governor denied it on Monday.", []),  # one subject, one verb
         ("Exports rose 4% and imports 2%.", []),  # a gapped list: lists.py splits it
+        # found on debate sentences (ct24): a plural noun after "and" is no second verb when
+        # the clause before has no verb like it; "and by the way" is no second agent
+        ("Strength must also require wisdom and smarts in its exercise.", []),
+        ("It is so outplayed by Putin and Assad, and by the way by Iran.", []),
+        (
+            "I think that the Iraqi government and our allies and everybody else launched the "
+            "attack.",
+            [],
+        ),
     ],
 )
 def test_find_cuts(sentence: str, types: list[str]) -> None:

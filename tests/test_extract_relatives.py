@@ -22,6 +22,11 @@ from factcheck.extract.relatives import relative_kind, relative_noun, relative_w
         ("He left so that nobody saw him", None),
         ("They lived at that time in Dolec", None),  # "that" as a determiner
         ("Pupils said that prosecutors were wrong", None),
+        # found on debate sentences (ct24), where these were misread
+        ("I have learned from them that people do have tough times", None),  # a pronoun
+        ("Other matters are sensible that are the kind of reforms", None),  # an adjective
+        ("He said, too, that when Kennedy refers to it, there are eight", None),  # ", that"
+        ("There is little difference in the budget that I proposed and the plan", None),
     ],
 )
 def test_relative_kind(sentence: str, expected: str | None) -> None:
@@ -57,6 +62,11 @@ def test_relative_wording(noun: str, clause: str, kind: str, expected: str) -> N
         ("the confiscation of a holiday home", "a holiday home"),
         ("a holiday home on the island of Varno", "a holiday home on the island of Varno"),
         ("the sale of two ferries", "two ferries"),
+        ("a part of an administration", "an administration"),
+        (
+            "the Justice Department in making Illinois implement a motor voter law",
+            "a motor voter law",
+        ),
     ],
 )
 def test_relative_noun(phrase: str, expected: str) -> None:

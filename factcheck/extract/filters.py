@@ -188,6 +188,7 @@ def has_verb(wording: str) -> bool:
         if (
             lw in _PLURAL_PRESENT
             and prev
+            and not prev.lower().endswith("ly")  # "Actually pay federal income tax": no subject
             and prev.lower() not in _DETERMINERS
             and prev.lower() not in _NOT_BEFORE_PLURAL_VERB
         ):

@@ -118,7 +118,7 @@ _SPLIT_RE = re.compile(
     r"(?:highest|lowest|largest|smallest|biggest|best|worst|fastest|slowest|strongest|weakest|"
     r"below|above)\b))"
     # "voted to ban new lets and to cap existing ones": a second infinitive of the same verb
-    r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s|by\s))"
+    r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s|by\s(?!the\s+way|then|far|now)))"
     r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:now|also|later|then|still)\s+)?(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
     r"would|could|can|may|might|must|should|"
     + _IRREGULAR_PAST.replace(" ", "|")
@@ -128,7 +128,7 @@ _SPLIT_RE = re.compile(
     r"several|most|all)\b)))"
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
-    r"(?:\s+[^\W\d_][\w'’-]*){0,3}\s+(?:"
+    r"(?:\s+(?!(?:and|or|but)\b)[^\W\d_][\w'’-]*){0,3}\s+(?:"
     + _FINITE
     + r"|[a-z]{2,}[^s\W'’]s(?=\s+(?:\d|the|a|an)\b))\b"
     # "14 people died and 30 were injured": a figure as the second clause's subject
@@ -151,6 +151,9 @@ _AND_AUX = frozenset(
     "was were is are has have had will did does would could can may might must should".split()
 )
 _RESUME_RE = re.compile(r",\s+([A-Za-z]+)\b")
+
+
+_PRESENT_S_RE = re.compile(r"\b(?!(?:this|his|its|us|was|has|is|does)\b)[a-z]{2,}[^s\W'’]s\b")
 
 
 def _plural_verb(clause: str) -> bool:
@@ -189,7 +192,13 @@ def find_cuts(
                 if rm and (_is_past(rm.group(1)) or rm.group(1).lower() in _AUX):
                     continue  # "X, which opened in 2024 and now carries ..., is ...": the
                     # main clause resumes after the relative clause
-            if not (_is_past(nxt) or nxt in _AND_AUX or nxt in PARTICIPLES) and (
+            present = not (_is_past(nxt) or nxt in _AND_AUX or nxt in PARTICIPLES)
+            if present and not (
+                _PRESENT_S_RE.search(sentence, clause_s, m.start())
+                or _FINITE_RE.search(sentence, clause_s, m.start())
+            ):
+                continue  # "must require wisdom and smarts in ...": no verb like the first
+            if present and (
                 _FINITE_RE.search(
                     sentence, m.end() + len(nxt), min(e0 if comma < 0 else comma, m.end() + 80)
                 )

@@ -37,7 +37,7 @@ _NOT_NOUNS = frozenset(
     "realized ensure ensured means meant suggest suggested suggests agreed agree agrees "
     "announced reported concluded shown ruled decided admitted denied revealed sure aware "
     "confident certain at in on for to from with by of about after before during since under "
-    "over into like as".split()
+    "over into like as them us me him her you".split()
 )
 # verbs whose "that" opens what is said, found, shown ...
 _COMPLEMENT_VERB_RE = re.compile(
@@ -92,6 +92,8 @@ def relative_kind(sentence: str, at: int, end: int) -> str | None:
         return None
     if prev.endswith("ly") or _is_past(prev) or (prev.endswith("ing") and len(prev) > 5):
         return None
+    if prev.endswith(("ble", "ful", "ous")) or before[-1].endswith(","):
+        return None  # an adjective ("sensible that ..."); ", that ...": no restrictive clause
     if prev in _AUX:
         return None  # "The target is that no patient waits ...": a complement
     words = _WORD_RE.findall(sentence[at:end])
@@ -133,6 +135,9 @@ def relative_kind(sentence: str, at: int, end: int) -> str | None:
                 k += 1
             if w in _SAY and not (k < len(rest) and _is_verb(rest[k])):
                 return None
+            after = [x.lower() for x in rest[j + 1 :]]
+            if w not in _SAY and (len(after) > 3 or {"and", "or", "but"} & set(after)):
+                return None  # the noun goes after the verb: only when the clause ends there
             return "obj"
         if j and w in _ADVERBS:
             continue
@@ -157,7 +162,8 @@ def relative_wording(noun: str, clause: str, kind: str) -> str:
 
 _NOMINAL_OF_RE = re.compile(
     r"^(?:the|a|an)\s+(?:[\w-]+\s+)?[\w-]*(?:tion|sion|ment|sale|purchase|removal|closure|"
-    r"loss|use|repair|cost|value)\s+of\s+(?=\S)",
+    r"loss|use|repair|cost|value|part|member|members|number|group|kind|type|series|lot)\s+"
+    r"of\s+(?=\S)",
     re.IGNORECASE,
 )
 
@@ -167,4 +173,13 @@ def relative_noun(noun_phrase: str) -> str:
     nominalisation ("the confiscation of a holiday home" -> "a holiday home"), else all of
     it ("a holiday home on the island of Varno")."""
     m = _NOMINAL_OF_RE.match(noun_phrase)
-    return noun_phrase[m.end() :] if m else noun_phrase
+    if m:
+        return noun_phrase[m.end() :]
+    words = noun_phrase.split(" ")
+    if len(words) > 8:
+        # "the Justice Department in making Illinois implement a motor voter law": the last
+        # noun phrase the clause can describe
+        for i in range(len(words) - 1, 0, -1):
+            if words[i].lower() in ("a", "an", "the"):
+                return " ".join(words[i:])
+    return noun_phrase

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .grammar import _AUX, _DETERMINERS, _PREPS, _is_past, _trim
+from .grammar import _AUX, _DETERMINERS, _PREPS, _SUBORDINATORS, _is_past, _trim
 
 _PRONOUN_SUBJECTS = frozenset("he she it they this that these those".split())
 _TIME_CONNECTIVE_RE = re.compile(r"\b(?:after|before|following)\s+")
@@ -60,8 +60,8 @@ def _sub_clause(sentence: str, a: int, b: int) -> bool:
         return False
     rest = sentence[m.end() : b]
     first = rest.split(" ", 1)[0].lower()
-    if first.endswith("ing") or first in _PRONOUN_SUBJECTS:
-        return False
+    if first.endswith("ing") or first in _PRONOUN_SUBJECTS or first in _SUBORDINATORS:
+        return False  # "because if we had let sanctions work": no plain clause
     return _clause_start(rest)
 
 
