@@ -1107,3 +1107,10 @@ def test_an_apposition_after_a_restrictive_relative_hangs_on_the_clause() -> Non
         'Last December, the group imposed an "armed strike", a move the group justified as a '
         "response to threats"
     )
+
+
+def test_whose_after_a_quoted_speaker_is_possessive() -> None:
+    text = '"We will lose an hour a day," said Ingrid Solberg, whose two sons attend the school.'
+    assert [c["text"] for c in extract_claims(text)][-1] == (
+        "Ingrid Solberg's two sons attend the school"
+    )

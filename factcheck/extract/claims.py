@@ -282,7 +282,12 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
                 {
                     "start": a,
                     "end": b,
-                    "text": _cap(who + " " + sentence[a:b]),
+                    # "said Ingrid Solberg, whose two sons attend the school": her sons
+                    "text": _cap(
+                        who
+                        + ("'s " if sentence[:a].rstrip().lower().endswith("whose") else " ")
+                        + sentence[a:b]
+                    ),
                     "attribution": None,
                     "subject": who,
                     "type": "rel",
