@@ -468,6 +468,8 @@ def extract_claims(
                 )
             if not_a_claim(wording, values, seg.kind == "list_item"):
                 continue
+            if source == "quote" and piece.get("type") == "rrel":
+                continue  # "That opened last year.": a relative clause without its noun
             if (
                 piece.get("speaker")
                 and not piece.get("own_voice")

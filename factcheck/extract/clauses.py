@@ -52,7 +52,8 @@ _GAPPED_FIGURE_RE = re.compile(
 _RECORD_RE = re.compile(r"\b(?:record|first|largest|highest|lowest|biggest|smallest)\b")
 _SAY_AND_RE = re.compile(
     r"(?:said|noted|added|warned|argued|insisted|stressed|acknowledged|conceded|admitted|"
-    r"cautioned|claimed|told|explained|pointed out)\b"
+    r"cautioned|claimed|told|explained|pointed out|estimated|predicted|forecast|called for|"
+    r"urged|demanded)\b"
 )
 
 

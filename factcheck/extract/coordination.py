@@ -73,6 +73,13 @@ def conjunct_wording(clause: str, subject: str, conj: str) -> str:
     -> "The company has closed two plants"; "The man was seen ... and fled" -> "The man
     fled" (a simple past takes no auxiliary)."""
     aux = shared_aux(clause, subject)
+    if aux and aux.split()[-1].lower() in _PASSIVE_AUX:
+        # "were struck": a passive to share; "were "fed up" and called for ...": a copula
+        # before an adjective, nothing to share
+        after = clause[len(subject) :].split()[len(aux.split()) :]
+        head = after[0].strip("\"“”'‘’").lower() if after else ""
+        if not (head in PARTICIPLES or _is_past(head)):
+            aux = ""
     words = conj.split(None, 2)
     first = words[0].lower() if words else ""
     nxt = words[1].lower() if len(words) > 1 else ""
