@@ -156,6 +156,11 @@ _RESUME_RE = re.compile(r",\s+([A-Za-z]+)\b")
 _PRESENT_S_RE = re.compile(r"\b(?!(?:this|his|its|us|was|has|is|does)\b)[a-z]{2,}[^s\W'’]s\b")
 
 
+# a description that calls something what it is: its relative clause is part of the verdict
+_EVALUATIVE_RE = re.compile(r"\b(?:called|calls|call|described|describes|labelled|branded)\b")
+_CONTRAST_AIM_RE = re.compile(r"(?:while|whereas|so\s+that)\s")
+
+
 def _plural_verb(clause: str) -> bool:
     """A plural present verb of :data:`filters._PLURAL_PRESENT` after a word that is no
     determiner ("students come from", not "the work")."""
@@ -231,6 +236,8 @@ def find_cuts(
                 continue
         elif typ == "rrel":
             before = sentence[clause_s : m.start()].lower()
+            if _EVALUATIVE_RE.search(before):
+                continue  # "called the closures an act of vandalism that would cost 40 jobs"
             if (
                 attr.direct  # a speaker's own words: "We have farmers that ..."
                 or (cuts and cuts[-1][2] not in ("semi", "andthat", "andv", "adv"))
@@ -288,6 +295,8 @@ def find_cuts(
                 continue  # "... about drug trafficking and the presence of armed groups"
             typ = "semi"
         elif typ == "sub":
+            if attr.direct and _CONTRAST_AIM_RE.match(sentence, m.end()):
+                continue  # '"My shop lost 40% while the road was shut," said ...': her words
             before = sentence[clause_s : m.start()].lower()
             # "Viewers polled by the broadcaster after the debate were split": a participle
             # with its agent is no verb of the clause
