@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..agreement import claim_agreement
-from . import NotFound, _row, _rows, snapshot
+from .base import NotFound, _row, _rows, snapshot
 from .publish import _VERSION_SELECT, ARTICLE_KEYS, _version_from_row, claim_versions
 
 
