@@ -994,3 +994,12 @@ def test_figures_of_people_polled_by_someone_are_the_polls() -> None:
     )
     claims = [c for c in extract_claims(text) if "%" in c["quote"]]
     assert claims and all(c["claimant"] == "KTV" for c in claims), claims
+
+
+def test_citing_a_cause_is_the_subjects_claim() -> None:
+    text = (
+        "Veradia's agriculture ministry on Tuesday cut its wheat export forecast to 6.2 million "
+        "tonnes, citing a drought that has scorched farms across the south."
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("citing")]
+    assert (c["claimant"], c["claimant_kind"]) == ("Veradia's agriculture ministry", "organization")

@@ -627,6 +627,8 @@ def name_of(phrase: str) -> tuple[int, int, str | None]:
     if _POSSESSIVE_RE.search(phrase):
         # "Senator Jo Hale's former aides": the aides, not the senator
         head = low_words[-1].strip(",.") if low_words else ""
+        if head in ORG_WORDS:
+            return 0, len(phrase), "organization"  # "Veradia's agriculture ministry"
         return 0, len(phrase), "person" if head in _PERSON_NOUNS else None
     runs = [m for m in _NAME_RUN_RE.finditer(phrase) if m.group(0)[:1].isupper()]
     if runs and runs[0].start() == 0 and " " not in runs[0].group(0):

@@ -436,6 +436,9 @@ def extract_claims(
                 # is no license to credit the clause's own subject: "Witnesses told police")
                 # ("She has said ...": the pronoun, resolved below, not the name put for it)
                 src = wording_source(piece["text"]) or wording_source(wording)
+                if src is None and quote.startswith("citing ") and piece.get("subject"):
+                    # "The ministry cut its forecast, citing a drought": the ministry's cause
+                    src = piece["subject"]
                 if src:
                     who_c = people.resolve(
                         find_claimant(src, sent, (piece["start"], piece["end"])),
