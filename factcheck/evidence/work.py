@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from ..db import connect
 from ..store import evidence as records
 from . import archive, excerpts, links
+from .urls import not_web_reason
 
 #: Attempts at archiving a record before it is marked failed (a temporary failure only:
 #: a refused address, size or type fails at once).
@@ -64,6 +65,10 @@ def archive_source(
         url = records.begin_archiving(db, record_id)
         if url is None:
             return Outcome("skipped")
+        refused = not_web_reason(url)
+        if refused:  # (never fetched, whatever the fetcher would say)
+            records.save_failure(db, record_id, refused, final=True)
+            return Outcome("failed", refused)
         attempts = records.get_record(db, record_id)["attempts"]
         try:
             capture = archive.capture(url, config, resolver=resolver)

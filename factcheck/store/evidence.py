@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..evidence.urls import normalise_url
+from ..evidence.urls import normalise_url, not_web_reason
 from . import NotFound, _audit, _row, _rows, now, transaction
 
 STATES = ("pending", "archiving", "archived", "failed")
@@ -67,12 +67,15 @@ def link_sources(db: Database, verdict_id: int | None = None) -> list[int]:
             (key,),
         ).fetchone()
         if record is None:
+            # (an address that is not a web address is never fetched: failed at once)
+            refused = not_web_reason(url)
+            state = "failed" if refused else "pending"
             cursor = db.execute(
-                "INSERT INTO source_records (url, title, publisher, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (key, title or "", publisher or "", stamp, stamp),
+                "INSERT INTO source_records (url, title, publisher, state, reason, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, title or "", publisher or "", state, refused, stamp, stamp),
             )
-            record_id, state, archive_id = cursor.lastrowid, "pending", None
+            record_id, archive_id = cursor.lastrowid, None
         else:
             record_id, state, archive_id = record[0], record[1], record[2]
             if (title and not record[3]) or (publisher and not record[4]):
@@ -188,10 +191,11 @@ def save_failure(db: Database, record_id: int, reason: str, final: bool) -> None
 
 def request_archive(db: Database, record_id: int, user_id: int | None) -> dict[str, Any]:
     """A person asks for the record to be archived (again): it goes back to ``pending``
-    (unless already queued or running). Returns the record."""
+    (unless already queued or running, or its address is not a web address: never
+    fetched). Returns the record."""
     with transaction(db):
         record = get_record(db, record_id)
-        if record["state"] not in ("pending", "archiving"):
+        if record["state"] not in ("pending", "archiving") and not not_web_reason(record["url"]):
             db.execute(
                 "UPDATE source_records SET state = 'pending', reason = '', attempts = 0,"
                 " updated_at = ? WHERE id = ?",
