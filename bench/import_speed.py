@@ -89,6 +89,7 @@ def run_import(db_path: str, files: list[str], fragments: bool) -> None:
     from factcheck import db as fdb
     from factcheck import store
     from factcheck.cli import cli
+    from factcheck.store import base as store_base
 
     empty = fdb.connect(db_path)
     fdb.migrate(empty)
@@ -101,7 +102,7 @@ def run_import(db_path: str, files: list[str], fragments: bool) -> None:
     empty.close()
 
     rebuild = {"seconds": 0.0, "cpu": 0.0, "calls": 0}
-    original = store.rebuild_stale_fragments
+    original = store_base.rebuild_stale_fragments  # (refresh_fragments looks it up there)
 
     def timed_rebuild(conn: object) -> None:
         started, cpu = time.perf_counter(), time.process_time()
@@ -112,7 +113,7 @@ def run_import(db_path: str, files: list[str], fragments: bool) -> None:
             rebuild["cpu"] += time.process_time() - cpu
             rebuild["calls"] += 1
 
-    store.rebuild_stale_fragments = timed_rebuild
+    store_base.rebuild_stale_fragments = timed_rebuild
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     output, errors = io.StringIO(), io.StringIO()
     started, cpu = time.perf_counter(), time.process_time()

@@ -151,9 +151,10 @@ def seed(path: str, n_articles: int, per_article: int, n_reviewers: int) -> dict
 
     from factcheck import store
     from factcheck.db import connect, migrate
+    from factcheck.store import users as store_users
 
     # Seeding only: cheap hashes (the server checks them, then rehashes with the real cost).
-    store._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    store_users._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     rng = random.Random(4)
     db = connect(path)
     migrate(db)

@@ -12,6 +12,7 @@ import pytest
 
 from factcheck import create_app, ingest, store
 from factcheck.db import connect, migrate
+from factcheck.store import users as store_users
 
 # Background jobs run at once, in the request that queues them (tests/test_jobs.py runs a real
 # consumer with this turned off).
@@ -80,10 +81,10 @@ def fast_password_hashing() -> Iterator[None]:
     """argon2id with the smallest cost: the real parameters take 0.1 s a hash."""
     from argon2 import PasswordHasher
 
-    real = store._hasher
-    store._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    real = store_users._hasher
+    store_users._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
-    store._hasher = real
+    store_users._hasher = real
 
 
 @pytest.fixture

@@ -316,6 +316,162 @@ ONE_FACT_CASES = [
     ),
 ]
 
+# Coordination, causes, comparisons and colons (atomic lane, 2026-12-07): each case failed
+# before its rule existed.
+ONE_FACT_CASES += [
+    (  # a second participle shares the passive auxiliary: never "A guard taken to ..."
+        "A guard was struck on the head with a bottle and taken to Riverside Hospital.",
+        [
+            (
+                "A guard was struck on the head with a bottle",
+                "A guard was struck on the head with a bottle",
+            ),
+            ("taken to Riverside Hospital", "A guard was taken to Riverside Hospital"),
+        ],
+    ),
+    (  # an -ed participle with a preposition after it: passive too, not "The man charged"
+        "The man was arrested on Friday and charged with theft.",
+        [
+            ("The man was arrested on Friday", "The man was arrested on Friday"),
+            ("charged with theft", "The man was charged with theft"),
+        ],
+    ),
+    (  # coordinated present-tense verbs, the subject found before a present verb
+        "The plan raises the fuel duty by 2% for lorries and cuts the sales tax by one point "
+        "to 18%.",
+        [
+            (
+                "The plan raises the fuel duty by 2% for lorries",
+                "The plan raises the fuel duty by 2% for lorries",
+            ),
+            (
+                "cuts the sales tax by one point to 18%",
+                "The plan cuts the sales tax by one point to 18%",
+            ),
+        ],
+    ),
+    (
+        "The airline employs 900 people and flies to 31 destinations.",
+        [
+            ("The airline employs 900 people", "The airline employs 900 people"),
+            ("flies to 31 destinations", "The airline flies to 31 destinations"),
+        ],
+    ),
+    (  # two infinitives of one verb: the governing words are repeated
+        "The council voted on Tuesday to ban new kiosks on the promenade and to cap existing "
+        "ones at 12.",
+        [
+            (
+                "The council voted on Tuesday to ban new kiosks on the promenade",
+                "The council voted on Tuesday to ban new kiosks on the promenade",
+            ),
+            (
+                "to cap existing ones at 12",
+                "The council voted on Tuesday to cap existing ones at 12",
+            ),
+        ],
+    ),
+    (  # a second cause hangs on the main clause, and a pronoun subject keeps the clause
+        "The judge reduced the fine because of its early plea and because it had paid 2 "
+        "million crowns to the victims.",
+        [
+            ("The judge reduced the fine", "The judge reduced the fine"),
+            ("because of its early plea", "The judge reduced the fine because of its early plea"),
+            (
+                "because it had paid 2 million crowns to the victims",
+                "The judge reduced the fine because it had paid 2 million crowns to the victims",
+            ),
+        ],
+    ),
+    (  # "after" + a subject with a preposition in it ("talks on a new contract") is a clause
+        "Some 900 nurses began a strike on Monday after talks on a new contract collapsed over "
+        "the weekend.",
+        [
+            (
+                "Some 900 nurses began a strike on Monday",
+                "Some 900 nurses began a strike on Monday",
+            ),
+            (
+                "after talks on a new contract collapsed over the weekend",
+                "Talks on a new contract collapsed over the weekend",
+            ),
+        ],
+    ),
+    (  # a colon between two clauses
+        "Full-time jobs accounted for most of the rise: the public sector added 31,000.",
+        [
+            (
+                "Full-time jobs accounted for most of the rise",
+                "Full-time jobs accounted for most of the rise",
+            ),
+            ("the public sector added 31,000", "The public sector added 31,000"),
+        ],
+    ),
+    (  # a figure and its comparison with another place: two claims
+        "Housing takes up about a third of household income in the city, compared with a "
+        "quarter nationally.",
+        [
+            (
+                "Housing takes up about a third of household income in the city",
+                "Housing takes up about a third of household income in the city",
+            ),
+            (
+                "compared with a quarter nationally",
+                "Housing takes up about a third of household income in the city, compared "
+                "with a quarter nationally",
+            ),
+        ],
+    ),
+    (  # the same measure a year earlier: one change (GUIDE.md section 4)
+        "The company reported a loss of 20 million, compared with a profit of 35 million a "
+        "year earlier.",
+        [
+            (
+                "The company reported a loss of 20 million, compared with a profit of 35 "
+                "million a year earlier",
+                "The company reported a loss of 20 million, compared with a profit of 35 "
+                "million a year earlier",
+            ),
+        ],
+    ),
+    (  # a share after a present-tense clause
+        "The port's debt stands at 420 million crowns, about half of its yearly revenue.",
+        [
+            (
+                "The port's debt stands at 420 million crowns",
+                "The port's debt stands at 420 million crowns",
+            ),
+            (
+                "about half of its yearly revenue",
+                "The port's debt stands at 420 million crowns, about half of its yearly revenue",
+            ),
+        ],
+    ),
+    (  # the demo's nested duplicate: the earlier event, not the opening clause again
+        "The footbridge reopened on Friday, nearly two years after a flood tore away its "
+        "central span.",
+        [
+            ("The footbridge reopened on Friday", "The footbridge reopened on Friday"),
+            (
+                "nearly two years after a flood tore away its central span",
+                "A flood tore away its central span",
+            ),
+        ],
+    ),
+]
+
+
+def test_no_colon_split_in_a_speakers_own_words() -> None:
+    text = '"We have to be frank: the mine is old," the director said.'
+    assert [c["quote"] for c in extract_claims(text)] != ["the mine is old"]
+    assert not any(c["quote"].startswith("the mine") for c in extract_claims(text))
+
+
+def test_a_plural_noun_after_and_is_no_second_verb() -> None:
+    # "costs in the sector" is the subject of a second clause, not a verb of the first
+    text = "Exports rose 4% last year and costs in the sector rose by a fifth."
+    assert not any(c["text"].startswith("Exports costs") for c in extract_claims(text))
+
 
 @pytest.mark.parametrize(("text", "expected"), ONE_FACT_CASES)
 def test_one_fact_per_claim(text: str, expected: list[tuple[str, str]]) -> None:

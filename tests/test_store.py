@@ -12,6 +12,9 @@ import pytest
 from factcheck import ingest, store
 from factcheck.config import DEFAULT_RATING_SCALE
 from factcheck.db import connect
+from factcheck.store import articles as store_articles
+from factcheck.store import claims as store_claims
+from factcheck.store import verdicts as store_verdicts
 from tests.conftest import SAMPLE_ARTICLE
 
 RATINGS = [entry["key"] for entry in DEFAULT_RATING_SCALE]
@@ -448,7 +451,8 @@ def test_change_and_audit_share_a_transaction(
     def broken_audit(*args: Any, **kwargs: Any) -> None:
         raise sqlite3.OperationalError("disk I/O error (simulated)")
 
-    monkeypatch.setattr(store, "_audit", broken_audit)
+    for module in (store_articles, store_claims, store_verdicts):  # (where each change finds it)
+        monkeypatch.setattr(module, "_audit", broken_audit)
     with pytest.raises(sqlite3.OperationalError):
         change(db, alice, claim["id"])
     assert not db.conn.in_transaction

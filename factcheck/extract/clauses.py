@@ -5,6 +5,14 @@ from __future__ import annotations
 import re
 
 from .claimant import _Attr, name_of
+from .coordination import (
+    PARTICIPLES,
+    conjunct_wording,
+    has_present_verb,
+    infinitive_frame,
+    is_conjunct_verb,
+    present_subject,
+)
 from .grammar import (
     _AUX,
     _DETERMINERS,
@@ -88,6 +96,8 @@ _SPLIT_RE = re.compile(
     r"|(?P<adv>,\s+(?:(?:mainly|partly|largely|mostly|chiefly|primarily|in part)\s+)?"
     r"(?:amid|despite|whereas|although|though|but|because|while)\s+)"
     r"|(?P<semi>;\s+|\s+[—–]\s+|\s+--\s+)"
+    # "Part-time jobs accounted for most of the increase: they rose by 48,000": two clauses
+    r"|(?P<colon>:\s+(?![\"“]))"
     # "..., adding that imports rose 2%": the source's (or the subject's) second statement
     r"|(?P<adding>,\s+(?:adding|saying|noting|warning|arguing|insisting|claiming)\s+(?:that\s+)?"
     r"(?=\S))"
@@ -96,7 +106,7 @@ _SPLIT_RE = re.compile(
     r"|(?P<andthat>,?\s+(?:and|but)\s+that\s+)"
     # ", against a target of 18 minutes", ", pushing the balance into deficit": the figure's
     # yardstick or consequence, a fact of its own worded with the clause it hangs on
-    r"|(?P<against>,\s+(?=against\s))"
+    r"|(?P<against>,\s+(?=(?:against|compared\s+(?:with|to))\s))"
     # ", driven by exports", ", with imports rising 3%": a cause or a second figure hanging on
     # the clause, a fact of its own worded with the clause
     r"|(?P<drv>,\s+(?=(?:(?:mainly|largely|partly|chiefly|mostly)\s+)?(?:driven|fuelled|fueled|"
@@ -109,12 +119,16 @@ _SPLIT_RE = re.compile(
     # damaged the cranes", "... for diverting $3.4 million": a cause or an event of its own
     r"|(?P<sub>\s+(?=(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?"
     r"(?:because|when|after|as|for)\s))"
+    # "... because of its plea and because it had paid ...": a second cause of the same clause
+    r"|(?P<andsub>,?\s+and\s+(?=(?:because|after|when)\s))"
+    # "voted to ban new lets and to cap existing ones": a second infinitive of the same verb
+    r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s))"
     r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
     r"would|could|can|may|might|must|should|"
     + _IRREGULAR_PAST.replace(" ", "|")
     + r"|taken|given|shown|seen|known|driven|written|broken|chosen|stolen|hidden|beaten|"
     r"fallen|risen|begun|done|gone|held|sent)\s|[a-z]{2,}[^s\W]s\s+(?:the|a|an|its|their|his|"
-    r"her|\d))))"
+    r"her|\d|to|in|at|on|from|for|with|into)\b)))"
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
     r"(?:\s+[^\W\d_][\w'’-]*){0,2}\s+(?:" + _FINITE + r")\b"
@@ -124,6 +138,11 @@ _SPLIT_RE = re.compile(
     r"\s+(?:" + _FINITE + r")\b))"
     # "will close its plant and move production to ...": a second verb after the modal
     r"|(?P<andb>,?\s+and\s+(?=[a-z]{2,}\s))"
+)
+
+
+_SAME_FIGURE_BEFORE_RE = re.compile(
+    r"compared\s+(?:with|to)\s+[^,;]{1,60}?\s(?:a|one)\s+year\s+(?:earlier|before|ago)\s*(?:[,;.]|$)"
 )
 
 
@@ -232,8 +251,13 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 continue
         if typ == "andv":
             nxt = sentence[m.end() : m.end() + 30].split(" ", 1)[0]
-            if not (_is_past(nxt) or nxt in _AND_AUX or (nxt.endswith("s") and len(nxt) > 4)):
+            if not is_conjunct_verb(nxt, _AND_AUX):
                 continue
+            if not (_is_past(nxt) or nxt in _AND_AUX or nxt in PARTICIPLES) and (
+                _FINITE_RE.search(sentence, m.end() + len(nxt), min(e0, m.end() + 80))
+                or not _VERB_HINT_RE.search(sentence, cuts[-1][1] if cuts else s0, m.start())
+            ):
+                continue  # "... and costs in the sector rose": a subject, not a verb
             if sentence[m.start() : m.end()].split()[0] == "but" and not _FINITE_RE.search(
                 sentence, cuts[-1][1] if cuts else s0, m.start()
             ):
@@ -243,18 +267,48 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             if not _FINITE_RE.search(before):
                 continue
             typ = "part"
+        elif typ == "andto":
+            # only when the clause before governs an infinitive ("voted to ban ...")
+            clause = sentence[cuts[-1][1] if cuts else s0 : m.start()]
+            if infinitive_frame(clause) is None or not _FINITE_RE.search(clause.lower()):
+                continue
+        elif typ == "andsub":
+            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            if (
+                not cuts
+                or cuts[-1][2] != "sub"
+                or not _subordinate(sentence, m.end(), e0)
+                or not _FINITE_RE.search(sentence[s0 : cuts[-1][0]].lower())
+            ):
+                continue
+        elif typ == "against" and _SAME_FIGURE_BEFORE_RE.match(sentence, m.end(), e0):
+            continue  # "a loss of 84 million, compared with a profit of 156 million a year
+            # earlier": one change (GUIDE.md section 4), not a comparison
         elif typ == "andb":
             if not _bare_verb_after(sentence, m.end(), e0, cuts[-1][1] if cuts else s0, m.start()):
                 continue
         elif typ in ("app", "appnp", "figapp"):
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
-            if not _FINITE_RE.search(before):
+            if not _FINITE_RE.search(before) and not has_present_verb(before):
                 continue
+        elif typ == "colon":
+            # only between two clauses ("Owners: Vindkraft Nord (70%), ..." is a list), and
+            # not in a speaker's own words ('"We have to be honest: Skarva is ..."')
+            if attr.direct:
+                continue
+            before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
+            if not (_FINITE_RE.search(before) or has_present_verb(before)):
+                continue
+            if not _clause_start(sentence[m.end() : e0]):
+                continue
+            typ = "semi"
         elif typ == "andc":
             # only between two clauses ("the mayor and the governor denied it" is one)
             before = sentence[cuts[-1][1] if cuts else s0 : m.start()].lower()
             between = sentence[m.end() : m.end() + 60].lower().split()
-            if not _FINITE_RE.search(before) or any(_FINITE_RE.fullmatch(w) for w in between[:1]):
+            if not (_FINITE_RE.search(before) or has_present_verb(before)) or any(
+                _FINITE_RE.fullmatch(w) for w in between[:1]
+            ):
                 continue
             if not _clause_start(sentence[m.end() : e0]):
                 continue  # "... about drug trafficking and the presence of armed groups"
@@ -287,7 +341,11 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             break
         if cur_t in ("main", "semi", "andthat"):
             root = len(pieces) - 1
-        if typ in ("andv", "andb"):
+        if typ == "andsub":
+            owner, typ = root, "sub"  # the second cause hangs on the main clause too
+        elif typ == "andto":
+            owner = pieces[-1][3] if pieces[-1][2] == "andto" else len(pieces) - 1
+        elif typ in ("andv", "andb"):
             prev_t = pieces[-1][2]
             if prev_t in ("andv", "andb"):
                 owner = pieces[-1][3]
@@ -344,13 +402,22 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             if pieces[own][2] == "rel" and owner_quote and owner_base.endswith(owner_quote):
                 base = owner_base[: len(owner_base) - len(owner_quote)] + quote
             elif subjects[own]:
-                base = subjects[own] + " " + quote
+                base = conjunct_wording(owner_base, subjects[own], quote)
             elif main_subject and pieces[own][2] in ("main", "andv"):
                 base = main_subject + " " + quote
+            elif pieces[own][2] == "main" and present_subject(owner_quote):
+                # "The budget raises the top rate ... and cuts the corporate tax rate ..."
+                base = present_subject(owner_quote) + " " + quote
             else:
                 # the clause it belongs to has no subject found: no subject is guessed, and
                 # the verb phrase alone is shown as the passage ("check the wording")
                 unsure = True
+            subj = subjects[own]
+        elif typ == "andto" and own >= 0:
+            # "The council voted on Tuesday to ban ... and to cap ...": the same governing verb
+            frame = infinitive_frame(bases[own])
+            if frame:
+                base = frame + quote
             subj = subjects[own]
         elif typ == "andb" and own >= 0:
             # "The company will close its plant and move ...": its subject and modal
@@ -462,7 +529,12 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 glue = frozenset(("is",))
         elif typ == "tadv":
             subj, sv = _subject_verb(quote)
-            if root_ok:
+            rest = time_clause(quote)
+            if rest is not None and _clause_start(rest):
+                # "..., nearly two years after a storm surge tore away two of its spans": the
+                # earlier event is the fact; the clause it hangs on is a claim already
+                base = rest
+            elif root_ok:
                 base = bases[rt] + ", " + quote
         elif typ in ("against", "part") and root_ok:
             base = bases[rt] + ", " + quote
@@ -470,7 +542,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             sm = _SUB_RE.match(quote)
             rest = quote[sm.end() :] if sm else quote
             gerund = rest.split(" ", 1)[0].endswith("ing")
-            if sm and not sm.group("of") and not gerund and _clause_start(rest):
+            pron = rest.split(" ", 1)[0].lower() in _PRONOUN_SUBJECTS
+            if sm and not sm.group("of") and not gerund and not pron and _clause_start(rest):
                 base = rest  # "when thieves rammed the shop": the clause states it
             elif 0 <= own < len(bases):
                 base = bases[own] + " " + quote  # "... because of staff shortages"
@@ -688,6 +761,24 @@ def _copula_ok(ant: str, app: str) -> bool:
     return app.split(" ", 1)[0].lower() in ("the", "a", "an")
 
 
+_PRONOUN_SUBJECTS = frozenset("he she it they this that these those".split())
+_TIME_CONNECTIVE_RE = re.compile(r"\b(?:after|before|following)\s+")
+
+
+def time_clause(quote: str) -> str | None:
+    """The clause after the connective of a time adjunct ("nearly two years after a storm
+    surge tore away two spans" -> "a storm surge tore away two spans"), unless it opens with a
+    pronoun or a gerund; ``None`` when there is no such clause."""
+    m = _TIME_CONNECTIVE_RE.search(quote)
+    if m is None:
+        return None
+    rest = quote[m.end() :]
+    first = rest.split(" ", 1)[0].lower()
+    if first in _PRONOUN_SUBJECTS or first.endswith("ing"):
+        return None
+    return rest
+
+
 _SUB_RE = re.compile(
     r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?(?P<m>because|when|after|as|for)\s+"
     r"(?P<of>of\s+)?"
@@ -704,7 +795,7 @@ def _clause_start(rest: str) -> bool:
         low = w.lower().strip(',;:"“”')
         if i and (_is_past(low) or low in _AUX):
             return words[i - 1].lower() not in _DETERMINERS  # "a failed investment": no verb
-        if low in _PREPS and i < 2:
+        if low in _PREPS and i == 0:
             if i + 1 < len(words) and words[i + 1][:1].isdigit() and low in ("about", "over"):
                 continue  # "about 2,000 homes lost power": a figure, not a preposition
             return False

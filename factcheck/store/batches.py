@@ -16,17 +16,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from .. import ingest
-from . import (
-    _ARTICLE_FIELDS,
-    Invalid,
-    NotFound,
-    _insert_claims,
-    _row,
-    _rows,
-    now,
-    sha256,
-    transaction,
-)
+from .articles import _ARTICLE_FIELDS, _insert_claims
+from .base import Invalid, NotFound, _row, _rows, now, sha256, transaction
 
 _PARAMS = 500  # ids per "IN (...)" (SQLite allows 32,766 parameters; keep statements small)
 

@@ -9,20 +9,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import (
-    ROLES,
-    VISIBLE_ARTICLE_IDS,
-    Conflict,
-    Invalid,
-    NotFound,
-    _audit,
-    _row,
-    _rows,
-    get_user,
-    now,
-    transaction,
-)
+from .articles import VISIBLE_ARTICLE_IDS
+from .base import Conflict, Invalid, NotFound, _audit, _row, _rows, now, transaction
 from .discussion import assigned, current_verdict_sql
+from .users import ROLES, get_user
 
 # Desk settings ------------------------------------------------------------------------------
 

@@ -23,7 +23,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..agreement import is_disagreement
-from . import VISIBLE_ARTICLE_IDS, _row
+from .articles import VISIBLE_ARTICLE_IDS
+from .base import _row
 from .desk import get_settings
 from .discussion import current_verdict_sql
 

@@ -28,21 +28,12 @@ from sqlite_utils import Database
 
 from .. import ingest
 from ..export import records_from_json
-from . import (
-    CLAIMANT_COLUMNS,
-    STANCES,
-    DuplicateArticle,
-    Invalid,
-    _audit,
-    _row,
-    claimant_columns,
-    create_article,
-    now,
-    sha256,
-    transaction,
-)
+from .articles import create_article
+from .base import DuplicateArticle, Invalid, _audit, _row, now, sha256, transaction
+from .claimants import CLAIMANT_COLUMNS, claimant_columns
 from .evidence import restore_sources
 from .exports import rationale_html
+from .verdicts import STANCES
 
 IMPORT_SUFFIXES = (".json", ".jsonl", ".ndjson")
 

@@ -19,21 +19,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import (
-    Conflict,
-    Invalid,
-    NotFound,
-    _audit,
-    _row,
-    _rows,
-    change_claim,
-    checked_claimant,
-    claimant_changes,
-    dismissal_changes,
-    now,
-    transaction,
-    wording_changes,
-)
+from .base import Conflict, Invalid, NotFound, _audit, _row, _rows, now, transaction
+from .claimants import checked_claimant, claimant_changes
+from .claims import change_claim, dismissal_changes, wording_changes
 from .discussion import proposal_closed, proposal_waiting
 from .publish import _correct_live as correct_live  # (in the caller's transaction, as desk's)
 from .publish import latest_version

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import VISIBLE_ARTICLE_IDS
+from .articles import VISIBLE_ARTICLE_IDS
 
 # What ``highlight()`` puts around a matched term: two private-use characters, which
 # :func:`factcheck.search.split_marked` turns into segments (text that holds them itself is

@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import Busy, Invalid, NotFound, _audit, _row, _rows, get_user, now, transaction
+from .base import Busy, Invalid, NotFound, _audit, _row, _rows, now, transaction
+from .users import get_user
 
 TOKEN_SCHEME = "fct_"
 PREFIX_LENGTH = len(TOKEN_SCHEME) + 8

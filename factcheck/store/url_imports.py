@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import NotFound, StoreError, _row, now, transaction
+from .base import NotFound, StoreError, _row, now, transaction
 
 RUNNING = ("queued", "fetching")
 #: An import still queued or fetching after this long no longer counts against the caps (its
