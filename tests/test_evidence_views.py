@@ -4,6 +4,7 @@ Sources page and suggestions; saving never waits for a fetch."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from factcheck import store, urlfetch
+from factcheck import export, store, urlfetch
 from factcheck.evidence import tasks
 from tests.evidence_server import LOOPBACK_OK, serving
 
@@ -41,8 +42,10 @@ def _claim(db: Any, article_id: int, n: int = 0) -> dict[str, Any]:
     return [c for c in store.list_claims(db, article_id) if not c["dismissed"]][n]
 
 
-def _save(session: Any, claim_id: int, *sources: dict[str, str], as_json: bool = False) -> Any:
-    data: dict[str, str] = {"rating": "true", "rationale": "", "version": ""}
+def _save(
+    session: Any, claim_id: int, *sources: dict[str, str], as_json: bool = False, version: str = ""
+) -> Any:
+    data: dict[str, str] = {"rating": "true", "rationale": "", "version": version}
     for i, source in enumerate(sources):
         for key, value in source.items():
             data[f"sources-{i}-{key}"] = value
@@ -251,9 +254,29 @@ def test_an_address_that_is_not_a_web_address_is_never_a_link(
         text = edna.get(address).get_data(as_text=True)
         for bad in ("javascript:", "file:", "data:", "vbscript:", "mailto:"):
             assert bad not in text.lower(), (address, bad)
+    # ClaimReview cites the published version's sources: web addresses as urls, others by
+    # their title only (or not at all); a live change after publication changes nothing.
+    expected = [
+        {"@type": "CreativeWork", "name": "Titled"},
+        {"@type": "CreativeWork", "url": "https://stats.example/ok", "name": "A web source"},
+    ]
+    later = [*sources, {"url": "https://stats.example/later", "title": "Added later"}]
+    assert _save(alice, claim["id"], *later, version="1").status_code == 302
+    html = app.test_client().get(f"/verdicts/{claim['id']}").get_data(as_text=True)
+    (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    doc = json.loads(script)
+    assert doc["citation"] == expected
+    assert not export.validate_claimreview(doc) or all(
+        not i["field"].startswith("citation") for i in export.validate_claimreview(doc)
+    )
+    (exported,) = edna.get("/exports/download.claimreview").get_json()
+    assert exported["citation"] == expected
     markdown = edna.get("/exports/download.markdown").get_data(as_text=True)
     assert "](<javascript" not in markdown.lower() and "](<file" not in markdown
     assert "(<https://stats.example/ok>)" in markdown
+    assert "javascript:alert(1), context, not archived: not a web address (javascript:)" in (
+        markdown
+    )
     data = alice.get("/exports/download.json").get_json()
     cited = [
         s
