@@ -420,6 +420,9 @@ def test_a_real_job_worker_archives_what_a_save_queued(
                 break
             time.sleep(0.1)
         assert state == "archived", (tmp_path / "worker.log").read_text()
+        # the worker yields the CPU to the web server (JOBS_NICE, 10 by default)
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(mine + 10, 19)
         html = alice.get(f"/claims/{claim['id']}/evidence").get_data(as_text=True)
         assert "excerpt found in the archived copy" in html
     finally:

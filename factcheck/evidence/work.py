@@ -85,7 +85,12 @@ def archive_source(
             reason = f"Archiving failed unexpectedly ({type(exc).__name__}: {exc})."
             records.save_failure(db, record_id, reason, final=True)
             return Outcome("failed", reason)
-        archive_id, to_check = records.save_capture(db, record_id, capture)
+        # (the excerpts are checked before the write: the transaction stays short)
+        checks = [
+            (e, excerpts.check_excerpt(e, capture.text))
+            for e in records.excerpts_awaiting(db, record_id)
+        ]
+        archive_id, to_check = records.save_capture(db, record_id, capture, checks)
         if to_check:
             _check(db, archive_id, to_check, capture.text)
         return Outcome("archived", archive_id=archive_id)

@@ -138,10 +138,27 @@ def _minutes_before(stamp: str, minutes: int) -> str:
     return then.isoformat(timespec="microseconds")
 
 
-def save_capture(db: Database, record_id: int, capture: Any) -> tuple[int, list[str]]:
+def excerpts_awaiting(db: Database, record_id: int) -> list[str]:
+    """The distinct excerpts of the record's citations that have no archive yet (those the
+    next capture will be checked against)."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT excerpt FROM sources WHERE record_id = ? AND archive_id IS NULL"
+            " AND excerpt <> ''",
+            (record_id,),
+        )
+    ]
+
+
+def save_capture(
+    db: Database, record_id: int, capture: Any, checks: Iterable[tuple[str, Any]] = ()
+) -> tuple[int, list[str]]:
     """Store a capture (:class:`factcheck.evidence.archive.Capture`) as the record's current
-    archive; the citations without an archive get it. Returns the archive's id and the
-    excerpts cited from it that have no check yet."""
+    archive; the citations without an archive get it; ``checks`` (``(excerpt, check)``
+    pairs, made beforehand from the capture's text) are stored with it, in the same
+    transaction, for the excerpts cited from it. Returns the archive's id and the excerpts
+    cited from it that still have no check (cited while the page was being fetched)."""
     stamp = now()
     with transaction(db):
         cursor = db.execute(
@@ -176,6 +193,12 @@ def save_capture(db: Database, record_id: int, capture: Any) -> tuple[int, list[
             (archive_id, record_id),
         )
         excerpts = unchecked_excerpts(db, archive_id)
+        wanted = set(excerpts)
+        made = [(excerpt, check) for excerpt, check in checks if excerpt in wanted]
+        if made:
+            _insert_checks(db, archive_id, made)
+            done = {excerpt for excerpt, _ in made}
+            excerpts = [e for e in excerpts if e not in done]
     return archive_id, excerpts
 
 
@@ -294,19 +317,23 @@ def archive_text(db: Database, archive_id: int) -> str:
 
 def save_excerpt_checks(db: Database, archive_id: int, checks: Iterable[tuple[str, Any]]) -> None:
     """Store ``(excerpt, check)`` pairs (:class:`factcheck.evidence.excerpts.ExcerptCheck`)."""
-    stamp = now()
-    rows = [
-        (archive_id, excerpt, c.result, int(c.score), c.start, c.end, stamp)
-        for excerpt, c in checks
-    ]
-    if not rows:
+    checks = list(checks)
+    if not checks:
         return
     with transaction(db):
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO excerpt_checks (archive_id, excerpt, result, score, start,"
-            ' "end", checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            rows,
-        )
+        _insert_checks(db, archive_id, checks)
+
+
+def _insert_checks(db: Database, archive_id: int, checks: Iterable[tuple[str, Any]]) -> None:
+    stamp = now()
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO excerpt_checks (archive_id, excerpt, result, score, start,"
+        ' "end", checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [
+            (archive_id, excerpt, c.result, int(c.score), c.start, c.end, stamp)
+            for excerpt, c in checks
+        ],
+    )
 
 
 def get_excerpt_check(db: Database, check_id: int) -> dict[str, Any] | None:
