@@ -34,6 +34,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# Jobs go on the queue file and the worker process runs them, as under `factcheck serve`
+# (tests.conftest, imported below for csrf_from, would otherwise make them run in threads of
+# this process: JOBS_IMMEDIATE, the test suite's mode).
+os.environ["FACTCHECK_JOBS_IMMEDIATE"] = "0"
 
 from factcheck import create_app, ingest, jobs, store  # noqa: E402
 from factcheck.config import DEFAULTS  # noqa: E402
@@ -201,11 +205,11 @@ def save_rounds(
         return times[len(times) // 2] * 1000, times[int(len(times) * 0.9)] * 1000
 
     def drain() -> None:
-        """Wait until the worker has archived everything queued."""
+        """Wait until the worker has archived everything queued (retries too)."""
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             state = jobs.status()
-            if not state["queued"] and not state["running"]:
+            if not state["queued"] and not state["running"] and not state["scheduled"]:
                 return
             time.sleep(0.05)
         raise SystemExit(f"the job worker did not finish: {jobs.status()}")
@@ -228,14 +232,19 @@ def save_rounds(
         stderr=subprocess.DEVNULL,
     )
     try:
-        one_round("archiving off")  # warm up
+        assert not jobs.queue.immediate, "jobs would run in this process"
+        one_round("archiving on")  # warm up (and the worker is up: the round waits for it)
         for _ in range(rounds):
             for kind in ("no source", "archiving off", "archiving on"):
                 out[kind].append(one_round(kind))
-        archived = db_reader.execute(
-            "SELECT count(*) FROM source_records WHERE state = 'archived'"
-        ).fetchone()[0]
-        print(f"  (the job worker archived {archived} sources meanwhile)")
+        states = dict(
+            db_reader.execute("SELECT state, count(*) FROM source_records GROUP BY state")
+        )
+        reasons = db_reader.execute(
+            "SELECT reason, count(*) FROM source_records WHERE reason <> '' GROUP BY reason"
+            " ORDER BY 2 DESC LIMIT 3"
+        ).fetchall()
+        print(f"  (sources by state: {states}; jobs: {jobs.status(0)}; reasons: {reasons})")
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(20)
