@@ -1,6 +1,6 @@
 """Make the evidence screenshots in docs/: the claim panel's cited sources in each state
-(waiting, archived with an excerpt found, a close match, failed with its reason, a link gone),
-the archived-text view with the excerpt marked, and the Sources page.
+(waiting, archived with an excerpt found, a close match, failed with its reason, a link gone,
+not a web address), the archived-text view with the excerpt marked, and the Sources page.
 
 The sources are served by the tests' local page server (tests/evidence_server.py), archived by
 the same functions the job worker runs. Run from the repository root with the project's venv
@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from waitress.server import create_server  # noqa: E402
+from shots import launch, log_in, serve  # noqa: E402  (docs/shots.py, beside this file)
 
 from factcheck import create_app, store  # noqa: E402
 from factcheck.cli import load_demo  # noqa: E402
@@ -76,6 +75,12 @@ def seed(db, base: str) -> tuple[int, int]:
             "publisher": "Harbour Riders",
             "stance": "context",
         },
+        {  # (a saved file's path: kept as typed, never fetched, never a link)
+            "url": "file:///C:/Users/alice/Downloads/council-minutes.pdf",
+            "title": "Council minutes, 3 May (saved copy)",
+            "publisher": "Porthaven council",
+            "stance": "context",
+        },
     ]
     rationale = "The authority's **annual report** puts the rise at 12 per cent."
     store.record_verdict(db, claim["id"], alice, "mostly-true", rationale, sources, None, SCALE)
@@ -121,16 +126,11 @@ def main() -> int:
             "SELECT x.id, x.archive_id FROM excerpt_checks x WHERE x.result = 'found'"
         ).fetchone()
         db.close()
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        threading.Thread(target=server.run, daemon=True).start()
-        url = f"http://127.0.0.1:{server.effective_port}"
+        server, url = serve(app)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{url}/login")
-            page.fill("input[name=username]", "alice")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            browser = launch(p)
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            log_in(page, url, "alice", PASSWORD)
             page.wait_for_url(f"{url}/")
             page.goto(f"{url}/articles/{article_id}?claim={claim_id}#panel")
             page.wait_for_selector("#evidence .evidence-item")
@@ -140,10 +140,7 @@ def main() -> int:
             page.goto(f"{url}/archives/{check_id[1]}?check={check_id[0]}")
             page.screenshot(path=str(DOCS / "evidence-archived-text.png"), full_page=True)
             page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-            page.goto(f"{url}/login")
-            page.fill("input[name=username]", "edna")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            log_in(page, url, "edna", PASSWORD)
             page.wait_for_url(f"{url}/")
             page.goto(f"{url}/sources")
             page.screenshot(path=str(DOCS / "evidence-sources-page.png"), full_page=True)

@@ -76,6 +76,7 @@ def index() -> Any:
     )
     for r in found:
         r["state_text"] = record_state_text(r)
+        r["state_class"] = r["state"] if safe_url(r["url"]) else "not-web"
         r["link_text"] = LINK_LABELS.get(r["link_status"] or "", "")
         r["stance_counts"] = dict(
             (part.split(":")[0], int(part.split(":")[1]))
@@ -103,6 +104,7 @@ def record(record_id: int) -> Any:
     db = get_db()
     found["state_text"] = record_state_text(found)
     found["web"] = safe_url(found["url"]) is not None
+    found["state_class"] = found["state"] if found["web"] else "not-web"
     found["link_text"] = LINK_LABELS.get(found["link_status"] or "", "")
     citations = records.record_citations(db, record_id, viewer())
     for c in citations:
