@@ -1,19 +1,21 @@
 """Score claim extraction against our hand-labelled news articles (bench/news/).
 
 Usage:
-    python bench/eval_claims.py [--set dev|test|fresh|all] [--verbose] [--json FILE]
+    python bench/eval_claims.py [--set dev|test|fresh|seen|all|fourth] [--verbose] [--json FILE]
                                 [--outputs DIR] [--save-outputs DIR]
 
 For each article of the set it runs ``factcheck.extract.extract_claims(text,
 published=meta["published"])``, or, with ``--outputs DIR``, reads saved output from
-``DIR/<slug>.jsonl`` (or ``DIR/<dev|test|fresh>/<slug>.jsonl``): one claim per line with ``start``,
+``DIR/<slug>.jsonl`` (or ``DIR/<half>/<slug>.jsonl``): one claim per line with ``start``,
 ``end`` (Python str offsets into the article), ``text`` (the wording), ``checkworthy`` and,
 optionally, ``claimant`` (a name, or null for the publication). A missing file is an empty
 output. ``--save-outputs DIR`` writes what the extractor returned in that format.
 
-Use ``dev`` while developing. ``test`` is for reporting only (see bench/news/README.md).
-``fresh`` (bench/news/fresh/, labelled by bench/news/GUIDE.md before any extractor run) is held
-out: the lead runs it once at the end of a round; ``all`` is dev + test and never includes it.
+``dev``, ``test`` and ``fresh`` have all been run and used for decisions, so none of them is held
+out any more: develop on any of them, and ``seen`` (or ``all``, the same) scores the three
+together. ``fourth`` (bench/news/fourth/, labelled by bench/news/GUIDE.md before any extractor run)
+is the held-out half: only the lead runs it, once at the start and once at the end of a round;
+``seen`` and ``all`` never include it (see bench/news/fourth/README.md).
 
 Matching and counting are those of the project's reference scorer (score_claims.py, kept
 beside the labelling guidelines), copied here so that the project does not depend on it:
@@ -67,8 +69,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT / "bench" / "news"
-HALVES = ("dev", "test")  # --set all
-HELD_OUT = ("fresh",)  # only when named: run once per round, never tuned on
+HALVES = ("dev", "test", "fresh")  # --set seen (or all): every half already run and used
+HELD_OUT = ("fourth",)  # only when named: the lead runs it once per round, never tuned on
+SEEN = ("seen", "all")  # names for HALVES together
 SUBSETS = ("all", "checkworthy")
 RESAMPLES = 1000
 SEED = 11
@@ -318,7 +321,7 @@ def subject_check(wording: str, subjects: list[str]) -> str:
 
 
 def load_half(half: str, root: Path = NEWS) -> list[dict]:
-    """The articles of one half (dev, test or fresh), sorted by file name."""
+    """The articles of one half (dev, test, fresh or fourth), sorted by file name."""
     folder = root / half
     out = []
     if not folder.is_dir():
@@ -580,7 +583,7 @@ def print_details(art: dict, d: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--set", choices=(*HALVES, *HELD_OUT, "all"), default="dev", dest="which")
+    ap.add_argument("--set", choices=(*HALVES, *SEEN, *HELD_OUT), default="dev", dest="which")
     ap.add_argument(
         "--verbose",
         action="store_true",
@@ -592,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", default=str(NEWS), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
-    halves = HALVES if a.which == "all" else (a.which,)
+    halves = HALVES if a.which in SEEN else (a.which,)
     by_half = {h: load_half(h, Path(a.root)) for h in halves}
     articles = [art for h in halves for art in by_half[h]]
     if not articles:

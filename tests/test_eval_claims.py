@@ -20,7 +20,9 @@ _spec = importlib.util.spec_from_file_location("eval_claims", ROOT / "bench" / "
 ev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ev)
 
-HALVES = [h for h in ("dev", "test", "fresh") if list((NEWS / h).glob("*.labels.json"))]
+# every half's labels are validated and scored as gold output here; none is run through the
+# extractor (the held-out `fourth` half included: these tests never import factcheck.extract)
+HALVES = [h for h in ("dev", "test", "fresh", "fourth") if list((NEWS / h).glob("*.labels.json"))]
 ARTICLES = [a for h in HALVES for a in ev.load_half(h)]
 LABEL_KEYS = {"start", "end", "quote", "wording", "claimant", "subject", "core"}
 
@@ -46,13 +48,21 @@ def test_dev_set_has_twelve_articles():
     assert sum(len(a["labels"]) for a in dev) >= 12 * 10
 
 
-def test_fresh_set_has_twelve_articles_and_is_held_out():
+def test_fresh_set_has_twelve_articles_and_is_now_seen():
     fresh = [a for a in ARTICLES if a["half"] == "fresh"]
     assert len(fresh) == 12
     assert sum(len(a["labels"]) for a in fresh) >= 12 * 10
-    assert "fresh" not in ev.HALVES, "--set all must not run the extractor on the held-out half"
+    assert ev.HALVES == ("dev", "test", "fresh"), "--set seen/all: the three used halves"
     slugs = [a["slug"] for a in ARTICLES]
     assert len(set(slugs)) == len(slugs), "article names are unique across halves"
+
+
+def test_fourth_set_has_twelve_articles_and_is_held_out():
+    fourth = [a for a in ARTICLES if a["half"] == "fourth"]
+    assert len(fourth) == 12
+    assert sum(len(a["labels"]) for a in fourth) >= 12 * 10
+    assert "fourth" in ev.HELD_OUT
+    assert "fourth" not in ev.HALVES, "--set seen/all must leave the held-out half out"
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a['half']}/{a['slug']}")
@@ -384,17 +394,39 @@ def test_main_scores_saved_outputs_without_running_the_extractor(tmp_path, monke
     assert data["dev"]["checkworthy"]["per_article"]["01-x"]["tool"] == 3
 
 
-def test_main_fresh_only_when_named(tmp_path, monkeypatch, capsys):
+def test_main_fourth_only_when_named(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(ev, "run_extractor", lambda article: pytest.fail("extractor ran"))
     _write_set(tmp_path / "news")
-    (tmp_path / "news" / "dev").rename(tmp_path / "news" / "fresh")
+    (tmp_path / "news" / "dev").rename(tmp_path / "news" / "fourth")
     (tmp_path / "out").mkdir()
     args = ["--root", str(tmp_path / "news"), "--outputs", str(tmp_path / "out")]
-    assert ev.main([*args, "--set", "all"]) == 1, "--set all leaves fresh out"
+    assert ev.main([*args, "--set", "all"]) == 1, "--set all leaves fourth out"
+    assert ev.main([*args, "--set", "seen"]) == 1, "--set seen leaves fourth out"
     capsys.readouterr()
     report = tmp_path / "r.json"
-    assert ev.main([*args, "--set", "fresh", "--json", str(report)]) == 0
-    assert list(json.loads(report.read_text(encoding="utf-8"))) == ["fresh"]
+    assert ev.main([*args, "--set", "fourth", "--json", str(report)]) == 0
+    assert list(json.loads(report.read_text(encoding="utf-8"))) == ["fourth"]
+
+
+def test_main_seen_and_all_cover_dev_test_and_fresh(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(ev, "run_extractor", lambda article: pytest.fail("extractor ran"))
+    root = tmp_path / "news"
+    for half in ("dev", "test", "fresh", "fourth"):
+        _write_set(root)
+        (root / "dev").rename(root / f"{half}-tmp")
+    for half in ("dev", "test", "fresh", "fourth"):
+        folder = root / f"{half}-tmp"
+        for path in folder.iterdir():  # one article name per half
+            path.rename(folder / path.name.replace("01-x", f"01-{half}"))
+        folder.rename(root / half)
+    (tmp_path / "out").mkdir()
+    args = ["--root", str(root), "--outputs", str(tmp_path / "out")]
+    for name in ("seen", "all"):
+        report = tmp_path / f"{name}.json"
+        assert ev.main([*args, "--set", name, "--json", str(report)]) == 0
+        data = json.loads(report.read_text(encoding="utf-8"))
+        assert list(data) == ["dev", "test", "fresh", "all"], name
+    capsys.readouterr()
 
 
 def test_main_missing_output_file_is_an_empty_output(tmp_path, monkeypatch, capsys):

@@ -460,7 +460,7 @@ def test_fast_paths_match_the_reference_renderers(
 def test_export_stream_uses_the_fast_paths(db: Any, monkeypatch: Any) -> None:
     from factcheck import export
     from factcheck.config import DEFAULTS
-    from factcheck.views.exports import export_stream
+    from factcheck.export.stream import export_stream
 
     build_varied_desk(db)
 

@@ -11,8 +11,8 @@ import pytest
 from factcheck import store
 from factcheck.config import DEFAULTS
 from factcheck.db import connect, migrate
+from factcheck.export.stream import export_stream
 from factcheck.store.imports import items_from_json, items_from_jsonl
-from factcheck.views.exports import export_stream
 from tests.conftest import NEWS_PAGE, SAMPLE_ARTICLE
 from tests.test_store_exports import build_desk
 

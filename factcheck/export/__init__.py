@@ -6,6 +6,10 @@ renderer is a generator of ``str`` chunks; the caller encodes them as UTF-8.
 
 A record whose ``"claim"`` is None stands for an article without claims: the
 JSON/JSONL exports keep the article, CSV/Markdown/ClaimReview skip it.
+
+The pipeline that reads the store and calls them is :mod:`.stream` (with the ClaimReview
+check, :mod:`.claimreview_check`); import it by name: it is not imported here, since the
+store imports this package.
 """
 
 from __future__ import annotations

@@ -592,7 +592,7 @@ def export_batches(
     ``full`` reads everything the JSON formats hold; without it only what CSV needs.
     ``batch_claims`` defaults to :data:`BATCH_CLAIMS`. Every batch is read through ``db``:
     for batches of one moment, give a snapshot's connection
-    (:func:`factcheck.store.snapshot`), as :func:`factcheck.views.exports.export_stream` does.
+    (:func:`factcheck.store.snapshot`), as :func:`factcheck.export.stream.export_stream` does.
     """
     batch_claims = BATCH_CLAIMS if batch_claims is None else batch_claims
     return ExportBatches(db, flt, full=full, body=body, batch_claims=batch_claims)

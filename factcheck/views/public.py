@@ -22,9 +22,9 @@ from markupsafe import Markup
 from .. import export, store
 from ..config import permalink_template
 from ..db import get_db
+from ..export.stream import org
 from ..store import published as store_published
 from ..web import render
-from .exports import org
 
 bp = Blueprint("public", __name__)
 

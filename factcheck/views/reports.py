@@ -16,9 +16,11 @@ from .. import access, export, store
 from ..agreement import claim_agreement, ordinal_order
 from ..config import org_url
 from ..db import get_db
+from ..export.claimreview_check import claimreview_issues
+from ..export.stream import export_stream
 from ..web import render
 from .auth import login_required
-from .exports import claimreview_issues, download_response, export_stream
+from .exports import download_response
 from .public import corrections_view
 
 bp = Blueprint("reports", __name__)
