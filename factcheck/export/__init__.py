@@ -35,6 +35,7 @@ __all__ = [
     "claimreview",
     "claimreview_chunks",
     "csv_chunks",
+    "current_ratings",
     "csv_fast_chunks",
     "json_chunks",
     "json_fast_chunks",
@@ -48,6 +49,12 @@ __all__ = [
     "report_summary",
     "validate_claimreview",
 ]
+
+
+def current_ratings(verdicts: Iterable[dict]) -> list[str]:
+    """The ratings of a record's current verdicts: those not returned to their reviewer
+    (``"status": "returned"``), which agreement, majorities and "final" figures leave out."""
+    return [v["rating"] for v in verdicts if v.get("status") != "returned"]
 
 
 def batched(chunks: Iterable[str], size: int = 65536) -> Iterator[str]:

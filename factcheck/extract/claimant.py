@@ -972,6 +972,8 @@ def wording_source(wording: str) -> str | None:
         return None  # ("A poll published on Monday puts ...": a participle, no verb)
     if m.group("who").split(" ", 1)[0].lower() in _PREP_HEADS:
         return None  # "In a joint letter accused ...": a phrase, nobody
+    if _NEGATED_RE.search(m.group("who")):
+        return None  # "Lindqvist did not dispute the number": no source of a claim
     if (
         m.group("v") in _FINDING_VERBS
         and not _REPORTED_CLAUSE_RE.match(wording, m.end())
@@ -984,6 +986,7 @@ def wording_source(wording: str) -> str | None:
     return m.group("who")
 
 
+_NEGATED_RE = re.compile(r"\b(?:did|does|do|not|never)\b", re.IGNORECASE)
 _SHOW_VERBS = frozenset("show shows showed".split())
 _PARTICIPLE_RE = re.compile(r"\b[a-z]+ed(?=\s+(?:by|on|in|at|last|this)\b)")
 _DOCUMENT_HEADS = _DOC_WORDS | frozenset("documents records accounts filings minutes".split())
