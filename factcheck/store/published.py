@@ -279,6 +279,8 @@ def version_record(entry: dict[str, Any], scale: Sequence[dict[str, Any]]) -> di
         },
         "published_at": entry["first_published_at"],
         "modified_at": entry["modified_at"],
+        # (what the ClaimReview cites: the version's own sources, as export records carry them)
+        "published": {"status": "published", "sources": version.get("sources") or []},
     }
 
 
