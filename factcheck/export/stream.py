@@ -215,7 +215,7 @@ def scoped_records(
             filtered = access.filter_record(record, user, visible)
             if filtered is not record and "agreement" in record:
                 figures = claim_agreement(
-                    [v["rating"] for v in filtered["verdicts"]], order, disagreement_mode
+                    export.current_ratings(filtered["verdicts"]), order, disagreement_mode
                 )
                 figures["majority_label"] = labels.get(figures["majority"], figures["majority"])
                 filtered = filtered | {"agreement": figures}
