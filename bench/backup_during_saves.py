@@ -177,7 +177,7 @@ def main() -> None:
 
 
 def run_all(path: str, args: argparse.Namespace) -> None:
-    import fcntl
+    import serving
 
     from factcheck.db import connect
 
@@ -192,8 +192,7 @@ def run_all(path: str, args: argparse.Namespace) -> None:
         f"backup by {METHODS[args.method]}",
         flush=True,
     )
-    with open("/tmp/fc-bench.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with serving.bench_lock():
         runs = []
         for n in range(args.runs):
             figures = one_run(path, args, claims)

@@ -18,8 +18,6 @@ import argparse
 import json
 import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import serving  # noqa: E402 (bench/serving.py)
 
 from factcheck import store  # noqa: E402
 from factcheck.db import connect, migrate  # noqa: E402
@@ -88,12 +88,6 @@ def cpu_seconds(pids: set[int]) -> float:
     return total / ticks
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def call(base: str, path: str, token: str, body: bytes | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(
         base + path,
@@ -131,8 +125,6 @@ def main() -> None:
         user = store.create_user(db, "importer", "bench password 1234", role="editor")
         token = store.create_token(db, user["id"], "b")[0]
         db.close()
-        port = free_port()
-        base = f"http://127.0.0.1:{port}/api/v1"
         env = {
             **os.environ,
             "FACTCHECK_INSTANCE_PATH": str(folder / "instance"),
@@ -142,22 +134,9 @@ def main() -> None:
             "FACTCHECK_JOBS_WORKERS": str(args.workers),
         }
         log = open(folder / "serve.log", "w")  # noqa: SIM115 (closed below)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "factcheck", "--db", database, "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        server, address = serving.serve(database, env, log=log, up_path="/api/v1/openapi.json")
+        base = address + "/api/v1"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/openapi.json", timeout=2).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise SystemExit("the server did not come up") from None
-                    time.sleep(0.2)
             time.sleep(2)  # (the job worker starts beside the web server)
             processes = descendants(server.pid) | {server.pid}
             cpu_before = cpu_seconds(processes)
@@ -193,11 +172,7 @@ def main() -> None:
                 "depend on the load of the machine; the wall time above does)"
             )
         finally:
-            server.terminate()
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            serving.stop(server, 30)
             log.close()
 
 

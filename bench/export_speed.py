@@ -177,7 +177,7 @@ def run_format(path: str, fmt: str, split: bool = False) -> None:
     from factcheck import store
     from factcheck.config import DEFAULTS
     from factcheck.db import connect
-    from factcheck.views.exports import export_stream
+    from factcheck.export.stream import export_stream
 
     db = connect(path)
     # Claims exported: every claim (the JSON formats hold dismissed ones too; the seed has none).

@@ -23,9 +23,7 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,17 +36,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import serving  # noqa: E402 (bench/serving.py)
+
 from factcheck import create_app, store, urlfetch  # noqa: E402
 from factcheck.db import connect, migrate  # noqa: E402
 from tests.drip import DripServer  # noqa: E402
 
 PASSWORD = "bench password 1234"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Browser:
@@ -104,22 +98,7 @@ def cut_off(url: str, timeout: float) -> tuple[float, str]:
     return time.monotonic() - started, "(not cut off)"
 
 
-def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    ends = time.monotonic() + seconds
-    while time.monotonic() < ends:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/login", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not come up")
-
-
 def served_run(folder: Path, drip_url: str, timeout: float, cap: int) -> None:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "FACTCHECK_DATABASE": str(folder / "bench.db"),
@@ -131,21 +110,14 @@ def served_run(folder: Path, drip_url: str, timeout: float, cap: int) -> None:
         "FACTCHECK_FETCH_MAX_CONCURRENT": str(cap),
         "FACTCHECK_JOBS_IMMEDIATE": "false",
     }
-    command = [sys.executable, "-c", "from factcheck.cli import cli; cli()", "serve"]
     log = open(folder / f"serve-{cap}.log", "w")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [*command, "--port", str(port), "--no-demo"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        try:
-            wait_until_up(base, process)
-        except SystemExit:
-            log.flush()
-            print((folder / f"serve-{cap}.log").read_text()[-2000:])
-            raise
+        process, base = serving.serve(env["FACTCHECK_DATABASE"], env, log=log)
+    except SystemExit:
+        log.close()
+        print((folder / f"serve-{cap}.log").read_text()[-2000:])
+        raise
+    try:
         users = [Browser(base, name) for name in ("alice", "bob")]
         tokens = [user.token("/articles/new") for user in users]
         outcomes: list[str] = []
@@ -196,11 +168,7 @@ def served_run(folder: Path, drip_url: str, timeout: float, cap: int) -> None:
         )
     finally:
         log.close()
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        serving.stop(process, 10)
 
 
 def main() -> None:

@@ -48,7 +48,7 @@ def build_exports(workdir: str, claims: int) -> tuple[str, str]:
     from factcheck import store
     from factcheck.config import DEFAULTS
     from factcheck.db import connect, migrate
-    from factcheck.views.exports import export_stream
+    from factcheck.export.stream import export_stream
 
     source = os.path.join(workdir, "desk.db")
     export_speed.seed(source, claims, 0.0)
@@ -129,7 +129,7 @@ def run_import(db_path: str, files: list[str], fragments: bool) -> None:
     export_seconds = None
     if fragments and counts["claims"]:
         from factcheck.config import DEFAULTS
-        from factcheck.views.exports import export_stream
+        from factcheck.export.stream import export_stream
 
         # The imported set exported again (JSONL): from the stored fragments, or the slow way
         # for claims whose fragments are incomplete.

@@ -35,7 +35,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -46,6 +45,8 @@ import time
 import urllib.parse
 from collections import defaultdict
 from pathlib import Path
+
+import serving  # (bench/serving.py: bench/ is on the path of a script run from it)
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "load-test-password"
@@ -426,12 +427,6 @@ waitress.serve(ProfilerMiddleware(app, stream=None, profile_dir=sys.argv[4]),
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(
     path: str, port: int, args: argparse.Namespace, workdir: str, log
 ) -> subprocess.Popen:
@@ -497,16 +492,6 @@ def cpu_seconds(pid: int) -> float:
     except (OSError, ValueError, IndexError):
         return float("nan")
     return total
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 # Figures --------------------------------------------------------------------------------------
@@ -678,7 +663,7 @@ def main() -> int:
             f"{args.reviewers} reviewers + 1 editor in {time.perf_counter() - began:.1f} s "
             f"(nproc {os.cpu_count()})"
         )
-        port = free_port()
+        port = serving.free_port()
         log = open(os.path.join(workdir, "server.log"), "w+b")  # noqa: SIM115
         server = start_server(path, port, args, workdir, log)
         reviewers = [
@@ -714,7 +699,7 @@ def main() -> int:
         elapsed = time.perf_counter() - start_at
         server_cpu = cpu_seconds(server.pid) - server_cpu
         client_cpu = time.process_time() - client_cpu
-        stop_server(server)
+        serving.stop(server, 5)
         served = sum(len(r.samples) for r in reviewers)
         print(
             f"CPU during the run: server {server_cpu:.1f} s ({server_cpu / elapsed:.0%} of one "
@@ -731,7 +716,7 @@ def main() -> int:
         return 0 if ok else 1
     finally:
         if server is not None:
-            stop_server(server)
+            serving.stop(server, 5)
         if args.keep:
             print(f"kept {workdir}")
         else:

@@ -17,10 +17,8 @@ The timed part holds ``flock /tmp/fc-bench.lock``.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,13 +30,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import serving  # (bench/serving.py: bench/ is on the path of a script run from it)
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _call(url: str, method: str = "GET", token: str = "", body: Any = None, etag: str = "") -> Any:
@@ -71,7 +65,7 @@ def _setup(folder: Path, repo: Path, savers: int) -> tuple[str, list[str], list[
     env = dict(os.environ, PYTHONPATH=str(repo), FACTCHECK_INSTANCE_PATH=str(folder / "i"))
     database = str(folder / "reads.db")
     subprocess.run(
-        [sys.executable, "-c", "from factcheck.cli import cli; cli()", "--db", database, "init"],
+        [*serving.FACTCHECK, "--db", database, "init"],
         env=env,
         check=True,
         capture_output=True,
@@ -167,35 +161,17 @@ def main() -> None:
     repo = Path(args.repo).resolve()
     folder = Path(tempfile.mkdtemp(prefix="fc-reads-"))
     database, keys, claims = _setup(folder, repo, args.savers)
-    port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(repo), FACTCHECK_INSTANCE_PATH=str(folder / "i"))
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from factcheck.cli import cli; cli()", "--db", database]
-        + ["serve", "--port", str(port), "--server", args.server, "--no-demo"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/"
+    server, base = serving.serve(database, env, ["--server", args.server])
+    base += "/"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if _call(base + "login")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the server did not start")
-            time.sleep(0.2)
         print(
             f"python {sys.version.split()[0]}, {os.cpu_count()} cores; serving {repo.name} with "
             f"{args.server} (default threads); BUSY_TIMEOUT_MS 5000; another process holds the "
             f"write lock {args.hold:g} s while {args.savers} clients save",
             flush=True,
         )
-        with open("/tmp/fc-bench.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with serving.bench_lock():
             worst = []
             for n in range(args.runs):
                 before, during, saves = one_run(base, database, keys, claims, args.hold)
@@ -219,8 +195,7 @@ def main() -> None:
                 f"{max(worst) * 1000:.0f} ms"
             )
     finally:
-        server.terminate()
-        server.wait(20)
+        serving.stop(server)
 
 
 if __name__ == "__main__":

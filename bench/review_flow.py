@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from load import free_port, start_server, stop_server  # noqa: E402
 
 from factcheck import create_app, store  # noqa: E402
-from factcheck.cli import load_demo  # noqa: E402
+from factcheck.cli_common import load_demo  # noqa: E402
 from factcheck.db import connect, migrate  # noqa: E402
 
 PASSWORD = "review-flow-password"

@@ -15,10 +15,8 @@ from pathlib import Path
 import shots  # (docs/shots.py: run from the repository root, docs/ is on the path)
 from playwright.sync_api import sync_playwright
 
-from factcheck import access, create_app, store
-from factcheck.cli import load_demo
+from factcheck import access, store
 from factcheck.config import DEFAULT_RATING_SCALE
-from factcheck.db import connect, migrate
 
 DOCS = Path(__file__).resolve().parent
 PASSWORD = "screenshot-password"
@@ -72,11 +70,7 @@ def seed(db) -> tuple[int, int]:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        database = str(Path(tmp) / "shot.db")
-        app = create_app({"DATABASE": database, "SECRET_KEY": "screenshot"})
-        db = connect(database)
-        migrate(db)
-        load_demo(db, app)
+        app, db, _article = shots.demo_app(tmp)
         article_id, claim_id = seed(db)
         server, base = shots.serve(app)
         with sync_playwright() as playwright:

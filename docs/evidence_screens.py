@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import shots  # noqa: E402 (docs/shots.py: run from the repository root, docs/ is on the path)
 from playwright.sync_api import sync_playwright  # noqa: E402
-from waitress.server import create_server  # noqa: E402
 
-from factcheck import create_app, store  # noqa: E402
-from factcheck.cli import load_demo  # noqa: E402
+from factcheck import store  # noqa: E402
 from factcheck.config import DEFAULT_RATING_SCALE  # noqa: E402
-from factcheck.db import connect, migrate  # noqa: E402
 from factcheck.evidence import links, work  # noqa: E402
 from factcheck.store import evidence as records  # noqa: E402
 from tests.evidence_server import LOOPBACK_OK, serving  # noqa: E402
@@ -104,33 +101,17 @@ def seed(db, base: str) -> tuple[int, int]:
 
 def main() -> int:
     with serving() as base, tempfile.TemporaryDirectory() as tmp:
-        database = str(Path(tmp) / "screens.db")
-        app = create_app(
-            {
-                "DATABASE": database,
-                "SECRET_KEY": "screenshot",
-                "ARCHIVE_SOURCES": False,
-                **LOOPBACK_OK,
-            }
-        )
-        db = connect(database)
-        migrate(db)
-        load_demo(db, app)
+        app, db, _article = shots.demo_app(tmp, ARCHIVE_SOURCES=False, **LOOPBACK_OK)
         article_id, claim_id = seed(db, base)
         check_id = db.execute(
             "SELECT x.id, x.archive_id FROM excerpt_checks x WHERE x.result = 'found'"
         ).fetchone()
         db.close()
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        threading.Thread(target=server.run, daemon=True).start()
-        url = f"http://127.0.0.1:{server.effective_port}"
+        server, url = shots.serve(app)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            browser = shots.launch(p)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{url}/login")
-            page.fill("input[name=username]", "alice")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            shots.log_in(page, url, "alice", PASSWORD)
             page.wait_for_url(f"{url}/")
             page.goto(f"{url}/articles/{article_id}?claim={claim_id}#panel")
             page.wait_for_selector("#evidence .evidence-item")
@@ -140,10 +121,7 @@ def main() -> int:
             page.goto(f"{url}/archives/{check_id[1]}?check={check_id[0]}")
             page.screenshot(path=str(DOCS / "evidence-archived-text.png"), full_page=True)
             page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-            page.goto(f"{url}/login")
-            page.fill("input[name=username]", "edna")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            shots.log_in(page, url, "edna", PASSWORD)
             page.wait_for_url(f"{url}/")
             page.goto(f"{url}/sources")
             page.screenshot(path=str(DOCS / "evidence-sources-page.png"), full_page=True)

@@ -1,5 +1,6 @@
 """Make the published-record screenshots in docs/: the publish check, a corrected public claim
-page, the editor's correction page (wording, claimant, verdict) and the first two pages of the
+page, the editor's correction page (wording, claimant, verdict), a withdrawn public claim page,
+the publishing history (who published, corrected, withdrew) and the first two pages of the
 printed verdict report, all of the demo article.
 
 Run from the repository root with the project's venv (needs Debian's Chromium and
@@ -76,6 +77,24 @@ def publish_and_correct(db, article_id: int, claim_id: int) -> None:
     )
 
 
+def withdraw_one(db, article_id: int, corrected: int) -> int:
+    """Withdraw a published claim other than the corrected one (by a second editor); its id."""
+    olga = store.create_user(db, "olga", PASSWORD, role="editor")["id"]
+    claim_id = next(
+        v["claim_id"]
+        for v in (publish.latest_version(db, c["id"]) for c in store.list_claims(db, article_id))
+        if v is not None and v["claim_id"] != corrected
+    )
+    publish.withdraw_claim(
+        db,
+        claim_id,
+        olga,
+        "The minister's office showed us the full transcript: the sentence was quoted out of"
+        " its context. We are checking it again.",
+    )
+    return claim_id
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         database = str(Path(tmp) / "shot.db")
@@ -104,6 +123,12 @@ def main() -> int:
 
             page.goto(f"{base}/claims/{claim_id}/correction")
             page.screenshot(path=str(DOCS / "correction-page.png"), full_page=True)
+
+            withdrawn = withdraw_one(db, article_id, claim_id)
+            page.goto(f"{base}/verdicts/{withdrawn}")
+            page.screenshot(path=str(DOCS / "public-withdrawn.png"), full_page=True)
+            page.goto(f"{base}/articles/{article_id}/publish#history")
+            page.locator("#history").screenshot(path=str(DOCS / "publishing-history.png"))
 
             page.goto(f"{base}/articles/{article_id}/report")
             page.emulate_media(media="print")

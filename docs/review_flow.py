@@ -9,27 +9,22 @@ Run from the repository root with the project's venv (needs Debian's Chromium):
 from __future__ import annotations
 
 import tempfile
-import threading
 from pathlib import Path
 
+import shots  # (docs/shots.py: run from the repository root, docs/ is on the path)
 from playwright.sync_api import sync_playwright
-from waitress.server import create_server
 
-from factcheck import create_app, store
-from factcheck.cli import load_demo
+from factcheck import store
 from factcheck.config import DEFAULT_RATING_SCALE
-from factcheck.db import connect, migrate
 
 DOCS = Path(__file__).resolve().parent
 PASSWORD = "screenshot-password"
 SCALE = [r["key"] for r in DEFAULT_RATING_SCALE]
-CHROMIUM = "/usr/bin/chromium"
 
 
-def seed(db, app) -> int:
+def seed(db) -> int:
     """The demo article assigned to alice and bob; alice has three verdicts (bob disagrees with
     one of them, an editor returned another); returns the article's id."""
-    load_demo(db, app)
     alice = store.create_user(db, "alice", PASSWORD, role="reviewer")["id"]
     bob = store.create_user(db, "bob", PASSWORD, role="reviewer")["id"]
     article_id = store.list_articles(db, limit=1)[0]["id"]
@@ -50,24 +45,14 @@ def seed(db, app) -> int:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        database = str(Path(tmp) / "flow.db")
-        app = create_app({"DATABASE": database, "SECRET_KEY": "flow-screenshots"})
-        db = connect(database)
-        migrate(db)
-        article_id = seed(db, app)
+        app, db, _article = shots.demo_app(tmp)
+        article_id = seed(db)
         db.close()
-        server = create_server(app, host="127.0.0.1", port=0, threads=2)
-        threading.Thread(target=server.run, daemon=True).start()
-        base = f"http://127.0.0.1:{server.effective_port}"
+        server, base = shots.serve(app)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-            )
+            browser = shots.launch(playwright)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(f"{base}/login")
-            page.fill("input[name=username]", "alice")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            shots.log_in(page, base, "alice", PASSWORD)
             page.goto(f"{base}/articles/{article_id}")
             page.keyboard.press("j")
             page.wait_for_selector(".panel[data-claim]")

@@ -14,9 +14,7 @@ from pathlib import Path
 import shots  # (docs/shots.py: run from the repository root, docs/ is on the path)
 from playwright.sync_api import sync_playwright
 
-from factcheck import create_app, store
-from factcheck.cli import load_demo
-from factcheck.db import connect, migrate
+from factcheck import store
 
 OUT = Path(__file__).resolve().parent / "screenshot.png"
 PASSWORD = "screenshot-password"
@@ -24,12 +22,8 @@ PASSWORD = "screenshot-password"
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        database = str(Path(tmp) / "shot.db")
-        app = create_app({"DATABASE": database, "SECRET_KEY": "screenshot"})
-        db = connect(database)
-        migrate(db)
+        app, db, article_id = shots.demo_app(tmp)
         store.create_user(db, "maria", PASSWORD, role="editor")
-        article_id = load_demo(db, app)
         db.close()
         server, base = shots.serve(app)
         with sync_playwright() as playwright:

@@ -1,14 +1,30 @@
-"""What the screenshot scripts of docs/ share: the app served on a free port of 127.0.0.1 (a
-waitress thread), Debian's Chromium launched headless, and a login through the login form."""
+"""What the screenshot scripts of docs/ share: an app on a new database with the demo article,
+served on a free port of 127.0.0.1 (a waitress thread), Debian's Chromium launched headless, and
+a login through the login form."""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from waitress.server import create_server
 
+from factcheck import create_app
+from factcheck.cli_common import load_demo
+from factcheck.db import connect, migrate
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def demo_app(folder: str, **config: Any) -> tuple[Any, Any, int]:
+    """An app on a new database in ``folder`` (``config`` added to its settings), the database
+    migrated and the demo article loaded: the app, a connection, the article's id."""
+    database = str(Path(folder) / "shot.db")
+    app = create_app({"DATABASE": database, "SECRET_KEY": "screenshot", **config})
+    db = connect(database)
+    migrate(db)
+    return app, db, load_demo(db, app)
 
 
 def serve(app: Any) -> tuple[Any, str]:

@@ -148,7 +148,12 @@ def filter_search_results(
 DIRECT, PROPOSE, CORRECTION = "direct", "propose", "correction"
 
 
-def claim_shaping(db: Database, user: dict[str, Any], article: dict[str, Any]) -> str:
+def claim_shaping(
+    db: Database,
+    user: dict[str, Any],
+    article: dict[str, Any],
+    settings: dict[str, Any] | None = None,
+) -> str:
     """How the user may change a claim of ``article`` (its wording, claimant, dismissal):
 
     - ``"direct"``: change it (editors and admins before publication; reviewers too while the
@@ -157,12 +162,15 @@ def claim_shaping(db: Database, user: dict[str, Any], article: dict[str, Any]) -
     - ``"correction"``: the article is published and the user is an editor: the live claim
       changes only through a correction with a note.
 
-    ``article`` needs its ``published_at``. The caller checks first that the user may see it.
+    ``article`` needs its ``published_at``; ``settings``: the desk's, when the caller has read
+    them already. The caller checks first that the user may see it.
     """
     published = article.get("published_at") is not None
     if is_editor(user):
         return CORRECTION if published else DIRECT
-    if not published and store.get_settings(db)["reviewers_shape_claims"]:
+    if settings is None:
+        settings = store.get_settings(db)
+    if not published and settings["reviewers_shape_claims"]:
         return DIRECT
     return PROPOSE
 
@@ -187,7 +195,12 @@ def can_view_import(user: dict[str, Any] | None, row: dict[str, Any]) -> bool:
 
 
 def visible_comments(
-    db: Database, user: dict[str, Any], claim_id: int, comments: list[dict[str, Any]], blind: bool
+    db: Database,
+    user: dict[str, Any],
+    claim_id: int,
+    comments: list[dict[str, Any]],
+    blind: bool,
+    sees: bool | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """The comments of the claim's thread the user may see now, and how many are hidden.
 
@@ -195,8 +208,11 @@ def visible_comments(
     who has not saved their own verdict yet sees, like verdicts, no other reviewer's comments
     and no editor's hand-back of another reviewer's verdict (both may speak of a verdict);
     their own comments and the editors' other comments they see. ``comments`` are
-    :func:`factcheck.store.list_comments`'s."""
-    if is_editor(user) or not blind or sees_others(db, user, claim_id, blind):
+    :func:`factcheck.store.list_comments`'s; ``sees``: :func:`sees_others`, when the caller
+    knows it already."""
+    if sees is None:
+        sees = sees_others(db, user, claim_id, blind)
+    if is_editor(user) or not blind or sees:
         return comments, 0
     shown = [
         c

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import click
 
 from . import backup as backups
-
-
-def _command_name() -> str:
-    from .cli import _command_name as name
-
-    return name()
-
-
-def _app(ctx: click.Context) -> Any:
-    from .cli import _app as make_app
-
-    return make_app(ctx)
+from .cli_common import _app, _command_name, open_database
 
 
 def _size(n: int) -> str:
@@ -139,8 +127,6 @@ def restore_command(ctx: click.Context, file: str, yes: bool) -> None:
         )
     except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    from .cli import open_database
-
     open_database(app).close()  # (an older backup's schema is brought up to date)
     if result["kept"]:
         click.echo(f"The database as it was is kept in {result['kept']}")

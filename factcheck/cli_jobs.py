@@ -14,13 +14,9 @@ from typing import Any
 
 import click
 
+from .cli_common import _app, _hold_database, open_database
+
 __all__ = ["worker_command", "jobs_command", "start_serve_worker", "stop_serve_worker"]
-
-
-def _app(ctx: click.Context) -> Any:
-    from .cli import _app as make_app
-
-    return make_app(ctx)
 
 
 @click.command()
@@ -45,7 +41,6 @@ def worker_command(ctx: click.Context, workers: int | None, from_serve: bool) ->
         factcheck --db newsroom.db worker --workers 4
     """
     from . import jobs
-    from .cli import open_database
 
     app = _app(ctx)
     open_database(app).close()  # (the schema is up to date before any job runs)
@@ -60,8 +55,6 @@ def worker_command(ctx: click.Context, workers: int | None, from_serve: bool) ->
         raise click.ClickException(str(exc)) from None
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
-    from .cli import _hold_database
-
     # (restore refuses while the worker runs: a job may be writing to the database)
     _hold_database(app, "" if from_serve else f"factcheck worker, pid {os.getpid()}")
     count = len(consumer.worker_threads)

@@ -1433,3 +1433,36 @@ def m016_export_archives(db: Database) -> None:
         DELETE FROM fragments_stale;
         """,
     )
+
+
+def _m017_views() -> str:
+    """The view ``json_fragments_v`` as m017 defines it: m016's, each verdict object ending in
+    ``"status":"current","returned":null`` (an export marks a verdict an editor handed back as
+    ``"status":"returned"`` with the reason: such claims are never read from their fragments,
+    see :mod:`factcheck.store.exports`, so the fragments hold current verdicts only)."""
+    views = _m016_views()
+    json_view = views[views.index("CREATE VIEW json_fragments_v") :]
+    old = "'') || ']}' AS vp"
+    new = '\'\') || \'],"status":"current","returned":null}\' AS vp'
+    if json_view.count(old) != 1:
+        raise AssertionError("m016's JSON view changed: m017 cannot extend it")
+    return json_view.replace(old, new)
+
+
+@migrations()
+def m017_export_returns(db: Database) -> None:
+    """The exports mark verdicts returned to their reviewer (m012's ``verdict_returns``): each
+    verdict of the JSON exports carries ``status`` (current or returned) and ``returned``
+    (the reason, who returned it and when, or null). ``json_fragments_v`` is redefined (see
+    :func:`_m017_views`) and every claim's JSON fragment rebuilt; the CSV fragments do not
+    change. No trigger is needed on ``verdict_returns``: a claim with an open return is read
+    the slow way by every export (what its fragment says of returns is never used)."""
+    _execute_statements(
+        db,
+        "DROP VIEW json_fragments_v;\n"
+        + _m017_views()
+        + """
+        DELETE FROM json_fragments;
+        INSERT INTO json_fragments SELECT * FROM json_fragments_v;
+        """,
+    )

@@ -1260,10 +1260,251 @@ def _import_paths() -> dict[str, Any]:
     }
 
 
+def _discussion_schemas() -> dict[str, Any]:
+    timestamp = {"type": "string", "description": "UTC time, ISO 8601."}
+    markdown = {"type": "string", "minLength": 1, "maxLength": 10_000}
+    return {
+        "Comment": {
+            "type": "object",
+            "required": ["id", "claim_id", "kind", "author", "body", "body_html", "created_at"],
+            "properties": {
+                "id": {"type": "integer"},
+                "claim_id": {"type": "integer"},
+                "kind": {
+                    "type": "string",
+                    "enum": ["comment", "return"],
+                    "description": "`return`: the reason an editor gave for returning a verdict.",
+                },
+                "author": _str("Who wrote it (username)."),
+                "body": {"type": "string", "description": "Markdown, as written."},
+                "body_html": {"type": "string", "description": "Its sanitised HTML."},
+                "created_at": timestamp,
+                "updated_at": timestamp,
+                "returned_reviewer": _str("`return`: whose verdict it returned."),
+                "return_resolved_at": _str("`return`: when that reviewer saved it again."),
+            },
+        },
+        "CommentList": {
+            "type": "object",
+            "required": ["claim_id", "comments", "hidden"],
+            "properties": {
+                "claim_id": {"type": "integer"},
+                "comments": {"type": "array", "items": _ref("Comment")},
+                "hidden": {
+                    "type": "boolean",
+                    "description": "Blind review holds other reviewers' comments back until "
+                    "you save a verdict on the claim (never says how many).",
+                },
+            },
+        },
+        "NewComment": {
+            "type": "object",
+            "required": ["body"],
+            "properties": {
+                "body": markdown
+                | {"description": "Markdown; `@name` tells a colleague who may see the claim."}
+            },
+        },
+        "CommentPosted": {
+            "type": "object",
+            "required": ["comment", "mentioned"],
+            "properties": {
+                "comment": _ref("Comment"),
+                "mentioned": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "The users told of their `@mention`.",
+                },
+            },
+        },
+        "Return": {
+            "type": "object",
+            "required": ["id", "claim_id", "reviewer", "returned_by", "reason", "created_at"],
+            "properties": {
+                "id": {"type": "integer"},
+                "claim_id": {"type": "integer"},
+                "reviewer": _str("Whose verdict was returned."),
+                "returned_by": _str("The editor who returned it."),
+                "reason": {"type": "string", "description": "Markdown."},
+                "reason_html": {"type": "string", "description": "Its sanitised HTML."},
+                "created_at": timestamp,
+            },
+        },
+        "ReturnList": {
+            "type": "object",
+            "required": ["claim_id", "returns"],
+            "properties": {
+                "claim_id": {"type": "integer"},
+                "returns": {"type": "array", "items": _ref("Return")},
+            },
+        },
+        "NewReturn": {
+            "type": "object",
+            "required": ["reviewer", "reason"],
+            "properties": {
+                "reviewer": {"type": "string", "description": "The reviewer's username."},
+                "reason": markdown | {"description": "What should change (Markdown)."},
+            },
+        },
+        "ReturnPosted": {
+            "type": "object",
+            "required": ["return"],
+            "properties": {"return": _ref("Return")},
+        },
+        "InboxItem": {
+            "type": "object",
+            "required": ["id", "kind", "text", "url", "created_at", "read_at"],
+            "properties": {
+                "id": {"type": "integer"},
+                "kind": {
+                    "type": "string",
+                    "description": "mention, returned, resaved, assigned, proposal, decided …",
+                },
+                "label": _str("The kind, for a person."),
+                "text": {"type": "string"},
+                "actor": _str("Who caused it."),
+                "url": {"type": "string", "description": "The app page it is about."},
+                "created_at": timestamp,
+                "read_at": _str("When you read it (null: unread)."),
+            },
+        },
+        "Inbox": {
+            "type": "object",
+            "required": ["items", "unread", "next"],
+            "properties": {
+                "items": {"type": "array", "items": _ref("InboxItem")},
+                "unread": {"type": "integer", "description": "Your unread items, in all."},
+                "next": _str("The next (older) page's address; null on the last."),
+            },
+        },
+        "InboxRead": {
+            "type": "object",
+            "description": "One of `items`, `all` or `unread`.",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "maxItems": 500,
+                    "description": "Mark these items read.",
+                },
+                "all": {"type": "boolean", "description": "`true`: mark every item read."},
+                "unread": {"type": "integer", "description": "Mark this item unread again."},
+            },
+        },
+        "InboxChanged": {
+            "type": "object",
+            "required": ["changed", "unread"],
+            "properties": {
+                "changed": {"type": "integer", "description": "How many items changed."},
+                "unread": {"type": "integer", "description": "Your unread items now."},
+            },
+        },
+    }
+
+
+def _discussion_paths() -> dict[str, Any]:
+    claim = [_param("ClaimId")]
+    not_found = {"404": _error("NotFound")}
+    created = {"headers": {"Location": _LOCATION_HEADER}}
+    body_errors = {
+        "400": _error("BadRequest"),
+        "415": _error("UnsupportedMediaType"),
+        "422": _error("Unprocessable"),
+    }
+    return {
+        "/claims/{claim_id}/comments": {
+            "get": _op(
+                "listComments",
+                "The claim's comments",
+                {"200": _json(_ref("CommentList"), "Oldest first."), **not_found},
+                tag="discussion",
+                description="Whoever may see the claim reads its thread; under blind review "
+                "a reviewer sees other reviewers' comments (and the returns of their "
+                "verdicts) only after saving their own verdict on the claim.",
+                parameters=claim,
+            ),
+            "post": _op(
+                "postComment",
+                "Comment on the claim",
+                {"201": _json(_ref("CommentPosted"), "Posted.") | created, **not_found}
+                | body_errors,
+                tag="discussion",
+                description="Whoever may see the claim. A comment is not a verdict: never say "
+                "what you or another reviewer rated the claim.",
+                parameters=claim,
+                body=_body("NewComment", "The comment."),
+            ),
+        },
+        "/claims/{claim_id}/returns": {
+            "get": _op(
+                "listReturns",
+                "The claim's returned verdicts not saved again",
+                {"200": _json(_ref("ReturnList"), "Open returns."), **not_found},
+                tag="discussion",
+                description="Editors and admins see every open return; a reviewer their own.",
+                parameters=claim,
+            ),
+            "post": _op(
+                "returnVerdict",
+                "Return a reviewer's verdict with a reason (editors)",
+                {
+                    "201": _json(_ref("ReturnPosted"), "Returned.") | created,
+                    "403": _error("Forbidden"),
+                    "409": _error("Conflict"),
+                    **not_found,
+                }
+                | body_errors,
+                tag="discussion",
+                description="The verdict is not current (left out of agreement, "
+                "disagreements and exports' figures) until its reviewer saves it again. 409: "
+                "returned already and not saved since; 422: no such user or no verdict of "
+                "theirs on the claim.",
+                parameters=claim,
+                body=_body("NewReturn", "Whose verdict, and why."),
+            ),
+        },
+        "/inbox": {
+            "get": _op(
+                "inbox",
+                "Your inbox",
+                {"200": _json(_ref("Inbox"), "Newest first."), "422": _error("Unprocessable")},
+                tag="discussion",
+                description="Mentions, verdicts returned to you (and, for editors, saved "
+                "again), assignments, proposals to decide and decisions on yours.",
+                parameters=[
+                    {
+                        "name": "unread",
+                        "in": "query",
+                        "description": "`true`: unread items only.",
+                        "schema": {"type": "boolean", "default": False},
+                    },
+                    {
+                        "name": "before",
+                        "in": "query",
+                        "description": "Items older than this id (the next page).",
+                        "schema": {"type": "integer", "minimum": 0},
+                    },
+                    _param("Limit"),
+                ],
+            )
+        },
+        "/inbox/read": {
+            "post": _op(
+                "markInboxRead",
+                "Mark inbox items read (or one unread)",
+                {"200": _json(_ref("InboxChanged"), "Done.")} | body_errors,
+                tag="discussion",
+                description="Only your own items change; other ids change nothing.",
+                body=_body("InboxRead", "Which items."),
+            )
+        },
+    }
+
+
 def build_document(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``app``'s JSON API."""
     rating_keys = [entry["key"] for entry in app.config["RATING_SCALE"]]
-    all_paths = _paths(rating_keys) | _import_paths()
+    all_paths = _paths(rating_keys) | _import_paths() | _discussion_paths()
     paths = {API_PREFIX + path: item for path, item in all_paths.items()}
     return {
         "openapi": "3.1.0",
@@ -1288,6 +1529,7 @@ def build_document(app: Flask) -> dict[str, Any]:
                 "verdicts",
                 "agreement",
                 "exports",
+                "discussion",
                 "meta",
             )
         ],
@@ -1300,7 +1542,7 @@ def build_document(app: Flask) -> dict[str, Any]:
                     "description": "A personal API token (created on /account).",
                 }
             },
-            "schemas": _schemas(rating_keys) | _import_schemas(),
+            "schemas": _schemas(rating_keys) | _import_schemas() | _discussion_schemas(),
             "responses": _responses(),
             "parameters": _parameters(),
         },

@@ -13,10 +13,15 @@ SOURCE_LABELS = {
     "edited": "edited by hand",
 }
 
-# A wording that starts with one of these names nobody: "They take refuge…".
+# A wording that starts with one of these names nobody: "They take refuge…", "Many of them…".
 _UNRESOLVED = re.compile(
-    r"(he|she|it|they|this|that|these|those|his|her|its|their|him|them)\b", re.IGNORECASE
+    r"(he|she|it|they|this|that|these|those|his|her|its|their|him|them"
+    r"|(?:[\w,.-]+\s+){1,2}of\s+(?:them|those|these|us))\b",
+    re.IGNORECASE,
 )
+
+
+_SPEAKER_QUOTE = re.compile(r"^[^\"“]{2,120}? said: [\"“]")
 
 
 def check_wording(claim: dict[str, Any]) -> str | None:
@@ -29,6 +34,12 @@ def check_wording(claim: dict[str, Any]) -> str | None:
     match = _UNRESOLVED.match(text)
     if match:
         return f"The wording starts with “{match.group(0)}”: say who or what it is."
+    if claim.get("wording_source") == "quote" and _SPEAKER_QUOTE.search(text):
+        # 'Lena Vik said: "We sold ..."': her own words, kept in the first person
+        return (
+            "The wording quotes the speaker's own words (“I”, “we” are theirs): check that it "
+            "says the claim on its own."
+        )
     if claim.get("wording_source") == "quote":
         return "The wording is the passage itself: check that it says the claim on its own."
     return None

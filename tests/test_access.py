@@ -435,3 +435,71 @@ def test_claim_shaping(db: Any, role: str, published: bool, setting: bool) -> No
     }.get((role, published, setting), "correction" if published else "direct")
     assert access.claim_shaping(db, user, article) == expected
     assert access.can_shape_claim(db, user, article) == (expected == "direct")
+
+
+# The API's discussion routes (views/api_discussion.py), under the same levels as the browser's
+# (discussion.*): the rest of the API has its own matrix in test_api.py.
+API_POLICY = {
+    ("GET", "/api/v1/claims/{claim_id}/comments"): "article",
+    ("POST", "/api/v1/claims/{claim_id}/comments"): "article",
+    ("GET", "/api/v1/claims/{claim_id}/returns"): "article",
+    ("POST", "/api/v1/claims/{claim_id}/returns"): "editor",
+    ("GET", "/api/v1/inbox"): "login",
+    ("POST", "/api/v1/inbox/read"): "login",
+}
+API_BODIES = {
+    "/api/v1/claims/{claim_id}/comments": {"body": "Seen by @alice."},
+    "/api/v1/claims/{claim_id}/returns": {"reviewer": "alice", "reason": "Which budget?"},
+    "/api/v1/inbox/read": {"all": True},
+}
+
+
+def test_every_discussion_api_route_is_classified(app: Any) -> None:
+    from factcheck.openapi import openapi_path
+
+    found = {
+        (method, openapi_path(rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+        and rule.endpoint.split(".", 1)[1]
+        in {"claim_comments", "post_comment", "claim_returns", "post_return", "inbox"}
+        | {"inbox_read"}
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    assert found == set(API_POLICY)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_discussion_api_access_matrix(
+    app: Any, db: Any, world: dict[str, Any], visitor: str
+) -> None:
+    """Each visitor with their token (the disabled user's was made while active; anonymous:
+    none): allowed levels answer 200/201, the others 401 (no or dead token), 404 (an article
+    they may not see: as if absent) or 403 (their role), and change nothing."""
+    token = None
+    if visitor != "anonymous":
+        user = store.user_by_name(db, "dave" if visitor == "disabled" else visitor)
+        if visitor == "disabled":
+            store.set_active(db, user["id"], True, None)
+        token = store.create_token(db, user["id"], "matrix")[0]
+        if visitor == "disabled":
+            store.set_active(db, user["id"], False, None)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    for (method, path), level in sorted(API_POLICY.items()):
+        url = path.replace("{claim_id}", str(world["values"]["claim_id"]))
+        allowed = level in ALLOWED[visitor]
+        before = snapshot(db)
+        response = client.open(url, method=method, json=API_BODIES.get(path), headers=headers)
+        status = response.status_code
+        if allowed:
+            assert status in (200, 201), (visitor, method, url, status, response.get_json())
+            continue
+        if visitor in ("anonymous", "disabled"):
+            assert status == 401, (visitor, method, url, status)
+        elif level == "article" or (level == "editor" and visitor == "bob"):
+            assert status in (403, 404), (visitor, method, url, status)
+            assert status == 404 or level == "editor", (visitor, method, url, status)
+        else:
+            assert status == 403, (visitor, method, url, status)
+        assert snapshot(db) == before, (visitor, method, url, "changed state")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from factcheck import cli, config, create_app
+from factcheck import cli, cli_serve, config, create_app
 from tests.test_store_exports import build_desk
 
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -183,7 +183,7 @@ def test_serve_passes_its_address_to_the_app(
         served.update(kwargs, base=wsgi_app.config["PUBLIC_BASE_URL"])
 
     monkeypatch.setattr(waitress, "serve", fake_serve)
-    monkeypatch.setattr(cli, "tune_gc", lambda: None)
+    monkeypatch.setattr(cli_serve, "tune_gc", lambda: None)  # (serve looks it up there)
     monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path))
     result = CliRunner().invoke(
         cli.cli,
@@ -218,7 +218,7 @@ def test_granian_workers_get_the_serve_address(
     monkeypatch.setenv("FACTCHECK_PUBLIC_BASE_URL", "http://127.0.0.1:8123/")
     before = gc.get_threshold()
     try:
-        assert cli.serving_app().config["PUBLIC_BASE_URL"] == "http://127.0.0.1:8123/"
+        assert cli_serve.serving_app().config["PUBLIC_BASE_URL"] == "http://127.0.0.1:8123/"
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)

@@ -130,6 +130,12 @@ ENDPOINTS = [
     ("GET", "/imports/url/1", None),
     ("POST", "/imports/bulk", [{"text": "One article."}]),
     ("GET", "/imports/batches/1", None),
+    ("GET", "/claims/1/comments", None),
+    ("POST", "/claims/1/comments", {"body": "A note."}),
+    ("GET", "/claims/1/returns", None),
+    ("POST", "/claims/1/returns", {"reviewer": "alice", "reason": "Which budget?"}),
+    ("GET", "/inbox", None),
+    ("POST", "/inbox/read", {"all": True}),
 ]
 
 
@@ -650,6 +656,9 @@ def test_unassigned_reviewer_gets_404_everywhere(
             ("GET", "/claims/{}/verdicts", None, claim),
             ("GET", "/claims/{}/final", None, claim),
             ("GET", "/claims/{}/similar", None, claim),
+            ("GET", "/claims/{}/comments", None, claim),
+            ("POST", "/claims/{}/comments", {"body": "Seen."}, claim),
+            ("GET", "/claims/{}/returns", None, claim),
         ]
 
     def send(method: str, url: str, body: dict | None, ident: int) -> Any:

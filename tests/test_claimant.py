@@ -553,7 +553,7 @@ def test_claimreview_names_the_claimant_not_the_journalist(db: Any) -> None:
 
 
 def test_the_claimreview_check_flags_a_missing_claimant(app: Any, db: Any) -> None:
-    from factcheck.views.exports import claimreview_issues
+    from factcheck.export.claimreview_check import claimreview_issues
 
     article_id = store.create_article(
         db, {"title": "No publisher", "body": OKAFOR, "url": "https://x.example/a"}, [

@@ -21,8 +21,8 @@ from factcheck.agreement import ordinal_order
 from factcheck.cli import cli
 from factcheck.config import DEFAULTS
 from factcheck.db import connect
+from factcheck.export import stream as export_pipeline
 from factcheck.store import ExportFilter, export_records
-from factcheck.views import exports as views_exports
 from factcheck.views.reports import bar_chart
 from tests.conftest import PASSWORD
 from tests.test_articles import assert_no_injected_markup
@@ -338,7 +338,7 @@ def test_cli_import_json_export_with_progress(
     result = run("import", str(out), database=copy)
     assert result.exit_code == 0, result.output
     assert "3 imported, 0 duplicates skipped, 0 failed." in result.stdout
-    monkeypatch.setattr("factcheck.cli.PROGRESS_FROM", 1)
+    monkeypatch.setattr("factcheck.cli_import.PROGRESS_FROM", 1)
     again = run("import", str(out), database=copy)
     assert "Importing desk.json" in again.stderr
     assert "0 imported, 3 duplicates skipped, 0 failed." in again.stdout
@@ -375,10 +375,10 @@ def test_large_markdown_summary_streams(
 ) -> None:
     scale = app.config["RATING_SCALE"]
     full = export.report_summary(export_records(db, ExportFilter(), scale), ordinal_order(scale))
-    counts = views_exports.summary_counts(export_records(db, ExportFilter(), scale))
+    counts = export_pipeline.summary_counts(export_records(db, ExportFilter(), scale))
     assert counts == {k: v for k, v in full.items() if k != "agreement"}
-    monkeypatch.setattr(views_exports, "MARKDOWN_AGREEMENT_LIMIT", 1)
-    text = b"".join(views_exports.export_stream(db, "markdown", ExportFilter(), app.config))
+    monkeypatch.setattr(export_pipeline, "MARKDOWN_AGREEMENT_LIMIT", 1)
+    text = b"".join(export_pipeline.export_stream(db, "markdown", ExportFilter(), app.config))
     text = text.decode()
     assert "Krippendorff" not in text and "- Claims: " in text
 
@@ -559,7 +559,7 @@ def test_export_stream_reads_one_snapshot(
     config = dict(DEFAULTS, ORG_URL="https://desk.example/")
 
     def export_now() -> bytes:
-        return b"".join(views_exports.export_stream(db, fmt, ExportFilter(), config))
+        return b"".join(export_pipeline.export_stream(db, fmt, ExportFilter(), config))
 
     assert_one_moment(export_now, db, desk, what, commit_midway)
 
@@ -585,7 +585,7 @@ def test_a_reviewers_export_reads_one_snapshot(
 
     def export_now() -> bytes:
         return b"".join(
-            views_exports.export_stream(db, fmt, ExportFilter(), config, user=dict(alice))
+            export_pipeline.export_stream(db, fmt, ExportFilter(), config, user=dict(alice))
         )
 
     assert_one_moment(export_now, db, desk, "verdict changed", commit_midway)

@@ -98,3 +98,306 @@ def test_wording_spans_and_fallback_helpers() -> None:
     assert tidy_quote("Prices rose 9%?") == "Prices rose 9%?"
     assert starts_with_pronoun("They take refuge") and starts_with_pronoun('"It rained."')
     assert not starts_with_pronoun("Theresa May spoke") and not starts_with_pronoun("Italy")
+
+
+FIRST_PERSON_CASES = [
+    # (text, the claim's quote, wording): a speaker's own "I"/"we" is never turned into
+    # reported speech ("Lena Vik said we sold ...": who is "we"?); the quotation stays hers
+    (
+        '"We sold 80,000 tickets in June," said Lena Vik, the festival director.',
+        "We sold 80,000 tickets in June",
+        'Lena Vik said: "We sold 80,000 tickets in June."',
+    ),
+    (
+        '"My shop lost 40% of its trade while the road was shut," said baker Ana Ruiz.',
+        "My shop lost 40% of its trade while the road was shut",
+        'Ana Ruiz said: "My shop lost 40% of its trade while the road was shut."',
+    ),
+    (
+        'Union leader Karl Weiss said: "Our members have had no pay rise since 2021."',
+        'Union leader Karl Weiss said: "Our members have had no pay rise since 2021."',
+        'Union leader Karl Weiss said: "Our members have had no pay rise since 2021."',
+    ),
+    (  # a transcript's line is direct speech too
+        "HALE: We cut the deficit by 40 billion dollars in 2024.",
+        "We cut the deficit by 40 billion dollars in 2024",
+        'HALE said: "We cut the deficit by 40 billion dollars in 2024."',
+    ),
+    (  # a quotation opening with "It": what "it" is, the article does not say here
+        '"It was worse than anything I have seen in 30 years," said farmer Ole Dahl.',
+        "It was worse than anything I have seen in 30 years",
+        "It was worse than anything I have seen in 30 years.",
+    ),
+    (  # third person: the rewrite stays ("the Lerum mine" is no "mine" of the speaker's)
+        '"The Lerum mine produced 9,000 tonnes last year," said Erik Sand.',
+        "The Lerum mine produced 9,000 tonnes last year",
+        "Erik Sand said the Lerum mine produced 9,000 tonnes last year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "wording"), FIRST_PERSON_CASES)
+def test_first_person_quotes_are_not_reported_speech(text: str, quote: str, wording: str) -> None:
+    claims = [c for c in extract_claims(text) if c["quote"] == quote]
+    assert len(claims) == 1, extract_claims(text)
+    (c,) = claims
+    assert c["text"] == wording
+    assert c["wording_source"] == ("rewritten" if wording.endswith("last year") else "quote")
+    source = " ".join(text[a:b] for a, b in c["wording_spans"]).casefold()
+    for w in _WORD.findall(c["text"].casefold()):
+        assert w in source or w in GLUE_WORDS, w
+
+
+FEELING_CASES = [
+    # a speaker's first-person feeling, or hindsight, without a figure: no claim
+    "\"I'm glad it's open, but it should never have taken this long,\" said Ana Pires.",
+    '"We are so relieved the water has gone down," said resident Tom Byrne.',
+]
+
+
+@pytest.mark.parametrize("text", FEELING_CASES)
+def test_first_person_feelings_are_no_claims(text: str) -> None:
+    assert extract_claims(text) == []
+
+
+def test_a_feeling_with_a_figure_stays() -> None:
+    text = '"We are relieved that sales rose 12% in May," said Ana Pires.'
+    assert [c["quote"] for c in extract_claims(text)] == [
+        "We are relieved that sales rose 12% in May"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("quote", "tidy"),
+    [
+        ('X said: "Our members had no pay rise', 'X said: "Our members had no pay rise."'),
+        ("X said: “We won", "X said: “We won.”"),
+        ('"We won," he said', '"We won," he said.'),
+    ],
+)
+def test_tidy_quote_closes_the_quotation_it_opens(quote: str, tidy: str) -> None:
+    assert tidy_quote(quote) == tidy
+
+
+SHORTHAND_CASES = [
+    # (text, the claim's quote, wording, claimant): a short name the article defined
+    # ("the airline", "the company", "the group") is worded with the name it stands for
+    (
+        "Nordlys Air, Vestland's second-largest airline, filed for insolvency on Monday. The "
+        "airline said it had run out of cash.",
+        "The airline said it had run out of cash",
+        "Nordlys Air said it had run out of cash",
+        "Nordlys Air",
+    ),
+    (
+        "Brenner Motors will hire 800 workers, the carmaker said on Friday. Chief executive Ida "
+        "Lund said the company would invest 300 million crowns in a new paint shop.",
+        "Chief executive Ida Lund said the company would invest 300 million crowns in a new "
+        "paint shop",
+        "Chief executive Ida Lund said Brenner Motors would invest 300 million crowns in a new "
+        "paint shop",
+        "Ida Lund",
+    ),
+    (
+        "Supporters' group Red Wall called the vote a betrayal. The group said it would march "
+        "on Saturday.",
+        "The group said it would march on Saturday",
+        "Red Wall said it would march on Saturday",
+        "Red Wall",
+    ),
+    (  # a longer common name: "the office" is the national employment office
+        "Unemployment fell to 5.4% in July, the national employment office said on Thursday. "
+        "The office also revised June's rate up to 5.9% from 5.8%.",
+        "The office also revised June's rate up to 5.9% from 5.8%",
+        "The national employment office also revised June's rate up to 5.9% from 5.8%",
+        None,
+    ),
+    (  # two banks named before: which is "the bank"? No guess
+        "Economists at Oriel Bank expect one more cut. The central bank kept its key rate at 3% "
+        "on Thursday. The bank's next decision is due on May 11.",
+        "The bank's next decision is due on May 11",
+        "The bank's next decision is due on May 11",
+        None,
+    ),
+    (  # "the cut" is the duty cut named before
+        "The duty cut reduced the tax on petrol by 12 cents. Opposition spokesman Gregor Holt "
+        "said the cut had cost the treasury 1.4 billion crowns.",
+        "Opposition spokesman Gregor Holt said the cut had cost the treasury 1.4 billion crowns",
+        "Opposition spokesman Gregor Holt said the duty cut had cost the treasury 1.4 billion "
+        "crowns",
+        "Gregor Holt",
+    ),
+    (  # a rank is no name: "the port" is not "the smaller port"
+        "Ships were diverted to the smaller port of Kessa. Officials said the port handled "
+        "40 ships on Monday.",
+        "Officials said the port handled 40 ships on Monday",
+        "Officials said the port handled 40 ships on Monday",
+        "Officials",
+    ),
+    (  # a job before a person's name is no company's short name
+        "Crane operator Milo Hart said the strike would go on until the company returned to talks.",
+        "Crane operator Milo Hart said the strike would go on until the company returned to talks",
+        "Crane operator Milo Hart said the strike would go on until the company returned to talks",
+        "Milo Hart",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "wording", "claimant"), SHORTHAND_CASES)
+def test_short_names_are_worded_with_the_name_they_stand_for(
+    text: str, quote: str, wording: str, claimant: str | None
+) -> None:
+    claims = [c for c in extract_claims(text) if c["quote"] == quote]
+    assert len(claims) == 1, extract_claims(text)
+    (c,) = claims
+    assert (c["text"], c["claimant"]) == (wording, claimant)
+    source = " ".join(text[a:b] for a, b in c["wording_spans"]).casefold()
+    for w in _WORD.findall(c["text"].casefold()):
+        assert w in source or w in GLUE_WORDS, w
+    if claimant is not None:
+        assert text[c["claimant_start"] : c["claimant_end"]] == claimant
+
+
+DEMONSTRATIVE_CASES = [
+    # (text, quote, wording): quoted "That is ..."/"This was ..." points at something said or
+    # done before: the quote stands (never "Naess said this was not bad luck"); "This is the
+    # worst ..." is the speaker's here and now, and the rewrite stays
+    (
+        '"This was not bad luck," said inspector Grete Naess.',
+        "This was not bad luck",
+        "This was not bad luck.",
+    ),
+    (
+        "“That is not true,” Mayor Oskar Lindqvist replied.",
+        "That is not true",
+        "That is not true.",
+    ),
+    (
+        '"This is the worst fire season in a decade," said fire chief Ana Ferreira.',
+        "This is the worst fire season in a decade",
+        "Fire chief Ana Ferreira said this is the worst fire season in a decade",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "wording"), DEMONSTRATIVE_CASES)
+def test_quoted_demonstratives(text: str, quote: str, wording: str) -> None:
+    claims = [c for c in extract_claims(text) if c["quote"] == quote]
+    assert [c["text"] for c in claims] == [wording], extract_claims(text)
+
+
+DOUBTFUL_CASES = [
+    # (text, the claim's quote, a wording it must not get): a rewrite that gives a clause a
+    # subject the sentence does not clearly give it is worded as the passage ("quote")
+    (  # a number from the clause before is no subject of "fell"
+        "Nine people were killed and 23 injured when a bus left the road and fell about 40 "
+        "metres into a ravine, police said.",
+        "fell about 40 metres into a ravine, police said",
+        "23 fell about 40 metres into a ravine, police said",
+    ),
+    (  # an opening phrase is no subject
+        "In a joint letter published on Saturday, they said the mayor had lost touch and "
+        "accused his office of ignoring warnings.",
+        "accused his office of ignoring warnings",
+        "In a joint letter accused his office of ignoring warnings",
+    ),
+    (  # "the fastest rise" ranks the figure, not "the year"
+        "Rents were up 6.3% on the year, the fastest rise since the office began publishing "
+        "the series in 2009.",
+        "the fastest rise since the office began publishing the series in 2009",
+        "The year was the fastest rise since the office began publishing the series in 2009",
+    ),
+    (  # the reopening was late, not Friday
+        "The Lomme road bridge reopened on Friday, a year later than planned, the city council "
+        "said.",
+        "a year later than planned",
+        "Friday was a year later than planned",
+    ),
+    (  # the collapse killed them, not the fine
+        "A builder was fined 1.8 million crowns on Thursday after a scaffold collapsed at a "
+        "site in Varnholm in 2023, killing two workers.",
+        "killing two workers",
+        "A builder was fined 1.8 million crowns on Thursday, killing two workers",
+    ),
+    (  # "which" is the object of "had done": the families did not do it
+        "The judge reduced the fine because the firm had paid 3 million crowns to the "
+        "families, which she said it had done without being asked.",
+        "she said it had done without being asked",
+        "The families she said it had done without being asked",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quote", "wrong"), DOUBTFUL_CASES)
+def test_doubtful_rewrites_fall_back_to_the_quote(text: str, quote: str, wrong: str) -> None:
+    claims = [c for c in extract_claims(text) if c["quote"] == quote]
+    assert len(claims) == 1, extract_claims(text)
+    (c,) = claims
+    assert c["text"] != wrong
+    assert (c["text"], c["wording_source"]) == (tidy_quote(quote), "quote")
+    assert c["claimant"] is None or c["claimant"] in text[c["sentence_start"] : c["end"]]
+    assert c["claimant"] != "In a joint letter"
+
+
+def test_a_participle_on_the_whole_sentence_keeps_its_rewrite() -> None:
+    # "leaving ..." hangs on the airline's own acts: the rewrite stays
+    text = (
+        "Skyrun Air filed for insolvency on Wednesday and cancelled all its flights, leaving "
+        "about 40,000 passengers stranded abroad."
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("leaving")]
+    assert c["wording_source"] == "rewritten"
+
+
+def test_a_dateline_does_not_hide_the_company_it_names() -> None:
+    text = (
+        "OSLEBY, Oct 8 (Vestmark Business Wire) - Frisk Marked will close 38 stores, the "
+        "company said on Thursday. Nielmark, an investment firm, owns 12% of it.\n\n"
+        "In 2019, under Per Frisk, the company paid a dividend of 2.1 billion crowns."
+    )
+    (c,) = [c for c in extract_claims(text) if "dividend" in c["quote"]]
+    assert (
+        c["text"] == "In 2019, under Per Frisk, Frisk Marked paid a dividend of 2.1 billion crowns"
+    )
+
+
+def test_the_panel_says_a_speakers_quotation_is_their_own_words() -> None:
+    from factcheck.wording import check_wording
+
+    said = {"text": 'Lena Vik said: "We sold 80,000 tickets in June."', "wording_source": "quote"}
+    assert "speaker's own words" in check_wording(said)
+    plain = {"text": "We sold 80,000 tickets in June.", "wording_source": "quote"}
+    assert "passage itself" in check_wording(plain)
+
+
+def test_a_company_defined_by_its_apposition_is_no_person() -> None:
+    text = (
+        "Skyrun Air, the region's second-largest airline, said the closure had cost it 2 "
+        "million euros."
+    )
+    (c,) = [c for c in extract_claims(text) if "2 million" in c["quote"]]
+    assert (c["claimant"], c["claimant_kind"]) == ("Skyrun Air", "organization")
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Many of them are staying in 14 schools.", "Many of them"),
+        ("About 3,900 of them have waited more than a year.", "About 3,900 of them"),
+        ("They take refuge after fighting.", "They"),
+    ],
+)
+def test_the_panel_marks_a_wording_that_names_nobody(text: str, start: str) -> None:
+    from factcheck.wording import check_wording
+
+    assert f"starts with “{start}”" in check_wording({"text": text, "wording_source": "rewritten"})
+
+
+def test_the_panel_does_not_mark_a_wording_that_names_its_subject() -> None:
+    from factcheck.wording import check_wording
+
+    claim = {
+        "text": "Many of the evacuees are staying in 14 schools.",
+        "wording_source": "rewritten",
+    }
+    assert check_wording(claim) is None

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from factcheck import export, store
+from factcheck.store import published
 from tests.test_articles import assert_no_injected_markup
 from tests.test_publish import page
 from tests.test_store_exports import COURIER, build_desk
@@ -223,3 +224,103 @@ def test_the_fact_checks_date_is_told_apart_from_the_articles(
         assert "published 2025-05-06" in text  # the article's date
         assert re.search(r"Fact-checks? published \d{4}-\d\d-\d\d", text), url
         assert not re.search(r"(?<!Fact-check )(?<!Fact-checks )Published \d{4}", text), url
+
+
+def _visible(html: str) -> str:
+    """The page's text between its tags (what a reader sees), with the <title> left out."""
+    html = re.sub(r"<title>.*?</title>|<script.*?</script>", "", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_withdrawn_claim_reads_as_withdrawn(client: Any, db: Any, desk: dict[str, Any]) -> None:
+    """No live verdict badge under the notice: what the claim said is kept, set apart and
+    marked as the withdrawn version, and the page says who withdrew it (the desk)."""
+    first = desk["planet_claims"][0]
+    store.withdraw_claim(db, first, desk["users"]["edna"], "The claim was never made.")
+    html = page(client, f"/verdicts/{first}")
+    assert "Our verdict:" not in html
+    assert '<strong class="badge' not in html  # (the live badge's markup)
+    assert "<title>Withdrawn fact-check:" in html
+    text = _visible(html)
+    assert "This fact-check was withdrawn on" in text
+    assert "Withdrawn by factcheck desk. Why: The claim was never made." in text
+    assert "It is no longer our verdict." in text
+    notice, rest = html.split('<section class="withdrawn-version"', 1)
+    assert "The claim was never made." in notice and "False" not in _visible(notice)
+    # the old verdict only inside the withdrawn version, struck through and labelled
+    assert "The withdrawn version" in rest
+    assert (
+        'Verdict when withdrawn (no longer in force):</span> <s class="badge tone-none">False</s>'
+        in rest
+    )
+    assert "Why (as withdrawn)" in rest and "The minutes say 27." in rest
+    assert not JSONLD.findall(html)
+    # nor on the article's page: listed as withdrawn, without its verdict
+    article = page(client, f"/verdicts/article/{desk['planet']}")
+    listed = article.split('<section class="withdrawn-claims">', 1)[1]
+    assert f'href="/verdicts/{first}"' in listed and "badge" not in listed
+    assert "withdrawn by factcheck desk on" in _visible(listed)
+    for name in ("edna", "alice", "bob"):  # the desk, never the person
+        assert name not in html and name not in article
+    # nor in the page's JSON: no verdict in force, what it said is the withdrawn version
+    data = client.get(f"/verdicts/{first}?_format=json").get_json()["claim"]
+    assert data["status"] == "withdrawn"
+    assert "verdict" not in data and "rating" not in data and "tone" not in data
+    said = data["withdrawn"]["version"]
+    assert (said["verdict"], said["rating"], said["reason"]) == (
+        "False",
+        "false",
+        "The minutes say 27.",
+    )
+    assert data["withdrawn"]["note"] == "The claim was never made."
+    listed = client.get(f"/verdicts/article/{desk['planet']}?_format=json").get_json()
+    assert first not in [c["id"] for c in listed["claims"]]
+    (gone,) = listed["withdrawn_claims"]
+    assert gone["id"] == first and "verdict" not in gone
+    live = client.get(f"/verdicts/{desk['planet_claims'][1]}?_format=json").get_json()["claim"]
+    assert live["status"] == "published" and live["verdict"] == "Mostly true"
+
+
+def test_a_withdrawn_article_reads_as_withdrawn(client: Any, db: Any, desk: dict[str, Any]) -> None:
+    first, second = desk["planet_claims"][:2]
+    store.publish_article(
+        db, desk["planet"], desk["users"]["edna"], publish=False, note="The article was retracted."
+    )
+    for claim_id in (first, second):
+        html = page(client, f"/verdicts/{claim_id}")
+        assert "Our verdict:" not in html and '<strong class="badge' not in html
+        assert "All fact-checks of this article were withdrawn by factcheck desk." in _visible(html)
+        assert "The withdrawn version" in html
+    article = page(client, f"/verdicts/article/{desk['planet']}")
+    assert "badge" not in article and "Our verdict" not in article
+    listed = article.split('<section class="withdrawn-claims">', 1)[1]
+    assert f'href="/verdicts/{first}"' in listed and f'href="/verdicts/{second}"' in listed
+    # the published exports and ClaimReview leave them out
+    records = list(store.export_records(db, store.ExportFilter(article_id=desk["planet"]), []))
+    shown = published.published_view(records, [], unpublished=True)
+    assert [r["claim"]["id"] for r in shown if r.get("claim")] == [desk["planet_claims"][2]]
+
+
+def test_a_desk_change_to_a_withdrawn_claim_stays_off_its_public_page(
+    client: Any, db: Any, desk: dict[str, Any]
+) -> None:
+    """Changing a withdrawn claim's final verdict at the desk (with its note) publishes
+    nothing: its page still shows only the withdrawal, until a correction publishes it."""
+    from tests.test_store_exports import RATINGS
+
+    first = desk["planet_claims"][0]
+    edna = desk["users"]["edna"]
+    store.withdraw_claim(db, first, edna, "The claim was never made.")
+    before = page(client, f"/verdicts/{first}")
+    final = store.get_final_verdict(db, first)
+    store.record_final_verdict(
+        db, first, edna, "true", "Checked again.", final["version"], RATINGS,
+        correction_note="Re-rated at the desk.",
+    )  # fmt: skip
+    assert page(client, f"/verdicts/{first}") == before
+    assert "Re-rated at the desk." not in page(client, f"/verdicts/article/{desk['planet']}")
+    # (the note is in the claim's history, and a correction publishes the change)
+    history = [e for e in store.claim_history(db, first) if e["action"] == "correct"]
+    assert history[-1]["after"]["note"] == "Re-rated at the desk."
+    store.publish_correction(db, first, edna, "Republished, re-rated.")
+    assert "Republished, re-rated." in page(client, f"/verdicts/{first}")

@@ -335,6 +335,7 @@ def test_m009_publishes_what_was_published_before(tmp_path: Any) -> None:
             "note": "Misread.",
             "changes": {"rating": {"before": "true", "after": "false"}},
             "status": "published",
+            "by": "edna",
         }
     ]
     article, entries = store.public_article(db, article_id)
@@ -576,3 +577,61 @@ def test_published_exports_hold_no_live_reviewer_figures(
         assert re.sub(r"\d{4}-\d\d-\d\dT[\d:.+]+", "", download(fmt)) == re.sub(
             r"\d{4}-\d\d-\d\dT[\d:.+]+", "", text
         ), fmt
+
+
+def test_who_published_corrected_and_withdrew_is_on_staff_pages_and_exports(
+    client: Any, db: Any, desk: dict[str, Any], login: Any
+) -> None:
+    """Each published version is signed (``published_by``; article events ``user_id``): the
+    desk's pages, the claim's history and the exports name the editor; the public pages name
+    the desk only."""
+    from tests.test_store_exports import fast_and_reference
+
+    first, second = desk["planet_claims"][:2]
+    edna = desk["users"]["edna"]
+    ed2 = store.create_user(db, "olga", "correct horse battery", "editor")["id"]
+    store.withdraw_claim(db, first, ed2, "The claim was never made.")
+    store.publish_article(db, desk["planet"], edna, publish=False, note="Paused for review.")
+    assert store.latest_version(db, first)["published_by_name"] == "olga"
+    # the correction page: who made each version
+    editor = login("edna")
+    html = editor.get(f"/claims/{first}/correction").get_data(as_text=True)
+    assert re.search(r'Withdrawn [0-9-]+ [0-9:]+ UTC by <strong class="by">olga</strong>', html)
+    history = html.split('class="version-history"')[1]
+    assert re.search(r"version 1 by <strong class=\"by\">edna</strong> — First published", history)
+    assert re.search(r"version 2, <strong>withdrawn</strong> by <strong class=\"by\">olga", history)
+    # the review panel
+    panel = editor.get(f"/articles/{desk['planet']}?claim={first}").get_data(as_text=True)
+    assert re.search(r"version 2</a> \(withdrawn [0-9-]+ by olga\)", panel)
+    # the publish check's publishing history, newest first
+    check = editor.get(f"/articles/{desk['planet']}/publish").get_data(as_text=True)
+    rows = check.split('class="check-section publishing-history"')[1].split("</tbody>")[0]
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows.split("<tr class=")[1:]]
+    assert "Withdrew the article edna Paused for review." in cells[0]
+    assert any("Withdrew" in c and "(version 2) olga The claim was never made." in c for c in cells)
+    assert any(c.startswith('"event-publish"') and "Published the article edna" in c for c in cells)
+    assert any("Corrected" in c and "edna The budget figure is rounded." in c for c in cells)
+    # the claim's history (the audit log) names her too
+    audit = editor.get(f"/claims/{first}/history").get_data(as_text=True)
+    assert re.search(r"<td>olga</td><td>withdraw published_claim</td>", audit)
+    # the exports: JSON and CSV, fast path = record path
+    out = fast_and_reference(db)
+    records = {
+        r["claim"]["id"]: r["published"]
+        for r in map(json.loads, out["jsonl"].splitlines())
+        if r["claim"]
+    }
+    assert records[first]["withdrawn"] == {
+        "at": records[first]["modified_at"],
+        "note": "The claim was never made.",
+        "scope": "claim",
+        "by": "olga",
+    }
+    assert records[first]["published_by"] == "edna"
+    assert [k["by"] for k in records[first]["corrections"]] == ["olga"]
+    assert records[second]["withdrawn"]["by"] == "edna"  # (with the article)
+    assert "v2: The claim was never made. (status: published -> withdrawn) [by olga]" in out["csv"]
+    # the public pages name the desk, never the editor
+    for url in (f"/verdicts/{first}", f"/verdicts/{second}", f"/verdicts/article/{desk['planet']}"):
+        shown = page(client, url)
+        assert "olga" not in shown and "edna" not in shown

@@ -133,7 +133,7 @@ def test_check_page_html_and_json(login: Any, desk: dict) -> None:
     assert "points at this machine" in html
     assert f'value="{desk["unanimous"]}:mostly-true" checked' in html
     data = edna.get(url, headers=JSON).get_json()
-    assert set(data) == {"check", "settle", "confirm"}
+    assert set(data) == {"check", "settle", "confirm", "history"}
     assert data["check"]["counts"]["settled"] == 1
     assert data["settle"]["selected"] == [desk["unanimous"]]
 

@@ -345,5 +345,5 @@ def test_report_lists_what_each_correction_changed(login: Any, db: Any) -> None:
     assert corrections_of(second) == (
         f"Corrections {today} (edna): The budget figure is rounded."
         " Verdict True → Mostly true Reason Budget 2025. → Budget 2025, rounded."
-        f" {today}: Withdrawn. Re-checking the budget."
+        f" {today} (edna): Withdrawn. Re-checking the budget."  # (who withdrew it, too)
     )

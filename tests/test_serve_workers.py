@@ -125,10 +125,10 @@ def test_serve_with_two_workers(tmp_path: Path, server_name: str) -> None:
 def test_serve_picks_granian_else_waitress(monkeypatch: Any) -> None:
     import builtins
 
-    from factcheck import cli
+    from factcheck import cli_serve
 
-    assert cli._server_name("auto") == "granian"  # (a dependency: installed with factcheck)
-    assert cli._server_name("waitress") == "waitress"
+    assert cli_serve._server_name("auto") == "granian"  # (a dependency: installed with factcheck)
+    assert cli_serve._server_name("waitress") == "waitress"
     real_import = builtins.__import__
 
     def no_granian(name: str, *args: Any, **kwargs: Any) -> Any:
@@ -137,21 +137,21 @@ def test_serve_picks_granian_else_waitress(monkeypatch: Any) -> None:
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_granian)
-    assert cli._server_name("auto") == "waitress"
+    assert cli_serve._server_name("auto") == "waitress"
 
 
 def test_serving_app_tunes_garbage_collection(tmp_path: Path, monkeypatch: Any) -> None:
     import gc
 
-    from factcheck import cli
+    from factcheck import cli_serve
 
     monkeypatch.setenv("FACTCHECK_DATABASE", str(tmp_path / "g.db"))
     monkeypatch.setenv("FACTCHECK_INSTANCE_PATH", str(tmp_path / "instance"))
     before = gc.get_threshold()
     try:
-        app = cli.serving_app()
+        app = cli_serve.serving_app()
         assert app.config["DATABASE"] == str(tmp_path / "g.db")
-        assert gc.get_threshold() == (cli.GC_GEN0_THRESHOLD, *before[1:])
+        assert gc.get_threshold() == (cli_serve.GC_GEN0_THRESHOLD, *before[1:])
         assert gc.get_freeze_count() > 1000  # (the app and its libraries)
     finally:
         gc.unfreeze()

@@ -11,8 +11,8 @@ import pytest
 from factcheck import store
 from factcheck.config import DEFAULTS
 from factcheck.db import connect, migrate
+from factcheck.export.stream import export_stream
 from factcheck.store.imports import items_from_json, items_from_jsonl
-from factcheck.views.exports import export_stream
 from tests.conftest import NEWS_PAGE, SAMPLE_ARTICLE
 from tests.test_store_exports import build_desk
 
@@ -33,17 +33,16 @@ def exported(db: Any, fmt: str = "json") -> str:
 
 
 def comparable(db: Any) -> list[dict[str, Any]]:
-    """Everything an export holds, without database ids and publication state."""
+    """Everything an export holds, without database ids (the published record included)."""
     doc = json.loads(exported(db))
     articles = []
     for article in doc["articles"]:
         claims = []
         for claim in article["claims"]:
-            claim = {k: v for k, v in claim.items() if k not in ("id", "published_at", "published")}
+            claim = {k: v for k, v in claim.items() if k != "id"}
             claims.append(claim)
         articles.append(
-            {k: v for k, v in article.items() if k not in ("id", "published_at", "claims")}
-            | {"claims": claims}
+            {k: v for k, v in article.items() if k not in ("id", "claims")} | {"claims": claims}
         )
     return articles
 
@@ -283,3 +282,92 @@ def test_a_large_json_export_streams_and_a_broken_one_stores_nothing(
     assert total == 1 and summary.imported == [] and len(summary.failed) == 1
     assert "not valid JSON" in summary.failed[0]["reason"]
     assert store.count_articles(empty_db) == 0
+
+
+def _public_pages(client: Any, articles: list[int], claims: list[int]) -> dict[str, str]:
+    """The public pages (claims, then articles), with the i-th article and claim id of the
+    list as ``A<i>``/``C<i>`` in their addresses (the import gives new ids)."""
+    import re
+
+    def shown(url: str) -> str:
+        response = client.get(url)
+        text = response.get_data(as_text=True)
+        text = re.sub(r'name="csrf-token" content="[^"]*"', "", text)
+        text = re.sub(
+            r"/verdicts/article/(\d+)",
+            lambda m: f"/verdicts/article/A{articles.index(int(m[1]))}",
+            text,
+        )
+        text = re.sub(r"/verdicts/(\d+)", lambda m: f"/verdicts/C{claims.index(int(m[1]))}", text)
+        text = re.sub(r'id="claim-(\d+)"', lambda m: f'id="claim-C{claims.index(int(m[1]))}"', text)
+        return f"{response.status_code} {text}"
+
+    pages = {f"C{i}": shown(f"/verdicts/{claim}") for i, claim in enumerate(claims)}
+    pages |= {f"A{i}": shown(f"/verdicts/article/{a}") for i, a in enumerate(articles)}
+    return pages
+
+
+def _claim_ids(db: Any) -> list[int]:
+    """Every claim's id in reading order, article by article."""
+    return [
+        row[0] for row in db.execute('SELECT id FROM claims ORDER BY article_id, start, "end", id')
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "json before publications"])
+def test_round_trip_keeps_the_published_record(
+    app: Any, db: Any, client: Any, tmp_path: Path, fmt: str
+) -> None:
+    """A desk with a published, a corrected (wording, verdict) and a withdrawn claim, and a
+    withdrawn article published again: exported and imported into an empty desk, every
+    public page reads the same (dates, corrections, withdrawal notices, JSON-LD)."""
+    from factcheck import create_app
+
+    desk = build_desk(db)  # (planet: published, claim 1 corrected; courier: not published)
+    edna = desk["users"]["edna"]
+    first, second, third = desk["planet_claims"][:3]
+    store.publish_correction(
+        db, first, edna, "The minutes say 27 million.", text="The tunnel cost 27 million."
+    )
+    store.withdraw_claim(db, second, edna, "The budget line was for another tunnel.")
+    store.record_final_verdict(db, third, edna, "half-true", "Partly.", None, RATINGS)
+    store.publish_article(db, desk["planet"], edna, publish=False, note="Checking the figures.")
+    store.publish_article(db, desk["planet"], edna)  # (publishes the third claim too)
+    courier_first = desk["courier_claims"][0]
+    store.record_final_verdict(db, courier_first, edna, "half-true", "Partly.", None, RATINGS)
+    store.publish_article(db, desk["courier"], edna)
+    store.publish_article(db, desk["courier"], edna, publish=False, note="Retracted by the paper.")
+    articles = [desk["planet"], desk["courier"], desk["quiet"]]
+    before = _public_pages(client, articles, _claim_ids(db))
+    assert "Checking the figures." not in before["A0"]  # (published again)
+    assert "The budget line was for another tunnel." in before["C1"]
+    assert "Retracted by the paper." in before["A1"]
+    assert before["C0"].startswith("200") and "application/ld+json" in before["C0"]
+    assert "The withdrawn version" in before["C1"]
+    assert any(p.startswith("404") for p in before.values())  # (never published)
+
+    text = exported(db, "jsonl" if fmt == "jsonl" else "json")
+    if fmt == "json before publications":  # an export made before article.publications
+        doc = json.loads(text)
+        for article in doc["articles"]:
+            del article["publications"]
+        text = json.dumps(doc)
+    other = create_app(dict(app.config) | {"DATABASE": str(tmp_path / "other.db")})
+    target = connect(other.config["DATABASE"])
+    migrate(target)
+    items = (
+        list(items_from_jsonl(text.splitlines(True), "export.jsonl"))
+        if fmt == "jsonl"
+        else items_from_json(text, "export.json")
+    )
+    summary = store.import_items(target, items, **OPTIONS)
+    assert summary.failed == [] and len(summary.imported) == 3
+    new_articles = [a["article_id"] for a in summary.imported]
+    after = _public_pages(other.test_client(), new_articles, _claim_ids(target))
+    assert after == before
+    if fmt != "json before publications":
+        assert comparable(target) == comparable(db)  # (the publishing history too)
+    # the imported versions are versions: immutable, and signed by the editor (disabled here)
+    versions = store.claim_versions(target, _claim_ids(target)[0])
+    assert [(v["version"], v["published_by_name"]) for v in versions] == [(1, "edna"), (2, "edna")]
+    target.close()

@@ -6,6 +6,10 @@ renderer is a generator of ``str`` chunks; the caller encodes them as UTF-8.
 
 A record whose ``"claim"`` is None stands for an article without claims: the
 JSON/JSONL exports keep the article, CSV/Markdown/ClaimReview skip it.
+
+The pipeline that reads the store and calls them is :mod:`.stream` (with the ClaimReview
+check, :mod:`.claimreview_check`); import it by name: it is not imported here, since the
+store imports this package.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ __all__ = [
     "claimreview",
     "claimreview_chunks",
     "csv_chunks",
+    "current_ratings",
     "csv_fast_chunks",
     "json_chunks",
     "json_fast_chunks",
@@ -44,6 +49,12 @@ __all__ = [
     "report_summary",
     "validate_claimreview",
 ]
+
+
+def current_ratings(verdicts: Iterable[dict]) -> list[str]:
+    """The ratings of a record's current verdicts: those not returned to their reviewer
+    (``"status": "returned"``), which agreement, majorities and "final" figures leave out."""
+    return [v["rating"] for v in verdicts if v.get("status") != "returned"]
 
 
 def batched(chunks: Iterable[str], size: int = 65536) -> Iterator[str]:

@@ -24,6 +24,7 @@ __all__ = [
     "neutralise_cell",
     "one_line_break",
     "published_cells",
+    "returned_mark",
     "source_line",
 ]
 
@@ -146,11 +147,20 @@ def _shown(key: str, change: dict[str, Any], side: str) -> str:
     return "none" if value in (None, "") else str(value)
 
 
+def returned_mark(returned: dict[str, Any]) -> str:
+    """How the ``verdicts`` cell marks a verdict an editor returned to its reviewer:
+    ``(returned by edna: reason)`` (the reason on one line). It is left out of ``n_verdicts``,
+    ``majority``, ``spread`` and ``disagreement``, as agreement leaves it out."""
+    by = f" by {returned['by']}" if returned.get("by") else ""
+    return f"(returned{by}: {_flat(returned.get('reason'))})"
+
+
 def published_cells(published: dict[str, Any] | None) -> list[str]:
     """The ``published``, ``published_version`` and ``corrections`` cells of a claim's
     published record (a record's ``"published"``; None: never published): its status
     (published or withdrawn), latest version, and one line per correction (date, version,
-    note, then each change as ``field: before -> after``; line breaks inside as spaces),
+    note, then each change as ``field: before -> after``, then ``[by editor]``; line breaks
+    inside as spaces),
     neutralised."""
     if published is None:
         return ["", "", ""]
@@ -164,6 +174,7 @@ def published_cells(published: dict[str, Any] | None) -> list[str]:
         lines.append(
             f"{(k['at'] or '')[:10]}{version}: {_flat(k['note'])}"
             + (f" ({_flat(changes)})" if changes else "")
+            + (f" [by {_flat(k['by'])}]" if k.get("by") else "")
         )
     return [
         published["status"],
@@ -187,7 +198,10 @@ def _row(record: dict[str, Any]) -> list[str]:
         label = v.get("label") or v.get("rating") or ""
         labels[v.get("rating")] = label
         reviewer = v.get("reviewer", "")
-        summary.append(f"{reviewer}: {label}")
+        if v.get("status") == "returned":
+            summary.append(f"{reviewer}: {label} {returned_mark(v.get('returned') or {})}")
+        else:
+            summary.append(f"{reviewer}: {label}")
         rationale = v.get("rationale")
         if rationale:
             rationales.append(f"{reviewer}: {rationale}")

@@ -37,6 +37,7 @@ from .csv_export import (
     _num,
     one_line_break,
     published_cells,
+    returned_mark,
 )
 from .jsonout import FORMAT_VERSION, _encode
 
@@ -132,14 +133,24 @@ def csv_fast_chunks(
     summaries: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
     final_cells: dict[bytes, bytes] = {}
 
-    def summary_of(pairs: tuple[Any, ...], users: dict[int, str]) -> tuple[bytes, bytes]:
+    def summary_of(
+        pairs: tuple[Any, ...], users: dict[int, str], returned: tuple[Any, ...] = ()
+    ) -> tuple[bytes, bytes]:
+        """The cells of the verdicts' ``(user id, rating)`` pairs; ``returned``: each
+        verdict's return (None: current), when some are returned (not cached then)."""
         shown: dict[Any, str] = {}
         parts = []
-        for user_id, rating in pairs:
+        current = []
+        for n, (user_id, rating) in enumerate(pairs):
             label = labels.get(rating, rating) or rating or ""
             shown[rating] = label
-            parts.append(f"{users.get(user_id)}: {label}")
-        figures = sc.agreement(tuple(rating for _user, rating in pairs))
+            back = returned[n] if returned else None
+            if back is None:
+                parts.append(f"{users.get(user_id)}: {label}")
+                current.append(rating)
+            else:
+                parts.append(f"{users.get(user_id)}: {label} {returned_mark(back)}")
+        figures = sc.agreement(tuple(current))
         majority = figures.get("majority")
         cells = (
             q(_neutral("; ".join(parts))).encode(),
@@ -152,7 +163,7 @@ def csv_fast_chunks(
                 ]
             ).encode(),
         )
-        if len(summaries) < 65536:
+        if len(summaries) < 65536 and not returned:
             summaries[pairs] = cells
         return cells
 
@@ -191,8 +202,11 @@ def csv_fast_chunks(
                         if len(by_key) < 65536:
                             by_key[key] = summary
             else:
-                c, pairs = _csv_pieces(c, batch)
-                summary = summaries.get(pairs) or summary_of(pairs, users)
+                c, pairs, returned = _csv_pieces(c, batch)
+                if returned:
+                    summary = summary_of(pairs, users, returned)
+                else:
+                    summary = summaries.get(pairs) or summary_of(pairs, users)
             rating = c[8]
             final = b",,," if rating is None else final_cells.get(rating) or final_of(rating)
             score = c[5]
@@ -224,14 +238,20 @@ def csv_fast_chunks(
             yield b"".join(rows)
 
 
-def _csv_pieces(c: tuple[Any, ...], batch: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+def _csv_pieces(
+    c: tuple[Any, ...], batch: Any
+) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]:
     """A claim tuple (:data:`~factcheck.store.exports.CLAIM_COLUMNS`) in the shape of a
     :data:`~factcheck.store.exports.CSV_PIECES` one (cells and final rating as bytes; no
-    ``reviewers``), and the (reviewer, rating) pairs of its verdicts."""
+    ``reviewers``), the (reviewer, rating) pairs of its verdicts, and each verdict's open
+    return (``{"reason", "by", "at"}``, None when current; empty when none is returned)."""
     q, dangerous, users = _quoted, _DANGEROUS, batch.users
     vs = batch.verdicts.get(c[0])
+    returned: tuple[Any, ...] = ()
     if vs:
         pairs = tuple(map(_ratings_of, vs))
+        if batch.returns and any(v[0] in batch.returns for v in vs):
+            returned = tuple(batch.returns[v[0]][1] if v[0] in batch.returns else None for v in vs)
         rationales = "\n\n".join([f"{users.get(v[2])}: {v[4]}" for v in vs if v[4]])
         source_cell = "\n".join(
             [f"{users.get(v[2])}: {s[1]}" for v in vs for s in batch.sources.get(v[0], ())]
@@ -263,7 +283,7 @@ def _csv_pieces(c: tuple[Any, ...], batch: Any) -> tuple[tuple[Any, ...], tuple[
         c[0], c[1], c[2], c[3], c[6], c[7], head.encode(), middle.encode(), rating, final, None,
         q(rationales).encode(), q(source_cell).encode(),
     )  # fmt: skip
-    return pieces, pairs
+    return pieces, pairs, returned
 
 
 @functools.lru_cache(maxsize=1024)
@@ -300,6 +320,7 @@ def _article_dict(a: tuple[Any, ...]) -> dict[str, Any]:
         "published": a[5],
         "body_sha256": a[6],
         "published_at": a[7],
+        "publications": _loads(a[8]),
     }
 
 
@@ -315,7 +336,7 @@ def _article_json(a: tuple[Any, ...]) -> str:
     return (
         f'{{"id":{_jv(a[0])},"title":{_jv(a[1])},"url":{_jv(a[2])},"publisher":{_jv(a[3])},'
         f'"author":{_jv(a[4])},"published":{_jv(a[5])},"body_sha256":{_jv(a[6])},'
-        f'"published_at":{_jv(a[7])}}}'
+        f'"published_at":{_jv(a[7])},"publications":{a[8]}}}'
     )
 
 
@@ -370,9 +391,6 @@ def _rationale_html(text: str) -> str:
     from ..store.exports import rationale_html
 
     return rationale_html(text)
-
-
-_rating_of = itemgetter(3)
 
 
 def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any, ...]]:
@@ -465,7 +483,8 @@ def _json_pieces(
     c: tuple[Any, ...], batch: Any, pieces: _Pieces
 ) -> tuple[bytes, bytes, tuple[str, ...]]:
     """A claim tuple (:data:`~factcheck.store.exports.CLAIM_COLUMNS`) as its JSON without
-    braces and its ``,"verdicts":…,"corrections":[…]`` (UTF-8), and its verdicts' ratings."""
+    braces and its ``,"verdicts":…,"corrections":[…]`` (UTF-8), and the ratings of its current
+    verdicts (those not returned to their reviewer: what agreement counts)."""
     enc, users = _enc, batch.users
     prefixes, finals = pieces.prefixes, pieces.finals
     claim = (
@@ -480,9 +499,17 @@ def _json_pieces(
         f'"created_at":{_js(c[11])},"updated_at":{_js(c[12])}'
     )
     vs = batch.verdicts.get(c[0])
+    returns = batch.returns
     if vs:
         out = []
+        current = []  # the ratings of the current verdicts (not returned): for agreement
         for v in vs:
+            returned = returns.get(v[0]) if returns else None
+            if returned is None:
+                current.append(v[3])
+                status = ',"status":"current","returned":null'
+            else:
+                status = f',"status":"returned","returned":{_encode(returned[1])}'
             prefix = prefixes.get((v[2], v[3])) or pieces.prefix(v[2], v[3], users)
             html = v[5]
             if html is None:
@@ -501,10 +528,11 @@ def _json_pieces(
                 src = ""
             out.append(
                 f'{prefix}{enc(v[4])},"rationale_html":{enc(html)},'
-                f'"created_at":{enc(v[6])},"updated_at":{enc(v[7])},"sources":[{src}]}}'
+                f'"created_at":{enc(v[6])},"updated_at":{enc(v[7])},"sources":[{src}]'
+                f"{status}}}"
             )
         verdict_json = ",".join(out)
-        ratings = tuple(map(_rating_of, vs))
+        ratings = tuple(current)
     else:
         verdict_json = ""
         ratings = ()

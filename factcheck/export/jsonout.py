@@ -2,7 +2,8 @@
 
 Claim record shape, as yielded by the store, one per claim in article order::
 
-    {"article": {"id", "title", "url", "publisher", "author", "published", "body_sha256"},
+    {"article": {"id", "title", "url", "publisher", "author", "published", "body_sha256",
+                 "published_at", "publications": [{"action", "at", "note", "by", "article"}]},
      "claim": {"id", "start", "end", "quote", "text", "kind", "score", "checkworthy",
                "dismissed", "origin", "claimant", "claimant_kind", "claimant_start",
                "claimant_end", "wording_source", "wording_spans", "created_at",

@@ -95,7 +95,9 @@ def report_summary(
             finals[final.get("label") or final.get("rating")] += 1
         for v in record.get("verdicts") or ():
             verdicts[v.get("label") or v.get("rating")] += 1
-            if order is not None:  # kept only when agreement is wanted: memory grows with it
+            # (kept only when agreement is wanted: memory grows with it; a verdict returned
+            # to its reviewer is not current, and agreement leaves it out)
+            if order is not None and v.get("status") != "returned":
                 ratings.append((claim.get("id"), v.get("reviewer"), v.get("rating")))
         if (record.get("agreement") or {}).get("disagreement"):
             disagreement += 1

@@ -8,12 +8,14 @@ import re
 
 from .claimant import (
     _BARE_QUOTE_RE,
+    _NO_ATTR,
     _QUOTE_STMT_RE,
     Claimant,
     People,
     _Attr,
     _context,
     find_claimant,
+    inference,
     named_prefix,
     quote_speaker,
     sentence_attribution,
@@ -21,6 +23,7 @@ from .claimant import (
     wording_source,
 )
 from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims, _copula_ok
+from .confidence import apply as doubtful_rewrites
 from .filters import drop_repeats, has_verb, lead_end, not_a_claim
 from .grammar import (
     _FINITE_RE,
@@ -35,10 +38,14 @@ from .kinds import CLAIM_KIND_NAMES, claim_kinds
 from .model import load_model
 from .score import _score
 from .segment import CLAIM_KINDS, Segment, _split_paragraph, split_sentences
+from .shorthand import resolve as resolve_shorthand
 from .values import find_values
 from .wording import (
     GLUE_WORDS,
     _resolve_pronoun,
+    first_person,
+    quoted_demonstrative,
+    speaker_quote,
     starts_with_pronoun,
     tidy_quote,
     wording_spans,
@@ -87,7 +94,12 @@ def claim_spans(sentence: str) -> list[dict]:
             # "..., the ministry said, though officials cautioned that ...": a second half
             # naming its own source is that source's, never the first half's
             own, s1, e1, _ = sentence_attribution(sentence, mid[1], e0)
-            if own.who and e1 - s1 >= 3:
+            if inference(sentence, mid):
+                # "..., the office said, meaning real incomes rose": the writer's inference
+                # from the whole sentence (GUIDE.md section 3), worded with what it rests on
+                whole = _clause_claims(sentence, s0, e0, _NO_ATTR)
+                out += [d for d in whole if d["start"] > mid[0]]
+            elif own.who and e1 - s1 >= 3:
                 out += _with_attribution(_clause_claims(sentence, s1, e1, own), s1, mid[1], e1, e0)
             else:
                 out += _clause_claims(sentence, mid[1], e0, attr)
@@ -374,7 +386,9 @@ def extract_claims(
             )
             wording = _resolve_pronoun(piece["text"], person, thing)
             sources = [(seg.start, seg.end)]
-            if who_c is None and not continued and label is None:
+            if who_c is None and not continued and label is None and not piece["attribution"]:
+                # (a source the piece names but the article does not resolve, "..., he said",
+                # is no license to credit the clause's own subject: "Witnesses told police")
                 src = wording_source(wording)
                 if src:
                     who_c = people.resolve(
@@ -419,7 +433,15 @@ def extract_claims(
                 wording, source, spans = tidy_quote(quote), "quote", [[start, end]]
             else:
                 wording, source, spans = faithful_wording(
-                    wording, quote, start, end, text, sources, piece.get("glue", frozenset()), words
+                    wording,
+                    quote,
+                    start,
+                    end,
+                    text,
+                    sources,
+                    piece.get("glue", frozenset()),
+                    words,
+                    who_c,
                 )
             if not_a_claim(wording, values, seg.kind == "list_item"):
                 continue
@@ -468,6 +490,7 @@ def extract_claims(
                     mentions[ref] = (at + i, at + i + len(ref))
     claims.sort(key=lambda c: (c["start"], c["end"]))
     _open_quotes(text, claims)
+    claims = resolve_shorthand(text, doubtful_rewrites(text, claims))
     lead = lead_end(text, [(s.start, s.end, s.kind) for s in segments[:2]])
     return drop_repeats(claims, lead)
 
@@ -577,13 +600,22 @@ def faithful_wording(
     sources: list[tuple[int, int]],
     glue: frozenset = frozenset(),
     cache: dict | None = None,
+    speaker: Claimant | None = None,
 ) -> tuple[str, str, list[list[int]]]:
     """The last step: a rewritten wording stays only when every word of it comes from
     ``sources`` (the sentence, the claimant's mention, a resolved antecedent) and it does not
     open with an unresolved pronoun; else the quote itself, tidied. Returns (wording,
     "rewritten" | "quote", spans the wording comes from)."""
-    if not starts_with_pronoun(wording) and not _quoted_pronoun(wording, quote, start, text):
+    if (
+        not starts_with_pronoun(wording)
+        and not _quoted_pronoun(wording, quote, start, text)
+        and (wording == tidy_quote(quote) or not first_person(wording))
+        and not quoted_demonstrative(quote, start, text)
+    ):
         spans = wording_spans(wording, text, sources, GLUE_WORDS | glue, cache)
         if spans is not None:
             return wording, "rewritten", spans
+    said = speaker_quote(quote, start, end, text, speaker)
+    if said is not None:
+        return said[0], "quote", said[1]
     return tidy_quote(quote), "quote", [[start, end]]

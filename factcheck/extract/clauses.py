@@ -457,7 +457,14 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                     # "The minister said the bridge, which opened in 2024, ...": a relative
                     # clause between commas is the writer's gloss, not the source's words,
                     # unless it names a source of its own ("which she said had doubled")
-                    own_voice = bool(attr.who) and not attr.direct and not _REL_SAYS_RE.match(quote)
+                    own_voice = (
+                        bool(attr.who)
+                        and not attr.direct
+                        and not _REL_SAYS_RE.match(quote)
+                        # "..., where yields fell by more than half": the reported account goes
+                        # on, the source's (GUIDE.md section 3)
+                        and rel not in ("where", "when")
+                    )
                     if rm and rm.group("prep"):
                         pass  # "..., in which a shop assistant was injured": the clause
                     elif rel == "whom":

@@ -139,7 +139,8 @@ def not_a_claim(wording: str, values: list[dict], list_item: bool) -> str | None
     """Why a candidate is no claim, or ``None``: "appeal" (a call for information),
     "reaction" (praise, blame, insults: "X
     called the plan a disgrace"), "judgement" (a value judgement, "this represents a
-    significant change"), "fragment" (no verb; fact-box items aside). Judged on the
+    significant change"), "feeling" (a first-person feeling: "I'm glad it's open"),
+    "fragment" (no verb; fact-box items aside). Judged on the
     wording; a figure keeps a reaction or a judgement a claim."""
     if _APPEAL_RE.search(wording):
         return "appeal"
@@ -148,6 +149,10 @@ def not_a_claim(wording: str, values: list[dict], list_item: bool) -> str | None
         return "reaction"
     if not figures and _JUDGEMENT_RE.search(wording):
         return "judgement"
+    if not figures and _MODAL_OPINION_RE.search(wording):
+        return "judgement"  # "it should never have taken this long": hindsight, no fact
+    if not figures and _FIRST_PERSON_RE.search(wording):
+        return "feeling"  # '"I'm glad it's open," said Ana Pires': a speaker's feeling
     if not list_item and not has_verb(wording):
         return "fragment"
     return None

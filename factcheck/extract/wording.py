@@ -81,6 +81,67 @@ def starts_with_pronoun(wording: str) -> bool:
     return m is not None and m.start() <= 1 and m.group(0).lower() in PRONOUN_STARTS
 
 
+# first-person words: "I", "we", "our" ... (not "US", the country)
+_FIRST_PERSON_RE = re.compile(
+    r"(?<![\w'’])(?:I|I['’](?:m|ve|d|ll)|[Ww]e|[Ww]e['’](?:re|ve|d|ll)|[Uu]s|[Oo]urs?|"
+    r"[Oo]urselves|[Mm]y|[Mm]e|[Mm]yself)(?![\w'’])"
+)  # (not "mine": "the Lerum mine")
+_QUOTED_RE = re.compile(r"\"[^\"]*\"|“[^”]*”")
+
+
+def first_person(wording: str) -> bool:
+    """Does ``wording`` speak in the first person outside quotation marks ("Ana Pires said
+    I'm glad", "Weiss said our members ...")? A rewrite that puts "X said" before a
+    speaker's own "I"/"we" turns direct speech into reported speech that names nobody (who
+    is "we"?): such a wording is no faithful rewrite, and the quote stands."""
+    return _FIRST_PERSON_RE.search(_QUOTED_RE.sub(" ", wording)) is not None
+
+
+_DEMONSTRATIVE_RE = re.compile(
+    r"[\"“'‘\s]*(?:That|Those|(?:This|These)(?!\s+(?:is|was|are|were)\s+(?:the\s+)?(?:[a-z]+est|"
+    r"first|last|only|most|least|biggest|largest|worst|best)\b))\s+(?:is|was|are|were)\b"
+)
+
+
+def quoted_demonstrative(quote: str, start: int, text: str) -> bool:
+    """'"That is not true," Lindqvist replied', '"This was not bad luck," she said': quoted
+    words whose subject points at something said or done before; "Lindqvist said that is not
+    true" would name nothing. (Not "This is the worst fire season in a decade": the here and
+    now the speaker stands in.)"""
+    return _DEMONSTRATIVE_RE.match(quote) is not None and (
+        quote[:1] in '"“' or in_quotation(text, start)
+    )
+
+
+def in_quotation(text: str, start: int) -> bool:
+    """Does the passage starting at ``start`` stand inside quotation marks (an odd number of
+    marks before it on its line)?"""
+    line = max(text.rfind("\n", 0, start) + 1, 0)
+    before = text[line:start]
+    return (before.count('"') + before.count("“") + before.count("”")) % 2 == 1
+
+
+def speaker_quote(
+    quote: str, start: int, end: int, text: str, speaker
+) -> tuple[str, list[list[int]]] | None:
+    """A speaker's own words in the first person, as the wording: 'Rosa Vidal said: "We left
+    with the clothes we were wearing."' (never "Rosa Vidal said we left ...", which makes
+    "we" nobody's), with the spans it comes from; ``None`` unless ``quote`` is direct speech
+    in the first person and ``speaker`` (a claimant with offsets) is named in ``text``."""
+    if speaker is None or speaker.start is None:
+        return None
+    label = speaker.end <= start and text[speaker.end : speaker.end + 1] == ":"
+    if not (label or in_quotation(text, start)):
+        return None  # ("HALE: We cut the deficit": a transcript's line is direct speech)
+    if not text[start : start + 1].isupper():
+        return None  # a piece of a quoted sentence ("gave us nothing"), not a sentence
+    q = tidy_quote(quote.strip("\"“”'‘’ "))
+    if not q or not first_person(q) or starts_with_pronoun(q):
+        return None  # ('"It was worse than anything I have seen": what "it" is, is not said)
+    wording = f'{speaker.name} said: "{q}"'
+    return wording, sorted([[speaker.start, speaker.end], [start, end]])
+
+
 def tidy_quote(quote: str) -> str:
     """The quote as a wording: capital first letter and a full stop."""
     q = quote.strip()
@@ -90,6 +151,11 @@ def tidy_quote(quote: str) -> str:
     end = q.rstrip("\"'”’)»")
     if end and end[-1] not in ".!?…":
         q = end + "." + q[len(end) :] if len(end) != len(q) else q + "."
+    # 'X said: "Our members have not had a pay rise': the quotation it opens is closed
+    if q.count('"') % 2:
+        q += '"'
+    elif q.count("“") > q.count("”"):
+        q += "”"
     return q
 
 

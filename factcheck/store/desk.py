@@ -449,11 +449,14 @@ def record_final_verdict(
             if cursor.rowcount != 1:
                 raise Conflict(get_final_verdict(db, claim_id) or {})
         if published:
-            # A change to a published claim's verdict is published as a correction at once
-            # (a withdrawn claim stays withdrawn: its correction republishes it).
-            if versioned(db) and latest_version(db, claim_id)["status"] == "published":
-                correct_live(db, claim_id, user_id, note, stamp)
-            else:
+            # A change to a published claim's verdict is published as a correction at once.
+            # A withdrawn claim stays withdrawn: the change waits at the desk (its note in the
+            # audit entry below) until a correction republishes it; a corrections row would
+            # show on its public page as if published.
+            if versioned(db):
+                if latest_version(db, claim_id)["status"] == "published":
+                    correct_live(db, claim_id, user_id, note, stamp)
+            else:  # (before m009: the corrections table was the published record)
                 db.execute(
                     "INSERT INTO corrections (claim_id, before_rating, after_rating, note,"
                     " user_id, at) VALUES (?, ?, ?, ?, ?, ?)",

@@ -575,6 +575,26 @@ def open_returns(db: Database, claim_id: int) -> dict[int, dict[str, Any]]:
     return {row["reviewer_id"]: row for row in rows}
 
 
+def open_returns_of_claims(cursor: Any, claim_ids_json: str) -> dict[int, tuple[int, Any]]:
+    """The open returns of the claims (a JSON array of ids), for the exports: verdict id ->
+    ``(claim id, {"reason", "by", "at"})`` (the editor's comment in Markdown, their username,
+    when). ``cursor`` is a plain DB-API cursor or connection; nothing before m012."""
+    try:
+        rows = cursor.execute(
+            "SELECT r.verdict_id, r.claim_id, c.body, e.username, r.created_at"
+            " FROM verdict_returns r LEFT JOIN comments c ON c.id = r.comment_id"
+            " LEFT JOIN users e ON e.id = r.returned_by"
+            " WHERE r.resolved_at IS NULL AND r.claim_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY r.id",
+            (claim_ids_json,),
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return {}
+        raise
+    return {row[0]: (row[1], {"reason": row[2] or "", "by": row[3], "at": row[4]}) for row in rows}
+
+
 def returned_claim_ids(db: Database, user_id: int, article_id: int | None = None) -> set[int]:
     """Claims (of one article, or all) on which the user's verdict is returned and not saved
     again."""

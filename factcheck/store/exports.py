@@ -28,6 +28,7 @@ from sqlite_utils import Database
 from .. import sanitize
 from ..agreement import claim_agreement, ordinal_order
 from . import Invalid
+from .discussion import current_verdict_sql, open_returns_of_claims
 from .evidence import ARCHIVE_CELL_SQL, ARCHIVE_JSON_SQL
 from .published import published_json, with_label
 
@@ -117,12 +118,15 @@ def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
         )
         params.append(row[0])
     if flt.verdict:
-        # The final verdict, or (without one) the reviewers' strict majority.
+        # The final verdict, or (without one) the reviewers' strict majority (of the current
+        # verdicts: one returned to its reviewer is left out, as agreement leaves it out).
         clauses.append(
             "(f.rating = ? OR (f.claim_id IS NULL"
-            " AND (SELECT count(*) FROM verdicts mv WHERE mv.claim_id = c.id AND mv.rating = ?)"
+            " AND (SELECT count(*) FROM verdicts mv WHERE mv.claim_id = c.id AND mv.rating = ?"
+            f"   AND {current_verdict_sql('mv')})"
             " > coalesce((SELECT max(n) FROM (SELECT count(*) AS n FROM verdicts ov"
-            "   WHERE ov.claim_id = c.id AND ov.rating <> ? GROUP BY ov.rating)), 0)))"
+            f"   WHERE ov.claim_id = c.id AND ov.rating <> ? AND {current_verdict_sql('ov')}"
+            "   GROUP BY ov.rating)), 0)))"
         )
         params += [flt.verdict, flt.verdict, flt.verdict]
     if flt.status:
@@ -136,7 +140,7 @@ def _claim_where(db: Database, flt: ExportFilter) -> tuple[str, list[Any]]:
                 " AND f.claim_id IS NULL",
                 "decided": "f.claim_id IS NOT NULL",
                 "disputed": "(SELECT count(DISTINCT sv.rating) FROM verdicts sv"
-                " WHERE sv.claim_id = c.id) > 1",
+                f" WHERE sv.claim_id = c.id AND {current_verdict_sql('sv')}) > 1",
             }[flt.status]
         )
     return (" AND ".join(clauses) or "1"), params
@@ -209,6 +213,16 @@ def rationale_html(text: str) -> str:
 _ARTICLE_COLUMNS = (
     "a.id, a.title, a.url, a.publisher, a.author, a.published, a.body_sha256, a.published_at"
 )
+#: The article's publications and withdrawals (``article_publications``, m009), oldest first,
+#: as the JSON text of the export's ``article.publications``: each ``{"action", "at", "note",
+#: "by", "article"}`` (``by`` the editor's username, ``article`` its details as published), so
+#: that a JSON import restores the published record (see factcheck.store.publish_restore).
+_PUBLICATIONS_SQL = (
+    "coalesce((SELECT json_group_array(json(e)) FROM (SELECT json_object('action', p.action,"
+    " 'at', p.at, 'note', p.note, 'by', u.username, 'article', json(p.article)) AS e"
+    " FROM article_publications p LEFT JOIN users u ON u.id = p.user_id"
+    " WHERE p.article_id = a.id ORDER BY p.id)), '[]')"
+)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -234,11 +248,17 @@ CLAIM_COLUMNS = (
 def _article_windows(
     cursor: Any, article_where: str, article_params: Sequence[Any]
 ) -> Iterator[list[tuple[Any, ...]]]:
-    """The matching articles in id order, ``ARTICLE_WINDOW`` rows at a time (keyset paging)."""
+    """The matching articles in id order, ``ARTICLE_WINDOW`` rows at a time (keyset paging):
+    :data:`_ARTICLE_COLUMNS`, then the JSON text of the article's publications (``'[]'`` on
+    a database before m009)."""
+    versioned = cursor.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'article_publications'"
+    ).fetchone()
+    columns = f"{_ARTICLE_COLUMNS}, {_PUBLICATIONS_SQL if versioned else repr('[]')}"
     last_article = -1
     while True:
         articles = cursor.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a"  # noqa: S608
+            f"SELECT {columns} FROM articles a"  # noqa: S608
             f" WHERE a.id > ? AND {article_where} ORDER BY a.id LIMIT ?",
             (last_article, *article_params, ARTICLE_WINDOW),
         ).fetchall()
@@ -293,6 +313,7 @@ def export_records(
                 "published": row[5],
                 "body_sha256": row[6],
                 "published_at": row[7],
+                "publications": json.loads(row[8]),
             }
             parts[row[0]] = part
         # Bodies are read one article at a time, when its first record goes out.
@@ -334,9 +355,15 @@ def export_records(
                 elif body:
                     article = parts[article_id]
                 claim_verdicts = []
-                for reviewer, rating, rationale, created, updated, sources in verdicts.get(
-                    claim_id, ()
-                ):
+                for (
+                    reviewer,
+                    rating,
+                    rationale,
+                    created,
+                    updated,
+                    sources,
+                    returned,
+                ) in verdicts.get(claim_id, ()):
                     if html:
                         entry = {
                             "reviewer": reviewer,
@@ -348,6 +375,8 @@ def export_records(
                             "created_at": created,
                             "updated_at": updated,
                             "sources": sources,
+                            "status": "returned" if returned else "current",
+                            "returned": returned,
                         }
                     else:
                         entry = {
@@ -359,6 +388,8 @@ def export_records(
                             "created_at": created,
                             "updated_at": updated,
                             "sources": sources,
+                            "status": "returned" if returned else "current",
+                            "returned": returned,
                         }
                     claim_verdicts.append(entry)
                 final = None
@@ -404,8 +435,9 @@ def export_records(
                     ),
                 }
                 if agreement_of is not None:
+                    # (a verdict returned to its reviewer is not current: left out)
                     record["agreement"] = agreement_of(
-                        tuple(v[1] for v in verdicts.get(claim_id, ()))
+                        tuple(v[1] for v in verdicts.get(claim_id, ()) if v[6] is None)
                     )
                 yield record
             if len(claims) < CLAIM_WINDOW:
@@ -498,10 +530,20 @@ def _window_details(
                     "archive": json.loads(s[7]),
                 }
             )
+    returns = open_returns_of_claims(cursor, ids_json) if rows else {}
     verdicts: dict[int, list[tuple[Any, ...]]] = {}
     for r in rows:
+        returned = returns.get(r[0])
         verdicts.setdefault(r[1], []).append(
-            (users.get(r[2]), r[3], r[4], r[5], r[6], sources.get(r[0], []))
+            (
+                users.get(r[2]),
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                sources.get(r[0], []),
+                returned[1] if returned else None,
+            )
         )
     corrections: dict[int, list[dict[str, Any]]] = {}
     for r in cursor.execute(
@@ -533,7 +575,8 @@ class ExportBatch:
 
     ``items`` is the output order: a claim tuple (the columns of :data:`CLAIM_COLUMNS`) or, for
     an article without matching claims, that article's id (an int). ``articles`` maps article
-    id to ``(id, title, url, publisher, author, published, body_sha256, published_at)``.
+    id to ``(id, title, url, publisher, author, published, body_sha256, published_at,
+    publications)`` (``publications``: JSON text, see :data:`_PUBLICATIONS_SQL`).
     ``verdicts`` maps claim id to its verdicts in order, each ``(id, claim_id, user_id, rating,
     rationale)`` plus, with ``full``, ``(rationale_html or None, created_at, updated_at)``;
     ``sources`` maps verdict id to its sources in order, each ``(verdict_id, csv_cell)`` or,
@@ -541,7 +584,9 @@ class ExportBatch:
     ``corrections`` (``full`` only) maps claim id to ``(claim_id, before_rating, after_rating,
     note, user_id, at)`` tuples. ``users`` maps user id to username. ``published`` maps the
     id of each published claim of the batch to its published record
-    (:func:`factcheck.store.published.published_json`).
+    (:func:`factcheck.store.published.published_json`). ``returns`` maps the id of each
+    verdict returned to its reviewer (an open return) to ``(claim_id, {"reason", "by",
+    "at"})``; a claim with one is always a claim tuple (never read from its fragments).
     """
 
     articles: dict[int, tuple[Any, ...]]
@@ -552,6 +597,7 @@ class ExportBatch:
     users: dict[int, str]
     bodies: Any = None
     published: dict[int, dict[str, Any]] = field(default_factory=dict)
+    returns: dict[int, tuple[int, Any]] = field(default_factory=dict)
 
 
 class ExportBatches:
@@ -592,7 +638,7 @@ def export_batches(
     ``full`` reads everything the JSON formats hold; without it only what CSV needs.
     ``batch_claims`` defaults to :data:`BATCH_CLAIMS`. Every batch is read through ``db``:
     for batches of one moment, give a snapshot's connection
-    (:func:`factcheck.store.snapshot`), as :func:`factcheck.views.exports.export_stream` does.
+    (:func:`factcheck.store.snapshot`), as :func:`factcheck.export.stream.export_stream` does.
     """
     batch_claims = BATCH_CLAIMS if batch_claims is None else batch_claims
     return ExportBatches(db, flt, full=full, body=body, batch_claims=batch_claims)
@@ -740,8 +786,11 @@ def _export_batches(
             key = (last[1], last[2], last[3], last[0])
             n_claims = len(claims)
             slow = claims  # the claims read as CLAIM_COLUMNS tuples
+            returns = open_returns_of_claims(cursor, _ids_json([c[0] for c in claims]))
             if missing is not None:
-                slow = [c for c in claims if c[missing] is None]
+                # (a claim with a returned verdict too: its fragments know of no returns)
+                returned = {claim_id for claim_id, _ in returns.values()}
+                slow = [c for c in claims if c[missing] is None or c[0] in returned]
                 if slow:
                     again = {
                         c[0]: c
@@ -751,7 +800,7 @@ def _export_batches(
                             (_ids_json([c[0] for c in slow]),),
                         )
                     }
-                    claims = [again[c[0]] if c[missing] is None else c for c in claims]
+                    claims = [again.get(c[0], c) for c in claims]
                     slow = list(again.values())
             stop = bisect_right(pending, key[0], next_pending) if keep_empty else 0
             if not keep_empty:
@@ -793,7 +842,7 @@ def _export_batches(
                 db, [c[0] for c in claims], claims[0][1], claims[-1][1], full=full
             )
             yield ExportBatch(
-                parts, items, verdicts, sources, corrections, users, bodies, published
+                parts, items, verdicts, sources, corrections, users, bodies, published, returns
             )
             if n_claims < batch_claims:
                 break

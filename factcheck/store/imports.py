@@ -4,7 +4,9 @@ A plain record has ``title``, ``text`` or ``html``, and optionally ``url``, ``pu
 ``author`` and ``date`` (or ``published``); its claims are extracted on import. A factcheck
 JSON export (``{"factcheck_export": 1, ...}``) or JSONL export (one claim record per line) is
 restored as it was: the article, its claims with their offsets, wording, dismissal and origin,
-every reviewer's verdict with sources, final verdicts and corrections. Reviewers are matched by
+every reviewer's verdict with sources, final verdicts and corrections, and the published
+record (published versions, corrections and withdrawals, the article's publications: see
+:mod:`factcheck.store.publish_restore`). Reviewers are matched by
 username; a missing one is created as a disabled reviewer with an unusable password.
 
 Each article is stored in its own ``BEGIN IMMEDIATE`` transaction: a failing one is reported
@@ -33,6 +35,7 @@ from .base import DuplicateArticle, Invalid, _audit, _row, now, sha256, transact
 from .claimants import CLAIMANT_COLUMNS, claimant_columns
 from .evidence import restore_sources
 from .exports import rationale_html
+from .publish_restore import published_ratings, restore_claim_versions, restore_publications
 from .verdicts import STANCES
 
 IMPORT_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -531,6 +534,7 @@ def restore_bundle(
             + [((record.get("final") or {}).get("rating"))]
             if rating is not None and rating not in ratings
         }
+        | {rating for rating in published_ratings(records) if rating not in ratings}
     )
     if unknown:
         raise Invalid(f"ratings not on this desk's rating scale: {', '.join(unknown)}")
@@ -564,8 +568,14 @@ def restore_bundle(
                 stamp,
             ),
         ).lastrowid
+        versions = 0
         for record, rationales in zip(records, html, strict=True):
-            _restore_claim(db, article_id, body, record, rationales, users, stamp)
+            versions += _restore_claim(db, article_id, body, record, rationales, users, stamp)
+        # The published record: the article's publications and withdrawals, and whether it
+        # is published now (its claims' versions were written with them).
+        events = restore_publications(
+            db, article_id, article, records, lambda name: _user_id(db, name, users)
+        )
         _audit(
             db,
             user_id=user_id,
@@ -573,7 +583,8 @@ def restore_bundle(
             table="articles",
             row_id=article_id,
             article_id=article_id,
-            after={"title": title, "body_sha256": digest, "claims": len(records)},
+            after={"title": title, "body_sha256": digest, "claims": len(records)}
+            | ({"published_versions": versions, "publications": events} if events else {}),
         )
     return article_id, len(records)
 
@@ -586,7 +597,9 @@ def _restore_claim(
     rationales: Sequence[str],
     users: dict[str, int],
     stamp: str,
-) -> None:
+) -> int:
+    """Restore one claim with its verdicts, final verdict, published versions and
+    corrections; how many published versions."""
     claim = record["claim"]
     start, end, quote = int(claim["start"]), int(claim["end"]), claim["quote"]
     if not (0 <= start < end <= len(body)) or body[start:end] != quote:
@@ -681,16 +694,24 @@ def _restore_claim(
                 decided,
             ),
         )
+    versions = restore_claim_versions(
+        db, claim_id, article_id, record, lambda name: _user_id(db, name, users)
+    )
     for correction in record.get("corrections") or ():
+        at = correction.get("created_at") or stamp
         db.execute(
-            "INSERT INTO corrections (claim_id, before_rating, after_rating, note, user_id, at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO corrections (claim_id, before_rating, after_rating, note, user_id, at,"
+            " published_claim_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 claim_id,
                 correction.get("before_rating"),
                 correction["after_rating"],
                 correction.get("note") or "",
                 _user_id(db, correction.get("by"), users),
-                correction.get("created_at") or stamp,
+                at,
+                # (the version it published: corrections made since m009 share its date)
+                versions.get(at),
             ),
         )
+    published = record.get("published")
+    return int(published["version"]) if isinstance(published, dict) else 0

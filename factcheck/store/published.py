@@ -32,14 +32,39 @@ def article_publications(db: Database, article_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+def publishing_history(db: Database, article_id: int) -> list[dict[str, Any]]:
+    """What the desk did to the article's published record, newest first, for its staff pages:
+    each publication and withdrawal of the article, first publication of a claim, correction
+    and withdrawal of a claim, as ``{"at", "action", "claim_id", "version", "text", "note",
+    "by"}`` (``action``: publish, unpublish, publish_claim, correct or withdraw; ``by`` the
+    editor's username, None for a user since deleted or an import without one)."""
+    rows = _rows(
+        db,
+        "SELECT p.at, p.action, NULL AS claim_id, NULL AS version, NULL AS text, p.note,"
+        " u.username AS by, 0 AS src, p.id AS ord FROM article_publications p"
+        " LEFT JOIN users u ON u.id = p.user_id WHERE p.article_id = :article"
+        " UNION ALL"
+        " SELECT v.published_at, CASE WHEN v.version = 1 THEN 'publish_claim'"
+        "   WHEN v.status = 'withdrawn' THEN 'withdraw' ELSE 'correct' END, v.claim_id,"
+        " v.version, v.text, v.note, u.username, 1, v.id FROM published_claims v"
+        " LEFT JOIN users u ON u.id = v.published_by WHERE v.article_id = :article"
+        " ORDER BY 1 DESC, 8, 9 DESC",
+        {"article": article_id},
+    )
+    for row in rows:
+        del row["src"], row["ord"]
+    return rows
+
+
 def _legacy_corrections(db: Database, claim_ids: Sequence[int]) -> dict[int, list[dict]]:
     """Corrections of final ratings made before published versions existed (m002), by claim."""
     found: dict[int, list[dict[str, Any]]] = {}
     for row in _rows(
         db,
-        "SELECT claim_id, before_rating, after_rating, note, at FROM corrections"
-        " WHERE published_claim_id IS NULL AND claim_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY claim_id, id",
+        "SELECT k.claim_id, k.before_rating, k.after_rating, k.note, k.at, u.username AS by"
+        " FROM corrections k LEFT JOIN users u ON u.id = k.user_id"
+        " WHERE k.published_claim_id IS NULL AND k.claim_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY k.claim_id, k.id",
         (json.dumps(list(claim_ids)),),
     ):
         found.setdefault(row["claim_id"], []).append(row)
@@ -51,7 +76,9 @@ def _public_entry(
     legacy: list[dict[str, Any]],
     withdrawn_article: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """A claim's published record: the latest version, the first publication, corrections."""
+    """A claim's published record: the latest version, the first publication (``published_by``:
+    who published it), corrections and the withdrawal, each with ``by``, the editor's username
+    (for the desk's pages and exports; the public pages name the desk, not the person)."""
     latest = versions[-1]
     corrections = [
         {
@@ -60,6 +87,7 @@ def _public_entry(
             "note": v["note"],
             "changes": v["changes"],
             "status": v["status"],
+            "by": v["published_by_name"],
         }
         for v in versions[1:]
     ] + [
@@ -69,24 +97,32 @@ def _public_entry(
             "note": k["note"],
             "changes": {"rating": {"before": k["before_rating"], "after": k["after_rating"]}},
             "status": "published",
+            "by": k["by"],
         }
         for k in legacy
     ]
     corrections.sort(key=lambda k: k["at"])
     withdrawn = None
     if latest["status"] == "withdrawn":
-        withdrawn = {"at": latest["published_at"], "note": latest["note"], "scope": "claim"}
+        withdrawn = {
+            "at": latest["published_at"],
+            "note": latest["note"],
+            "scope": "claim",
+            "by": latest["published_by_name"],
+        }
     elif withdrawn_article is not None:
         withdrawn = {
             "at": withdrawn_article["at"],
             "note": withdrawn_article["note"],
             "scope": "article",
+            "by": withdrawn_article.get("username"),
         }
     return {
         "claim_id": latest["claim_id"],
         "article_id": latest["article_id"],
         "version": latest,
         "first_published_at": versions[0]["published_at"],
+        "published_by": versions[0]["published_by_name"],
         "modified_at": latest["published_at"],
         "corrections": corrections,
         "withdrawn": withdrawn,
@@ -97,8 +133,9 @@ def _article_withdrawal(db: Database, article_id: int) -> dict[str, Any] | None:
     """The article's withdrawal when its latest publication event is one, else None."""
     row = _row(
         db,
-        "SELECT action, note, at, article FROM article_publications WHERE article_id = ?"
-        " ORDER BY id DESC LIMIT 1",
+        "SELECT p.action, p.note, p.at, p.article, u.username FROM article_publications p"
+        " LEFT JOIN users u ON u.id = p.user_id WHERE p.article_id = ?"
+        " ORDER BY p.id DESC LIMIT 1",
         (article_id,),
     )
     if row is None or row["action"] != "unpublish":
@@ -195,7 +232,8 @@ def published_entries(db: Database, claim_ids: Sequence[int]) -> dict[int, dict[
         row["article_id"]: row
         for row in _rows(
             db,
-            "SELECT p.article_id, p.action, p.note, p.at FROM article_publications p"
+            "SELECT p.article_id, p.action, p.note, p.at, u.username"
+            " FROM article_publications p LEFT JOIN users u ON u.id = p.user_id"
             " WHERE p.id IN (SELECT max(id) FROM article_publications"
             "   WHERE article_id IN (SELECT DISTINCT article_id FROM published_claims"
             "     WHERE claim_id IN (SELECT value FROM json_each(?))) GROUP BY article_id)"
@@ -320,10 +358,13 @@ _PUBLISHED_JSON_SQL = """
                 WHERE k.claim_id = p.claim_id AND k.published_claim_id IS NULL) AS fixes,
             CASE WHEN p.status = 'withdrawn' OR w.action = 'unpublish' THEN 'withdrawn'
                 ELSE 'published' END AS shown,
-            w.action AS w_action, w.note AS w_note, w.at AS w_at
+            w.action AS w_action, w.note AS w_note, w.at AS w_at, wu.username AS w_by,
+            pu.username AS p_by
         FROM published_claims p
         LEFT JOIN article_publications w ON w.id = (SELECT max(e.id)
             FROM article_publications e WHERE e.article_id = p.article_id)
+        LEFT JOIN users wu ON wu.id = w.user_id
+        LEFT JOIN users pu ON pu.id = p.published_by
         WHERE p.article_id BETWEEN :first AND :last
         AND NOT EXISTS (SELECT 1 FROM published_claims m
             WHERE m.claim_id = p.claim_id AND m.version = p.version + 1)
@@ -335,12 +376,15 @@ _PUBLISHED_JSON_SQL = """
             'first_published_at', CASE WHEN l.version = 1 THEN l.published_at ELSE
                 (SELECT f.published_at FROM published_claims f
                  WHERE f.claim_id = l.claim_id AND f.version = 1) END,
+            'published_by', (SELECT fu.username FROM published_claims f
+                JOIN users fu ON fu.id = f.published_by
+                WHERE f.claim_id = l.claim_id AND f.version = 1),
             'modified_at', l.published_at,
             'withdrawn', CASE
                 WHEN l.status = 'withdrawn' THEN json_object('at', l.published_at,
-                    'note', l.note, 'scope', 'claim')
+                    'note', l.note, 'scope', 'claim', 'by', l.p_by)
                 WHEN l.w_action = 'unpublish' THEN json_object('at', l.w_at, 'note', l.w_note,
-                    'scope', 'article') END,
+                    'scope', 'article', 'by', l.w_by) END,
             'text', l.text, 'quote', l.quote, 'claimant', l.claimant,
             'claimant_kind', l.claimant_kind, 'rating', l.rating, 'label', char(3),
             'reason', l.reason, 'sources', json(l.sources), 'article', json(l.article),
@@ -348,14 +392,16 @@ _PUBLISHED_JSON_SQL = """
                 SELECT json_group_array(json(cj)) FROM (
                     SELECT v.published_at AS at, 0 AS src, v.version AS ord, json_object(
                         'version', v.version, 'at', v.published_at, 'note', v.note,
-                        'changes', json(v.changes)) AS cj
-                    FROM published_claims v WHERE v.claim_id = l.claim_id AND v.version > 1
+                        'changes', json(v.changes), 'by', vu.username) AS cj
+                    FROM published_claims v LEFT JOIN users vu ON vu.id = v.published_by
+                    WHERE v.claim_id = l.claim_id AND v.version > 1
                     UNION ALL
                     SELECT k.at, 1, k.id, json_object('version', NULL, 'at', k.at,
                         'note', k.note, 'changes', json_object('rating', json_object(
-                            'before', k.before_rating, 'after', k.after_rating)))
-                    FROM corrections k WHERE k.claim_id = l.claim_id
-                        AND k.published_claim_id IS NULL
+                            'before', k.before_rating, 'after', k.after_rating)),
+                        'by', ku.username)
+                    FROM corrections k LEFT JOIN users ku ON ku.id = k.user_id
+                    WHERE k.claim_id = l.claim_id AND k.published_claim_id IS NULL
                     ORDER BY at, src, ord)) END) END
     FROM l
 """
@@ -373,10 +419,11 @@ def published_json(
     ``status``
     published or withdrawn (the claim or its whole article), ``corrections`` how many, and
     the record as JSON text (see :func:`with_label`): the latest version (``version``,
-    ``status``, its content), the first publication's and the latest version's dates, the
-    ``withdrawn`` notice (when, why, ``scope`` claim or article) and every correction
-    (version, date, note and ``changes`` as ``{field: {"before", "after"}}``; a correction
-    of a final rating made before m009 has version null). The claims are of the articles
+    ``status``, its content), the first publication's and the latest version's dates and
+    ``published_by`` (who first published it), the ``withdrawn`` notice (when, why, ``scope``
+    claim or article, ``by`` whom) and every correction (version, date, note, ``by`` whom and
+    ``changes`` as ``{field: {"before", "after"}}``; a correction of a final rating made
+    before m009 has version null). The claims are of the articles
     ``first_article`` to ``last_article``: one range query over them (cheaper than looking
     the ids up one by one); none before m009. Without ``full`` (the CSV export) the JSON is
     built only for claims with corrections (None for the others)."""

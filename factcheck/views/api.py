@@ -988,7 +988,7 @@ def _export_records(
             filtered = access.filter_record(record, user, visible)
             if filtered is not record:
                 # Agreement over the verdicts left (filter_record hid the rest and the final).
-                figures = claim_agreement([v["rating"] for v in filtered["verdicts"]], order, mode)
+                figures = claim_agreement(export.current_ratings(filtered["verdicts"]), order, mode)
                 figures["majority_label"] = labels.get(figures["majority"], figures["majority"])
                 filtered = filtered | {"agreement": figures}
             yield filtered
@@ -1044,4 +1044,5 @@ def openapi() -> Any:
     return jsonify(build_document(current_app))
 
 
-from . import api_imports  # noqa: E402,F401 (its routes are on this blueprint)
+# (their routes are on this blueprint)
+from . import api_discussion, api_imports  # noqa: E402,F401

@@ -81,6 +81,7 @@ def _correction_page(
                 "reason",
                 "published_at",
                 "note",
+                "published_by_name",
             )
         }
         | {"label": labels.get(latest["rating"], latest["rating"])}
@@ -91,18 +92,25 @@ def _correction_page(
         )[0]["changes"],
         "live_settled": live["settled"],
         "publication": publication,
-        "history": corrections_view(
-            [
-                {
-                    "at": v["published_at"],
-                    "note": v["note"] or "First published.",
-                    "changes": v["changes"],
-                }
-                for v in versions
-            ],
-            labels,
-            publication,
-        ),
+        "history": [
+            view | {"by": v["published_by_name"], "version": v["version"], "at": v["published_at"]}
+            for v, view in zip(
+                versions,
+                corrections_view(
+                    [
+                        {
+                            "at": v["published_at"],
+                            "note": v["note"] or "First published.",
+                            "changes": v["changes"],
+                        }
+                        for v in versions
+                    ],
+                    labels,
+                    publication,
+                ),
+                strict=True,
+            )
+        ],
         "error": error,
         "public_url": url_for("public.verdict", claim_id=claim_id),
         "review_url": url_for("review.article", article_id=claim["article_id"], claim=claim_id),

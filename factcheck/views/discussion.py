@@ -45,15 +45,22 @@ def _blind() -> bool:
     return store.get_settings(get_db())["blind_verdicts"]
 
 
-def panel_extra(claim: dict[str, Any], verdicts: list[dict[str, Any]]) -> dict[str, Any]:
+def panel_extra(
+    claim: dict[str, Any], verdicts: list[dict[str, Any]], blind: bool | None = None
+) -> dict[str, Any]:
     """What the claim panel's discussion part shows the logged-in user: the comments they may
     see (and how many are hidden), their own open hand-back, and for editors the verdicts
-    they may return (``verdicts``: :func:`factcheck.store.list_verdicts` of the claim)."""
+    they may return (``verdicts``: :func:`factcheck.store.list_verdicts` of the claim, the
+    user's own among them; ``blind``: the desk's setting, when the caller has read it)."""
     db = get_db()
-    blind = _blind()
-    shown, hidden = access.visible_comments(
-        db, g.user, claim["id"], store.list_comments(db, claim["id"]), blind
+    if blind is None:
+        blind = _blind()
+    comments = store.list_comments(db, claim["id"])
+    # (whether the user sees the others: as access.sees_others, from the verdicts at hand)
+    sees = (
+        access.is_editor(g.user) or not blind or any(v["user_id"] == g.user["id"] for v in verdicts)
     )
+    shown, hidden = access.visible_comments(db, g.user, claim["id"], comments, blind, sees)
     returns = store.open_returns(db, claim["id"])
     editor = access.can_return_verdicts(g.user)
     return {
@@ -61,7 +68,7 @@ def panel_extra(claim: dict[str, Any], verdicts: list[dict[str, Any]]) -> dict[s
             "claim_id": claim["id"],
             "comments": shown,
             # (blind review: whether other reviewers' comments are held back, never how many)
-            "hidden": bool(hidden) or not access.sees_others(db, g.user, claim["id"], blind),
+            "hidden": bool(hidden) or not sees,
             "my_return": returns.get(g.user["id"]),
             # (editors: every verdict but their own, and whether it is returned now)
             "returnable": [

@@ -60,16 +60,23 @@ def shaping_context(
     article: dict[str, Any] | None = None,
     propose: dict[str, Any] | None = None,
     decision: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What the claim's panel shows about changing the claim: the user's way to change it
     (``shaping``), their open proposal, the form to propose (``propose``: a refused one's
     values and error), and for editors the claim's open proposals (``decision``: a refused
-    decision's values and error)."""
+    decision's values and error). ``article`` (its head) and ``settings``: when the caller
+    has read them already (the review page reads each once)."""
     db = get_db()
     if article is None:
         article = store.get_article_head(db, claim["article_id"])
-    mode = access.claim_shaping(db, g.user, article)
-    mine = with_diff(store.open_proposal(db, claim["id"], g.user["id"]))
+    mode = access.claim_shaping(db, g.user, article, settings)
+    open_ones = None
+    if access.can_decide_proposals(g.user):  # (theirs is among the claim's open ones)
+        open_ones = store.list_open_proposals(db, claim["id"])
+        mine = with_diff(next((p for p in open_ones if p["user_id"] == g.user["id"]), None))
+    else:
+        mine = with_diff(store.open_proposal(db, claim["id"], g.user["id"]))
     if propose is None:
         wording = mine is not None and mine["kind"] == "wording"
         propose = {
@@ -79,11 +86,7 @@ def shaping_context(
             "version": claim["version"],
             "error": None,
         }
-    pending = []
-    if access.can_decide_proposals(g.user):
-        pending = [
-            decided(with_diff(p), decision) for p in store.list_open_proposals(db, claim["id"])
-        ]
+    pending = [decided(with_diff(p), decision) for p in open_ones or ()]
     decided_last = None
     if mode != access.DIRECT or not access.is_editor(g.user):
         decided_last = with_diff(store.last_decided_proposal(db, claim["id"], g.user["id"]))

@@ -22,9 +22,9 @@ from markupsafe import Markup
 from .. import export, store
 from ..config import permalink_template
 from ..db import get_db
+from ..export.stream import org
 from ..store import published as store_published
 from ..web import render
-from .exports import org
 
 bp = Blueprint("public", __name__)
 
@@ -165,15 +165,14 @@ def corrections_view(
 
 
 def claim_view(entry: dict[str, Any], body: str) -> dict[str, Any]:
-    """What a public page shows of one published claim (its latest version)."""
+    """What a public page shows of one published claim (its latest version): for a withdrawn
+    one, no verdict (``status`` withdrawn): what it said is ``withdrawn["version"]``."""
     scale = current_app.config["RATING_SCALE"]
     labels = {e["key"]: e["label"] for e in scale}
     version = entry["version"]
     withdrawn = entry["withdrawn"]
     publication = (version.get("article") or {}).get("publisher") or None
-    return {
-        "id": version["claim_id"],
-        "text": version["text"],
+    content = {
         "quote": version["quote"],
         "claimant": version["claimant"],
         "publication": publication,
@@ -189,16 +188,29 @@ def claim_view(entry: dict[str, Any], body: str) -> dict[str, Any]:
             }
             for s in version["sources"]
         ],
+    }
+    view = {
+        "id": version["claim_id"],
+        "text": version["text"],
+        "status": "withdrawn" if withdrawn else "published",
         "version": version["version"],
         "published_on": _date(entry["first_published_at"]),
         "modified_on": _date(entry["modified_at"]),
         "corrections": corrections_view(entry["corrections"], labels, publication),
-        "withdrawn": (
-            {"date": _date(withdrawn["at"]), "note": withdrawn["note"], "scope": withdrawn["scope"]}
-            if withdrawn
-            else None
-        ),
+        "withdrawn": None,
         "url": url_for("public.verdict", claim_id=version["claim_id"]),
+    }
+    if not withdrawn:
+        return view | content
+    # A withdrawn claim has no verdict in force: what it said is kept inside its withdrawal
+    # notice, as the withdrawn version (the page, its JSON and the article's page alike).
+    return view | {
+        "withdrawn": {
+            "date": _date(withdrawn["at"]),
+            "note": withdrawn["note"],
+            "scope": withdrawn["scope"],
+            "version": {"text": version["text"]} | content,
+        }
     }
 
 
@@ -254,8 +266,11 @@ def article(article_id: int) -> Any:
     context = {
         "article": _article_view(found),
         "claims": [c for c in claims if not c["withdrawn"]],
+        # (all of them when the article is withdrawn: its page lists them, without verdicts)
         "withdrawn_claims": [
-            c for c in claims if c["withdrawn"] and c["withdrawn"]["scope"] == "claim"
+            c
+            for c in claims
+            if c["withdrawn"] and (found["withdrawn"] or c["withdrawn"]["scope"] == "claim")
         ],
         "org": _org(),
     }

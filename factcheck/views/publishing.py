@@ -16,6 +16,7 @@ from .. import limits, store
 from ..db import get_db
 from ..forms import ConfirmPublishForm, SettleUnanimousForm
 from ..store import publish_check as store_check
+from ..store import published as store_published
 from ..web import render, validates_own_csrf, wants_json
 from .auth import role_required
 from .review import rating_scale
@@ -44,6 +45,7 @@ def check_page(
         settle = {**settle, "selected": [c for c in settle["selected"] if c in unanimous]}
     context = {
         "check": check,
+        "history": store_published.publishing_history(db, article_id),
         "settle": settle,
         "confirm": confirm or {"error": None, "changes": None},
     }

@@ -16,9 +16,11 @@ from .. import access, export, store
 from ..agreement import claim_agreement, ordinal_order
 from ..config import org_url
 from ..db import get_db
+from ..export.claimreview_check import claimreview_issues
+from ..export.stream import export_stream
 from ..web import render
 from .auth import login_required
-from .exports import claimreview_issues, download_response, export_stream
+from .exports import download_response
 from .public import corrections_view
 
 bp = Blueprint("reports", __name__)
@@ -44,7 +46,7 @@ def article_records(
     for record in store.export_records(db, flt, scale, agreement=False, **options):
         record = access.filter_record(record, user, visible)
         agreement = claim_agreement(
-            [v["rating"] for v in record["verdicts"]], order, settings["disagreement_mode"]
+            export.current_ratings(record["verdicts"]), order, settings["disagreement_mode"]
         )
         agreement["majority_label"] = labels.get(agreement["majority"], agreement["majority"])
         record["agreement"] = agreement
@@ -234,15 +236,22 @@ def bar_chart(
 
 
 def _details(record: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
-    """Agreeing verdicts, dissent (verdicts differing from the final) and corrections."""
+    """Agreeing verdicts, dissent (verdicts differing from the final), verdicts returned to
+    their reviewer (not current: neither agreeing nor dissenting) and corrections."""
     final = record["final"]
-    verdicts = record["verdicts"]
+    verdicts = [v for v in record["verdicts"] if v.get("status") != "returned"]
+    returned = [v for v in record["verdicts"] if v.get("status") == "returned"]
     if final is None:
         agreeing, dissent = verdicts, []
     else:
         agreeing = [v for v in verdicts if v["rating"] == final["rating"]]
         dissent = [v for v in verdicts if v["rating"] != final["rating"]]
-    return {"agreeing": agreeing, "dissent": dissent, "corrections": _corrections(record, labels)}
+    return {
+        "agreeing": agreeing,
+        "dissent": dissent,
+        "returned": returned,
+        "corrections": _corrections(record, labels),
+    }
 
 
 def _corrections(record: dict[str, Any], labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -255,7 +264,7 @@ def _corrections(record: dict[str, Any], labels: dict[str, str]) -> list[dict[st
         publication = (published.get("article") or {}).get("publisher")
         shown = corrections_view(published["corrections"], labels, publication)
         return [
-            view | {"by": by.get(k["at"])}
+            view | {"by": k.get("by") or by.get(k["at"])}
             for k, view in zip(published["corrections"], shown, strict=True)
         ]
     return [

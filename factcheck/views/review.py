@@ -36,6 +36,7 @@ from ..forms import (
 )
 from ..highlight import Marked, body_html, highlight_segments
 from ..store import flow as flow_store
+from ..store import panel as store_panel
 from ..web import (
     FAST_WIDGETS,
     html_params,
@@ -487,7 +488,7 @@ def review_context(
         else None,
     }
     if selected is not None:
-        panel, panel_extra = panel_context(selected)
+        panel, panel_extra = panel_context(selected, article=article)
         context.update(panel)
         extra.update(panel_extra)
     return context, extra
@@ -529,6 +530,8 @@ def panel_context(
     form: VerdictForm | None = None,
     shaping: dict[str, Any] | None = None,
     claimant_form: dict[str, Any] | None = None,
+    *,
+    article: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The selected claim's panel: the claim's claimant and wording's source, the user's
     verdict and, once allowed, the others', and how the user may change the claim
@@ -537,17 +540,24 @@ def panel_context(
     form, see :func:`claimant_fields`).
 
     The HTML-only part has each form of the panel as shown fresh; another refused form is
-    shown again with what the user typed by :func:`review_again` (``refused``)."""
+    shown again with what the user typed by :func:`review_again` (``refused``).
+
+    The claim's article (its head: ``article``, when the caller has it), the desk's settings
+    and the claim's verdicts are read once here and handed to the parts that need them."""
     db = get_db()
-    about = store.wording_context(db, claim)
-    blind = store.get_settings(db)["blind_verdicts"]
+    if article is None:
+        article = store.get_article_head(db, claim["article_id"])
+    settings = store.get_settings(db)
+    blind = settings["blind_verdicts"]
+    spans = store_panel.wording_spans(db, claim["article_id"], claim.get("wording_spans"))
+    about = {"publisher": article.get("publisher"), "spans": spans}
     everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
     mine = next((v for v in everyone if v["user_id"] == g.user["id"]), None)
     if mine is not None:
         mine = {key: value for key, value in mine.items() if key != "reviewer"}
     others = [v for v in everyone if v["user_id"] != g.user["id"]]
     sees_others = access.is_editor(g.user) or not blind or mine is not None
-    talk = discussion.panel_extra(claim, everyone)  # (comments, hand-back: its own include)
+    talk = discussion.panel_extra(claim, everyone, blind)  # (comments, hand-backs)
     returned = talk["discussion"]["returned_ids"]  # (not current: out of the agreement)
     final = store.get_final_verdict(db, claim["id"])
     context = {
@@ -591,7 +601,11 @@ def panel_context(
         "refused": {},
         **talk,
     }
-    extra.update(proposals.shaping_context(claim, **(shaping or {})))
+    extra.update(
+        proposals.shaping_context(
+            claim, **{"article": article, "settings": settings} | (shaping or {})
+        )
+    )
     if access.is_editor(g.user):
         extra["final_form"] = final_form(final)
     return context, extra
@@ -646,7 +660,7 @@ def _published_version(db: Any, claim_id: int) -> dict[str, Any] | None:
     latest = store.latest_version(db, claim_id)
     if latest is None:
         return None
-    return {key: latest[key] for key in ("version", "status", "published_at")}
+    return {key: latest[key] for key in ("version", "status", "published_at", "published_by_name")}
 
 
 def final_form(final: dict[str, Any] | None, formdata: Any = None) -> FinalVerdictForm:
