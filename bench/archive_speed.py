@@ -12,6 +12,9 @@
    ``factcheck worker`` process archives the sources meanwhile), and saves without a source;
    prints the p50 / p90 of each round and their spread. Target: a save citing a source takes
    as long with archiving on as off, within noise (the fetch happens after the answer).
+   The worker runs at the ``JOBS_NICE`` it would have (``--jobs-nice``, default the
+   setting's: 10); ``--jobs-nice 0`` measures it at the web server's priority. The load
+   average is printed before and after (the figures mean little on a busy machine).
 
 Run it alone: ``flock /tmp/fc-bench.lock python bench/archive_speed.py``.
 """
@@ -31,8 +34,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# Jobs go on the queue file and the worker process runs them, as under `factcheck serve`
+# (tests.conftest, imported below for csrf_from, would otherwise make them run in threads of
+# this process: JOBS_IMMEDIATE, the test suite's mode).
+os.environ["FACTCHECK_JOBS_IMMEDIATE"] = "0"
 
 from factcheck import create_app, ingest, jobs, store  # noqa: E402
+from factcheck.config import DEFAULTS  # noqa: E402
 from factcheck.db import connect, migrate  # noqa: E402
 from factcheck.evidence import work  # noqa: E402
 from factcheck.store import evidence as records  # noqa: E402
@@ -40,8 +48,12 @@ from tests.conftest import csrf_from  # noqa: E402
 
 PASSWORD = "bench password 1234"
 
+# (the page server stands for the web's servers, whose CPU is not ours: it runs at the lowest
+# priority, so that on a busy machine it does not take the CPU from the saves measured)
 SERVER = r"""
+import os
 import sys
+os.nice(19)
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PARAGRAPH = ("<p>The regional transport authority said on Monday that ferry ticket number {n} "
@@ -144,7 +156,7 @@ def spread(values: list[float], fmt: str = "{:.1f}") -> str:
 
 
 def save_rounds(
-    base: str, saves: int, rounds: int, tmp: str
+    base: str, saves: int, rounds: int, tmp: str, jobs_nice: int
 ) -> dict[str, list[tuple[float, float]]]:
     path, db, users, claims = new_database(tmp, "saves.db")
     db.close()
@@ -197,11 +209,11 @@ def save_rounds(
         return times[len(times) // 2] * 1000, times[int(len(times) * 0.9)] * 1000
 
     def drain() -> None:
-        """Wait until the worker has archived everything queued."""
+        """Wait until the worker has archived everything queued (retries too)."""
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             state = jobs.status()
-            if not state["queued"] and not state["running"]:
+            if not state["queued"] and not state["running"] and not state["scheduled"]:
                 return
             time.sleep(0.05)
         raise SystemExit(f"the job worker did not finish: {jobs.status()}")
@@ -212,6 +224,7 @@ def save_rounds(
         FACTCHECK_SECRET_KEY="bench",
         FACTCHECK_ALLOW_PRIVATE_URLS="1",
         FACTCHECK_JOBS_WORKERS="1",
+        FACTCHECK_JOBS_NICE=str(jobs_nice),
         FACTCHECK_INSTANCE_PATH=os.path.join(tmp, "instance"),
     )
     worker = subprocess.Popen(
@@ -223,14 +236,19 @@ def save_rounds(
         stderr=subprocess.DEVNULL,
     )
     try:
-        one_round("archiving off")  # warm up
+        assert not jobs.queue.immediate, "jobs would run in this process"
+        one_round("archiving on")  # warm up (and the worker is up: the round waits for it)
         for _ in range(rounds):
             for kind in ("no source", "archiving off", "archiving on"):
                 out[kind].append(one_round(kind))
-        archived = db_reader.execute(
-            "SELECT count(*) FROM source_records WHERE state = 'archived'"
-        ).fetchone()[0]
-        print(f"  (the job worker archived {archived} sources meanwhile)")
+        states = dict(
+            db_reader.execute("SELECT state, count(*) FROM source_records GROUP BY state")
+        )
+        reasons = db_reader.execute(
+            "SELECT reason, count(*) FROM source_records WHERE reason <> '' GROUP BY reason"
+            " ORDER BY 2 DESC LIMIT 3"
+        ).fetchall()
+        print(f"  (sources by state: {states}; jobs: {jobs.status(0)}; reasons: {reasons})")
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(20)
@@ -244,22 +262,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--saves", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--jobs-nice", type=int, default=DEFAULTS["JOBS_NICE"])
+    parser.add_argument("--saves-only", action="store_true", help="skip the archiving runs")
     args = parser.parse_args()
+    print(f"load average {load()}; {os.cpu_count()} cores", flush=True)
     proc, base = start_server()
     try:
         with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             rates, cpus = [], []
             archive_run(base, 20, 10_000_000, tmp, -1)  # warm up (imports, trafilatura)
-            for run in range(args.runs):
+            for run in range(0 if args.saves_only else args.runs):
                 rate, cpu = archive_run(base, args.pages, run * 100_000, tmp, run)
                 rates.append(rate)
                 cpus.append(cpu)
                 print(f"run {run + 1}: {rate:.1f} pages/s, {cpu:.1f} ms CPU a page", flush=True)
-            print(f"Archiving {args.pages} pages, one thread: {spread(rates)} pages/s"
-                  f" (target >= 20); CPU a page: {spread(cpus)} ms")  # fmt: skip
-            rounds = save_rounds(base, args.saves, args.rounds, tmp)
+            if rates:
+                print(f"Archiving {args.pages} pages, one thread: {spread(rates)} pages/s"
+                      f" (target >= 20); CPU a page: {spread(cpus)} ms")  # fmt: skip
+            rounds = save_rounds(base, args.saves, args.rounds, tmp, args.jobs_nice)
             print(
-                f"Verdict saves through the web app ({args.saves} a round, {args.rounds} rounds):"
+                f"Verdict saves through the web app ({args.saves} a round, {args.rounds} rounds,"
+                f" worker at nice {args.jobs_nice}):"
             )
             for kind, values in rounds.items():
                 p50 = [v[0] for v in values]
@@ -267,9 +290,14 @@ def main() -> None:
                 print(
                     f"  {kind:<14} p50 {spread(p50, '{:.2f}')} ms; p90 {spread(p90, '{:.2f}')} ms"
                 )
+        print(f"load average {load()}", flush=True)
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

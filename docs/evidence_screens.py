@@ -1,6 +1,6 @@
 """Make the evidence screenshots in docs/: the claim panel's cited sources in each state
-(waiting, archived with an excerpt found, a close match, failed with its reason, a link gone),
-the archived-text view with the excerpt marked, and the Sources page.
+(waiting, archived with an excerpt found, a close match, failed with its reason, a link gone,
+not a web address), the archived-text view with the excerpt marked, and the Sources page.
 
 The sources are served by the tests' local page server (tests/evidence_server.py), archived by
 the same functions the job worker runs. Run from the repository root with the project's venv
@@ -73,6 +73,12 @@ def seed(db, base: str) -> tuple[int, int]:
             "publisher": "Harbour Riders",
             "stance": "context",
         },
+        {  # (a saved file's path: kept as typed, never fetched, never a link)
+            "url": "file:///C:/Users/alice/Downloads/council-minutes.pdf",
+            "title": "Council minutes, 3 May (saved copy)",
+            "publisher": "Porthaven council",
+            "stance": "context",
+        },
     ]
     rationale = "The authority's **annual report** puts the rise at 12 per cent."
     store.record_verdict(db, claim["id"], alice, "mostly-true", rationale, sources, None, SCALE)
@@ -110,7 +116,7 @@ def main() -> int:
         server, url = shots.serve(app)
         with sync_playwright() as p:
             browser = shots.launch(p)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
             shots.log_in(page, url, "alice", PASSWORD)
             page.wait_for_url(f"{url}/")
             page.goto(f"{url}/articles/{article_id}?claim={claim_id}#panel")

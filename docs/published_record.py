@@ -19,10 +19,8 @@ from pathlib import Path
 import shots  # (docs/shots.py: run from the repository root, docs/ is on the path)
 from playwright.sync_api import sync_playwright
 
-from factcheck import create_app, store
-from factcheck.cli import load_demo
+from factcheck import store
 from factcheck.config import DEFAULT_RATING_SCALE
-from factcheck.db import connect, migrate
 from factcheck.store import desk, publish
 
 DOCS = Path(__file__).resolve().parent
@@ -97,17 +95,9 @@ def withdraw_one(db, article_id: int, corrected: int) -> int:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        database = str(Path(tmp) / "shot.db")
-        config = {
-            "DATABASE": database,
-            "SECRET_KEY": "screenshot",
-            "ORG_NAME": "Coastal Fact Desk",
-            "ORG_URL": "https://factcheck.example/",
-        }
-        app = create_app(config)
-        db = connect(database)
-        migrate(db)
-        load_demo(db, app)
+        app, db, _article = shots.demo_app(
+            tmp, ORG_NAME="Coastal Fact Desk", ORG_URL="https://factcheck.example/"
+        )
         article_id, claim_id = seed(db)
         server, base = shots.serve(app)
         with sync_playwright() as playwright:

@@ -55,6 +55,9 @@ def worker_command(ctx: click.Context, workers: int | None, from_serve: bool) ->
         raise click.ClickException(str(exc)) from None
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
+    # Background work yields the CPU to the web server's requests (JOBS_NICE); the worker
+    # processes the consumer starts inherit it.
+    jobs.lower_priority(app.config)
     # (restore refuses while the worker runs: a job may be writing to the database)
     _hold_database(app, "" if from_serve else f"factcheck worker, pid {os.getpid()}")
     count = len(consumer.worker_threads)

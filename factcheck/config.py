@@ -78,6 +78,10 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_WORKERS": 0,
     "JOBS_IN_SERVE": True,
     "JOBS_TASK_MODULES": [],
+    # How much lower the job worker's CPU priority is than the web server's (its niceness,
+    # 0 to 19; 0 keeps it equal): background work (archiving, extraction) yields the CPU to
+    # requests when both want it, and takes all that is free otherwise.
+    "JOBS_NICE": 10,
     # Send the session cookie only over HTTPS (turn on behind TLS).
     "SESSION_COOKIE_SECURE": False,
     # Days a login lasts, counted from the login (not renewed by activity).

@@ -134,7 +134,9 @@ class ArticleDateForm(FlaskForm):
 
 
 class SourceForm(Form):
-    url = StringField("URL", validators=[Optional(), Length(max=limits.URL), http_url])
+    # (any text: an address that is not http(s) is kept as typed, never fetched nor made a
+    # link, and its state says so: see factcheck.evidence.urls.not_web)
+    url = StringField("URL", validators=[Optional(), Length(max=limits.URL)])
     title = StringField("Title", validators=[Optional(), Length(max=limits.TITLE)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=limits.PUBLISHER)])
     excerpt = TextAreaField("Excerpt", validators=[Optional(), Length(max=limits.EXCERPT)])
@@ -434,7 +436,7 @@ def quick_verdict(scale_keys: list[str]) -> dict[str, Any] | None:
     field), one value each, sources ``0..n-1`` (n up to the form's ``max_entries``), and every
     rule of the form met:
     the CSRF token (field, or the ``X-CSRFToken`` header), a rating of the scale, the length
-    limits, http(s) source URLs, a known stance, ``YYYY-MM-DD`` dates. Anything else, valid or
+    limits, a known stance, ``YYYY-MM-DD`` dates. Anything else, valid or
     not, gives None and the caller validates the WTForms form as before (with its messages).
     The values are those of the form's ``data`` (tests compare both on many inputs).
     """
@@ -479,9 +481,6 @@ def quick_verdict(scale_keys: list[str]) -> dict[str, Any] | None:
             value = source[name]
             if value.strip() and len(value) > limit:
                 return None
-        url = source["url"]
-        if url.strip() and sanitize.safe_url(url) is None:
-            return None
         if source["stance"] not in _STANCES:
             return None
         accessed = source["accessed"]

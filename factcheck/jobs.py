@@ -498,6 +498,25 @@ class ConsumerLock:
             self.handle = None
 
 
+def lower_priority(config: Mapping[str, Any], thread: bool = False) -> int:
+    """Lower the CPU priority of this process (its worker processes inherit it), or with
+    ``thread`` of the calling thread only (Linux), by ``JOBS_NICE``: background work then
+    yields the CPU to web requests. Returns the niceness reached (0: unchanged, or not
+    possible here)."""
+    amount = min(max(int(config.get("JOBS_NICE") or 0), 0), 19)
+    if amount == 0:
+        return 0
+    try:
+        if thread:
+            who = threading.get_native_id()
+            reached = min(os.getpriority(os.PRIO_PROCESS, who) + amount, 19)
+            os.setpriority(os.PRIO_PROCESS, who, reached)
+            return reached
+        return os.nice(amount)
+    except (AttributeError, OSError):  # (no nice on this system)
+        return 0
+
+
 def worker_count(config: Mapping[str, Any]) -> int:
     """``JOBS_WORKERS``, or one worker process per CPU core (at least two)."""
     wanted = int(config.get("JOBS_WORKERS") or 0)

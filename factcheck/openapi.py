@@ -419,7 +419,10 @@ def _schemas(rating_keys: list[str]) -> dict[str, Any]:
             "properties": {
                 "url": {
                     "type": "string",
-                    "description": "http:// or https:// address.",
+                    "description": "Its http:// or https:// address. Anything else (a "
+                    "`javascript:` or `file:` address, a word) is kept as given, never fetched "
+                    "and never shown as a link: its archive is `failed` with the reason "
+                    "'Not archived: not a web address (javascript:).'",
                     "maxLength": limits.URL,
                 },
                 "title": _str(maxLength=limits.TITLE),

@@ -331,10 +331,10 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def _archive_note(archive: Any) -> str:
+def _archive_note(archive: Any, url: str | None = None) -> str:
     from .evidence.panel import archive_note
 
-    return archive_note(archive)
+    return archive_note(archive, url)
 
 
 def init_app(app: Flask) -> None:
@@ -365,6 +365,7 @@ def init_app(app: Flask) -> None:
         highlighted=sanitize.highlighted,
         markdown=render_markdown,
         archive_note=_archive_note,
+        web_url=sanitize.safe_url,
         render_field=render_field,
         url_for=cached_url_for,
     )

@@ -522,8 +522,6 @@ def test_verdict_if_match_flow(api: Any, db: Any, users: dict, assigned: int) ->
         ({"rating": "true", "rationale": "x" * 50_001}, "50,000"),
         ({"rating": "true", "sources": "https://x.example"}, "list"),
         ({"rating": "true", "sources": ["https://x.example"]}, "object"),
-        ({"rating": "true", "sources": [{"url": "javascript:alert(1)"}]}, "http"),
-        ({"rating": "true", "sources": [{"url": "ftp://x.example/a"}]}, "http"),
         ({"rating": "true", "sources": [{"title": "No address"}]}, "'url' is required"),
         ({"rating": "true", "sources": [{"url": "https://x.example", "stance": "meh"}]}, "stance"),
         (

@@ -263,10 +263,27 @@ def test_the_verdict_is_saved_whatever_the_source(evidence_db: dict[str, Any]) -
     ev = evidence_db
     saved = _cite(ev, 0, 0, {"url": "http://127.0.0.1:1/nothing-listens", "excerpt": "x"})
     assert saved["rating"] == "true" and saved["sources"][0]["url"].endswith("/nothing-listens")
-    with pytest.raises(store.Invalid, match="must start with http:// or https://"):
-        _cite(ev, 1, 0, {"url": "javascript:alert(1)"})
-    with pytest.raises(store.Invalid, match="must start with http:// or https://"):
-        _cite(ev, 1, 0, {"url": "file:///etc/passwd"})
+    # An address that is not a web address is kept as typed, failed at once, never fetched.
+    odd = ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,<b>x</b>", "see p. 4"]
+    saved = _cite(ev, 1, 0, *({"url": u, "excerpt": "x"} for u in odd))
+    assert [s["url"] for s in saved["sources"]] == odd
+    db = ev["db"]
+    reasons = dict(db.execute("SELECT url, reason FROM source_records WHERE state = 'failed'"))
+    assert reasons == {
+        "javascript:alert(1)": "Not archived: not a web address (javascript:).",
+        "file:///etc/passwd": "Not archived: not a web address (file:).",
+        "data:text/html,<b>x</b>": "Not archived: not a web address (data:).",
+        "see p. 4": "Not archived: not a web address (no http:// or https://).",
+    }
+    assert records.pending_records(db) == [
+        db.execute("SELECT id FROM source_records WHERE url LIKE 'http://127%'").fetchone()[0]
+    ]
+    ids = [r[0] for r in db.execute("SELECT id FROM source_records WHERE state = 'failed'")]
+    for record_id in ids:  # asking again changes nothing; a forced attempt never fetches
+        assert records.request_archive(db, record_id, ev["users"][0])["state"] == "failed"
+        db.execute("UPDATE source_records SET state = 'pending' WHERE id = ?", (record_id,))
+        outcome = work.archive_source(ev["path"], record_id, LOOPBACK_OK)
+        assert outcome.state == "failed" and "not a web address" in outcome.reason
 
 
 def test_sources_check_marks_alive_changed_gone(server: str, evidence_db: dict[str, Any]) -> None:

@@ -972,3 +972,34 @@ def test_a_where_clause_going_on_with_the_reported_account_is_the_sources() -> N
     )
     (c,) = [c for c in extract_claims(text) if "yields fell" in c["quote"]]
     assert c["claimant"] == "The ministry"
+
+
+def test_she_after_her_surname_in_the_same_sentence() -> None:
+    # "Holst, 38, ..., but she has said": the person the sentence names, though other names
+    # came last before it
+    text = (
+        "Green leader Mira Holst attacked the plan.\n\nA poll puts the Social Democrats on "
+        "27%.\n\nHolst, 38, would be the youngest prime minister if her party led a "
+        "coalition, but she has said she will not serve under Vik."
+    )
+    (c,) = [c for c in extract_claims(text) if "not serve" in c["quote"]]
+    assert c["claimant"] == "Mira Holst"
+    assert c["text"].endswith("Mira Holst has said she will not serve under Vik")
+
+
+def test_figures_of_people_polled_by_someone_are_the_polls() -> None:
+    text = (
+        "Voters saw the debate on broadcaster KTV. Viewers polled by the broadcaster after the "
+        "debate were split: 36% picked Holst, 34% Ekdal and 30% Vik."
+    )
+    claims = [c for c in extract_claims(text) if "%" in c["quote"]]
+    assert claims and all(c["claimant"] == "KTV" for c in claims), claims
+
+
+def test_citing_a_cause_is_the_subjects_claim() -> None:
+    text = (
+        "Veradia's agriculture ministry on Tuesday cut its wheat export forecast to 6.2 million "
+        "tonnes, citing a drought that has scorched farms across the south."
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("citing")]
+    assert (c["claimant"], c["claimant_kind"]) == ("Veradia's agriculture ministry", "organization")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.extract.clauses import time_clause
 from factcheck.extract.coordination import (
     conjunct_wording,
     has_present_verb,
@@ -13,6 +12,7 @@ from factcheck.extract.coordination import (
     present_subject,
     shared_aux,
 )
+from factcheck.extract.subordinates import time_clause
 
 
 @pytest.mark.parametrize(

@@ -260,3 +260,24 @@ def test_a_job_that_keeps_stopping_its_worker_fails_for_good(queued: Any, tmp_pa
         assert state["running"] == 0 and state["queued"] == 0
     finally:
         _stop(worker)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="needs getpriority (Unix)")
+def test_background_threads_yield_the_cpu() -> None:
+    """``JOBS_NICE`` lowers a background thread's priority (its own only), 0 leaves it."""
+    import threading
+
+    seen: dict[str, int] = {}
+
+    def run(name: str, nice: int) -> None:
+        before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        jobs.lower_priority({"JOBS_NICE": nice}, thread=True)
+        seen[name] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) - before
+
+    for name, nice in (("niced", 5), ("not", 0)):
+        thread = threading.Thread(target=run, args=(name, nice))
+        thread.start()
+        thread.join()
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert seen == {"niced": min(5, 19 - mine), "not": 0}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # (unchanged)

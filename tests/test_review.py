@@ -194,8 +194,6 @@ def test_rationale_markdown_is_rendered_sanitised(login: Any, db: Any, article_i
     [
         ({"rating": ""}, "rating", "Choose a verdict"),
         ({"rating": "sort-of"}, "rating", "Not a valid choice"),
-        ({"sources-0-url": "javascript:alert(1)"}, "sources-0-url", "http"),
-        ({"sources-1-url": "data:text/html,x"}, "sources-1-url", "http"),
         ({"sources-0-stance": "agrees"}, "sources-0-stance", "Not a valid choice"),
         ({"sources-0-accessed": "yesterday"}, "sources-0-accessed", "date"),
         ({"rationale": "x" * 50_001}, "rationale", "50000"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..store import evidence as records
 from . import excerpts as excerpt_marks
+from .urls import not_web_text
 
 STATE_LABELS = {
     "pending": "waiting to be archived",
@@ -24,6 +25,11 @@ LINK_LABELS = {
 def entry_view(e: dict[str, Any]) -> dict[str, Any]:
     """A cited source's state, as the panel and the pages show it."""
     out = dict(e)
+    refused = not_web_text(e.get("url")) if e.get("url") else ""
+    if refused:  # (kept as typed; never fetched, never a link)
+        out["shown_state"] = "not-web"
+        out["state_text"] = refused
+        return out
     if not e.get("record_id"):
         out["shown_state"] = "none"
         out["state_text"] = "no address: nothing to archive" if not e.get("url") else ""
@@ -52,10 +58,18 @@ def panel_evidence(db: Any, verdict: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def archive_note(archive: dict[str, Any] | None) -> str:
+def record_state_text(record: dict[str, Any]) -> str:
+    """A library record's archiving state for the Sources pages: ``archived``, ``archiving
+    failed`` … or ``not archived: not a web address (javascript:)``."""
+    return not_web_text(record.get("url")) or STATE_LABELS.get(record["state"], record["state"])
+
+
+def archive_note(archive: dict[str, Any] | None, url: str | None = None) -> str:
     """A cited source's archive in a few words, for reports: ``archived 2026-12-07 (SHA-256
-    ab12cd34ef56…), excerpt found in the archived copy, link gone``; empty when nothing is
-    known yet."""
+    ab12cd34ef56…), excerpt found in the archived copy, link gone`` (``not archived: not a
+    web address (javascript:)`` for such a ``url``); empty when nothing is known yet."""
+    if url and not_web_text(url):
+        return not_web_text(url)
     if not archive:
         return ""
     bits = []

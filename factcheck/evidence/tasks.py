@@ -35,8 +35,15 @@ def _executor() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="factcheck-archive")
+            _pool = ThreadPoolExecutor(
+                max_workers=2, thread_name_prefix="factcheck-archive", initializer=_lower_priority
+            )
         return _pool
+
+
+def _lower_priority() -> None:
+    """These threads yield the CPU to request threads (``JOBS_NICE``, as the job worker)."""
+    jobs.lower_priority(jobs.config(), thread=True)
 
 
 def enabled(config: Any) -> bool:

@@ -1,4 +1,6 @@
-"""One address per source: :func:`normalise_url` makes the key of the sources library."""
+"""One address per source: :func:`normalise_url` makes the key of the sources library;
+:func:`not_web` says why a cited address is not a web address (it is kept as typed, never
+fetched and never made a link)."""
 
 from __future__ import annotations
 
@@ -36,3 +38,40 @@ def normalise_url(url: str) -> str:
         if len(kept) != len(pairs):
             query = urlencode(kept)
     return urlunsplit((scheme, host, parts.path or "/", query, ""))
+
+
+def not_web(url: str | None) -> str | None:
+    """Why ``url`` is not an http(s) web address, in a few words for people (``javascript:``,
+    ``no host name``, ``no http:// or https://``), or None when it is one (what
+    :func:`factcheck.sanitize.safe_url` accepts: only those are fetched or made links)."""
+    from ..sanitize import safe_url
+
+    if safe_url(url) is not None:
+        return None
+    text = (url or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return "it cannot be read as an address"
+    scheme = parts.scheme.lower()
+    if scheme and scheme not in ("http", "https"):
+        return f"{scheme[:20]}:"
+    if not scheme:
+        return "no http:// or https://"
+    if any(ch.isspace() for ch in text):
+        return "it contains spaces"
+    return "no host name"
+
+
+def not_web_text(url: str | None) -> str:
+    """The state of a source whose address is not a web address: ``not archived: not a web
+    address (javascript:)``; empty for a web address."""
+    why = not_web(url)
+    return "" if why is None else f"not archived: not a web address ({why})"
+
+
+def not_web_reason(url: str | None) -> str:
+    """:func:`not_web_text` as the sentence stored as a record's reason (empty for a web
+    address)."""
+    text = not_web_text(url)
+    return text[:1].upper() + text[1:] + "." if text else ""

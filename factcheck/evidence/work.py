@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from ..db import connect
 from ..store import evidence as records
 from . import archive, excerpts, links
+from .urls import not_web_reason
 
 #: Attempts at archiving a record before it is marked failed (a temporary failure only:
 #: a refused address, size or type fails at once).
@@ -64,6 +65,10 @@ def archive_source(
         url = records.begin_archiving(db, record_id)
         if url is None:
             return Outcome("skipped")
+        refused = not_web_reason(url)
+        if refused:  # (never fetched, whatever the fetcher would say)
+            records.save_failure(db, record_id, refused, final=True)
+            return Outcome("failed", refused)
         attempts = records.get_record(db, record_id)["attempts"]
         try:
             capture = archive.capture(url, config, resolver=resolver)
@@ -80,7 +85,12 @@ def archive_source(
             reason = f"Archiving failed unexpectedly ({type(exc).__name__}: {exc})."
             records.save_failure(db, record_id, reason, final=True)
             return Outcome("failed", reason)
-        archive_id, to_check = records.save_capture(db, record_id, capture)
+        # (the excerpts are checked before the write: the transaction stays short)
+        checks = [
+            (e, excerpts.check_excerpt(e, capture.text))
+            for e in records.excerpts_awaiting(db, record_id)
+        ]
+        archive_id, to_check = records.save_capture(db, record_id, capture, checks)
         if to_check:
             _check(db, archive_id, to_check, capture.text)
         return Outcome("archived", archive_id=archive_id)

@@ -9,6 +9,11 @@ required ``claimReviewed``, ``reviewRating`` (with ``alternateName``) and
 The Claim's ``author`` is whoever made the claim (its claimant, or the publication for its
 own statements), never the article's journalist, who is the ``author`` of the ``appearance``:
 the article, a CreativeWork.
+
+A published claim's sources (those its published version holds, never the live ones) are its
+``citation``: one CreativeWork each (``url`` for a web address only, ``name``, ``publisher``).
+Archive details (when we archived a source, its SHA-256) are not part of a published version
+and our archived copies are not public pages, so no ``archivedAt`` is given.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "CLAIM_REVIEWED_MAX",
+    "citations",
     "claimreview",
     "claimreview_chunks",
     "jsonld_for_html",
@@ -71,6 +77,40 @@ def claimant_of(claim: dict[str, Any], article: dict[str, Any]) -> dict[str, Any
     if article.get("publisher"):
         return {"@type": "Organization", "name": article["publisher"]}
     return None
+
+
+def citations(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ClaimReview's ``citation``: the sources of the claim's published version
+    (``record["published"]["sources"]``; none for a claim never published), each a
+    CreativeWork with its ``url`` (a web address only: any other address is left out, never
+    made a link), ``name`` (its title) and ``publisher``; a source with neither a web address
+    nor a title is left out, as is a second citation of one address."""
+    published = record.get("published") or {}
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for source in published.get("sources") or ():
+        if not isinstance(source, dict):
+            continue
+        url = source.get("url") if _is_http_url(source.get("url")) else None
+        name = (source.get("title") or "").strip() or None
+        if (url is None and name is None) or (url is not None and url in seen):
+            continue
+        if url is not None:
+            seen.add(url)
+        publisher = (source.get("publisher") or "").strip()
+        out.append(
+            _drop_none(
+                {
+                    "@type": "CreativeWork",
+                    "url": url,
+                    "name": name,
+                    "publisher": {"@type": "Organization", "name": publisher}
+                    if publisher
+                    else None,
+                }
+            )
+        )
+    return out
 
 
 def claimreview(
@@ -162,6 +202,7 @@ def claimreview(
             "datePublished": _date(record.get("published_at") or final.get("decided_at")),
             "dateModified": _date(record.get("modified_at")),
             "reviewRating": rating,
+            "citation": citations(record),
         }
     )
 
@@ -369,6 +410,19 @@ def validate_claimreview(doc: Any) -> list[dict[str, str]]:
                     error(field, f"Appearance {i + 1} of the claim has no URL.")
                 elif not _is_http_url(link):
                     error(field, f"Appearance {i + 1} URL {link!r} is not an absolute http(s) URL.")
+    cited = doc.get("citation")
+    if cited is not None:
+        entries = cited if isinstance(cited, list) else [cited]
+        for i, entry in enumerate(entries):
+            if isinstance(entry, str):
+                continue  # (schema.org allows a citation as text)
+            if not isinstance(entry, dict) or entry.get("@type") != "CreativeWork":
+                warning(f"citation[{i}]", f"Citation {i + 1} is not a CreativeWork.")
+            elif entry.get("url") is not None and not _is_http_url(entry["url"]):
+                warning(
+                    f"citation[{i}].url",
+                    f"Citation {i + 1} URL {entry['url']!r} is not an absolute http(s) URL.",
+                )
     return issues
 
 

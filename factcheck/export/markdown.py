@@ -249,7 +249,7 @@ def _claim_section(index: int, record: dict[str, Any]) -> str:
                 bits.append(_esc(s["stance"]))
             if s.get("accessed"):
                 bits.append("accessed " + _esc(s["accessed"]))
-            note = archive_note(s.get("archive"))
+            note = archive_note(s.get("archive"), s.get("url"))
             if note:
                 bits.append(_esc(note))
             line = "- " + ", ".join(b for b in bits if b)

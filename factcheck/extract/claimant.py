@@ -78,6 +78,10 @@ _TRAIL_ACCORDING_RE = re.compile(
 )
 
 
+_POLLED_BY_RE = re.compile(
+    r"[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}?\s+(?:polled|surveyed|questioned|interviewed)\s+by\s+"
+    r"(?P<who>(?:the\s+)?[\w'’-]+(?:\s+[A-Z][\w'’-]+){0,4})"
+)
 _INTRO_RE = re.compile(
     r"(?:In|On|At|During|After|Before|Speaking|Asked|Writing|Later|Earlier|Separately|"
     r"Interviewed|Responding|Commenting|Addressing|Testifying)\b[^,;:\"“”]{0,80},\s+(?=\S)"
@@ -410,6 +414,11 @@ def sentence_attribution(
         if am is not None and not _inside(am.start(), _protected(sentence)):
             # "Exports, according to the ministry, fell 5%": the clause keeps its words
             return _Attr("according to " + am.group("who")), s0, e0, None
+        pm = _POLLED_BY_RE.match(sentence, s0, e0)
+        if pm is not None:
+            # "Viewers polled by the broadcaster ... were split: 36% picked Holst, 34% ...":
+            # every figure of the sentence is the poll's, worded as the article words it
+            return _Attr("by " + pm.group("who")), s0, e0, None
     if not attr.who and _MID_CONJ_RE.search(sentence, s0, e0):
         m = _MID_ATTR_RE.search(sentence, s0, e0)
         if m and not _inside(m.start(), _protected(sentence)):
@@ -618,6 +627,8 @@ def name_of(phrase: str) -> tuple[int, int, str | None]:
     if _POSSESSIVE_RE.search(phrase):
         # "Senator Jo Hale's former aides": the aides, not the senator
         head = low_words[-1].strip(",.") if low_words else ""
+        if head in ORG_WORDS:
+            return 0, len(phrase), "organization"  # "Veradia's agriculture ministry"
         return 0, len(phrase), "person" if head in _PERSON_NOUNS else None
     runs = [m for m in _NAME_RUN_RE.finditer(phrase) if m.group(0)[:1].isupper()]
     if runs and runs[0].start() == 0 and " " not in runs[0].group(0):
@@ -784,6 +795,16 @@ class People:
                 # the last person quoted, if the paragraph so far (``near``) names them
                 last = self.seen[-1] if self.seen else None
                 if last is not None and near is not None and last.name.split()[-1] not in near:
+                    # "Holst, 38, would be ..., but she has said ...": the person the
+                    # paragraph named last, if "she" fits them
+                    at, nearest = -1, None
+                    for c in self.seen:
+                        sur = c.name.split()[-1]
+                        i = near.rfind(sur)
+                        if i > at and self.genders.get(sur, low) == low:
+                            at, nearest = i, c
+                    if nearest is not None:
+                        return nearest
                     # "She said ..." opening a paragraph after one that quoted a woman (a
                     # "she" resolved to her before): that speaker; else nobody
                     sp = self.speaker
@@ -972,6 +993,8 @@ def wording_source(wording: str) -> str | None:
         return None  # ("A poll published on Monday puts ...": a participle, no verb)
     if m.group("who").split(" ", 1)[0].lower() in _PREP_HEADS:
         return None  # "In a joint letter accused ...": a phrase, nobody
+    if _NEGATED_RE.search(m.group("who")):
+        return None  # "Lindqvist did not dispute the number": no source of a claim
     if (
         m.group("v") in _FINDING_VERBS
         and not _REPORTED_CLAUSE_RE.match(wording, m.end())
@@ -984,6 +1007,7 @@ def wording_source(wording: str) -> str | None:
     return m.group("who")
 
 
+_NEGATED_RE = re.compile(r"\b(?:did|does|do|not|never)\b", re.IGNORECASE)
 _SHOW_VERBS = frozenset("show shows showed".split())
 _PARTICIPLE_RE = re.compile(r"\b[a-z]+ed(?=\s+(?:by|on|in|at|last|this)\b)")
 _DOCUMENT_HEADS = _DOC_WORDS | frozenset("documents records accounts filings minutes".split())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from .asides import _aside_claims
 from .claimant import (
     _BARE_QUOTE_RE,
     _NO_ATTR,
@@ -22,7 +23,7 @@ from .claimant import (
     speaker_label,
     wording_source,
 )
-from .clauses import _NOUN_HANGING, _aside_claims, _clause_claims, _copula_ok
+from .clauses import _clause_claims, takes_trailing_attribution
 from .confidence import apply as doubtful_rewrites
 from .filters import drop_repeats, has_verb, lead_end, not_a_claim
 from .grammar import (
@@ -31,6 +32,7 @@ from .grammar import (
     _LEAD_DISCOURSE_RE,
     _PAST_RE,
     _cap,
+    _copula_ok,
     _decap,
     _trim,
 )
@@ -76,7 +78,7 @@ def claim_spans(sentence: str) -> list[dict]:
             break
         s0 = m.end()
     a0, b0 = s0, e0
-    attr, s0, e0, mid = sentence_attribution(sentence, s0, e0)
+    attr, s0, e0, mid = check_attribution(sentence, a0, b0, *sentence_attribution(sentence, s0, e0))
     if e0 - s0 < 3:
         return []
     closing = sentence[e0:].lstrip(".!?…")[:1]
@@ -85,11 +87,13 @@ def claim_spans(sentence: str) -> list[dict]:
         attr.direct = True
         out, count = _quoted_claims(sentence, s0, e0, attr, stop=True)
         if count > 1:
-            return _with_attribution(out, s0, a0, b0, b0)  # (no closing mark)
+            return _with_attribution(sentence, out, s0, a0, b0, b0)  # (no closing mark)
     if mid is not None:
         # "House prices rose 3%, the registry said, while rents climbed 7%": both halves are
         # the registry's; the first one's span takes the attribution next to it
-        out = _with_attribution(_clause_claims(sentence, s0, mid[0], attr), 0, 0, mid[0], mid[2])
+        out = _with_attribution(
+            sentence, _clause_claims(sentence, s0, mid[0], attr), 0, 0, mid[0], mid[2]
+        )
         if e0 - mid[1] >= 3:
             # "..., the ministry said, though officials cautioned that ...": a second half
             # naming its own source is that source's, never the first half's
@@ -100,7 +104,9 @@ def claim_spans(sentence: str) -> list[dict]:
                 whole = _clause_claims(sentence, s0, e0, _NO_ATTR)
                 out += [d for d in whole if d["start"] > mid[0]]
             elif own.who and e1 - s1 >= 3:
-                out += _with_attribution(_clause_claims(sentence, s1, e1, own), s1, mid[1], e1, e0)
+                out += _with_attribution(
+                    sentence, _clause_claims(sentence, s1, e1, own), s1, mid[1], e1, e0
+                )
             else:
                 out += _clause_claims(sentence, mid[1], e0, attr)
         out.sort(key=lambda d: (d["start"], d["end"]))
@@ -115,7 +121,9 @@ def claim_spans(sentence: str) -> list[dict]:
         copula = "was" if _PAST_RE.search(sentence, verb_at, e0) else "is"
         inner = _Attr(attr.who, prefix=attr.prefix + sentence[np_[0] : np_[1]] + " ")
         inner.suffix = attr.suffix
-        out = _with_attribution(_clause_claims(sentence, verb_at, e0, inner), verb_at, a0, e0, b0)
+        out = _with_attribution(
+            sentence, _clause_claims(sentence, verb_at, e0, inner), verb_at, a0, e0, b0
+        )
         out.append(
             {
                 "start": app[0],
@@ -132,11 +140,41 @@ def claim_spans(sentence: str) -> list[dict]:
         )
         out.sort(key=lambda d: (d["start"], d["end"]))
         return out
-    out = _with_attribution(_clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
+    out = _with_attribution(sentence, _clause_claims(sentence, s0, e0, attr), s0, a0, e0, b0)
     if attr.asides:
         out += _aside_claims(sentence, attr)
         out.sort(key=lambda d: (d["start"], d["end"]))
     return out
+
+
+# a trailing "..., against the 2.9 billion the Treasury had estimated" is a comparison, not a
+# source: a source never opens with one of these
+_NOT_SOURCE_OPENERS = frozenset(
+    "against compared than unlike from to with as below above versus up down".split()
+)
+# "The agency said temperatures would stay high and warned that ...": the first reporting verb
+_FIRST_SAID_RE = re.compile(r"(?P<who>[^,;:\"“”]{2,80}?)\s+(?P<v>said|says)\s+(?=\S)")
+
+
+def check_attribution(
+    sentence: str, a0: int, b0: int, attr: _Attr, s0: int, e0: int, mid: tuple | None
+) -> tuple[_Attr, int, int, tuple | None]:
+    """Guards on what :func:`sentence_attribution` found in ``sentence[a0:b0]``: a trailing
+    "source" that opens with a comparison word is none (the stretch is the clause's own), and
+    a leading "X said A and warned that B" is X's "said" (A and B are then two claims), never
+    a source named "X said A and warned"."""
+    if mid is None and e0 < b0:
+        first = sentence[e0:b0].lstrip(" ,").split(" ", 1)[0].lower()
+        if first in _NOT_SOURCE_OPENERS:
+            if attr.suffix and not attr.prefix:
+                return _Attr(""), a0, b0, None
+            e0 = b0
+    if attr.prefix and attr.who and " " in attr.who:
+        m = _FIRST_SAID_RE.match(sentence, a0, b0)
+        if m is not None and m.end("v") < a0 + len(attr.who) and attr.who.startswith(m["who"]):
+            who = m.group("who")
+            return _Attr(who, prefix=who + " " + m.group("v") + " "), m.end(), b0, None
+    return attr, s0, e0, mid
 
 
 _SUBJECT_APPOS_RE = re.compile(
@@ -182,13 +220,15 @@ _NOT_SUBJECT_HEADS = frozenset(
 )
 
 
-def _with_attribution(pieces: list[dict], s0: int, a0: int, e0: int, b0: int) -> list[dict]:
+def _with_attribution(
+    sentence: str, pieces: list[dict], s0: int, a0: int, e0: int, b0: int
+) -> list[dict]:
     """The span of a claim takes in the attribution next to it ("X said that" before
     ``s0``, from ``a0``; ", X said" after ``e0``, to ``b0``), as a desk would quote it."""
     for d in pieces:
         if a0 < s0 and d["start"] == s0 and d.get("type") in ("main", "item", "semi"):
             d["start"] = a0
-        if e0 < b0 and d["end"] == e0 and d.get("type") not in _NOUN_HANGING:
+        if e0 < b0 and d["end"] == e0 and takes_trailing_attribution(d, sentence):
             d["end"] = b0
     return pieces
 
@@ -254,7 +294,12 @@ def _quoted_statement(sentence: str, s0: int, e0: int) -> list[dict] | None:
                 {
                     "start": a,
                     "end": b,
-                    "text": _cap(who + " " + sentence[a:b]),
+                    # "said Ingrid Solberg, whose two sons attend the school": her sons
+                    "text": _cap(
+                        who
+                        + ("'s " if sentence[:a].rstrip().lower().endswith("whose") else " ")
+                        + sentence[a:b]
+                    ),
                     "attribution": None,
                     "subject": who,
                     "type": "rel",
@@ -366,7 +411,7 @@ def extract_claims(
                     at,
                     person,
                     mentions,
-                    para,
+                    para + sent[: piece["start"]],  # (the sentence so far names them too)
                 )
             if who_c is not None and sentence_claimant is None:
                 sentence_claimant = who_c
@@ -389,14 +434,18 @@ def extract_claims(
             if who_c is None and not continued and label is None and not piece["attribution"]:
                 # (a source the piece names but the article does not resolve, "..., he said",
                 # is no license to credit the clause's own subject: "Witnesses told police")
-                src = wording_source(wording)
+                # ("She has said ...": the pronoun, resolved below, not the name put for it)
+                src = wording_source(piece["text"]) or wording_source(wording)
+                if src is None and quote.startswith("citing ") and piece.get("subject"):
+                    # "The ministry cut its forecast, citing a drought": the ministry's cause
+                    src = piece["subject"]
                 if src:
                     who_c = people.resolve(
                         find_claimant(src, sent, (piece["start"], piece["end"])),
                         at,
                         person,
                         mentions,
-                        para,
+                        para + sent[: piece["start"]],
                     )
             if (
                 who_c is not None
@@ -445,6 +494,8 @@ def extract_claims(
                 )
             if not_a_claim(wording, values, seg.kind == "list_item"):
                 continue
+            if source == "quote" and piece.get("type") == "rrel":
+                continue  # "That opened last year.": a relative clause without its noun
             if (
                 piece.get("speaker")
                 and not piece.get("own_voice")

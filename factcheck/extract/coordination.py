@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .grammar import _DETERMINERS, _is_past
+from .grammar import _DETERMINERS, _PREPS, BARE_VERBS, MODAL_RE, _is_past
 
 # past participles that are not simple past forms ("taken", not "took")
 PARTICIPLES = frozenset(
@@ -73,6 +73,13 @@ def conjunct_wording(clause: str, subject: str, conj: str) -> str:
     -> "The company has closed two plants"; "The man was seen ... and fled" -> "The man
     fled" (a simple past takes no auxiliary)."""
     aux = shared_aux(clause, subject)
+    if aux and aux.split()[-1].lower() in _PASSIVE_AUX:
+        # "were struck": a passive to share; "were "fed up" and called for ...": a copula
+        # before an adjective, nothing to share
+        after = clause[len(subject) :].split()[len(aux.split()) :]
+        head = after[0].strip("\"“”'‘’").lower() if after else ""
+        if not (head in PARTICIPLES or _is_past(head)):
+            aux = ""
     words = conj.split(None, 2)
     first = words[0].lower() if words else ""
     nxt = words[1].lower() if len(words) > 1 else ""
@@ -90,9 +97,17 @@ def conjunct_wording(clause: str, subject: str, conj: str) -> str:
 _TO_VERB_RE = re.compile(r"\bto\s+(?P<v>[a-z]+)\b")
 
 
-def infinitive_frame(clause: str) -> str | None:
+_BY_AGENT_RE = re.compile(r"\b(?:[a-z]+ed|caused|driven|hit|held)\s+(?P<by>by)\s")
+
+
+def infinitive_frame(clause: str, word: str = "to") -> str | None:
     """The words before the first infinitive of ``clause`` ("Merrow council voted on Tuesday
-    to ban ..." -> "Merrow council voted on Tuesday "), or ``None`` when there is none."""
+    to ban ..." -> "Merrow council voted on Tuesday "), or ``None`` when there is none. With
+    ``word`` "by": the words before the agent of a passive ("The delay was caused by a
+    shortage" -> "The delay was caused ")."""
+    if word == "by":
+        bm = _BY_AGENT_RE.search(clause)
+        return clause[: bm.start("by")] if bm else None
     for m in _TO_VERB_RE.finditer(clause):
         v = m.group("v")
         if v in _DETERMINERS or v.isdigit() or _is_past(v):
@@ -133,3 +148,30 @@ def has_present_verb(clause: str) -> bool:
     """Does ``clause`` (lower-cased) have a present-tense verb of the kind that states a
     figure or a standing fact ("the town's debt stands at ...")?"""
     return _PRESENT_VERB_RE.search(clause) is not None
+
+
+_OBJECT_OPENERS = frozenset(
+    "its their his her all more up down one two three four five six seven eight nine ten "
+    "eleven twelve twenty thirty forty fifty hundred hundreds thousands dozens".split()
+)
+_NEXT_TWO_RE = re.compile(r"([a-z]+)\s+([$€£]?[\w'’]+)(?:\s+([\w'’]+))?")
+
+
+def _bare_verb_after(sentence: str, at: int, e0: int, clause_start: int, and_at: int) -> bool:
+    """Is "and" at ``and_at`` followed (at ``at``) by a second bare verb of a clause whose verb
+    follows a modal ("will close its plant and move production to Stek", "would cut 300 jobs
+    and sell two buildings")? The verb must be one of :data:`BARE_VERBS` and take an object:
+    a determiner or a figure next, or a noun and a preposition ("move production to")."""
+    m = _NEXT_TWO_RE.match(sentence, at, e0)
+    if m is None or m.group(1) not in BARE_VERBS:
+        return False
+    mm = MODAL_RE.search(sentence, clause_start, and_at)
+    if mm is None or mm.group("verb") not in BARE_VERBS:
+        return False
+    nxt, after = m.group(2), (m.group(3) or "").lower()
+    low = nxt.lower()
+    if low in _DETERMINERS or low in _OBJECT_OPENERS:
+        return True
+    if nxt[:1].isdigit() or nxt[:1] in "$€£":
+        return True
+    return nxt.islower() and after in _PREPS

@@ -190,5 +190,22 @@ def has_verb(wording: str) -> bool:
             and not prev[:1].isdigit()
         ):
             return True
+        if (
+            lw in _PLURAL_PRESENT
+            and prev
+            and not prev.lower().endswith("ly")  # "Actually pay federal income tax": no subject
+            and prev.lower() not in _DETERMINERS
+            and prev.lower() not in _NOT_BEFORE_PLURAL_VERB
+        ):
+            return True  # "About 130,000 people in Norland live with dementia"
         prev = w
     return False
+
+
+# verbs in the plural present that news states figures with ("students come from", "a third
+# of Norlanders take 7,000 steps"); after "to" or a determiner they are no finite verb
+_PLURAL_PRESENT = frozenset(
+    "live take come account make work earn pay use need own hold receive spend face remain "
+    "stand lack include".split()
+)
+_NOT_BEFORE_PLURAL_VERB = frozenset("to not n't will would can could may might must".split())

@@ -258,3 +258,26 @@ MODAL_RE = re.compile(
     r"\b(?P<modal>(?:will|would|could|can|may|might|must|should|shall)(?:\s+(?:not|also|now|"
     r"then|still|soon))?)\s+(?P<verb>[a-z]+)\b"
 )
+
+
+_SUBORDINATORS = frozenset(
+    "as when while if because although though since after before until once whereas unless "
+    "where whether".split()
+)
+
+
+def _copula_ok(ant: str, app: str) -> bool:
+    """May "ANT is/was APP" stand for the apposition "ANT, APP"? Only when the antecedent is
+    a plain noun phrase (no clause opener, no verb) and the apposition a noun phrase opening
+    with an article ("As the region recovers, the number ..." is no noun phrase)."""
+    words = ant.split()
+    if not words or len(words) > 10 or words[0].lower() in _SUBORDINATORS:
+        return False
+    first = words[0].lower()
+    if first in _PREPS or first in _STOP_BACK:
+        return False
+    if not (first in _DETERMINERS or words[0][:1].isupper()):
+        return False
+    if _FINITE_RE.search(ant.lower()) or any(w.lower() in _AUX for w in words):
+        return False
+    return app.split(" ", 1)[0].lower() in ("the", "a", "an")

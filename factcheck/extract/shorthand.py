@@ -80,8 +80,18 @@ _COMMON_DEF_RES = [
 ]
 
 
+# "the government's plan", "its plan": a plan named otherwise, so that "the plan" is no guess
+_POSSESSED_RES = [
+    re.compile(
+        r"(?:\b[\w-]+['’]s|\b(?:its|his|her|their|our))\s+"
+        r"(?P<name>(?:[a-z][\w-]*\s+){" + str(n) + r"}(?P<head>[a-z]+))(?![\w'’-])"
+    )
+    for n in (0, 1, 2)
+]
+
+
 class Definition:
-    __slots__ = ("head", "name", "start", "end", "common", "the")
+    __slots__ = ("head", "name", "start", "end", "common", "the", "blocker")
 
     def __init__(
         self, head: str, name: str, start: int, end: int, common: bool = False, the: bool = False
@@ -89,6 +99,7 @@ class Definition:
         self.head, self.name, self.start, self.end = head, name, start, end
         self.common = common  # a common noun phrase ("central bank"), worded with "the"
         self.the = the  # a name the article writes with "the" ("the Harbour Workers' Union")
+        self.blocker = False  # another thing with that head ("the government's plan"): no name
 
     def words(self, at_start: bool) -> str:
         """How the wording names it in place of "the <head>"."""
@@ -140,6 +151,12 @@ def definitions(text: str) -> list[Definition]:
             add(head, m, key)
     for m in _SAID_DEF_RE.finditer(text):
         add(m.group("head"), m)
+    for possessed in _POSSESSED_RES:
+        for m in possessed.finditer(text):
+            if _thing(m.group("head")) and not _NOT_MODIFIER_RE.search(m.group("name")):
+                d = Definition(m.group("head"), m.group("name"), *m.span("name"), common=True)
+                d.blocker = True
+                out.append(d)
     out.sort(key=lambda d: d.start)
     return out
 
@@ -206,7 +223,12 @@ def _antecedent(
     longest = [n for n in names if not any(m != n and m.endswith(" " + n) for m in names)]
     if len(longest) != 1:
         return None
-    best = [d for d in found if d.name.lower() == longest[0]]
+    best = [d for d in found if d.name.lower() == longest[0] and not d.blocker]
+    if not best:
+        # "the government's fuel duty cut" and "The duty cut ...": the name the article gives
+        best = [d for d in found if not d.blocker and longest[0].endswith(" " + d.name.lower())]
+    if not best:
+        return None  # only "its plan", "the government's plan": no name to give
     proper = [d for d in best if not d.common]
     return (proper or best)[-1]
 
@@ -241,8 +263,15 @@ def resolve(text: str, claims: list[dict]) -> list[dict]:
                 c["claimant_kind"] = "organization"
         if claimant.startswith("the ") and claimant[4:] in heads:
             d = _antecedent(defs, claimant[4:], c.get("claimant_start") or before)
-            if d is not None and not d.common:
-                c["claimant"], c["claimant_start"], c["claimant_end"] = d.name, d.start, d.end
+            if d is not None and (not d.common or d.head in ORG_HEADS):
+                # ("the agency said" after "the regional roads agency": its full name)
+                at = (
+                    d.start - 4
+                    if d.common and text[d.start - 4 : d.start].lower() == "the "
+                    else d.start
+                )
+                name = "the " + text[at + 4 : d.end] if at < d.start else d.name
+                c["claimant"], c["claimant_start"], c["claimant_end"] = name, at, d.end
                 c["claimant_kind"] = "person" if d.head in PERSON_HEADS else "organization"
         if c.get("wording_source") != "rewritten":
             continue

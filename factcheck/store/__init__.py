@@ -13,10 +13,9 @@ public name is imported here, so ``from factcheck.store import x`` and ``store.x
 all of them.
 """
 
-# The shared helpers first, then the subjects once split out of this file: the older modules
-# re-exported further down (discussion, evidence, exports, publish ...) import these names
-# from the package itself (``from . import Conflict, _row, change_claim ...``), so they must be
-# bound before those modules load. New code imports from the module that holds a name.
+# The shared helpers first: store/evidence.py imports them from the package itself
+# (``from . import NotFound, _row ...``), so they are bound before it loads. Every other
+# module imports a name from the module that holds it; new code does too.
 from .base import (
     Busy,
     Conflict,
@@ -71,22 +70,6 @@ from .claims import (
     set_claimant,
     wording_changes,
 )
-from .users import (
-    ROLES,
-    authenticate,
-    count_users,
-    create_user,
-    get_user,
-    hash_password,
-    list_users,
-    set_password,
-)
-
-# isort: split
-from .reports import claim_records
-from .verdicts import STANCES, get_verdict, list_verdicts, record_verdict
-
-# isort: split
 from .desk import (  # noqa: E402
     SETTING_DEFAULTS,
     active_reviewers,
@@ -152,5 +135,17 @@ from .publish import (  # noqa: E402,F401
     withdraw_claim,
 )
 from .published import public_article, public_claim  # noqa: E402,F401
+from .reports import claim_records
 from .search import match_counts, search_claims  # noqa: E402,F401
 from .tokens import create_token, get_token, list_tokens, revoke_token, user_for_token  # noqa: E402
+from .users import (
+    ROLES,
+    authenticate,
+    count_users,
+    create_user,
+    get_user,
+    hash_password,
+    list_users,
+    set_password,
+)
+from .verdicts import STANCES, get_verdict, list_verdicts, record_verdict

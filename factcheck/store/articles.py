@@ -117,12 +117,17 @@ def _insert_claims(
     )
 
 
-def get_article(db: Database, article_id: int) -> dict[str, Any]:
-    """The article with ``article_id``, body included."""
-    article = _row(db, "SELECT * FROM articles WHERE id = ?", (article_id,))
+def _article_columns(db: Database, article_id: int, columns: str) -> dict[str, Any]:
+    """The article's ``columns``; :class:`NotFound` when there is no such article."""
+    article = _row(db, f"SELECT {columns} FROM articles WHERE id = ?", (article_id,))
     if article is None:
         raise NotFound(f"article {article_id}")
     return article
+
+
+def get_article(db: Database, article_id: int) -> dict[str, Any]:
+    """The article with ``article_id``, body included."""
+    return _article_columns(db, article_id, "*")
 
 
 # What the review page reads of an article on every view: no ``body`` (its ``ArticleView`` has
@@ -136,18 +141,12 @@ _ARTICLE_HEAD_COLUMNS = (
 
 def get_article_head(db: Database, article_id: int) -> dict[str, Any]:
     """The article with ``article_id`` without its ``body`` and ``original``."""
-    article = _row(db, f"SELECT {_ARTICLE_HEAD_COLUMNS} FROM articles WHERE id = ?", (article_id,))
-    if article is None:
-        raise NotFound(f"article {article_id}")
-    return article
+    return _article_columns(db, article_id, _ARTICLE_HEAD_COLUMNS)
 
 
 def get_article_body(db: Database, article_id: int) -> dict[str, Any]:
     """The article's ``body`` with its ``body_sha256``, read together."""
-    article = _row(db, "SELECT body, body_sha256 FROM articles WHERE id = ?", (article_id,))
-    if article is None:
-        raise NotFound(f"article {article_id}")
-    return article
+    return _article_columns(db, article_id, "body, body_sha256")
 
 
 #: Ids of the articles the user ``:user`` reviews: assigned to them, or added by them.
@@ -208,11 +207,7 @@ def set_article_published(
         except ValueError:
             raise Invalid("Give the publication date as YYYY-MM-DD.") from None
     with transaction(db):
-        before = _row(
-            db, f"SELECT {_ARTICLE_HEAD_COLUMNS} FROM articles WHERE id = ?", (article_id,)
-        )
-        if before is None:
-            raise NotFound(f"article {article_id}")
+        before = get_article_head(db, article_id)
         if before["version"] != version:
             raise Conflict(before)
         if before["published"] == published:

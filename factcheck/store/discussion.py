@@ -32,7 +32,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .. import sanitize
-from . import Conflict, Invalid, NotFound, _audit, _row, _rows, now, transaction
+from .base import Conflict, Invalid, NotFound, _audit, _row, _rows, now, transaction
 
 MAX_COMMENT = 10_000
 MAX_ITEM_TEXT = 500

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..evidence.urls import normalise_url
+from ..evidence.urls import normalise_url, not_web_reason
 from . import NotFound, _audit, _row, _rows, now, transaction
 
 STATES = ("pending", "archiving", "archived", "failed")
@@ -67,12 +67,15 @@ def link_sources(db: Database, verdict_id: int | None = None) -> list[int]:
             (key,),
         ).fetchone()
         if record is None:
+            # (an address that is not a web address is never fetched: failed at once)
+            refused = not_web_reason(url)
+            state = "failed" if refused else "pending"
             cursor = db.execute(
-                "INSERT INTO source_records (url, title, publisher, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (key, title or "", publisher or "", stamp, stamp),
+                "INSERT INTO source_records (url, title, publisher, state, reason, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, title or "", publisher or "", state, refused, stamp, stamp),
             )
-            record_id, state, archive_id = cursor.lastrowid, "pending", None
+            record_id, archive_id = cursor.lastrowid, None
         else:
             record_id, state, archive_id = record[0], record[1], record[2]
             if (title and not record[3]) or (publisher and not record[4]):
@@ -135,10 +138,27 @@ def _minutes_before(stamp: str, minutes: int) -> str:
     return then.isoformat(timespec="microseconds")
 
 
-def save_capture(db: Database, record_id: int, capture: Any) -> tuple[int, list[str]]:
+def excerpts_awaiting(db: Database, record_id: int) -> list[str]:
+    """The distinct excerpts of the record's citations that have no archive yet (those the
+    next capture will be checked against)."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT excerpt FROM sources WHERE record_id = ? AND archive_id IS NULL"
+            " AND excerpt <> ''",
+            (record_id,),
+        )
+    ]
+
+
+def save_capture(
+    db: Database, record_id: int, capture: Any, checks: Iterable[tuple[str, Any]] = ()
+) -> tuple[int, list[str]]:
     """Store a capture (:class:`factcheck.evidence.archive.Capture`) as the record's current
-    archive; the citations without an archive get it. Returns the archive's id and the
-    excerpts cited from it that have no check yet."""
+    archive; the citations without an archive get it; ``checks`` (``(excerpt, check)``
+    pairs, made beforehand from the capture's text) are stored with it, in the same
+    transaction, for the excerpts cited from it. Returns the archive's id and the excerpts
+    cited from it that still have no check (cited while the page was being fetched)."""
     stamp = now()
     with transaction(db):
         cursor = db.execute(
@@ -173,6 +193,12 @@ def save_capture(db: Database, record_id: int, capture: Any) -> tuple[int, list[
             (archive_id, record_id),
         )
         excerpts = unchecked_excerpts(db, archive_id)
+        wanted = set(excerpts)
+        made = [(excerpt, check) for excerpt, check in checks if excerpt in wanted]
+        if made:
+            _insert_checks(db, archive_id, made)
+            done = {excerpt for excerpt, _ in made}
+            excerpts = [e for e in excerpts if e not in done]
     return archive_id, excerpts
 
 
@@ -188,10 +214,11 @@ def save_failure(db: Database, record_id: int, reason: str, final: bool) -> None
 
 def request_archive(db: Database, record_id: int, user_id: int | None) -> dict[str, Any]:
     """A person asks for the record to be archived (again): it goes back to ``pending``
-    (unless already queued or running). Returns the record."""
+    (unless already queued or running, or its address is not a web address: never
+    fetched). Returns the record."""
     with transaction(db):
         record = get_record(db, record_id)
-        if record["state"] not in ("pending", "archiving"):
+        if record["state"] not in ("pending", "archiving") and not not_web_reason(record["url"]):
             db.execute(
                 "UPDATE source_records SET state = 'pending', reason = '', attempts = 0,"
                 " updated_at = ? WHERE id = ?",
@@ -290,19 +317,23 @@ def archive_text(db: Database, archive_id: int) -> str:
 
 def save_excerpt_checks(db: Database, archive_id: int, checks: Iterable[tuple[str, Any]]) -> None:
     """Store ``(excerpt, check)`` pairs (:class:`factcheck.evidence.excerpts.ExcerptCheck`)."""
-    stamp = now()
-    rows = [
-        (archive_id, excerpt, c.result, int(c.score), c.start, c.end, stamp)
-        for excerpt, c in checks
-    ]
-    if not rows:
+    checks = list(checks)
+    if not checks:
         return
     with transaction(db):
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO excerpt_checks (archive_id, excerpt, result, score, start,"
-            ' "end", checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            rows,
-        )
+        _insert_checks(db, archive_id, checks)
+
+
+def _insert_checks(db: Database, archive_id: int, checks: Iterable[tuple[str, Any]]) -> None:
+    stamp = now()
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO excerpt_checks (archive_id, excerpt, result, score, start,"
+        ' "end", checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [
+            (archive_id, excerpt, c.result, int(c.score), c.start, c.end, stamp)
+            for excerpt, c in checks
+        ],
+    )
 
 
 def get_excerpt_check(db: Database, check_id: int) -> dict[str, Any] | None:

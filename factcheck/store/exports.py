@@ -27,7 +27,7 @@ from sqlite_utils import Database
 
 from .. import sanitize
 from ..agreement import claim_agreement, ordinal_order
-from . import Invalid
+from .base import Invalid
 from .discussion import current_verdict_sql, open_returns_of_claims
 from .evidence import ARCHIVE_CELL_SQL, ARCHIVE_JSON_SQL
 from .published import published_json, with_label

@@ -23,20 +23,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import (
-    Conflict,
-    Invalid,
-    NotFound,
-    _audit,
-    _row,
-    _rows,
-    change_claim,
-    checked_claimant,
-    claimant_changes,
-    now,
-    transaction,
-    wording_changes,
-)
+from .base import Conflict, Invalid, NotFound, _audit, _row, _rows, now, transaction
+from .claimants import checked_claimant, claimant_changes
+from .claims import change_claim, wording_changes
 
 #: What a version publishes of a claim; a correction changes at least one of these.
 CONTENT_KEYS = ("text", "quote", "claimant", "claimant_kind", "rating", "reason", "sources")

@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .. import config as config_module
-from . import Conflict, Invalid, NotFound, _audit, _row, _rows, now, snapshot, transaction
+from .base import Conflict, Invalid, NotFound, _audit, _row, _rows, now, snapshot, transaction
 from .discussion import current_verdict_sql
 from .publish import _state_claims, publish_article, publish_state, versioned
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..agreement import claim_agreement
-from . import NotFound, _row, _rows, snapshot
+from .base import NotFound, _row, _rows, snapshot
 from .publish import _VERSION_SELECT, ARTICLE_KEYS, _version_from_row, claim_versions
 
 
@@ -279,6 +279,8 @@ def version_record(entry: dict[str, Any], scale: Sequence[dict[str, Any]]) -> di
         },
         "published_at": entry["first_published_at"],
         "modified_at": entry["modified_at"],
+        # (what the ClaimReview cites: the version's own sources, as export records carry them)
+        "published": {"status": "published", "sources": version.get("sources") or []},
     }
 
 

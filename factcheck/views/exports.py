@@ -118,6 +118,15 @@ def _form_errors(form: ExportFilterForm) -> list[str]:
     ]
 
 
+def _requested_filter(db: Database) -> tuple[Any, Any]:
+    """The store's filter that the query string asks for, or (None and) the 400 response
+    saying which fields are wrong."""
+    form = filter_form(db)
+    if not form.validate():
+        return None, error_response(400, " ".join(_form_errors(form)))
+    return filter_from_form(form), None
+
+
 @bp.route("/exports")
 @login_required
 def index() -> Any:
@@ -158,10 +167,9 @@ def download(fmt: str) -> Any:
     if fmt not in FORMATS:
         return error_response(404, f"There is no export format {fmt!r}.")
     db = get_db()
-    form = filter_form(db)
-    if not form.validate():
-        return error_response(400, " ".join(_form_errors(form)))
-    flt = filter_from_form(form)
+    flt, refused = _requested_filter(db)
+    if refused is not None:
+        return refused
     try:
         check_filter_for(db, flt, g.user)
     except store.Invalid as exc:
@@ -190,10 +198,9 @@ def check() -> Any:
     if denied is not None:
         return denied
     db = get_db()
-    form = filter_form(db)
-    if not form.validate():
-        return error_response(400, " ".join(_form_errors(form)))
-    flt = filter_from_form(form)
+    flt, refused = _requested_filter(db)
+    if refused is not None:
+        return refused
     try:
         result = claimreview_issues(db, flt, current_app.config)
     except store.Invalid as exc:

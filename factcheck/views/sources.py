@@ -15,7 +15,8 @@ from .. import access, limits, store
 from ..db import get_db
 from ..evidence import excerpts as excerpt_marks
 from ..evidence import tasks as evidence_tasks
-from ..evidence.panel import LINK_LABELS, STATE_LABELS, panel_evidence
+from ..evidence.panel import LINK_LABELS, STATE_LABELS, panel_evidence, record_state_text
+from ..sanitize import safe_url
 from ..store import evidence as records
 from ..web import render
 from .auth import login_required
@@ -74,7 +75,8 @@ def index() -> Any:
         offset=(page - 1) * PER_PAGE,
     )
     for r in found:
-        r["state_text"] = STATE_LABELS.get(r["state"], r["state"])
+        r["state_text"] = record_state_text(r)
+        r["state_class"] = r["state"] if safe_url(r["url"]) else "not-web"
         r["link_text"] = LINK_LABELS.get(r["link_status"] or "", "")
         r["stance_counts"] = dict(
             (part.split(":")[0], int(part.split(":")[1]))
@@ -100,7 +102,9 @@ def index() -> Any:
 def record(record_id: int) -> Any:
     found = _visible_record(record_id)
     db = get_db()
-    found["state_text"] = STATE_LABELS.get(found["state"], found["state"])
+    found["state_text"] = record_state_text(found)
+    found["web"] = safe_url(found["url"]) is not None
+    found["state_class"] = found["state"] if found["web"] else "not-web"
     found["link_text"] = LINK_LABELS.get(found["link_status"] or "", "")
     citations = records.record_citations(db, record_id, viewer())
     for c in citations:
