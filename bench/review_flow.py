@@ -35,8 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# (the load benchmark's server: `factcheck serve` on a free loopback port, stopped by SIGTERM)
-from load import free_port, start_server, stop_server  # noqa: E402
+# (the benches' server: `factcheck serve` on a free loopback port, stopped by SIGTERM)
+from serving import serve, stop  # noqa: E402
 
 from factcheck import create_app, store  # noqa: E402
 from factcheck.cli_common import load_demo  # noqa: E402
@@ -46,7 +46,6 @@ PASSWORD = "review-flow-password"
 CHROMIUM = os.environ.get("FACTCHECK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions"]
 RATING_KEYS = "1234567"
-SERVE = argparse.Namespace(profile=False, threads=None, workers=1, server=None)
 
 
 def seed(path: str) -> int:
@@ -143,13 +142,12 @@ def main() -> None:
             for run in range(args.runs):
                 path = os.path.join(workdir, f"run{run}.db")
                 shutil.copy(template, path)
-                port = free_port()
-                server = start_server(path, port, SERVE, workdir, log)
+                env = dict(os.environ, FACTCHECK_INSTANCE_PATH=os.path.join(workdir, "instance"))
+                server, base = serve(path, env, log=log)
                 try:
-                    base = f"http://127.0.0.1:{port}"
                     result = one_run(browser, base, article_id, args.verdicts)
                 finally:
-                    stop_server(server)
+                    stop(server)
                 stored = saved_count(path)
                 if stored != args.verdicts:
                     raise RuntimeError(f"run {run}: {stored} verdicts stored, not {args.verdicts}")
