@@ -42,9 +42,7 @@ def create_article(
     digest = sha256(body)
     stamp = now()
     with transaction(db):
-        existing = _row(db, "SELECT id FROM articles WHERE body_sha256 = ?", (digest,))
-        if existing:
-            raise DuplicateArticle(existing["id"])
+        refuse_duplicate(db, digest)
         cursor = db.execute(
             "INSERT INTO articles (title, url, publisher, author, published, body, body_sha256,"
             " original, original_type, original_name, created_by, created_at, updated_at)"
@@ -77,6 +75,14 @@ def create_article(
             after={key: article.get(key) for key in _ARTICLE_FIELDS} | {"body_sha256": digest},
         )
     return article_id
+
+
+def refuse_duplicate(db: Database, digest: str) -> None:
+    """:class:`DuplicateArticle` (with the stored article's id) when an article whose body has
+    the SHA-256 ``digest`` is stored already: one article per body, however it came in."""
+    existing = _row(db, "SELECT id FROM articles WHERE body_sha256 = ?", (digest,))
+    if existing:
+        raise DuplicateArticle(existing["id"])
 
 
 def _insert_claims(

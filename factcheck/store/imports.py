@@ -30,7 +30,7 @@ from sqlite_utils import Database
 
 from .. import ingest
 from ..export import records_from_json
-from .articles import create_article
+from .articles import create_article, refuse_duplicate
 from .base import DuplicateArticle, Invalid, _audit, _row, now, sha256, transaction
 from .claimants import CLAIMANT_COLUMNS, claimant_columns
 from .evidence import restore_sources
@@ -548,9 +548,7 @@ def restore_bundle(
     stamp = now()
     users: dict[str, int] = {}
     with transaction(db):
-        existing = _row(db, "SELECT id FROM articles WHERE body_sha256 = ?", (digest,))
-        if existing:
-            raise DuplicateArticle(existing["id"])
+        refuse_duplicate(db, digest)
         article_id = db.execute(
             "INSERT INTO articles (title, url, publisher, author, published, body, body_sha256,"
             " original_type, created_by, created_at, updated_at)"
