@@ -44,8 +44,11 @@ Wording faithfulness, on every matched claim (core or borderline label):
   (case-insensitive, compared as words, a leading article or determiner of the subject string
   dropped; all of its words anywhere in the wording also count). Otherwise "not
   self-contained" when the wording starts with an unresolved pronoun or demonstrative (he she
-  it they this that these those his her its their) or is a fragment without a verb, else
-  "wrong subject".
+  it they this that these those his her its their) or is a fragment without a verb;
+  "quoted" when the claim says ``wording_source`` "quote" and the wording is the article's
+  passage word for word (after an optional 'X said: '; capital, full stop and quotation marks
+  aside): the article's own words name no wrong subject, and the review panel asks a person
+  to check them; else "wrong subject". Quoted wordings are counted apart, not as wrong.
 - self-contained: share of matched wordings that neither start with such a word nor lack a
   verb. The verb test is a heuristic: a word from a list of auxiliaries, reporting verbs and
   common irregular verbs, a word ending in -ed, or a word ending in -s followed by a
@@ -174,7 +177,7 @@ COUNT_KEYS = (
     "matched_core", "matched_all",
     # wording checks on matched claims
     "checked", "claimant_ok", "claimant_wrong", "claimant_missing",
-    "subject_ok", "subject_wrong", "subject_unresolved", "self_contained_n",
+    "subject_ok", "subject_wrong", "subject_unresolved", "subject_quoted", "self_contained_n",
 )  # fmt: skip
 
 
@@ -307,13 +310,46 @@ def names_subject(wording: str, subjects: list[str]) -> bool:
     return False
 
 
-def subject_check(wording: str, subjects: list[str]) -> str:
-    """'ok', 'unresolved' (not self-contained) or 'wrong'."""
+def subject_check(
+    wording: str, subjects: list[str], claim: dict | None = None, text: str = ""
+) -> str:
+    """'ok', 'unresolved' (not self-contained), 'quoted' (the article's own words, given as
+    such: see :func:`verbatim_quote`) or 'wrong'."""
     if names_subject(wording, subjects):
         return "ok"
     if not self_contained(wording):
         return "unresolved"
+    if (
+        claim is not None
+        and claim.get("wording_source") == "quote"
+        and verbatim_quote(wording, text)
+    ):
+        return "quoted"
     return "wrong"
+
+
+# 'Pia Hallin said: "We do not yet know why."': the speaker, then her words as quoted
+_SAID_QUOTE = re.compile(
+    r'[^"\u201c\u201d]{2,120}?\s(?:said|says|wrote):\s+["\u201c](?P<q>.+)["\u201d]', re.DOTALL
+)
+_QUOTE_EDGES = " \"'\u201c\u201d\u2018\u2019"
+
+
+def verbatim_quote(wording: str, text: str) -> bool:
+    """Is ``wording`` a passage of ``text`` word for word (capital, full stop and quotation
+    marks aside), optionally after its speaker ('X said: "..."')? Such a wording, flagged
+    ``wording_source`` "quote", names no subject or speaker the article does not give (issue
+    #10: "where the extractor is not sure, the wording is the quote itself"): when it does
+    not name the label's subject it is counted apart ("quoted", the review panel's "check the
+    wording"), not as a wrong subject. A rewrite flagged "quote" is still checked as one."""
+    body = wording.strip()
+    m = _SAID_QUOTE.fullmatch(body)
+    if m is not None:
+        body = m.group("q")
+    body = body.strip(_QUOTE_EDGES).rstrip(".!?\u2026").strip(_QUOTE_EDGES)
+    if len(body) < 3:
+        return False
+    return " ".join(body.split()).casefold() in " ".join(text.split()).casefold()
 
 
 # ---------------------------------------------------------------------------------------
@@ -372,7 +408,7 @@ def score_article(text: str, labels: list[dict], claims: list[dict]) -> dict:
             r["claimant_" + cl] += 1
             if cl == "wrong":
                 wrong_claimant.append((ti, gi))
-            sub = subject_check(wording, label.get("subject", []))
+            sub = subject_check(wording, label.get("subject", []), claim, text)
             r["subject_" + sub] += 1
             if sub != "ok":
                 wrong_subject.append((ti, gi, sub))
@@ -488,14 +524,15 @@ def print_report(name: str, articles: list[dict], ev: dict, verbose: bool) -> No
     print("wordings of matched claims:")
     print(
         f"{'subset':<12} {'matched':>7} {'claimant ok':>11} {'wrong':>5} {'not given':>9} "
-        f"{'subject ok':>10} {'wrong':>5} {'not self-cont.':>14} {'self-contained':>14}"
+        f"{'subject ok':>10} {'wrong':>5} {'not self-cont.':>14} {'quoted':>6} "
+        f"{'self-contained':>14}"
     )
     for subset in SUBSETS:
         m = res[subset]["total"]
         print(
             f"{subset:<12} {m['checked']:>7} {m['claimant_ok']:>11} {m['claimant_wrong']:>5} "
             f"{m['claimant_missing']:>9} {m['subject_ok']:>10} {m['subject_wrong']:>5} "
-            f"{m['subject_unresolved']:>14} {m['self_contained']:>14.3f}"
+            f"{m['subject_unresolved']:>14} {m['subject_quoted']:>6} {m['self_contained']:>14.3f}"
         )
     print("targets:")
     print(
@@ -519,6 +556,10 @@ def print_report(name: str, articles: list[dict], ev: dict, verbose: bool) -> No
         f"  wrong subject or claimant = 0: {a['subject_wrong']} wrong subject, "
         f"{a['subject_unresolved']} not self-contained, {a['claimant_wrong']} wrong claimant, "
         f"{a['claimant_missing']} claimant not given: {mark}"
+    )
+    print(
+        f"  (apart: {a['subject_quoted']} wordings that are the article's words, marked quote, "
+        "without the label's subject: the panel's \"check the wording\")"
     )
     print(
         f"  self-contained wordings >= {TARGETS['self_contained']:.0%}: "
@@ -574,7 +615,7 @@ def print_details(art: dict, d: dict) -> None:
         )
     for ti, gi, kind in d["wrong_subject"]:
         c, lab = claims[ti], labels[gi]
-        what = "NOT SELF-CONTAINED" if kind == "unresolved" else "SUBJECT"
+        what = {"unresolved": "NOT SELF-CONTAINED", "quoted": "QUOTED"}.get(kind, "SUBJECT")
         print(
             f"  {what} (label subject {lab.get('subject')})\n        wording: "
             f"{_short(c.get('text'))}\n        label:   {_short(lab['wording'])}"

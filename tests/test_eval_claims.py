@@ -436,3 +436,30 @@ def test_main_missing_output_file_is_an_empty_output(tmp_path, monkeypatch, caps
     rc = ev.main(["--root", str(tmp_path / "news"), "--outputs", str(tmp_path / "out")])
     assert rc == 0
     assert "recall (core, all claims) >= 0.90: 0.000 NOT MET" in capsys.readouterr().out
+
+
+QUOTE_TEXT = (
+    'Police said the lorry went round the barrier. "We do not yet know why," Pia Hallin said. '
+    "The harbour reopened on Monday."
+)
+
+
+@pytest.mark.parametrize(
+    "wording, source, expected",
+    [
+        # the article's words, given as a quote: counted apart, never a wrong subject
+        ('Pia Hallin said: "We do not yet know why."', "quote", "quoted"),
+        ("We do not yet know why.", "quote", "quoted"),
+        ("The harbour reopened on Monday.", "quote", "quoted"),
+        # a rewrite, even one flagged "quote", is checked as a rewrite
+        ("The harbour reopened on Monday.", "rewritten", "wrong"),
+        ("Police said the harbour reopened on Monday.", "quote", "wrong"),
+        ('Pia Hallin said: "We know why."', "quote", "wrong"),
+        # still not self-contained before anything else
+        ("It reopened on Monday.", "quote", "unresolved"),
+    ],
+)
+def test_subject_check_counts_verbatim_quotes_apart(wording, source, expected):
+    claim = {"text": wording, "wording_source": source}
+    assert ev.subject_check(wording, ["port"], claim, QUOTE_TEXT) == expected
+    assert ev.subject_check(wording, ["port"]) in ("wrong", "unresolved")  # no claim: as before
