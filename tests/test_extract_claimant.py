@@ -1003,3 +1003,13 @@ def test_citing_a_cause_is_the_subjects_claim() -> None:
     )
     (c,) = [c for c in extract_claims(text) if c["quote"].startswith("citing")]
     assert (c["claimant"], c["claimant_kind"]) == ("Veradia's agriculture ministry", "organization")
+
+
+def test_a_participle_opening_a_wording_is_no_source() -> None:
+    # "Published in September, found that ...": a piece of "The survey, published in
+    # September, found ...", whose source the participle is not
+    from factcheck.extract.claimant import wording_source
+
+    assert wording_source("Published in September, found that 61% expected fewer customers") is None
+    assert wording_source("Released on Monday, showed that exports fell") is None
+    assert wording_source("The survey found that 61% expected fewer customers") == "The survey"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .grammar import _FINITE, _is_past
-from .wording import tidy_quote
+from .wording import in_quotation, tidy_quote
 
 _PREPOSITIONS = frozenset(
     "in on at for after before during under with from by into over since among amid "
@@ -60,10 +60,30 @@ def doubt(claim: dict, text: str) -> str | None:
     core = quote.rstrip(".!?…")
     if len(core) < 8:
         return None
-    at = wording.find(core[1:])
-    if at < 1 or wording[at - 1].casefold() != core[0].casefold():
+    if _PARTITIVE_RE.match(core) or _PARTITIVE_SAID_RE.match(core):
+        # "two had already been diverted", "all of them had been offered jobs", "None has
+        # agreed": a count of something named before; the wording would not say of what
+        return "a count of something named before"
+    if _REPORTED_PRONOUN_RE.search(wording):
+        # "Council records show she voted ...", "Bank records showed he had made ...", "The
+        # court heard that his salary was ...": a person a record or a hearing cannot be; the
+        # article said who before, the wording does not
+        return "a person the source cannot be"
+    if _FRONTED_PRONOUN_RE.match(wording) or (
+        _FRONTED_PRONOUN_RE.match(core) and in_quotation(text, claim["start"])
+    ):
+        # "In the other 24 they were not", '"On Saturday nights it sounds like a stadium,"
+        # she said': who or what is not said
+        return "a pronoun past an opening phrase"
+    rel = _REL_START_RE.match(core)
+    clause = core[rel.end() :] if rel else core  # "that was carried out": "was carried out"
+    at = _find_passage(wording, clause)
+    if at is None:
         return None  # the wording does not carry the passage as it stands
-    at -= 1
+    if at == 0 and _verb_first(clause) and not rel:
+        # "Had appealed for blood donors, the ministry said": a verb phrase, its subject left
+        # out (the subject of an earlier clause, which the rewrite did not give it)
+        return "a verb phrase without its subject"
     prefix = wording[:at].strip()
     if not prefix or prefix.endswith(("said", "says", "that", ":")):
         return None  # a source named before the passage ("X said ...")
@@ -72,6 +92,31 @@ def doubt(claim: dict, text: str) -> str | None:
         return None
     start = claim["start"]
     before = text[max(claim["sentence_start"], start - 300) : start]
+    if prefix[-1:] != ",":
+        if rel is None and _REL_BEFORE_RE.search(before) and _PRONOUN_VERB_RE.match(clause):
+            # "built 180 flats on the site, which it sold for ...": the relative is the
+            # object of "sold" (what was sold: the flats or the site?)
+            return "the relative is the object"
+        if _WHETHER_RE.search(prefix):
+            # "the researchers had no information on whether parents smoked, which is known
+            # to raise the risk": the antecedent is the clause, not the noun before it
+            return "a clause, not a subject"
+        if _verb_first(clause) and _cut_short(prefix, before):
+            # "The duty cut reduced the tax ... and is due to expire": "The duty" is no subject
+            return "a subject cut short"
+        if words[0].lower() in _PREPOSITIONS and (rel or _verb_first(clause)):
+            # "For consultancy work was carried out": "was for consultancy work that ..."
+            return "a phrase, not a subject"
+        if len(words) == 1 and _is_past(words[0].lower()) and _verb_first(clause):
+            return "a verb, not a subject"  # "Predicted had suggested a fall of a third"
+        if _REPORTING_RE.search(prefix):
+            # "Columnist Hans Berge wrote in the Morgenbladet predicted that ...": a source
+            # and its verb, given as the subject of another verb
+            return "a source, not a subject"
+        if _subordinate_subject(prefix, before):
+            # "When neighbouring Dania introduced a ban, bar revenues fell 4% and recovered
+            # within two years": the subject of the "when" clause did not recover
+            return "the subject of a subordinate clause"
     if _verb_first(quote) and not wording[at - 2 : at].startswith(","):
         # the prefix is the subject given to a verb phrase
         if words[0].lower() in _PREPOSITIONS:
@@ -91,8 +136,11 @@ def doubt(claim: dict, text: str) -> str | None:
         # "Rents were up 6.3% on the year, the fastest rise since ...": the figure's rank;
         # "reopened on Friday, a year later than planned": the reopening was late, not Friday
         return "a rank given to a time"
-    first = quote.split(" ", 1)[0]
-    if first.endswith("ing") and first not in _INFERENCE and prefix.endswith(","):
+    first, _, after = quote.partition(" ")
+    participle = first.endswith("ing") or (
+        first.endswith(("ed", "en")) and after.startswith("by ")
+    )  # "..., driven by higher feed costs"
+    if participle and first not in _INFERENCE and prefix.endswith(","):
         # "..., killing two workers": the participle hangs on the nearest clause; when
         # another clause stands between it and the one the wording gives it, which did it?
         last = _WORD_RE.findall(prefix)[-3:]
@@ -100,6 +148,97 @@ def doubt(claim: dict, text: str) -> str | None:
         if found and _SUBORDINATE_RE.search(before, found[-1].end()):
             return "the participle may hang on another clause"
     return None
+
+
+# a count of something named before standing as the subject: "two had been diverted", "all
+# of them had been offered jobs", "None has agreed so far", "About 3,900 of them have waited"
+_CASUALTIES = r"(?!\s+(?:were|had\s+been|have\s+been)\s+(?:killed|injured|wounded|hurt)\b)"
+_COUNT = (
+    r"(?:(?:about|around|nearly|almost|only|just|at\s+least|more\s+than)\s+)?"
+    r"(?:none|all|both|each|either|neither|many|most|several|few|one|another|others|"
+    r"the\s+others|the\s+rest|"
+    # (not "30 were injured": casualties, people, understood)
+    r"(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten)(?![\w,.])" + _CASUALTIES + r")"
+    r"(?:\s+\d[\d,.]*)?"
+    r"(?:\s+of\s+(?:them|those|these|us|you|the\s+(?:\d[\d,.]*|two|three|four|five|six|"
+    r"seven|eight|nine|ten)))?"
+    r"\s+(?:is|are|was|were|has|have|had|will|would|could|can|may|might|must|should|did|do|"
+    r"does|remain|remains|remained)\b"
+)
+_PARTITIVE_RE = re.compile(_COUNT, re.IGNORECASE)
+_PARTITIVE_SAID_RE = re.compile(
+    r"(?:[A-Z][\w'’-]*\s+){1,4}(?:said|says|added|noted|confirmed)\s+(?:that\s+)?" + _COUNT,
+    re.IGNORECASE,
+)
+_REL_START_RE = re.compile(r"(?:that|which|who)\s+", re.IGNORECASE)
+# "Columnist Hans Berge wrote in the Morgenbladet": a source, its verb and where it said it
+_REPORTING_RE = re.compile(
+    r"\b(?:said|says|wrote|writes|added|argued|claimed|announced|warned|predicted)"
+    r"\s+(?:in|on|at|during)(?:\s+(?!(?:that|it|he|she|they|we)\b)[^\s,;:]+){1,6}$"
+)
+_SUBORDINATORS = frozenset(
+    "when after as because if while since before although though once until unless whereas".split()
+)
+
+
+# a reported clause opening with a pronoun: "Abel said it had doubled", "Council records show
+# she voted", "Bank records showed he had made ...", "The court heard that his salary was ..."
+_REPORTED_PRONOUN_RE = re.compile(
+    r"\b(?:records|documents|figures|data|accounts|court|jury|tribunal|hearing|inquiry)\s+"
+    r"(?:show|shows|showed|heard|found)\s+(?:that\s+)?(?:he|she|his|her)\s",
+    re.IGNORECASE,
+)
+_FRONTED_PRONOUN_RE = re.compile(
+    r"(?:In|On|At|For|By|Of|Among)\s+(?:[\w-]+\s+){0,3}[\w-]+,?\s+(?:he|she|it|they)\s+[a-z]+"
+)
+_PRONOUN_VERB_RE = re.compile(r"(?:it|he|she|they|we)\s+[a-z]+", re.IGNORECASE)
+_WHETHER_RE = re.compile(r"\b(?:whether|if)\b", re.IGNORECASE)
+_NOT_VERB_ADVERBS = frozenset("also still now then later already again never not".split())
+
+
+def _cut_short(prefix: str, before: str) -> bool:
+    """Is ``prefix`` (a rewrite's subject) a noun phrase cut short in the sentence: followed
+    there by one more word and then a verb ("The duty cut reduced", "the fare cut would")?"""
+    low = before.lower()
+    at = low.rfind(prefix.lower())
+    if at < 0:
+        return False
+    nxt = _WORD_RE.findall(low[at + len(prefix) : at + len(prefix) + 40])
+    if len(nxt) < 2 or not low[at + len(prefix) : at + len(prefix) + 1].isspace():
+        return False
+    word, verb = nxt[0], nxt[1]
+    if word in _NOT_VERB_ADVERBS or word.endswith("ly") or word in _AUX:
+        return False
+    return verb in _AUX or _is_past(verb)
+
+
+def _find_passage(wording: str, clause: str) -> int | None:
+    """Where ``wording`` carries the start of ``clause`` (its first letter in either case),
+    or ``None``."""
+    head = clause[:40]
+    if len(head) < 2:
+        return None
+    at = wording.find(head[1:])
+    while at >= 1:
+        if wording[at - 1].casefold() == head[0].casefold():
+            return at - 1
+        at = wording.find(head[1:], at + 1)
+    return None
+
+
+def _subordinate_subject(prefix: str, before: str) -> bool:
+    """Does ``prefix`` (a rewrite's subject) stand in ``before`` (the sentence up to the
+    claim) right after a subordinating word, with a clause boundary (a comma) between it and
+    the claim ("When neighbouring Dania introduced a ban, bar revenues fell 4% and recovered":
+    not "when a coach carrying tourists fell", where the claim is that clause's own)?"""
+    low, p = before.lower(), prefix.lower()
+    at = low.find(p)
+    while at >= 0:
+        words = _WORD_RE.findall(low[max(0, at - 20) : at])
+        if words and words[-1] in _SUBORDINATORS and "," in low[at + len(p) :]:
+            return True
+        at = low.find(p, at + 1)
+    return False
 
 
 def apply(text: str, claims: list[dict]) -> list[dict]:

@@ -68,6 +68,8 @@ def wording_source(wording: str) -> str | None:
         return None  # ("A poll published on Monday puts ...": a participle, no verb)
     if m.group("who").split(" ", 1)[0].lower() in _PREP_HEADS:
         return None  # "In a joint letter accused ...": a phrase, nobody
+    if _LEAD_PARTICIPLE_RE.match(m.group("who")):
+        return None  # "Published in September, found that 61% ...": a participle, nobody
     if _NEGATED_RE.search(m.group("who")):
         return None  # "Lindqvist did not dispute the number": no source of a claim
     if (
@@ -82,6 +84,7 @@ def wording_source(wording: str) -> str | None:
     return m.group("who")
 
 
+_LEAD_PARTICIPLE_RE = re.compile(r"[A-Z][a-z]+ed\s+(?:in|on|at|by|last|this|earlier)\b")
 _NEGATED_RE = re.compile(r"\b(?:did|does|do|not|never)\b", re.IGNORECASE)
 _SHOW_VERBS = frozenset("show shows showed".split())
 _PARTICIPLE_RE = re.compile(r"\b[a-z]+ed(?=\s+(?:by|on|in|at|last|this)\b)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .wording import GLUE_WORDS, wording_spans
+from .wording import GLUE_WORDS, tidy_quote, wording_spans
 
 # what a business is called in a definition; "the company" / "the firm" may be any of them
 BUSINESS_HEADS = frozenset(
@@ -55,6 +55,24 @@ _ENDS_DEF_RE = re.compile(
     r"|(?<![\w'’])(?=(?P<name2>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
     r"(?:\s+[a-z]+)?\s+(?P<head2>[a-z]+))(?![\w'’]))"
 )
+# "The Halvik regional bus company, Halvik Buss, will ...", "the freight company Nordlast":
+# the description first, then the name
+_REV_APPOS_DEF_RE = re.compile(
+    r"(?<![\w'’])(?P<desc>[Tt]he\s+(?:[\w'’-]+\s+){0,4}?(?P<head>[a-z]+)),\s+"
+    r"(?P<name>" + _NAME + r")(?=,)"
+)
+# a company the article names without describing it ("Halm Bygg built 180 flats"): its name
+# says what it is; another company in play, so "the company" is no longer the one described
+_COMPANY_SUFFIXES = (
+    "AB AS ASA Ltd Inc plc GmbH SA Group Holdings Pharma Motors Air Airlines Airways Telecom "
+    "Energy Foods Bygg Buss Mining Shipping Steel Logistics Capital Partners Media Securities "
+    "Reisen Terminals Marked Construction Industries Systems Technologies"
+)
+_COMPANY_NAME_RE = re.compile(
+    r"(?<![\w'’])(?P<name>[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*){0,3}\s+(?:"
+    + "|".join(_COMPANY_SUFFIXES.split())
+    + r"))(?![\w'’-])"
+)
 # "Kestrel Motors will hire ..., the carmaker said": the sentence's subject, named short
 _SAID_DEF_RE = re.compile(
     # (not a dateline's "OSLEBY, Oct 8 (Wire) - Frisk Marked, ...": the name after it)
@@ -91,7 +109,7 @@ _POSSESSED_RES = [
 
 
 class Definition:
-    __slots__ = ("head", "name", "start", "end", "common", "the", "blocker")
+    __slots__ = ("head", "name", "start", "end", "common", "the", "blocker", "desc")
 
     def __init__(
         self, head: str, name: str, start: int, end: int, common: bool = False, the: bool = False
@@ -100,6 +118,7 @@ class Definition:
         self.common = common  # a common noun phrase ("central bank"), worded with "the"
         self.the = the  # a name the article writes with "the" ("the Harbour Workers' Union")
         self.blocker = False  # another thing with that head ("the government's plan"): no name
+        self.desc: frozenset[str] = frozenset()  # the words that describe it, where it is named
 
     def words(self, at_start: bool) -> str:
         """How the wording names it in place of "the <head>"."""
@@ -112,12 +131,17 @@ def definitions(text: str) -> list[Definition]:
     """Every short name ``text`` defines, with the offsets of the name it stands for."""
     out: list[Definition] = []
 
-    def add(head: str, m: re.Match, key: str = "name", proper: bool = False) -> None:
+    def add(
+        head: str, m: re.Match, key: str = "name", proper: bool = False, desc: str = ""
+    ) -> None:
         head = head.lower()
         if head not in HEADS:
             return
         a, b = m.span(key)
         name = text[a:b]
+        if ". " in name:
+            a += name.rindex(". ") + 2  # "... on Tuesday. Posti Nord, the ...": a new sentence
+            name = text[a:b]
         words = name.split()
         while words and words[0] in _NOT_NAME_START:
             a += len(words[0]) + 1
@@ -130,14 +154,25 @@ def definitions(text: str) -> list[Definition]:
         if not name[:1].isupper() or not (proper or _proper(text, words)):
             return  # "Two thirds of the drop ..., the agency said": no name
         # ("the Harbour Workers' Union": worded with its "the", as the article names it)
-        out.append(Definition(head, name, a, b, the=text[max(0, a - 4) : a].lower() == "the "))
+        d = Definition(head, name, a, b, the=text[max(0, a - 4) : a].lower() == "the ")
+        d.desc = frozenset(_DESC_WORD_RE.findall(desc.lower()))
+        out.append(d)
 
     for m in _APPOS_DEF_RE.finditer(text):
-        add(m.group("head"), m, proper=True)  # (the apposition says what the name is)
+        # (the apposition says what the name is)
+        add(m.group("head"), m, proper=True, desc=text[m.end("name") : m.end("head")])
+    for m in _REV_APPOS_DEF_RE.finditer(text):
+        add(m.group("head"), m, proper=True, desc=m.group("desc"))
+    for m in _COMPANY_NAME_RE.finditer(text):
+        first = m.group("name").split(" ", 1)[0]
+        if first.lower() in HEADS or first.lower() in _JOB_HEADS:
+            continue  # "Grocer Frisk Marked said": the name comes after the word for it
+        add("company", m, proper=True)
     for m in _TITLE_DEF_RE.finditer(text):
         head = m.group("head").lower()
         if head in HEADS and head not in _JOB_HEADS:
-            add(head, m)
+            # "the freight company Nordlast": the words before the head describe it
+            add(head, m, desc=text[max(0, m.start() - 40) : m.end("head")].rsplit(",", 1)[-1])
     for common in _COMMON_DEF_RES:
         for m in common.finditer(text):
             head = m.group("head")
@@ -150,6 +185,10 @@ def definitions(text: str) -> list[Definition]:
         if head.lower() in ORG_HEADS:
             add(head, m, key)
     for m in _SAID_DEF_RE.finditer(text):
+        if m.group("name").split(" ", 1)[0] in ("The", "A", "An") and re.match(
+            r"\s+[a-z]", text[m.end("name") :]
+        ):
+            continue  # "The Halvik regional bus company, ...": "Halvik" names no company
         add(m.group("head"), m)
     for possessed in _POSSESSED_RES:
         for m in possessed.finditer(text):
@@ -219,6 +258,12 @@ def _antecedent(
     ]
     if not found and head in _GENERIC:
         found = [d for d in defs if d.start < before and d.head in BUSINESS_HEADS and not d.common]
+    proper_descs = [d.desc for d in found if not d.common and d.desc]
+    found = [
+        d
+        for d in found
+        if not (d.common and not d.blocker and any(_words(d.name) <= desc for desc in proper_descs))
+    ]  # ("the state postal company", "Posten Vest, the state-owned postal company")
     names = {d.name.lower() for d in found}
     longest = [n for n in names if not any(m != n and m.endswith(" " + n) for m in names)]
     if len(longest) != 1:
@@ -231,6 +276,13 @@ def _antecedent(
         return None  # only "its plan", "the government's plan": no name to give
     proper = [d for d in best if not d.common]
     return (proper or best)[-1]
+
+
+_DESC_WORD_RE = re.compile(r"[a-z]+")
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(_DESC_WORD_RE.findall(name.lower()))
 
 
 def resolve(text: str, claims: list[dict]) -> list[dict]:
@@ -278,22 +330,51 @@ def resolve(text: str, claims: list[dict]) -> list[dict]:
         wording = c["text"]
         spans = [tuple(s) for s in c.get("wording_spans") or []]
         changed = False
+        unsure = False
         for m in reversed(list(_SHORT_RE.finditer(wording))):
             head = m.group("head")
-            if head not in heads:
-                continue
-            d = _antecedent(defs, head, before, c["start"])
+            d = _antecedent(defs, head, before, c["start"]) if head in heads else None
+            if (
+                d is None
+                and head in _UNSURE_HEADS
+                and head in heads  # (an article naming no company: nobody to mistake it for)
+                and _subject_at(wording, m.start())
+                and m.group(0).lower() in c["quote"].lower()
+            ):
+                # "Siv Haldorsen said the company had no choice" where the article named two
+                # companies, or none: which company is not said, and the wording cannot say it
+                # (the quote carries the same words: "the armed wing of ..." would say less)
+                unsure = True
             if d is None or d.name.lower() in wording.lower():
                 continue
             wording = wording[: m.start()] + d.words(m.start() == 0) + wording[m.end() :]
             spans.append((d.start, d.end))
             changed = True
+        if unsure and not changed:
+            c["text"], c["wording_source"] = tidy_quote(c["quote"]), "quote"
+            c["wording_spans"] = [[c["start"], c["end"]]]
+            continue
         if not changed:
             continue
         new_spans = wording_spans(wording, text, spans, GLUE_WORDS | _COPULAS)
         if new_spans is not None:
             c["text"], c["wording_spans"] = wording, new_spans
     return claims
+
+
+# short names that stand for one of several organisations an article may name ("the company",
+# "the party"): unresolved as a clause's subject, the wording is the quote
+_UNSURE_HEADS = BUSINESS_HEADS | frozenset(("group", "party"))
+_SUBJECT_BEFORE_RE = re.compile(
+    r"(?:^|\b(?:said|says|told\s+[^,;:]{1,40}?|argued|added|noted|confirmed|warned|insisted)"
+    r"(?:\s+(?:on|in|at|last)\s+[\w-]+)?(?:\s+that)?\s+|^[^,;:]{0,40},\s+)$"
+)
+
+
+def _subject_at(wording: str, at: int) -> bool:
+    """Does the noun phrase at ``at`` open ``wording`` or the clause a source reports in it
+    ("X said the company ...", "In 2019, the company ...")?"""
+    return _SUBJECT_BEFORE_RE.search(wording[:at]) is not None
 
 
 _SPOKESMAN_RE = re.compile(
