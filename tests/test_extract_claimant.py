@@ -1013,3 +1013,62 @@ def test_a_participle_opening_a_wording_is_no_source() -> None:
     assert wording_source("Published in September, found that 61% expected fewer customers") is None
     assert wording_source("Released on Monday, showed that exports fell") is None
     assert wording_source("The survey found that 61% expected fewer customers") == "The survey"
+
+
+SPEAKER_PAST_A_PHRASE_CASES = [
+    # (text, words of the claim's quote, claimant): the speaker found past an opening phrase,
+    # a discourse word, a described place, a role in lower case, or a "where"
+    (
+        "Outside Vika school, a polling station in the east of the city, Lars Eng said he had "
+        "voted Labour all his life.",
+        "voted Labour",
+        "Lars Eng",
+    ),
+    (
+        "At the next table, student Sara Kaur said she had stopped going to terraces.",
+        "stopped going",
+        "Sara Kaur",
+    ),
+    (  # "But he said A, and that B": B is his too
+        "Professor Leif Hammer welcomed the study. But he said the towns in the trial were "
+        "small, with a median population of 9,000, and that the results might not apply to "
+        "cities.",
+        "might not apply",
+        "Leif Hammer",
+    ),
+    (  # "..., the office said, after rising ...": the office's figure
+        "Inflation eased to 3.1% in October, the statistics office said. Transport costs "
+        "dropped 4.2% year on year, the office said, after rising 1.6% in September.",
+        "Transport costs dropped",
+        "the statistics office",  # ("the office": the one named before)
+    ),
+    (
+        "The pill is also sold in Dania and Estrel, where regulators said they were checking "
+        "whether the batches had been exported.",
+        "were checking",
+        "regulators",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant"), SPEAKER_PAST_A_PHRASE_CASES)
+def test_speaker_past_an_opening_phrase(text: str, words: str, claimant: str) -> None:
+    claims = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claims and claims[0]["claimant"] == claimant, extract_claims(text)
+    at = text.rindex(claimant)
+    assert (claims[0]["claimant_start"], claims[0]["claimant_end"]) == (at, at + len(claimant))
+    assert not claims[0]["text"].startswith("In Estrel")  # (Dania and Estrel)
+
+
+def test_a_verb_after_a_reported_clause_is_no_part_of_it() -> None:
+    # did the government promise, or the minister? Never "the government had promised"
+    text = (
+        "Interior Minister Daria Kaveh said the government had sent 450 rescue workers, and "
+        "promised 30 million dinars in emergency aid."
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("promised")]
+    assert "government had promised" not in c["text"]
+    assert (c["text"], c["wording_source"]) == (
+        "Promised 30 million dinars in emergency aid.",
+        "quote",
+    )

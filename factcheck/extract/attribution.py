@@ -51,8 +51,8 @@ _MID_ATTR_RE = re.compile(
     r"|\s+last\s+(?:week|month|year))?),\s+"
     # "..., the office said, mainly because hotels hired more staff": the office's cause too
     # "..., the office said, after prices rose 1.6% in September": the office's figure too
-    # (not "after rising ...": no clause of its own); "..., meaning ...": the writer's
-    r"(?:while|but|whereas|although|though|and|as|(?:after|before)(?!\s+[a-z]+ing\b)|"
+    # ("..., the office said, after rising 1.6%": its figure too); "..., meaning ...": the writer's
+    r"(?:while|but|whereas|although|though|and|as|after|before|"
     r"meaning|suggesting|"
     r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?because)\s+"
 )
@@ -83,7 +83,11 @@ _POLLED_BY_RE = re.compile(
 )
 _INTRO_RE = re.compile(
     r"(?:In|On|At|During|After|Before|Speaking|Asked|Writing|Later|Earlier|Separately|"
-    r"Interviewed|Responding|Commenting|Addressing|Testifying)\b[^,;:\"“”]{0,80},\s+(?=\S)"
+    r"Interviewed|Responding|Commenting|Addressing|Testifying|Outside|Inside|Near|Across|"
+    r"Elsewhere|Back)\b[^,;:\"“”]{0,80},\s+"
+    # "Outside Vika school, a polling station in the east, Lars Eng said ...": the place
+    # described (not a "where" clause: a fact of its own)
+    r"(?:(?:a|an|the)\s[^,;:\"“”]{1,80},\s+)?(?=\S)"
 )
 _MID_ACCORDING_RE = re.compile(r",\s+according to (?P<who>[^,;\"“”]{2,80}),\s+(?=[a-z])")
 _LEAD_ACCORDING_RE = re.compile(
@@ -101,9 +105,14 @@ _SAY = (
 
 
 _LEAD_SAID_RE = re.compile(
-    r"(?P<who>(?:[A-Z]|(?:the|a|an)\s|(?=(?:residents|witnesses|officials|police|analysts|"
+    # ("But he said ...": "he" after a discourse word the caller skipped)
+    r"(?P<who>(?:[A-Z]|(?:the|a|an)\s"
+    r"|(?:(?<=But )|(?<=but )|(?<=And )|(?<=and )|(?<=Yet )|(?<=So ))(?=(?:he|she)\s+said\b)"
+    r"|(?=(?:residents|witnesses|officials|police|analysts|"
     r"economists|experts|doctors|rescuers|traders|locals|villagers|neighbours|neighbors|"
-    r"workers|farmers|investigators|prosecutors)\s))"
+    r"workers|farmers|investigators|prosecutors|regulators)\s)"
+    # "student Sara Kaur said": lower-case words for who she is, then her name
+    r"|(?=(?:[a-z][\w'’-]*\s+){1,3}[A-Z][\w'’-]+\s+[A-Z][\w'’-]+\s+(?:said|says|told)\b))"
     r"[\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z][\w'’-]*)){0,6}?)\s+"
     r"(?P<v>said|says|added|insisted|argued|claimed|maintained|told (?:reporters|journalists|"
     r"parliament|lawmakers|the [a-z]+|[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,3}))"

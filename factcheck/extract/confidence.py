@@ -80,7 +80,7 @@ def doubt(claim: dict, text: str) -> str | None:
     at = _find_passage(wording, clause)
     if at is None:
         return None  # the wording does not carry the passage as it stands
-    if at == 0 and _verb_first(clause) and not rel:
+    if at == 0 and not rel and (_verb_first(clause) or _ING_FIRST_RE.match(clause)):
         # "Had appealed for blood donors, the ministry said": a verb phrase, its subject left
         # out (the subject of an earlier clause, which the rewrite did not give it)
         return "a verb phrase without its subject"
@@ -92,6 +92,19 @@ def doubt(claim: dict, text: str) -> str | None:
         return None
     start = claim["start"]
     before = text[max(claim["sentence_start"], start - 300) : start]
+    if _verb_first(clause) and _SAID_IN_RE.search(prefix) and _COMMA_AND_RE.search(before):
+        # "Kaveh said the government had sent 450 rescue workers, and promised 30 million
+        # dinars": did the government promise, or Kaveh? The comma reads as hers, the rewrite
+        # as the government's; a school "that collapsed had ordered an investigation" is
+        # what such a guess gives
+        return "a verb after a reported clause: whose?"
+    pm = _PLACE_PREFIX_RE.fullmatch(prefix)
+    if pm is not None and re.search(
+        r"\band\s+" + re.escape(pm.group("np")) + r",\s+where\b", before, re.IGNORECASE
+    ):
+        # "sold in Dania and Estrel, where regulators said ...": "In Estrel, regulators said"
+        # leaves Dania out
+        return "a place cut short"
     if prefix[-1:] != ",":
         if rel is None and _REL_BEFORE_RE.search(before) and _PRONOUN_VERB_RE.match(clause):
             # "built 180 flats on the site, which it sold for ...": the relative is the
@@ -170,6 +183,10 @@ _PARTITIVE_SAID_RE = re.compile(
     r"(?:[A-Z][\w'’-]*\s+){1,4}(?:said|says|added|noted|confirmed)\s+(?:that\s+)?" + _COUNT,
     re.IGNORECASE,
 )
+_ING_FIRST_RE = re.compile(r"[a-z]+ing\s")  # "rising 1.6% in September": whose rise?
+_SAID_IN_RE = re.compile(r"\b(?:said|says|told)\s")
+_COMMA_AND_RE = re.compile(r",\s+and\s+$")
+_PLACE_PREFIX_RE = re.compile(r"(?:In|At|On)\s+(?P<np>[^,]{2,60}),")
 _REL_START_RE = re.compile(r"(?:that|which|who)\s+", re.IGNORECASE)
 # "Columnist Hans Berge wrote in the Morgenbladet": a source, its verb and where it said it
 _REPORTING_RE = re.compile(

@@ -13,7 +13,9 @@ from .names import _APPOS_NAME_RE, _DOC_WORDS
 _WORDING_SOURCE_RE = re.compile(
     r"(?:(?:On|In|At|For|After|Before|During|Asked about)\s[^,;\"“”]{1,30},\s+)?"
     # "A poll of 1,200 voters": a comma between digits is no clause boundary
-    r"(?P<who>[A-Z](?:[^,;:\"“”]|(?<=\d),(?=\d)){1,80}?(?:,\s+[A-Z][^,;:\"“”]{1,40}?)?)"
+    r"(?P<who>(?:[A-Z]|(?=(?:residents|regulators|witnesses|officials|police|analysts|"
+    r"economists|experts|doctors|rescuers|investigators|prosecutors)\s+(?:said|say)\b))"
+    r"(?:[^,;:\"“”]|(?<=\d),(?=\d)){1,80}?(?:,\s+[A-Z][^,;:\"“”]{1,40}?)?)"
     # "Ilse Marten, the mayor of Dunholt, ...": an apposition after the name
     r"(?:,\s+(?P<app>(?!(?:who|whom|whose|which)\b)[a-z][^,;:\"“”]{1,60}?)(?=,|\s+(?:said|called)\b))?"
     r"(?:,\s+(?:who|whom|whose)\b[^,;\"“”]{1,80},)?,?\s+"
