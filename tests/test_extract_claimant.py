@@ -1072,3 +1072,47 @@ def test_a_verb_after_a_reported_clause_is_no_part_of_it() -> None:
         "Promised 30 million dinars in emergency aid.",
         "quote",
     )
+
+
+def test_a_relative_clause_before_a_closing_source_is_the_writers() -> None:
+    # GUIDE.md section 3: "who was treated for shock" is the article's gloss, not Hallin's
+    text = (
+        "The train's driver, who was treated for shock, told investigators he had sounded the "
+        "horn, Hallin said."
+    )
+    claims = extract_claims(text)
+    (gloss,) = [c for c in claims if c["quote"] == "was treated for shock"]
+    assert (gloss["claimant"], gloss["text"]) == (None, "The train's driver was treated for shock")
+    (told,) = [c for c in claims if c["quote"].startswith("told investigators")]
+    assert told["claimant"] == "Hallin"
+
+
+DOCUMENT_SOURCE_CASES = [
+    # (text, words, claimant): a document and who made it, or a source between two commas
+    (
+        "An independent test by the consumer magazine Test & Fakta in June ranked Norvia's "
+        "network second for speed.",
+        "ranked",
+        "Test & Fakta",
+    ),
+    (
+        "A survey of 14 economists by the Saronian Business Daily had pointed to a 7% drop in "
+        "exports.",
+        "pointed to",
+        "Saronian Business Daily",
+    ),
+    (
+        "Consumer prices rose 3.4% in the year to October, figures published last week showed, "
+        "well above the central bank's 2% target.",
+        "Consumer prices rose",
+        "figures",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant"), DOCUMENT_SOURCE_CASES)
+def test_document_sources(text: str, words: str, claimant: str) -> None:
+    claims = [c for c in extract_claims(text) if words in c["quote"]]
+    assert claims and claims[0]["claimant"] == claimant, extract_claims(text)
+    at = text.index(claimant)
+    assert (claims[0]["claimant_start"], claims[0]["claimant_end"]) == (at, at + len(claimant))

@@ -54,12 +54,15 @@ _MID_ATTR_RE = re.compile(
     # ("..., the office said, after rising 1.6%": its figure too); "..., meaning ...": the writer's
     r"(?:while|but|whereas|although|though|and|as|after|before|"
     r"meaning|suggesting|"
+    # "..., figures published last week showed, well above the 2% target": its comparison
+    r"well|far|slightly|up|down|"
     r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?because)\s+"
 )
 
 
 _MID_CONJ_RE = re.compile(
     r",\s+(?:while|but|whereas|although|though|and|as|after|before|meaning|suggesting|"
+    r"well|far|slightly|up|down|"
     r"(?:(?:mainly|partly|largely|mostly|chiefly|in part)\s+)?because)\s"
 )  # pre-check
 # "..., according to analysts at Greystone Energy.": a source closing the sentence

@@ -258,8 +258,42 @@ def _subordinate_subject(prefix: str, before: str) -> bool:
     return False
 
 
+# "The driver, who was treated for shock, told investigators ..., Hallin said": the relative
+# clause is the writer's gloss (GUIDE.md section 3), not what Hallin said
+_REL_OPEN_RE = re.compile(r",\s+(?:who|which)\s+$")
+_SAID_SUFFIX_RE = re.compile(
+    r",\s+[^,;:\"“”]{1,80}?\s+(?:said|says|told\s+[^,;:\"“”]{1,40}?)"
+    r"(?:\s+(?:on|in|at|last)\s+[\w-]+)?$"
+)
+_HAS_SAY_RE = re.compile(r"\b(?:said|says|say|told|according)\b")
+
+
+def writers_gloss(text: str, claims: list[dict]) -> None:
+    """A non-restrictive relative clause ("who was treated for shock") inside a sentence whose
+    source is named at its end is the publication's: no claimant, and its wording without
+    the source's "X said" (a relative inside the speaker's quotation marks stays theirs)."""
+    for c in claims:
+        if c.get("claimant") is None or c.get("wording_source") != "rewritten":
+            continue
+        before = text[max(c["sentence_start"], c["start"] - 12) : c["start"]]
+        if not _REL_OPEN_RE.search(before) or _HAS_SAY_RE.search(c["quote"]):
+            continue
+        if in_quotation(text, c["start"]):
+            continue
+        m = _SAID_SUFFIX_RE.search(c["text"])
+        if m is None:
+            continue
+        wording = c["text"][: m.start()]
+        spans = [s for s in c.get("wording_spans") or [] if s[0] < c["end"] + 1]
+        c["text"], c["wording_spans"] = wording, spans or [[c["start"], c["end"]]]
+        for k in ("claimant", "claimant_start", "claimant_end", "claimant_kind"):
+            c[k] = None
+
+
 def apply(text: str, claims: list[dict]) -> list[dict]:
-    """``claims`` with each doubtful rewrite (see :func:`doubt`) worded as its passage."""
+    """``claims`` with each doubtful rewrite (see :func:`doubt`) worded as its passage, and
+    the writer's glosses given back to the publication (:func:`writers_gloss`)."""
+    writers_gloss(text, claims)
     for c in claims:
         if c.get("wording_source") != "rewritten" or doubt(c, text) is None:
             continue

@@ -48,8 +48,20 @@ _PAREN_SOURCE_RE = re.compile(
 )
 
 
+# "An independent test by the consumer magazine Test & Fakta ranked ...", "A survey of 14
+# economists by the Business Daily had pointed to ...": a document and who made it
+_DOC_BY_RE = re.compile(
+    r"(?:An?|The)\s+(?:[\w-]+\s+){0,2}(?:survey|study|poll|test|analysis|review|audit|ranking)"
+    r"\b[^,;:\"“”]{0,60}?\bby\s+(?:the\s+(?:[a-z][\w-]*\s+){0,2})?"
+    r"(?P<who>[A-Z][\w'’.-]*(?:\s+(?:&\s+)?[A-Z][\w'’.-]*){0,4})"
+)
+
+
 def wording_source(wording: str) -> str | None:
     """The source a wording opens with ("Northline said ..."), or ``None``."""
+    dm = _DOC_BY_RE.match(wording)
+    if dm is not None and _FINITE_RE.search(wording.lower(), dm.end()):
+        return dm.group("who")
     pm = _PAREN_SOURCE_RE.match(wording)
     if pm is not None and not _FINITE_RE.search(pm.group("who").lower()):
         return pm.group("who")
