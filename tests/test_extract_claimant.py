@@ -1116,3 +1116,55 @@ def test_document_sources(text: str, words: str, claimant: str) -> None:
     assert claims and claims[0]["claimant"] == claimant, extract_claims(text)
     at = text.index(claimant)
     assert (claims[0]["claimant_start"], claims[0]["claimant_end"]) == (at, at + len(claimant))
+
+
+def test_she_is_not_the_man_quoted_just_before() -> None:
+    # "He accused Roos ..., which she denied. '...,' she said": hers, never his
+    text = (
+        "Green leader Ida Roos won the vote. Civic Party leader Mats Aune said his party had won "
+        "more votes. He accused Roos of planning a tax rise, which she denied. "
+        '"There is no tax rise in our programme. Read it," she said.'
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("There is no tax")]
+    assert c["claimant"] == "Ida Roos"
+    # and with nobody but him named: nobody
+    alone = text[text.index("Civic") :]
+    (c,) = [c for c in extract_claims(alone) if c["quote"].startswith("There is no tax")]
+    assert c["claimant"] is None
+
+
+RELATIVE_SOURCE_CASES = [
+    # (text, words of the claim's quote, claimant, wording): a relative clause naming its own
+    # source is that source's claim, worded with the antecedent the article gives
+    (
+        "Mayor Oskar Lind spoke first. Amira Haddad attacked the mayor over the city's debt, "
+        "which she said had doubled to 2.1 billion crowns under his leadership.",
+        "had doubled",
+        "Amira Haddad",
+        "Amira Haddad said the city's debt had doubled to 2.1 billion crowns under his leadership",
+    ),
+    (
+        "The Black Banner Brigades, which Sarvania's government says receives weapons from "
+        "across the border, has not commented on the attack.",
+        "receives weapons",
+        "Sarvania's government",
+        "Sarvania's government says the Black Banner Brigades receives weapons from across the "
+        "border",
+    ),
+    (
+        "The council's transport committee chair, Bjorn Aas, said the cut was needed to close a "
+        "budget gap of 180 million crowns, which he blamed on the cost of care for the elderly.",
+        "blamed on",
+        "Bjorn Aas",
+        "Bjorn Aas blamed a budget gap of 180 million crowns on the cost of care for the elderly",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "claimant", "wording"), RELATIVE_SOURCE_CASES)
+def test_a_relative_clause_naming_its_source(
+    text: str, words: str, claimant: str, wording: str
+) -> None:
+    (c,) = [c for c in extract_claims(text) if words in c["quote"]]
+    assert (c["claimant"], c["text"], c["wording_source"]) == (claimant, wording, "rewritten")
+    assert text[c["claimant_start"] : c["claimant_end"]] == claimant

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .grammar import _FINITE, _is_past
-from .wording import in_quotation, tidy_quote
+from .wording import in_quotation, tidy_quote, wording_spans
 
 _PREPOSITIONS = frozenset(
     "in on at for after before during under with from by into over since among amid "
@@ -290,6 +290,97 @@ def writers_gloss(text: str, claims: list[dict]) -> None:
             c[k] = None
 
 
+# "the city's debt, which she said had doubled", "The Brigades, which Sarvania's government
+# says receives weapons", "a budget gap, which he blamed on the cost of care": a relative
+# clause carrying its own source (GUIDE.md section 3: then that source's)
+_REL_ANTECEDENT_RE = re.compile(
+    r"(?P<np>\b(?:[Tt]he|an?|An?)\s+[^,;:()\"“”]{2,80}?),\s+(?:which|that)\s+$"
+)
+_REL_SAID_RE = re.compile(
+    r"(?P<who>he|she|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:['’]s\s+[a-z]+)?)\s+"
+    r"(?P<v>said|says)\s+(?P<rest>(?:had|has|have|was|were|is|are|would|will|could|"
+    r"[a-z]+s|[a-z]+ed)\s.*)$",
+    re.DOTALL,
+)
+_REL_OBJECT_RE = re.compile(
+    r"(?P<who>he|she)\s+(?P<v>[a-z]+ed)\s+(?P<rest>(?:on|at|to|for|as|in)\s.*)$", re.DOTALL
+)
+_DETERMINER_RE = re.compile(r"\b(?:[Tt]he|an?|An?)\s")
+_NAME_OPEN_RE = re.compile(r"(?:[A-Z][a-z]+\s+){0,2}?(?P<name>[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)\s")
+
+
+def _pronoun_person(text: str, c: dict, earlier: list[dict]) -> tuple[str, int, int] | None:
+    """Who "he"/"she" in a relative clause is: the person another claim of the sentence is
+    credited to, else the person named at the sentence's start; ``None`` when unsure."""
+    s0, e0 = c["sentence_start"], c["sentence_end"]
+    for d in reversed(earlier):
+        if d["sentence_start"] != s0 or d.get("claimant_kind") != "person":
+            continue
+        if d.get("claimant_start") is not None and d["claimant"].split()[-1] in text[s0:e0]:
+            return d["claimant"], d["claimant_start"], d["claimant_end"]
+    m = _NAME_OPEN_RE.match(text, s0, e0)
+    if m is not None and m.start("name") - s0 < 30:
+        return m.group("name"), m.start("name"), m.end("name")
+    first = _WORD_RE.match(text, s0, e0)
+    for d in reversed(earlier):
+        # "Haddad also attacked ...": the surname of a person quoted before
+        if (
+            first is not None
+            and d.get("claimant_kind") == "person"
+            and d.get("claimant_start") is not None
+            and d["claimant"].split()[-1] == first.group(0)
+        ):
+            return d["claimant"], d["claimant_start"], d["claimant_end"]
+    return None
+
+
+def relative_sources(text: str, claims: list[dict]) -> None:
+    """A relative clause that names its own source ("which she said had doubled") is that
+    source's claim, worded "Amira Haddad said the city's debt had doubled ..." from the
+    antecedent the article gives; left alone when the source or the antecedent is unsure."""
+    for i, c in enumerate(claims):
+        if c.get("claimant") is not None:
+            continue
+        am = _REL_ANTECEDENT_RE.search(text, c["sentence_start"], c["start"])
+        if am is None or am.end() != c["start"]:
+            continue
+        quote = c["quote"]
+        m = _REL_SAID_RE.fullmatch(quote) or _REL_OBJECT_RE.fullmatch(quote)
+        if m is None:
+            continue
+        who = m.group("who")
+        if who in ("he", "she"):
+            found = _pronoun_person(text, c, claims[:i])
+            if found is None:
+                continue
+            name, a, b = found
+            kind = "person"
+        else:
+            a = text.find(who, c["start"], c["end"])
+            name, b, kind = who, a + len(who), "organization"
+        np = am.group("np")
+        last = list(_DETERMINER_RE.finditer(np))[-1]  # "the mayor over the city's debt"
+        np_start = am.start("np") + last.start()
+        np = np[last.start() :]
+        np = np[0].lower() + np[1:] if np.split(" ", 1)[0] in ("The", "A", "An") else np
+        # ("she said [it] had doubled", "he blamed [it] on ...": the antecedent goes after the verb)
+        wording = f"{name} {m.group('v')} {np} {m.group('rest')}"
+        wording = wording[0].upper() + wording[1:]
+        sources = [(np_start, c["end"]), (a, b)]
+        spans = wording_spans(wording.rstrip(".!?"), text, sources)
+        if spans is None:
+            continue
+        c.update(
+            text=wording.rstrip(".!?"),
+            wording_source="rewritten",
+            wording_spans=spans,
+            claimant=name,
+            claimant_start=a,
+            claimant_end=b,
+            claimant_kind=kind,
+        )
+
+
 def apply(text: str, claims: list[dict]) -> list[dict]:
     """``claims`` with each doubtful rewrite (see :func:`doubt`) worded as its passage, and
     the writer's glosses given back to the publication (:func:`writers_gloss`)."""
@@ -300,4 +391,5 @@ def apply(text: str, claims: list[dict]) -> list[dict]:
         c["text"] = tidy_quote(c["quote"])
         c["wording_source"] = "quote"
         c["wording_spans"] = [[c["start"], c["end"]]]
+    relative_sources(text, claims)
     return claims

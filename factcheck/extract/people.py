@@ -142,6 +142,10 @@ class People:
                     return None
                 return last
             a, b, _ = name_of(person)
+            if self.genders.get(person[a:b].split()[-1], low) != low:
+                # "He accused Roos of ..., which she denied. '...,' she said": not him; the
+                # person of that pronoun this paragraph names, else nobody (never a guess)
+                return self._other(low, person[a:b], near)
             at = mentions[person][0]
             return Claimant(person[a:b], at + a, at + b, "person", person)
         words = low.split()
@@ -171,6 +175,17 @@ class People:
         ):
             self.seen.append(c)
         return c
+
+    def _other(self, pron: str, not_name: str, near: str | None) -> Claimant | None:
+        """The last person quoted or named whom ``pron`` fits (a "she" resolved to them
+        before, or no pronoun yet) and whom ``near`` (the paragraph so far) names."""
+        if not near:
+            return None
+        for c in reversed(self.seen):
+            sur = c.name.split()[-1]
+            if c.name != not_name and self.genders.get(sur, pron) == pron and sur in near:
+                return c
+        return None
 
     def note_subject(
         self, subject: str | None, sentence: str, offset: int, claimant: Claimant | None
