@@ -92,7 +92,12 @@ def doubt(claim: dict, text: str) -> str | None:
         return None
     start = claim["start"]
     before = text[max(claim["sentence_start"], start - 300) : start]
-    if _verb_first(clause) and _SAID_IN_RE.search(prefix) and _COMMA_AND_RE.search(before):
+    if (
+        _verb_first(clause)
+        and clause.split(" ", 1)[0] not in _AUX  # ("..., and were finished ahead of schedule")
+        and _SAID_IN_RE.search(prefix)
+        and _COMMA_AND_RE.search(before)
+    ):
         # "Kaveh said the government had sent 450 rescue workers, and promised 30 million
         # dinars": did the government promise, or Kaveh? The comma reads as hers, the rewrite
         # as the government's; a school "that collapsed had ordered an investigation" is
