@@ -539,3 +539,45 @@ def test_the_agency_said_names_the_agency_in_full() -> None:
     assert c["claimant"] == "the regional roads agency"
     assert text[c["claimant_start"] : c["claimant_end"]] == "the regional roads agency"
     assert c["text"].endswith("the regional roads agency said")
+
+
+def test_quoted_second_person_stays_the_speakers_words() -> None:
+    # "you" is whom the speaker addressed: never "Helena Brandt said you abused ..."
+    text = (
+        "Judge Helena Brandt sentenced Aalto to six years. "
+        '"You abused the trust placed in you by the people of this city," the judge told Aalto.'
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("You abused")]
+    assert c["claimant"] == "Helena Brandt"
+    assert (c["text"], c["wording_source"]) == (
+        'Helena Brandt said: "You abused the trust placed in you by the people of this city."',
+        "quote",
+    )
+
+
+def test_a_clause_a_wish_governs_is_not_what_the_source_said() -> None:
+    # she wanted guarantees that letters would arrive on time; she did not say they would
+    text = (
+        'Minister Karin Aasen said she was "open to the proposal" but wanted guarantees that '
+        "medicines and court letters would still arrive on time."
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("court letters")]
+    assert "said court letters" not in c["text"]
+    assert (c["text"], c["wording_source"]) == (
+        "Court letters would still arrive on time.",
+        "quote",
+    )
+    # "said A and that B" is still the source's B
+    text = "Halvik Buss said it would cut 11 routes and that about 70 posts would go."
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("about 70")]
+    assert c["text"] == "Halvik Buss said about 70 posts would go"
+
+
+def test_the_company_after_two_opening_phrases_is_unsure_too() -> None:
+    text = (
+        "Brenner Motors, the country's largest carmaker, will cut 500 jobs. Analysts at Kappa "
+        "Securities expect more cuts. In 2019, under Per Frisk, the company paid a dividend of "
+        "2.1 billion crowns."
+    )
+    (c,) = [c for c in extract_claims(text) if "dividend" in c["quote"]]
+    assert (c["text"], c["wording_source"]) == (tidy_quote(c["quote"]), "quote")

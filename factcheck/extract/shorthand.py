@@ -323,6 +323,13 @@ def resolve(text: str, claims: list[dict]) -> list[dict]:
                     else d.start
                 )
                 name = "the " + text[at + 4 : d.end] if at < d.start else d.name
+                said = c["claimant"][:1].upper() + c["claimant"][1:] + ' said: "'
+                if c.get("wording_source") == "quote" and c["text"].startswith(said):
+                    # 'The judge said: "You abused ..."': the speaker by the name given
+                    old = [c["claimant_start"], c["claimant_end"]]
+                    c["text"] = name[:1].upper() + name[1:] + c["text"][len(c["claimant"]) :]
+                    spans = [s for s in c["wording_spans"] if s != old]
+                    c["wording_spans"] = sorted(spans + [[at, d.end]])
                 c["claimant"], c["claimant_start"], c["claimant_end"] = name, at, d.end
                 c["claimant_kind"] = "person" if d.head in PERSON_HEADS else "organization"
         if c.get("wording_source") != "rewritten":
@@ -367,7 +374,7 @@ def resolve(text: str, claims: list[dict]) -> list[dict]:
 _UNSURE_HEADS = BUSINESS_HEADS | frozenset(("group", "party"))
 _SUBJECT_BEFORE_RE = re.compile(
     r"(?:^|\b(?:said|says|told\s+[^,;:]{1,40}?|argued|added|noted|confirmed|warned|insisted)"
-    r"(?:\s+(?:on|in|at|last)\s+[\w-]+)?(?:\s+that)?\s+|^[^,;:]{0,40},\s+)$"
+    r"(?:\s+(?:on|in|at|last)\s+[\w-]+)?(?:\s+that)?\s+|^(?:[^,;:]{0,40},\s+){1,2})$"
 )
 
 

@@ -84,16 +84,20 @@ def starts_with_pronoun(wording: str) -> bool:
 # first-person words: "I", "we", "our" ... (not "US", the country)
 _FIRST_PERSON_RE = re.compile(
     r"(?<![\w'’])(?:I|I['’](?:m|ve|d|ll)|[Ww]e|[Ww]e['’](?:re|ve|d|ll)|[Uu]s|[Oo]urs?|"
-    r"[Oo]urselves|[Mm]y|[Mm]e|[Mm]yself)(?![\w'’])"
+    r"[Oo]urselves|[Mm]y|[Mm]e|[Mm]yself|"
+    # the person spoken to: '"You abused the trust placed in you," the judge told Aalto' is
+    # not "Helena Brandt said you abused the trust" (who is "you"?)
+    r"[Yy]ou|[Yy]ou['’](?:re|ve|d|ll)|[Yy]ours?|[Yy]ourself)(?![\w'’])"
 )  # (not "mine": "the Lerum mine")
 _QUOTED_RE = re.compile(r"\"[^\"]*\"|“[^”]*”")
 
 
 def first_person(wording: str) -> bool:
-    """Does ``wording`` speak in the first person outside quotation marks ("Ana Pires said
-    I'm glad", "Weiss said our members ...")? A rewrite that puts "X said" before a
-    speaker's own "I"/"we" turns direct speech into reported speech that names nobody (who
-    is "we"?): such a wording is no faithful rewrite, and the quote stands."""
+    """Does ``wording`` speak in the first (or second) person outside quotation marks ("Ana
+    Pires said I'm glad", "Weiss said our members ...", "Brandt said you abused ...")? A
+    rewrite that puts "X said" before a speaker's own "I"/"we"/"you" turns direct speech into
+    reported speech that names nobody (who is "we", whom does "you" address?): such a wording
+    is no faithful rewrite, and the quote stands."""
     return _FIRST_PERSON_RE.search(_QUOTED_RE.sub(" ", wording)) is not None
 
 
@@ -138,7 +142,7 @@ def speaker_quote(
     q = tidy_quote(quote.strip("\"“”'‘’ "))
     if not q or not first_person(q) or starts_with_pronoun(q):
         return None  # ('"It was worse than anything I have seen": what "it" is, is not said)
-    wording = f'{speaker.name} said: "{q}"'
+    wording = f'{_cap(speaker.name)} said: "{q}"'
     return wording, sorted([[speaker.start, speaker.end], [start, end]])
 
 
