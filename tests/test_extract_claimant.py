@@ -1072,6 +1072,20 @@ def test_a_verb_after_a_reported_clause_is_no_part_of_it() -> None:
         "Promised 30 million dinars in emergency aid.",
         "quote",
     )
+    # a promise is an act the article reports (GUIDE.md section 3), whoever made it
+    assert c["claimant"] is None
+
+
+def test_a_second_reporting_verb_shares_the_sentences_source() -> None:
+    text = (
+        "Norvia Telecom cut 300 jobs. The company also confirmed it was in talks to sell its "
+        "fixed-line business, but said no decision had been made."
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("said no decision")]
+    assert (c["claimant"], c["text"]) == (
+        "Norvia Telecom",
+        "Norvia Telecom said no decision had been made",
+    )
 
 
 def test_a_relative_clause_before_a_closing_source_is_the_writers() -> None:

@@ -581,3 +581,20 @@ def test_the_company_after_two_opening_phrases_is_unsure_too() -> None:
     )
     (c,) = [c for c in extract_claims(text) if "dividend" in c["quote"]]
     assert (c["text"], c["wording_source"]) == (tidy_quote(c["quote"]), "quote")
+
+
+def test_a_fact_box_line_is_the_boxs_words() -> None:
+    # "Capacity: 960 MW": the capacity of what? The box's title is not in the line: the quote,
+    # and the panel asks to check the wording
+    text = (
+        "The Skarholm wind farm began supplying power on Thursday.\n\nFACTBOX\n\n"
+        "- Turbines: 64\n- Capacity: 960 MW\n- Cost: 2.4 billion euros (budget 1.85 billion)\n"
+    )
+    box = {c["quote"]: c for c in extract_claims(text) if ":" in c["quote"]}
+    assert box["Capacity: 960 MW"]["wording_source"] == "quote"
+    assert box["Capacity: 960 MW"]["text"] == "Capacity: 960 MW."
+    cost = [c for q, c in box.items() if q.startswith("Cost")]
+    assert [c["text"] for c in cost] == ["Cost: 2.4 billion euros (budget 1.85 billion)."]
+    assert tidy_quote("cost 2.4 billion (budget 1.85 billion)") == (
+        "Cost 2.4 billion (budget 1.85 billion)."
+    )

@@ -152,7 +152,7 @@ def tidy_quote(quote: str) -> str:
     if not q:
         return q
     q = q[0].upper() + q[1:]
-    end = q.rstrip("\"'”’)»")
+    end = q.rstrip("\"'”’»")  # (not ")": "Cost: 2.4 billion euros (budget 1.85 billion).")
     if end and end[-1] not in ".!?…":
         q = end + "." + q[len(end) :] if len(end) != len(q) else q + "."
     # 'X said: "Our members have not had a pay rise': the quotation it opens is closed
