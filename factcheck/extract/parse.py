@@ -62,6 +62,7 @@ class Clause:
 
     verb: Span  # the head word of the clause (a verb, or the copula "is" in "X is Y")
     lemma: str
+    pos: str  # the head word's part of speech (VERB, AUX; NOUN or PROPN for an apposition)
     dep: str  # its relation: ROOT, conj, ccomp, advcl, relcl, xcomp, acl, parataxis ...
     head: int | None  # index (in Sentence.clauses) of the clause it depends on
     finite: bool  # a tensed verb or one with a modal/tensed auxiliary ("had gone")
@@ -74,6 +75,7 @@ class Clause:
     speaker: Span | None  # a reporting clause: its subject (who says); "according to X": X
     reported: bool  # a reporting verb with a clause reported under it
     pronoun_subject: bool  # the subject is a bare pronoun (he, it, they ...)
+    subject_pos: str  # the subject's head word's part of speech ("" without a subject)
 
 
 @dataclass(frozen=True)
@@ -92,14 +94,24 @@ _BREAKS = "factcheck_paragraph_breaks"
 
 
 def _paragraph_breaks(doc):
-    """A sentence starts after every blank line (headline, standfirst, fact-box lines):
-    the parser keeps sentence starts that are set before it runs."""
-    for t in doc[1:]:
-        prev = doc[t.i - 1]
-        if prev.is_space and prev.text.count("\n") >= 2 and not t.is_space:
-            t.is_sent_start = True
-        elif "\n\n" in prev.whitespace_ and not t.is_space:
-            t.is_sent_start = True
+    """A sentence starts after every blank line (headline, standfirst, paragraphs), and after
+    a line break before a list item ("- Cost: ...") or after a line that ends a sentence
+    (a single line break elsewhere is taken for a hard wrap): the parser keeps sentence
+    starts set before it runs."""
+    text = doc.text
+    last = None  # the last token that is not whitespace
+    for t in doc:
+        if t.is_space:
+            continue
+        if last is not None:
+            gap = text[last.idx + len(last.text) : t.idx]
+            if "\n" in gap and (
+                gap.count("\n") >= 2
+                or t.text in ("-", "\u2022", "*", "\u2013", "\u2014")
+                or last.text[-1:] in '.!?:;"\u201d)'
+            ):
+                t.is_sent_start = True
+        last = t
     return doc
 
 
@@ -171,10 +183,20 @@ def _subtree(doc, t) -> Span:
 
 
 def _core(doc, t, chunks: dict) -> Span:
-    """The noun chunk a subject word heads, else the word with its compound/flat names."""
+    """The noun chunk a subject word heads, else the word with its compound/flat names; a
+    name alone where the chunk runs over punctuation or a line ("LINDHOLM, Brevia, Nov 12
+    (Meridian Press) - Velmar Pharma": Velmar Pharma)."""
     if t.i in chunks:
         a, b = chunks[t.i]
-        return _span(doc, a, b)
+        span = _span(doc, a, b)
+        if not any(ch in span.text for ch in ",()\n\u2013\u2014") and " - " not in span.text:
+            return span
+        if t.pos_ == "PROPN":
+            left = t.i
+            while left > a and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ == "compound":
+                left -= 1
+            return _span(doc, left, t.i + 1)
+        return span
     left = t.i
     while left > 0 and doc[left - 1].dep_ in ("compound", "det", "amod", "poss", "nummod"):
         if doc[left - 1].head.i != t.i and doc[left - 1].head.i < left - 1:
@@ -268,6 +290,7 @@ def _sentence(doc, sent, chunks: dict) -> Sentence:
             Clause(
                 verb=_tok(t),
                 lemma=lemma,
+                pos=t.pos_,
                 dep=t.dep_,
                 head=head,
                 finite=_finite(t),
@@ -286,6 +309,7 @@ def _sentence(doc, sent, chunks: dict) -> Sentence:
                 speaker=speaker,
                 reported=reported,
                 pronoun_subject=subj is not None and subj.pos_ == "PRON" and source != "antecedent",
+                subject_pos=subj.pos_ if subj is not None else "",
             )
         )
     return Sentence(sent.start_char, sent.end_char, tuple(clauses))
@@ -373,3 +397,20 @@ def speaker_of(sentences: tuple[Sentence, ...], clause: Clause) -> Span | None:
             if c.head == n and c.reported and c.speaker is not None and c.dep == "parataxis":
                 return c.speaker
     return None
+
+
+def coordinated(sentences: tuple[Sentence, ...], start: int, end: int) -> list[tuple]:
+    """Pairs (A, B) of clauses inside [start, end) where B is coordinated with A ("A and
+    B"), B's verb after A's."""
+    out = []
+    for s in sentences:
+        if not (s.start < end and start < s.end):
+            continue
+        for b in s.clauses:
+            if b.dep != "conj" or b.head is None:
+                continue
+            a = s.clauses[b.head]
+            if all(start <= c.verb.start and c.verb.end <= end for c in (a, b)):
+                if a.verb.start < b.verb.start:
+                    out.append((a, b))
+    return out
