@@ -598,3 +598,18 @@ def test_a_fact_box_line_is_the_boxs_words() -> None:
     assert tidy_quote("cost 2.4 billion (budget 1.85 billion)") == (
         "Cost 2.4 billion (budget 1.85 billion)."
     )
+
+
+def test_it_said_closing_a_wording_names_the_organisation() -> None:
+    text = (
+        "The national medicines agency ordered the recall on Thursday. About 310,000 patients "
+        "in Brevia take the drug, it said. The agency will close the plant in June, it said."
+    )
+    claims = {c["quote"]: c for c in extract_claims(text)}
+    (take,) = [c for q, c in claims.items() if "310,000" in q]
+    assert take["text"] == (
+        "About 310,000 patients in Brevia take the drug, the national medicines agency said"
+    )
+    # "it" is the subject the wording names already: left as it is
+    (close,) = [c for q, c in claims.items() if "close the plant" in q]
+    assert "medicines agency said" not in close["text"]

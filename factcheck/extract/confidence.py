@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .grammar import _FINITE, _is_past
+from .shorthand import HEADS as SHORT_HEADS
 from .wording import in_quotation, tidy_quote, wording_spans
 
 _PREPOSITIONS = frozenset(
@@ -433,7 +434,36 @@ def apply(text: str, claims: list[dict]) -> list[dict]:
         c["wording_source"] = "quote"
         c["wording_spans"] = [[c["start"], c["end"]]]
     relative_sources(text, claims)
+    for c in claims:
+        _name_it(text, c)
     return claims
+
+
+_SHORT_OPEN_RE = re.compile(r"The\s+([a-z]+)\b")
+_IT_SAID_RE = re.compile(r",\s+it\s+(?P<v>said|says|added)(?P<when>\s+on\s+[A-Z][a-z]+)?$")
+
+
+def _name_it(text: str, c: dict) -> None:
+    """ "..., it said" closing a wording: the organisation the claimant is ("About 310,000
+    patients take the drug, the national medicines agency said")."""
+    m = _IT_SAID_RE.search(c["text"])
+    if m is None or c.get("wording_source") != "rewritten" or c.get("claimant_start") is None:
+        return
+    if c.get("claimant_kind") != "organization":
+        return
+    name = c["claimant"]
+    head = _SHORT_OPEN_RE.match(c["text"])
+    if name.lower() in c["text"].lower() or (head and head.group(1) in SHORT_HEADS):
+        # "The council will close 14 schools, it said": "it" is the subject named; "The company
+        # traced ..., it said": the short name is resolved as a whole (shorthand.py)
+        return
+    if name.split(" ", 1)[0] in ("The", "A", "An"):
+        name = name[0].lower() + name[1:]
+    wording = c["text"][: m.start()] + ", " + name + " " + m.group("v") + (m.group("when") or "")
+    sources = [tuple(x) for x in c.get("wording_spans") or []]
+    spans = wording_spans(wording, text, sources + [(c["claimant_start"], c["claimant_end"])])
+    if spans is not None:
+        c["text"], c["wording_spans"] = wording, spans
 
 
 _WHOSE = "a verb after a reported clause: whose?"
