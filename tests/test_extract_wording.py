@@ -440,6 +440,18 @@ def test_doubtful_rewrites_fall_back_to_the_quote(text: str, quote: str, wrong: 
     assert c["claimant"] != "In a joint letter"
 
 
+def test_a_pronoun_inside_quoted_words_is_no_rewrite() -> None:
+    # '"He knew ..., because he had designed them," she told the court': not "Whitlow said he
+    # knew ..., because he had designed them" (he is neither Whitlow nor named)
+    text = (
+        "Prosecutor Anne Whitlow opened the case. "
+        '"He knew exactly where the controls were, because he had designed them," she told '
+        "the court."
+    )
+    (c,) = [c for c in extract_claims(text) if c["quote"].startswith("because he")]
+    assert (c["text"], c["wording_source"]) == ("Because he had designed them.", "quote")
+
+
 def test_a_quoted_pronoun_past_an_opening_phrase_is_no_rewrite() -> None:
     # what sounds like a stadium? "Marit Olsen said on Friday nights it sounds ..." says not
     text = '"On Friday nights it sounds like a stadium," said resident Marit Olsen.'

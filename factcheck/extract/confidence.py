@@ -70,6 +70,10 @@ def doubt(claim: dict, text: str) -> str | None:
         # court heard that his salary was ...": a person a record or a hearing cannot be; the
         # article said who before, the wording does not
         return "a person the source cannot be"
+    if _SAID_PRONOUN_RE.match(wording) and text[claim["sentence_start"]] in '"“':
+        # '"He knew where the controls were, because he had designed them," she told the
+        # court': "Whitlow said he knew ..." makes "he" nobody (or her)
+        return "a pronoun in quoted words"
     if _FRONTED_PRONOUN_RE.match(wording) or (
         _FRONTED_PRONOUN_RE.match(core) and in_quotation(text, claim["start"])
     ):
@@ -181,6 +185,7 @@ def doubt(claim: dict, text: str) -> str | None:
 
 # a count of something named before standing as the subject: "two had been diverted", "all
 # of them had been offered jobs", "None has agreed so far", "About 3,900 of them have waited"
+_SAID_PRONOUN_RE = re.compile(r"[^\"“”]{1,100}?\s(?:said|says)\s+(?:that\s+)?(?:he|she|it|they)\s")
 _CASUALTIES = r"(?!\s+(?:were|had\s+been|have\s+been)\s+(?:killed|injured|wounded|hurt)\b)"
 _COUNT = (
     r"(?:(?:about|around|nearly|almost|only|just|at\s+least|more\s+than)\s+)?"
