@@ -401,7 +401,8 @@ def add_comment(
 
 _COMMENT_SELECT = (
     "SELECT c.*, u.username, u.role AS author_role, r.reviewer_id AS returned_reviewer_id,"
-    " ru.username AS returned_reviewer, r.resolved_at AS return_resolved_at"
+    " ru.username AS returned_reviewer, r.resolved_at AS return_resolved_at,"
+    " r.id AS return_id, r.verdict_id AS returned_verdict_id, r.created_at AS returned_at"
     " FROM comments c JOIN users u ON u.id = c.user_id"
     " LEFT JOIN verdict_returns r ON r.comment_id = c.id"
     " LEFT JOIN users ru ON ru.id = r.reviewer_id"
@@ -583,6 +584,29 @@ def _fetch_since_m012(cursor: Any, sql: str, claim_ids_json: str) -> list[Any]:
         if "no such table" in str(exc):
             return []
         raise
+
+
+def open_returns_in(comments: Sequence[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The open returns of a claim read from its thread (:func:`list_comments`: each return is
+    a comment), as :func:`open_returns` gives them, without reading them again."""
+    return {
+        c["returned_reviewer_id"]: {
+            "id": c["return_id"],
+            "verdict_id": c["returned_verdict_id"],
+            "claim_id": c["claim_id"],
+            "reviewer_id": c["returned_reviewer_id"],
+            "returned_by": c["user_id"],
+            "comment_id": c["id"],
+            "created_at": c["returned_at"],
+            "resolved_at": None,
+            "returned_by_name": c["username"],
+            "reviewer_name": c["returned_reviewer"],
+            "comment": c["body"],
+            "comment_html": c["body_html"],
+        }
+        for c in comments
+        if c["return_id"] is not None and c["return_resolved_at"] is None
+    }
 
 
 def open_returns_of_claims(cursor: Any, claim_ids_json: str) -> dict[int, tuple[int, Any]]:
