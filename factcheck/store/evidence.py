@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..evidence.urls import normalise_url, not_web_reason
-from . import NotFound, _audit, _row, _rows, now, transaction
+from .base import NotFound, _audit, _row, _rows, now, transaction
 
 STATES = ("pending", "archiving", "archived", "failed")
 LINK_STATES = ("alive", "changed", "gone", "unreachable")
