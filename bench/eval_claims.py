@@ -606,6 +606,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", default=str(NEWS), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
+    if a.parser == "spacy" and not a.outputs:
+        sys.path.insert(0, str(ROOT))
+        from factcheck.extract import parse
+
+        if not parse.available():  # (never the rules' figures under the name spacy)
+            print(parse.why_unavailable(), file=sys.stderr)
+            return 1
     halves = HALVES if a.which in SEEN else (a.which,)
     by_half = {h: load_half(h, Path(a.root)) for h in halves}
     articles = [art for h in halves for art in by_half[h]]
