@@ -10,7 +10,10 @@ _IRREGULAR_PAST = (
     "wrote drove ran grew knew shot hit broke chose froze stole threw flew forbade sought taught "
     "caught meant felt heard hid hung laid lay lent lit quit rode rang sang sank slid spoke spun "
     "swore swept swung tore woke wore withdrew undertook overtook cost hurt spread beat cast shut "
-    "split"
+    "split shrank drew drank swam bled bred dealt dug fled forgot forgave got knelt leapt sped "
+    "stuck sprang wept overcame overran overthrew underwent upheld withheld mistook foresaw "
+    "outgrew rebuilt retook shook slept strode arose awoke befell clung crept sat spat stank "
+    "oversaw"
 )
 
 
@@ -18,7 +21,7 @@ _NOT_VERBS_ED = frozenset(
     "armed united limited based detailed advanced skilled related concerned interested supposed "
     "alleged organized organised coordinated red bed need seed feed speed hundred kindred "
     "sacred naked wicked wretched rugged beloved learned aged biased indeed embed shed greed "
-    "breed bleed creed deed weed steed reed tweed sled wed fled_".split()
+    "breed bleed creed deed weed steed reed tweed sled wed".split()
 )
 
 
