@@ -2,7 +2,7 @@
 
 Usage:
     python bench/eval_claims.py [--set dev|test|fresh|seen|all|fourth] [--verbose] [--json FILE]
-                                [--outputs DIR] [--save-outputs DIR]
+                                [--outputs DIR] [--save-outputs DIR] [--parser rules|spacy]
 
 For each article of the set it runs ``factcheck.extract.extract_claims(text,
 published=meta["published"])``, or, with ``--outputs DIR``, reads saved output from
@@ -10,6 +10,8 @@ published=meta["published"])``, or, with ``--outputs DIR``, reads saved output f
 ``end`` (Python str offsets into the article), ``text`` (the wording), ``checkworthy`` and,
 optionally, ``claimant`` (a name, or null for the publication). A missing file is an empty
 output. ``--save-outputs DIR`` writes what the extractor returned in that format.
+``--parser`` sets ``EXTRACT_PARSER`` for the run (``spacy``: the rules, then the optional parse
+step of factcheck/extract/parse_steps.py; needs the ``parse`` extra).
 
 ``dev``, ``test`` and ``fresh`` have all been run and used for decisions, so none of them is held
 out any more: develop on any of them, and ``seen`` (or ``all``, the same) scores the three
@@ -346,10 +348,13 @@ def load_outputs(article: dict, outdir: Path) -> list[dict]:
     return []
 
 
-def run_extractor(article: dict) -> list[dict]:
+def run_extractor(article: dict, parser: str | None = None) -> list[dict]:
     from factcheck.extract import extract_claims  # only when not scoring saved outputs
 
-    return extract_claims(article["text"], published=article["meta"].get("published"))
+    published = article["meta"].get("published")
+    if parser is None:
+        return extract_claims(article["text"], published=published)
+    return extract_claims(article["text"], published=published, parser=parser)
 
 
 def score_article(text: str, labels: list[dict], claims: list[dict]) -> dict:
@@ -592,6 +597,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="write the figures here as JSON")
     ap.add_argument("--outputs", help="score saved outputs DIR/<slug>.jsonl instead of running")
     ap.add_argument("--save-outputs", help="write the extractor's outputs to DIR/<slug>.jsonl")
+    ap.add_argument(
+        "--parser",
+        choices=("rules", "spacy"),
+        help="EXTRACT_PARSER for this run (default: the setting, FACTCHECK_EXTRACT_PARSER, "
+        "else rules); spacy needs the parse extra",
+    )
     ap.add_argument("--root", default=str(NEWS), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
@@ -611,7 +622,7 @@ def main(argv: list[str] | None = None) -> int:
             outputs[art["slug"]] = load_outputs(art, Path(a.outputs))
         else:
             sys.path.insert(0, str(ROOT))
-            outputs[art["slug"]] = run_extractor(art)
+            outputs[art["slug"]] = run_extractor(art, a.parser)
         if a.save_outputs:
             folder = Path(a.save_outputs)
             folder.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,11 @@ Then the budget figure: the median time of ``extract_claims`` on 5,000-character
 and ``fresh`` unless ``--sets`` names some, e.g. ``--sets dev``; the held-out ``fourth`` half only
 when named) beside pySBD on the same texts.
 
+``--parser spacy`` times extraction with the optional parse step (``EXTRACT_PARSER``; needs
+the ``parse`` extra; the model is loaded before the timed runs).
+
 Usage: python bench/extract_speed.py [--mb 5] [--pysbd-all] [--sets dev,test,fresh]
+                                     [--parser rules|spacy]
 """
 
 from __future__ import annotations
@@ -225,6 +229,16 @@ def news(sets: list[str] | None) -> None:
 
 
 def main() -> None:
+    if "--parser" in sys.argv:
+        parser = sys.argv[sys.argv.index("--parser") + 1]
+        os.environ["FACTCHECK_EXTRACT_PARSER"] = parser
+        if parser == "spacy":
+            from factcheck.extract import parse
+
+            t = time.perf_counter()
+            parse.load()  # (raises ParserUnavailable, with what to install, if missing)
+            took = time.perf_counter() - t
+            print(f"parser: spacy, model {parse.model_name()} loaded in {took:.2f} s")
     mb = 5.0
     if "--mb" in sys.argv:
         mb = float(sys.argv[sys.argv.index("--mb") + 1])

@@ -61,8 +61,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, **proxy)  # type: ignore[method-assign]
 
     from . import db, jobs, web
+    from .extract import parse_steps
 
     jobs.configure(app.config)
+    parse_steps.configure(app.config.get("EXTRACT_PARSER"))
     app.teardown_appcontext(db.close_db)
     web.init_app(app)
     return app

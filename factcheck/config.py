@@ -41,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "RATING_SCALE": DEFAULT_RATING_SCALE,
     # Minimum check-worthiness score for a claim to be marked check-worthy (None = model default).
     "CHECKWORTHY_THRESHOLD": None,
+    # Claim extraction: "rules" (pure Python), or "spacy": the rules, then spaCy's dependency
+    # parse splits coordinated clauses and adds appositions (needs the `parse` extra).
+    "EXTRACT_PARSER": "rules",
     # Name and web address of the fact-checking organisation, used in exports (address unset:
     # the address the app is served at, see public_base_url).
     "ORG_NAME": "factcheck desk",

@@ -11,8 +11,9 @@ the ClaimBuster dataset (Arslan, Hassan, Li and Tremayne, ICWSM 2020), CC BY 4.0
 
 from __future__ import annotations
 
-from .claims import claim_spans, extract_claims
+from .claims import claim_spans
 from .model import score_sentences
+from .parse_steps import extract_claims  # the rules, then the optional parse step
 from .segment import Segment, split_sentences
 from .values import find_values
 
