@@ -204,6 +204,84 @@ CASES = [
             ),
         ],
     ),
+    (  # a wire story's dateline is no part of the claim
+        "KESTON, Varnia, May 3 (Meridian Wire) - Harlow Foods will close two bakeries.",
+        [("Harlow Foods will close two bakeries", "Harlow Foods will close two bakeries")],
+    ),
+    (  # an apposition that is a name's (a ranking)
+        "Ardel Steel, Varnia's largest steelmaker, will cut 900 jobs.",
+        [
+            (
+                "Ardel Steel, Varnia's largest steelmaker, will cut 900 jobs",
+                "Ardel Steel will cut 900 jobs",
+            ),
+            ("Varnia's largest steelmaker", "Ardel Steel is Varnia's largest steelmaker"),
+        ],
+    ),
+    (  # an apposition with a comma inside its figure
+        "Tollby, a village of about 2,400 people, lost its last bank in May.",
+        [
+            (
+                "Tollby, a village of about 2,400 people, lost its last bank in May",
+                "Tollby lost its last bank in May",
+            ),
+            ("a village of about 2,400 people", "Tollby was a village of about 2,400 people"),
+        ],
+    ),
+    (  # a second bare verb with an object of two words before its preposition
+        "The council will sell the old depot in March and raise parking charges by 10%.",
+        [
+            (
+                "The council will sell the old depot in March",
+                "The council will sell the old depot in March",
+            ),
+            ("raise parking charges by 10%", "The council will raise parking charges by 10%"),
+        ],
+    ),
+    (  # a colon, then a clause after a time adjunct
+        "It is the third flood in the town in five years: in 2021 the river flooded 40 homes.",
+        [
+            (
+                "It is the third flood in the town in five years",
+                "It is the third flood in the town in five years.",  # ("It": the quote)
+            ),
+            ("in 2021 the river flooded 40 homes", "In 2021 the river flooded 40 homes"),
+        ],
+    ),
+    (  # a colon, then a clause in the present
+        "The school will not close: the council runs 14 schools in the valley.",
+        [
+            ("The school will not close", "The school will not close"),
+            (
+                "the council runs 14 schools in the valley",
+                "The council runs 14 schools in the valley",
+            ),
+        ],
+    ),
+    (  # figures, each with what it measures, after a comparison
+        "Debt stood at 58% of output at the end of 2025, against 41% in Velland and 63% in Dania.",
+        [
+            (
+                "Debt stood at 58% of output at the end of 2025",
+                "Debt stood at 58% of output at the end of 2025",
+            ),
+            (
+                "against 41% in Velland",
+                "Debt stood at 58% of output at the end of 2025, against 41% in Velland",
+            ),
+            (
+                "63% in Dania",
+                "Debt stood at 58% of output at the end of 2025, against 63% in Dania",
+            ),
+        ],
+    ),
+    (  # ... and after a verb
+        "Tickets will cost 12 euros for adults and 6 euros for children.",
+        [
+            ("Tickets will cost 12 euros for adults", "Tickets will cost 12 euros for adults"),
+            ("6 euros for children", "Tickets will cost 6 euros for children"),
+        ],
+    ),
     (  # an irregular past the verb lists lacked
         "Construction shrank 1.4% in the third quarter.",
         [

@@ -10,7 +10,8 @@ from .grammar import _FINITE_RE, _IRREGULAR_PAST, _copula_ok
 
 _SUBJECT_APPOS_RE = re.compile(
     r"(?P<np>(?:[A-Z][\w'’.-]*|the|a|an)(?:\s+[\w'’.-]+){0,7}?),\s+"
-    r"(?P<app>(?:the|a|an)\s+[^,;:\"“”()]{2,90}?),\s+"
+    # "a town of about 31,000 people" (a comma inside a figure), "Brevia's largest drugmaker"
+    r"(?P<app>(?:the|a|an|[A-Z][\w.-]*['’]s)\s+(?:[^,;:\"“”()]|(?<=\d),(?=\d)){2,90}?),\s+"
     r"(?=(?:has|have|had|was|were|is|are|will|would|could|can|may|might|must|should|did|does|"
     r"also|now|later|then|still|[a-z]{3,}ed|" + _IRREGULAR_PAST.replace(" ", "|") + r")\b)"
 )

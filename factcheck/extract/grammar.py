@@ -283,4 +283,9 @@ def _copula_ok(ant: str, app: str) -> bool:
         return False
     if _FINITE_RE.search(ant.lower()) or any(w.lower() in _AUX for w in words):
         return False
-    return app.split(" ", 1)[0].lower() in ("the", "a", "an")
+    first = app.split(" ", 1)[0]
+    # "a former judge", "Brevia's largest drugmaker" (a name's: "X is Brevia's largest ...")
+    return first.lower() in ("the", "a", "an") or bool(_NAME_POSSESSIVE_RE.fullmatch(first))
+
+
+_NAME_POSSESSIVE_RE = re.compile(r"[A-Z][\w.-]*['’]s")

@@ -176,3 +176,40 @@ def figure_subject_list(quote: str) -> tuple[int, list[tuple[int, int, str]]] | 
             return None
         items.append((a, b, item[: im.end()].rstrip() + " " + verb + " " + tail))
     return len(head), items
+
+
+_FIG_PP = (
+    r"(?:(?:about|around|nearly|almost|some|over|more\s+than|up\s+to)\s+)?[$€£]?\d[\d.,]*"
+    r"(?:\s?(?:%|per\s?cent|percent))?(?:\s+(?:million|billion|thousand))?(?:\s+[a-z]+s)?"
+)
+_FIG_PP_ITEM_RE = re.compile(
+    r"(?P<fig>" + _FIG_PP + r")\s+(?P<prep>in|for|among|at|on)\s+[^,;]{1,40}"
+)
+_FIG_PP_HEAD_RE = re.compile(
+    r"(?P<fig>" + _FIG_PP + r")\s+(?P<prep>in|for|among|at|on)\s+[^,;\d]{1,40}$"
+)
+_FIG_PP_SEP_RE = re.compile(r",?\s+and\s+")
+
+
+def figure_pp_list(quote: str) -> tuple[int, list[tuple[int, int, str]]] | None:
+    """Figures, each with what it measures, coordinated after one frame: "start at 1,500
+    crowns for smokers and 10,000 crowns for owners", "against 41% in Velland and 63% in
+    Dania" ("... against 63% in Dania"). Returns where the first item ends and (start, end,
+    wording) of the second, in ``quote``'s offsets; ``None`` unless both are a figure and the
+    same preposition, and the clause has a verb or a comparison before the first."""
+    seps = list(_FIG_PP_SEP_RE.finditer(quote))
+    if len(seps) != 1:
+        return None
+    sep = seps[0]
+    head, item = quote[: sep.start()], quote[sep.end() :]
+    im = _FIG_PP_ITEM_RE.fullmatch(item)
+    hm = _FIG_PP_HEAD_RE.search(head)
+    if im is None or hm is None or im.group("prep") != hm.group("prep"):
+        return None
+    frame = head[: hm.start()]
+    if not (_FINITE_RE.search(frame.lower()) or _COMPARE_FRAME_RE.search(frame)):
+        return None
+    return sep.start(), [(sep.end(), len(quote), frame + item)]
+
+
+_COMPARE_FRAME_RE = re.compile(r"\b(?:against|compared\s+(?:with|to)|versus)\s+$")

@@ -183,6 +183,11 @@ _PLAIN_PRESENT_RE = re.compile(
     r"\b(?:[a-z]{2,}[^s\W'’]s|show|suggest)\s+(?:the|a|an|its|their|his|her|about|between|more|"
     r"nearly|almost|over|some)\b|\b(?:[a-z]{2,}[^s\W'’]s|show|suggest)\s+\d"
 )
+# a time adjunct that may open a clause: "in 2023", "last year", "on Monday"
+_TIME_OPENER_RE = re.compile(
+    r"(?:(?:in|on|since|by)\s+(?:\d{4}|[A-Z][a-z]+(?:\s+\d{1,2})?)|(?:last|this|next)\s+"
+    r"(?:year|month|week|spring|summer|autumn|winter))\s*,?\s+(?=\S)"
+)
 _REL_VERB_RE = re.compile(r"\b(?:who|which|that)\s+[a-z]+")
 # pieces that hang on the clause before them, not on one of its nouns
 _HANGS_ON_CLAUSE = frozenset("app figapp part cmp against".split())
@@ -331,8 +336,12 @@ def find_cuts(
             before = sentence[clause_s : m.start()].lower()
             if not (_FINITE_RE.search(before) or has_present_verb(before)):
                 continue
-            if not _clause_start(sentence[m.end() : e0]):
-                continue
+            rest = sentence[m.end() : e0]
+            tm = _TIME_OPENER_RE.match(rest)
+            if tm is not None:
+                rest = rest[tm.end() :]  # ": in 2023 the company withdrew ..."
+            if not (_clause_start(rest) or present_subject(rest)):
+                continue  # (": the company runs 480 counters": a clause in the present too)
             typ = "semi"
         elif typ == "andc":
             # only between two clauses ("the mayor and the governor denied it" is one)

@@ -32,6 +32,11 @@ def claim_spans(sentence: str) -> list[dict]:
         quoted = _quoted_statement(sentence, s0, e0)
         if quoted is not None:
             return quoted
+    # a wire story's dateline ("LINDHOLM, Brevia, Nov 12 (Meridian Press) - "): no part of
+    # the claim
+    dm = _DATELINE_RE.match(sentence, s0, e0)
+    if dm is not None and dm.end() < e0:
+        s0 = dm.end()
     # leading discourse markers
     while True:
         m = _LEAD_DISCOURSE_RE.match(sentence, s0, e0)
@@ -79,7 +84,9 @@ def claim_spans(sentence: str) -> list[dict]:
         # "The minister said the group, the armed wing of X, had crossed the river": the
         # apposition is the writer's (GUIDE.md section 3), the rest the clause's own claim
         np_, app, verb_at = sm
-        copula = "was" if _PAST_RE.search(sentence, verb_at, e0) else "is"
+        verb = sentence[verb_at:e0].split(" ", 1)[0].lower()
+        past = bool(_PAST_RE.search(sentence, verb_at, e0)) and verb not in _PRESENT_AUX
+        copula = "was" if past else "is"  # "Brask, a town of ..., has cut": "Brask is a town"
         inner = _Attr(attr.who, prefix=attr.prefix + sentence[np_[0] : np_[1]] + " ")
         inner.suffix = attr.suffix
         out = _with_attribution(
@@ -108,6 +115,14 @@ def claim_spans(sentence: str) -> list[dict]:
     return out
 
 
+_PRESENT_AUX = frozenset("has have is are will can may must does".split())
+_DATELINE_RE = re.compile(
+    r"[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+)*"  # the place, in capitals
+    r"(?:,\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)?"  # its country or region
+    r"(?:,?\s+[A-Z][a-z]{2,4}\.?\s+\d{1,2})?"  # the date
+    r"(?:\s+\([^()\n]{2,40}\))?"  # the agency
+    r"\s+[-–—]+\s+"
+)
 # a trailing "..., against the 2.9 billion the Treasury had estimated" is a comparison, not a
 # source: a source never opens with one of these
 _NOT_SOURCE_OPENERS = frozenset(
