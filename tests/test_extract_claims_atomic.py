@@ -282,6 +282,26 @@ CASES = [
             ("6 euros for children", "Tickets will cost 6 euros for children"),
         ],
     ),
+    (  # a second clause without the first one's verb ("... and Mobi by 4% in June")
+        "Harlow Mobile raised its prices by 6% in May and its rival, Kesti, by 4% in June.",
+        [
+            (
+                "Harlow Mobile raised its prices by 6% in May",
+                "Harlow Mobile raised its prices by 6% in May",
+            ),
+            (
+                "its rival, Kesti, by 4% in June",
+                "Its rival, Kesti, raised its prices by 4% in June",
+            ),
+        ],
+    ),
+    (  # ... the subject's gap, not the object's ("Exports imports by 2%" before)
+        "Exports rose by 4% and imports by 2%.",
+        [
+            ("Exports rose by 4%", "Exports rose by 4%"),
+            ("imports by 2%", "Imports rose by 2%"),
+        ],
+    ),
     (  # an irregular past the verb lists lacked
         "Construction shrank 1.4% in the third quarter.",
         [

@@ -32,7 +32,13 @@ from .grammar import (
     _subject_verb,
     _trim,
 )
-from .lists import _event_list, _figure_list, figure_pp_list, figure_subject_list
+from .lists import (
+    _event_list,
+    _figure_list,
+    figure_pp_list,
+    figure_subject_list,
+    gapped_list,
+)
 from .markers import _ACCORDING_AT_RE, _RESUME_RE, find_cuts
 from .relatives import relative_kind, relative_noun, relative_wording
 from .subordinates import _PRONOUN_SUBJECTS, _SUB_RE, _clause_start, _sub_clause, time_clause
@@ -513,7 +519,12 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 quote = sentence[ps:pe]
             fl = None
             if ev is None and base.endswith(quote):
-                fl = _figure_list(quote) or figure_subject_list(quote) or figure_pp_list(quote)
+                fl = (
+                    _figure_list(quote)
+                    or figure_subject_list(quote)
+                    or figure_pp_list(quote)
+                    or gapped_list(quote)
+                )
             if fl is not None:
                 # "put Abel at 44%, Reinholt at 41% and Moll at 9%": one claim per figure
                 head_end, items = fl
