@@ -302,6 +302,24 @@ CASES = [
             ("imports by 2%", "Imports rose by 2%"),
         ],
     ),
+    (  # a second yardstick after "and", worded with the clause
+        "The bridge was finished in May, two months late and 15% over budget.",
+        [
+            (
+                "The bridge was finished in May, two months late",
+                "The bridge was finished in May, two months late",
+            ),
+            ("15% over budget", "The bridge was 15% over budget"),
+        ],
+    ),
+    (  # ... after an apposition: the clause's, not the apposition's noun's
+        "The museum opened on Monday, a year later than planned and about 20% over budget.",
+        [
+            ("The museum opened on Monday", "The museum opened on Monday"),
+            ("a year later than planned", "A year later than planned."),
+            ("about 20% over budget", "The museum opened on Monday, about 20% over budget"),
+        ],
+    ),
     (  # an irregular past the verb lists lacked
         "Construction shrank 1.4% in the third quarter.",
         [

@@ -264,6 +264,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 glue = frozenset(("said",))
                 said_again = True
                 adding_source = who
+        elif typ == "andadj" and own >= 0 and pieces[own][2] in ("app", "appnp") and root_ok:
+            # "opened on Monday, a year later than planned and 20% over budget": the clause's
+            # second yardstick, not the apposition's noun's
+            base = bases[rt] + ", " + quote
         elif typ == "andadj" and own >= 0:
             # "Unemployment was lowest in X, and highest in Y": the subject and its copula;
             # "Employment rose to 3.94 million ... and the highest on record": the clause

@@ -132,7 +132,10 @@ _SPLIT_RE = re.compile(
     r"|(?P<andadj>,?\s+and\s+(?=(?:the\s+)?(?:(?:slightly|well|far|much|just)\s+)?"
     r"(?:(?!(?:interest|forest|protest|request|harvest|west|guest|rest|test|chest|nest|contest|"
     r"arrest|suggest|honest|modest|invest|digest)\b)[a-z]{3,}est|best|worst|most\s+[a-z]+|"
-    r"below|above)\b))"
+    r"below|above)\b"
+    # "a year later than planned and about 20% over budget": a second figure against a yardstick
+    r"|(?:(?:about|nearly|almost|some|roughly|more\s+than)\s+)?\d[\d.,]*\s?%?\s+"
+    r"(?:over|under|above|below)\s))"
     # "voted to ban new lets and to cap existing ones": a second infinitive of the same verb
     r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s|by\s(?!the\s+way|then|far|now)))"
     r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:now|also|later|then|still)\s+)?(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
