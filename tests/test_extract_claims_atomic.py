@@ -320,6 +320,39 @@ CASES = [
             ("about 20% over budget", "The museum opened on Monday, about 20% over budget"),
         ],
     ),
+    (  # "learned" is a verb: quoted words with it state a fact
+        "Ada Berg chairs the tenants' group. \"Our members learned about it from the "
+        'radio," she said.',
+        [
+            ("Ada Berg chairs the tenants' group", "Ada Berg chairs the tenants' group"),
+            (
+                "Our members learned about it from the radio",
+                'Ada Berg said: "Our members learned about it from the radio."',
+            ),
+        ],
+    ),
+    (  # "warned X ... that": what he warned, not a relative clause about the year
+        "The engineer warned the council in a letter in 2019 that the bridge was unsafe.",
+        [
+            (
+                "The engineer warned the council in a letter in 2019 that the bridge was unsafe",
+                "The engineer warned the council in a letter in 2019 that the bridge was unsafe",
+            ),
+        ],
+    ),
+    (  # what the clause costs
+        "The council will open two clinics next year, at a cost of about 9 million euros.",
+        [
+            (
+                "The council will open two clinics next year",
+                "The council will open two clinics next year",
+            ),
+            (
+                "at a cost of about 9 million euros",
+                "The council will open two clinics next year, at a cost of about 9 million euros",
+            ),
+        ],
+    ),
     (  # an irregular past the verb lists lacked
         "Construction shrank 1.4% in the third quarter.",
         [

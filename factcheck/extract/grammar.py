@@ -20,7 +20,7 @@ _IRREGULAR_PAST = (
 _NOT_VERBS_ED = frozenset(
     "armed united limited based detailed advanced skilled related concerned interested supposed "
     "alleged organized organised coordinated red bed need seed feed speed hundred kindred "
-    "sacred naked wicked wretched rugged beloved learned aged biased indeed embed shed greed "
+    "sacred naked wicked wretched rugged beloved aged biased indeed embed shed greed "
     "breed bleed creed deed weed steed reed tweed sled wed".split()
 )
 

@@ -79,6 +79,8 @@ _SPLIT_RE = re.compile(
     # against a yardstick or another period (GUIDE.md section 4)
     r"|(?:(?:well|far|much|just|slightly|still)\s+)?(?:above|below)\s+(?:the|its|their|a|an)\s"
     r"|unchanged\s+(?:from|on)\s"
+    # ", at a cost of about 60 million crowns a year": what the clause costs
+    r"|at\s+a\s+(?:cost|price)\s+of\s"
     r"|(?:about\s+|some\s+|nearly\s+)?\d[\d,.]*\s+(?:miles|km|kilometres|kilometers|metres)\s+"
     r"(?:away|north|south|east|west|from|off|up|down)\b"
     r"))"
