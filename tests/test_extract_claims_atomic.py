@@ -371,3 +371,9 @@ def test_one_fact_per_claim(text: str, expected: list[tuple[str, str]]) -> None:
     assert [(c["quote"], c["text"]) for c in claims] == expected
     for c in claims:
         assert text[c["start"] : c["end"]] == c["quote"]
+
+
+def test_a_fact_box_item_of_two_words_with_a_figure_is_a_claim() -> None:
+    text = "Tunnel facts\n\n- Length: 14.6 km\n- Construction: 2017-2026\n- Opened: 1987\n"
+    got = [c["quote"] for c in extract_claims(text)]
+    assert got == ["Length: 14.6 km", "Construction: 2017-2026", "Opened: 1987"]

@@ -578,6 +578,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             and (any(c.isdigit() for c in quote) or _RECORD_RE.search(quote))
         ):
             short = False  # "..., a record", "and 23 injured": worded with their clause
+        if short and _FACT_ITEM_RE.fullmatch(quote):
+            short = False  # a fact box's "Opened: 1987", "Construction: 2017-2026"
         if short or not any(c.isalpha() for c in quote):
             continue
         out.append(
@@ -615,6 +617,7 @@ def _copula_for(noun_phrase: str, past: bool) -> str:
     return "are" if plural else "is"
 
 
+_FACT_ITEM_RE = re.compile(r"[A-Z][\w'’-]+:\s+\S*\d\S*")
 _LEAD_SUB_RE = re.compile(
     r"(?:when|after|before|because|since|although|though|while|once|as)\s+", re.IGNORECASE
 )
