@@ -204,6 +204,7 @@ def scoped_records(
     order = ordinal_order(scale)
     labels = {entry["key"]: entry["label"] for entry in scale}
     ids = [flt.article_id] if flt.article_id is not None else visible_article_ids(db, user)
+    editors = access.editor_names(db)
     for article_id in ids:
         if not access.can_view_article(db, user, article_id):
             continue
@@ -212,7 +213,7 @@ def scoped_records(
         for record in store.export_records(
             db, one, scale, disagreement_mode=disagreement_mode, **options
         ):
-            filtered = access.filter_record(record, user, visible)
+            filtered = access.filter_record(record, user, visible, editors)
             if filtered is not record and "agreement" in record:
                 figures = claim_agreement(
                     export.current_ratings(filtered["verdicts"]), order, disagreement_mode

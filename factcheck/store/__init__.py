@@ -104,6 +104,7 @@ from .discussion import (  # noqa: E402
     list_comments,
     notify,
     open_returns,
+    open_returns_in,
     resolve_returns,
     return_verdict,
     returned_claim_ids,
@@ -125,6 +126,7 @@ from .proposals import (  # noqa: E402,F401
     last_decided_proposal,
     list_open_proposals,
     open_proposal,
+    panel_proposals,
     propose,
     withdraw_proposal,
 )

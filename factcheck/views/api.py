@@ -978,12 +978,13 @@ def _export_records(
         rows = store.list_articles(db, limit=1_000_000_000, visible_to=user["id"])
         article_ids = sorted(row["id"] for row in rows)
     blind = bool(settings["blind_verdicts"])
+    editors = access.editor_names(db)
     for article_id in article_ids:
         visible = access.visible_claim_ids(db, user, article_id, blind)
         for record in stream(_export_filter(params, article_id)):
             if not wanted(record):
                 continue
-            filtered = access.filter_record(record, user, visible)
+            filtered = access.filter_record(record, user, visible, editors)
             if filtered is not record:
                 # Agreement over the verdicts left (filter_record hid the rest and the final).
                 figures = claim_agreement(export.current_ratings(filtered["verdicts"]), order, mode)

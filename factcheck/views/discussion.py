@@ -61,7 +61,7 @@ def panel_extra(
         access.is_editor(g.user) or not blind or any(v["user_id"] == g.user["id"] for v in verdicts)
     )
     shown, hidden = access.visible_comments(db, g.user, claim["id"], comments, blind, sees)
-    returns = store.open_returns(db, claim["id"])
+    returns = store.open_returns_in(comments)  # (each return is a comment: read with them)
     editor = access.can_return_verdicts(g.user)
     return {
         "discussion": {

@@ -551,7 +551,8 @@ def panel_context(
     blind = settings["blind_verdicts"]
     spans = store_panel.wording_spans(db, claim["article_id"], claim.get("wording_spans"))
     about = {"publisher": article.get("publisher"), "spans": spans}
-    everyone = store.list_verdicts(db, claim["id"])  # (one read: mine and the others agree)
+    # (one read: mine and the others agree; with my sources' archive states for the panel)
+    everyone = store.list_verdicts(db, claim["id"], evidence=True)
     mine = next((v for v in everyone if v["user_id"] == g.user["id"]), None)
     if mine is not None:
         mine = {key: value for key, value in mine.items() if key != "reviewer"}
