@@ -62,6 +62,22 @@ def sees_others(db: Database, user: dict[str, Any], claim_id: int, blind: bool) 
     return store.get_verdict(db, claim_id, user["id"]) is not None
 
 
+def visible_history(
+    db: Database, user: dict[str, Any], claim_id: int, entries: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The entries of the claim's history (:func:`factcheck.store.claim_history`) the user may
+    see: all of them, except that under blind review a reviewer who has not given a verdict
+    yet sees only the claim's changes and proposals (and their own verdict's entries)."""
+    if sees_others(db, user, claim_id, store.get_settings(db)["blind_verdicts"]):
+        return entries
+    return [
+        e
+        for e in entries
+        if e["table_name"] in ("claims", "claim_proposals")
+        or (e["table_name"] == "verdicts" and e["username"] == user["username"])
+    ]
+
+
 def visible_claim_ids(db: Database, user: dict[str, Any], article_id: int, blind: bool) -> set[int]:
     """Claims of the article whose other verdicts the user may see."""
     if is_editor(user) or not blind:

@@ -96,12 +96,7 @@ def _export_chunks(
     published_only = flt.published is True
 
     def records(**options: Any) -> Iterator[dict[str, Any]]:
-        if user is not None and not access.is_editor(user):
-            found = scoped_records(db, flt, scale, user, disagreement_mode, **options)
-        else:
-            found = store.export_records(
-                db, flt, scale, disagreement_mode=disagreement_mode, **options
-            )
+        found = user_records(db, flt, scale, user, disagreement_mode, **options)
         if published_only:
             return published_view(found, scale, unpublished=False)
         return found
@@ -187,6 +182,22 @@ def visible_article_ids(db: Database, user: dict[str, Any]) -> list[int]:
     """Articles a reviewer may see (assigned, or added by them), in id order."""
     rows = store.list_articles(db, limit=1_000_000_000, visible_to=user["id"])
     return sorted(row["id"] for row in rows)
+
+
+def user_records(
+    db: Database,
+    flt: store.ExportFilter,
+    scale: list[dict[str, Any]],
+    user: dict[str, Any] | None,
+    disagreement_mode: str = "any",
+    **options: Any,
+) -> Iterator[dict[str, Any]]:
+    """The export records of ``flt`` the user may see: every one for an editor (or without a
+    user: the command line), a reviewer's :func:`scoped_records` otherwise. ``options`` go to
+    :func:`factcheck.store.export_records`."""
+    if user is not None and not access.is_editor(user):
+        return scoped_records(db, flt, scale, user, disagreement_mode, **options)
+    return store.export_records(db, flt, scale, disagreement_mode=disagreement_mode, **options)
 
 
 def scoped_records(

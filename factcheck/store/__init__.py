@@ -59,11 +59,13 @@ from .claimants import (
 )
 from .claims import (
     add_claim,
+    add_claim_at_passage,
     change_claim,
     claim_history,
     claims_state,
     dismissal_changes,
     edit_claim_text,
+    find_passage,
     get_claim,
     list_claims,
     set_claim_dismissed,

@@ -106,7 +106,7 @@ def _token_ok() -> bool:
 
 
 def _claim(claim_id: int) -> dict[str, Any]:
-    from .review import visible_claim
+    from .review_panel import visible_claim
 
     return visible_claim(claim_id)
 
@@ -116,7 +116,7 @@ def _refused(claim: dict[str, Any], status: int, error: str, form: str, **typed:
     the message beside the field (JSON clients get the error)."""
     if wants_json():
         return jsonify({"error": error, "status": status}), status
-    from .review import review_again
+    from .review_page import review_again
 
     refused = {"form": form, "error": error, "field": "body"}
     return review_again(claim, status, refused=refused, discussion_typed=typed)

@@ -121,7 +121,8 @@ def decided(proposal: dict[str, Any], decision: dict[str, Any] | None) -> dict[s
 
 def _review_again(claim: dict[str, Any], status: int, **shaping: Any) -> Any:
     """The review page with the claim's panel showing a refused form."""
-    from .review import panel_context, review_context
+    from .review_page import review_context
+    from .review_panel import panel_context
 
     context, extra = review_context(claim["article_id"], claim["id"], False)
     panel, panel_extra = panel_context(claim, shaping=shaping)
@@ -182,7 +183,7 @@ def submit_proposal(
 @bp.route("/claims/<int:claim_id>/proposals", methods=["POST"])
 @login_required
 def propose(claim_id: int) -> Any:
-    from .review import visible_claim
+    from .review_panel import visible_claim
 
     claim = visible_claim(claim_id)
     form = ProposalForm()
