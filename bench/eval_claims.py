@@ -1,8 +1,9 @@
 """Score claim extraction against our hand-labelled news articles (bench/news/).
 
 Usage:
-    python bench/eval_claims.py [--set dev|test|fresh|seen|all|fourth] [--verbose] [--json FILE]
-                                [--outputs DIR] [--save-outputs DIR] [--parser rules|spacy]
+    python bench/eval_claims.py [--set dev|test|fresh|fourth|seen|all|fifth] [--verbose]
+                                [--json FILE] [--outputs DIR] [--save-outputs DIR]
+                                [--parser rules|spacy]
 
 For each article of the set it runs ``factcheck.extract.extract_claims(text,
 published=meta["published"])``, or, with ``--outputs DIR``, reads saved output from
@@ -13,11 +14,11 @@ output. ``--save-outputs DIR`` writes what the extractor returned in that format
 ``--parser`` sets ``EXTRACT_PARSER`` for the run (``spacy``: the rules, then the optional parse
 step of factcheck/extract/parse_steps.py; needs the ``parse`` extra).
 
-``dev``, ``test`` and ``fresh`` have all been run and used for decisions, so none of them is held
-out any more: develop on any of them, and ``seen`` (or ``all``, the same) scores the three
-together. ``fourth`` (bench/news/fourth/, labelled by bench/news/GUIDE.md before any extractor run)
-is the held-out half: only the lead runs it, once at the start and once at the end of a round;
-``seen`` and ``all`` never include it (see bench/news/fourth/README.md).
+``dev``, ``test``, ``fresh`` and ``fourth`` have all been run and used for decisions, so none of
+them is held out any more: develop on any of them, and ``seen`` (or ``all``, the same) scores the
+four together. ``fifth`` (bench/news/fifth/, labelled by bench/news/GUIDE.md before any extractor
+run) is the held-out half: only the lead runs it, once at the start and once at the end of a round;
+``seen`` and ``all`` never include it (see bench/news/fifth/README.md).
 
 Matching and counting are those of the project's reference scorer (score_claims.py, kept
 beside the labelling guidelines), copied here so that the project does not depend on it:
@@ -71,8 +72,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT / "bench" / "news"
-HALVES = ("dev", "test", "fresh")  # --set seen (or all): every half already run and used
-HELD_OUT = ("fourth",)  # only when named: the lead runs it once per round, never tuned on
+HALVES = ("dev", "test", "fresh", "fourth")  # --set seen (or all): every half already run and used
+HELD_OUT = ("fifth",)  # only when named: the lead runs it at the start and end of a round
 SEEN = ("seen", "all")  # names for HALVES together
 SUBSETS = ("all", "checkworthy")
 RESAMPLES = 1000
@@ -178,6 +179,16 @@ COUNT_KEYS = (
     "checked", "claimant_ok", "claimant_wrong", "claimant_missing",
     "subject_ok", "subject_wrong", "subject_unresolved", "self_contained_n",
 )  # fmt: skip
+
+
+def covering_two(tool, gold) -> list[tuple[int, list[int]]]:
+    """The claims counted as non-atomic, with the labels each covers (>= 50% of two or more)."""
+    out = []
+    for ti, t in enumerate(tool):
+        covered = [gi for gi, g in enumerate(gold) if inter(t, g) >= 0.5 * max(1, g[1] - g[0])]
+        if len(covered) >= 2:
+            out.append((ti, covered))
+    return out
 
 
 def score_doc(tool, gold, text):
@@ -323,7 +334,7 @@ def subject_check(wording: str, subjects: list[str]) -> str:
 
 
 def load_half(half: str, root: Path = NEWS) -> list[dict]:
-    """The articles of one half (dev, test, fresh or fourth), sorted by file name."""
+    """The articles of one half (dev, test, fresh, fourth or fifth), sorted by file name."""
     folder = root / half
     out = []
     if not folder.is_dir():
@@ -368,6 +379,7 @@ def score_article(text: str, labels: list[dict], claims: list[dict]) -> dict:
         sel = [c for c in claims if subset == "all" or c.get("checkworthy")]
         tool = [(c["start"], c["end"]) for c in sel]
         r, pairs, fps, missed = score_doc(tool, gold, text)
+        non_atomic = covering_two(tool, gold)
         wrong_claimant, wrong_subject = [], []
         for ti, gi in sorted(pairs.items()):
             claim, label = sel[ti], labels[gi]
@@ -390,6 +402,7 @@ def score_article(text: str, labels: list[dict], claims: list[dict]) -> dict:
             missed=missed,
             wrong_claimant=wrong_claimant,
             wrong_subject=wrong_subject,
+            non_atomic=non_atomic,
         )
     return result
 
@@ -584,6 +597,12 @@ def print_details(art: dict, d: dict) -> None:
             f"  {what} (label subject {lab.get('subject')})\n        wording: "
             f"{_short(c.get('text'))}\n        label:   {_short(lab['wording'])}"
         )
+    for ti, covered in d.get("non_atomic", []):
+        c = claims[ti]
+        print(f"  NON-ATOMIC {_short(text[c['start'] : c['end']])!r}")
+        for gi in covered:
+            core = "core" if labels[gi]["core"] else "borderline"
+            print(f"        label ({core}): {_short(labels[gi]['quote'])!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -592,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--verbose",
         action="store_true",
-        help="list misses, false positives, wrong claimants and subjects",
+        help="list misses, false positives, wrong claimants and subjects, non-atomic claims",
     )
     ap.add_argument("--json", help="write the figures here as JSON")
     ap.add_argument("--outputs", help="score saved outputs DIR/<slug>.jsonl instead of running")

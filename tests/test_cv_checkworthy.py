@@ -65,3 +65,36 @@ def test_char_fit_matches_scikit_learn() -> None:
     # the pure-Python term ranks the check-worthy texts first, as the fitted model does
     z = [bias + cv.char_logit(table, t) for t in texts[:5]]
     assert min(z[0], z[2], z[4]) > max(z[1], z[3])
+
+
+def test_news_signals2_tell_attributed_fact_from_attributed_opinion() -> None:
+    from factcheck.extract.features import sentence_features
+
+    def signals(s: str) -> set[str]:
+        return {k for k in cv.news_signals2(s, sentence_features(s)) if k.startswith("n:")}
+
+    fact = signals("Exports fell 12% in March, the ministry said.")
+    assert {"n:rep*num", "n:date*num"} <= fact and "n:rep*eval" not in fact
+    opinion = signals("The mayor said the plan was reckless and unfair.")
+    assert "n:rep*eval" in opinion and "n:rep*num" not in opinion
+    assert "n:we*will" in signals("We will cut taxes for every family.")
+    assert "n:rep*plain" in signals("She said she was ready to meet the union.")
+
+
+def test_nb_ratios_favour_the_class_a_feature_comes_with() -> None:
+    r = cv.nb_ratios([{"a": 1.0}, {"a": 1.0, "b": 1.0}, {"b": 1.0}], [1, 1, 0])
+    assert r["a"] > 0 > r["b"]
+
+
+def test_cue_adjustment_is_what_the_score_adds_to_the_logit() -> None:
+    from factcheck.extract.model import load_model
+    from factcheck.extract.score import _score, cue_adjustment, squash
+
+    for text, quote, kinds in [
+        ("Exports fell 12% in March", "exports fell 12% in March", ["quantity", "time"]),
+        ("Is this a disgrace?", "Is this a disgrace?", ["other"]),
+        ("The turnout figure", "The turnout figure", ["other"]),
+    ]:
+        z = load_model().logit(text) + cue_adjustment(quote, kinds)
+        assert _score(text, quote, kinds) == squash(z)
+    assert cue_adjustment("Is it true?", ["other"]) < cue_adjustment("It rose 5%", ["quantity"])

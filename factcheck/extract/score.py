@@ -18,9 +18,10 @@ _CUE_WEIGHTS = {
 }
 
 
-def _score(text: str, quote: str, kinds: list[str]) -> float:
-    model = load_model()
-    z = model.logit(text)
+def cue_adjustment(quote: str, kinds: list[str]) -> float:
+    """What the extractor's cues add to the model's logit: its kinds (a quantity, a date ...)
+    raise it; a question, an opinion or feeling, a fragment without a verb lower it."""
+    z = 0.0
     for k in kinds:
         z += _CUE_WEIGHTS.get(k, 0.0)
     if quote.rstrip().endswith("?"):
@@ -33,5 +34,14 @@ def _score(text: str, quote: str, kinds: list[str]) -> float:
         z -= 1.0
     if kinds == ["other"]:
         z -= 0.7
+    return z
+
+
+def squash(z: float) -> float:
+    """The probability of a logit (clipped to +-30)."""
     z = max(-30.0, min(30.0, z))
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def _score(text: str, quote: str, kinds: list[str]) -> float:
+    return squash(load_model().logit(text) + cue_adjustment(quote, kinds))

@@ -258,8 +258,18 @@ def _mean_vectors(word_lists: list[list[str]], index: dict[str, int], vecs):
     return out
 
 
-def _fit(feats, dense, labels: list[int], min_df: int, c: float, vocab: list[str], vecs):
-    """Fit the logistic regression; return ``(weights, word_weights, bias)`` as shipped."""
+def _fit(
+    feats,
+    dense,
+    labels: list[int],
+    min_df: int,
+    c: float,
+    vocab: list[str],
+    vecs,
+    sample_weight=None,
+):
+    """Fit the logistic regression; return ``(weights, word_weights, bias)`` as shipped.
+    ``sample_weight`` (one number per row, default 1) weighs rows in the loss."""
     import numpy as np  # dev extra
     import scipy.sparse as sp
     from sklearn.feature_extraction import DictVectorizer
@@ -273,7 +283,7 @@ def _fit(feats, dense, labels: list[int], min_df: int, c: float, vocab: list[str
     clf = LogisticRegression(
         C=c, class_weight="balanced", max_iter=5000, solver="lbfgs", random_state=SEED
     )
-    clf.fit(x, np.asarray(labels))
+    clf.fit(x, np.asarray(labels), sample_weight=sample_weight)
     coef = clf.coef_[0]
     n_sparse = x_sparse.shape[1]
     weights = {
