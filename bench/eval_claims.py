@@ -184,6 +184,16 @@ COUNT_KEYS = (
 )  # fmt: skip
 
 
+def covering_two(tool, gold) -> list[tuple[int, list[int]]]:
+    """The claims counted as non-atomic, with the labels each covers (>= 50% of two or more)."""
+    out = []
+    for ti, t in enumerate(tool):
+        covered = [gi for gi, g in enumerate(gold) if inter(t, g) >= 0.5 * max(1, g[1] - g[0])]
+        if len(covered) >= 2:
+            out.append((ti, covered))
+    return out
+
+
 def score_doc(tool, gold, text):
     """The reference scorer's counts for one article: (counts, pairs, fps, missed_core)."""
     pairs, compat = match(tool, gold, text)
@@ -325,7 +335,7 @@ def subject_check(
     if (
         claim is not None
         and claim.get("wording_source") == "quote"
-        and verbatim_quote(wording, text)
+        and verbatim_quote(wording, text, claim.get("claimant"))
     ):
         return "quoted"
     return "wrong"
@@ -333,21 +343,26 @@ def subject_check(
 
 # 'Pia Hallin said: "We do not yet know why."': the speaker, then her words as quoted
 _SAID_QUOTE = re.compile(
-    r'[^"\u201c\u201d]{2,120}?\s(?:said|says|wrote):\s+["\u201c](?P<q>.+)["\u201d]', re.DOTALL
+    r'(?P<who>[^"\u201c\u201d]{2,120}?)\s(?:said|says|wrote):\s+["\u201c](?P<q>.+)["\u201d]',
+    re.DOTALL,
 )
 _QUOTE_EDGES = " \"'\u201c\u201d\u2018\u2019"
 
 
-def verbatim_quote(wording: str, text: str) -> bool:
+def verbatim_quote(wording: str, text: str, claimant: str | None = None) -> bool:
     """Is ``wording`` a passage of ``text`` word for word (capital, full stop and quotation
     marks aside), optionally after its speaker ('X said: "..."')? Such a wording, flagged
     ``wording_source`` "quote", names no subject or speaker the article does not give (issue
     #10: "where the extractor is not sure, the wording is the quote itself"): when it does
     not name the label's subject it is counted apart ("quoted", the review panel's "check the
-    wording"), not as a wrong subject. A rewrite flagged "quote" is still checked as one."""
+    wording"), not as a wrong subject. A rewrite flagged "quote" is still checked as one, and
+    so is a quote put in the mouth of someone other than the claim's ``claimant``."""
     body = wording.strip()
     m = _SAID_QUOTE.fullmatch(body)
     if m is not None:
+        who, named = m.group("who").strip().casefold(), (claimant or "").strip().casefold()
+        if not named or (who not in named and named not in who):
+            return False
         body = m.group("q")
     body = body.strip(_QUOTE_EDGES).rstrip(".!?\u2026").strip(_QUOTE_EDGES)
     if len(body) < 3:
@@ -405,6 +420,7 @@ def score_article(text: str, labels: list[dict], claims: list[dict]) -> dict:
         sel = [c for c in claims if subset == "all" or c.get("checkworthy")]
         tool = [(c["start"], c["end"]) for c in sel]
         r, pairs, fps, missed = score_doc(tool, gold, text)
+        non_atomic = covering_two(tool, gold)
         wrong_claimant, wrong_subject = [], []
         for ti, gi in sorted(pairs.items()):
             claim, label = sel[ti], labels[gi]
@@ -427,6 +443,7 @@ def score_article(text: str, labels: list[dict], claims: list[dict]) -> dict:
             missed=missed,
             wrong_claimant=wrong_claimant,
             wrong_subject=wrong_subject,
+            non_atomic=non_atomic,
         )
     return result
 
@@ -626,6 +643,12 @@ def print_details(art: dict, d: dict) -> None:
             f"  {what} (label subject {lab.get('subject')})\n        wording: "
             f"{_short(c.get('text'))}\n        label:   {_short(lab['wording'])}"
         )
+    for ti, covered in d.get("non_atomic", []):
+        c = claims[ti]
+        print(f"  NON-ATOMIC {_short(text[c['start'] : c['end']])!r}")
+        for gi in covered:
+            core = "core" if labels[gi]["core"] else "borderline"
+            print(f"        label ({core}): {_short(labels[gi]['quote'])!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -634,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--verbose",
         action="store_true",
-        help="list misses, false positives, wrong claimants and subjects",
+        help="list misses, false positives, wrong claimants and subjects, non-atomic claims",
     )
     ap.add_argument("--json", help="write the figures here as JSON")
     ap.add_argument("--outputs", help="score saved outputs DIR/<slug>.jsonl instead of running")
@@ -648,6 +671,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", default=str(NEWS), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
+    if a.parser == "spacy" and not a.outputs:
+        sys.path.insert(0, str(ROOT))
+        from factcheck.extract import parse
+
+        if not parse.available():  # (never the rules' figures under the name spacy)
+            print(parse.why_unavailable(), file=sys.stderr)
+            return 1
     halves = HALVES if a.which in SEEN else (a.which,)
     by_half = {h: load_half(h, Path(a.root)) for h in halves}
     articles = [art for h in halves for art in by_half[h]]

@@ -478,11 +478,28 @@ QUOTE_TEXT = (
         ("The harbour reopened on Monday.", "rewritten", "wrong"),
         ("Police said the harbour reopened on Monday.", "quote", "wrong"),
         ('Pia Hallin said: "We know why."', "quote", "wrong"),
+        # the right words put in another speaker's mouth are a misattribution
+        ('Mia Berg said: "We do not yet know why."', "quote", "wrong"),
         # still not self-contained before anything else
         ("It reopened on Monday.", "quote", "unresolved"),
     ],
 )
 def test_subject_check_counts_verbatim_quotes_apart(wording, source, expected):
-    claim = {"text": wording, "wording_source": source}
+    claim = {"text": wording, "wording_source": source, "claimant": "Pia Hallin"}
     assert ev.subject_check(wording, ["port"], claim, QUOTE_TEXT) == expected
     assert ev.subject_check(wording, ["port"]) in ("wrong", "unresolved")  # no claim: as before
+
+
+def test_verbose_lists_the_non_atomic_claims_with_the_labels_they_cover(capsys):
+    text = "Sales rose 4% and profits fell 2%."
+    labels = [
+        {"start": 0, "end": 13, "quote": "Sales rose 4%", "core": True, "wording": "x"},
+        {"start": 18, "end": 33, "quote": "profits fell 2%", "core": False, "wording": "y"},
+    ]
+    claims = [{"start": 0, "end": 33, "text": "Sales rose 4% and profits fell 2%"}]
+    assert ev.covering_two([(0, 33)], [(0, 13, True), (18, 33, False)]) == [(0, [0, 1])]
+    d = ev.score_article(text, labels, claims)["all"]
+    ev.print_details({"slug": "s", "text": text, "labels": labels}, d)
+    out = capsys.readouterr().out
+    assert "NON-ATOMIC 'Sales rose 4% and profits fell 2%'" in out
+    assert "label (core): 'Sales rose 4%'" in out and "label (borderline): 'profits fell 2%'" in out
