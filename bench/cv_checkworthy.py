@@ -682,6 +682,7 @@ def run_news(chosen: dict[str, Spec], blocks, args) -> None:
     threshold by its protocol), scored on the news halves; a candidate trained on news claims
     is scored on each half with a model that did not see it (leave-one-half-out)."""
     from factcheck.extract.model import load_model
+    from factcheck.extract.score import cue_adjustment
 
     shipped = load_model()
     every = list(range(len(blocks)))
@@ -694,13 +695,25 @@ def run_news(chosen: dict[str, Spec], blocks, args) -> None:
     print_news("model.json", ref)
     for name, spec in chosen.items():
         started = time.perf_counter()
-        figs = {}
+        figs, equal = {}, {}
         if spec.news_weight:
             for h in NEWS_HALVES:
-                rows = news_training_rows([o for o in NEWS_HALVES if o != h])
+                others = [o for o in NEWS_HALVES if o != h]
+                rows = news_training_rows(others)
                 param, th, spread = choose(spec, blocks, every, rows, args)
                 m = fit(spec, param, all_rows, rows, args)
                 figs[h] = news_figures(h, m.text, -math.log(th / (1 - th)), spread)
+                # the threshold that flags, on the other halves, as many claims as model.json
+                z = sorted(
+                    (
+                        m.text(c["scored_text"]) + cue_adjustment(c["quote"], c["kind"])
+                        for o in others
+                        for a in D.news[o]
+                        for c in a["claims"]
+                    ),
+                    reverse=True,
+                )
+                equal[h] = news_figures(h, m.text, -z[sum(ref[o]["n"] for o in others) - 1])
         else:
             param, th, spread = choose(spec, blocks, every, [], args)
             m = fit(spec, param, all_rows, [], args)
@@ -712,6 +725,8 @@ def run_news(chosen: dict[str, Spec], blocks, args) -> None:
             ref,
             f"{time.perf_counter() - started:.0f} s",
         )
+        if equal:
+            print_news(name + " (as many flagged as model.json on the other halves)", equal, ref)
 
 
 def print_news(name: str, figs: dict, ref: dict | None = None, note: str = "") -> None:
