@@ -1,8 +1,9 @@
 """Score claim extraction against our hand-labelled news articles (bench/news/).
 
 Usage:
-    python bench/eval_claims.py [--set dev|test|fresh|seen|all|fourth] [--verbose] [--json FILE]
-                                [--outputs DIR] [--save-outputs DIR] [--parser rules|spacy]
+    python bench/eval_claims.py [--set dev|test|fresh|fourth|seen|all|fifth] [--verbose]
+                                [--json FILE] [--outputs DIR] [--save-outputs DIR]
+                                [--parser rules|spacy]
 
 For each article of the set it runs ``factcheck.extract.extract_claims(text,
 published=meta["published"])``, or, with ``--outputs DIR``, reads saved output from
@@ -13,11 +14,11 @@ output. ``--save-outputs DIR`` writes what the extractor returned in that format
 ``--parser`` sets ``EXTRACT_PARSER`` for the run (``spacy``: the rules, then the optional parse
 step of factcheck/extract/parse_steps.py; needs the ``parse`` extra).
 
-``dev``, ``test`` and ``fresh`` have all been run and used for decisions, so none of them is held
-out any more: develop on any of them, and ``seen`` (or ``all``, the same) scores the three
-together. ``fourth`` (bench/news/fourth/, labelled by bench/news/GUIDE.md before any extractor run)
-is the held-out half: only the lead runs it, once at the start and once at the end of a round;
-``seen`` and ``all`` never include it (see bench/news/fourth/README.md).
+``dev``, ``test``, ``fresh`` and ``fourth`` have all been run and used for decisions, so none of
+them is held out any more: develop on any of them, and ``seen`` (or ``all``, the same) scores the
+four together. ``fifth`` (bench/news/fifth/, labelled by bench/news/GUIDE.md before any extractor
+run) is the held-out half: only the lead runs it, once at the start and once at the end of a round;
+``seen`` and ``all`` never include it (see bench/news/fifth/README.md).
 
 Matching and counting are those of the project's reference scorer (score_claims.py, kept
 beside the labelling guidelines), copied here so that the project does not depend on it:
@@ -71,8 +72,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT / "bench" / "news"
-HALVES = ("dev", "test", "fresh")  # --set seen (or all): every half already run and used
-HELD_OUT = ("fourth",)  # only when named: the lead runs it once per round, never tuned on
+HALVES = ("dev", "test", "fresh", "fourth")  # --set seen (or all): every half already run and used
+HELD_OUT = ("fifth",)  # only when named: the lead runs it at the start and end of a round
 SEEN = ("seen", "all")  # names for HALVES together
 SUBSETS = ("all", "checkworthy")
 RESAMPLES = 1000
@@ -323,7 +324,7 @@ def subject_check(wording: str, subjects: list[str]) -> str:
 
 
 def load_half(half: str, root: Path = NEWS) -> list[dict]:
-    """The articles of one half (dev, test, fresh or fourth), sorted by file name."""
+    """The articles of one half (dev, test, fresh, fourth or fifth), sorted by file name."""
     folder = root / half
     out = []
     if not folder.is_dir():

@@ -7,6 +7,7 @@ verdicts on a claim only once they have saved their own. Nobody edits another pe
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlite_utils import Database
@@ -61,6 +62,22 @@ def sees_others(db: Database, user: dict[str, Any], claim_id: int, blind: bool) 
     return store.get_verdict(db, claim_id, user["id"]) is not None
 
 
+def visible_history(
+    db: Database, user: dict[str, Any], claim_id: int, entries: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The entries of the claim's history (:func:`factcheck.store.claim_history`) the user may
+    see: all of them, except that under blind review a reviewer who has not given a verdict
+    yet sees only the claim's changes and proposals (and their own verdict's entries)."""
+    if sees_others(db, user, claim_id, store.get_settings(db)["blind_verdicts"]):
+        return entries
+    return [
+        e
+        for e in entries
+        if e["table_name"] in ("claims", "claim_proposals")
+        or (e["table_name"] == "verdicts" and e["username"] == user["username"])
+    ]
+
+
 def visible_claim_ids(db: Database, user: dict[str, Any], article_id: int, blind: bool) -> set[int]:
     """Claims of the article whose other verdicts the user may see."""
     if is_editor(user) or not blind:
@@ -84,12 +101,18 @@ def own_counts(db: Database, user: dict[str, Any], articles: list[dict[str, Any]
 
 
 def filter_record(
-    record: dict[str, Any], user: dict[str, Any], visible: set[int]
+    record: dict[str, Any],
+    user: dict[str, Any],
+    visible: set[int],
+    editors: Collection[str] = (),
 ) -> dict[str, Any]:
     """Remove what the user may not see yet from an export record.
 
     Before their own verdict (blind review) a reviewer sees neither the other verdicts nor the
-    final verdict and its corrections, in the panel, the API and every export alike.
+    final verdict and its corrections, in the panel, the API and every export alike; of the
+    claim's comments, what :func:`visible_comments` shows them (``editors``: the usernames of
+    editors, :func:`editor_names`; without them only their own comments and the hand-backs
+    of their own verdict are kept).
     """
     claim = record.get("claim")
     if claim is None or claim["id"] in visible:
@@ -104,7 +127,32 @@ def filter_record(
             "corrections": [],
         }
         | ({"published": None} if "published" in record else {})
+        | (
+            {"comments": _visible_thread(record["comments"], user["username"], editors)}
+            if "comments" in record
+            else {}
+        )
     )
+
+
+def _visible_thread(
+    comments: list[dict[str, Any]], name: str, editors: Collection[str]
+) -> list[dict[str, Any]]:
+    """An export record's comments a reviewer sees before their own verdict (blind review), as
+    :func:`visible_comments` decides for the thread: their own, and the editors' other than
+    hand-backs of another reviewer's verdict."""
+    return [
+        c
+        for c in comments
+        if c["by"] == name
+        or (c["kind"] == "return" and (c["returned"] or {}).get("reviewer") == name)
+        or (c["kind"] != "return" and c["by"] in editors)
+    ]
+
+
+def editor_names(db: Database) -> frozenset[str]:
+    """The usernames of the desk's editors and admins (for :func:`filter_record`)."""
+    return frozenset(u["username"] for u in store.list_users(db) if u["role"] in EDITOR_ROLES)
 
 
 def search_scope(user: dict[str, Any], blind: bool) -> dict[str, Any]:

@@ -6,6 +6,7 @@ and hand-made perturbations of them.
 
 from __future__ import annotations
 
+import ast
 import datetime
 import importlib.util
 import json
@@ -21,8 +22,10 @@ ev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ev)
 
 # every half's labels are validated and scored as gold output here; none is run through the
-# extractor (the held-out `fourth` half included: these tests never import factcheck.extract)
-HALVES = [h for h in ("dev", "test", "fresh", "fourth") if list((NEWS / h).glob("*.labels.json"))]
+# extractor (the held-out `fifth` half included: these tests never import factcheck.extract)
+HALVES = [
+    h for h in ("dev", "test", "fresh", "fourth", "fifth") if list((NEWS / h).glob("*.labels.json"))
+]
 ARTICLES = [a for h in HALVES for a in ev.load_half(h)]
 LABEL_KEYS = {"start", "end", "quote", "wording", "claimant", "subject", "core"}
 
@@ -52,17 +55,37 @@ def test_fresh_set_has_twelve_articles_and_is_now_seen():
     fresh = [a for a in ARTICLES if a["half"] == "fresh"]
     assert len(fresh) == 12
     assert sum(len(a["labels"]) for a in fresh) >= 12 * 10
-    assert ev.HALVES == ("dev", "test", "fresh"), "--set seen/all: the three used halves"
+    assert ev.HALVES == ("dev", "test", "fresh", "fourth"), "--set seen/all: the four used halves"
     slugs = [a["slug"] for a in ARTICLES]
     assert len(set(slugs)) == len(slugs), "article names are unique across halves"
 
 
-def test_fourth_set_has_twelve_articles_and_is_held_out():
+def test_fourth_set_has_twelve_articles_and_is_now_seen():
     fourth = [a for a in ARTICLES if a["half"] == "fourth"]
     assert len(fourth) == 12
     assert sum(len(a["labels"]) for a in fourth) >= 12 * 10
-    assert "fourth" in ev.HELD_OUT
-    assert "fourth" not in ev.HALVES, "--set seen/all must leave the held-out half out"
+    assert "fourth" in ev.HALVES, "run twice by the lead, now a development half"
+    assert "fourth" not in ev.HELD_OUT
+
+
+def test_fifth_set_has_twelve_articles_and_is_held_out():
+    fifth = [a for a in ARTICLES if a["half"] == "fifth"]
+    assert len(fifth) == 12
+    assert sum(len(a["labels"]) for a in fifth) >= 12 * 10
+    assert ev.HELD_OUT == ("fifth",)
+    assert "fifth" not in ev.HALVES, "--set seen/all must leave the held-out half out"
+
+
+def test_extract_speed_leaves_the_held_out_half_out_unless_named():
+    """Read from the script's source: importing it would import the extractor."""
+    tree = ast.parse((ROOT / "bench" / "extract_speed.py").read_text(encoding="utf-8"))
+    held = [
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "HELD_OUT" for t in node.targets)
+    ]
+    assert held == [("fifth",)]
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a['half']}/{a['slug']}")
@@ -394,27 +417,27 @@ def test_main_scores_saved_outputs_without_running_the_extractor(tmp_path, monke
     assert data["dev"]["checkworthy"]["per_article"]["01-x"]["tool"] == 3
 
 
-def test_main_fourth_only_when_named(tmp_path, monkeypatch, capsys):
+def test_main_fifth_only_when_named(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(ev, "run_extractor", lambda article: pytest.fail("extractor ran"))
     _write_set(tmp_path / "news")
-    (tmp_path / "news" / "dev").rename(tmp_path / "news" / "fourth")
+    (tmp_path / "news" / "dev").rename(tmp_path / "news" / "fifth")
     (tmp_path / "out").mkdir()
     args = ["--root", str(tmp_path / "news"), "--outputs", str(tmp_path / "out")]
-    assert ev.main([*args, "--set", "all"]) == 1, "--set all leaves fourth out"
-    assert ev.main([*args, "--set", "seen"]) == 1, "--set seen leaves fourth out"
+    assert ev.main([*args, "--set", "all"]) == 1, "--set all leaves fifth out"
+    assert ev.main([*args, "--set", "seen"]) == 1, "--set seen leaves fifth out"
     capsys.readouterr()
     report = tmp_path / "r.json"
-    assert ev.main([*args, "--set", "fourth", "--json", str(report)]) == 0
-    assert list(json.loads(report.read_text(encoding="utf-8"))) == ["fourth"]
+    assert ev.main([*args, "--set", "fifth", "--json", str(report)]) == 0
+    assert list(json.loads(report.read_text(encoding="utf-8"))) == ["fifth"]
 
 
-def test_main_seen_and_all_cover_dev_test_and_fresh(tmp_path, monkeypatch, capsys):
+def test_main_seen_and_all_cover_dev_test_fresh_and_fourth(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(ev, "run_extractor", lambda article: pytest.fail("extractor ran"))
     root = tmp_path / "news"
-    for half in ("dev", "test", "fresh", "fourth"):
+    for half in ("dev", "test", "fresh", "fourth", "fifth"):
         _write_set(root)
         (root / "dev").rename(root / f"{half}-tmp")
-    for half in ("dev", "test", "fresh", "fourth"):
+    for half in ("dev", "test", "fresh", "fourth", "fifth"):
         folder = root / f"{half}-tmp"
         for path in folder.iterdir():  # one article name per half
             path.rename(folder / path.name.replace("01-x", f"01-{half}"))
@@ -425,7 +448,7 @@ def test_main_seen_and_all_cover_dev_test_and_fresh(tmp_path, monkeypatch, capsy
         report = tmp_path / f"{name}.json"
         assert ev.main([*args, "--set", name, "--json", str(report)]) == 0
         data = json.loads(report.read_text(encoding="utf-8"))
-        assert list(data) == ["dev", "test", "fresh", "all"], name
+        assert list(data) == ["dev", "test", "fresh", "fourth", "all"], name
     capsys.readouterr()
 
 

@@ -136,3 +136,62 @@ def test_m017_rebuilds_the_json_fragments(tmp_path: Any) -> None:
     )
     fast_and_reference(old)
     old.close()
+
+
+def _thread(text: str, claim_id: int) -> list[tuple[Any, ...]]:
+    record = next(
+        r
+        for r in map(json.loads, text.splitlines())
+        if (r.get("claim") or {}).get("id") == claim_id
+    )
+    return [
+        (c["by"], c["kind"], c["body"], (c["returned"] or {}).get("reviewer"))
+        for c in record["comments"]
+    ]
+
+
+def test_comments_are_exported_to_whoever_may_see_them(db: Any, desk: dict[str, Any]) -> None:
+    """The JSON formats carry each claim's thread (hand-backs with whose verdict, when, and
+    whether it is still open), the fast paths as the record path; a reviewer's own export
+    under blind review holds only what their panel shows, and a "Published" export none."""
+    from factcheck.config import DEFAULTS
+    from factcheck.export.stream import export_stream
+
+    users = desk["users"]
+    second = _returned(db, desk)
+    discussion.add_comment(db, second, users["alice"], "I used the 2025 table.")
+    discussion.add_comment(db, second, users["edna"], "Thanks, both.")
+    out = fast_and_reference(db)
+    reason = "Which budget?\nThe **2024** one is out of date."
+    everything = [
+        ("edna", "return", reason, "bob"),
+        ("alice", "comment", "I used the 2025 table.", None),
+        ("edna", "comment", "Thanks, both.", None),
+    ]
+    assert _thread(out["jsonl"], second) == everything
+    record = next(r for r in map(json.loads, out["jsonl"].splitlines()) if r["claim"])
+    assert record["comments"] == []  # (a claim without comments)
+    returned = next(
+        c["returned"]
+        for r in map(json.loads, out["jsonl"].splitlines())
+        if (r["claim"] or {}).get("id") == second
+        for c in r["comments"]
+    )
+    assert returned["resolved_at"] is None and returned["at"]
+
+    def exported(user: str | None, **flt: Any) -> str:
+        who = store.user_by_name(db, user) if user else None
+        chunks = export_stream(db, "jsonl", store.ExportFilter(**flt), DEFAULTS, user=who)
+        return b"".join(chunks).decode()
+
+    store.update_settings(db, {"blind_verdicts": True}, None)
+    store.create_user(db, "carol", "long enough password", role="reviewer")
+    store.set_assignments(
+        db, desk["planet"], [users["bob"], store.user_by_name(db, "carol")["id"]], None
+    )
+    # carol has no verdict on it: the editors' comments, not alice's nor bob's hand-back
+    assert _thread(exported("carol"), second) == everything[2:]
+    assert _thread(exported("bob"), second) == everything  # (his verdict is in)
+    assert _thread(exported(None), second) == everything
+    # the published record holds no talk
+    assert _thread(exported(None, published=True), desk["planet_claims"][0]) == []

@@ -74,3 +74,53 @@ def test_nothing_below_the_views_imports_them() -> None:
     ]
     assert len(files) > 100
     assert not wrong, "only factcheck/views/ and web.py import the views:\n" + "\n".join(wrong)
+
+
+STORE = PACKAGE / "store"
+
+
+def names_from_the_store_package(source: str, path: Path) -> list[str]:
+    """``line: name`` of each name a store module imports from the ``factcheck.store``
+    package itself (its ``__init__``, which only re-exports) rather than from the module
+    defining it; importing a submodule (``from . import evidence``) is fine."""
+    wrong = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            (_line, base), *_names = imported_modules(ast.unparse(node), package_of(path))
+            for alias in node.names if base == "factcheck.store" else ():
+                if not (STORE / f"{alias.name}.py").exists():
+                    wrong.append(f"{node.lineno}: {alias.name}")
+            wrong += [
+                f"{node.lineno}: the package"
+                for alias in node.names
+                if base in ("factcheck", "") and alias.name == "store"
+            ]
+        elif isinstance(node, ast.Import):
+            wrong += [
+                f"{node.lineno}: the package" for a in node.names if a.name == "factcheck.store"
+            ]
+    return wrong
+
+
+def test_the_store_finder_is_right() -> None:
+    here = STORE / "claims.py"
+    assert names_from_the_store_package("from . import now", here) == ["1: now"]
+    assert names_from_the_store_package("def f():\n    from ..store import Invalid", here)
+    assert names_from_the_store_package("from .. import store", here) == ["1: the package"]
+    assert names_from_the_store_package("import factcheck.store", here)
+    assert not names_from_the_store_package("from . import evidence", here)
+    assert not names_from_the_store_package("from .base import now", here)
+    assert not names_from_the_store_package("from .. import sanitize", here)
+
+
+def test_store_modules_import_from_the_modules_that_define_names() -> None:
+    """``factcheck/store/__init__.py`` only re-exports: a store module importing from it
+    depends on the order the package imports its modules in (and hides where a name lives)."""
+    modules = sorted(p for p in STORE.glob("*.py") if p.name != "__init__.py")
+    wrong = [
+        f"{path.relative_to(ROOT)}:{found}"
+        for path in modules
+        for found in names_from_the_store_package(path.read_text(encoding="utf-8"), path)
+    ]
+    assert len(modules) > 20
+    assert not wrong, "import these from their own modules:\n" + "\n".join(wrong)

@@ -694,3 +694,16 @@ def test_the_thread_reuses_its_read_connection(db: Any) -> None:
             assert other is not first
             assert other.conn.in_transaction
     assert not first.conn.in_transaction
+
+
+def test_a_selected_passage_is_found_in_the_text(db: Any, article_id: int) -> None:
+    """store.add_claim_at_passage: the quote at the offset the page sent, else the occurrence
+    (blank space trimmed, line ends as stored) nearest it; refused when not in the text."""
+    body = store.get_article(db, article_id)["body"]
+    assert store.find_passage("a b a b", "a b", 3) == 4 and store.find_passage("ab", "", 0) is None
+    word = next(w for w in body.split() if w.isalpha() and len(w) > 3 and body.count(w) == 1)
+    at = body.index(word)
+    claim = store.add_claim_at_passage(db, article_id, f" {word}\r\n", at + 50, None)
+    assert (claim["start"], claim["end"], claim["quote"]) == (at, at + len(word), word)
+    with pytest.raises(store.Invalid, match="not in the article's text"):
+        store.add_claim_at_passage(db, article_id, "words never written here", 0, None)

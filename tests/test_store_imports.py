@@ -314,18 +314,71 @@ def _claim_ids(db: Any) -> list[int]:
     ]
 
 
-@pytest.mark.parametrize("fmt", ["json", "jsonl", "json before publications"])
+def _desk_talk(db: Any, articles: list[int]) -> dict[str, Any]:
+    """What the desk says of each claim (in reading order) without database ids: its thread
+    (author, kind, text, time; a hand-back's reviewer and when it was resolved), its open
+    returns, and each reviewer's to-do state."""
+    from factcheck.store import discussion, flow
+
+    claims = _claim_ids(db)
+    names = {u["id"]: u["username"] for u in store.list_users(db)}
+    threads = {
+        f"C{i}": [
+            (
+                c["username"],
+                c["kind"],
+                c["body"],
+                c["body_html"],
+                c["created_at"],
+                c["returned_reviewer"],
+                c["return_resolved_at"],
+            )
+            for c in discussion.list_comments(db, claim)
+        ]
+        for i, claim in enumerate(claims)
+    }
+    returns = {
+        f"C{i}": {
+            names[reviewer]: (r["returned_by_name"], r["comment"], r["created_at"])
+            for reviewer, r in discussion.open_returns(db, claim).items()
+        }
+        for i, claim in enumerate(claims)
+    }
+    states = {}
+    for user_id, name in names.items():
+        if name not in ("alice", "bob"):  # (the reviewers of the desk)
+            continue
+        for a, article in enumerate(articles):
+            found = flow.review_states(db, article, user_id)
+            states[f"{name} A{a}"] = {f"C{claims.index(c)}": s for c, s in found.items()}
+    return {"threads": threads, "returns": returns, "states": states}
+
+
+@pytest.mark.parametrize(
+    "fmt", ["json", "jsonl", "json before publications", "json before comments"]
+)
 def test_round_trip_keeps_the_published_record(
     app: Any, db: Any, client: Any, tmp_path: Path, fmt: str
 ) -> None:
     """A desk with a published, a corrected (wording, verdict) and a withdrawn claim, and a
     withdrawn article published again: exported and imported into an empty desk, every
-    public page reads the same (dates, corrections, withdrawal notices, JSON-LD)."""
+    public page reads the same (dates, corrections, withdrawal notices, JSON-LD), and so does
+    the desk's talk: comments, returned verdicts (open: the reviewer's to-do; resolved) and
+    every reviewer's to-do state."""
     from factcheck import create_app
+    from factcheck.store import discussion
 
     desk = build_desk(db)  # (planet: published, claim 1 corrected; courier: not published)
     edna = desk["users"]["edna"]
+    alice, bob = desk["users"]["alice"], desk["users"]["bob"]
     first, second, third = desk["planet_claims"][:3]
+    # bob's verdict on the first claim is returned (open: his to do), alice's too, and she
+    # saved it again (resolved); a comment mentions bob.
+    discussion.add_comment(db, first, alice, "See the **minutes**, @bob.")
+    discussion.return_verdict(db, first, bob, edna, "Which minutes? Cite the *page*.")
+    discussion.return_verdict(db, first, alice, edna, "Add the source's date.")
+    version = store.get_verdict(db, first, alice)["version"]
+    store.record_verdict(db, first, alice, "false", "Minutes of 3 May.", [], version, RATINGS)
     store.publish_correction(
         db, first, edna, "The minutes say 27 million.", text="The tunnel cost 27 million."
     )
@@ -339,6 +392,16 @@ def test_round_trip_keeps_the_published_record(
     store.publish_article(db, desk["courier"], edna, publish=False, note="Retracted by the paper.")
     articles = [desk["planet"], desk["courier"], desk["quiet"]]
     before = _public_pages(client, articles, _claim_ids(db))
+    talk = _desk_talk(db, articles)
+    assert talk["returns"]["C0"] == {
+        "bob": ("edna", "Which minutes? Cite the *page*.", talk["returns"]["C0"]["bob"][2])
+    }
+    assert talk["states"]["bob A0"]["C0"] == "returned"
+    assert [(c[0], c[1], c[5], c[6] is None) for c in talk["threads"]["C0"]] == [
+        ("alice", "comment", None, True),
+        ("edna", "return", "bob", True),
+        ("edna", "return", "alice", False),
+    ]
     assert "Checking the figures." not in before["A0"]  # (published again)
     assert "The budget line was for another tunnel." in before["C1"]
     assert "Retracted by the paper." in before["A1"]
@@ -351,6 +414,12 @@ def test_round_trip_keeps_the_published_record(
         doc = json.loads(text)
         for article in doc["articles"]:
             del article["publications"]
+        text = json.dumps(doc)
+    if fmt == "json before comments":  # an export made before claims' comments
+        doc = json.loads(text)
+        for article in doc["articles"]:
+            for claim in article["claims"]:
+                del claim["comments"]
         text = json.dumps(doc)
     other = create_app(dict(app.config) | {"DATABASE": str(tmp_path / "other.db")})
     target = connect(other.config["DATABASE"])
@@ -365,8 +434,19 @@ def test_round_trip_keeps_the_published_record(
     new_articles = [a["article_id"] for a in summary.imported]
     after = _public_pages(other.test_client(), new_articles, _claim_ids(target))
     assert after == before
-    if fmt != "json before publications":
-        assert comparable(target) == comparable(db)  # (the publishing history too)
+    if fmt not in ("json before publications", "json before comments"):
+        assert comparable(target) == comparable(db)  # (the publishing history, the talk too)
+    restored = _desk_talk(target, new_articles)
+    if fmt == "json before comments":
+        # The export said only which verdicts were returned, by whom and why: the open
+        # return is kept (bob's to-do), the rest of the thread is not in the file.
+        assert restored["states"] == talk["states"] and restored["returns"] == talk["returns"]
+        # (the comment is dated when the verdict was returned: a moment after it was written)
+        assert [c[:4] + c[5:] for c in restored["threads"]["C0"]] == [
+            c[:4] + c[5:] for c in talk["threads"]["C0"][1:2]
+        ]
+    else:
+        assert restored == talk
     # the imported versions are versions: immutable, and signed by the editor (disabled here)
     versions = store.claim_versions(target, _claim_ids(target)[0])
     assert [(v["version"], v["published_by_name"]) for v in versions] == [(1, "edna"), (2, "edna")]

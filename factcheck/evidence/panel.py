@@ -48,10 +48,13 @@ def entry_view(e: dict[str, Any]) -> dict[str, Any]:
 
 
 def panel_evidence(db: Any, verdict: dict[str, Any] | None) -> dict[str, Any]:
-    """The user's saved sources with their archive state, for ``review/_evidence.html``."""
+    """The user's saved sources with their archive state, for ``review/_evidence.html``
+    (read with the verdict when it holds them: ``store.list_verdicts(..., evidence=True)``)."""
     if verdict is None:
         return {"entries": [], "waiting": False}
-    entries = records.verdict_evidence(db, [verdict["id"]]).get(verdict["id"], [])
+    entries = verdict.get("evidence")
+    if entries is None:
+        entries = records.verdict_evidence(db, [verdict["id"]]).get(verdict["id"], [])
     return {
         "entries": [entry_view(e) for e in entries],
         "waiting": records.waiting(entries),

@@ -472,11 +472,18 @@ def _claim_pieces(batches: Iterable[Any], pieces: _Pieces) -> Iterator[tuple[Any
                         published_at,
                         b',"published":',
                         published,
+                        b',"comments":',
+                        _comments_json(batch.comments.get(c[0])),
                         b',"agreement":',
                         agreement,
                     )
                 ),
             )
+
+
+def _comments_json(thread: list[dict[str, Any]] | None) -> bytes:
+    """A claim's comments (:attr:`ExportBatch.comments`) as JSON (UTF-8)."""
+    return _encode(thread).encode() if thread else b"[]"
 
 
 def _json_pieces(

@@ -13,6 +13,8 @@ Claim record shape, as yielded by the store, one per claim in article order::
                    "excerpt", "stance", "accessed"}]}],
      "final": {"rating", "label", "value", "reason", "decided_by", "decided_at"} | None,
      "published": {...} | None,  # the published record (factcheck.store.published)
+     "comments": [{"by", "kind", "body", "created_at", "updated_at",
+                   "returned": {"reviewer", "at", "resolved_at"} | None}],  # the claim's thread
      "agreement": {...}}
 
 ``"claim": None`` marks an article without claims (kept in both formats).
@@ -148,5 +150,14 @@ def records_from_json(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 # Keys of a claim object in the JSON document that belong to the record, not the claim.
 _RECORD_KEYS = frozenset(
-    ["verdicts", "final", "agreement", "corrections", "history", "published_at", "published"]
+    [
+        "verdicts",
+        "final",
+        "agreement",
+        "corrections",
+        "history",
+        "published_at",
+        "published",
+        "comments",
+    ]
 )

@@ -96,12 +96,7 @@ def _export_chunks(
     published_only = flt.published is True
 
     def records(**options: Any) -> Iterator[dict[str, Any]]:
-        if user is not None and not access.is_editor(user):
-            found = scoped_records(db, flt, scale, user, disagreement_mode, **options)
-        else:
-            found = store.export_records(
-                db, flt, scale, disagreement_mode=disagreement_mode, **options
-            )
+        found = user_records(db, flt, scale, user, disagreement_mode, **options)
         if published_only:
             return published_view(found, scale, unpublished=False)
         return found
@@ -189,6 +184,22 @@ def visible_article_ids(db: Database, user: dict[str, Any]) -> list[int]:
     return sorted(row["id"] for row in rows)
 
 
+def user_records(
+    db: Database,
+    flt: store.ExportFilter,
+    scale: list[dict[str, Any]],
+    user: dict[str, Any] | None,
+    disagreement_mode: str = "any",
+    **options: Any,
+) -> Iterator[dict[str, Any]]:
+    """The export records of ``flt`` the user may see: every one for an editor (or without a
+    user: the command line), a reviewer's :func:`scoped_records` otherwise. ``options`` go to
+    :func:`factcheck.store.export_records`."""
+    if user is not None and not access.is_editor(user):
+        return scoped_records(db, flt, scale, user, disagreement_mode, **options)
+    return store.export_records(db, flt, scale, disagreement_mode=disagreement_mode, **options)
+
+
 def scoped_records(
     db: Database,
     flt: store.ExportFilter,
@@ -204,6 +215,7 @@ def scoped_records(
     order = ordinal_order(scale)
     labels = {entry["key"]: entry["label"] for entry in scale}
     ids = [flt.article_id] if flt.article_id is not None else visible_article_ids(db, user)
+    editors = access.editor_names(db)
     for article_id in ids:
         if not access.can_view_article(db, user, article_id):
             continue
@@ -212,7 +224,7 @@ def scoped_records(
         for record in store.export_records(
             db, one, scale, disagreement_mode=disagreement_mode, **options
         ):
-            filtered = access.filter_record(record, user, visible)
+            filtered = access.filter_record(record, user, visible, editors)
             if filtered is not record and "agreement" in record:
                 figures = claim_agreement(
                     export.current_ratings(filtered["verdicts"]), order, disagreement_mode

@@ -59,11 +59,13 @@ from .claimants import (
 )
 from .claims import (
     add_claim,
+    add_claim_at_passage,
     change_claim,
     claim_history,
     claims_state,
     dismissal_changes,
     edit_claim_text,
+    find_passage,
     get_claim,
     list_claims,
     set_claim_dismissed,
@@ -104,6 +106,7 @@ from .discussion import (  # noqa: E402
     list_comments,
     notify,
     open_returns,
+    open_returns_in,
     resolve_returns,
     return_verdict,
     returned_claim_ids,
@@ -125,6 +128,7 @@ from .proposals import (  # noqa: E402,F401
     last_decided_proposal,
     list_open_proposals,
     open_proposal,
+    panel_proposals,
     propose,
     withdraw_proposal,
 )

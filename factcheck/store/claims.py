@@ -54,6 +54,48 @@ def get_claim(db: Database, claim_id: int) -> dict[str, Any]:
     return _claim_from_row(row)
 
 
+def find_passage(body: str, quote: str, near: int | None) -> int | None:
+    """The offset of ``quote`` in ``body``, the occurrence nearest ``near`` if repeated."""
+    if not quote:
+        return None
+    found = []
+    index = body.find(quote)
+    while index != -1 and len(found) < 1000:
+        found.append(index)
+        index = body.find(quote, index + 1)
+    if not found:
+        return None
+    if near is None:
+        return found[0]
+    return min(found, key=lambda offset: abs(offset - near))
+
+
+def add_claim_at_passage(
+    db: Database,
+    article_id: int,
+    quote: str,
+    near: int | None,
+    user_id: int | None,
+    text: str | None = None,
+) -> dict[str, Any]:
+    """Add a reviewer's claim on a passage they selected in the article: ``quote`` at the
+    offset ``near`` the page gave, else the occurrence of the quote (blank space trimmed)
+    nearest it. :class:`Invalid` when the passage is not in the article's text."""
+    article = _row(db, "SELECT body FROM articles WHERE id = ?", (article_id,))
+    if article is None:
+        raise NotFound(f"article {article_id}")
+    body = article["body"]
+    quote = quote.replace("\r\n", "\n").replace("\r", "\n")
+    start = near
+    if start is None or start < 0 or body[start : start + len(quote)] != quote:
+        quote = quote.strip()
+        start = find_passage(body, quote, start)
+    if start is None:
+        raise Invalid("That passage is not in the article's text; select it in the article.")
+    # (add_claim trims the blank space a selection may have around it)
+    return add_claim(db, article_id, start, start + len(quote), user_id, text)
+
+
 def add_claim(
     db: Database,
     article_id: int,

@@ -401,7 +401,8 @@ def add_comment(
 
 _COMMENT_SELECT = (
     "SELECT c.*, u.username, u.role AS author_role, r.reviewer_id AS returned_reviewer_id,"
-    " ru.username AS returned_reviewer, r.resolved_at AS return_resolved_at"
+    " ru.username AS returned_reviewer, r.resolved_at AS return_resolved_at,"
+    " r.id AS return_id, r.verdict_id AS returned_verdict_id, r.created_at AS returned_at"
     " FROM comments c JOIN users u ON u.id = c.user_id"
     " LEFT JOIN verdict_returns r ON r.comment_id = c.id"
     " LEFT JOIN users ru ON ru.id = r.reviewer_id"
@@ -575,24 +576,87 @@ def open_returns(db: Database, claim_id: int) -> dict[int, dict[str, Any]]:
     return {row["reviewer_id"]: row for row in rows}
 
 
+def _fetch_since_m012(cursor: Any, sql: str, claim_ids_json: str) -> list[Any]:
+    """The rows of a query of the exports on the tables of m012 (none before it)."""
+    try:
+        return cursor.execute(sql, (claim_ids_json,)).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise
+
+
+def open_returns_in(comments: Sequence[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The open returns of a claim read from its thread (:func:`list_comments`: each return is
+    a comment), as :func:`open_returns` gives them, without reading them again."""
+    return {
+        c["returned_reviewer_id"]: {
+            "id": c["return_id"],
+            "verdict_id": c["returned_verdict_id"],
+            "claim_id": c["claim_id"],
+            "reviewer_id": c["returned_reviewer_id"],
+            "returned_by": c["user_id"],
+            "comment_id": c["id"],
+            "created_at": c["returned_at"],
+            "resolved_at": None,
+            "returned_by_name": c["username"],
+            "reviewer_name": c["returned_reviewer"],
+            "comment": c["body"],
+            "comment_html": c["body_html"],
+        }
+        for c in comments
+        if c["return_id"] is not None and c["return_resolved_at"] is None
+    }
+
+
 def open_returns_of_claims(cursor: Any, claim_ids_json: str) -> dict[int, tuple[int, Any]]:
     """The open returns of the claims (a JSON array of ids), for the exports: verdict id ->
     ``(claim id, {"reason", "by", "at"})`` (the editor's comment in Markdown, their username,
     when). ``cursor`` is a plain DB-API cursor or connection; nothing before m012."""
-    try:
-        rows = cursor.execute(
-            "SELECT r.verdict_id, r.claim_id, c.body, e.username, r.created_at"
-            " FROM verdict_returns r LEFT JOIN comments c ON c.id = r.comment_id"
-            " LEFT JOIN users e ON e.id = r.returned_by"
-            " WHERE r.resolved_at IS NULL AND r.claim_id IN (SELECT value FROM json_each(?))"
-            " ORDER BY r.id",
-            (claim_ids_json,),
-        ).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return {}
-        raise
+    rows = _fetch_since_m012(
+        cursor,
+        "SELECT r.verdict_id, r.claim_id, c.body, e.username, r.created_at"
+        " FROM verdict_returns r LEFT JOIN comments c ON c.id = r.comment_id"
+        " LEFT JOIN users e ON e.id = r.returned_by"
+        " WHERE r.resolved_at IS NULL AND r.claim_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY r.id",
+        claim_ids_json,
+    )
     return {row[0]: (row[1], {"reason": row[2] or "", "by": row[3], "at": row[4]}) for row in rows}
+
+
+def comments_of_claims(cursor: Any, claim_ids_json: str) -> dict[int, list[dict[str, Any]]]:
+    """The threads of the claims (a JSON array of ids), for the JSON exports: claim id -> its
+    comments, oldest first, each ``{"by", "kind", "body", "created_at", "updated_at",
+    "returned"}`` (the author's username, the Markdown as written; ``returned``: for an
+    editor's hand-back, ``{"reviewer", "at", "resolved_at"}``: whose verdict, when it was
+    returned and when they saved it again (None: the return is open); else None).
+    ``cursor`` is a plain DB-API cursor or connection; nothing before m012."""
+    rows = _fetch_since_m012(
+        cursor,
+        "SELECT c.claim_id, u.username, c.kind, c.body, c.created_at, c.updated_at,"
+        " r.id, ru.username, r.created_at, r.resolved_at"
+        " FROM comments c JOIN users u ON u.id = c.user_id"
+        " LEFT JOIN verdict_returns r ON r.comment_id = c.id"
+        " LEFT JOIN users ru ON ru.id = r.reviewer_id"
+        " WHERE c.claim_id IN (SELECT value FROM json_each(?)) ORDER BY c.claim_id, c.id",
+        claim_ids_json,
+    )
+    threads: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        threads.setdefault(row[0], []).append(
+            {
+                "by": row[1],
+                "kind": row[2],
+                "body": row[3],
+                "created_at": row[4],
+                "updated_at": row[5],
+                "returned": (
+                    {"reviewer": row[7], "at": row[8], "resolved_at": row[9]} if row[6] else None
+                ),
+            }
+        )
+    return threads
 
 
 def returned_claim_ids(db: Database, user_id: int, article_id: int | None = None) -> set[int]:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..evidence.urls import normalise_url, not_web_reason
-from . import NotFound, _audit, _row, _rows, now, transaction
+from .base import NotFound, _audit, _row, _rows, now, transaction
 
 STATES = ("pending", "archiving", "archived", "failed")
 LINK_STATES = ("alive", "changed", "gone", "unreachable")
@@ -343,7 +343,8 @@ def get_excerpt_check(db: Database, check_id: int) -> dict[str, Any] | None:
 # What the panel shows ------------------------------------------------------------------------
 
 _EVIDENCE_SQL = """
-    SELECT s.verdict_id, s.position, s.url, s.title, s.excerpt, s.stance,
+    SELECT s.verdict_id, s.position, s.url, s.title, s.publisher, s.excerpt, s.stance,
+           s.accessed,
            r.id AS record_id, r.state, r.reason, r.attempts, r.link_status,
            r.link_checked_at, r.link_reason,
            a.id AS archive_id, a.fetched_at, a.http_status, a.content_type, a.sha256,
@@ -370,6 +371,23 @@ def verdict_evidence(db: Database, verdict_ids: Sequence[int]) -> dict[int, list
         list(verdict_ids),
     ):
         out[row["verdict_id"]].append(row)
+    return out
+
+
+def claim_evidence(db: Database, claim_id: int) -> dict[int, list[dict[str, Any]]]:
+    """For each verdict on the claim, its sources with their archive state, in order (as
+    :func:`verdict_evidence`), each also with ``archive``: what the verdict's sources carry
+    (:func:`archive_of`); one read."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in _rows(
+        db,
+        _EVIDENCE_SQL.replace("SELECT", f"SELECT {ARCHIVE_JSON_SQL} AS archive,", 1)
+        + " WHERE s.verdict_id IN (SELECT id FROM verdicts WHERE claim_id = ?)"
+        " ORDER BY s.verdict_id, s.position, s.id",
+        (claim_id,),
+    ):
+        row["archive"] = json.loads(row["archive"])
+        out.setdefault(row["verdict_id"], []).append(row)
     return out
 
 

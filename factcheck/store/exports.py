@@ -28,7 +28,7 @@ from sqlite_utils import Database
 from .. import sanitize
 from ..agreement import claim_agreement, ordinal_order
 from .base import Invalid
-from .discussion import current_verdict_sql, open_returns_of_claims
+from .discussion import comments_of_claims, current_verdict_sql, open_returns_of_claims
 from .evidence import ARCHIVE_CELL_SQL, ARCHIVE_JSON_SQL
 from .published import published_json, with_label
 
@@ -340,6 +340,7 @@ def export_records(
             last = claims[-1]
             key = (last[1], last[2], last[3], last[0])
             verdicts, corrections = _window_details(cursor, [c[0] for c in claims], users)
+            threads = comments_of_claims(cursor, _ids_json([c[0] for c in claims]))
             published = published_json(db, [c[0] for c in claims], claims[0][1], claims[-1][1])
             for c in claims:
                 claim_id, article_id = c[0], c[1]
@@ -433,6 +434,7 @@ def export_records(
                         if claim_id in published
                         else None
                     ),
+                    "comments": threads.get(claim_id, []),
                 }
                 if agreement_of is not None:
                     # (a verdict returned to its reviewer is not current: left out)
@@ -587,6 +589,8 @@ class ExportBatch:
     (:func:`factcheck.store.published.published_json`). ``returns`` maps the id of each
     verdict returned to its reviewer (an open return) to ``(claim_id, {"reason", "by",
     "at"})``; a claim with one is always a claim tuple (never read from its fragments).
+    ``comments`` (``full`` only) maps claim id to its thread
+    (:func:`factcheck.store.discussion.comments_of_claims`).
     """
 
     articles: dict[int, tuple[Any, ...]]
@@ -598,6 +602,7 @@ class ExportBatch:
     bodies: Any = None
     published: dict[int, dict[str, Any]] = field(default_factory=dict)
     returns: dict[int, tuple[int, Any]] = field(default_factory=dict)
+    comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 class ExportBatches:
@@ -841,8 +846,18 @@ def _export_batches(
             published = published_json(
                 db, [c[0] for c in claims], claims[0][1], claims[-1][1], full=full
             )
+            threads = comments_of_claims(cursor, _ids_json([c[0] for c in claims])) if full else {}
             yield ExportBatch(
-                parts, items, verdicts, sources, corrections, users, bodies, published, returns
+                parts,
+                items,
+                verdicts,
+                sources,
+                corrections,
+                users,
+                bodies,
+                published,
+                returns,
+                threads,
             )
             if n_claims < batch_claims:
                 break

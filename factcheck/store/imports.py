@@ -30,9 +30,11 @@ from sqlite_utils import Database
 
 from .. import ingest
 from ..export import records_from_json
+from ..sanitize import render_markdown
 from .articles import create_article, refuse_duplicate
 from .base import DuplicateArticle, Invalid, _audit, _row, now, sha256, transaction
 from .claimants import CLAIMANT_COLUMNS, claimant_columns
+from .discussion import MAX_COMMENT, has_open_return
 from .evidence import restore_sources
 from .exports import rationale_html
 from .publish_restore import published_ratings, restore_claim_versions, restore_publications
@@ -545,6 +547,7 @@ def restore_bundle(
         [rationale_html(verdict.get("rationale") or "") for verdict in record.get("verdicts") or ()]
         for record in records
     ]
+    threads = [thread_of(record) for record in records]
     stamp = now()
     users: dict[str, int] = {}
     with transaction(db):
@@ -567,8 +570,10 @@ def restore_bundle(
             ),
         ).lastrowid
         versions = 0
-        for record, rationales in zip(records, html, strict=True):
-            versions += _restore_claim(db, article_id, body, record, rationales, users, stamp)
+        for record, rationales, thread in zip(records, html, threads, strict=True):
+            versions += _restore_claim(
+                db, article_id, body, record, rationales, thread, users, stamp
+            )
         # The published record: the article's publications and withdrawals, and whether it
         # is published now (its claims' versions were written with them).
         events = restore_publications(
@@ -593,11 +598,12 @@ def _restore_claim(
     body: str,
     record: dict[str, Any],
     rationales: Sequence[str],
+    thread: Sequence[dict[str, Any]],
     users: dict[str, int],
     stamp: str,
 ) -> int:
-    """Restore one claim with its verdicts, final verdict, published versions and
-    corrections; how many published versions."""
+    """Restore one claim with its verdicts, final verdict, published versions, corrections
+    and comments (with the editors' hand-backs, open or not); how many published versions."""
     claim = record["claim"]
     start, end, quote = int(claim["start"]), int(claim["end"]), claim["quote"]
     if not (0 <= start < end <= len(body)) or body[start:end] != quote:
@@ -633,6 +639,7 @@ def _restore_claim(
             *claimant,
         ),
     ).lastrowid
+    verdict_ids: dict[int, int] = {}  # reviewer's id -> their verdict's
     for verdict, html in zip(record.get("verdicts") or (), rationales, strict=True):
         reviewer = _user_id(db, verdict.get("reviewer"), users)
         if reviewer is None:
@@ -650,6 +657,7 @@ def _restore_claim(
                 verdict.get("updated_at") or stamp,
             ),
         ).lastrowid
+        verdict_ids[reviewer] = verdict_id
         rows = []
         for position, source in enumerate(verdict.get("sources") or ()):
             url = source.get("url") or ""
@@ -711,5 +719,103 @@ def _restore_claim(
                 versions.get(at),
             ),
         )
+    _restore_thread(db, claim_id, verdict_ids, thread, users, stamp)
     published = record.get("published")
     return int(published["version"]) if isinstance(published, dict) else 0
+
+
+def thread_of(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The claim's comments to restore, each with its ``body_html`` rendered here (never taken
+    from the file). An export from before comments were exported (no ``comments``) still
+    says which verdicts were returned, by whom and why: each becomes its return comment."""
+    comments = record.get("comments")
+    if not isinstance(comments, list):
+        comments = []
+    open_for = {
+        (c.get("returned") or {}).get("reviewer")
+        for c in comments
+        if isinstance(c, dict) and c.get("kind") == "return"
+        if isinstance(c.get("returned"), dict) and c["returned"].get("resolved_at") is None
+    }
+    missing = [
+        {
+            "by": (verdict.get("returned") or {}).get("by"),
+            "kind": "return",
+            "body": (verdict.get("returned") or {}).get("reason") or "",
+            "created_at": (verdict.get("returned") or {}).get("at"),
+            "returned": {
+                "reviewer": verdict.get("reviewer"),
+                "at": (verdict.get("returned") or {}).get("at"),
+                "resolved_at": None,
+            },
+        }
+        for verdict in record.get("verdicts") or ()
+        if verdict.get("status") == "returned" and verdict.get("reviewer") not in open_for
+    ]
+    thread = []
+    if missing:
+        comments = sorted(comments + missing, key=lambda c: str(c.get("created_at") or ""))
+    for comment in comments:
+        if not isinstance(comment, dict):
+            raise Invalid("a comment must be a JSON object")
+        body = str(comment.get("body") or "").strip()
+        if not body or len(body) > MAX_COMMENT:
+            raise Invalid(f"a comment must have between 1 and {MAX_COMMENT:,} characters")
+        kind = "return" if comment.get("kind") == "return" else "comment"
+        thread.append(
+            comment | {"kind": kind, "body": body, "body_html": str(render_markdown(body))}
+        )
+    return thread
+
+
+def _restore_thread(
+    db: Database,
+    claim_id: int,
+    verdict_ids: dict[int, int],
+    thread: Sequence[dict[str, Any]],
+    users: dict[str, int],
+    stamp: str,
+) -> None:
+    """The claim's comments, and for each hand-back of a verdict restored with the claim its
+    return: open (the reviewer's to-do) or resolved when they saved it again."""
+    for comment in thread:
+        author = _user_id(db, comment.get("by"), users)
+        if author is None:
+            raise Invalid("a comment has no author (by)")
+        at = comment.get("created_at") or stamp
+        comment_id = db.execute(
+            "INSERT INTO comments (claim_id, user_id, kind, body, body_html, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                claim_id,
+                author,
+                comment["kind"],
+                comment["body"],
+                comment["body_html"],
+                at,
+                comment.get("updated_at") or at,
+            ),
+        ).lastrowid
+        returned = comment.get("returned")
+        if comment["kind"] != "return" or not isinstance(returned, dict):
+            continue
+        reviewer = _user_id(db, returned.get("reviewer"), users)
+        verdict_id = verdict_ids.get(reviewer) if reviewer is not None else None
+        if verdict_id is None:
+            continue  # (the verdict is not in the file: the comment stays, as written)
+        resolved = returned.get("resolved_at")
+        if resolved is None and has_open_return(db, verdict_id):
+            continue  # (one open return a verdict)
+        db.execute(
+            "INSERT INTO verdict_returns (verdict_id, claim_id, reviewer_id, returned_by,"
+            " comment_id, created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                verdict_id,
+                claim_id,
+                reviewer,
+                author,
+                comment_id,
+                returned.get("at") or at,
+                resolved,
+            ),
+        )

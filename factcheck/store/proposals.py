@@ -89,6 +89,27 @@ def last_decided_proposal(db: Database, claim_id: int, user_id: int) -> dict[str
     return _shaped(row) if row else None
 
 
+def panel_proposals(
+    db: Database, claim_id: int, user_id: int, *, every_open: bool, decided: bool
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """What a claim's panel shows of its proposals, in one read: the open ones, oldest first
+    (``every_open``: all of the claim's, as an editor decides them; else the user's own: at
+    most one), and with ``decided`` the user's latest proposal an editor decided on
+    (:func:`last_decided_proposal`), else None."""
+    mine = "" if every_open else " AND p.user_id = :user"
+    sql = f"SELECT * FROM ({_SELECT} WHERE p.claim_id = :claim AND p.status = 'open'{mine})"
+    if decided:
+        sql += (
+            f" UNION ALL SELECT * FROM ({_SELECT} WHERE p.claim_id = :claim"
+            " AND p.user_id = :user AND p.status IN ('accepted', 'rejected')"
+            " ORDER BY p.decided_at DESC, p.id DESC LIMIT 1)"
+        )
+    rows = [_shaped(row) for row in _rows(db, sql, {"claim": claim_id, "user": user_id})]
+    found = sorted((row for row in rows if row["status"] == "open"), key=lambda row: row["id"])
+    last = next((row for row in rows if row["status"] != "open"), None)
+    return found, last
+
+
 def list_open_proposals(db: Database, claim_id: int | None = None) -> list[dict[str, Any]]:
     """Open proposals, oldest first: all of the desk's, or the claim's."""
     if claim_id is None:

@@ -310,6 +310,8 @@ def as_published(record: dict[str, Any], scale: Sequence[dict[str, Any]]) -> dic
     agreement = claim_agreement((), ())
     if "majority_label" in (record.get("agreement") or {}):
         agreement["majority_label"] = None
+    if "comments" in record:
+        record = record | {"comments": []}  # (the desk's discussion is not public)
     return record | {
         "article": record["article"] | published["article"],
         "claim": claim,

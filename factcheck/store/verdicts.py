@@ -11,6 +11,8 @@ from sqlite_utils import Database
 from .base import Conflict, Invalid, NotFound, _audit, _row, _rows, now, transaction
 from .discussion import resolve_returns
 from .evidence import archive_sql as _archive_sql
+from .evidence import claim_evidence as _claim_evidence
+from .evidence import library_ready as _library_ready
 from .evidence import link_sources as _link_sources
 from .evidence import with_archive as _with_archive
 from .exports import rationale_html
@@ -41,15 +43,25 @@ def get_verdict(db: Database, claim_id: int, user_id: int) -> dict[str, Any] | N
     return verdict
 
 
-def list_verdicts(db: Database, claim_id: int) -> list[dict[str, Any]]:
-    """Every reviewer's verdict on the claim, with sources and reviewer names."""
+def list_verdicts(db: Database, claim_id: int, *, evidence: bool = False) -> list[dict[str, Any]]:
+    """Every reviewer's verdict on the claim, with sources and reviewer names; with
+    ``evidence``, each also with its sources' archive states (``evidence``: the entries of
+    :func:`factcheck.store.evidence.verdict_evidence`), read with the sources at once."""
     verdicts = _rows(
         db,
         "SELECT v.*, u.username AS reviewer FROM verdicts v JOIN users u ON u.id = v.user_id"
         " WHERE v.claim_id = ? ORDER BY v.created_at, v.id",
         (claim_id,),
     )
-    if len(verdicts) == 1:
+    if evidence and verdicts and _library_ready(db):
+        entries = _claim_evidence(db, claim_id)
+        for verdict in verdicts:
+            verdict["evidence"] = entries.get(verdict["id"], [])
+            verdict["sources"] = [
+                {key: entry[key] for key in (*_SOURCE_FIELDS, "archive")}
+                for entry in verdict["evidence"]
+            ]
+    elif len(verdicts) == 1:
         verdicts[0]["sources"] = _sources(db, verdicts[0]["id"])
     elif verdicts:  # every verdict's sources in one query
         by_verdict: dict[int, list[dict[str, Any]]] = {v["id"]: [] for v in verdicts}

@@ -188,7 +188,7 @@ def import_url() -> Any:
 def set_date(article_id: int) -> Any:
     """Set the article's publication date (editors, admins and whoever added the article): a
     new version of the article, audited. A refused date is shown again with its error."""
-    from .review import review_context  # (the review page shows the form)
+    from .review_page import review_context  # (the review page shows the form)
 
     db = get_db()
     access.require_article(db, g.user, article_id)

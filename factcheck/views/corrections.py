@@ -22,7 +22,8 @@ from ..store import publish
 from ..web import render
 from .auth import role_required
 from .public import corrections_view
-from .review import rating_labels, rating_scale, visible_claim
+from .review_fields import rating_labels, rating_scale
+from .review_panel import visible_claim
 
 bp = Blueprint("corrections", __name__)
 

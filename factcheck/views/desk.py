@@ -19,7 +19,9 @@ from ..forms import AssignForm, PublishForm, SpreadForm
 from ..store import flow as flow_store
 from ..web import render, validates_own_csrf, wants_json
 from .auth import login_required, role_required
-from .review import final_form, rating_labels, rating_scale, review_again, visible_claim
+from .review_fields import final_form, rating_labels, rating_scale
+from .review_page import review_again
+from .review_panel import visible_claim
 
 bp = Blueprint("desk", __name__)
 

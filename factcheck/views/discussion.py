@@ -61,7 +61,7 @@ def panel_extra(
         access.is_editor(g.user) or not blind or any(v["user_id"] == g.user["id"] for v in verdicts)
     )
     shown, hidden = access.visible_comments(db, g.user, claim["id"], comments, blind, sees)
-    returns = store.open_returns(db, claim["id"])
+    returns = store.open_returns_in(comments)  # (each return is a comment: read with them)
     editor = access.can_return_verdicts(g.user)
     return {
         "discussion": {
@@ -106,7 +106,7 @@ def _token_ok() -> bool:
 
 
 def _claim(claim_id: int) -> dict[str, Any]:
-    from .review import visible_claim
+    from .review_panel import visible_claim
 
     return visible_claim(claim_id)
 
@@ -116,7 +116,7 @@ def _refused(claim: dict[str, Any], status: int, error: str, form: str, **typed:
     the message beside the field (JSON clients get the error)."""
     if wants_json():
         return jsonify({"error": error, "status": status}), status
-    from .review import review_again
+    from .review_page import review_again
 
     refused = {"form": form, "error": error, "field": "body"}
     return review_again(claim, status, refused=refused, discussion_typed=typed)

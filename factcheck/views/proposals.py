@@ -71,12 +71,17 @@ def shaping_context(
     if article is None:
         article = store.get_article_head(db, claim["article_id"])
     mode = access.claim_shaping(db, g.user, article, settings)
-    open_ones = None
-    if access.can_decide_proposals(g.user):  # (theirs is among the claim's open ones)
-        open_ones = store.list_open_proposals(db, claim["id"])
-        mine = with_diff(next((p for p in open_ones if p["user_id"] == g.user["id"]), None))
-    else:
-        mine = with_diff(store.open_proposal(db, claim["id"], g.user["id"]))
+    deciding = access.can_decide_proposals(g.user)  # (theirs is among the claim's open ones)
+    open_ones, decided_last = store.panel_proposals(
+        db,
+        claim["id"],
+        g.user["id"],
+        every_open=deciding,
+        decided=mode != access.DIRECT or not access.is_editor(g.user),
+    )
+    mine = with_diff(next((p for p in open_ones if p["user_id"] == g.user["id"]), None))
+    if not deciding:
+        open_ones = []
     if propose is None:
         wording = mine is not None and mine["kind"] == "wording"
         propose = {
@@ -86,10 +91,8 @@ def shaping_context(
             "version": claim["version"],
             "error": None,
         }
-    pending = [decided(with_diff(p), decision) for p in open_ones or ()]
-    decided_last = None
-    if mode != access.DIRECT or not access.is_editor(g.user):
-        decided_last = with_diff(store.last_decided_proposal(db, claim["id"], g.user["id"]))
+    pending = [decided(with_diff(p), decision) for p in open_ones]
+    decided_last = with_diff(decided_last)
     return {
         "shaping": mode,
         "published": article.get("published_at") is not None,
@@ -118,7 +121,8 @@ def decided(proposal: dict[str, Any], decision: dict[str, Any] | None) -> dict[s
 
 def _review_again(claim: dict[str, Any], status: int, **shaping: Any) -> Any:
     """The review page with the claim's panel showing a refused form."""
-    from .review import panel_context, review_context
+    from .review_page import review_context
+    from .review_panel import panel_context
 
     context, extra = review_context(claim["article_id"], claim["id"], False)
     panel, panel_extra = panel_context(claim, shaping=shaping)
@@ -179,7 +183,7 @@ def submit_proposal(
 @bp.route("/claims/<int:claim_id>/proposals", methods=["POST"])
 @login_required
 def propose(claim_id: int) -> Any:
-    from .review import visible_claim
+    from .review_panel import visible_claim
 
     claim = visible_claim(claim_id)
     form = ProposalForm()

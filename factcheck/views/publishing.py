@@ -19,7 +19,7 @@ from ..store import publish_check as store_check
 from ..store import published as store_published
 from ..web import render, validates_own_csrf, wants_json
 from .auth import role_required
-from .review import rating_scale
+from .review_fields import rating_scale
 
 bp = Blueprint("publishing", __name__)
 

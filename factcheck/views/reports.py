@@ -43,8 +43,9 @@ def article_records(
     settings = store.get_settings(db)
     visible = access.visible_claim_ids(db, user, article_id, settings["blind_verdicts"])
     flt = store.ExportFilter(article_id=article_id)
+    editors = access.editor_names(db)
     for record in store.export_records(db, flt, scale, agreement=False, **options):
-        record = access.filter_record(record, user, visible)
+        record = access.filter_record(record, user, visible, editors)
         agreement = claim_agreement(
             export.current_ratings(record["verdicts"]), order, settings["disagreement_mode"]
         )

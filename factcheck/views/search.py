@@ -11,7 +11,9 @@ from .. import search, store
 from ..db import get_db
 from ..web import render
 from .auth import login_required
-from .review import rating_labels, visible_claim, with_links
+from .review_fields import rating_labels
+from .review_page import with_links
+from .review_panel import visible_claim
 
 bp = Blueprint("search", __name__)
 

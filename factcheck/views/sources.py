@@ -20,7 +20,7 @@ from ..sanitize import safe_url
 from ..store import evidence as records
 from ..web import render
 from .auth import login_required
-from .review import visible_claim
+from .review_panel import visible_claim
 
 bp = Blueprint("sources", __name__)
 
