@@ -8,7 +8,7 @@ LOG := $(VENV)/install.log
 # pip's output goes to $(LOG); it is shown only when the install fails.
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input
 
-.PHONY: serve test lint format bench backup clean
+.PHONY: serve test lint format bench backup clean parse
 
 $(BIN)/python:
 	@echo "factcheck: creating $(VENV) ..."
@@ -51,6 +51,12 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# The optional spaCy parse step (EXTRACT_PARSER = "spacy"; about 220 MB): see the README.
+parse: $(SERVE_STAMP)
+	@echo "factcheck: installing the parse extra (spaCy and its English model) into $(VENV) ..."
+	@$(PIP) -e '.[parse]' >>$(LOG) 2>&1 || { cat $(LOG); echo "factcheck: the install failed (log above, kept in $(LOG))"; exit 1; }
+	@echo "factcheck: installed; set EXTRACT_PARSER = \"spacy\" to use it."
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

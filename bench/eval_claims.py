@@ -181,6 +181,16 @@ COUNT_KEYS = (
 )  # fmt: skip
 
 
+def covering_two(tool, gold) -> list[tuple[int, list[int]]]:
+    """The claims counted as non-atomic, with the labels each covers (>= 50% of two or more)."""
+    out = []
+    for ti, t in enumerate(tool):
+        covered = [gi for gi, g in enumerate(gold) if inter(t, g) >= 0.5 * max(1, g[1] - g[0])]
+        if len(covered) >= 2:
+            out.append((ti, covered))
+    return out
+
+
 def score_doc(tool, gold, text):
     """The reference scorer's counts for one article: (counts, pairs, fps, missed_core)."""
     pairs, compat = match(tool, gold, text)
@@ -369,6 +379,7 @@ def score_article(text: str, labels: list[dict], claims: list[dict]) -> dict:
         sel = [c for c in claims if subset == "all" or c.get("checkworthy")]
         tool = [(c["start"], c["end"]) for c in sel]
         r, pairs, fps, missed = score_doc(tool, gold, text)
+        non_atomic = covering_two(tool, gold)
         wrong_claimant, wrong_subject = [], []
         for ti, gi in sorted(pairs.items()):
             claim, label = sel[ti], labels[gi]
@@ -391,6 +402,7 @@ def score_article(text: str, labels: list[dict], claims: list[dict]) -> dict:
             missed=missed,
             wrong_claimant=wrong_claimant,
             wrong_subject=wrong_subject,
+            non_atomic=non_atomic,
         )
     return result
 
@@ -585,6 +597,12 @@ def print_details(art: dict, d: dict) -> None:
             f"  {what} (label subject {lab.get('subject')})\n        wording: "
             f"{_short(c.get('text'))}\n        label:   {_short(lab['wording'])}"
         )
+    for ti, covered in d.get("non_atomic", []):
+        c = claims[ti]
+        print(f"  NON-ATOMIC {_short(text[c['start'] : c['end']])!r}")
+        for gi in covered:
+            core = "core" if labels[gi]["core"] else "borderline"
+            print(f"        label ({core}): {_short(labels[gi]['quote'])!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -593,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--verbose",
         action="store_true",
-        help="list misses, false positives, wrong claimants and subjects",
+        help="list misses, false positives, wrong claimants and subjects, non-atomic claims",
     )
     ap.add_argument("--json", help="write the figures here as JSON")
     ap.add_argument("--outputs", help="score saved outputs DIR/<slug>.jsonl instead of running")
@@ -607,6 +625,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", default=str(NEWS), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
+    if a.parser == "spacy" and not a.outputs:
+        sys.path.insert(0, str(ROOT))
+        from factcheck.extract import parse
+
+        if not parse.available():  # (never the rules' figures under the name spacy)
+            print(parse.why_unavailable(), file=sys.stderr)
+            return 1
     halves = HALVES if a.which in SEEN else (a.which,)
     by_half = {h: load_half(h, Path(a.root)) for h in halves}
     articles = [art for h in halves for art in by_half[h]]

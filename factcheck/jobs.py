@@ -34,9 +34,12 @@ the caller, huey's immediate mode, where a failure is final at once.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -445,7 +448,30 @@ if hasattr(os, "register_at_fork"):
 
 
 class _Consumer(Consumer):
-    """huey's consumer; its health check also puts back the jobs of a worker that died."""
+    """huey's consumer; its health check also puts back the jobs of a worker that died.
+
+    Two guards against worker processes outliving the consumer (an orphan keeps the
+    database's serving lock, so ``factcheck restore`` refuses, and the queue's lock, so no
+    new worker starts): the stop signals are handled before the processes start (huey sets
+    them after, and a SIGTERM in between killed the consumer and left its processes
+    running), and on Linux each process is killed when the consumer dies (``kill -9``
+    included; its job in flight is put back by the next consumer)."""
+
+    def start(self) -> None:
+        self._set_signal_handlers()
+        super().start()
+
+    def get_environment(self, worker_type: str) -> Any:
+        environment = super().get_environment(worker_type)
+        if environment.forks:
+            init_child, consumer = environment.init_child, os.getpid()
+
+            def init_child_bound_to_parent(process: Any) -> None:
+                init_child(process)
+                _die_with_parent(consumer)
+
+            environment.init_child = init_child_bound_to_parent
+        return environment
 
     def _live_pids(self) -> set[int]:
         pids = {os.getpid()}
@@ -465,6 +491,19 @@ class _Consumer(Consumer):
             if requeued:
                 logger.warning("put back %s job(s) of a worker that stopped", requeued)
         return healthy
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: this process gets SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG); and
+    if the parent is already gone (it died before the call), exit now."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            logger.warning("could not tie worker process %s to its consumer", os.getpid())
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 class ConsumerLock:

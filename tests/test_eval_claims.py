@@ -459,3 +459,18 @@ def test_main_missing_output_file_is_an_empty_output(tmp_path, monkeypatch, caps
     rc = ev.main(["--root", str(tmp_path / "news"), "--outputs", str(tmp_path / "out")])
     assert rc == 0
     assert "recall (core, all claims) >= 0.90: 0.000 NOT MET" in capsys.readouterr().out
+
+
+def test_verbose_lists_the_non_atomic_claims_with_the_labels_they_cover(capsys):
+    text = "Sales rose 4% and profits fell 2%."
+    labels = [
+        {"start": 0, "end": 13, "quote": "Sales rose 4%", "core": True, "wording": "x"},
+        {"start": 18, "end": 33, "quote": "profits fell 2%", "core": False, "wording": "y"},
+    ]
+    claims = [{"start": 0, "end": 33, "text": "Sales rose 4% and profits fell 2%"}]
+    assert ev.covering_two([(0, 33)], [(0, 13, True), (18, 33, False)]) == [(0, [0, 1])]
+    d = ev.score_article(text, labels, claims)["all"]
+    ev.print_details({"slug": "s", "text": text, "labels": labels}, d)
+    out = capsys.readouterr().out
+    assert "NON-ATOMIC 'Sales rose 4% and profits fell 2%'" in out
+    assert "label (core): 'Sales rose 4%'" in out and "label (borderline): 'profits fell 2%'" in out

@@ -85,8 +85,9 @@ def test_coordinated_clauses_become_two_claims():
     for c in got:
         assert ELECTION[c["start"] : c["end"]] == c["quote"]
         assert c["wording_source"] == "rewritten"
-    # the rules alone keep the sentence as one claim
-    assert len(extract_claims(ELECTION, parser="rules")) == 2
+    # (the rules split this sentence themselves since the atomic lane's coordination work;
+    # the parse step then adds nothing, and never a second claim for the same span)
+    assert len({(c["start"], c["end"]) for c in got}) == len(got)
 
 
 @needs_spacy
@@ -97,7 +98,8 @@ def test_an_apposition_describing_a_name_is_a_claim_of_its_own():
     c = town[0]
     assert c["text"] == "Brask is a town of about 31,000 people"
     assert c["claimant"] is None  # the article's own description
-    assert [0, len("Brask")] in c["wording_spans"]
+    # (the rules now word this apposition themselves; the step then adds no second one)
+    assert any(a <= 0 and len("Brask") <= b for a, b in c["wording_spans"])
     assert any(x["quote"].startswith("Brask, a town") for x in got)  # the main claim stays
 
 

@@ -25,13 +25,20 @@ from .grammar import (
     _cap,
     _copula_ok,
     _decap,
+    _inside,
     _inside_any,
     _is_past,
     _protected,
     _subject_verb,
     _trim,
 )
-from .lists import _event_list, _figure_list, figure_subject_list
+from .lists import (
+    _event_list,
+    _figure_list,
+    figure_pp_list,
+    figure_subject_list,
+    gapped_list,
+)
 from .markers import _ACCORDING_AT_RE, _RESUME_RE, find_cuts
 from .relatives import relative_kind, relative_noun, relative_wording
 from .subordinates import _PRONOUN_SUBJECTS, _SUB_RE, _clause_start, _sub_clause, time_clause
@@ -49,7 +56,11 @@ _GAPPED_FIGURE_RE = re.compile(
     r"(?P<rest>\s.*)?",
     re.DOTALL,
 )
-_RECORD_RE = re.compile(r"\b(?:record|first|largest|highest|lowest|biggest|smallest)\b")
+# a rank or a superlative: "..., a record", "and the deadliest"
+_RECORD_RE = re.compile(
+    r"\b(?:record|first|best|worst|(?!(?:interest|forest|protest|request|harvest|west|guest|rest|"
+    r"test|chest|nest|contest|arrest|suggest|honest|modest|invest|digest)\b)[a-z]{3,}est)\b"
+)
 _SAY_AND_RE = re.compile(
     r"(?:said|noted|added|warned|argued|insisted|stressed|acknowledged|conceded|admitted|"
     r"cautioned|claimed|told|explained|pointed out|estimated|predicted|forecast|called for|"
@@ -92,6 +103,21 @@ _REL_MARK_RE = re.compile(
 
 def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
     """Claims of ``sentence[s0:e0]`` (attribution already removed), worded with ``attr``."""
+    lead = _leading_subordinate(sentence, s0, e0)
+    if lead is not None:
+        # "When Dania introduced a similar ban in 2021, bar revenues fell 4%": two facts,
+        # the event of the subordinate clause and the main clause
+        sub_s, sub_e, main_s = lead
+        out = _clause_claims(sentence, sub_s, sub_e, attr)
+        for d in out:
+            if d["type"] == "main":
+                d["type"] = "lsub"
+        main = _clause_claims(sentence, main_s, e0, attr)
+        for d in out:
+            d["subject"] = main[0]["subject"] if main else None  # the sentence is about it
+        out += main
+        out.sort(key=lambda d: (d["start"], d["end"]))
+        return out
     attribution = attr.who or None
     prot = [(a, b) for a, b in _protected(sentence) if a >= s0 and b <= e0]
     cuts = find_cuts(sentence, s0, e0, attr, prot)
@@ -142,6 +168,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 owner = len(pieces) - 1
         elif typ in ("semi", "andthat"):
             owner = -1
+        elif typ == "ppart" and pieces[-1][2] == "ppart":
+            owner = pieces[-1][3]  # "led by X and published in Y": the same noun
         elif pieces[-1][2] == "rrel" and typ not in ("rel", "rrel"):
             # "imposed a strike that affected civilians, a move the group justified as ...":
             # what follows a restrictive relative clause hangs on the clause it belongs to
@@ -236,6 +264,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 glue = frozenset(("said",))
                 said_again = True
                 adding_source = who
+        elif typ == "andadj" and own >= 0 and pieces[own][2] in ("app", "appnp") and root_ok:
+            # "opened on Monday, a year later than planned and 20% over budget": the clause's
+            # second yardstick, not the apposition's noun's
+            base = bases[rt] + ", " + quote
         elif typ == "andadj" and own >= 0:
             # "Unemployment was lowest in X, and highest in Y": the subject and its copula;
             # "Employment rose to 3.94 million ... and the highest on record": the clause
@@ -272,8 +304,10 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 ant_text = sentence[ant[0] : ant[1]].rstrip(",;: ")
                 if typ == "ppart":
                     if _copula_ok(ant_text, "the"):
-                        base = ant_text + " was " + quote  # "The study was led by ..."
-                        glue = frozenset(("was",))
+                        # "The study was led by ...", "Monthly passes are used by ..."
+                        copula = _copula_for(ant_text, past)
+                        base = ant_text + " " + copula + " " + quote
+                        glue = frozenset((copula,))
                     own_voice = not attr.direct
                 elif typ == "rel":
                     rm = _REL_MARK_RE.match(sentence, pieces[idx - 1][1])
@@ -461,7 +495,7 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             base, glue = quote, frozenset()  # no main clause resumed after it: no rewrite
         # "... following A, B and C": one claim per event in the list
         if (
-            typ in ("main", "semi", "andthat", "tadv")
+            typ in ("main", "semi", "andthat", "tadv", "against")
             and quote.count(",") + quote.count(" and ") >= 1
         ):
             ev = _event_list(quote) if not _inside_any(ps, pe, prot) else None
@@ -489,7 +523,12 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
                 quote = sentence[ps:pe]
             fl = None
             if ev is None and base.endswith(quote):
-                fl = _figure_list(quote) or figure_subject_list(quote)
+                fl = (
+                    _figure_list(quote)
+                    or figure_subject_list(quote)
+                    or figure_pp_list(quote)
+                    or gapped_list(quote)
+                )
             if fl is not None:
                 # "put Abel at 44%, Reinholt at 41% and Moll at 9%": one claim per figure
                 head_end, items = fl
@@ -539,6 +578,8 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
             and (any(c.isdigit() for c in quote) or _RECORD_RE.search(quote))
         ):
             short = False  # "..., a record", "and 23 injured": worded with their clause
+        if short and _FACT_ITEM_RE.fullmatch(quote):
+            short = False  # a fact box's "Opened: 1987", "Construction: 2017-2026"
         if short or not any(c.isalpha() for c in quote):
             continue
         out.append(
@@ -564,6 +605,42 @@ def _clause_claims(sentence: str, s0: int, e0: int, attr: _Attr) -> list[dict]:
         d["subject"] = main_subject
     out.sort(key=lambda d: (d["start"], d["end"]))
     return out
+
+
+def _copula_for(noun_phrase: str, past: bool) -> str:
+    """ "was"/"were" (a sentence in the past) or "is"/"are", agreeing with the head noun of
+    ``noun_phrase`` (its last word: "passes" plural, "the bus" not)."""
+    head = noun_phrase.split()[-1] if noun_phrase.split() else ""
+    plural = head.islower() and head.endswith("s") and not head.endswith(("ss", "us", "is", "'s"))
+    if past:
+        return "were" if plural else "was"
+    return "are" if plural else "is"
+
+
+_FACT_ITEM_RE = re.compile(r"[A-Z][\w'’-]+:\s+\S*\d\S*")
+_LEAD_SUB_RE = re.compile(
+    r"(?:when|after|before|because|since|although|though|while|once|as)\s+", re.IGNORECASE
+)
+
+
+def _leading_subordinate(sentence: str, s0: int, e0: int) -> tuple[int, int, int] | None:
+    """A clause that opens with a subordinate clause stating an event or a cause of its own,
+    then a comma and the main clause ("When Dania introduced a similar ban in 2021, bar
+    revenues fell 4%"): where the subordinate clause's own words start and end, and where the
+    main clause starts; ``None`` otherwise (no clause after the connective: "After a
+    nine-week trial, ...", "When asked, ..."; a condition: "If ...")."""
+    m = _LEAD_SUB_RE.match(sentence, s0, e0)
+    if m is None:
+        return None
+    comma = sentence.find(", ", m.end(), e0)
+    if comma < 0 or _inside(comma, _protected(sentence)):
+        return None
+    sub, main = sentence[m.end() : comma], sentence[comma + 2 : e0]
+    if len(sub.split()) < 3 or not _clause_start(sub) or "," in sub:
+        return None
+    if not (_clause_start(main) or present_subject(main)):
+        return None
+    return m.end(), comma, comma + 2
 
 
 _CAUSE_OF_RE = re.compile(

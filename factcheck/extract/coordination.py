@@ -168,10 +168,20 @@ def _bare_verb_after(sentence: str, at: int, e0: int, clause_start: int, and_at:
     mm = MODAL_RE.search(sentence, clause_start, and_at)
     if mm is None or mm.group("verb") not in BARE_VERBS:
         return False
-    nxt, after = m.group(2), (m.group(3) or "").lower()
+    nxt = m.group(2)
     low = nxt.lower()
     if low in _DETERMINERS or low in _OBJECT_OPENERS:
         return True
     if nxt[:1].isdigit() or nxt[:1] in "$€£":
         return True
-    return nxt.islower() and after in _PREPS
+    if not nxt.islower():
+        return False
+    # "move production to Stek", "raise single fares by 8%": an object of a word or two, then
+    # a preposition
+    words = sentence[m.end(1) : e0].split()[:4]
+    for w in words[1:]:
+        if w in _PREPS:
+            return True
+        if not w.isalpha() or not w.islower() or w in _DETERMINERS:
+            return False
+    return False

@@ -10,15 +10,18 @@ _IRREGULAR_PAST = (
     "wrote drove ran grew knew shot hit broke chose froze stole threw flew forbade sought taught "
     "caught meant felt heard hid hung laid lay lent lit quit rode rang sang sank slid spoke spun "
     "swore swept swung tore woke wore withdrew undertook overtook cost hurt spread beat cast shut "
-    "split"
+    "split shrank drew drank swam bled bred dealt dug fled forgot forgave got knelt leapt sped "
+    "stuck sprang wept overcame overran overthrew underwent upheld withheld mistook foresaw "
+    "outgrew rebuilt retook shook slept strode arose awoke befell clung crept sat spat stank "
+    "oversaw"
 )
 
 
 _NOT_VERBS_ED = frozenset(
     "armed united limited based detailed advanced skilled related concerned interested supposed "
     "alleged organized organised coordinated red bed need seed feed speed hundred kindred "
-    "sacred naked wicked wretched rugged beloved learned aged biased indeed embed shed greed "
-    "breed bleed creed deed weed steed reed tweed sled wed fled_".split()
+    "sacred naked wicked wretched rugged beloved aged biased indeed embed shed greed "
+    "breed bleed creed deed weed steed reed tweed sled wed".split()
 )
 
 
@@ -280,4 +283,9 @@ def _copula_ok(ant: str, app: str) -> bool:
         return False
     if _FINITE_RE.search(ant.lower()) or any(w.lower() in _AUX for w in words):
         return False
-    return app.split(" ", 1)[0].lower() in ("the", "a", "an")
+    first = app.split(" ", 1)[0]
+    # "a former judge", "Brevia's largest drugmaker" (a name's: "X is Brevia's largest ...")
+    return first.lower() in ("the", "a", "an") or bool(_NAME_POSSESSIVE_RE.fullmatch(first))
+
+
+_NAME_POSSESSIVE_RE = re.compile(r"[A-Z][\w.-]*['’]s")

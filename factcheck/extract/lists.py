@@ -108,6 +108,8 @@ def _figure_list(quote: str) -> tuple[int, list[tuple[int, int, str]]] | None:
             before = head[: hm.start()].split()
             if len(before) <= n:
                 return None
+            if _FINITE_RE.search(" ".join(before[-n:]).lower()):
+                return None  # "Exports rose by 4% and imports by 2%": the subject's gap
             frame = " ".join(before[:-n])
             wording = frame + " " + item
         else:
@@ -176,3 +178,80 @@ def figure_subject_list(quote: str) -> tuple[int, list[tuple[int, int, str]]] | 
             return None
         items.append((a, b, item[: im.end()].rstrip() + " " + verb + " " + tail))
     return len(head), items
+
+
+_FIG_PP = (
+    r"(?:(?:about|around|nearly|almost|some|over|more\s+than|up\s+to)\s+)?[$€£]?\d[\d.,]*"
+    r"(?:\s?(?:%|per\s?cent|percent))?(?:\s+(?:million|billion|thousand))?(?:\s+[a-z]+s)?"
+)
+_FIG_PP_ITEM_RE = re.compile(
+    r"(?P<fig>" + _FIG_PP + r")\s+(?P<prep>in|for|among|at|on)\s+[^,;]{1,40}"
+)
+_FIG_PP_HEAD_RE = re.compile(
+    r"(?P<fig>" + _FIG_PP + r")\s+(?P<prep>in|for|among|at|on)\s+[^,;\d]{1,40}$"
+)
+_FIG_PP_SEP_RE = re.compile(r",?\s+and\s+")
+
+
+def figure_pp_list(quote: str) -> tuple[int, list[tuple[int, int, str]]] | None:
+    """Figures, each with what it measures, coordinated after one frame: "start at 1,500
+    crowns for smokers and 10,000 crowns for owners", "against 41% in Velland and 63% in
+    Dania" ("... against 63% in Dania"). Returns where the first item ends and (start, end,
+    wording) of the second, in ``quote``'s offsets; ``None`` unless both are a figure and the
+    same preposition, and the clause has a verb or a comparison before the first."""
+    seps = list(_FIG_PP_SEP_RE.finditer(quote))
+    if len(seps) != 1:
+        return None
+    sep = seps[0]
+    head, item = quote[: sep.start()], quote[sep.end() :]
+    im = _FIG_PP_ITEM_RE.fullmatch(item)
+    hm = _FIG_PP_HEAD_RE.search(head)
+    if im is None or hm is None or im.group("prep") != hm.group("prep"):
+        return None
+    frame = head[: hm.start()]
+    if not (_FINITE_RE.search(frame.lower()) or _COMPARE_FRAME_RE.search(frame)):
+        return None
+    return sep.start(), [(sep.end(), len(quote), frame + item)]
+
+
+_COMPARE_FRAME_RE = re.compile(r"\b(?:against|compared\s+(?:with|to)|versus)\s+$")
+
+
+_GAP_ITEM_RE = re.compile(
+    r"(?P<np>(?:the|a|an|its|their|[a-z][\w-]*|[A-Z][\w'’-]*)(?:[\s,]+[\w'’-]+){0,8}?,?)\s+"
+    r"(?P<tail>(?P<prep>by|to)\s+(?P<fig>" + _FIG_PP + r")(?:\s+(?:in|on|at|from|last|this)\s+"
+    r"[^,;]{1,30})?)"
+)
+_GAP_HEAD_RE = re.compile(r"\s(?P<prep>by|to)\s+" + _FIG_PP)
+_GAP_SEP_RE = re.compile(r",?\s+and\s+")
+
+
+def gapped_list(quote: str) -> tuple[int, list[tuple[int, int, str]]] | None:
+    """A second clause that leaves out the verb of the first ("Fjordnett raised its prices by
+    6% in May and Mobi by 4% in June", "flu fell by 18% ..., and hospital admissions by 12%"):
+    worded with the first clause's verb phrase ("Mobi raised its prices by 4% in June").
+    Returns where the first clause ends and (start, end, wording) of the second, in
+    ``quote``'s offsets; ``None`` unless the second is a noun phrase and "by"/"to" a figure,
+    as the first clause's change is."""
+    seps = list(_GAP_SEP_RE.finditer(quote))
+    if not seps:
+        return None
+    sep = seps[-1]
+    head, item = quote[: sep.start()], quote[sep.end() :]
+    im = _GAP_ITEM_RE.fullmatch(item)
+    if im is None or any(_FINITE_RE.fullmatch(w) for w in im.group("np").lower().split()):
+        return None
+    hms = [m for m in _GAP_HEAD_RE.finditer(head) if m.group("prep") == im.group("prep")]
+    if not hms:
+        return None
+    subj, sv = _subject_verb(head)
+    if not subj or not sv:
+        return None
+    at = head.find(sv)
+    if at < 0 or at + len(subj) > hms[-1].start():
+        return None
+    verb_phrase = head[at + len(subj) : hms[-1].start()].strip()
+    if not verb_phrase or "," in verb_phrase:
+        return None
+    np_ = im.group("np")  # ("the third operator, Mobi," keeps its closing comma)
+    return sep.start(), [(sep.end(), len(quote), np_ + " " + verb_phrase + " " + im.group("tail"))]

@@ -34,7 +34,8 @@ from .subordinates import _clause_start, _subordinate
 _CMP_AHEAD = (
     r"(?:(?:about|around|roughly|nearly|almost|some|just|only|over|more than|less than)\s+)?"
     r"(?:[$€£]?\d[\d,.]*\s?(?:%|percent\b|per cent\b)?"
-    r"|(?:a|one|two|three)\s+(?:third|half|quarter|fifth)s?)"
+    r"|(?:a|one|two|three)\s+(?:third|half|quarter|fifth)s?"
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|twice)(?=\s+(?:more|fewer|less)\s+than\b))"
     r"(?:\s+[^\W\d_]+){0,2}?\s+(?:less|more|fewer|higher|lower|cheaper|greater|smaller|larger|bigger|"
     r"above|below|up|down)\b"
 )
@@ -59,6 +60,9 @@ _SPLIT_RE = re.compile(
     r"|(?P<ppart>,\s+(?=(?:led|published|founded|based|owned|run|built|created|established|"
     r"funded|located|named|chaired|headed|commissioned|formed|written|directed|managed|"
     r"operated|backed|controlled)\s+(?:by|in|at|on|for|as|alongside)\b))"
+    # ", used by about 22,000 people," after a subject; ", helped by a record harvest" after a
+    # clause (a cause): any participle with its agent, place or time (checked in find_cuts)
+    r"|(?P<gppart>,\s+(?=[a-z]{2,}ed\s+(?:by|in|at|on|from)\s))"
     # ", about 60% of the total", ", more than it receives in a year": a figure's share
     r"|(?P<figapp>,\s+(?=(?:(?:about|around|roughly|nearly|almost|some|just|only|over|more than|"
     r"less than|little more than|up to|well over)\s+)?(?:[$€£]?\d[\d,.]*\s?(?:%|percent\b|"
@@ -68,6 +72,15 @@ _SPLIT_RE = re.compile(
     r"ten times|half|double|triple)\s+(?:as|the)\s"
     # ", among them 23 children"; ", 34 miles away": a figure of its own about the clause
     r"|among\s+(?:them|whom)\s"
+    # ", nine of them in winter": a count of its own among the clause's figure
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|\d[\d,.]*|several|some|most|many|"
+    r"half|all|none)\s+of\s+them\b"
+    # ", well above the central bank's 2% target", ", unchanged from last year": the figure
+    # against a yardstick or another period (GUIDE.md section 4)
+    r"|(?:(?:well|far|much|just|slightly|still)\s+)?(?:above|below)\s+(?:the|its|their|a|an)\s"
+    r"|unchanged\s+(?:from|on)\s"
+    # ", at a cost of about 60 million crowns a year": what the clause costs
+    r"|at\s+a\s+(?:cost|price)\s+of\s"
     r"|(?:about\s+|some\s+|nearly\s+)?\d[\d,.]*\s+(?:miles|km|kilometres|kilometers|metres)\s+"
     r"(?:away|north|south|east|west|from|off|up|down)\b"
     r"))"
@@ -109,14 +122,22 @@ _SPLIT_RE = re.compile(
     r"(?:because|when|after|as|for|so\s+that|while|whereas)\s))"
     # "... because of its plea and because it had paid ...": a second cause of the same clause
     r"|(?P<andsub>,?\s+and\s+(?=(?:because|after|when)\s))"
+    # "..., killing 31 people and injuring more than 200": a second participle of the same
+    # clause (only after a first one, checked in find_cuts)
+    r"|(?P<andpart>,?\s+and\s+(?=(?!(?:during|morning|evening|nothing|something|everything|"
+    r"building|spring|bring|thing)\b)[a-z]{3,}ing\s))"
     # "work that was never carried out", "an e-mail that the site office never answered": a
     # restrictive relative clause with a fact of its own (checked by relatives.relative_kind)
     r"|(?P<rrel>\s+(?=that\s))"
     # "was lowest in Almer, at 3.1%, and highest in Grauland, at 9.8%", "... and the highest
     # on record", "... and slightly below the 3.3% expected": a second comparison
     r"|(?P<andadj>,?\s+and\s+(?=(?:the\s+)?(?:(?:slightly|well|far|much|just)\s+)?"
-    r"(?:highest|lowest|largest|smallest|biggest|best|worst|fastest|slowest|strongest|weakest|"
-    r"below|above)\b))"
+    r"(?:(?!(?:interest|forest|protest|request|harvest|west|guest|rest|test|chest|nest|contest|"
+    r"arrest|suggest|honest|modest|invest|digest)\b)[a-z]{3,}est|best|worst|most\s+[a-z]+|"
+    r"below|above)\b"
+    # "a year later than planned and about 20% over budget": a second figure against a yardstick
+    r"|(?:(?:about|nearly|almost|some|roughly|more\s+than)\s+)?\d[\d.,]*\s?%?\s+"
+    r"(?:over|under|above|below)\s))"
     # "voted to ban new lets and to cap existing ones": a second infinitive of the same verb
     r"|(?P<andto>,?\s+and\s+(?=to\s+[a-z]+\s|by\s(?!the\s+way|then|far|now)))"
     r"|(?P<andv>,?\s+(?:and|but)\s+(?=(?:(?:now|also|later|then|still)\s+)?(?:(?:[a-z]+ed|was|were|is|are|has|have|had|will|did|does|"
@@ -124,7 +145,7 @@ _SPLIT_RE = re.compile(
     + _IRREGULAR_PAST.replace(" ", "|")
     + r"|taken|given|shown|seen|known|driven|written|broken|chosen|stolen|hidden|beaten|"
     r"fallen|risen|begun|done|gone|held|sent)\s|[a-z]{2,}[^s\W]s\s+(?:the|a|an|its|their|his|"
-    r"her|\d|to|in|at|on|from|for|with|into|two|three|four|five|six|seven|eight|nine|ten|"
+    r"her|us|them|him|\d|to|in|at|on|from|for|with|into|two|three|four|five|six|seven|eight|nine|ten|"
     r"several|most|all)\b)))"
     # "Sales rose 4% and profits fell 2%": a second clause with its own subject and verb
     r"|(?P<andc>,?\s+and\s+(?=(?:(?:the|its|their|his|her|our|a|an)\s+)?[^\W\d_][\w'’-]*"
@@ -140,6 +161,8 @@ _SPLIT_RE = re.compile(
 )
 
 
+# "and wants us to ...": a verb with its object, never a noun
+_OBJECT_PRONOUNS = frozenset("us them him her me you".split())
 _ACCORDING_AT_RE = re.compile(r",\s+according to\s")
 _CONJ_ADVERBS = frozenset("now also later then still".split())
 _MODAL_DO_RE = re.compile(r"\b(?:did|does|do|could|can|may|might|must|should|shall)\b")
@@ -159,6 +182,20 @@ _PRESENT_S_RE = re.compile(r"\b(?!(?:this|his|its|us|was|has|is|does)\b)[a-z]{2,
 # a description that calls something what it is: its relative clause is part of the verdict
 _EVALUATIVE_RE = re.compile(r"\b(?:called|calls|call|described|describes|labelled|branded)\b")
 _CONTRAST_AIM_RE = re.compile(r"(?:while|whereas|so\s+that)\s")
+# "Flu kills between 400 and 1,100 people", "Police figures show 11 deaths": a verb in the
+# plain present before its object (a figure, a determiner), not a plural noun ("schools, about")
+_PLAIN_PRESENT_RE = re.compile(
+    r"\b(?:[a-z]{2,}[^s\W'’]s|show|suggest)\s+(?:the|a|an|its|their|his|her|about|between|more|"
+    r"nearly|almost|over|some)\b|\b(?:[a-z]{2,}[^s\W'’]s|show|suggest)\s+\d"
+)
+# a time adjunct that may open a clause: "in 2023", "last year", "on Monday"
+_TIME_OPENER_RE = re.compile(
+    r"(?:(?:in|on|since|by)\s+(?:\d{4}|[A-Z][a-z]+(?:\s+\d{1,2})?)|(?:last|this|next)\s+"
+    r"(?:year|month|week|spring|summer|autumn|winter))\s*,?\s+(?=\S)"
+)
+_REL_VERB_RE = re.compile(r"\b(?:who|which|that)\s+[a-z]+")
+# pieces that hang on the clause before them, not on one of its nouns
+_HANGS_ON_CLAUSE = frozenset("app figapp part cmp against".split())
 
 
 def _plural_verb(clause: str) -> bool:
@@ -186,6 +223,14 @@ def find_cuts(
             # "Exports rose 4% and imports 2%": a gapped clause, not a second verb
             if _figure_list(sentence[clause_s:e0]) is not None:
                 continue
+        if typ == "andv" and cuts and cuts[-1][2] == "ppart":
+            # "The trial, led by researchers at X and published in Y, followed ...": a second
+            # participle about the same noun
+            nxt = sentence[m.end() : m.end() + 40].split(" ", 1)[0]
+            if _is_past(nxt) or nxt in PARTICIPLES:
+                cuts.append((m.start(), m.end(), "ppart"))
+                clause_s = m.end()
+                continue
         if typ == "andv":
             nxt = sentence[m.end() : m.end() + 40].split(" ", 2)
             nxt = nxt[1] if len(nxt) > 1 and nxt[0] in _CONJ_ADVERBS else nxt[0]
@@ -203,13 +248,19 @@ def find_cuts(
                 or _FINITE_RE.search(sentence, clause_s, m.start())
             ):
                 continue  # "must require wisdom and smarts in ...": no verb like the first
-            if present and (
-                _FINITE_RE.search(
-                    sentence, m.end() + len(nxt), min(e0 if comma < 0 else comma, m.end() + 80)
-                )
-                or not (
-                    _VERB_HINT_RE.search(sentence, clause_s, m.start())
-                    or _FINITE_RE.search(sentence, clause_s, m.start())
+            after = sentence[m.end() + len(nxt) : m.end() + len(nxt) + 12].split(" ", 2)
+            takes_object = len(after) > 1 and after[1].lower() in _OBJECT_PRONOUNS
+            if (
+                present
+                and not takes_object
+                and (
+                    _FINITE_RE.search(
+                        sentence, m.end() + len(nxt), min(e0 if comma < 0 else comma, m.end() + 80)
+                    )
+                    or not (
+                        _VERB_HINT_RE.search(sentence, clause_s, m.start())
+                        or _FINITE_RE.search(sentence, clause_s, m.start())
+                    )
                 )
             ):
                 continue  # "... and costs in the sector rose": a subject, not a verb
@@ -218,6 +269,15 @@ def find_cuts(
                 or _MODAL_DO_RE.search(sentence, clause_s, m.start())
             ):
                 continue  # "did not dispute the number but said ...": two verbs
+        elif typ == "gppart":
+            if not _is_past(sentence[m.end() : e0].split(" ", 1)[0]):
+                continue
+            before = sentence[clause_s : m.start()].lower()
+            typ = "part" if _FINITE_RE.search(before) or has_present_verb(before) else "ppart"
+        elif typ == "andpart":
+            if not cuts or cuts[-1][2] != "part":
+                continue
+            typ = "part"
         elif typ == "drv":
             before = sentence[clause_s : m.start()].lower()
             if not _FINITE_RE.search(before):
@@ -267,6 +327,8 @@ def find_cuts(
             if not (
                 _FINITE_RE.search(before)
                 or has_present_verb(before)
+                # "Flu kills 400 people a year, most of them over 65"; "figures show 11 deaths"
+                or (typ == "figapp" and _PLAIN_PRESENT_RE.search(before))
                 or verb_phrase  # "... and move births to Aldmoor, 34 miles away"
                 or (typ == "figapp" and _plural_verb(before))  # "students come from ..., most"
             ):
@@ -279,14 +341,21 @@ def find_cuts(
             before = sentence[clause_s : m.start()].lower()
             if not (_FINITE_RE.search(before) or has_present_verb(before)):
                 continue
-            if not _clause_start(sentence[m.end() : e0]):
-                continue
+            rest = sentence[m.end() : e0]
+            tm = _TIME_OPENER_RE.match(rest)
+            if tm is not None:
+                rest = rest[tm.end() :]  # ": in 2023 the company withdrew ..."
+            if not (_clause_start(rest) or present_subject(rest)):
+                continue  # (": the company runs 480 counters": a clause in the present too)
             typ = "semi"
         elif typ == "andc":
             # only between two clauses ("the mayor and the governor denied it" is one)
             before = sentence[clause_s : m.start()].lower()
             between = sentence[m.end() : m.end() + 60].lower().split()
-            if not (_FINITE_RE.search(before) or has_present_verb(before)) or any(
+            # ", and" after a clause in the plain present ("Night temperatures fall below
+            # freezing, and snow is forecast"): a comma and a verb of any kind before it
+            comma = sentence[m.start()] == "," and has_verb(sentence[clause_s : m.start()])
+            if not (_FINITE_RE.search(before) or has_present_verb(before) or comma) or any(
                 _FINITE_RE.fullmatch(w) for w in between[:1]
             ):
                 continue
@@ -301,8 +370,23 @@ def find_cuts(
             # "Viewers polled by the broadcaster after the debate were split": a participle
             # with its agent is no verb of the clause
             before = _AGENT_PARTICIPLE_RE.sub(" by", before)
-            if not _FINITE_RE.search(before) or not _subordinate(sentence, m.end(), e0):
+            # "Pupils who used phones after midnight slept less": the verb of a relative
+            # clause is no verb of the clause the adjunct would hang on
+            before = _REL_VERB_RE.sub(" ", before)
+            if not _subordinate(sentence, m.end(), e0):
                 continue
+            if not _FINITE_RE.search(before):
+                # "Output fell 2%, its fifth decline in a row, mainly because orders dropped";
+                # "..., beating forecasts, as price rises offset ...": after a piece that hangs
+                # on the clause (an apposition, a figure, a participle), the cause or the
+                # circumstance is the clause's too
+                if not (
+                    cuts
+                    and cuts[-1][2] in _HANGS_ON_CLAUSE
+                    and _FINITE_RE.search(sentence[s0 : cuts[-1][0]].lower())
+                ):
+                    continue
+                typ = "andsub"
         elif (
             typ == "att"
             and not cuts

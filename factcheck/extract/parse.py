@@ -32,6 +32,39 @@ REPORTING = frozenset(
     explain note write suggest estimate predict find show reveal allege acknowledge
     testify assert maintain conclude calculate indicate promise believe think""".split()
 )
+_IRREGULAR = {
+    "said": "say", "told": "tell", "wrote": "write", "written": "write", "found": "find",
+    "shown": "show", "thought": "think", "saying": "say", "telling": "tell",
+}  # fmt: skip
+
+
+def _reporting_lemma(word: str) -> str | None:
+    """The reporting verb ``word`` is a form of ("says", "announced", "denies"), or None."""
+    w = word.lower()
+    if w in REPORTING:
+        return w
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""),
+                         ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e")):  # fmt: skip
+        if w.endswith(suffix) and w[: -len(suffix)] + repl in REPORTING:
+            return w[: -len(suffix)] + repl
+    return None
+
+
+# Penn Treebank tag -> universal part of speech: what spaCy's attribute_ruler sets, done here
+# (that matcher took as long as the parser itself; lemmas are not needed but for the
+# reporting verbs above)
+_TAG_POS = {
+    "AFX": "ADJ", "CC": "CCONJ", "CD": "NUM", "DT": "DET", "EX": "PRON", "FW": "X",
+    "HYPH": "PUNCT", "IN": "ADP", "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "LS": "X",
+    "MD": "AUX", "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "PDT": "DET",
+    "POS": "PART", "PRP": "PRON", "PRP$": "PRON", "RB": "ADV", "RBR": "ADV", "RBS": "ADV",
+    "RP": "ADP", "SYM": "SYM", "TO": "PART", "UH": "INTJ", "VB": "VERB", "VBD": "VERB",
+    "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB", "WDT": "PRON", "WP": "PRON",
+    "WP$": "PRON", "WRB": "ADV", "$": "SYM", "#": "SYM", "NFP": "PUNCT", "_SP": "SPACE",
+    "SP": "SPACE", "ADD": "X", "XX": "X",
+}  # fmt: skip
 _SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
 _CLAUSE_DEPS = frozenset(
     "ROOT conj ccomp advcl relcl parataxis xcomp acl pcomp csubj csubjpass appos".split()
@@ -61,7 +94,7 @@ class Clause:
     """A verb heading a clause, with what the parse says about it."""
 
     verb: Span  # the head word of the clause (a verb, or the copula "is" in "X is Y")
-    lemma: str
+    lemma: str  # the reporting verb it is a form of ("said": "say"), else the word lowercased
     pos: str  # the head word's part of speech (VERB, AUX; NOUN or PROPN for an apposition)
     dep: str  # its relation: ROOT, conj, ccomp, advcl, relcl, xcomp, acl, parataxis ...
     head: int | None  # index (in Sentence.clauses) of the clause it depends on
@@ -91,6 +124,9 @@ _failed: str | None = None
 
 
 _BREAKS = "factcheck_paragraph_breaks"
+_TEXT = "factcheck_text"
+_POS = "factcheck_parts_of_speech"
+_ARGUMENT_DEPS = frozenset(("nsubj", "nsubjpass", "dobj", "pobj", "attr"))
 
 
 def _paragraph_breaks(doc):
@@ -115,6 +151,18 @@ def _paragraph_breaks(doc):
     return doc
 
 
+def _parts_of_speech(doc):
+    """Each token's part of speech from its tag (see _TAG_POS)."""
+    for t in doc:
+        pos = _TAG_POS.get(t.tag_)
+        if pos is None:
+            pos = "PUNCT" if t.is_punct else "SPACE" if t.is_space else "X"
+        elif pos == "DET" and t.dep_ in _ARGUMENT_DEPS:
+            pos = "PRON"  # "This was a mistake": a demonstrative standing alone
+        t.pos_ = pos
+    return doc
+
+
 def model_name() -> str:
     return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
 
@@ -134,8 +182,11 @@ def load():
 
                 if not Language.has_factory(_BREAKS):
                     Language.component(_BREAKS, func=_paragraph_breaks)
-                nlp = spacy.load(model_name(), exclude=["ner"])
+                if not Language.has_factory(_POS):
+                    Language.component(_POS, func=_parts_of_speech)
+                nlp = spacy.load(model_name(), exclude=["ner", "attribute_ruler", "lemmatizer"])
                 nlp.add_pipe(_BREAKS, before="parser")
+                nlp.add_pipe(_POS, after="parser")
                 _nlp = nlp
             except (ImportError, OSError) as exc:
                 _failed = (
@@ -171,7 +222,9 @@ def _span(doc, start_i: int, end_i: int) -> Span:
         return Span(t.idx, t.idx + len(t.text), t.text)
     a = doc[start_i].idx
     b = doc[end_i - 1].idx + len(doc[end_i - 1].text)
-    return Span(a, b, doc.text[a:b])
+    # (doc.text joins every token: the text parse() was given, kept in user_data)
+    text = doc.user_data.get(_TEXT)
+    return Span(a, b, (doc.text if text is None else text)[a:b])
 
 
 def _tok(t) -> Span:
@@ -271,7 +324,7 @@ def _sentence(doc, sent, chunks: dict) -> Sentence:
         head = index.get(parent.i) if parent.i != t.i else None
         speaker = None
         reported = False
-        lemma = t.lemma_.lower()
+        lemma = _reporting_lemma(t.text) or t.lower_
         if lemma in REPORTING:
             # "X said Y" (Y its ccomp) or "Y, X said" parsed with "said" hanging on Y
             reported = t.dep_ == "parataxis" or any(
@@ -321,6 +374,7 @@ def parse(text: str) -> tuple[Sentence, ...]:
     last few texts, so the steps of one extraction parse an article once."""
     nlp = load()
     doc = nlp(text)
+    doc.user_data[_TEXT] = text
     chunks = {}
     for ch in doc.noun_chunks:
         chunks[ch.root.i] = (ch.start, ch.end)

@@ -205,6 +205,13 @@ def _iou(a: tuple[int, int], b: tuple[int, int]) -> float:
     return i / u if u > 0 else 0.0
 
 
+# where an apposition's description ends: its own relative clause or aside
+_APPOS_END_RE = re.compile(r",\s|\s(?:who|which|that|whose|where)\s")
+# an apposition about a figure, not a description of a name ("..., a figure that ...")
+_MEASURE_NOUNS = frozenset(
+    "figure level rise fall increase decrease drop record rate share amount number total sum "
+    "jump gain loss cut".split()
+)
 _DESCRIBING = frozenset("a an the its his her their".split())
 
 
@@ -220,26 +227,32 @@ def add_appositions(
         for c in s.clauses:
             if c.dep != "appos" or c.subject_core is None:
                 continue
-            if c.subject_pos != "PROPN" or c.pos != "NOUN":
+            if c.subject_pos != "PROPN" or c.pos != "NOUN" or c.lemma in _MEASURE_NOUNS:
                 continue  # a name describing a noun ("its chairman, Viktor Lamm") is no fact
             a, b = c.extent.start, c.extent.end
-            words = c.extent.text.split()
+            cut = _APPOS_END_RE.search(c.extent.text)
+            if cut:
+                b = a + cut.start()  # "a village of 600 people[ that will lose its only bus]"
+            phrase = text[a:b]
+            words = phrase.split()
             if len(words) < 2 or any(_iou((a, b), t) >= 0.5 for t in spans):
                 continue
             if not (
                 words[0].lower() in _DESCRIBING
                 or any(w.endswith(("'s", "\u2019s")) for w in words[:3])
-            ) or any(ch in c.extent.text for ch in "()\n"):
+            ) or any(ch in phrase for ch in "()\n"):
                 continue  # "a town of ...", "Brevia's largest drugmaker"; not "all his life"
             if any(q in text[max(s.start, a - 200) : a] for q in ('"', "\u201c")):
                 continue  # inside a quotation: the speaker's words, not a description
-            holder = next((x for x in claims if x["start"] <= a and b <= x["end"]), None)
+            holder = next(
+                (x for x in claims if x["sentence_start"] <= a and b <= x["sentence_end"]), None
+            )
             if holder is None:
-                continue  # only inside a sentence the rules take for a claim
+                continue  # only in a sentence the rules find a claim in (not a headline ...)
             ante = c.subject_core
             if ante.text.isupper():
                 continue  # a dateline's place ("OSTRAVIK, Brenmark, Sept 8 - ..."): a misparse
-            wording = _finish(f"{ante.text} is {c.extent.text}")
+            wording = _finish(f"{ante.text} is {phrase}")
             part = _part(
                 dict(
                     holder,

@@ -53,6 +53,11 @@ _TIME_OPENERS = frozenset(
     "on in at last this during after before earlier yesterday today recently again also "
     "repeatedly previously".split()
 )
+# verbs that take whom they tell before the "that" of what they tell ("warned Vinter in writing
+# in May 2019 that the price was too low")
+_TELL_VERBS = frozenset(
+    "told tells tell reminded informed assured warned warns promised notified advised".split()
+)
 _ADVERBS = frozenset("never not also still now later already recently then once".split())
 _AUX = frozenset("was were is are has have had will would could can may might must".split())
 _SAY = frozenset("said says say believe believes believed estimated estimate claimed".split())
@@ -108,12 +113,10 @@ def relative_kind(sentence: str, at: int, end: int) -> str | None:
             not re.search(r"\bthat\b", between)
             and not _FINITE_RE.search(between)
             and "," not in between
-            and len(between.split()) <= 6
             and (
-                not first
-                or first in _TIME_OPENERS
-                or say.group(0).lower()
-                in ("told", "tells", "tell", "reminded", "informed", "assured")
+                (len(between.split()) <= 6 and (not first or first in _TIME_OPENERS))
+                # whom and how: "warned the council in a letter in 2019 that ..."
+                or (len(between.split()) <= 10 and say.group(0).lower() in _TELL_VERBS)
             )
         ):
             return None  # "he told the court in September that ...": what he told

@@ -42,7 +42,8 @@ def _clause_start(rest: str) -> bool:
     words = rest.split(None, 9)
     for i, w in enumerate(words[:9]):
         low = w.lower().strip(',;:"“”')
-        if i and (_is_past(low) or low in _AUX):
+        if i and w[:1].islower() and (_is_past(low) or low in _AUX):
+            # (a capital word is a name: "the Left Alliance kept")
             return words[i - 1].lower() not in _DETERMINERS  # "a failed investment": no verb
         if low in _PREPS and i == 0:
             if i + 1 < len(words) and words[i + 1][:1].isdigit() and low in ("about", "over"):
