@@ -72,7 +72,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from factcheck.extract import train  # noqa: E402
-from factcheck.extract.features import sentence_features_words  # noqa: E402
+from factcheck.extract.features import sentence_features, sentence_features_words  # noqa: E402
 
 # "X called the plan a disgrace", "described it as reckless": a label pinned on something
 _LABELLING_RE = re.compile(
@@ -617,7 +617,9 @@ def run_adjuster(blocks, args) -> None:
     claims of three news halves and scored on the fourth (leave-one-half-out), in place of
     score.py's hand-set cue weights. Its threshold flags, on the three training halves, as
     many claims as the shipped scorer does there (so precision compares at an equal share of
-    claims flagged), or maximises F1 there (``adjust-f1``)."""
+    claims flagged), or maximises F1 there (``adjust-f1``). ``adjust-words-count`` adds the
+    claim's own sentence features (words, bigrams, prefixes, cues: a news-only term learned
+    beside the debate model, whose debate scores it leaves alone)."""
     import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -634,26 +636,28 @@ def run_adjuster(blocks, args) -> None:
                 z = shipped.logit(c["scored_text"])
                 f = {"z": z, **cue_features(c)}
                 ship = round(squash(z + cue_adjustment(c["quote"], c["kind"])), 4) >= 0.5
-                rows[h].append((f, c["_label"], ship, c))
+                words = {"x" + k: v for k, v in sentence_features(c["scored_text"]).items()}
+                rows[h].append((f, c["_label"], ship, c, {**f, **words}))
     ref = {h: news_figures(h, shipped.logit, 0.0) for h in NEWS_HALVES}
     print_news("model.json", ref)
-    for mode in ("count", "f1"):
+    # adjust+words: the sentence's own features too (words, bigrams, cues), learned on news
+    for mode, feat, c_reg in (("count", 0, 1.0), ("f1", 0, 1.0), ("words-count", 4, 0.3)):
         figs = {}
         for h in NEWS_HALVES:
             tr = [r for o in NEWS_HALVES if o != h for r in rows[o] if r[1] is not None]
             vec = DictVectorizer(sort=True)
-            x = vec.fit_transform([r[0] for r in tr])
+            x = vec.fit_transform([r[feat] for r in tr])
             y = np.asarray([r[1] for r in tr])
-            clf = LogisticRegression(C=1.0, max_iter=5000, random_state=train.SEED).fit(x, y)
+            clf = LogisticRegression(C=c_reg, max_iter=5000, random_state=train.SEED).fit(x, y)
             every = [r for o in NEWS_HALVES if o != h for r in rows[o]]
-            p_tr = clf.predict_proba(vec.transform([r[0] for r in every]))[:, 1]
-            if mode == "count":
+            p_tr = clf.predict_proba(vec.transform([r[feat] for r in every]))[:, 1]
+            if mode.endswith("count"):
                 n_ship = sum(r[2] for r in every)
                 th = sorted(p_tr, reverse=True)[max(0, n_ship - 1)]
             else:
                 lab = [(p, r[1]) for p, r in zip(p_tr, every, strict=True) if r[1] is not None]
                 _f1, th = train._best_threshold([v for _p, v in lab], [p for p, _v in lab])
-            p_h = clf.predict_proba(vec.transform([r[0] for r in rows[h]]))[:, 1]
+            p_h = clf.predict_proba(vec.transform([r[feat] for r in rows[h]]))[:, 1]
             logit = {
                 id(r[3]): math.log(max(p, 1e-9) / max(1 - p, 1e-9))
                 for p, r in zip(p_h, rows[h], strict=True)
@@ -682,6 +686,7 @@ def run_news(chosen: dict[str, Spec], blocks, args) -> None:
     threshold by its protocol), scored on the news halves; a candidate trained on news claims
     is scored on each half with a model that did not see it (leave-one-half-out)."""
     from factcheck.extract.model import load_model
+    from factcheck.extract.score import cue_adjustment
 
     shipped = load_model()
     every = list(range(len(blocks)))
@@ -694,13 +699,25 @@ def run_news(chosen: dict[str, Spec], blocks, args) -> None:
     print_news("model.json", ref)
     for name, spec in chosen.items():
         started = time.perf_counter()
-        figs = {}
+        figs, equal = {}, {}
         if spec.news_weight:
             for h in NEWS_HALVES:
-                rows = news_training_rows([o for o in NEWS_HALVES if o != h])
+                others = [o for o in NEWS_HALVES if o != h]
+                rows = news_training_rows(others)
                 param, th, spread = choose(spec, blocks, every, rows, args)
                 m = fit(spec, param, all_rows, rows, args)
                 figs[h] = news_figures(h, m.text, -math.log(th / (1 - th)), spread)
+                # the threshold that flags, on the other halves, as many claims as model.json
+                z = sorted(
+                    (
+                        m.text(c["scored_text"]) + cue_adjustment(c["quote"], c["kind"])
+                        for o in others
+                        for a in D.news[o]
+                        for c in a["claims"]
+                    ),
+                    reverse=True,
+                )
+                equal[h] = news_figures(h, m.text, -z[sum(ref[o]["n"] for o in others) - 1])
         else:
             param, th, spread = choose(spec, blocks, every, [], args)
             m = fit(spec, param, all_rows, [], args)
@@ -712,6 +729,8 @@ def run_news(chosen: dict[str, Spec], blocks, args) -> None:
             ref,
             f"{time.perf_counter() - started:.0f} s",
         )
+        if equal:
+            print_news(name + " (as many flagged as model.json on the other halves)", equal, ref)
 
 
 def print_news(name: str, figs: dict, ref: dict | None = None, note: str = "") -> None:
