@@ -18,7 +18,7 @@ from factcheck.cli import cli
 
 from . import jobs_tasks
 from .jobs_tasks import lines
-from .test_serve_workers import _wait_for
+from .test_serve_workers import _children, _wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -283,28 +283,6 @@ def test_background_threads_yield_the_cpu() -> None:
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # (unchanged)
 
 
-def _worker_processes(consumer: int) -> list[int]:
-    """The pids of the consumer's worker and scheduler processes (Linux /proc)."""
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(stat[1]) == consumer:
-                out.append(int(entry.name))
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return False
-    return stat[0] != "Z"
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_worker_processes_die_with_a_killed_consumer(queued: Any, tmp_path: Path) -> None:
     """kill -9 of the consumer alone (not its process group) leaves no orphan process: an
@@ -315,10 +293,10 @@ def test_worker_processes_die_with_a_killed_consumer(queued: Any, tmp_path: Path
     worker = _consumer(tmp_path)
     try:
         _wait_for(lambda: any(line.startswith("start long") for line in lines(log)))
-        children = _wait_for(lambda: _worker_processes(worker.pid))
+        children = _wait_for(lambda: _children(worker.pid))
         os.kill(worker.pid, signal.SIGKILL)  # the consumer only
         worker.wait(20)
-        _wait_for(lambda: not any(_alive(pid) for pid in children))
+        _wait_for(lambda: all(_state(pid) in ("gone", "Z") for pid in children))
     finally:
         _stop(worker, signal.SIGKILL)
     assert jobs.status()["running"] == 1  # (its job in flight waits for the next consumer)
